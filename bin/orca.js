@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The orca CLI. Built by `npm run build` (run by `npm ci` / `npm install`).
+import { main } from '../dist/cli/main.js';
+
+process.exitCode = await main(process.argv.slice(2));

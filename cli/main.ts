@@ -1,0 +1,43 @@
+/** The orca command line. Every command has --help; errors are one line, never a stack trace. */
+import './polyfills.js';
+import { Command, CommanderError } from 'commander';
+import { CliError, color } from './output.js';
+import { version } from './paths.js';
+import { validateCommand } from './commands/validate.js';
+import { sqlCommand } from './commands/sql.js';
+import { generateCommand } from './commands/generate.js';
+import { schemaCommand } from './commands/schema.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('orca')
+    .description('Orchestrated marketing campaigns: validate, compile and run them locally or on AWS.')
+    .version(version(), '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(color.red(str)) });
+  for (const add of [validateCommand, sqlCommand, generateCommand, schemaCommand]) add(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    if (e instanceof CliError) {
+      console.error(`${color.red('orca:')} ${e.message}`);
+      return e.code;
+    }
+    console.error(`${color.red('orca: unexpected error:')} ${(e as Error)?.message ?? String(e)}`);
+    if (process.env.ORCA_DEBUG) console.error((e as Error)?.stack);
+    else console.error('This is a bug in orca; run again with ORCA_DEBUG=1 to see where it happened.');
+    return 70;
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,25 @@
+/** End: ends a branch; optionally sends a signal that starts another published campaign. */
+import { z } from 'zod';
+import { valueSchema } from '../query/rules.js';
+import { commonFields, defineActivity } from './framework.js';
+
+export const endSchema = z.object({
+  ...commonFields,
+  type: z.literal('end'),
+  signal: z.object({
+    campaign: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/).describe('id of the campaign to start'),
+    variables: z.record(z.string(), valueSchema).optional(),
+  }).strict().optional(),
+}).strict();
+export type End = z.infer<typeof endSchema>;
+
+export const end = defineActivity<End>({
+  type: 'end',
+  title: 'End',
+  category: 'flow',
+  schema: endSchema,
+  inbound: { min: 1, max: 64 },
+  usesPopulation: false,
+  outputs: () => [],
+  plan: (a) => ({ action: { type: 'end', ...(a.signal ? { signal: a.signal } : {}) }, outputs: {} }),
+});

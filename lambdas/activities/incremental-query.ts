@@ -1,0 +1,70 @@
+/**
+ * Incremental query: like Build audience, but each run only outputs what is new since earlier runs:
+ * either keys never output before (within a history of N days, 0 = forever), or rows whose date
+ * field is later than the previous run's start. An empty result stops the branch.
+ */
+import { z } from 'zod';
+import { ruleSchema } from '../query/rules.js';
+import { compileRule } from '../query/compile.js';
+import { Scope, QueryError, splitPath } from '../query/scope.js';
+import { literal, quoteIdent } from '../sql/literal.js';
+import { isTemporal } from '../sql/types.js';
+import { commonFields, defineActivity, invalid, dimensionSchema, dimensionTable, nameSchema, outputTag } from './framework.js';
+
+export const incrementalQuerySchema = z.object({
+  ...commonFields,
+  type: z.literal('incrementalQuery'),
+  dimension: nameSchema.optional(),
+  query: ruleSchema.optional(),
+  mode: z.discriminatedUnion('type', [
+    z.object({
+      type: z.literal('newKeys'),
+      historyDays: z.number().int().min(0).default(0).describe('how long a key output once stays excluded; 0 = forever'),
+    }).strict(),
+    z.object({
+      type: z.literal('newerThanLastRun'),
+      field: z.string().min(1).describe('a date or timestamp attribute; rows later than the previous run start are output'),
+    }).strict(),
+  ]).default({ type: 'newKeys', historyDays: 0 }),
+}).strict();
+export type IncrementalQuery = z.infer<typeof incrementalQuerySchema>;
+
+export const incrementalQuery = defineActivity<IncrementalQuery>({
+  type: 'incrementalQuery',
+  title: 'Incremental query',
+  category: 'targeting',
+  schema: incrementalQuerySchema,
+  inbound: { min: 0, max: 1 },
+  usesPopulation: false,
+  outputs: () => ['main'],
+  plan(a, ctx) {
+    const table = dimensionTable(ctx, a.dimension, ['dimension']);
+    if (!table) return invalid();
+    const scope = new Scope(ctx.env, ctx.aliases, { table, tableAlias: 't' });
+    const conditions = [a.query ? compileRule(a.query, scope, ctx.report, ['query']) : 'TRUE'];
+    const key = quoteIdent(table.primaryKey);
+    if (a.mode.type === 'newerThanLastRun') {
+      try {
+        const field = scope.resolve(splitPath(a.mode.field));
+        if (field.type === 'null' || !isTemporal(field.type)) ctx.report.error(['mode', 'field'], `'${a.mode.field}' is a ${field.type}; a date or timestamp is needed`);
+        else if (ctx.state?.lastRunAt) conditions.push(`${field.sql} > ${literal(ctx.state.lastRunAt, 'timestamp')}`);
+      } catch (err) {
+        if (!(err instanceof QueryError)) throw err;
+        ctx.report.error(['mode', 'field'], err.message);
+      }
+    } else {
+      const history = ctx.state?.history ?? (ctx.run ? [] : [{ location: `state/${ctx.campaign.id}/${a.id}/RUN`, table: 'history', output: 'main', rows: -1, columns: [dimensionSchema(ctx.catalog, table.name).columns[0]!] }]);
+      if (history.length) {
+        const seen = history.map((h) => `SELECT ${key} FROM ${ctx.env.dialect.workTable(h)}`).join('\n  UNION ALL ');
+        conditions.push(`NOT EXISTS (SELECT 1 FROM (${seen}) AS h WHERE h.${key} = t.${key})`);
+      }
+    }
+    const sql = `SELECT t.${key}, ${outputTag('main')}\nFROM ${ctx.env.dialect.catalogTable(table)} AS t${scope.joinSql()}\nWHERE ${conditions.join('\n  AND ')}`;
+    const location = a.mode.type === 'newKeys' ? `state/${ctx.campaign.id}/${a.id}/${ctx.run?.id ?? 'RUN'}` : ctx.outputLocation;
+    return {
+      action: { type: 'query', sql, location, ...(a.mode.type === 'newKeys' ? { saves: { history: true } as const } : {}) },
+      outputs: { main: dimensionSchema(ctx.catalog, table.name) },
+    };
+  },
+  settle: (_a, rows) => (rows.main === 0 ? { inactive: ['main'] } : {}),
+});

@@ -1,0 +1,71 @@
+/** Read audience: reads a saved audience, re-evaluated on every run, with extra attributes. */
+import { z } from 'zod';
+import { quoteIdent } from '../sql/literal.js';
+import type { Column } from '../sql/types.js';
+import { Scope, QueryError, splitPath } from '../query/scope.js';
+import {
+  addColumn,
+  attributeColumn,
+  attributeColumnName,
+  commonFields,
+  defineActivity,
+  invalid,
+  dimensionSchema,
+  dimensionTable,
+  nameSchema,
+  outputTag,
+} from './framework.js';
+
+export const AUDIENCE_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+export const audienceName = z.string().regex(AUDIENCE_NAME, 'use lower-case letters, digits, - and _, starting with a letter');
+
+export const readAudienceSchema = z.object({
+  ...commonFields,
+  type: z.literal('readAudience'),
+  audience: audienceName.describe('name of an audience saved by a Save audience activity'),
+  dimension: nameSchema.optional().describe("the audience's dimension (default: the campaign's)"),
+  attributes: z.array(attributeColumn).default([]).describe('attributes of the dimension to add as columns'),
+}).strict();
+export type ReadAudience = z.infer<typeof readAudienceSchema>;
+
+export const readAudience = defineActivity<ReadAudience>({
+  type: 'readAudience',
+  title: 'Read audience',
+  category: 'targeting',
+  schema: readAudienceSchema,
+  inbound: { min: 0, max: 1 },
+  usesPopulation: false,
+  outputs: () => ['main'],
+  plan(a, ctx) {
+    const table = dimensionTable(ctx, a.dimension, ['dimension']);
+    if (!table) return invalid();
+    const key: Column = dimensionSchema(ctx.catalog, table.name).columns[0]!;
+    const saved = ctx.state?.audience;
+    if (saved && saved.dimension !== table.name) {
+      ctx.report.error(['audience'], `audience '${a.audience}' holds ${saved.dimension}, not ${table.name}; set 'dimension: ${saved.dimension}'`);
+    }
+    const source = saved
+      ? ctx.env.dialect.workTable(saved.ref)
+      : ctx.run
+        ? undefined
+        : ctx.env.dialect.workTable({ location: `audiences/${a.audience}/CURRENT`, table: `audience_${a.audience.replaceAll('-', '_')}`, output: 'main', rows: -1, columns: [key] });
+    if (!source) ctx.report.error(['audience'], `audience '${a.audience}' does not exist yet; run the campaign that saves it first`);
+    // The audience is joined to its dimension so that rows deleted from the dimension drop out.
+    const scope = new Scope(ctx.env, ctx.aliases, { table, tableAlias: 't' });
+    const columns: Column[] = [key];
+    const select: string[] = [`t.${quoteIdent(key.name)}`];
+    a.attributes.forEach((attr, i) => {
+      const { path, as } = attributeColumnName(attr);
+      try {
+        const r = scope.resolve(splitPath(path));
+        if (addColumn(columns, as, r.type === 'null' ? 'string' : r.type, ctx.report, ['attributes', i])) select.push(`${r.sql} AS ${quoteIdent(as)}`);
+      } catch (err) {
+        if (!(err instanceof QueryError)) throw err;
+        ctx.report.error(['attributes', i], err.message);
+      }
+    });
+    const k = quoteIdent(key.name);
+    const sql = `SELECT ${select.join(', ')}, ${outputTag('main')}\nFROM (SELECT DISTINCT ${k} FROM ${source ?? '(SELECT 1)'}) AS a\nJOIN ${ctx.env.dialect.catalogTable(table)} AS t ON t.${k} = a.${k}${scope.joinSql()}`;
+    return { action: { type: 'query', sql, location: ctx.outputLocation }, outputs: { main: { dimension: table.name, columns } } };
+  },
+});

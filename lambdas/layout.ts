@@ -1,0 +1,20 @@
+/**
+ * Where things live under the data root (a local folder, or the data bucket in the cloud), and
+ * the names of their Glue tables. One place, used by the planner, the runtime and the purge.
+ */
+import { createHash } from 'node:crypto';
+
+export const workPrefix = (campaign: string): string => `work/${campaign}/`;
+export const runPrefix = (campaign: string, run: string): string => `work/${campaign}/${run}/`;
+export const workLocation = (campaign: string, run: string, activity: string): string => `work/${campaign}/${run}/${activity}`;
+
+/** A Glue-safe table name (lower case, [a-z0-9_]); a short hash keeps distinct inputs distinct. */
+export function glueTableName(prefix: string, ...parts: string[]): string {
+  const raw = parts.join('/');
+  const clean = parts.map((p) => p.toLowerCase().replace(/[^a-z0-9]+/g, '_')).join('_');
+  const hash = createHash('sha256').update(raw).digest('hex').slice(0, 8);
+  return `${prefix}_${clean}`.slice(0, 200).replace(/_+$/, '') + `_${hash}`;
+}
+
+/** Glue table of the outputs of one activity in one run. */
+export const workTableName = (campaign: string, run: string, activity: string): string => glueTableName('w', campaign, run, activity);

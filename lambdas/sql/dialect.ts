@@ -1,0 +1,191 @@
+/**
+ * The dialect switch of the SQL planner. Everything that DuckDB and Athena (Trino) spell differently
+ * goes through here; the rest of the planner writes the common subset (no QUALIFY, explicit casts
+ * for division, dates through these helpers).
+ */
+import { literal, quoteIdent, stringLiteral } from './literal.js';
+import { sqlType, type Column } from './types.js';
+
+export type DialectName = 'duckdb' | 'athena';
+export const DIALECTS: readonly DialectName[] = ['duckdb', 'athena'];
+
+export type DatePart = 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second';
+
+/** Where a catalog table's rows are. */
+export interface TableSource {
+  location: string;
+  glue?: { database: string; table: string } | undefined;
+  name: string;
+}
+
+/** A work table (one output of one activity of one run), as the planner reads it. */
+export interface WorkTableRef {
+  /** Folder of the activity's outputs, relative to the data root: work/<campaign>/<run>/<activity> */
+  location: string;
+  /** Glue table of the activity's outputs (cloud). */
+  table: string;
+  output: string;
+  /** -1 when unknown (the code view). */
+  rows: number;
+  columns: Column[];
+  /** Physical column names where they differ from the logical ones (outputs of one query share one layout). */
+  stored?: Record<string, string> | undefined;
+}
+
+function selectList(ref: WorkTableRef): string {
+  return ref.columns
+    .map((c) => {
+      const stored = ref.stored?.[c.name];
+      return stored ? `${quoteIdent(stored)} AS ${quoteIdent(c.name)}` : quoteIdent(c.name);
+    })
+    .join(', ');
+}
+
+/** A CSV file to load, read with every column as text. */
+export interface CsvSource {
+  location: string;
+  table: string;
+  delimiter: string;
+  header: boolean;
+  columns: string[];
+}
+
+export const OUTPUT_COLUMN = 'orca_output';
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** A FROM item for a catalog table. */
+  catalogTable(t: TableSource): string;
+  /** A FROM item for a work table; an empty work table has no files and becomes an empty relation. */
+  workTable(ref: WorkTableRef): string;
+  /** A FROM item for a CSV file, every column VARCHAR, plus orca_line (1-based line number). */
+  csvFile(src: CsvSource): string;
+  /** Whole `unit`s from a to b (b - a), the same way in both engines (complete units, not boundaries). */
+  dateDiff(unit: DatePart, a: string, b: string): string;
+  /** x + n units, keeping x's type (date stays date). */
+  dateAdd(unit: DatePart, n: string, x: string, type: 'date' | 'timestamp'): string;
+  /** ISO day of week, 1 = Monday. */
+  dayOfWeek(x: string): string;
+  dayOfYear(x: string): string;
+  /** A deterministic pseudo-random number in [0, 1) from a row key and a seed. */
+  randomFromKey(key: string, seed: string): string;
+  /** CAST that yields NULL instead of failing. */
+  tryCast(x: string, type: string): string;
+}
+
+function emptyRelation(columns: Column[]): string {
+  const cols = columns.map((c) => `CAST(NULL AS ${sqlType(c.type)}) AS ${quoteIdent(c.name)}`).join(', ');
+  return `(SELECT ${cols} WHERE FALSE)`;
+}
+
+function parquetGlob(root: string, location: string): string {
+  const base = `${root.replace(/\/+$/, '')}/${location.replace(/^\/+|\/+$/g, '')}`;
+  return /\.parquet$|\*/.test(location) ? base : `${base}/**/*.parquet`;
+}
+
+export class DuckDbDialect implements Dialect {
+  readonly name = 'duckdb' as const;
+  /** @param dataRoot absolute folder that catalog and work locations are relative to */
+  constructor(readonly dataRoot: string) {}
+
+  catalogTable(t: TableSource): string {
+    return `read_parquet(${stringLiteral(parquetGlob(this.dataRoot, t.location))})`;
+  }
+
+  workTable(ref: WorkTableRef): string {
+    if (ref.rows === 0) return emptyRelation(ref.columns);
+    const glob = `${this.dataRoot.replace(/\/+$/, '')}/${ref.location}/${OUTPUT_COLUMN}=${ref.output}/*.parquet`;
+    return `(SELECT ${selectList(ref)} FROM read_parquet(${stringLiteral(glob)}))`;
+  }
+
+  csvFile(src: CsvSource): string {
+    const path = `${this.dataRoot.replace(/\/+$/, '')}/${src.location}`;
+    const names = src.columns.map((c) => stringLiteral(c)).join(', ');
+    const types = src.columns.map((c) => `${stringLiteral(c)}: 'VARCHAR'`).join(', ');
+    return `(SELECT *, CAST(row_number() OVER () AS BIGINT) + ${src.header ? 1 : 0} AS "orca_line" FROM read_csv(${stringLiteral(path)}, delim = ${stringLiteral(src.delimiter)}, header = ${src.header ? 'true' : 'false'}, names = [${names}], columns = {${types}}, quote = '"', escape = '"', null_padding = true, strict_mode = false, auto_detect = false))`;
+  }
+
+  dateDiff(unit: DatePart, a: string, b: string): string {
+    // DuckDB's date_diff counts boundaries crossed; date_sub counts complete units, like Trino's date_diff.
+    return `date_sub('${unit}', ${a}, ${b})`;
+  }
+
+  dateAdd(unit: DatePart, n: string, x: string, type: 'date' | 'timestamp'): string {
+    const sum = unit === 'week' ? `${x} + to_days(CAST(7 * (${n}) AS INTEGER))` : `${x} + to_${unit}s(CAST(${n} AS INTEGER))`;
+    return `CAST(${sum} AS ${type === 'date' ? 'DATE' : 'TIMESTAMP'})`;
+  }
+
+  dayOfWeek(x: string): string {
+    return `isodow(${x})`;
+  }
+
+  dayOfYear(x: string): string {
+    return `dayofyear(${x})`;
+  }
+
+  randomFromKey(key: string, seed: string): string {
+    return `(CAST(hash(CAST(${key} AS VARCHAR) || ${stringLiteral(seed)}) % 1000000007 AS DOUBLE) / 1000000007.0)`;
+  }
+
+  tryCast(x: string, type: string): string {
+    return `TRY_CAST(${x} AS ${type})`;
+  }
+}
+
+export interface AthenaLocation {
+  /** Glue database holding catalog and work tables. */
+  database: string;
+}
+
+export class AthenaDialect implements Dialect {
+  readonly name = 'athena' as const;
+  constructor(readonly options: AthenaLocation) {}
+
+  private table(database: string, table: string): string {
+    // Glue names are validated by the catalog or generated by orca; quote them as identifiers.
+    return `${quoteIdent(database)}.${quoteIdent(table)}`;
+  }
+
+  catalogTable(t: TableSource): string {
+    return t.glue ? this.table(t.glue.database, t.glue.table) : this.table(this.options.database, t.name);
+  }
+
+  workTable(ref: WorkTableRef): string {
+    if (ref.rows === 0) return emptyRelation(ref.columns);
+    return `(SELECT ${selectList(ref)} FROM ${this.table(this.options.database, ref.table)} WHERE ${quoteIdent(OUTPUT_COLUMN)} = ${stringLiteral(ref.output)})`;
+  }
+
+  csvFile(src: CsvSource): string {
+    // The Glue table over the file is created (all columns string, OpenCSVSerDe) before the query runs.
+    // Athena has no line numbers; the row's position in the split is the best available.
+    const cols = src.columns.map((c) => quoteIdent(c)).join(', ');
+    return `(SELECT ${cols}, CAST(row_number() OVER () AS BIGINT) + ${src.header ? 1 : 0} AS "orca_line" FROM ${this.table(this.options.database, src.table)})`;
+  }
+
+  dateDiff(unit: DatePart, a: string, b: string): string {
+    return `date_diff('${unit}', ${a}, ${b})`;
+  }
+
+  dateAdd(unit: DatePart, n: string, x: string, _type: 'date' | 'timestamp'): string {
+    return `date_add('${unit}', ${n}, ${x})`;
+  }
+
+  dayOfWeek(x: string): string {
+    return `day_of_week(${x})`;
+  }
+
+  dayOfYear(x: string): string {
+    return `day_of_year(${x})`;
+  }
+
+  randomFromKey(key: string, seed: string): string {
+    const h = `from_big_endian_64(xxhash64(to_utf8(CAST(${key} AS VARCHAR) || ${stringLiteral(seed)})))`;
+    return `(CAST(((${h} % 1000000007) + 1000000007) % 1000000007 AS DOUBLE) / 1000000007.0)`;
+  }
+
+  tryCast(x: string, type: string): string {
+    return `TRY_CAST(${x} AS ${type})`;
+  }
+}
+
+export { literal, quoteIdent, stringLiteral };

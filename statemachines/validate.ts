@@ -1,0 +1,241 @@
+/**
+ * Validation of a campaign against the catalog: the file's structure, each activity's settings,
+ * the graph (ids, transitions, outputs, inbound counts, cycles, reachability) and, activity by
+ * activity in graph order, the queries and the populations flowing between them. Errors block
+ * publishing; warnings do not. Every finding names the activity, the field path and what to do.
+ */
+import type { Catalog } from '../lambdas/catalog/catalog.js';
+import { ACTIVITIES } from '../lambdas/activities/index.js';
+import type { ActivityModule, Input, Plan, WorkSchema } from '../lambdas/activities/framework.js';
+import { DuckDbDialect, type Dialect } from '../lambdas/sql/dialect.js';
+import { Findings, didYouMean, type Issue } from '../lambdas/util/issues.js';
+import { reportZodIssues } from '../lambdas/util/zod-issues.js';
+import { isValidTimeZone } from '../lambdas/query/time.js';
+import { literalProblem } from '../lambdas/sql/literal.js';
+import { workLocation, workTableName } from '../lambdas/layout.js';
+import { planActivity } from '../lambdas/planner.js';
+import { CAMPAIGN_FIELDS, campaignEnvelopeSchema, transitionId, type ActivityDef, type Campaign, type TransitionDef } from './campaign.js';
+
+export interface ActivityNode {
+  def: ActivityDef;
+  module: ActivityModule;
+  /** Position in the file's activities array. */
+  index: number;
+  inbound: TransitionDef[];
+  outbound: TransitionDef[];
+  /** False when the settings failed their schema: the activity is checked for structure only. */
+  valid: boolean;
+  /** The activity's plan with placeholder inputs; absent when it could not be analysed. */
+  plan?: Plan | undefined;
+}
+
+export interface Analysis {
+  campaign: Campaign;
+  nodes: Map<string, ActivityNode>;
+  /** Activity ids in a topological order. */
+  order: string[];
+  transitions: Map<string, TransitionDef>;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  errors: Issue[];
+  warnings: Issue[];
+  /** Present when the structure could be read (even with errors elsewhere). */
+  analysis?: Analysis | undefined;
+}
+
+export interface ValidateOptions {
+  /** Dialect of the SQL compiled along the way (the code view); DuckDB by default. */
+  dialect?: Dialect;
+  /** Clock for relative dates in the compiled SQL. */
+  now?: Date;
+}
+
+export function validateCampaign(doc: unknown, catalog: Catalog, options: ValidateOptions = {}): ValidationResult {
+  const findings = new Findings();
+  const result = (analysis?: Analysis): ValidationResult => ({ valid: findings.errors.length === 0, errors: findings.errors, warnings: findings.warnings, analysis });
+
+  const envelope = campaignEnvelopeSchema.safeParse(doc);
+  if (!envelope.success) {
+    reportZodIssues(envelope.error, findings.at(null, []), (path) => (path.length === 0 ? CAMPAIGN_FIELDS : undefined));
+    // Carry on with the activities when they could be read, to list their problems too.
+    if (!doc || typeof doc !== 'object' || !Array.isArray((doc as { activities?: unknown }).activities)) return result();
+  }
+  const raw = (envelope.success ? envelope.data : doc) as Campaign & { activities: Array<Record<string, unknown>> };
+
+  // Activities, one by one, against their type's module.
+  const nodes = new Map<string, ActivityNode>();
+  raw.activities.forEach((a, index) => {
+    const id = typeof a?.id === 'string' ? a.id : null;
+    const report = findings.at(id, ['activities', index]);
+    if (!a || typeof a !== 'object') return report.error([], 'an activity must be an object with an id and a type');
+    const module = typeof a.type === 'string' ? ACTIVITIES.get(a.type) : undefined;
+    if (!module) {
+      return report.error(['type'], a.type === undefined ? `is required: one of ${[...ACTIVITIES.keys()].join(', ')}` : `unknown activity type '${String(a.type)}'.${didYouMean(String(a.type), ACTIVITIES.keys())} Types: ${[...ACTIVITIES.keys()].join(', ')}`);
+    }
+    const parsed = module.schema.safeParse(a);
+    if (!parsed.success) {
+      reportZodIssues(parsed.error, report, (path) => (path.length === 0 ? Object.keys((module.schema as unknown as { shape: object }).shape ?? {}) : undefined));
+      if (id === null) return;
+    }
+    if (id === null) return;
+    if (nodes.has(id)) return report.error(['id'], `duplicate activity id '${id}'`);
+    nodes.set(id, { def: (parsed.success ? parsed.data : a) as ActivityDef, module, index, inbound: [], outbound: [], valid: parsed.success });
+  });
+  if (!envelope.success) return result();
+  const campaign = raw as Campaign;
+
+  if (!isValidTimeZone(campaign.timezone)) findings.error(null, ['timezone'], `unknown time zone '${campaign.timezone}'; use an IANA name such as Europe/Paris or America/New_York`);
+  if (!catalog.table(campaign.dimension)) findings.error(null, ['dimension'], `unknown table '${campaign.dimension}'; the catalog has: ${catalog.tableNames.join(', ')}`);
+  for (const [name, v] of Object.entries(campaign.variables)) {
+    if (v.default !== undefined) {
+      const problem = literalProblem(v.default, v.type);
+      if (problem) findings.error(null, ['variables', name, 'default'], problem);
+    }
+  }
+  checkTrigger(campaign, findings);
+
+  // Transitions.
+  const transitions = new Map<string, TransitionDef>();
+  campaign.transitions.forEach((t, i) => {
+    const id = transitionId(t);
+    const at = ['transitions', i];
+    const from = nodes.get(t.from);
+    const to = nodes.get(t.to);
+    if (transitions.has(id)) return findings.error(null, [...at, 'id'], `duplicate transition id '${id}'${t.id ? '' : ' (generated from from/to; give the transitions distinct ids)'}`);
+    if (!from) return findings.error(null, [...at, 'from'], `transition '${id}' comes from unknown activity '${t.from}'.${didYouMean(t.from, nodes.keys())}`);
+    if (!to) return findings.error(t.from, [...at, 'to'], `transition '${id}' goes to nowhere: there is no activity '${t.to}'.${didYouMean(t.to, nodes.keys())}`);
+    if (from.valid) {
+      const outputs = from.module.outputs(from.def as never);
+      if (!outputs.includes(t.output)) {
+        return findings.error(t.from, [...at, 'output'], outputs.length
+          ? `${from.module.title} '${t.from}' has no output '${t.output}'; its outputs: ${outputs.join(', ')}`
+          : `${from.module.title} '${t.from}' has no outputs; it ends its branch`);
+      }
+    }
+    if (t.from === t.to) return findings.error(t.from, at, `transition '${id}' loops back to its own activity`);
+    const def = { ...t, id };
+    transitions.set(id, def);
+    from.outbound.push(def);
+    to.inbound.push(def);
+  });
+
+  // Inbound counts, fan-out and outputs going nowhere.
+  const audiences = new Map<string, string>();
+  for (const [id, n] of nodes) {
+    const at = ['activities', n.index];
+    const { min, max } = n.module.inbound;
+    if (n.inbound.length < min) {
+      findings.error(id, at, min === 1 ? `${n.module.title} needs an inbound transition` : `${n.module.title} needs at least ${min} inbound transitions, it has ${n.inbound.length}`);
+    } else if (n.inbound.length > max) {
+      findings.error(id, at, max <= 1 ? `${n.module.title} takes ${max === 0 ? 'no' : 'one'} inbound transition, it has ${n.inbound.length}; combine populations with a Combine or an And-join first` : `${n.module.title} takes at most ${max} inbound transitions`);
+    }
+    if (!n.valid) continue;
+    const byOutput = new Map<string, number>();
+    for (const t of n.outbound) byOutput.set(t.output, (byOutput.get(t.output) ?? 0) + 1);
+    for (const [output, count] of byOutput) {
+      if (count > 1 && !n.module.fanOut) findings.error(id, at, `output '${output}' has ${count} transitions; to start parallel branches with the same population, add a Fork`);
+    }
+    for (const output of n.module.outputs(n.def as never)) {
+      if (!byOutput.has(output) && output !== 'rejects') findings.warn(id, at, `output '${output}' goes nowhere: its population is computed and not used (add a transition, or an End)`);
+    }
+    if (n.def.type === 'saveAudience') {
+      const name = String(n.def.audience);
+      if (audiences.has(name)) findings.error(id, [...at, 'audience'], `activity '${audiences.get(name)}' also saves audience '${name}'; audience names are unique`);
+      audiences.set(name, id);
+    }
+  }
+
+  // Cycles and reachability.
+  const order = topologicalOrder(nodes, findings);
+  const entries = [...nodes.values()].filter((n) => n.inbound.length === 0 && n.module.inbound.min === 0);
+  if (entries.length === 0 && nodes.size) findings.error(null, ['activities'], 'the campaign has no entry activity (an activity with no inbound transition, such as Build audience)');
+  const reached = new Set<string>();
+  const stack = entries.map((n) => n.def.id);
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (reached.has(id)) continue;
+    reached.add(id);
+    for (const t of nodes.get(id)!.outbound) stack.push(t.to);
+  }
+  for (const [id, n] of nodes) {
+    if (!reached.has(id) && n.inbound.length > 0) findings.error(id, ['activities', n.index], `'${id}' is unreachable from any entry activity`);
+  }
+
+  const analysis: Analysis = { campaign, nodes, order: order ?? [], transitions };
+  if (order) analyse(analysis, catalog, findings, options);
+  return result(analysis);
+}
+
+function topologicalOrder(nodes: Map<string, ActivityNode>, findings: Findings): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const order: string[] = [];
+  let cyclic = false;
+  const visit = (id: string, path: string[]): void => {
+    const s = state.get(id);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(id)), id];
+      findings.error(id, ['activities', nodes.get(id)!.index], `cycle: ${cycle.join(' -> ')}; a campaign is a graph without loops`);
+      cyclic = true;
+      return;
+    }
+    state.set(id, 'visiting');
+    for (const t of nodes.get(id)!.outbound) visit(t.to, [...path, id]);
+    state.set(id, 'done');
+    order.push(id);
+  };
+  for (const id of nodes.keys()) visit(id, []);
+  return cyclic ? undefined : order.reverse();
+}
+
+/** Plans every activity in graph order with placeholder inputs, propagating output schemas. */
+function analyse(analysis: Analysis, catalog: Catalog, findings: Findings, options: ValidateOptions): void {
+  const { campaign, nodes } = analysis;
+  if (!catalog.table(campaign.dimension)) return;
+  const schemas = new Map<string, WorkSchema | null | undefined>();
+  const dialect = options.dialect ?? new DuckDbDialect('.');
+  for (const id of analysis.order) {
+    const node = nodes.get(id)!;
+    if (!node.valid) continue;
+    const inputs: Input[] = [];
+    let unknown = false;
+    for (const t of node.inbound) {
+      const schema = schemas.get(`${t.from}\u0000${t.output}`);
+      if (schema === undefined) unknown = true;
+      inputs.push({
+        transition: t.id,
+        from: t.from,
+        output: t.output,
+        schema: schema ?? null,
+        ref: schema ? { location: workLocation(campaign.id, 'RUN', t.from), table: workTableName(campaign.id, 'RUN', t.from), output: t.output, rows: -1, columns: schema.columns, stored: schema.stored } : null,
+      });
+    }
+    // An input whose source could not be analysed: skip, rather than cascade errors.
+    if (unknown && node.module.usesPopulation) continue;
+    const plan = planActivity({
+      catalog,
+      dialect,
+      campaign,
+      activity: node.def,
+      inputs,
+      now: options.now ?? new Date(),
+      report: findings.at(id, ['activities', node.index]),
+    });
+    node.plan = plan;
+    for (const [output, schema] of Object.entries(plan.outputs)) schemas.set(`${id}\u0000${output}`, schema);
+    if (plan.action.type === 'unsupported') findings.warn(id, ['activities', node.index, 'type'], `${plan.action.reason}: the campaign validates but cannot run`);
+  }
+}
+
+function checkTrigger(campaign: Campaign, findings: Findings): void {
+  const t = campaign.trigger;
+  if ('timezone' in t && t.timezone && !isValidTimeZone(t.timezone)) findings.error(null, ['trigger', 'timezone'], `unknown time zone '${t.timezone}'`);
+  if (t.type === 'interval') {
+    const minutes = t.every * (t.unit === 'minutes' ? 1 : t.unit === 'hours' ? 60 : 1440);
+    if (minutes < 15) findings.warn(null, ['trigger', 'every'], `runs every ${minutes} minute(s): more often than every 15 minutes is discouraged (runs may overlap and cost adds up)`);
+  }
+  if (t.type === 'daily' && new Set(t.hours).size !== t.hours.length) findings.error(null, ['trigger', 'hours'], 'an hour is listed twice');
+  if ('from' in t && 'until' in t && t.from && t.until && t.from > t.until) findings.error(null, ['trigger', 'until'], 'the validity window ends before it starts');
+}

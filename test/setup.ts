@@ -1,0 +1,1 @@
+// Polyfills and shared setup for every test file.
