@@ -16,6 +16,19 @@ import { workLocation, workTableName } from '../lambdas/layout.js';
 import { planActivity } from '../lambdas/planner.js';
 import { CAMPAIGN_FIELDS, campaignEnvelopeSchema, transitionId, type ActivityDef, type Campaign, type TransitionDef } from './campaign.js';
 
+/** Stands in for an activity whose type is unknown: accepts any transition, plans nothing. */
+const UNKNOWN: ActivityModule = {
+  type: 'unknown',
+  title: 'Activity',
+  category: 'flow',
+  schema: undefined as never,
+  inbound: { min: 0, max: Infinity },
+  usesPopulation: true,
+  fanOut: true,
+  outputs: () => [],
+  plan: () => ({ action: { type: 'invalid' }, outputs: {} }),
+};
+
 export interface ActivityNode {
   def: ActivityDef;
   module: ActivityModule;
@@ -72,7 +85,10 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
     if (!a || typeof a !== 'object') return report.error([], 'an activity must be an object with an id and a type');
     const module = typeof a.type === 'string' ? ACTIVITIES.get(a.type) : undefined;
     if (!module) {
-      return report.error(['type'], a.type === undefined ? `is required: one of ${[...ACTIVITIES.keys()].join(', ')}` : `unknown activity type '${String(a.type)}'.${didYouMean(String(a.type), ACTIVITIES.keys())} Types: ${[...ACTIVITIES.keys()].join(', ')}`);
+      report.error(['type'], a.type === undefined ? `is required: one of ${[...ACTIVITIES.keys()].join(', ')}` : `unknown activity type '${String(a.type)}'.${didYouMean(String(a.type), ACTIVITIES.keys())} Types: ${[...ACTIVITIES.keys()].join(', ')}`);
+      // Kept in the graph as an unknown node, so that its transitions do not cascade into more errors.
+      if (id !== null && !nodes.has(id)) nodes.set(id, { def: a as ActivityDef, module: UNKNOWN, index, inbound: [], outbound: [], valid: false });
+      return;
     }
     const parsed = module.schema.safeParse(a);
     if (!parsed.success) {
@@ -125,6 +141,7 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
   const audiences = new Map<string, string>();
   for (const [id, n] of nodes) {
     const at = ['activities', n.index];
+    if (n.module === UNKNOWN) continue;
     const { min, max } = n.module.inbound;
     if (n.inbound.length < min) {
       findings.error(id, at, min === 1 ? `${n.module.title} needs an inbound transition` : `${n.module.title} needs at least ${min} inbound transitions, it has ${n.inbound.length}`);

@@ -1,1 +1,2 @@
-// Polyfills and shared setup for every test file.
+// Shared setup for every test file: the same polyfill the CLI loads first.
+import '../cli/polyfills.js';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Findings, didYouMean, type Issue } from '../util/issues.js';
 import { readDocument } from '../util/files.js';
+import { reportZodIssues } from '../util/zod-issues.js';
 import { COLUMN_TYPES, comparable, type ColumnType } from '../sql/types.js';
 import { IDENTIFIER } from '../sql/literal.js';
 
@@ -102,7 +103,7 @@ export function buildCatalog(doc: unknown): Catalog {
   const findings = new Findings();
   const parsed = catalogFileSchema.safeParse(doc);
   if (!parsed.success) {
-    for (const i of parsed.error.issues) findings.error(null, i.path as (string | number)[], i.message);
+    reportZodIssues(parsed.error, findings.at(null, []));
     throw new CatalogError(findings.errors);
   }
   const tables = new Map<string, CatalogTable>();

@@ -59,7 +59,9 @@ export function literalProblem(value: unknown, type: ColumnType): string | undef
       return `expected an integer, got ${describe(value)}`;
     case 'decimal':
     case 'double':
-      if (typeof value === 'number' && Number.isFinite(value)) return undefined;
+      if (typeof value === 'number' && Number.isFinite(value)) {
+        return type === 'decimal' && Math.abs(value) >= 1e18 ? `${value} is out of range for a decimal (at most 18 digits)` : undefined;
+      }
       if (typeof value === 'string' && DECIMAL.test(value)) return undefined;
       return `expected a number, got ${describe(value)}`;
     case 'boolean':
@@ -115,6 +117,7 @@ function nullType(type: ColumnType): string {
 
 function numberText(n: number): string {
   const text = String(n);
-  // Exponent notation is read as DOUBLE by both engines; spell the number out instead.
-  return /e/i.test(text) ? n.toFixed(18).replace(/0+$/, '').replace(/\.$/, '') : text;
+  // Exponent notation is read as DOUBLE by both engines: spell small numbers out (decimals are
+  // below 1e18, so only tiny ones have an exponent); a double keeps it inside its CAST.
+  return /e-/i.test(text) ? n.toFixed(18).replace(/0+$/, '').replace(/\.$/, '') : text;
 }

@@ -61,30 +61,37 @@ export class Reporter {
   }
 }
 
-/** Suggests the closest known name, for "did you mean" hints. */
+/** Suggests the closest known name, for "did you mean" hints (typos, transpositions, prefixes). */
 export function didYouMean(name: string, known: Iterable<string>): string {
+  const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const k of known) {
-    const d = distance(name.toLowerCase(), k.toLowerCase());
+    const kl = k.toLowerCase();
+    let prefix = 0;
+    while (prefix < lower.length && lower[prefix] === kl[prefix]) prefix++;
+    // A known name that starts like this one ('dedupe' -> 'deduplication') is a good guess too.
+    const d = lower.length >= 3 && kl.startsWith(lower) ? 0.5 : prefix >= Math.max(4, lower.length - 2) ? 0.75 : distance(lower, kl);
     if (d < bestDistance) {
       bestDistance = d;
       best = k;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean '${best}'?` : '';
+  const threshold = Math.max(1, Math.floor(name.length / 3));
+  return best !== undefined && bestDistance <= threshold && bestDistance < name.length ? ` Did you mean '${best}'?` : '';
 }
 
+/** Optimal string alignment distance: edits, with a swap of two neighbours counting as one. */
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
   }
-  return row[b.length]!;
+  return d[a.length]![b.length]!;
 }

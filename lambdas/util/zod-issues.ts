@@ -13,6 +13,10 @@ function shapeMismatches(issues: readonly ZodIssue[]): number {
 }
 
 function flatten(issue: ZodIssue): ZodIssue[] {
+  // A record key that fails its schema: report the key's own problem (e.g. its pattern).
+  if (issue.code === 'invalid_key' && 'issues' in issue && issue.issues.length) {
+    return (issue.issues as ZodIssue[]).map((i) => ({ ...i, path: issue.path }) as ZodIssue);
+  }
   if (issue.code !== 'invalid_union' || !('errors' in issue) || !issue.errors.length) return [issue];
   const branches = issue.errors as ZodIssue[][];
   const best = [...branches].sort((a, b) => shapeMismatches(a) - shapeMismatches(b) || a.length - b.length)[0]!;

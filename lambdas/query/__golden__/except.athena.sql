@@ -1,0 +1,3 @@
+SELECT t."id", 'main' AS "orca_output"
+FROM "orca"."recipients" AS t
+WHERE ((t."vip" = TRUE) AND NOT COALESCE((t."country" = 'FR'), FALSE));
