@@ -17,6 +17,7 @@ export const andJoin = defineActivity<AndJoin>({
   inbound: { min: 2, max: 32 },
   usesPopulation: true,
   outputs: () => ['main'],
+  requires: (a, inbound) => [a.primary ?? inbound[0]!],
   plan(a, ctx) {
     const i = a.primary ? inputIndex(ctx, a.primary, ['primary']) : 0;
     if (i === undefined) return invalid();

@@ -43,6 +43,8 @@ export const combine = defineActivity<Combine>({
   inbound: { min: 2, max: 32 },
   usesPopulation: true,
   outputs: (a) => (a.generateComplement ? ['main', 'complement'] : ['main']),
+  requires: (a) => (a.operation === 'exclusion' && a.primary ? [a.primary] : []),
+  dropsInactive: true,
   plan(a, ctx) {
     if (a.operation === 'exclusion' && !a.primary) ctx.report.error(['primary'], 'an exclusion needs its primary set: the inbound transition the others are removed from');
     if (a.operation === 'union' && a.generateComplement) ctx.report.error(['generateComplement'], 'a union has no complement');
@@ -51,7 +53,9 @@ export const combine = defineActivity<Combine>({
       ctx.report.error([], `transition '${x.transition}' carries no population`);
       return false;
     });
-    const pi = a.primary ? inputIndex(ctx, a.primary, ['primary']) : 0;
+    // The primary set, or the first inbound one; at run time a union or intersection whose primary
+    // did not run keeps the first set that did.
+    const pi = !a.primary || (ctx.run && !ctx.inputs.some((x) => x.transition === a.primary)) ? 0 : inputIndex(ctx, a.primary, ['primary']);
     if (pi === undefined || inputs.length !== ctx.inputs.length || inputs.length === 0) return invalid();
     const primary = inputs[pi]!;
     const others = inputs.filter((_, i) => i !== pi);

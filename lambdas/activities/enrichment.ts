@@ -78,6 +78,10 @@ export const enrichment = defineActivity<Enrichment>({
   inbound: { min: 1, max: 8 },
   usesPopulation: true,
   outputs: () => ['main'],
+  requires: (a, inbound) => {
+    const joined = new Set(a.joins.map((j) => j.transition));
+    return a.primary ? [a.primary] : inbound.filter((t) => !joined.has(t)).slice(0, 1);
+  },
   plan(a, ctx) {
     const joined = new Set(a.joins.map((j) => j.transition));
     let mainIndex: number | undefined;

@@ -107,7 +107,7 @@ export interface PlanContext {
 
 export type Action =
   /** One SELECT whose last column, orca_output, names the output each row belongs to. */
-  | { type: 'query'; sql: string; location: string; csv?: CsvSource; saves?: { audience: string } | { history: true } }
+  | { type: 'query'; sql: string; location: string; csv?: CsvSource; saves?: { audience: string } | { history: true } | { watermark: true } }
   /** Outputs carry inbound populations unchanged. */
   | { type: 'forward'; from: Record<string, number> }
   /** Test: the first branch whose condition holds gets the inbound population. */
@@ -152,6 +152,13 @@ export interface ActivityModule<A extends { type: string; id: string } = { type:
   outputs(a: A): string[];
   /** Whether one output may feed several transitions (Fork). */
   fanOut?: boolean;
+  /**
+   * Inbound transitions that must have run for this activity to run; by default, at least one of
+   * them must have. An activity whose required input did not run is skipped, and so is its path.
+   */
+  requires?(a: A, inbound: string[]): string[];
+  /** Leave inbound transitions that did not run out of the plan (Combine); by default they are empty populations. */
+  dropsInactive?: boolean;
   plan(a: A, ctx: PlanContext): Plan;
   /** After the query ran: which outputs stop, or why the activity fails. */
   settle?(a: A, rows: Record<string, number>): Settled;

@@ -62,7 +62,7 @@ export const incrementalQuery = defineActivity<IncrementalQuery>({
     const sql = `SELECT t.${key}, ${outputTag('main')}\nFROM ${ctx.env.dialect.catalogTable(table)} AS t${scope.joinSql()}\nWHERE ${conditions.join('\n  AND ')}`;
     const location = a.mode.type === 'newKeys' ? `state/${ctx.campaign.id}/${a.id}/${ctx.run?.id ?? 'RUN'}` : ctx.outputLocation;
     return {
-      action: { type: 'query', sql, location, ...(a.mode.type === 'newKeys' ? { saves: { history: true } as const } : {}) },
+      action: { type: 'query', sql, location, saves: a.mode.type === 'newKeys' ? { history: true } : { watermark: true } },
       outputs: { main: dimensionSchema(ctx.catalog, table.name) },
     };
   },

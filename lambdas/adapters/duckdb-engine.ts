@@ -1,0 +1,172 @@
+/**
+ * The embedded query engine: DuckDB writing work tables as Parquet under the data folder, laid out
+ * like the bucket (<location>/orca_output=<output>/*.parquet). `execute` is the local stand-in for
+ * Athena's startQueryExecution.sync: each query gets its own connection, so parallel branches run
+ * concurrently and a query can be interrupted.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDbDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
+import { stringLiteral } from '../sql/literal.js';
+import type { QueryEngine, Target } from '../ports/engine.js';
+import type { Column } from '../sql/types.js';
+
+export interface DuckDbOptions {
+  threads?: number;
+  /** e.g. '4GB'; DuckDB spills to disk beyond it. */
+  memoryLimit?: string;
+}
+
+export class QueryFailed extends Error {
+  override name = 'QueryFailed';
+}
+
+export class QueryCancelled extends Error {
+  override name = 'QueryCancelled';
+}
+
+export class DuckDbEngine implements QueryEngine {
+  readonly dialect: DuckDbDialect;
+  private readonly rows = new Map<string, Record<string, number>>();
+  private readonly running = new Map<string, DuckDBConnection>();
+  private readonly cancelled = new Set<string>();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly dataRoot: string,
+  ) {
+    this.dialect = new DuckDbDialect(dataRoot);
+  }
+
+  static async open(dataRoot: string, options: DuckDbOptions = {}): Promise<DuckDbEngine> {
+    const root = resolve(dataRoot);
+    const tmp = join(root, 'tmp', 'duckdb');
+    mkdirSync(tmp, { recursive: true });
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: String(options.threads ?? 2),
+      memory_limit: options.memoryLimit ?? '4GB',
+      temp_directory: tmp,
+      preserve_insertion_order: 'false',
+    });
+    return new DuckDbEngine(instance, root);
+  }
+
+  close(): void {
+    for (const c of this.running.values()) c.interrupt();
+    this.instance.closeSync();
+  }
+
+  private path(location: string): string {
+    return join(this.dataRoot, location);
+  }
+
+  materialize(select: string, target: Target): string {
+    return `COPY (\n${select}\n) TO ${stringLiteral(this.path(target.location))} (FORMAT PARQUET, PARTITION_BY (${OUTPUT_COLUMN}), OVERWRITE true, RETURN_STATS true)`;
+  }
+
+  async prepareTarget(target: Target): Promise<void> {
+    const dir = this.path(target.location);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dirname(dir), { recursive: true });
+  }
+
+  async prepareCsv(csv: CsvSource): Promise<void> {
+    if (!existsSync(this.path(csv.location))) throw new QueryFailed(`the file ${csv.location} does not exist under the data folder ${this.dataRoot}`);
+  }
+
+  /** Runs one statement; for a materialisation, remembers the rows written per output. */
+  async execute(sql: string): Promise<{ queryId: string; durationMs: number; rows: Record<string, number> }> {
+    const queryId = randomUUID();
+    const connection = await this.instance.connect();
+    this.running.set(queryId, connection);
+    const started = performance.now();
+    try {
+      const reader = await connection.runAndReadAll(sql);
+      const rows: Record<string, number> = {};
+      if (reader.columnNames().includes('partition_keys')) {
+        for (const r of reader.getRowObjectsJS()) {
+          const keys = r.partition_keys as { entries?: Array<{ key: string; value: unknown }> } | Map<string, unknown> | Record<string, unknown>;
+          const output = String(partitionValue(keys, OUTPUT_COLUMN));
+          rows[output] = (rows[output] ?? 0) + Number(r.count);
+        }
+      }
+      this.rows.set(queryId, rows);
+      return { queryId, durationMs: performance.now() - started, rows };
+    } catch (e) {
+      if (this.cancelled.has(queryId)) throw new QueryCancelled('the query was cancelled');
+      throw new QueryFailed((e as Error).message);
+    } finally {
+      this.running.delete(queryId);
+      this.cancelled.delete(queryId);
+      connection.closeSync();
+    }
+  }
+
+  async outputRows(target: Target, queryId: string): Promise<Record<string, number>> {
+    const known = this.rows.get(queryId);
+    if (known) {
+      this.rows.delete(queryId);
+      return known;
+    }
+    // After a restart: count from the files.
+    const dir = this.path(target.location);
+    const out: Record<string, number> = {};
+    if (!existsSync(dir)) return out;
+    for (const part of readdirSync(dir)) {
+      const m = /^orca_output=(.+)$/.exec(part);
+      if (!m) continue;
+      const r = await this.query(`SELECT count(*) AS n FROM read_parquet(${stringLiteral(join(dir, part, '*.parquet'))})`);
+      out[m[1]!] = Number(r[0]!.n);
+    }
+    return out;
+  }
+
+  async preview(ref: { location: string; table: string; output: string; columns: Column[]; stored?: Record<string, string> }, limit: number, offset: number): Promise<Record<string, unknown>[]> {
+    const dir = join(this.path(ref.location), `${OUTPUT_COLUMN}=${ref.output}`);
+    if (!existsSync(dir)) return [];
+    const rel = this.dialect.workTable({ ...ref, rows: -1 });
+    return this.query(`SELECT * FROM ${rel} AS w LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`);
+  }
+
+  /** Runs a query and returns its rows as JSON-friendly objects. */
+  async query(sql: string): Promise<Record<string, unknown>[]> {
+    const connection = await this.instance.connect();
+    try {
+      return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async cancel(queryId: string): Promise<void> {
+    const c = this.running.get(queryId);
+    if (c) {
+      this.cancelled.add(queryId);
+      c.interrupt();
+    }
+  }
+
+  /** Cancels every running query (stop). */
+  cancelAll(): void {
+    for (const id of this.running.keys()) void this.cancel(id);
+  }
+
+  async remove(location: string): Promise<void> {
+    rmSync(this.path(location), { recursive: true, force: true });
+  }
+
+  async registerTransitions(): Promise<void> {
+    // Locally, transitions are read straight from their folders.
+  }
+}
+
+function partitionValue(keys: unknown, name: string): unknown {
+  if (keys instanceof Map) return keys.get(name);
+  if (keys && typeof keys === 'object' && 'entries' in keys && Array.isArray((keys as { entries: unknown }).entries)) {
+    return (keys as { entries: Array<{ key: string; value: unknown }> }).entries.find((e) => e.key === name)?.value;
+  }
+  if (Array.isArray(keys)) return (keys as Array<{ key: string; value: unknown }>).find((e) => e.key === name)?.value;
+  return (keys as Record<string, unknown>)[name];
+}

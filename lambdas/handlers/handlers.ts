@@ -1,0 +1,64 @@
+/**
+ * The Lambda handlers, wrapped with middy. They are built from their dependencies (ports), so the
+ * Lambda entry points (AWS adapters) and the embedded runtime (local adapters) run the same code.
+ *
+ * - control: start, finalize and the failure handler (status store only)
+ * - gate: the gate before each activity and the wait of a suspended one; it completes its task
+ *   through TaskCallbacks (SendTaskSuccess in the cloud), or not at all while the run is paused
+ * - record: after an activity's query or wait
+ */
+import middy from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { TaskCallbacks } from '../ports/control.js';
+import { finalizeRun } from '../orchestrator/finalize.js';
+import { failActivity } from '../orchestrator/fail.js';
+import { gate, PARKED, suspended } from '../orchestrator/gate.js';
+import { recordActivity } from '../orchestrator/record.js';
+import { startRun } from '../orchestrator/start.js';
+import type { Deps, FailEvent, FinalizeEvent, GateEvent, RecordEvent, StartEvent, SuspendedEvent } from '../orchestrator/types.js';
+
+export type ControlEvent = StartEvent | FinalizeEvent | FailEvent;
+export type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+
+export interface HandlerOptions {
+  /** Extra middlewares (structured logging in the cloud). */
+  middlewares?: MiddlewareObj[];
+}
+
+function wrap<E, R>(fn: (event: E) => Promise<R>, options: HandlerOptions): Handler<E, R> {
+  const handler = middy<E, R>(async (event: E) => fn(event));
+  for (const m of options.middlewares ?? []) handler.use(m as MiddlewareObj<E, R>);
+  return handler as unknown as Handler<E, R>;
+}
+
+export function makeControlHandler(deps: Deps, options: HandlerOptions = {}): Handler<ControlEvent, unknown> {
+  return wrap<ControlEvent, unknown>(async (event) => {
+    switch (event.step) {
+      case 'start':
+        return startRun(event, deps);
+      case 'finalize':
+        return finalizeRun(event, deps);
+      case 'fail':
+        return failActivity(event, deps);
+    }
+  }, options);
+}
+
+export function makeGateHandler(deps: Deps, callbacks: TaskCallbacks, options: HandlerOptions = {}): Handler<GateEvent | SuspendedEvent, void> {
+  return wrap<GateEvent | SuspendedEvent, void>(async (event) => {
+    let result: unknown;
+    try {
+      result = event.step === 'gate' ? await gate(event, deps) : await suspended(event, deps);
+    } catch (e) {
+      const err = e as Error;
+      await callbacks.fail(event.token, err.name?.startsWith('Orca.') ? err.name : 'Orca.ActivityError', err.message ?? String(e));
+      return;
+    }
+    if (result !== PARKED) await callbacks.succeed(event.token, result);
+  }, options);
+}
+
+export function makeRecordHandler(deps: Deps, options: HandlerOptions = {}): Handler<RecordEvent, void> {
+  return wrap<RecordEvent, void>((event) => recordActivity(event, deps), options);
+}

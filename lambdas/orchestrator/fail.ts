@@ -1,0 +1,50 @@
+/**
+ * When an activity fails: retry what is transient (a few times, with growing delays), otherwise
+ * record the error and apply the campaign's error policy: abort the run, suspend it on this
+ * activity until resumed, or carry on without this activity's outputs (up to N errors in a row).
+ */
+import { inactiveTransition } from './gate.js';
+import { parseError } from './errors.js';
+import type { Deps, FailDecision, FailEvent } from './types.js';
+
+export const MAX_RETRIES = 3;
+
+export async function failActivity(e: FailEvent, deps: Deps): Promise<FailDecision> {
+  const at = (deps.clock ?? (() => new Date()))().toISOString();
+  const runId = e.run.runId;
+  const id = e.activity.id;
+  const error = parseError(e.error);
+  const stopped = error.name === 'Orca.RunStopped';
+  const record = await deps.store.updateActivity(runId, id, { addAttempts: 1 });
+  const attempts = record.attempts ?? 1;
+
+  if (!stopped && error.transient && attempts <= MAX_RETRIES) {
+    const delay = 5 * 2 ** (attempts - 1);
+    await deps.store.log(runId, { at, level: 'warn', activity: id, message: `${error.message} (transient: trying again in ${delay} s, attempt ${attempts + 1} of ${MAX_RETRIES + 1})` });
+    return { decision: 'retry', delay };
+  }
+  await deps.store.updateActivity(runId, id, { status: stopped ? 'skipped' : 'failed', endedAt: at, error: stopped ? 'stopped' : error.message });
+  await deps.store.putTask(runId, { activityId: id, startedAt: record.startedAt ?? at, endedAt: at, status: stopped ? 'skipped' : 'failed', error: error.message });
+  if (stopped) return { decision: 'fail', delay: 0 };
+  await deps.store.log(runId, { at, level: 'error', activity: id, message: `failed: ${error.message}` });
+
+  const policy = e.run.campaign.errorPolicy;
+  if (policy.onError === 'suspend') {
+    await deps.store.updateRun(runId, { status: 'paused', pausedReason: `${id} failed: ${error.message}` }, ['running', 'paused']);
+    await deps.store.updateActivity(runId, id, { status: 'needsAttention' });
+    await deps.store.log(runId, { at, level: 'warn', activity: id, message: 'run suspended: fix the cause, then resume to run the activity again' });
+    return { decision: 'suspend', delay: 0 };
+  }
+  if (policy.onError === 'ignore') {
+    const count = await deps.store.countError(runId, 1);
+    if (count <= policy.maxConsecutiveErrors) {
+      if (e.outbound.length) await deps.store.putTransitions(runId, e.outbound.map((t) => inactiveTransition(id, t, at)));
+      await deps.store.log(runId, { at, level: 'warn', activity: id, message: `error ignored (${count} in a row, at most ${policy.maxConsecutiveErrors}): the path after this activity does not run` });
+      return { decision: 'continue', delay: 0 };
+    }
+    await deps.store.updateRun(runId, { error: `${count} errors in a row, more than the ${policy.maxConsecutiveErrors} the error policy ignores; last: ${id}: ${error.message}` });
+    return { decision: 'fail', delay: 0 };
+  }
+  await deps.store.updateRun(runId, { error: `${id} failed: ${error.message}` });
+  return { decision: 'fail', delay: 0 };
+}

@@ -1,0 +1,91 @@
+/**
+ * After an activity's query (or wait): counts the rows of each output, decides which outputs carry
+ * on (skip-if-empty, an empty incremental result...) or fails the activity (too many rejects),
+ * moves a saved audience's pointer, remembers an incremental query's keys, and records the
+ * transitions, the task and the log.
+ */
+import { ACTIVITIES } from '../activities/index.js';
+import type { TransitionRecord } from '../ports/store.js';
+import { ActivityError } from './errors.js';
+import { complete, inactiveTransition } from './gate.js';
+import type { Deps, RecordEvent } from './types.js';
+
+export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> {
+  const g = e.gate;
+  const run = e.run;
+  const activityId = g.activity.id;
+  if (g.action === 'wait') {
+    await complete(run, deps, activityId, g.startedAt, g.outbound, g.forward, 'waited');
+    return;
+  }
+  const at = (deps.clock ?? (() => new Date()))().toISOString();
+  const rows = await deps.engine.outputRows(g.target, g.query?.id ?? '');
+  const module = ACTIVITIES.get(g.activity.type)!;
+  const settled = module.settle?.(g.activity as never, rows) ?? {};
+  const counts = Object.keys(g.outputs).map((o) => `${o} ${(rows[o] ?? 0).toLocaleString('en-US')}`).join(', ');
+  const stats = g.query?.statistics;
+  const durationMs = stats?.TotalExecutionTimeInMillis ?? stats?.EngineExecutionTimeInMillis ?? Date.parse(at) - Date.parse(g.startedAt);
+  if (settled.error) {
+    await deps.store.log(run.runId, { at, level: 'info', activity: activityId, message: `query done (${counts})`, sql: g.select, durationMs });
+    throw new ActivityError(settled.error);
+  }
+  const inactive = new Set(settled.inactive ?? []);
+  const records: TransitionRecord[] = g.outbound.map((t) => {
+    const schema = g.outputs[t.output];
+    if (!schema || inactive.has(t.output)) return inactiveTransition(activityId, t, at);
+    return {
+      transitionId: t.transition,
+      from: activityId,
+      output: t.output,
+      to: t.to,
+      active: true,
+      rows: rows[t.output] ?? 0,
+      dimension: schema.dimension,
+      location: g.target.location,
+      table: g.target.table,
+      columns: schema.columns,
+      ...(schema.stored ? { stored: schema.stored } : {}),
+      at,
+    };
+  });
+
+  if (g.saves && 'audience' in g.saves) {
+    const main = g.outputs.main!;
+    // One write moves the audience to its new version: readers see the old one or the new one.
+    await deps.store.putAudience({
+      name: g.saves.audience,
+      dimension: main.dimension ?? '',
+      location: g.target.location,
+      table: g.target.table,
+      columns: main.columns,
+      ...(main.stored ? { stored: main.stored } : {}),
+      rows: rows.main ?? 0,
+      campaignId: run.campaign.id,
+      runId: run.runId,
+      savedAt: at,
+    });
+  } else if (g.saves && 'history' in g.saves) {
+    const main = g.outputs.main!;
+    await deps.store.addHistory(run.campaign.id, activityId, { runId: run.runId, at: run.startedAt, location: g.target.location, table: g.target.table, rows: rows.main ?? 0, columns: main.columns }, run.startedAt);
+  } else if (g.saves && 'watermark' in g.saves) {
+    await deps.store.addHistory(run.campaign.id, activityId, undefined, run.startedAt);
+  }
+
+  await deps.engine.registerTransitions(records.filter((r) => r.active));
+  if (records.length) await deps.store.putTransitions(run.runId, records);
+  const main = rows.main ?? Object.values(rows).reduce((a, b) => a + b, 0);
+  await deps.store.updateActivity(run.runId, activityId, { status: 'done', endedAt: at, rows: main });
+  await deps.store.putTask(run.runId, { activityId, startedAt: g.startedAt, endedAt: at, status: 'done', rows: main });
+  await deps.store.countError(run.runId, 0);
+  const stopped = [...inactive].filter((o) => g.outbound.some((t) => t.output === o));
+  const saved = g.saves && 'audience' in g.saves ? `; audience '${g.saves.audience}' saved` : '';
+  await deps.store.log(run.runId, {
+    at,
+    level: 'info',
+    activity: activityId,
+    message: `done: ${counts}${stopped.length ? `; ${stopped.join(', ')} empty, not continued` : ''}${saved}`,
+    sql: g.select,
+    durationMs,
+    rows: main,
+  });
+}

@@ -1,0 +1,53 @@
+/** The first state of every run: creates (or takes over) the run record and its activities. */
+import { literalProblem } from '../sql/literal.js';
+import { ActivityError } from './errors.js';
+import type { Deps, RunContext, StartEvent } from './types.js';
+
+export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
+  const now = (deps.clock ?? (() => new Date()))().toISOString();
+  const runId = e.input?.run?.runId ?? e.execution;
+  const given = e.input?.run?.variables ?? {};
+  const variables: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, v] of Object.entries(e.campaign.variables)) {
+    const value = name in given ? given[name] : v.default;
+    if (value === undefined || value === null) {
+      variables[name] = null;
+      continue;
+    }
+    const problem = literalProblem(value, v.type);
+    if (problem) problems.push(`variable '${name}': ${problem}`);
+    variables[name] = value;
+  }
+  for (const name of Object.keys(given)) if (!(name in e.campaign.variables)) problems.push(`unknown variable '${name}'; the campaign declares: ${Object.keys(e.campaign.variables).join(', ') || 'none'}`);
+
+  const existing = await deps.store.getRun(runId);
+  const startedAt = existing?.startedAt ?? e.startTime ?? now;
+  const testMode = e.input?.run?.testMode ?? existing?.testMode ?? false;
+  if (!existing) {
+    await deps.store.createRun({
+      runId,
+      campaignId: e.campaign.id,
+      campaignLabel: e.campaign.label,
+      status: 'running',
+      startedAt,
+      testMode,
+      variables,
+      trigger: String(e.input?.trigger ?? 'manual'),
+      execution: e.execution,
+    });
+  } else {
+    await deps.store.updateRun(runId, { status: 'running', variables, execution: e.execution });
+  }
+  await deps.store.putActivities(
+    runId,
+    e.activities.map((a) => ({ activityId: a.id, type: a.type, ...(a.label ? { label: a.label } : {}), status: a.disabled ? 'skipped' : 'pending', tasks: 0 })),
+  );
+  await deps.store.log(runId, {
+    at: now,
+    level: 'info',
+    message: `run started${testMode ? ' in test mode (Save audience and channels are skipped)' : ''}`,
+  });
+  if (problems.length) throw new ActivityError(problems.join('; '));
+  return { runId, campaign: e.campaign, startedAt, testMode, variables };
+}

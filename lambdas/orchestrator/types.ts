@@ -1,0 +1,124 @@
+/** The events the state machine sends to the orchestrator's steps, and what they return. */
+import type { ActivityDef } from '../../statemachines/campaign.js';
+import type { WorkSchema } from '../activities/framework.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { QueryEngine, Target } from '../ports/engine.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { RunControl } from '../ports/control.js';
+import type { StatusStore } from '../ports/store.js';
+import type { CampaignContext } from '../planner.js';
+
+export interface Deps {
+  store: StatusStore;
+  engine: QueryEngine;
+  catalog: Catalog;
+  notifier: Notifier;
+  control: RunControl;
+  /** Starts a published campaign (End activities' signals); absent where no service runs them. */
+  signal?: (campaignId: string, variables: Record<string, unknown>, from: { campaignId: string; runId: string }) => Promise<string>;
+  clock?: () => Date;
+}
+
+export interface RunCampaign extends CampaignContext {
+  label: string;
+  errorPolicy: { onError: 'abort' | 'suspend' | 'ignore'; maxConsecutiveErrors: number };
+}
+
+/** The run context every state carries in $.run. */
+export interface RunContext {
+  runId: string;
+  campaign: RunCampaign;
+  startedAt: string;
+  testMode: boolean;
+  variables: Record<string, unknown>;
+}
+
+export interface InboundRef {
+  transition: string;
+  from: string;
+  output: string;
+  /** The schema validation computed: what this input looks like when it did not run. */
+  schema: WorkSchema | null;
+}
+
+export interface OutboundRef {
+  transition: string;
+  output: string;
+  to: string;
+}
+
+export interface StartEvent {
+  step: 'start';
+  input: { run?: { runId?: string; testMode?: boolean; variables?: Record<string, unknown> }; trigger?: string } & Record<string, unknown>;
+  execution: string;
+  startTime: string;
+  campaign: RunCampaign;
+  activities: Array<{ id: string; type: string; label?: string; disabled?: boolean }>;
+}
+
+export interface GateEvent {
+  step: 'gate';
+  token: string;
+  run: RunContext;
+  activity: ActivityDef;
+  inbound: InboundRef[];
+  outbound: OutboundRef[];
+  /** Set when a parked gate is called again on resume. */
+  resumed?: boolean;
+}
+
+export interface SuspendedEvent {
+  step: 'suspended';
+  token: string;
+  run: RunContext;
+  activity: { id: string; type: string };
+}
+
+export type GateResult =
+  | { action: 'done' }
+  | {
+      action: 'query';
+      sql: string;
+      select: string;
+      target: Target;
+      activity: ActivityDef;
+      outbound: OutboundRef[];
+      outputs: Record<string, WorkSchema | null>;
+      saves?: { audience: string } | { history: true } | { watermark: true };
+      startedAt: string;
+    }
+  | {
+      action: 'wait';
+      seconds?: number;
+      until?: string;
+      activity: ActivityDef;
+      outbound: OutboundRef[];
+      forward: Record<string, ForwardedInput>;
+      startedAt: string;
+    };
+
+/** An output that carries an input's population unchanged. */
+export type ForwardedInput = { active: false } | { active: true; rows: number; dimension: string | null; location: string; table: string; columns: WorkSchema['columns']; stored?: Record<string, string> };
+
+export interface RecordEvent {
+  step: 'record';
+  run: RunContext;
+  gate: Exclude<GateResult, { action: 'done' }> & { query?: { id: string; statistics?: { EngineExecutionTimeInMillis?: number; TotalExecutionTimeInMillis?: number; DataScannedInBytes?: number } } };
+}
+
+export interface FailEvent {
+  step: 'fail';
+  run: RunContext;
+  activity: { id: string; type: string };
+  outbound: OutboundRef[];
+  error: { Error?: string; Cause?: string };
+}
+
+export interface FinalizeEvent {
+  step: 'finalize';
+  run: RunContext;
+  status: 'completed' | 'failed';
+  error?: { Error?: string; Cause?: string };
+}
+
+export type FailDecision = { decision: 'retry' | 'fail' | 'continue' | 'suspend'; delay: number };

@@ -1,0 +1,136 @@
+/**
+ * The status and log store: campaigns, runs, activity and transition records, logs, tasks, saved
+ * audiences and incremental-query memory. One DynamoDB repository implements it for both
+ * deployments (dynalite on loopback locally).
+ */
+import type { Column } from '../sql/types.js';
+
+export type RunStatus = 'running' | 'paused' | 'stopping' | 'completed' | 'failed' | 'stopped';
+export type ActivityStatus = 'pending' | 'running' | 'waiting' | 'needsAttention' | 'failed' | 'done' | 'skipped';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface RunRecord {
+  runId: string;
+  campaignId: string;
+  campaignLabel?: string;
+  version?: number;
+  status: RunStatus;
+  startedAt: string;
+  endedAt?: string;
+  testMode: boolean;
+  variables: Record<string, unknown>;
+  trigger?: string;
+  error?: string;
+  /** Why the run is paused: a user, a breakpoint, a suspended activity. */
+  pausedReason?: string;
+  consecutiveErrors?: number;
+  /** Execution handle (ARN in the cloud). */
+  execution?: string;
+}
+
+export interface ActivityRecord {
+  activityId: string;
+  type: string;
+  label?: string;
+  status: ActivityStatus;
+  startedAt?: string;
+  endedAt?: string;
+  error?: string;
+  tasks?: number;
+  attempts?: number;
+  rows?: number;
+  /** Query id of the running query (to cancel it). */
+  queryId?: string;
+}
+
+export interface TransitionRecord {
+  transitionId: string;
+  from: string;
+  output: string;
+  to: string;
+  /** False when the transition did not carry on (branch not taken, skipped, empty with skip-if-empty). */
+  active: boolean;
+  rows: number;
+  dimension: string | null;
+  location: string;
+  table: string;
+  columns: Column[];
+  stored?: Record<string, string>;
+  at: string;
+}
+
+export interface LogEntry {
+  at: string;
+  level: LogLevel;
+  activity?: string;
+  message: string;
+  sql?: string;
+  durationMs?: number;
+  rows?: number;
+  /** Who did it: 'orca', or a user for commands. */
+  actor?: string;
+}
+
+export interface TaskRecord {
+  activityId: string;
+  startedAt: string;
+  endedAt?: string;
+  status: 'running' | 'done' | 'failed' | 'skipped';
+  rows?: number;
+  error?: string;
+}
+
+export interface AudienceRecord {
+  name: string;
+  dimension: string;
+  location: string;
+  table: string;
+  columns: Column[];
+  stored?: Record<string, string>;
+  rows: number;
+  campaignId: string;
+  runId: string;
+  savedAt: string;
+}
+
+export interface HistoryEntry {
+  runId: string;
+  at: string;
+  location: string;
+  table: string;
+  rows: number;
+  columns: Column[];
+}
+
+export interface StatusStore {
+  createRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Updates fields of a run; with `onlyIf`, only when its status is one of those (false otherwise). */
+  updateRun(runId: string, patch: Partial<RunRecord>, onlyIf?: RunStatus[]): Promise<boolean>;
+  /** Adds n to the run's consecutive error count and returns the new count; n = 0 resets it. */
+  countError(runId: string, n: 0 | 1): Promise<number>;
+  listRuns(campaignId: string, limit?: number): Promise<RunRecord[]>;
+  /** The most recent runs of every campaign, newest first. */
+  recentRuns(limit?: number): Promise<RunRecord[]>;
+
+  putActivities(runId: string, records: ActivityRecord[]): Promise<void>;
+  updateActivity(runId: string, activityId: string, patch: Partial<ActivityRecord> & { addTasks?: number; addAttempts?: number }): Promise<ActivityRecord>;
+  listActivities(runId: string): Promise<ActivityRecord[]>;
+
+  putTransitions(runId: string, records: TransitionRecord[]): Promise<void>;
+  getTransitions(runId: string, ids: string[]): Promise<Map<string, TransitionRecord>>;
+  listTransitions(runId: string): Promise<TransitionRecord[]>;
+
+  log(runId: string, entries: LogEntry | LogEntry[]): Promise<void>;
+  listLogs(runId: string, options?: { after?: string; limit?: number }): Promise<Array<LogEntry & { id: string }>>;
+
+  putTask(runId: string, task: TaskRecord): Promise<void>;
+  listTasks(runId: string): Promise<TaskRecord[]>;
+
+  getAudience(name: string): Promise<AudienceRecord | undefined>;
+  /** Points the audience at a new version, in one write. */
+  putAudience(record: AudienceRecord): Promise<void>;
+
+  getHistory(campaignId: string, activityId: string): Promise<{ lastRunAt?: string; entries: HistoryEntry[] }>;
+  addHistory(campaignId: string, activityId: string, entry: HistoryEntry | undefined, lastRunAt: string): Promise<void>;
+}

@@ -1,0 +1,190 @@
+/**
+ * The embedded runtime: the same compiled state machine and the same handlers as in the cloud,
+ * run in-process. aws-local-stepfunctions executes the ASL; every Task state is served by a local
+ * handler chosen from its resource (Lambda function placeholder, or the Athena query task, served
+ * by DuckDB); dynalite, persisted under the data folder, holds statuses and logs.
+ */
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { Catalog } from '../lambdas/catalog/catalog.js';
+import { DynamoDbStore } from '../lambdas/adapters/dynamodb-store.js';
+import { DuckDbEngine, QueryCancelled, type DuckDbOptions } from '../lambdas/adapters/duckdb-engine.js';
+import { makeControlHandler, makeGateHandler, makeRecordHandler } from '../lambdas/handlers/handlers.js';
+import type { Deps } from '../lambdas/orchestrator/types.js';
+import type { RunRecord } from '../lambdas/ports/store.js';
+import type { Alert, Notifier } from '../lambdas/ports/notifier.js';
+import { allStates, ATHENA_SYNC, LAMBDA_CALLBACK, LAMBDA_INVOKE, PLACEHOLDERS, type StateMachineDefinition } from '../statemachines/asl.js';
+import { LocalControl } from './local-control.js';
+import { startDynalite, TABLE, type LocalDynamo } from './dynalite.js';
+import type { Context } from 'aws-lambda';
+
+export interface LocalRuntimeOptions extends DuckDbOptions {
+  dataRoot: string;
+  catalog: Catalog;
+  /** Keep the store in memory instead of <data>/store (tests). */
+  memoryStore?: boolean;
+  /** Run every Wait state (activity waits, retry delays) in this many ms (tests). */
+  waitMs?: number;
+}
+
+export interface RunOptions {
+  runId?: string;
+  testMode?: boolean;
+  variables?: Record<string, unknown>;
+  trigger?: string;
+}
+
+/** Run ids sort in time order: 20261122T153012Z-ab12cd. */
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+const LOCAL_CONTEXT = { functionName: 'local', awsRequestId: 'local', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
+
+class LocalNotifier implements Notifier {
+  readonly alerts: Alert[] = [];
+  async notify(alert: Alert): Promise<void> {
+    this.alerts.push(alert);
+  }
+}
+
+export class LocalRuntime {
+  readonly control = new LocalControl();
+  readonly notifier = new LocalNotifier();
+  private readonly executions = new Map<string, { abort: () => void }>();
+
+  private constructor(
+    readonly options: LocalRuntimeOptions,
+    readonly dynamo: LocalDynamo,
+    readonly store: DynamoDbStore,
+    readonly engine: DuckDbEngine,
+  ) {}
+
+  static async open(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    const dataRoot = resolve(options.dataRoot);
+    const dynamo = await startDynalite(options.memoryStore ? undefined : join(dataRoot, 'store'));
+    const store = new DynamoDbStore(dynamo.client, TABLE);
+    const engine = await DuckDbEngine.open(dataRoot, options);
+    return new LocalRuntime({ ...options, dataRoot }, dynamo, store, engine);
+  }
+
+  get deps(): Deps {
+    return { store: this.store, engine: this.engine, catalog: this.options.catalog, notifier: this.notifier, control: this.control };
+  }
+
+  async close(): Promise<void> {
+    for (const e of this.executions.values()) e.abort();
+    this.engine.close();
+    await this.dynamo.close();
+  }
+
+  /** Runs a compiled campaign to its end; the run's record tells how it ended. */
+  async run(definition: StateMachineDefinition, options: RunOptions = {}): Promise<RunRecord> {
+    const runId = options.runId ?? newRunId();
+    const deps = this.deps;
+    const control = makeControlHandler(deps);
+    const gate = makeGateHandler(deps, this.control);
+    const record = makeRecordHandler(deps);
+    const lambdas: Record<string, (payload: unknown) => Promise<unknown>> = {
+      [PLACEHOLDERS.control]: (p) => control(p as never, LOCAL_CONTEXT),
+      [PLACEHOLDERS.record]: (p) => record(p as never, LOCAL_CONTEXT),
+    };
+    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    const waits: Record<string, number> = {};
+    for (const [name, state] of allStates(definition)) {
+      if (state.Type === 'Wait' && this.options.waitMs !== undefined) waits[name] = this.options.waitMs;
+      if (state.Type !== 'Task') continue;
+      const resource = state.Resource as string;
+      if (resource === LAMBDA_INVOKE) {
+        handlers[name] = async (input) => {
+          const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+          return { StatusCode: 200, Payload: (await lambdas[FunctionName]!(Payload)) ?? null };
+        };
+      } else if (resource === LAMBDA_CALLBACK) {
+        // .waitForTaskToken: the task ends when the handler calls back with its token.
+        handlers[name] = async (input) => {
+          const { Payload } = input as { Payload: Record<string, unknown> };
+          if (process.env.ORCA_DEBUG_TASKS) console.error(name, JSON.stringify(Payload).slice(0, 400));
+          const task = this.control.newTask();
+          await gate({ ...(Payload as object), token: task.token } as never, LOCAL_CONTEXT);
+          return task.done;
+        };
+      } else if (resource === ATHENA_SYNC) {
+        handlers[name] = async (input) => {
+          const { QueryString } = input as { QueryString: string };
+          try {
+            const r = await this.engine.execute(QueryString);
+            return { QueryExecution: { QueryExecutionId: r.queryId, Status: { State: 'SUCCEEDED' }, Statistics: { EngineExecutionTimeInMillis: Math.round(r.durationMs), TotalExecutionTimeInMillis: Math.round(r.durationMs) } } };
+          } catch (e) {
+            const cancelled = e instanceof QueryCancelled;
+            const err = new Error(JSON.stringify({ QueryExecution: { Status: { State: cancelled ? 'CANCELLED' : 'FAILED', StateChangeReason: (e as Error).message, AthenaError: { ErrorCategory: 2, Retryable: false } } } }));
+            err.name = 'States.TaskFailed';
+            throw err;
+          }
+        };
+      } else {
+        throw new Error(`no local handler for ${resource} (state ${name})`);
+      }
+    }
+
+    const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    const startTime = new Date().toISOString();
+    const execution = machine.run(
+      { run: { runId, testMode: options.testMode ?? false, variables: options.variables ?? {} }, trigger: options.trigger ?? 'manual' } as never,
+      {
+        context: { Execution: { Name: runId, StartTime: startTime }, Task: { Token: 'local' } },
+        overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
+        noThrowOnAbort: true,
+      },
+    );
+    this.executions.set(runId, execution);
+    try {
+      await execution.result;
+    } catch (e) {
+      // A Fail state ends the execution; the run record already says why.
+      const run = await this.store.getRun(runId);
+      if (!run || run.status === 'running' || run.status === 'paused') {
+        await this.store.updateRun(runId, { status: 'failed', endedAt: new Date().toISOString(), error: (e as Error).message });
+      }
+    } finally {
+      this.executions.delete(runId);
+    }
+    const run = await this.store.getRun(runId);
+    if (run?.status === 'stopping') await this.store.updateRun(runId, { status: 'stopped', endedAt: new Date().toISOString() });
+    return (await this.store.getRun(runId))!;
+  }
+
+  /** Pause: no new activity starts until resume; running queries finish. */
+  async pause(runId: string, actor = 'user'): Promise<boolean> {
+    const ok = await this.store.updateRun(runId, { status: 'paused', pausedReason: `paused by ${actor}` }, ['running']);
+    if (ok) await this.store.log(runId, { at: new Date().toISOString(), level: 'info', message: `paused by ${actor}`, actor });
+    return ok;
+  }
+
+  async resume(runId: string, actor = 'user'): Promise<boolean> {
+    const ok = await this.store.updateRun(runId, { status: 'running', pausedReason: undefined }, ['paused']);
+    if (ok) {
+      await this.store.log(runId, { at: new Date().toISOString(), level: 'info', message: `resumed by ${actor}`, actor });
+      this.control.wake(runId);
+    }
+    return ok;
+  }
+
+  /** Stop: cancels running queries and ends the run; a stopped run cannot be resumed. */
+  async stop(runId: string, actor = 'user'): Promise<boolean> {
+    const ok = await this.store.updateRun(runId, { status: 'stopping' }, ['running', 'paused']);
+    if (!ok) return false;
+    await this.store.log(runId, { at: new Date().toISOString(), level: 'warn', message: `stopped by ${actor}`, actor });
+    this.engine.cancelAll();
+    this.control.wake(runId);
+    this.executions.get(runId)?.abort();
+    await this.store.updateRun(runId, { status: 'stopped', endedAt: new Date().toISOString() });
+    for (const a of await this.store.listActivities(runId)) {
+      if (a.status === 'running' || a.status === 'waiting' || a.status === 'pending' || a.status === 'needsAttention') {
+        await this.store.updateActivity(runId, a.activityId, { status: a.status === 'pending' ? 'skipped' : 'failed', error: 'stopped', endedAt: new Date().toISOString() });
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The pieces of Amazon States Language orca emits, and the names of the deployment-specific values
+ * left as ${placeholders} (CloudFormation definition substitutions in the cloud; unused locally,
+ * where each Task is served in-process). JSONPath only: no JSONata, no Assign, no Distributed Map.
+ */
+export type State = Record<string, unknown> & { Type: string };
+export interface StateMachineDefinition {
+  Comment?: string;
+  StartAt: string;
+  States: Record<string, State>;
+  TimeoutSeconds?: number;
+}
+
+export const PLACEHOLDERS = {
+  control: '${ControlFunction}',
+  gate: '${GateFunction}',
+  record: '${RecordFunction}',
+  workGroup: '${AthenaWorkGroup}',
+} as const;
+
+export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+export const LAMBDA_CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+export const ATHENA_SYNC = 'arn:aws:states:::athena:startQueryExecution.sync';
+
+/** Retries for Lambda invocations that failed for reasons of the service, not of orca. */
+export const LAMBDA_RETRY = {
+  ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Orca.Transient'],
+  IntervalSeconds: 1,
+  MaxAttempts: 5,
+  BackoffRate: 2,
+  MaxDelaySeconds: 30,
+  JitterStrategy: 'FULL',
+};
+
+/** Throttled query submissions: nothing ran yet, so trying again is safe. */
+export const ATHENA_RETRY = {
+  ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.ThrottlingException'],
+  IntervalSeconds: 2,
+  MaxAttempts: 6,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+  JitterStrategy: 'FULL',
+};
+
+/** Walks every state of a definition, Parallel branches included. */
+export function* allStates(def: { States: Record<string, State> }): Generator<[string, State]> {
+  for (const [name, state] of Object.entries(def.States)) {
+    yield [name, state];
+    if (state.Type === 'Parallel') for (const b of state.Branches as Array<{ States: Record<string, State> }>) yield* allStates(b);
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * The compiler: a validated campaign becomes one Step Functions state machine.
+ *
+ *   Start run -> Run campaign (Parallel: the activity graph) -> Run completed
+ *                     └ catch -> Run failed -> Campaign failed (Fail)
+ *
+ * Each activity is a short chain: a gate (Lambda with a task token: honours pause, stop and
+ * breakpoints, skips dead paths, plans the SQL) -> for a query, an Athena .sync task (no Lambda
+ * waits on a query) -> a record step. Success costs 4 state transitions for a query activity,
+ * 1 for flow control. Failures go to a handler that records the error and applies the campaign's
+ * error policy: retry transient errors, fail, suspend until resumed, or carry on.
+ *
+ * The graph becomes nested Parallel states (see graph.ts). Populations never travel in the
+ * payload: transitions are recorded in the status store, the payload holds the run context.
+ */
+import { ACTIVITIES } from '../lambdas/activities/index.js';
+import type { WorkSchema } from '../lambdas/activities/framework.js';
+import type { Analysis, ActivityNode } from './validate.js';
+import { ATHENA_RETRY, ATHENA_SYNC, LAMBDA_CALLBACK, LAMBDA_INVOKE, LAMBDA_RETRY, PLACEHOLDERS, type State, type StateMachineDefinition } from './asl.js';
+import { decompose, type Program } from './graph.js';
+
+export class CompileError extends Error {
+  override name = 'CompileError';
+  constructor(
+    message: string,
+    readonly activity: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface Compiled {
+  definition: StateMachineDefinition;
+  /** Whether the graph had full concurrency (series-parallel). */
+  seriesParallel: boolean;
+  /** State transitions on the success path, per activity. */
+  transitionsPerActivity: Record<string, number>;
+}
+
+const QUERY_TYPES = new Set(['buildAudience', 'readAudience', 'incrementalQuery', 'changeDimension', 'combine', 'deduplication', 'enrichment', 'reconciliation', 'split', 'saveAudience', 'loadFile']);
+
+/** What the start step needs to create the run's records. */
+export function campaignContext(analysis: Analysis) {
+  const c = analysis.campaign;
+  return {
+    id: c.id,
+    label: c.label,
+    dimension: c.dimension,
+    timezone: c.timezone,
+    variables: c.variables,
+    errorPolicy: c.errorPolicy,
+  };
+}
+
+class Scope {
+  readonly states: Record<string, State> = {};
+  private doneName?: string;
+  private abortName?: string;
+  constructor(private readonly names: Names) {}
+
+  add(name: string, state: State): string {
+    if (this.names.used.has(name)) throw new CompileError(`duplicate state name ${name}`);
+    this.names.used.add(name);
+    this.states[name] = state;
+    return name;
+  }
+
+  /** A Succeed state ending this branch, for Choice defaults that end it. */
+  done(): string {
+    return (this.doneName ??= this.add(this.names.next('Branch done'), { Type: 'Succeed' }));
+  }
+
+  abort(): string {
+    return (this.abortName ??= this.add(this.names.next('Abort'), { Type: 'Fail', Error: 'Orca.ActivityFailed', Cause: 'an activity failed and the error policy stops the run; see the run log' }));
+  }
+}
+
+class Names {
+  readonly used = new Set<string>();
+  private n = 0;
+  next(prefix: string): string {
+    return `${prefix} ${++this.n}`;
+  }
+}
+
+export function compileCampaign(analysis: Analysis): Compiled {
+  const { campaign, nodes } = analysis;
+  for (const node of nodes.values()) {
+    if (node.def.disabled) continue;
+    const action = node.plan?.action;
+    if (!action || action.type === 'invalid') throw new CompileError(`activity '${node.def.id}' has errors; validate the campaign first`, node.def.id);
+    if (action.type === 'unsupported') throw new CompileError(`activity '${node.def.id}': ${action.reason}; disable it to run the rest of the campaign`, node.def.id);
+  }
+  const enabled = [...nodes.values()].filter((n) => !n.def.disabled).map((n) => n.def.id);
+  const enabledSet = new Set(enabled);
+  const arcs = [...analysis.transitions.values()].filter((t) => enabledSet.has(t.from) && enabledSet.has(t.to)).map((t) => [t.from, t.to] as const);
+  const { program, seriesParallel } = decompose(enabled, arcs);
+
+  const names = new Names();
+  const transitionsPerActivity: Record<string, number> = {};
+  const schemas = staticSchemas(analysis);
+
+  const emit = (p: Program | null, next: string | undefined, scope: Scope): string | undefined => {
+    if (!p) return next;
+    if (p.kind === 'activity') {
+      const node = nodes.get(p.id)!;
+      return emitActivity(node, next, scope, schemas, analysis, transitionsPerActivity);
+    }
+    if (p.kind === 'sequence') {
+      let entry = next;
+      for (const item of [...p.items].reverse()) entry = emit(item, entry, scope);
+      return entry;
+    }
+    const branches = p.branches.map((b) => {
+      const inner = new Scope(names);
+      const start = emit(b, undefined, inner)!;
+      return { StartAt: start, States: inner.states };
+    });
+    return scope.add(names.next('Parallel'), { Type: 'Parallel', Branches: branches, ResultPath: null, ...continueWith(next) });
+  };
+
+  const graph = new Scope(names);
+  const graphStart = emit(program, undefined, graph) ?? graph.add('Nothing to run', { Type: 'Pass', End: true });
+
+  const top = new Scope(names);
+  const lambda = (fn: string, payload: Record<string, unknown>) => ({
+    Type: 'Task',
+    Resource: LAMBDA_INVOKE,
+    Parameters: { FunctionName: fn, Payload: payload },
+    Retry: [LAMBDA_RETRY],
+  });
+  top.add('Start run', {
+    ...lambda(PLACEHOLDERS.control, {
+      step: 'start',
+      'input.$': '$',
+      'execution.$': '$$.Execution.Name',
+      'startTime.$': '$$.Execution.StartTime',
+      campaign: campaignContext(analysis),
+      activities: [...nodes.values()].map((n) => ({ id: n.def.id, type: n.def.type, ...(n.def.label ? { label: n.def.label } : {}), ...(n.def.disabled ? { disabled: true } : {}) })),
+    }),
+    ResultSelector: { 'run.$': '$.Payload' },
+    // Equivalent to ResultPath "$", which aws-local-stepfunctions 3.0.0 mishandles (it adds a "$" key).
+    ResultPath: '$.start',
+    OutputPath: '$.start',
+    Next: 'Run campaign',
+  });
+  top.add('Run campaign', {
+    Type: 'Parallel',
+    Branches: [{ StartAt: graphStart, States: graph.states }],
+    ResultPath: null,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Run failed' }],
+    Next: 'Run completed',
+  });
+  top.add('Run completed', { ...lambda(PLACEHOLDERS.control, { step: 'finalize', 'run.$': '$.run', status: 'completed' }), ResultPath: null, End: true });
+  top.add('Run failed', { ...lambda(PLACEHOLDERS.control, { step: 'finalize', 'run.$': '$.run', status: 'failed', 'error.$': '$.error' }), ResultPath: null, Next: 'Campaign failed' });
+  top.add('Campaign failed', { Type: 'Fail', Error: 'Orca.RunFailed', Cause: 'the campaign run failed; see the run log' });
+
+  return {
+    definition: { Comment: `orca campaign ${campaign.id}: ${campaign.label}`, StartAt: 'Start run', States: top.states },
+    seriesParallel,
+    transitionsPerActivity,
+  };
+}
+
+function continueWith(next: string | undefined): { Next: string } | { End: true } {
+  return next ? { Next: next } : { End: true };
+}
+
+/** The schema each transition carries, from validation: what an inactive input looks like. */
+function staticSchemas(analysis: Analysis): Map<string, WorkSchema | null> {
+  const out = new Map<string, WorkSchema | null>();
+  for (const t of analysis.transitions.values()) {
+    const schema = analysis.nodes.get(t.from)?.plan?.outputs[t.output];
+    out.set(t.id, schema ?? null);
+  }
+  return out;
+}
+
+function emitActivity(
+  node: ActivityNode,
+  next: string | undefined,
+  scope: Scope,
+  schemas: Map<string, WorkSchema | null>,
+  analysis: Analysis,
+  counts: Record<string, number>,
+): string {
+  const id = node.def.id;
+  const type = node.def.type;
+  const isQuery = QUERY_TYPES.has(type);
+  const isWait = type === 'wait';
+  const policy = analysis.campaign.errorPolicy;
+  const catchTo = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${id} failed` }];
+  const after = next ?? scope.done();
+
+  const inbound = node.inbound.map((t) => ({ transition: t.id, from: t.from, output: t.output, schema: schemas.get(t.id) ?? null }));
+  const outbound = node.outbound.map((t) => ({ transition: t.id, output: t.output, to: t.to }));
+
+  const gateNext = isQuery || isWait ? `${id} ?` : after;
+  scope.add(id, {
+    Type: 'Task',
+    Comment: `${ACTIVITIES.get(type)!.title}${node.def.label ? `: ${node.def.label}` : ''}`,
+    Resource: LAMBDA_CALLBACK,
+    Parameters: {
+      FunctionName: PLACEHOLDERS.gate,
+      Payload: { step: 'gate', 'token.$': '$$.Task.Token', 'run.$': '$.run', activity: node.def, inbound, outbound },
+    },
+    ResultPath: '$.step',
+    Retry: [LAMBDA_RETRY],
+    Catch: catchTo,
+    Next: gateNext,
+  });
+  counts[id] = 1;
+  if (isQuery) {
+    scope.add(`${id} ?`, { Type: 'Choice', Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: `${id} query` }], Default: after });
+    scope.add(`${id} query`, {
+      Type: 'Task',
+      Resource: ATHENA_SYNC,
+      Parameters: { 'QueryString.$': '$.step.sql', WorkGroup: PLACEHOLDERS.workGroup },
+      ResultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId', 'statistics.$': '$.QueryExecution.Statistics' },
+      ResultPath: '$.step.query',
+      Retry: [ATHENA_RETRY],
+      Catch: catchTo,
+      Next: `${id} record`,
+    });
+    counts[id] = 4;
+  } else if (isWait) {
+    scope.add(`${id} ?`, { Type: 'Choice', Choices: [{ Variable: '$.step.action', StringEquals: 'wait', Next: `${id} wait` }], Default: after });
+    const until = Boolean(node.def.until);
+    scope.add(`${id} wait`, { Type: 'Wait', ...(until ? { TimestampPath: '$.step.until' } : { SecondsPath: '$.step.seconds' }), Next: `${id} record` });
+    counts[id] = 4;
+  }
+  if (isQuery || isWait) {
+    scope.add(`${id} record`, {
+      Type: 'Task',
+      Resource: LAMBDA_INVOKE,
+      Parameters: { FunctionName: PLACEHOLDERS.record, Payload: { step: 'record', 'run.$': '$.run', 'gate.$': '$.step' } },
+      ResultPath: null,
+      Retry: [LAMBDA_RETRY],
+      Catch: catchTo,
+      ...continueWith(next),
+    });
+  }
+  // Failure handling: record the error, then retry, suspend, carry on or abort.
+  scope.add(`${id} failed`, {
+    Type: 'Task',
+    Resource: LAMBDA_INVOKE,
+    Parameters: { FunctionName: PLACEHOLDERS.control, Payload: { step: 'fail', 'run.$': '$.run', activity: { id, type }, outbound, 'error.$': '$.error' } },
+    ResultSelector: { 'decision.$': '$.Payload.decision', 'delay.$': '$.Payload.delay' },
+    ResultPath: '$.failure',
+    Retry: [LAMBDA_RETRY],
+    Next: `${id} failed ?`,
+  });
+  const choices: unknown[] = [
+    { Variable: '$.failure.decision', StringEquals: 'retry', Next: `${id} retry` },
+    { Variable: '$.failure.decision', StringEquals: 'continue', Next: after },
+  ];
+  if (policy.onError === 'suspend') choices.push({ Variable: '$.failure.decision', StringEquals: 'suspend', Next: `${id} suspended` });
+  scope.add(`${id} failed ?`, { Type: 'Choice', Choices: choices, Default: scope.abort() });
+  scope.add(`${id} retry`, { Type: 'Wait', SecondsPath: '$.failure.delay', Next: id });
+  if (policy.onError === 'suspend') {
+    scope.add(`${id} suspended`, {
+      Type: 'Task',
+      Resource: LAMBDA_CALLBACK,
+      Parameters: { FunctionName: PLACEHOLDERS.gate, Payload: { step: 'suspended', 'token.$': '$$.Task.Token', 'run.$': '$.run', activity: { id, type } } },
+      ResultPath: null,
+      Retry: [LAMBDA_RETRY],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: scope.abort() }],
+      Next: id,
+    });
+  }
+  return id;
+}
