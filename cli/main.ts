@@ -7,6 +7,11 @@ import { validateCommand } from './commands/validate.js';
 import { sqlCommand } from './commands/sql.js';
 import { generateCommand } from './commands/generate.js';
 import { schemaCommand } from './commands/schema.js';
+import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
+import { logsCommand } from './commands/logs.js';
+import { compileCommand } from './commands/compile.js';
+import { demoCommand } from './commands/demo.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -17,7 +22,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(color.red(str)) });
-  for (const add of [validateCommand, sqlCommand, generateCommand, schemaCommand]) add(program);
+  for (const add of [runCommand, statusCommand, logsCommand, validateCommand, sqlCommand, compileCommand, generateCommand, demoCommand, schemaCommand]) add(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -100,9 +100,8 @@ export class DuckDbDialect implements Dialect {
 
   csvFile(src: CsvSource): string {
     const path = `${this.dataRoot.replace(/\/+$/, '')}/${src.location}`;
-    const names = src.columns.map((c) => stringLiteral(c)).join(', ');
     const types = src.columns.map((c) => `${stringLiteral(c)}: 'VARCHAR'`).join(', ');
-    return `(SELECT *, CAST(row_number() OVER () AS BIGINT) + ${src.header ? 1 : 0} AS "orca_line" FROM read_csv(${stringLiteral(path)}, delim = ${stringLiteral(src.delimiter)}, header = ${src.header ? 'true' : 'false'}, names = [${names}], columns = {${types}}, quote = '"', escape = '"', null_padding = true, strict_mode = false, auto_detect = false))`;
+    return `(SELECT *, CAST(row_number() OVER () AS BIGINT) + ${src.header ? 1 : 0} AS "orca_line" FROM read_csv(${stringLiteral(path)}, delim = ${stringLiteral(src.delimiter)}, header = ${src.header ? 'true' : 'false'}, columns = {${types}}, quote = '"', escape = '"', null_padding = true, strict_mode = false, auto_detect = false))`;
   }
 
   dateDiff(unit: DatePart, a: string, b: string): string {

@@ -1,0 +1,90 @@
+/** Opening the local runtime for a command, and printing a run's summary. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Catalog } from '../lambdas/catalog/catalog.js';
+import type { StatusStore } from '../lambdas/ports/store.js';
+import { ACTIVITIES } from '../lambdas/activities/index.js';
+import { LocalRuntime } from '../runtime/local-runtime.js';
+import { CliError, color, table } from './output.js';
+import { statusIcon } from './progress.js';
+
+export async function openRuntime(dataRoot: string, catalog: Catalog): Promise<LocalRuntime> {
+  try {
+    return await LocalRuntime.open({ dataRoot, catalog });
+  } catch (e) {
+    const m = (e as Error).message ?? '';
+    if (/lock|LOCK|already held|Resource temporarily unavailable/i.test(m)) {
+      throw new CliError(`the data folder ${dataRoot} is in use by another orca process (orca run or orca serve); wait for it, or use another --data folder`, 2);
+    }
+    throw e;
+  }
+}
+
+/** Refuses to run when a catalog table has no data, and says how to get some. */
+export function checkData(dataRoot: string, catalog: Catalog, tables: string[]): void {
+  for (const name of tables) {
+    const t = catalog.table(name);
+    if (!t || t.glue) continue;
+    const dir = join(dataRoot, t.location);
+    if (!existsSync(dir)) throw new CliError(`no data for table ${name} at ${dir}; generate the sample data with \`npx orca generate --data ${dataRoot}\`, or point --data at your data`, 2);
+  }
+}
+
+export interface RunSummary {
+  runId: string;
+  campaignId: string;
+  status: string;
+  error?: string;
+  startedAt: string;
+  endedAt?: string;
+  activities: Array<{ id: string; type: string; status: string; rows?: number; startedAt?: string; endedAt?: string; error?: string }>;
+  transitions: Array<{ id: string; from: string; output: string; to: string; rows: number; active: boolean }>;
+}
+
+export async function summarize(store: StatusStore, runId: string, order?: string[]): Promise<RunSummary> {
+  const run = await store.getRun(runId);
+  if (!run) throw new CliError(`no run '${runId}' in this data folder; \`orca status\` lists the recent runs`, 1);
+  const [activities, transitions] = await Promise.all([store.listActivities(runId), store.listTransitions(runId)]);
+  const rank = (id: string) => (order ? order.indexOf(id) : 0);
+  activities.sort((a, b) => rank(a.activityId) - rank(b.activityId) || (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~'));
+  return {
+    runId,
+    campaignId: run.campaignId,
+    status: run.status,
+    ...(run.error ? { error: run.error } : {}),
+    startedAt: run.startedAt,
+    ...(run.endedAt ? { endedAt: run.endedAt } : {}),
+    activities: activities.map((a) => ({ id: a.activityId, type: a.type, status: a.status, ...(a.rows !== undefined ? { rows: a.rows } : {}), ...(a.startedAt ? { startedAt: a.startedAt } : {}), ...(a.endedAt ? { endedAt: a.endedAt } : {}), ...(a.error ? { error: a.error } : {}) })),
+    transitions: transitions.map((t) => ({ id: t.transitionId, from: t.from, output: t.output, to: t.to, rows: t.rows, active: t.active })),
+  };
+}
+
+const ms = (a?: string, b?: string) => (a && b ? `${Math.max(0, Date.parse(b) - Date.parse(a))} ms` : '');
+
+export function printSummary(s: RunSummary): void {
+  console.log(
+    table(
+      ['', 'activity', 'type', 'status', 'rows', 'time'],
+      s.activities.map((a) => [statusIcon(a.status), a.id, ACTIVITIES.get(a.type)?.title ?? a.type, a.error ? `${a.status}: ${a.error.slice(0, 60)}` : a.status, a.rows !== undefined ? a.rows.toLocaleString('en-US') : '', ms(a.startedAt, a.endedAt)]),
+    ),
+  );
+  const moved = s.transitions.filter((t) => t.active);
+  if (moved.length) {
+    console.log('');
+    console.log(table(['transition', 'from', 'to', 'rows'], moved.map((t) => [t.id, t.output === 'main' ? t.from : `${t.from}.${t.output}`, t.to, t.rows.toLocaleString('en-US')])));
+  }
+  const seconds = s.endedAt ? ` in ${((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1)} s` : '';
+  const line = `${statusIcon(s.status)} ${s.campaignId}: ${s.status}${seconds} (run ${s.runId})`;
+  console.log(`\n${s.status === 'completed' ? color.green(line) : s.status === 'failed' ? color.red(line) : line}`);
+  if (s.error) console.log(color.red(`  ${s.error}`));
+}
+
+export function jsonSummary(s: RunSummary): object {
+  return {
+    runId: s.runId,
+    status: s.status,
+    ...(s.error ? { error: s.error } : {}),
+    activities: s.activities.map((a) => ({ id: a.id, status: a.status, ...(a.rows !== undefined ? { rows: a.rows } : {}), ...(a.error ? { error: a.error } : {}) })),
+    transitions: s.transitions.map((t) => ({ id: t.id, from: t.from, to: t.to, rows: t.rows, ...(t.active ? {} : { active: false }) })),
+  };
+}
