@@ -1,21 +1,43 @@
 /**
  * `npm run bench [-- --profiles N]`: the repository's benchmarks. Each prints its figures; the
- * last line of each is a machine-readable summary.
+ * last line is the campaign benchmark's summary:
+ *   bench profiles=N total_s=X raw_s=Y ratio=Z
  */
 import '../cli/polyfills.js';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { packageRoot } from '../cli/paths.js';
+import { positiveInt } from '../cli/options.js';
 import { benchValidation } from './validation.js';
+import { benchCampaign, benchOverhead } from './campaign.js';
 
 const program = new Command()
   .name('npm run bench --')
   .description('run the benchmarks and print their figures')
-  .option('--only <name>', 'run one benchmark: validation')
+  .option('--profiles <n>', 'profiles for the campaign benchmark', positiveInt('--profiles'), 1_000_000)
+  .option('--data <dir>', 'where generated data is kept between runs (default: bench-data/ in the repository)')
+  .option('--threads <n>', 'DuckDB threads', positiveInt('--threads'), 2)
+  .option('--memory-limit <size>', 'DuckDB memory limit', '4GB')
+  .option('--only <name>', 'one benchmark: validation, overhead or campaign')
   .parse(process.argv);
-const opts = program.opts<{ only?: string }>();
+const opts = program.opts<{ profiles: number; data?: string; threads: number; memoryLimit: string; only?: string }>();
+const root = packageRoot();
+const dataBase = resolve(opts.data ?? join(root, 'bench-data'));
+const log = (s: string) => console.log(s);
+const want = (name: string) => !opts.only || opts.only === name;
 
-if (!opts.only || opts.only === 'validation') {
-  const v = benchValidation(packageRoot());
-  console.log(`validation of a ${v.activities}-activity campaign, every query compiled: median ${v.medianMs.toFixed(1)} ms, worst ${v.maxMs.toFixed(1)} ms (floor: 200 ms)`);
-  console.log(`bench validation activities=${v.activities} median_ms=${v.medianMs.toFixed(1)} max_ms=${v.maxMs.toFixed(1)}`);
+if (want('validation')) {
+  const v = benchValidation(root);
+  log(`validation of a ${v.activities}-activity campaign, every query compiled: median ${v.medianMs.toFixed(1)} ms, worst ${v.maxMs.toFixed(1)} ms (floor: 200 ms)`);
+  log(`bench validation activities=${v.activities} median_ms=${v.medianMs.toFixed(1)} max_ms=${v.maxMs.toFixed(1)}`);
+}
+if (want('overhead')) {
+  const o = await benchOverhead({ root, profiles: 1000, dataRoot: join(dataBase, 'p1000'), threads: opts.threads, memoryLimit: opts.memoryLimit, log });
+  log(`orchestration overhead on 1,000 profiles: ${o.perActivityMs.toFixed(1)} ms per activity (${o.activities} activities; run time minus query time, median of 5 runs; floor: 50 ms)`);
+  log(`bench overhead activities=${o.activities} ms_per_activity=${o.perActivityMs.toFixed(1)}`);
+}
+if (want('campaign')) {
+  const r = await benchCampaign({ root, profiles: opts.profiles, dataRoot: join(dataBase, `p${opts.profiles}`), threads: opts.threads, memoryLimit: opts.memoryLimit, log });
+  log(`peak memory (RSS, orca and the hand-written SQL): ${r.peakMb.toFixed(0)} MB`);
+  log(`bench profiles=${opts.profiles} total_s=${r.totalS.toFixed(2)} raw_s=${r.rawS.toFixed(2)} ratio=${r.ratio.toFixed(2)}`);
 }

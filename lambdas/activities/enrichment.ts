@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { AGGREGATES, ruleSchema } from '../query/rules.js';
-import { aggregateSql, compileRule, expressionField } from '../query/compile.js';
+import { compileRule, expressionField } from '../query/compile.js';
 import { QueryError, splitPath, type Scope } from '../query/scope.js';
-import { comparable, type Column, type ColumnType } from '../sql/types.js';
+import { comparable, isNumeric, sqlType, type Column, type ColumnType } from '../sql/types.js';
 import { quoteIdent } from '../sql/literal.js';
 import {
   addColumn,
@@ -70,6 +70,11 @@ function resolveOr(scope: Scope, path: string, ctx: PlanContext, at: (string | n
 
 const typeOf = (t: ColumnType | 'null'): ColumnType => (t === 'null' ? 'string' : t);
 
+/** Sums of decimals get the room of 38 digits; other aggregates keep their column's type. */
+function aggregateType(type: ColumnType): string {
+  return type === 'decimal' ? 'DECIMAL(38, 2)' : sqlType(type);
+}
+
 export const enrichment = defineActivity<Enrichment>({
   type: 'enrichment',
   title: 'Enrichment',
@@ -115,13 +120,61 @@ export const enrichment = defineActivity<Enrichment>({
       if (r) add(e.as, r.type, r.sql, ['expressions', i, 'as']);
     });
 
-    a.aggregates.forEach((g, i) => {
-      const r = aggregateSql(g, scope, ctx.report, ['aggregates', i]);
-      if (!r) return;
-      // No row in the collection: a count or a sum is 0, the others stay empty.
-      const sql = g.function === 'count' || g.function === 'sum' ? `COALESCE(${r.sql}, 0)` : r.sql;
-      add(g.as, r.type, sql, ['aggregates', i, 'as']);
-    });
+    // Aggregates over the same collection share one grouped scan (one FILTER per aggregate),
+    // restricted to the population's keys when the collection hangs off its key.
+    const byCollection = new Map<string, number[]>();
+    a.aggregates.forEach((g, i) => byCollection.set(g.collection, [...(byCollection.get(g.collection) ?? []), i]));
+    for (const [path, indexes] of byCollection) {
+      let coll;
+      try {
+        coll = scope.collection(splitPath(path));
+      } catch (err) {
+        if (!(err instanceof QueryError)) throw err;
+        for (const i of indexes) ctx.report.error(['aggregates', i, 'collection'], err.message);
+        continue;
+      }
+      const inner = scope.child(coll.table);
+      const alias = ctx.aliases.next('g');
+      const items: string[] = [];
+      for (const i of indexes) {
+        const g = a.aggregates[i]!;
+        const at = ['aggregates', i];
+        let value = 'count(*)';
+        let type: ColumnType = 'integer';
+        if (g.function !== 'count') {
+          if (!g.attribute) {
+            ctx.report.error([...at, 'attribute'], `${g.function} needs the attribute to aggregate`);
+            continue;
+          }
+          const x = resolveOr(inner, g.attribute, ctx, [...at, 'attribute']);
+          if (!x || x.type === 'null') continue;
+          if ((g.function === 'sum' || g.function === 'avg') && !isNumeric(x.type)) {
+            ctx.report.error([...at, 'attribute'], `${g.function} needs a number; ${g.attribute} is a ${x.type}`);
+            continue;
+          }
+          if ((g.function === 'min' || g.function === 'max') && x.type === 'boolean') {
+            ctx.report.error([...at, 'attribute'], `${g.function} of a boolean is not supported`);
+            continue;
+          }
+          type = g.function === 'avg' ? 'double' : g.function === 'sum' ? (x.type === 'integer' ? 'integer' : x.type === 'double' ? 'double' : 'decimal') : x.type;
+          value = g.function === 'avg' ? `avg(CAST(${x.sql} AS DOUBLE))` : `${g.function}(${x.sql})`;
+        } else if (g.attribute) ctx.report.warn([...at, 'attribute'], 'count counts rows; the attribute is ignored');
+        const where = g.where ? ` FILTER (WHERE ${compileRule(g.where, inner, ctx.report, [...at, 'where'])})` : '';
+        const column = `orca_v${i}`;
+        items.push(`CAST(${value}${where} AS ${aggregateType(type)}) AS ${column}`);
+        // No row in the collection: a count or a sum is 0, the others stay empty.
+        const v = `${alias}.${column}`;
+        add(g.as, type, g.function === 'count' || g.function === 'sum' ? `COALESCE(${v}, 0)` : v, [...at, 'as']);
+      }
+      if (!items.length) continue;
+      const keys = coll.link.on.map((p) => `${inner.tableAlias}.${quoteIdent(p.to)}`);
+      const key = main.schema.dimension ? main.schema.columns[0]! : undefined;
+      const hangsOffKey = coll.link.from === main.schema.dimension && coll.link.on.length === 1 && coll.link.on[0]!.from === key?.name;
+      const restrict = hangsOffKey ? `\n    WHERE ${keys[0]} IN (SELECT ${quoteIdent(key!.name)} FROM ${ctx.env.dialect.workTable(main.ref)} AS k)` : '';
+      extraJoins.push(
+        `LEFT JOIN (\n    SELECT ${keys.map((k, j) => `${k} AS ${quoteIdent(coll.link.on[j]!.to)}`).join(', ')}, ${items.join(', ')}\n    FROM ${ctx.env.dialect.catalogTable(coll.table)} AS ${inner.tableAlias}${inner.joinSql()}${restrict}\n    GROUP BY ${keys.join(', ')}\n  ) AS ${alias} ON ${coll.correlate(alias)}`,
+      );
+    }
 
     a.lines.forEach((l, i) => {
       const at = ['lines', i];

@@ -49,6 +49,8 @@ export class DuckDbEngine implements QueryEngine {
       memory_limit: options.memoryLimit ?? '4GB',
       temp_directory: tmp,
       preserve_insertion_order: 'false',
+      // Keeps Parquet footers between queries: the catalog's files are read by many activities.
+      enable_object_cache: 'true',
     });
     return new DuckDbEngine(instance, root);
   }
@@ -127,7 +129,8 @@ export class DuckDbEngine implements QueryEngine {
     const dir = join(this.path(ref.location), `${OUTPUT_COLUMN}=${ref.output}`);
     if (!existsSync(dir)) return [];
     const rel = this.dialect.workTable({ ...ref, rows: -1 });
-    return this.query(`SELECT * FROM ${rel} AS w LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`);
+    const rows = await this.query(`SELECT * FROM ${rel} AS w LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`);
+    return rows.map((r) => typedRow(r, ref.columns));
   }
 
   /** Runs a query and returns its rows as JSON-friendly objects. */
@@ -160,6 +163,20 @@ export class DuckDbEngine implements QueryEngine {
   async registerTransitions(): Promise<void> {
     // Locally, transitions are read straight from their folders.
   }
+}
+
+/** JSON values for a row: numbers for integers (when exact) and decimals, text for dates and times. */
+export function typedRow(row: Record<string, unknown>, columns: Column[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) {
+    const v = row[c.name];
+    if (v === null || v === undefined) out[c.name] = null;
+    else if (c.type === 'integer' || c.type === 'decimal' || c.type === 'double') {
+      const n = Number(v);
+      out[c.name] = c.type === 'integer' && !Number.isSafeInteger(n) ? String(v) : n;
+    } else out[c.name] = v;
+  }
+  return out;
 }
 
 function partitionValue(keys: unknown, name: string): unknown {

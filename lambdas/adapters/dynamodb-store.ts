@@ -270,7 +270,7 @@ export class DynamoDbStore implements StatusStore {
 
   async log(runId: string, entries: LogEntry | LogEntry[]): Promise<void> {
     const list = Array.isArray(entries) ? entries : [entries];
-    await this.writeAll(list.map((e) => ({ pk: RUN(runId), sk: `LOG#${e.at}#${instance}#${String(++logSeq).padStart(9, '0')}`, ...e })));
+    await this.writeAll(list.map((e) => this.logItem(runId, e)));
   }
 
   async listLogs(runId: string, options: { after?: string; limit?: number } = {}): Promise<Array<LogEntry & { id: string }>> {
@@ -284,7 +284,23 @@ export class DynamoDbStore implements StatusStore {
   }
 
   async putTask(runId: string, task: TaskRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: RUN(runId), sk: `TASK#${task.startedAt}#${task.activityId}`, ...task } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: this.taskItem(runId, task) }));
+  }
+
+  private taskItem(runId: string, task: TaskRecord): Record<string, unknown> {
+    return { pk: RUN(runId), sk: `TASK#${task.startedAt}#${task.activityId}`, ...task };
+  }
+
+  private logItem(runId: string, e: LogEntry): Record<string, unknown> {
+    return { pk: RUN(runId), sk: `LOG#${e.at}#${instance}#${String(++logSeq).padStart(9, '0')}`, ...e };
+  }
+
+  async putMany(runId: string, items: { transitions?: TransitionRecord[]; tasks?: TaskRecord[]; logs?: LogEntry[] }): Promise<void> {
+    await this.writeAll([
+      ...(items.transitions ?? []).map((r) => ({ pk: RUN(runId), sk: `TR#${r.transitionId}`, ...r })),
+      ...(items.tasks ?? []).map((t) => this.taskItem(runId, t)),
+      ...(items.logs ?? []).map((e) => this.logItem(runId, e)),
+    ]);
   }
 
   async listTasks(runId: string): Promise<TaskRecord[]> {

@@ -9,7 +9,7 @@ import type { Action, BranchTest, Input, Plan, WorkSchema } from '../activities/
 import { planActivity } from '../planner.js';
 import { glueTableName } from '../layout.js';
 import { Findings } from '../util/issues.js';
-import type { TransitionRecord } from '../ports/store.js';
+import type { RunRecord, TransitionRecord } from '../ports/store.js';
 import { ActivityError, RunStopped } from './errors.js';
 import type { Deps, ForwardedInput, GateEvent, GateResult, OutboundRef, RunContext, SuspendedEvent } from './types.js';
 
@@ -19,19 +19,19 @@ export type Parked = typeof PARKED;
 const iso = (deps: Deps) => (deps.clock ?? (() => new Date()))().toISOString();
 
 /** Stops on a stopped run; parks while the run is paused. */
-async function waitUntilRunnable(e: GateEvent | SuspendedEvent, deps: Deps, kind: 'gate' | 'suspended'): Promise<'go' | Parked> {
+async function waitUntilRunnable(e: GateEvent | SuspendedEvent, deps: Deps, kind: 'gate' | 'suspended'): Promise<RunRecord | Parked> {
   const runId = e.run.runId;
   for (;;) {
     const run = await deps.store.getRun(runId);
     if (!run || run.status === 'stopping' || run.status === 'stopped') throw new RunStopped();
-    if (run.status !== 'paused' && kind === 'gate') return 'go';
+    if (run.status !== 'paused' && kind === 'gate') return run;
     await deps.store.updateActivity(runId, e.activity.id, { status: kind === 'gate' ? 'waiting' : 'needsAttention' });
     const outcome = await deps.control.park({ runId, activityId: e.activity.id, kind, token: e.token, event: kind === 'gate' ? { ...e, resumed: true } : e });
     if (outcome === 'parked') return PARKED;
     if (kind === 'suspended') {
       const after = await deps.store.getRun(runId);
       if (!after || after.status === 'stopping' || after.status === 'stopped') throw new RunStopped();
-      return 'go';
+      return after;
     }
   }
 }
@@ -39,7 +39,7 @@ async function waitUntilRunnable(e: GateEvent | SuspendedEvent, deps: Deps, kind
 /** A suspended activity waits for a resume, then its gate runs it again. */
 export async function suspended(e: SuspendedEvent, deps: Deps): Promise<{ resumed: true } | Parked> {
   const r = await waitUntilRunnable(e, deps, 'suspended');
-  if (r !== 'go') return r;
+  if ('parked' in r) return PARKED;
   await deps.store.log(e.run.runId, { at: iso(deps), level: 'info', activity: e.activity.id, message: 'resumed: running the activity again' });
   return { resumed: true };
 }
@@ -51,7 +51,10 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
     const paused = await deps.store.updateRun(runId, { status: 'paused', pausedReason: `breakpoint before ${activity.id}` }, ['running']);
     if (paused) await deps.store.log(runId, { at: iso(deps), level: 'info', activity: activity.id, message: 'paused at a breakpoint: inspect the inbound transitions, then resume' });
   }
-  if ((await waitUntilRunnable(e, deps, 'gate')) !== 'go') return PARKED;
+  const current = await waitUntilRunnable(e, deps, 'gate');
+  if ('parked' in current) return PARKED;
+  // The run's consecutive error count goes back to 0 when an activity succeeds after errors.
+  const resetErrors = (current.consecutiveErrors ?? 0) > 0;
 
   const module = ACTIVITIES.get(activity.type);
   if (!module) throw new ActivityError(`unknown activity type ${activity.type}`);
@@ -114,6 +117,7 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
         outputs: plan.outputs,
         ...(action.saves ? { saves: action.saves } : {}),
         startedAt,
+        resetErrors,
       };
     }
     case 'wait':
@@ -125,20 +129,21 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
         outbound: e.outbound,
         forward: forwardFrom(action.from),
         startedAt,
+        resetErrors,
       };
     case 'forward':
-      await complete(run, deps, activity.id, startedAt, e.outbound, forwardFrom(action.from), 'done');
+      await complete(run, deps, activity.id, startedAt, e.outbound, forwardFrom(action.from), 'done', resetErrors);
       return { action: 'done' };
     case 'branch': {
       const chosen = chooseBranch(action.branches, action.otherwise, inputs, run);
       const out = forwardFrom(Object.fromEntries(chosen ? [[chosen, 0]] : []));
-      await complete(run, deps, activity.id, startedAt, e.outbound, out, chosen ? `took branch '${chosen}'` : 'no branch matched: the path stops here');
+      await complete(run, deps, activity.id, startedAt, e.outbound, out, chosen ? `took branch '${chosen}'` : 'no branch matched: the path stops here', resetErrors);
       return { action: 'done' };
     }
     case 'alert': {
       await deps.notifier.notify({ campaignId: run.campaign.id, runId, activityId: activity.id, title: action.title, message: action.message, severity: action.severity });
       await deps.store.log(runId, { at: iso(deps), level: action.severity === 'error' ? 'error' : action.severity === 'warning' ? 'warn' : 'info', activity: activity.id, message: `alert: ${action.title}: ${action.message}` });
-      await complete(run, deps, activity.id, startedAt, e.outbound, forwardFrom(action.from), 'alert sent');
+      await complete(run, deps, activity.id, startedAt, e.outbound, forwardFrom(action.from), 'alert sent', resetErrors);
       return { action: 'done' };
     }
     case 'end': {
@@ -148,7 +153,7 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
         else if (deps.signal) note = `signal sent: started campaign '${action.signal.campaign}' (run ${await deps.signal(action.signal.campaign, action.signal.variables ?? {}, { campaignId: run.campaign.id, runId })})`;
         else note = `signal to '${action.signal.campaign}' not sent: signals need the orca service (orca serve) or the cloud deployment`;
       }
-      await complete(run, deps, activity.id, startedAt, e.outbound, {}, note);
+      await complete(run, deps, activity.id, startedAt, e.outbound, {}, note, resetErrors);
       return { action: 'done' };
     }
     default:
@@ -197,7 +202,7 @@ function forwarded(from: Record<string, number>, inputs: Input[]): Record<string
 }
 
 /** Records the outbound transitions of an activity that forwards populations, and marks it done. */
-export async function complete(run: RunContext, deps: Deps, activityId: string, startedAt: string, outbound: OutboundRef[], outputs: Record<string, ForwardedInput>, note: string): Promise<void> {
+export async function complete(run: RunContext, deps: Deps, activityId: string, startedAt: string, outbound: OutboundRef[], outputs: Record<string, ForwardedInput>, note: string, resetErrors: boolean): Promise<void> {
   const at = iso(deps);
   const records: TransitionRecord[] = outbound.map((t) => {
     const o = outputs[t.output];
@@ -205,11 +210,13 @@ export async function complete(run: RunContext, deps: Deps, activityId: string, 
       ? { transitionId: t.transition, from: activityId, output: t.output, to: t.to, active: true, rows: o.rows, dimension: o.dimension, location: o.location, table: o.table, columns: o.columns, ...(o.stored ? { stored: o.stored } : {}), at }
       : inactiveTransition(activityId, t, at);
   });
-  if (records.length) await deps.store.putTransitions(run.runId, records);
+  await deps.store.putMany(run.runId, {
+    transitions: records,
+    tasks: [{ activityId, startedAt, endedAt: at, status: 'done' }],
+    logs: [{ at, level: 'info', activity: activityId, message: note, durationMs: Date.parse(at) - Date.parse(startedAt) }],
+  });
   await deps.store.updateActivity(run.runId, activityId, { status: 'done', endedAt: at });
-  await deps.store.putTask(run.runId, { activityId, startedAt, endedAt: at, status: 'done' });
-  await deps.store.countError(run.runId, 0);
-  await deps.store.log(run.runId, { at, level: 'info', activity: activityId, message: note, durationMs: Date.parse(at) - Date.parse(startedAt) });
+  if (resetErrors) await deps.store.countError(run.runId, 0);
 }
 
 export function inactiveTransition(from: string, t: OutboundRef, at: string): TransitionRecord {
@@ -219,10 +226,12 @@ export function inactiveTransition(from: string, t: OutboundRef, at: string): Tr
 async function skip(e: GateEvent, deps: Deps, why: string): Promise<void> {
   const at = iso(deps);
   const runId = e.run.runId;
-  if (e.outbound.length) await deps.store.putTransitions(runId, e.outbound.map((t) => inactiveTransition(e.activity.id, t, at)));
+  await deps.store.putMany(runId, {
+    transitions: e.outbound.map((t) => inactiveTransition(e.activity.id, t, at)),
+    tasks: [{ activityId: e.activity.id, startedAt: at, endedAt: at, status: 'skipped' }],
+    logs: [{ at, level: 'info', activity: e.activity.id, message: `skipped: ${why}` }],
+  });
   await deps.store.updateActivity(runId, e.activity.id, { status: 'skipped', endedAt: at });
-  await deps.store.putTask(runId, { activityId: e.activity.id, startedAt: at, endedAt: at, status: 'skipped' });
-  await deps.store.log(runId, { at, level: 'info', activity: e.activity.id, message: `skipped: ${why}` });
 }
 
 function chooseBranch(branches: Array<{ output: string; test: BranchTest }>, otherwise: string | undefined, inputs: Input[], run: RunContext): string | undefined {

@@ -15,11 +15,13 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
   const run = e.run;
   const activityId = g.activity.id;
   if (g.action === 'wait') {
-    await complete(run, deps, activityId, g.startedAt, g.outbound, g.forward, 'waited');
+    await complete(run, deps, activityId, g.startedAt, g.outbound, g.forward, 'waited', g.resetErrors);
     return;
   }
   const at = (deps.clock ?? (() => new Date()))().toISOString();
-  const rows = await deps.engine.outputRows(g.target, g.query?.id ?? '');
+  // An output with no rows has no files at all: count it as 0.
+  const written = await deps.engine.outputRows(g.target, g.query?.id ?? '');
+  const rows = Object.fromEntries(Object.keys(g.outputs).map((o) => [o, written[o] ?? 0]));
   const module = ACTIVITIES.get(g.activity.type)!;
   const settled = module.settle?.(g.activity as never, rows) ?? {};
   const counts = Object.keys(g.outputs).map((o) => `${o} ${(rows[o] ?? 0).toLocaleString('en-US')}`).join(', ');
@@ -72,20 +74,14 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
   }
 
   await deps.engine.registerTransitions(records.filter((r) => r.active));
-  if (records.length) await deps.store.putTransitions(run.runId, records);
   const main = rows.main ?? Object.values(rows).reduce((a, b) => a + b, 0);
-  await deps.store.updateActivity(run.runId, activityId, { status: 'done', endedAt: at, rows: main });
-  await deps.store.putTask(run.runId, { activityId, startedAt: g.startedAt, endedAt: at, status: 'done', rows: main });
-  await deps.store.countError(run.runId, 0);
   const stopped = [...inactive].filter((o) => g.outbound.some((t) => t.output === o));
   const saved = g.saves && 'audience' in g.saves ? `; audience '${g.saves.audience}' saved` : '';
-  await deps.store.log(run.runId, {
-    at,
-    level: 'info',
-    activity: activityId,
-    message: `done: ${counts}${stopped.length ? `; ${stopped.join(', ')} empty, not continued` : ''}${saved}`,
-    sql: g.select,
-    durationMs,
-    rows: main,
+  await deps.store.putMany(run.runId, {
+    transitions: records,
+    tasks: [{ activityId, startedAt: g.startedAt, endedAt: at, status: 'done', rows: main }],
+    logs: [{ at, level: 'info', activity: activityId, message: `done: ${counts}${stopped.length ? `; ${stopped.join(', ')} empty, not continued` : ''}${saved}`, sql: g.select, durationMs, rows: main }],
   });
+  await deps.store.updateActivity(run.runId, activityId, { status: 'done', endedAt: at, rows: main });
+  if (g.resetErrors) await deps.store.countError(run.runId, 0);
 }

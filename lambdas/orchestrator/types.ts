@@ -86,6 +86,7 @@ export type GateResult =
       outputs: Record<string, WorkSchema | null>;
       saves?: { audience: string } | { history: true } | { watermark: true };
       startedAt: string;
+      resetErrors: boolean;
     }
   | {
       action: 'wait';
@@ -95,6 +96,7 @@ export type GateResult =
       outbound: OutboundRef[];
       forward: Record<string, ForwardedInput>;
       startedAt: string;
+      resetErrors: boolean;
     };
 
 /** An output that carries an input's population unchanged. */

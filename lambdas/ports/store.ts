@@ -125,6 +125,8 @@ export interface StatusStore {
   listLogs(runId: string, options?: { after?: string; limit?: number }): Promise<Array<LogEntry & { id: string }>>;
 
   putTask(runId: string, task: TaskRecord): Promise<void>;
+  /** Writes transitions, a task and log entries of a run in as few requests as possible. */
+  putMany(runId: string, items: { transitions?: TransitionRecord[]; tasks?: TaskRecord[]; logs?: LogEntry[] }): Promise<void>;
   listTasks(runId: string): Promise<TaskRecord[]>;
 
   getAudience(name: string): Promise<AudienceRecord | undefined>;

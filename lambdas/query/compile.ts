@@ -3,7 +3,7 @@
  * operators. Errors are reported with the path of the offending field and compilation carries on,
  * so one pass over a campaign lists every problem. Values become SQL only through `literal`.
  */
-import { literal } from '../sql/literal.js';
+import { literal, quoteIdent } from '../sql/literal.js';
 import { comparable, isNumeric, isTemporal, unify, type ColumnType } from '../sql/types.js';
 import type { Reporter } from '../util/issues.js';
 import { didYouMean } from '../util/issues.js';
@@ -256,8 +256,17 @@ export function compileRule(rule: Rule, scope: Scope, report: Reporter, path: (s
     try {
       const coll = scope.collection(splitPath(collectionPath));
       const inner = scope.child(coll.table);
-      const where = rule.where ? ` AND ${compileRule(rule.where, inner, report, [...path, 'where'])}` : '';
-      const sub = `SELECT 1 FROM ${scope.env.dialect.catalogTable(coll.table)} AS ${inner.tableAlias}${inner.joinSql()}\n    WHERE ${coll.correlate(inner.tableAlias)}${where}`;
+      const where = rule.where ? compileRule(rule.where, inner, report, [...path, 'where']) : undefined;
+      const from = `${scope.env.dialect.catalogTable(coll.table)} AS ${inner.tableAlias}${inner.joinSql()}`;
+      if (coll.link.on.length === 1) {
+        // A one-column link: an uncorrelated IN (a semi- or anti-join in both engines), the way one
+        // writes it by hand. NULL keys are left out so that IN behaves exactly like EXISTS.
+        const fk = `${inner.tableAlias}.${quoteIdent(coll.link.on[0]!.to)}`;
+        const outer = coll.outer[0]!;
+        const sub = `SELECT ${fk} FROM ${from}\n    WHERE ${fk} IS NOT NULL${where ? ` AND ${where}` : ''}`;
+        return negate ? `(${outer} IS NULL OR ${outer} NOT IN (${sub}))` : `(${outer} IN (${sub}))`;
+      }
+      const sub = `SELECT 1 FROM ${from}\n    WHERE ${coll.correlate(inner.tableAlias)}${where ? ` AND ${where}` : ''}`;
       return `(${negate ? 'NOT ' : ''}EXISTS (${sub}))`;
     } catch (err) {
       return reportQueryError(err, report, [...path, key]);

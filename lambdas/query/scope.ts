@@ -57,6 +57,8 @@ export interface CollectionRef {
   table: CatalogTable;
   /** The correlation predicate for an inner alias of the collection's table. */
   correlate(innerAlias: string): string;
+  /** The outer side of each join pair (SQL), in link order. */
+  outer: string[];
 }
 
 export interface ScopeSpec {
@@ -182,6 +184,7 @@ export class Scope {
       link,
       table: target,
       correlate: (inner) => link.on.map((p) => `${inner}.${quoteIdent(p.to)} = ${alias}.${quoteIdent(p.from)}`).join(' AND '),
+      outer: link.on.map((p) => `${alias}.${quoteIdent(p.from)}`),
     };
   }
 

@@ -1,4 +1,4 @@
 SELECT t."id", 'main' AS "orca_output"
 FROM "orca"."recipients" AS t
-WHERE (NOT EXISTS (SELECT 1 FROM "orca"."purchases" AS c1
-    WHERE c1."recipient_id" = t."id"));
+WHERE (t."id" IS NULL OR t."id" NOT IN (SELECT c1."recipient_id" FROM "orca"."purchases" AS c1
+    WHERE c1."recipient_id" IS NOT NULL));
