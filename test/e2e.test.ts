@@ -1,0 +1,59 @@
+/** Every example runs end to end through the CLI, on generated sample data. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSampleData } from '../sampledata/generate.js';
+import { orca } from './helpers/cli.js';
+import { EXAMPLES } from './examples.test.js';
+
+const data = mkdtempSync(join(tmpdir(), 'orca-e2e-'));
+
+beforeAll(async () => {
+  await generateSampleData({ dataRoot: data, profiles: 5000, seed: 7 });
+});
+
+describe('examples, end to end', () => {
+  for (const f of EXAMPLES) {
+    it(`orca run examples/${f}`, async () => {
+      const r = await orca(['run', `examples/${f}`, '--data', data, '--json']);
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout);
+      expect(out.status).toBe('completed');
+      expect(r.code).toBe(0);
+      expect(out.activities.length).toBeGreaterThan(3);
+      for (const a of out.activities) expect(['done', 'skipped']).toContain(a.status);
+      expect(out.transitions.some((t: { rows: number }) => t.rows > 0)).toBe(true);
+      for (const t of out.transitions) expect(Object.keys(t).sort()).toEqual(expect.arrayContaining(['from', 'id', 'rows', 'to']));
+    });
+  }
+
+  it('status and logs read the runs back; a failed run exits 1', async () => {
+    const list = await orca(['status', '--data', data, '--json']);
+    const runs = JSON.parse(list.stdout);
+    expect(runs.length).toBe(EXAMPLES.length);
+    const one = runs.find((r: { campaign: string }) => r.campaign === 'winback');
+    const status = await orca(['status', one.runId, '--data', data]);
+    expect(status.stdout).toMatch(/✓ winback: completed in/);
+    const logs = await orca(['logs', one.runId, '--data', data, '--activity', 'lapsed', '--sql']);
+    expect(logs.stdout).toMatch(/lapsed: done: main [\d,]+/);
+    expect(logs.stdout).toContain('FROM read_parquet(');
+    expect((await orca(['logs', 'nope', '--data', data])).code).toBe(1);
+  });
+
+  it('run refuses an invalid campaign (1) and missing data (2) with a clear message', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'orca-empty-'));
+    const missing = await orca(['run', 'examples/winback.yaml', '--data', empty]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no data for table recipients');
+    expect(missing.stderr).toContain('orca generate');
+  });
+
+  it('the run shows progress line by line when the output is not a terminal, then a summary', async () => {
+    const r = await orca(['run', 'examples/crosssell.yaml', '--data', data]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\[\d+\.\ds\] running_purchases: done \(main \d+\)/);
+    expect(r.stdout).toMatch(/activity\s+type\s+status\s+rows\s+time/);
+    expect(r.stdout).toMatch(/✓ crosssell: completed in [\d.]+ s \(run \d{8}T\d{6}Z-[0-9a-f]{6}\)/);
+  });
+});
