@@ -1,0 +1,212 @@
+/**
+ * The cloud query engine: Athena (Trino) writing work tables with CTAS into the data bucket, in
+ * the same layout as the embedded engine (<location>/orca_output=<output>/), one Glue table per
+ * activity (partitioned by output) and one per transition for people who query them directly.
+ * The activity queries themselves run in the state machine (athena:startQueryExecution.sync); this
+ * adapter runs the small ones (row counts, previews) with a start / poll loop, and cancels.
+ */
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type QueryExecution,
+} from '@aws-sdk/client-athena';
+import { CreateTableCommand, DeleteTableCommand, EntityNotFoundException, type GlueClient } from '@aws-sdk/client-glue';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { AthenaDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
+import { stringLiteral } from '../sql/literal.js';
+import { glueType, type Column } from '../sql/types.js';
+import type { QueryEngine, Target } from '../ports/engine.js';
+import type { TransitionRecord } from '../ports/store.js';
+import { glueTableName } from '../layout.js';
+import { deletePrefix } from './s3-objects.js';
+import { TransientError } from '../orchestrator/errors.js';
+import { typedRow } from './duckdb-engine.js';
+
+export interface AthenaEngineOptions {
+  athena: AthenaClient;
+  glue: GlueClient;
+  s3: S3Client;
+  bucket: string;
+  database: string;
+  workGroup: string;
+  /** Poll delays (ms): starts at the first, doubles up to the second. */
+  poll?: [number, number];
+  /** Give up waiting for a small query after this long (ms). */
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class AthenaQueryFailed extends Error {
+  override name = 'Orca.ActivityError';
+}
+
+export class AthenaQueryCancelled extends Error {
+  override name = 'Orca.RunStopped';
+}
+
+const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'ServiceUnavailableException']);
+
+export class AthenaEngine implements QueryEngine {
+  readonly dialect: AthenaDialect;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly o: AthenaEngineOptions) {
+    this.dialect = new AthenaDialect({ database: o.database });
+    this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  private url(location: string): string {
+    return `s3://${this.o.bucket}/${location.replace(/^\/+|\/+$/g, '')}/`;
+  }
+
+  private table(name: string): string {
+    return `"${this.o.database}"."${name}"`;
+  }
+
+  materialize(select: string, target: Target): string {
+    return `CREATE TABLE ${this.table(target.table)}\nWITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = ${stringLiteral(this.url(target.location))}, partitioned_by = ARRAY['${OUTPUT_COLUMN}'])\nAS\n${select}`;
+  }
+
+  /** A CTAS needs an empty location and no table of that name: clear what a failed attempt left. */
+  async prepareTarget(target: Target): Promise<void> {
+    await deletePrefix(this.o.s3, this.o.bucket, target.location);
+    await this.dropTable(target.table);
+  }
+
+  private async dropTable(name: string): Promise<void> {
+    try {
+      await this.o.glue.send(new DeleteTableCommand({ DatabaseName: this.o.database, Name: name }));
+    } catch (e) {
+      if (!(e instanceof EntityNotFoundException) && (e as { name?: string }).name !== 'EntityNotFoundException') throw e;
+    }
+  }
+
+  /** A Glue table over the CSV file's folder, every column as text (the planner types them). */
+  async prepareCsv(csv: CsvSource): Promise<void> {
+    const folder = csv.location.includes('/') ? csv.location.slice(0, csv.location.lastIndexOf('/')) : '';
+    await this.dropTable(csv.table);
+    await this.o.glue.send(
+      new CreateTableCommand({
+        DatabaseName: this.o.database,
+        TableInput: {
+          Name: csv.table,
+          TableType: 'EXTERNAL_TABLE',
+          Parameters: { classification: 'csv', 'skip.header.line.count': csv.header ? '1' : '0' },
+          StorageDescriptor: {
+            Columns: csv.columns.map((c) => ({ Name: c, Type: 'string' })),
+            Location: this.url(folder),
+            InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+            OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+            SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde', Parameters: { separatorChar: csv.delimiter, quoteChar: '"', escapeChar: '\\' } },
+          },
+        },
+      }),
+    );
+  }
+
+  async outputRows(target: Target): Promise<Record<string, number>> {
+    const rows = await this.query(`SELECT "${OUTPUT_COLUMN}", count(*) FROM ${this.table(target.table)} GROUP BY 1`);
+    return Object.fromEntries(rows.map((r) => [String(r[0]), Number(r[1])]));
+  }
+
+  async preview(ref: { location: string; table: string; output: string; columns: Column[]; stored?: Record<string, string> }, limit: number, offset: number): Promise<Record<string, unknown>[]> {
+    const rel = this.dialect.workTable({ ...ref, rows: -1 });
+    const names = ref.columns.map((c) => c.name);
+    const rows = await this.query(`SELECT * FROM ${rel} AS w OFFSET ${Math.floor(offset)} LIMIT ${Math.floor(limit)}`);
+    return rows.map((r) => typedRow(Object.fromEntries(names.map((n, i) => [n, r[i]])), ref.columns));
+  }
+
+  async cancel(queryId: string): Promise<void> {
+    await this.o.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
+  }
+
+  async remove(location: string): Promise<void> {
+    await deletePrefix(this.o.s3, this.o.bucket, location);
+  }
+
+  /** A Glue table per transition, over its partition folder, so analysts can query it by name. */
+  async registerTransitions(records: TransitionRecord[]): Promise<void> {
+    for (const t of records) {
+      const name = glueTableName('t', t.location, t.transitionId);
+      await this.dropTable(name);
+      await this.o.glue.send(
+        new CreateTableCommand({
+          DatabaseName: this.o.database,
+          TableInput: {
+            Name: name,
+            Description: `orca transition ${t.transitionId} (${t.from}.${t.output} -> ${t.to}), ${t.rows} rows`,
+            TableType: 'EXTERNAL_TABLE',
+            Parameters: { classification: 'parquet', 'orca.transition': t.transitionId },
+            StorageDescriptor: {
+              Columns: t.columns.map((c) => ({ Name: t.stored?.[c.name] ?? c.name, Type: glueType(c.type) })),
+              Location: this.url(`${t.location}/${OUTPUT_COLUMN}=${t.output}`),
+              InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+              OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+              SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+            },
+          },
+        }),
+      );
+    }
+  }
+
+  /** Starts a query, retrying throttled submissions with backoff. */
+  async start(sql: string): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await this.o.athena.send(new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: this.o.workGroup, QueryExecutionContext: { Database: this.o.database } }));
+        return r.QueryExecutionId!;
+      } catch (e) {
+        const name = (e as { name?: string }).name ?? '';
+        if (!THROTTLED.has(name) || attempt >= 5) throw THROTTLED.has(name) ? new TransientError(`Athena is throttling query submissions: ${(e as Error).message}`) : e;
+        await this.sleep(Math.min(8000, 250 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Polls until the query ends; returns its execution when it succeeded. */
+  async wait(queryId: string): Promise<QueryExecution> {
+    const [first, max] = this.o.poll ?? [250, 2000];
+    const deadline = Date.now() + (this.o.timeoutMs ?? 5 * 60_000);
+    for (let delay = first; ; delay = Math.min(max, delay * 2)) {
+      let qe: QueryExecution | undefined;
+      try {
+        qe = (await this.o.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }))).QueryExecution;
+      } catch (e) {
+        if (!THROTTLED.has((e as { name?: string }).name ?? '')) throw e;
+      }
+      const state = qe?.Status?.State;
+      if (state === 'SUCCEEDED') return qe!;
+      if (state === 'FAILED') {
+        const reason = qe!.Status?.StateChangeReason ?? qe!.Status?.AthenaError?.ErrorMessage ?? 'the query failed';
+        throw qe!.Status?.AthenaError?.Retryable ? new TransientError(reason) : new AthenaQueryFailed(reason);
+      }
+      if (state === 'CANCELLED') throw new AthenaQueryCancelled('the query was cancelled');
+      if (Date.now() > deadline) {
+        await this.cancel(queryId);
+        throw new TransientError(`the query ${queryId} did not finish in time and was cancelled`);
+      }
+      await this.sleep(delay);
+    }
+  }
+
+  /** Runs a small query and returns its rows (header row removed), as text. */
+  async query(sql: string): Promise<Array<Array<string | null>>> {
+    const id = await this.start(sql);
+    await this.wait(id);
+    const rows: Array<Array<string | null>> = [];
+    let token: string | undefined;
+    let first = true;
+    do {
+      const page = await this.o.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token }));
+      const data = (page.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue ?? null));
+      rows.push(...(first ? data.slice(1) : data));
+      first = false;
+      token = page.NextToken;
+    } while (token);
+    return rows;
+  }
+}
