@@ -4,8 +4,6 @@
  */
 import { createHash } from 'node:crypto';
 
-export const workPrefix = (campaign: string): string => `work/${campaign}/`;
-export const runPrefix = (campaign: string, run: string): string => `work/${campaign}/${run}/`;
 export const workLocation = (campaign: string, run: string, activity: string): string => `work/${campaign}/${run}/${activity}`;
 
 /** A Glue-safe table name (lower case, [a-z0-9_]); a short hash keeps distinct inputs distinct. */

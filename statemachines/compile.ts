@@ -14,7 +14,7 @@
  * payload: transitions are recorded in the status store, the payload holds the run context.
  */
 import { ACTIVITIES } from '../lambdas/activities/index.js';
-import type { WorkSchema } from '../lambdas/activities/framework.js';
+import { executionOf, type WorkSchema } from '../lambdas/activities/framework.js';
 import type { Analysis, ActivityNode } from './validate.js';
 import { ATHENA_RETRY, ATHENA_SYNC, LAMBDA_CALLBACK, LAMBDA_INVOKE, LAMBDA_RETRY, PLACEHOLDERS, type State, type StateMachineDefinition } from './asl.js';
 import { decompose, type Program } from './graph.js';
@@ -36,8 +36,6 @@ export interface Compiled {
   /** State transitions on the success path, per activity. */
   transitionsPerActivity: Record<string, number>;
 }
-
-const QUERY_TYPES = new Set(['buildAudience', 'readAudience', 'incrementalQuery', 'changeDimension', 'combine', 'deduplication', 'enrichment', 'reconciliation', 'split', 'saveAudience', 'loadFile']);
 
 /** What the start step needs to create the run's records. */
 export function campaignContext(analysis: Analysis) {
@@ -186,8 +184,9 @@ function emitActivity(
 ): string {
   const id = node.def.id;
   const type = node.def.type;
-  const isQuery = QUERY_TYPES.has(type);
-  const isWait = type === 'wait';
+  const execution = executionOf(node.module);
+  const isQuery = execution === 'query';
+  const isWait = execution === 'wait';
   const policy = analysis.campaign.errorPolicy;
   const catchTo = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${id} failed` }];
   const after = next ?? scope.done();

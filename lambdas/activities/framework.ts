@@ -169,6 +169,14 @@ export function invalid(): Plan {
   return { action: { type: 'invalid' }, outputs: {} };
 }
 
+/**
+ * How an activity runs in the state machine: targeting activities run one query; Wait waits;
+ * the other flow-control activities (and the skipped) are done by their gate at once.
+ */
+export function executionOf(m: ActivityModule): 'query' | 'wait' | 'at once' {
+  return m.category === 'targeting' ? 'query' : m.type === 'wait' ? 'wait' : 'at once';
+}
+
 export function defineActivity<A extends { type: string; id: string }>(m: ActivityModule<A>): ActivityModule<A> {
   return m;
 }
@@ -243,10 +251,6 @@ export function addColumn(columns: Column[], name: string, type: ColumnType, rep
 export function physicalSelect(layout: readonly Column[], values: Record<string, string>, output: string): string {
   const cols = layout.map((c) => `${values[c.name] ?? `CAST(NULL AS ${sqlType(c.type)})`} AS ${quoteIdent(c.name)}`);
   return `${cols.join(', ')}, ${outputTag(output)}`;
-}
-
-export function sameShape(a: WorkSchema | null, b: WorkSchema | null): boolean {
-  return a?.dimension === b?.dimension;
 }
 
 /** The transition ids a setting refers to must be inbound transitions of the activity. */

@@ -15,12 +15,6 @@ export interface Target {
   table: string;
 }
 
-export interface QueryStats {
-  queryId: string;
-  durationMs: number;
-  bytesScanned?: number;
-}
-
 export interface QueryEngine {
   readonly dialect: Dialect;
   /** The statement that materialises `select` (whose last column is orca_output) into the target. */

@@ -178,4 +178,3 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   totimestamp: cast('toTimestamp', 'timestamp'),
 };
 
-export const FUNCTION_NAMES = Object.values(FUNCTIONS).map((f) => f.signature.split('(')[0]!);

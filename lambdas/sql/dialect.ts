@@ -7,7 +7,6 @@ import { literal, quoteIdent, stringLiteral } from './literal.js';
 import { sqlType, type Column } from './types.js';
 
 export type DialectName = 'duckdb' | 'athena';
-export const DIALECTS: readonly DialectName[] = ['duckdb', 'athena'];
 
 export type DatePart = 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second';
 
