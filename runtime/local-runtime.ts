@@ -33,11 +33,13 @@ export interface RunOptions {
   testMode?: boolean;
   variables?: Record<string, unknown>;
   trigger?: string;
+  /** Wait the real durations even when the runtime shortens waits (tests). */
+  realWaits?: boolean;
 }
 
-/** Run ids sort in time order: 20261122T153012Z-ab12cd. */
+/** Run ids sort in time order: 20261122T153012345Z-ab12cd. */
 export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
 
 const LOCAL_CONTEXT = { functionName: 'local', awsRequestId: 'local', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
@@ -93,7 +95,7 @@ export class LocalRuntime {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     const waits: Record<string, number> = {};
     for (const [name, state] of allStates(definition)) {
-      if (state.Type === 'Wait' && this.options.waitMs !== undefined) waits[name] = this.options.waitMs;
+      if (state.Type === 'Wait' && this.options.waitMs !== undefined && !options.realWaits) waits[name] = this.options.waitMs;
       if (state.Type !== 'Task') continue;
       const resource = state.Resource as string;
       if (resource === LAMBDA_INVOKE) {

@@ -149,7 +149,15 @@ export function compileCampaign(analysis: Analysis): Compiled {
     Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Run failed' }],
     Next: 'Run completed',
   });
-  top.add('Run completed', { ...lambda(PLACEHOLDERS.control, { step: 'finalize', 'run.$': '$.run', status: 'completed' }), ResultPath: null, End: true });
+  top.add('Run completed', {
+    ...lambda(PLACEHOLDERS.control, { step: 'finalize', 'run.$': '$.run', status: 'completed' }),
+    ResultSelector: { 'status.$': '$.Payload.status' },
+    ResultPath: '$.final',
+    Next: 'Run ended',
+  });
+  // A run the error policy ended still fails its execution, for alarms on failed executions.
+  top.add('Run ended', { Type: 'Choice', Choices: [{ Variable: '$.final.status', StringEquals: 'completed', Next: 'Campaign done' }], Default: 'Campaign failed' });
+  top.add('Campaign done', { Type: 'Succeed' });
   top.add('Run failed', { ...lambda(PLACEHOLDERS.control, { step: 'finalize', 'run.$': '$.run', status: 'failed', 'error.$': '$.error' }), ResultPath: null, Next: 'Campaign failed' });
   top.add('Campaign failed', { Type: 'Fail', Error: 'Orca.RunFailed', Cause: 'the campaign run failed; see the run log' });
 

@@ -500,21 +500,31 @@ describe('Flow control', () => {
 });
 
 describe('runs', () => {
-  it('a failing activity fails the run; the other branch completes and its results stay', async () => {
+  it('a failing activity fails the run: what already ran keeps its results, nothing new starts', async () => {
+    // b finishes right away; load fails after a 1 s wait; x was due after a 3 s wait.
     const file = csv('fail.csv', 'n\nx\ny\n');
-    const r = await run({
-      activities: [
-        { id: 'load', type: 'loadFile', file, columns: [{ name: 'n', type: 'integer' }], maxRejects: 0 },
-        build('b', { attribute: 'vip', operator: 'equal', value: true }),
-        { id: 'slow', type: 'wait', duration: { value: 1, unit: 'seconds' } },
-        { id: 'x', type: 'enrichment', attributes: ['email'] },
-        { id: 'e', type: 'end' },
-      ],
-      transitions: [{ from: 'load', to: 'e' }, { from: 'load', output: 'rejects', to: 'e' }, { from: 'b', to: 'slow' }, { from: 'slow', to: 'x' }, { from: 'x', to: 'e' }],
-    });
+    const r = await run(
+      {
+        activities: [
+          { id: 'pre', type: 'wait', duration: { value: 1, unit: 'seconds' } },
+          { id: 'load', type: 'loadFile', file, columns: [{ name: 'n', type: 'integer' }], maxRejects: 0 },
+          build('b', { attribute: 'vip', operator: 'equal', value: true }),
+          { id: 'later', type: 'wait', duration: { value: 3, unit: 'seconds' } },
+          { id: 'x', type: 'enrichment', attributes: ['email'] },
+          { id: 'e', type: 'end' },
+        ],
+        transitions: [{ from: 'pre', to: 'load' }, { from: 'load', to: 'e' }, { from: 'load', output: 'rejects', to: 'e' }, { from: 'b', to: 'later' }, { from: 'later', to: 'x' }, { from: 'x', to: 'e' }],
+      },
+      { realWaits: true },
+    );
     expect(r.run.status).toBe('failed');
-    expect(await r.activity('load')).toMatchObject({ status: 'failed' });
+    expect(r.run.error).toMatch(/^load failed: 2 line\(s\) of incoming\/fail\.csv were rejected/);
+    expect(await r.activity('load')).toMatchObject({ status: 'failed', error: expect.stringContaining('more than the limit of 0') });
     expect(await r.ids('b')).toEqual([1, 4, 6]);
+    expect((await r.activity('later')).status).toBe('done');
+    expect((await r.activity('x')).status).toBe('skipped');
+    const logs = await rt.store.listLogs(r.run.runId);
+    expect(logs.some((l) => l.level === 'error' && l.message.startsWith('the run is failing: load failed'))).toBe(true);
   });
 
   it('two runs are two runs, and the second never touches the first one\'s work tables', async () => {

@@ -54,6 +54,6 @@ describe('examples, end to end', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\[\d+\.\ds\] running_purchases: done \(main \d+\)/);
     expect(r.stdout).toMatch(/activity\s+type\s+status\s+rows\s+time/);
-    expect(r.stdout).toMatch(/✓ crosssell: completed in [\d.]+ s \(run \d{8}T\d{6}Z-[0-9a-f]{6}\)/);
+    expect(r.stdout).toMatch(/✓ crosssell: completed in [\d.]+ s \(run \d{8}T\d{9}Z-[0-9a-f]{6}\)/);
   });
 });

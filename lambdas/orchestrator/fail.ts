@@ -35,16 +35,25 @@ export async function failActivity(e: FailEvent, deps: Deps): Promise<FailDecisi
     await deps.store.log(runId, { at, level: 'warn', activity: id, message: 'run suspended: fix the cause, then resume to run the activity again' });
     return { decision: 'suspend', delay: 0 };
   }
+  // Either way, the path after this activity does not run.
+  if (e.outbound.length) await deps.store.putTransitions(runId, e.outbound.map((t) => inactiveTransition(id, t, at)));
   if (policy.onError === 'ignore') {
     const count = await deps.store.countError(runId, 1);
     if (count <= policy.maxConsecutiveErrors) {
-      if (e.outbound.length) await deps.store.putTransitions(runId, e.outbound.map((t) => inactiveTransition(id, t, at)));
       await deps.store.log(runId, { at, level: 'warn', activity: id, message: `error ignored (${count} in a row, at most ${policy.maxConsecutiveErrors}): the path after this activity does not run` });
       return { decision: 'continue', delay: 0 };
     }
-    await deps.store.updateRun(runId, { error: `${count} errors in a row, more than the ${policy.maxConsecutiveErrors} the error policy ignores; last: ${id}: ${error.message}` });
-    return { decision: 'fail', delay: 0 };
+    return abort(e, deps, at, `${count} errors in a row, more than the ${policy.maxConsecutiveErrors} the error policy ignores; last: ${id}: ${error.message}`);
   }
-  await deps.store.updateRun(runId, { error: `${id} failed: ${error.message}` });
-  return { decision: 'fail', delay: 0 };
+  return abort(e, deps, at, `${id} failed: ${error.message}`);
+}
+
+/**
+ * Ends the run as failed without cutting other branches short: no new activity starts (their gates
+ * skip), activities already running finish and keep their results, then the run is marked failed.
+ */
+async function abort(e: FailEvent, deps: Deps, at: string, error: string): Promise<FailDecision> {
+  await deps.store.updateRun(e.run.runId, { error, aborting: true });
+  await deps.store.log(e.run.runId, { at, level: 'error', message: `the run is failing: ${error}; activities already running finish, no new one starts` });
+  return { decision: 'continue', delay: 0 };
 }

@@ -2,23 +2,24 @@
 import { parseError } from './errors.js';
 import type { Deps, FinalizeEvent } from './types.js';
 
-export async function finalizeRun(e: FinalizeEvent, deps: Deps): Promise<void> {
+export async function finalizeRun(e: FinalizeEvent, deps: Deps): Promise<{ status: 'completed' | 'failed' | 'stopped' }> {
   const now = (deps.clock ?? (() => new Date()))().toISOString();
   const runId = e.run.runId;
   const run = await deps.store.getRun(runId);
   const seconds = run ? ((Date.parse(now) - Date.parse(run.startedAt)) / 1000).toFixed(1) : '?';
-  if (e.status === 'completed') {
+  if (e.status === 'completed' && !run?.aborting) {
     await deps.store.updateRun(runId, { status: 'completed', endedAt: now }, ['running', 'paused']);
     await deps.store.log(runId, { at: now, level: 'info', message: `run completed in ${seconds} s` });
-    return;
+    return { status: 'completed' };
   }
   const error = parseError(e.error);
   const message = run?.error ?? (error.name === 'Orca.RunStopped' ? 'stopped' : error.message);
   if (error.name === 'Orca.RunStopped' || run?.status === 'stopping') {
     await deps.store.updateRun(runId, { status: 'stopped', endedAt: now });
     await deps.store.log(runId, { at: now, level: 'warn', message: 'run stopped' });
-    return;
+    return { status: 'stopped' };
   }
   await deps.store.updateRun(runId, { status: 'failed', endedAt: now, error: message }, ['running', 'paused', 'failed']);
   await deps.store.log(runId, { at: now, level: 'error', message: `run failed after ${seconds} s: ${message}` });
+  return { status: 'failed' };
 }

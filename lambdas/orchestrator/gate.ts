@@ -55,6 +55,10 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
   if ('parked' in current) return PARKED;
   // The run's consecutive error count goes back to 0 when an activity succeeds after errors.
   const resetErrors = (current.consecutiveErrors ?? 0) > 0;
+  if (current.aborting) {
+    await skip(e, deps, `the run is failing (${current.error ?? 'an activity failed'}): no new activity starts`);
+    return { action: 'done' };
+  }
 
   const module = ACTIVITIES.get(activity.type);
   if (!module) throw new ActivityError(`unknown activity type ${activity.type}`);
@@ -192,11 +196,12 @@ function forwarded(from: Record<string, number>, inputs: Input[]): Record<string
   const out: Record<string, ForwardedInput> = {};
   for (const [output, i] of Object.entries(from)) {
     const input = inputs[i];
-    out[output] = input?.ref && input.schema && input.ref.location !== '-'
-      ? { active: true, rows: input.ref.rows, dimension: input.schema.dimension, location: input.ref.location, table: input.ref.table, columns: input.ref.columns, ...(input.ref.stored ? { stored: input.ref.stored } : {}) }
-      : input && !input.schema
-        ? { active: true, rows: 0, dimension: null, location: '-', table: '-', columns: [] }
-        : { active: false };
+    if (input?.ref && input.schema && input.ref.location !== '-') {
+      out[output] = { active: true, rows: input.ref.rows, dimension: input.schema.dimension, location: input.ref.location, table: input.ref.table, columns: input.ref.columns, ...(input.ref.stored ? { stored: input.ref.stored } : {}) };
+    } else if (!input ? inputs.length === 0 : !input.schema) {
+      // An entry activity (a first Wait...) or an input without population: control flow only.
+      out[output] = { active: true, rows: 0, dimension: null, location: '-', table: '-', columns: [] };
+    } else out[output] = { active: false };
   }
   return out;
 }

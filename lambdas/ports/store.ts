@@ -24,6 +24,8 @@ export interface RunRecord {
   /** Why the run is paused: a user, a breakpoint, a suspended activity. */
   pausedReason?: string;
   consecutiveErrors?: number;
+  /** Set when the error policy ends the run: no new activity starts; running ones finish. */
+  aborting?: boolean;
   /** Execution handle (ARN in the cloud). */
   execution?: string;
 }
