@@ -230,6 +230,6 @@ describe('validation', () => {
   it('schedules more often than every 15 minutes are discouraged', () => {
     const r = check({ ...base(), trigger: { type: 'interval', every: 5, unit: 'minutes' } });
     expect(r.valid).toBe(true);
-    expect(r.warnings).toContainEqual({ activity: null, path: 'trigger.every', message: expect.stringContaining('more often than every 15 minutes is discouraged') });
+    expect(r.warnings).toContainEqual({ activity: null, path: 'trigger', message: expect.stringContaining('more often than every 15 minutes is discouraged') });
   });
 });

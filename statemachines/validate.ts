@@ -14,6 +14,7 @@ import { isValidTimeZone } from '../lambdas/query/time.js';
 import { literalProblem } from '../lambdas/sql/literal.js';
 import { workLocation, workTableName } from '../lambdas/layout.js';
 import { planActivity } from '../lambdas/planner.js';
+import { minimumGapMinutes, scheduleOf } from './schedule.js';
 import { CAMPAIGN_FIELDS, campaignEnvelopeSchema, transitionId, type ActivityDef, type Campaign, type TransitionDef } from './campaign.js';
 
 /** Stands in for an activity whose type is unknown: accepts any transition, plans nothing. */
@@ -248,11 +249,14 @@ function analyse(analysis: Analysis, catalog: Catalog, findings: Findings, optio
 
 function checkTrigger(campaign: Campaign, findings: Findings): void {
   const t = campaign.trigger;
-  if ('timezone' in t && t.timezone && !isValidTimeZone(t.timezone)) findings.error(null, ['trigger', 'timezone'], `unknown time zone '${t.timezone}'`);
-  if (t.type === 'interval') {
-    const minutes = t.every * (t.unit === 'minutes' ? 1 : t.unit === 'hours' ? 60 : 1440);
-    if (minutes < 15) findings.warn(null, ['trigger', 'every'], `runs every ${minutes} minute(s): more often than every 15 minutes is discouraged (runs may overlap and cost adds up)`);
-  }
+  if ('timezone' in t && t.timezone && !isValidTimeZone(t.timezone)) return findings.error(null, ['trigger', 'timezone'], `unknown time zone '${t.timezone}'`);
   if (t.type === 'daily' && new Set(t.hours).size !== t.hours.length) findings.error(null, ['trigger', 'hours'], 'an hour is listed twice');
+  if (t.type === 'monthly' && t.days.includes('last') && t.days.length > 1) findings.error(null, ['trigger', 'days'], "'last' cannot be combined with other days in one schedule; use a second campaign, or list the days");
   if ('from' in t && 'until' in t && t.from && t.until && t.from > t.until) findings.error(null, ['trigger', 'until'], 'the validity window ends before it starts');
+  if (!isValidTimeZone(campaign.timezone) || findings.errors.length) return;
+  const spec = scheduleOf(t, campaign.timezone);
+  const gap = spec ? minimumGapMinutes(spec) : undefined;
+  if (gap !== undefined && gap < 15) {
+    findings.warn(null, ['trigger'], `runs every ${gap} minute(s): more often than every 15 minutes is discouraged (runs may overlap and cost adds up)`);
+  }
 }

@@ -23,7 +23,7 @@ import type { TransitionRecord } from '../ports/store.js';
 import { glueTableName } from '../layout.js';
 import { deletePrefix } from './s3-objects.js';
 import { TransientError } from '../orchestrator/errors.js';
-import { typedRow } from './duckdb-engine.js';
+import { typedRow } from './rows.js';
 
 export interface AthenaEngineOptions {
   athena: AthenaClient;

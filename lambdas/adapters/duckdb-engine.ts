@@ -12,6 +12,7 @@ import { DuckDbDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js'
 import { stringLiteral } from '../sql/literal.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
 import type { Column } from '../sql/types.js';
+import { typedRow } from './rows.js';
 
 export interface DuckDbOptions {
   threads?: number;
@@ -163,20 +164,6 @@ export class DuckDbEngine implements QueryEngine {
   async registerTransitions(): Promise<void> {
     // Locally, transitions are read straight from their folders.
   }
-}
-
-/** JSON values for a row: numbers for integers (when exact) and decimals, text for dates and times. */
-export function typedRow(row: Record<string, unknown>, columns: Column[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const c of columns) {
-    const v = row[c.name];
-    if (v === null || v === undefined) out[c.name] = null;
-    else if (c.type === 'integer' || c.type === 'decimal' || c.type === 'double') {
-      const n = Number(v);
-      out[c.name] = c.type === 'integer' && !Number.isSafeInteger(n) ? String(v) : n;
-    } else out[c.name] = v;
-  }
-  return out;
 }
 
 function partitionValue(keys: unknown, name: string): unknown {

@@ -13,6 +13,7 @@ import {
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -31,7 +32,9 @@ import type {
   StatusStore,
   TaskRecord,
   TransitionRecord,
+  ParkingStore,
 } from '../ports/store.js';
+import type { Parking } from '../ports/control.js';
 
 const RUN = (id: string) => `RUN#${id}`;
 
@@ -83,7 +86,7 @@ function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
 let logSeq = 0;
 const instance = Math.random().toString(36).slice(2, 8);
 
-export class DynamoDbStore implements StatusStore {
+export class DynamoDbStore implements StatusStore, ParkingStore {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(
@@ -119,7 +122,8 @@ export class DynamoDbStore implements StatusStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: RUN(run.runId), sk: 'RUN', gsi1pk: `CAMPAIGN#${run.campaignId}`, gsi1sk: RUN(run.runId), gsi2pk: 'RUNS', gsi2sk: RUN(run.runId), ...run },
+        // Runs sort by start time: scheduled executions have random names.
+        Item: { pk: RUN(run.runId), sk: 'RUN', gsi1pk: `CAMPAIGN#${run.campaignId}`, gsi1sk: `RUN#${run.startedAt}#${run.runId}`, gsi2pk: 'RUNS', gsi2sk: `${run.startedAt}#${run.runId}`, ...run },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -328,5 +332,24 @@ export class DynamoDbStore implements StatusStore {
     const pk = `HISTORY#${campaignId}#${activityId}`;
     if (entry) await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk: `RUN#${entry.runId}`, ...entry } }));
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk: 'META', lastRunAt } }));
+  }
+
+  async park(p: Parking): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: RUN(p.runId), sk: `WAIT#${p.activityId}`, ...p } }));
+  }
+
+  async parked(runId: string): Promise<Parking[]> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'WAIT#' }, ConsistentRead: true });
+    return items.map((i) => strip<Parking>(i)!);
+  }
+
+  async unpark(runId: string, activityId: string): Promise<boolean> {
+    try {
+      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: RUN(runId), sk: `WAIT#${activityId}` }, ConditionExpression: 'attribute_exists(pk)' }));
+      return true;
+    } catch (e) {
+      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
   }
 }

@@ -18,21 +18,21 @@ export type Parked = typeof PARKED;
 
 const iso = (deps: Deps) => (deps.clock ?? (() => new Date()))().toISOString();
 
-/** Stops on a stopped run; parks while the run is paused. */
+/**
+ * Stops on a stopped run; parks while the run is paused. A gate goes on when the run is not
+ * paused; a suspended activity only once it was resumed.
+ */
 async function waitUntilRunnable(e: GateEvent | SuspendedEvent, deps: Deps, kind: 'gate' | 'suspended'): Promise<RunRecord | Parked> {
   const runId = e.run.runId;
+  let resumed = e.resumed === true;
   for (;;) {
     const run = await deps.store.getRun(runId);
     if (!run || run.status === 'stopping' || run.status === 'stopped') throw new RunStopped();
-    if (run.status !== 'paused' && kind === 'gate') return run;
+    if (run.status !== 'paused' && (kind === 'gate' || resumed)) return run;
     await deps.store.updateActivity(runId, e.activity.id, { status: kind === 'gate' ? 'waiting' : 'needsAttention' });
-    const outcome = await deps.control.park({ runId, activityId: e.activity.id, kind, token: e.token, event: kind === 'gate' ? { ...e, resumed: true } : e });
+    const outcome = await deps.control.park({ runId, activityId: e.activity.id, kind, token: e.token, event: { ...e, resumed: true } });
     if (outcome === 'parked') return PARKED;
-    if (kind === 'suspended') {
-      const after = await deps.store.getRun(runId);
-      if (!after || after.status === 'stopping' || after.status === 'stopped') throw new RunStopped();
-      return after;
-    }
+    resumed = true;
   }
 }
 

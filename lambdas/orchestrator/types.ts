@@ -72,6 +72,7 @@ export interface SuspendedEvent {
   token: string;
   run: RunContext;
   activity: { id: string; type: string };
+  resumed?: boolean;
 }
 
 export type GateResult =

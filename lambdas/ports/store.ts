@@ -138,3 +138,11 @@ export interface StatusStore {
   getHistory(campaignId: string, activityId: string): Promise<{ lastRunAt?: string; entries: HistoryEntry[] }>;
   addHistory(campaignId: string, activityId: string, entry: HistoryEntry | undefined, lastRunAt: string): Promise<void>;
 }
+
+/** Task tokens of gates parked while a run is paused (cloud), replayed on resume. */
+export interface ParkingStore {
+  park(p: import('./control.js').Parking): Promise<void>;
+  parked(runId: string): Promise<Array<import('./control.js').Parking>>;
+  /** Removes one parking; false when it was already taken (by a concurrent resume). */
+  unpark(runId: string, activityId: string): Promise<boolean>;
+}

@@ -1,0 +1,64 @@
+/**
+ * The AWS adapters behind the Lambda entry points, configured from the environment the CDK
+ * construct sets. The catalog is compiled into the bundle at synth time (ORCA_CATALOG).
+ */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import { buildCatalog } from '../catalog/catalog.js';
+import { DynamoDbStore } from '../adapters/dynamodb-store.js';
+import { AthenaEngine } from '../adapters/athena-engine.js';
+import { SnsNotifier } from '../adapters/sns-notifier.js';
+import { CloudRunControl, SfnCallbacks } from '../adapters/cloud-control.js';
+import type { Deps } from '../orchestrator/types.js';
+import type { Notifier } from '../ports/notifier.js';
+
+declare const ORCA_CATALOG: string | undefined;
+
+export function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`environment variable ${name} is not set`);
+  return v;
+}
+
+/** Name of a campaign's state machine (the construct creates them with this name). */
+export const stateMachineName = (campaignId: string): string => `orca-${campaignId}`;
+
+export const logger = new Logger({ serviceName: 'orca' });
+
+export function awsDeps(): Deps & { sfn: SFNClient } {
+  const catalogJson = typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON');
+  const dynamo = new DynamoDBClient({});
+  const store = new DynamoDbStore(dynamo, env('ORCA_TABLE'));
+  const sfn = new SFNClient({});
+  const notifier: Notifier = process.env.ORCA_ALERT_TOPIC ? new SnsNotifier(new SNSClient({}), process.env.ORCA_ALERT_TOPIC) : { notify: async () => {} };
+  return {
+    store,
+    sfn,
+    catalog: buildCatalog(JSON.parse(catalogJson)),
+    engine: new AthenaEngine({
+      athena: new AthenaClient({}),
+      glue: new GlueClient({}),
+      s3: new S3Client({}),
+      bucket: env('ORCA_BUCKET'),
+      database: env('ORCA_DATABASE'),
+      workGroup: env('ORCA_WORKGROUP'),
+    }),
+    notifier,
+    control: new CloudRunControl(store),
+    signal: async (campaignId, variables, from) => {
+      const arn = `arn:aws:states:${env('AWS_REGION')}:${env('ORCA_ACCOUNT')}:stateMachine:${stateMachineName(campaignId)}`;
+      const r = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ run: { variables }, trigger: `signal from ${from.campaignId} run ${from.runId}` }) }));
+      return r.executionArn!.split(':').pop()!;
+    },
+  };
+}
+
+export const middlewares: MiddlewareObj[] = [injectLambdaContext(logger, { clearState: true }) as MiddlewareObj];
+export { SfnCallbacks };

@@ -1,0 +1,5 @@
+/** Lambda: records an activity's outputs after its query or wait. */
+import { makeRecordHandler } from '../handlers/handlers.js';
+import { awsDeps, middlewares } from './aws.js';
+
+export const handler = makeRecordHandler(awsDeps(), { middlewares });

@@ -1,0 +1,54 @@
+/** Triggers -> EventBridge Scheduler expressions, and the launch preview (times worked out by hand). */
+import { describe, expect, it } from 'vitest';
+import { minimumGapMinutes, nextLaunches, scheduleOf } from './schedule.js';
+import type { Trigger } from './campaign.js';
+
+const iso = (ds: Date[]) => ds.map((d) => d.toISOString().replace('.000Z', 'Z'));
+
+describe('schedules', () => {
+  it.each<[Trigger, string]>([
+    [{ type: 'daily', hours: [18, 9], minute: 30 }, 'cron(30 9,18 * * ? *)'],
+    [{ type: 'weekly', days: ['MON', 'FRI'], at: '08:05' }, 'cron(5 8 ? * MON,FRI *)'],
+    [{ type: 'monthly', days: [1, 15], at: '07:00' }, 'cron(0 7 1,15 * ? *)'],
+    [{ type: 'monthly', days: ['last'], at: '23:45' }, 'cron(45 23 L * ? *)'],
+    [{ type: 'interval', every: 30, unit: 'minutes' }, 'rate(30 minutes)'],
+    [{ type: 'interval', every: 1, unit: 'hours' }, 'rate(1 hour)'],
+    [{ type: 'once', at: '2026-12-24T09:00' }, 'at(2026-12-24T09:00:00)'],
+  ])('%j -> %s', (trigger, expression) => {
+    expect(scheduleOf(trigger, 'Europe/Paris')).toMatchObject({ expression, timezone: 'Europe/Paris' });
+  });
+
+  it('manual, asap and signal triggers have no schedule', () => {
+    for (const t of [{ type: 'manual' }, { type: 'asap' }, { type: 'signal' }] as Trigger[]) expect(scheduleOf(t, 'UTC')).toBeUndefined();
+  });
+
+  it('a daily 09:00 in Paris across the end of summer time (25 October 2026)', () => {
+    const s = scheduleOf({ type: 'daily', hours: [9], minute: 0 }, 'Europe/Paris')!;
+    expect(iso(nextLaunches(s, new Date('2026-10-23T12:00:00Z'), 4))).toEqual(['2026-10-24T07:00:00Z', '2026-10-25T08:00:00Z', '2026-10-26T08:00:00Z', '2026-10-27T08:00:00Z']);
+  });
+
+  it('weekly and monthly, in New York', () => {
+    const weekly = scheduleOf({ type: 'weekly', days: ['MON', 'THU'], at: '10:00' }, 'America/New_York')!;
+    // 2026-11-22 is a Sunday; EST is UTC-5.
+    expect(iso(nextLaunches(weekly, new Date('2026-11-22T12:00:00Z'), 3))).toEqual(['2026-11-23T15:00:00Z', '2026-11-26T15:00:00Z', '2026-11-30T15:00:00Z']);
+    const last = scheduleOf({ type: 'monthly', days: ['last'], at: '18:00' }, 'America/New_York')!;
+    expect(iso(nextLaunches(last, new Date('2026-11-22T12:00:00Z'), 3))).toEqual(['2026-11-30T23:00:00Z', '2026-12-31T23:00:00Z', '2027-01-31T23:00:00Z']);
+  });
+
+  it('the validity window bounds the launches; a rate starts at the window start', () => {
+    const s = scheduleOf({ type: 'interval', every: 6, unit: 'hours', from: '2026-12-01', until: '2026-12-01' }, 'UTC')!;
+    expect(s.start!.toISOString()).toBe('2026-12-01T00:00:00.000Z');
+    expect(iso(nextLaunches(s, new Date('2026-11-22T12:00:00Z'), 10))).toEqual(['2026-12-01T00:00:00Z', '2026-12-01T06:00:00Z', '2026-12-01T12:00:00Z', '2026-12-01T18:00:00Z']);
+  });
+
+  it('a one-off date-time in the past has no launch left', () => {
+    const s = scheduleOf({ type: 'once', at: '2026-01-01T09:00' }, 'UTC')!;
+    expect(nextLaunches(s, new Date('2026-11-22T00:00:00Z'))).toEqual([]);
+    expect(iso(nextLaunches(scheduleOf({ type: 'once', at: '2027-01-01T09:00' }, 'Asia/Tokyo')!, new Date('2026-11-22T00:00:00Z')))).toEqual(['2027-01-01T00:00:00Z']);
+  });
+
+  it('tells how often a schedule fires', () => {
+    expect(minimumGapMinutes(scheduleOf({ type: 'interval', every: 5, unit: 'minutes' }, 'UTC')!)).toBe(5);
+    expect(minimumGapMinutes(scheduleOf({ type: 'daily', hours: [9, 10], minute: 0 }, 'UTC')!)).toBe(60);
+  });
+});
