@@ -18,6 +18,7 @@ import { SnsNotifier } from '../adapters/sns-notifier.js';
 import { CloudRunControl, SfnCallbacks } from '../adapters/cloud-control.js';
 import type { Deps } from '../orchestrator/types.js';
 import type { Notifier } from '../ports/notifier.js';
+import { stateMachineName } from './names.js';
 
 declare const ORCA_CATALOG: string | undefined;
 
@@ -27,8 +28,6 @@ export function env(name: string): string {
   return v;
 }
 
-/** Name of a campaign's state machine (the construct creates them with this name). */
-export const stateMachineName = (campaignId: string): string => `orca-${campaignId}`;
 
 export const logger = new Logger({ serviceName: 'orca' });
 

@@ -1,0 +1,33 @@
+/**
+ * `npx cdk synth` / `npx cdk deploy`. Settings come from context (cdk.json, or -c key=value):
+ * orca:catalog, orca:campaigns, orca:alarmEmail, orca:retentionDays, orca:databaseName.
+ * cdk-nag's AwsSolutions checks run at synth; every accepted finding is acknowledged with a reason.
+ */
+import '../cli/polyfills.js';
+import { resolve } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { OrcaStack } from './stack.js';
+import { CampaignsInvalid } from './campaigns.js';
+
+const app = new App();
+const ctx = (key: string): string | undefined => app.node.tryGetContext(`orca:${key}`) ?? undefined;
+try {
+  new OrcaStack(app, ctx('stackName') ?? 'Orca', {
+    description: 'orca: orchestrated marketing campaigns on Step Functions, Athena, S3 and DynamoDB',
+    orca: {
+      ...(ctx('catalog') ? { catalog: resolve(ctx('catalog')!) } : {}),
+      ...(ctx('campaigns') ? { campaigns: resolve(ctx('campaigns')!) } : {}),
+      ...(ctx('alarmEmail') ? { alarmEmail: ctx('alarmEmail')! } : {}),
+      ...(ctx('retentionDays') ? { retentionDays: Number(ctx('retentionDays')) } : {}),
+      ...(ctx('databaseName') ? { databaseName: ctx('databaseName')! } : {}),
+    },
+  });
+} catch (e) {
+  if (e instanceof CampaignsInvalid) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

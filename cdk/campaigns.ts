@@ -1,0 +1,60 @@
+/** Campaign files compiled at synth time by the same compiler as everywhere else. */
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Catalog } from '../lambdas/catalog/catalog.js';
+import { readDocument } from '../lambdas/util/files.js';
+import { validateCampaign } from '../statemachines/validate.js';
+import { compileCampaign } from '../statemachines/compile.js';
+import type { StateMachineDefinition } from '../statemachines/asl.js';
+import { scheduleOf, type ScheduleSpec } from '../statemachines/schedule.js';
+import { AthenaDialect } from '../lambdas/sql/dialect.js';
+
+export interface CompiledCampaign {
+  id: string;
+  label: string;
+  file: string;
+  definition: StateMachineDefinition;
+  schedule?: ScheduleSpec;
+  supervisors: string[];
+}
+
+export class CampaignsInvalid extends Error {
+  override name = 'CampaignsInvalid';
+}
+
+/** The campaign files of a folder: YAML or JSON files with `activities` (catalogs are skipped). */
+export function campaignFiles(folder: string): string[] {
+  return readdirSync(folder)
+    .filter((f) => /\.(ya?ml|json)$/i.test(f))
+    .map((f) => join(folder, f))
+    .filter((f) => {
+      const doc = readDocument(f) as { activities?: unknown } | null;
+      return Boolean(doc && typeof doc === 'object' && 'activities' in doc);
+    })
+    .sort();
+}
+
+export function compileCampaigns(catalog: Catalog, sources: Array<{ file: string; doc: unknown }>, database: string): CompiledCampaign[] {
+  const problems: string[] = [];
+  const out: CompiledCampaign[] = [];
+  const ids = new Map<string, string>();
+  for (const { file, doc } of sources) {
+    const v = validateCampaign(doc, catalog, { dialect: new AthenaDialect({ database }) });
+    if (!v.valid || !v.analysis) {
+      problems.push(...v.errors.map((e) => `${basename(file)}: ${e.activity ? `activity ${e.activity} ` : ''}${e.path}: ${e.message}`));
+      continue;
+    }
+    const c = v.analysis.campaign;
+    if (ids.has(c.id)) problems.push(`${basename(file)}: campaign id '${c.id}' is also used by ${ids.get(c.id)}`);
+    ids.set(c.id, basename(file));
+    try {
+      const { definition } = compileCampaign(v.analysis);
+      const schedule = scheduleOf(c.trigger, c.timezone);
+      out.push({ id: c.id, label: c.label, file: basename(file), definition, ...(schedule ? { schedule } : {}), supervisors: c.supervisors });
+    } catch (e) {
+      problems.push(`${basename(file)}: ${(e as Error).message}`);
+    }
+  }
+  if (problems.length) throw new CampaignsInvalid(`campaigns cannot be deployed:\n  ${problems.join('\n  ')}`);
+  return out;
+}

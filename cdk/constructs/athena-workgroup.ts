@@ -1,0 +1,37 @@
+/** The Athena workgroup campaigns run in: engine v3, results encrypted in the data bucket, a scan cutoff. */
+import * as athena from 'aws-cdk-lib/aws-athena';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface AthenaWorkGroupProps {
+  name: string;
+  bucket: s3.IBucket;
+  /** Bytes one query may scan before Athena cancels it. */
+  bytesScannedCutoffPerQuery: number;
+}
+
+export class AthenaWorkGroup extends Construct {
+  readonly name: string;
+  readonly workGroup: athena.CfnWorkGroup;
+
+  constructor(scope: Construct, id: string, props: AthenaWorkGroupProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+      name: props.name,
+      description: 'orca campaign queries',
+      state: 'ENABLED',
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+        resultConfiguration: {
+          outputLocation: props.bucket.s3UrlForObject('athena-results/'),
+          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * One Standard state machine per campaign, whose definition is the compiler's output, byte for
+ * byte, with the deployment's names filled in by CloudFormation definition substitutions. They
+ * share one role: invoke orca's functions, run queries in orca's workgroup, and what those
+ * queries (CTAS) read and write in the bucket and in Glue.
+ */
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { CompiledCampaign } from '../campaigns.js';
+import { stateMachineName } from '../../lambdas/entry/names.js';
+import { WRITTEN_PREFIXES } from './functions.js';
+
+export interface CampaignMachinesProps {
+  campaigns: CompiledCampaign[];
+  functions: { control: lambda.IFunction; gate: lambda.IFunction; record: lambda.IFunction };
+  bucket: s3.IBucket;
+  /** Folders of catalog tables in the bucket (read by queries). */
+  catalogPrefixes: string[];
+  databaseName: string;
+  externalDatabases: string[];
+  workGroupName: string;
+  logRetention: logs.RetentionDays;
+  removalPolicy?: RemovalPolicy;
+}
+
+export class CampaignMachines extends Construct {
+  readonly machines = new Map<string, sfn.StateMachine>();
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: CampaignMachinesProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const arn = (service: string, resource: string) => `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}`;
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), description: 'orca campaign state machines' });
+    const fns = [props.functions.control, props.functions.gate, props.functions.record];
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: fns.flatMap((f) => [f.functionArn, `${f.functionArn}:*`]) }));
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'], resources: [arn('athena', `workgroup/${props.workGroupName}`)] }));
+    // What the activity queries need: read the catalog, write work tables (CTAS) and results.
+    const databases = [props.databaseName, ...props.externalDatabases];
+    this.role.addToPolicy(new iam.PolicyStatement({
+      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:CreateTable', 'glue:BatchCreatePartition', 'glue:CreatePartition'],
+      resources: [arn('glue', 'catalog'), ...databases.flatMap((d) => [arn('glue', `database/${d}`), arn('glue', `table/${d}/*`)])],
+    }));
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [props.bucket.bucketArn] }));
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [...props.catalogPrefixes, 'incoming/'].map((p) => props.bucket.arnForObjects(`${p}*`)) }));
+    this.role.addToPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      resources: [...WRITTEN_PREFIXES, 'athena-results/'].map((p) => props.bucket.arnForObjects(`${p}*`)),
+    }));
+    const bucket = arnRef(props.bucket);
+    acknowledgeWildcards(this.role, [
+      ...fns.map((f) => ({ resource: `${arnRef(f)}:*`, reason: 'Versions and aliases of orca’s own functions.' })),
+      ...databases.map((d) => ({ resource: `${glueTables(d)}*`, reason: `Tables of the Glue database ${d}: the catalog’s, and the work tables each run creates (CTAS), named per run.` })),
+      ...[...props.catalogPrefixes, 'incoming/'].map((p) => ({ resource: `${bucket}/${p}*`, reason: `Files under ${p}: the data queries read.` })),
+      ...[...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({ resource: `${bucket}/${p}*`, reason: `Files under ${p}: what queries write (work tables, audiences, results).` })),
+      { resource: '*', reason: 'X-Ray tracing and CloudWatch Logs delivery actions that Step Functions needs have no resource-level permissions.' },
+    ]);
+
+    for (const c of props.campaigns) {
+      const logGroup = new logs.LogGroup(this, `Logs-${c.id}`, { logGroupName: `/aws/vendedlogs/states/${stateMachineName(c.id)}`, retention: props.logRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
+      const machine = new sfn.StateMachine(this, `Machine-${c.id}`, {
+        stateMachineName: stateMachineName(c.id),
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(c.definition)),
+        definitionSubstitutions: {
+          ControlFunction: props.functions.control.functionArn,
+          GateFunction: props.functions.gate.functionArn,
+          RecordFunction: props.functions.record.functionArn,
+          AthenaWorkGroup: props.workGroupName,
+        },
+        role: this.role,
+        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+        tracingEnabled: true,
+        comment: c.label,
+      });
+      this.machines.set(c.id, machine);
+    }
+  }
+}

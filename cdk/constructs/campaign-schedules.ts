@@ -1,0 +1,51 @@
+/** EventBridge Scheduler schedules for campaigns with a recurring or one-off trigger. */
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { CompiledCampaign } from '../campaigns.js';
+import { stateMachineName } from '../../lambdas/entry/names.js';
+
+export interface CampaignSchedulesProps {
+  campaigns: CompiledCampaign[];
+  machines: Map<string, sfn.IStateMachine>;
+}
+
+/** The input a scheduled execution starts with. */
+export const SCHEDULED_INPUT = { trigger: 'schedule' };
+
+export class CampaignSchedules extends Construct {
+  readonly schedules = new Map<string, scheduler.CfnSchedule>();
+
+  constructor(scope: Construct, id: string, props: CampaignSchedulesProps) {
+    super(scope, id);
+    const scheduled = props.campaigns.filter((c) => c.schedule);
+    if (!scheduled.length) return;
+    const stack = Stack.of(this);
+    // The scheduler may only start orca's scheduled machines, and only for this account.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: 'EventBridge Scheduler starting orca campaigns',
+    });
+    for (const c of scheduled) {
+      const machine = props.machines.get(c.id)!;
+      machine.grantStartExecution(role);
+      const s = c.schedule!;
+      this.schedules.set(
+        c.id,
+        new scheduler.CfnSchedule(this, `Schedule-${c.id}`, {
+          name: stateMachineName(c.id),
+          description: `${c.label} (${c.file})`,
+          scheduleExpression: s.expression,
+          scheduleExpressionTimezone: s.timezone,
+          ...(s.start ? { startDate: s.start.toISOString() } : {}),
+          ...(s.end ? { endDate: s.end.toISOString() } : {}),
+          flexibleTimeWindow: { mode: 'OFF' },
+          state: 'ENABLED',
+          target: { arn: machine.stateMachineArn, roleArn: role.roleArn, input: JSON.stringify(SCHEDULED_INPUT), retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 } },
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The three Lambda functions of the orchestrator, bundled by the local esbuild, each with its own
+ * role granting only what it touches:
+ *
+ * - control (start, finalize, failures): the status table.
+ * - gate (before each activity): the status table; clearing its own targets in the bucket and in
+ *   Glue; answering task tokens of orca's state machines; starting them (End signals); alerts.
+ * - record (after each activity): the status table; counting rows with small Athena queries;
+ *   Glue tables per transition.
+ */
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export const ORCA_ROOT = join(import.meta.dirname, '../..');
+
+/** Prefixes of the data bucket orca writes. */
+export const WRITTEN_PREFIXES = ['work/', 'audiences/', 'state/'];
+
+export interface OrcaFunctionsProps {
+  table: dynamodb.ITable;
+  bucket: s3.IBucket;
+  databaseName: string;
+  externalDatabases: string[];
+  workGroupName: string;
+  /** The catalog, as JSON, compiled into the bundles. */
+  catalogJson: string;
+  alertTopic: sns.ITopic;
+  logRetention: logs.RetentionDays;
+  removalPolicy?: RemovalPolicy;
+}
+
+export class OrcaFunctions extends Construct {
+  readonly control: NodejsFunction;
+  readonly gate: NodejsFunction;
+  readonly record: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: OrcaFunctionsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const arn = (service: string, resource: string) => `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}`;
+    const glueArns = (tables: string[]) => [
+      arn('glue', 'catalog'),
+      arn('glue', `database/${props.databaseName}`),
+      ...tables.map((t) => arn('glue', `table/${props.databaseName}/${t}`)),
+    ];
+    const make = (name: string, description: string, timeout: Duration, memorySize: number) => {
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
+      const role = new iam.Role(this, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `orca ${name} function` });
+      // Logs to its own log group only (instead of the AWSLambdaBasicExecutionRole managed policy).
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
+      const fn = new NodejsFunction(this, name, {
+        entry: join(ORCA_ROOT, `lambdas/entry/${name.toLowerCase()}.ts`),
+        handler: 'handler',
+        projectRoot: ORCA_ROOT,
+        depsLockFilePath: join(ORCA_ROOT, 'package-lock.json'),
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        description,
+        timeout,
+        memorySize,
+        role,
+        logGroup,
+        tracing: lambda.Tracing.ACTIVE,
+        environment: {
+          ORCA_TABLE: props.table.tableName,
+          ORCA_BUCKET: props.bucket.bucketName,
+          ORCA_DATABASE: props.databaseName,
+          ORCA_WORKGROUP: props.workGroupName,
+          ORCA_ALERT_TOPIC: props.alertTopic.topicArn,
+          ORCA_ACCOUNT: stack.account,
+          POWERTOOLS_SERVICE_NAME: 'orca',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+        },
+        bundling: {
+          format: OutputFormat.ESM,
+          target: 'node22',
+          minify: true,
+          sourceMap: true,
+          externalModules: ['@aws-sdk/*'],
+          define: { ORCA_CATALOG: JSON.stringify(props.catalogJson) },
+          banner: "import { createRequire as orcaCreateRequire } from 'node:module'; const require = orcaCreateRequire(import.meta.url);",
+        },
+      });
+      props.table.grantReadWriteData(fn);
+      acknowledgeWildcards(role, [
+        { resource: '*', reason: 'X-Ray tracing actions (xray:PutTraceSegments, xray:PutTelemetryRecords) cannot be scoped to a resource.' },
+        { resource: `${arnRef(logGroup)}:*`, reason: 'Log streams of the function’s own log group.' },
+        { resource: `${arnRef(props.table)}/index/*`, reason: 'Queries on the status table’s own indexes (runs by campaign, recent runs).' },
+      ]);
+      return fn;
+    };
+
+    this.control = make('Control', 'orca: starts and ends runs, handles activity failures', Duration.seconds(30), 256);
+    this.gate = make('Gate', 'orca: the gate before each campaign activity', Duration.minutes(2), 512);
+    this.record = make('Record', 'orca: records an activity’s outputs', Duration.minutes(5), 512);
+
+    // gate: clear a query's target before it runs (an earlier attempt's files and table) ...
+    this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': WRITTEN_PREFIXES.map((p) => `${p}*`) } } }));
+    this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)) }));
+    // ... and its Glue table (w_ work, a_ audience, h_ history, csv_ loaded files).
+    this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:DeleteTable'], resources: glueArns(['w_*', 'a_*', 'h_*', 'csv_*']) }));
+    // Task tokens of orca's state machines; End signals start them.
+    const machines = `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:orca-*`;
+    this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:StartExecution'], resources: [machines] }));
+    props.alertTopic.grantPublish(this.gate);
+
+    // record: small Athena queries (row counts, previews) in orca's workgroup ...
+    const workGroupArn = arn('athena', `workgroup/${props.workGroupName}`);
+    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'], resources: [workGroupArn] }));
+    // ... reading work tables and writing query results ...
+    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [props.bucket.bucketArn] }));
+    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)) }));
+    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [props.bucket.arnForObjects('athena-results/*')] }));
+    // ... and a Glue table per transition (t_), reading the activities' tables.
+    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 'glue:CreateTable', 'glue:DeleteTable'], resources: glueArns(['w_*', 'a_*', 'h_*', 't_*']) }));
+
+    for (const fn of [this.gate, this.record]) {
+      acknowledgeWildcards(fn.role!, [
+        ...[...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({ resource: `${arnRef(props.bucket)}/${p}*`, reason: `Objects under ${p} in the data bucket, which orca writes and reads.` })),
+        ...['w_*', 'a_*', 'h_*', 'csv_*', 't_*'].map((t) => ({ resource: `${glueTables(props.databaseName)}${t}`, reason: `Glue tables orca creates for each run (${t.replace('*', '')}…, named per run and activity), which cannot be listed in advance.` })),
+      ]);
+    }
+    acknowledgeWildcards(this.gate.role!, [{ resource: 'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:orca-*', reason: 'Task tokens and End signals of orca’s campaign state machines, which later deployments add.' }]);
+  }
+}

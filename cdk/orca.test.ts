@@ -1,0 +1,170 @@
+/**
+ * The stack, with aws-cdk-lib/assertions: each resource and its security properties, the state
+ * machines equal to the compiler's output, least-privilege IAM, schedules and alarms; and cdk-nag.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { OrcaStack } from './stack.js';
+import { loadCatalog } from '../lambdas/catalog/catalog.js';
+import { readDocument } from '../lambdas/util/files.js';
+import { validateCampaign } from '../statemachines/validate.js';
+import { compileCampaign } from '../statemachines/compile.js';
+import { AthenaDialect } from '../lambdas/sql/dialect.js';
+
+const root = join(import.meta.dirname, '..');
+let template: Template;
+let stack: OrcaStack;
+
+beforeAll(() => {
+  const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+  stack = new OrcaStack(app, 'Orca', { orca: { alarmEmail: 'ops@example.com', retentionDays: 45 } });
+  template = Template.fromStack(stack);
+});
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+const statements = (): Array<{ policy: string; s: Statement }> =>
+  Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([policy, r]) => (r.Properties.PolicyDocument.Statement as Statement[]).map((s) => ({ policy, s })));
+const actions = (s: Statement) => [s.Action].flat();
+const resources = (s: Statement) => [s.Resource].flat();
+
+describe('the orca stack', () => {
+  it('data bucket: encrypted, private, TLS only, access logs, work tables expire after the retention', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'data/' },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-work-tables', Prefix: 'work/', ExpirationInDays: 45, Status: 'Enabled' })]) },
+    });
+    for (const policy of Object.values(template.findResources('AWS::S3::BucketPolicy'))) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    }
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toHaveLength(2);
+  });
+
+  it('Glue database and one Parquet table per catalog table', () => {
+    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'orca' } });
+    const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput);
+    expect(tables.map((t) => t.Name).sort()).toEqual(['products', 'purchases', 'recipients', 'subscriptions']);
+    const purchases = tables.find((t) => t.Name === 'purchases');
+    expect(purchases.StorageDescriptor.Columns).toContainEqual({ Name: 'amount', Type: 'decimal(18,2)', Comment: 'amount' });
+    expect(purchases.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+    expect(JSON.stringify(purchases.StorageDescriptor.Location)).toContain('/catalog/purchases/');
+  });
+
+  it('Athena workgroup: engine v3, enforced encrypted results, a scan cutoff', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'orca',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+        BytesScannedCutoffPerQuery: 1024 ** 4,
+        ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_S3' }, OutputLocation: Match.anyValue() },
+      },
+    });
+  });
+
+  it('status table: on demand, point-in-time recovery, encrypted, with its indexes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'gsi2' })],
+    });
+  });
+
+  it('three functions: current Node runtime, tracing, their settings, no managed policies', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(fns)).toHaveLength(3);
+    for (const f of Object.values(fns)) {
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+      expect(Object.keys(f.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['ORCA_TABLE', 'ORCA_BUCKET', 'ORCA_DATABASE', 'ORCA_WORKGROUP', 'ORCA_ALERT_TOPIC', 'POWERTOOLS_SERVICE_NAME']));
+    }
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('one state machine per campaign, whose definition is the compiler\'s output', () => {
+    const catalog = loadCatalog(join(root, 'examples/catalog.yaml'));
+    const machines = template.findResources('AWS::StepFunctions::StateMachine');
+    const byName = Object.fromEntries(Object.values(machines).map((m) => [m.Properties.StateMachineName, m.Properties]));
+    expect(Object.keys(byName).sort()).toEqual(['orca-birthday', 'orca-crosssell', 'orca-leads', 'orca-newsletter', 'orca-winback']);
+    for (const id of ['winback', 'birthday', 'crosssell', 'newsletter', 'leads']) {
+      const v = validateCampaign(readDocument(join(root, `examples/${id}.yaml`)), catalog, { dialect: new AthenaDialect({ database: 'orca' }) });
+      const expected = compileCampaign(v.analysis!).definition;
+      const m = byName[`orca-${id}`];
+      expect(JSON.parse(m.DefinitionString)).toEqual(expected);
+      expect(Object.keys(m.DefinitionSubstitutions).sort()).toEqual(['AthenaWorkGroup', 'ControlFunction', 'GateFunction', 'RecordFunction']);
+      expect(m.StateMachineType).toBe('STANDARD');
+      expect(m.TracingConfiguration).toEqual({ Enabled: true });
+      expect(m.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    }
+  });
+
+  it('no IAM statement allows every action; Resource "*" only where the action cannot be scoped', () => {
+    // Actions with no resource-level permissions: X-Ray tracing, and CloudWatch Logs log delivery
+    // (used by Step Functions logging).
+    const unscopable = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+    const all = statements();
+    expect(all.length).toBeGreaterThan(10);
+    for (const { policy, s } of all) {
+      for (const a of actions(s)) expect(a, policy).not.toMatch(/^\*$|:\*$/);
+      if (resources(s).includes('*')) for (const a of actions(s)) expect(a, `${policy} ${a} on *`).toMatch(unscopable);
+    }
+  });
+
+  it('the state machines may only invoke orca\'s functions and query in orca\'s workgroup', () => {
+    const invoke = statements().filter(({ s }) => actions(s).includes('lambda:InvokeFunction'));
+    expect(invoke).toHaveLength(1);
+    expect(resources(invoke[0]!.s)).toHaveLength(6);
+    const athena = statements().filter(({ s }) => actions(s).includes('athena:StartQueryExecution'));
+    for (const { s } of athena) expect(JSON.stringify(s.Resource)).toContain(':workgroup/orca');
+  });
+
+  it('schedules: expression, time zone, target and input of each scheduled campaign', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties);
+    const byName = Object.fromEntries(schedules.map((s) => [s.Name, s]));
+    expect(Object.keys(byName).sort()).toEqual(['orca-birthday', 'orca-crosssell', 'orca-newsletter', 'orca-winback']);
+    expect(byName['orca-winback']).toMatchObject({ ScheduleExpression: 'cron(0 8 ? * MON *)', ScheduleExpressionTimezone: 'Europe/Paris', FlexibleTimeWindow: { Mode: 'OFF' }, State: 'ENABLED' });
+    expect(byName['orca-birthday']).toMatchObject({ ScheduleExpression: 'cron(30 7 * * ? *)', ScheduleExpressionTimezone: 'Europe/Paris' });
+    expect(byName['orca-crosssell']).toMatchObject({ ScheduleExpression: 'cron(15 9 ? * TUE,FRI *)' });
+    expect(byName['orca-newsletter']).toMatchObject({ ScheduleExpression: 'cron(0 10 ? * THU *)' });
+    const machineIds = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).map(([logicalId, m]) => [m.Properties.StateMachineName, logicalId]);
+    for (const s of schedules) {
+      const logicalId = machineIds.find(([name]) => name === s.Name)![1];
+      expect(s.Target).toMatchObject({ Arn: { Ref: logicalId }, Input: '{"trigger":"schedule"}', RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^OrcaSchedulesRole/), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3 } });
+    }
+  });
+
+  it('alarms on failed and timed-out runs and failing or throttled functions, to an encrypted topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(5);
+    expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(5);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(3);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(3);
+    for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'crm-team@example.com', FilterPolicy: { campaign: ['birthday'] } });
+    for (const t of Object.values(template.findResources('AWS::SNS::Topic'))) expect(t.Properties.KmsMasterKeyId).toBeDefined();
+  });
+});
+
+describe('cdk-nag', () => {
+  it('AwsSolutions checks pass, with a written reason for each accepted finding', () => {
+    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+    new OrcaStack(app, 'Orca');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('an unacknowledged wildcard fails the synth', async () => {
+    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+    const s = new OrcaStack(app, 'Orca');
+    const { PolicyStatement } = await import('aws-cdk-lib/aws-iam');
+    s.orca.functions.control.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [s.orca.data.bucket.arnForObjects('secret/*')] }));
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * OrcaCampaigns: everything orca needs in an AWS account, as one construct a team can use in its
+ * own CDK app. Campaign files are validated and compiled at synth time; one state machine (and one
+ * schedule, if it has a trigger) per campaign.
+ *
+ *   new OrcaCampaigns(stack, 'Orca', { catalog: 'catalog.yaml', campaigns: 'campaigns/', alarmEmail: 'ops@example.com' });
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { buildCatalog, catalogFileSchema, type Catalog } from '../lambdas/catalog/catalog.js';
+import { readDocument } from '../lambdas/util/files.js';
+import { DataBucket } from './constructs/data-bucket.js';
+import { GlueCatalog } from './constructs/glue-catalog.js';
+import { AthenaWorkGroup } from './constructs/athena-workgroup.js';
+import { StatusTable } from './constructs/status-table.js';
+import { OrcaFunctions } from './constructs/functions.js';
+import { CampaignMachines } from './constructs/campaign-machines.js';
+import { CampaignSchedules } from './constructs/campaign-schedules.js';
+import { AlertTopic, OperationalAlarms } from './constructs/alarms.js';
+import { campaignFiles, compileCampaigns, type CompiledCampaign } from './campaigns.js';
+
+export interface OrcaCampaignsProps {
+  /** The data catalog: a file (YAML or JSON) or its content. */
+  catalog: string | Record<string, unknown>;
+  /** A folder of campaign files. */
+  campaigns?: string;
+  /** Or campaign definitions given directly (with a name for messages). */
+  definitions?: Array<{ file: string; doc: unknown }>;
+  /** Work tables of older runs expire after this many days (default 30). */
+  retentionDays?: number;
+  /** Who receives operational alarms (failed runs, failing functions). */
+  alarmEmail?: string;
+  /** The Glue database orca uses (default "orca"). */
+  databaseName?: string;
+  /** The Athena workgroup orca creates (default "orca"). */
+  workGroupName?: string;
+  /** Bytes one query may scan (default 1 TB). */
+  bytesScannedCutoffPerQuery?: number;
+  logRetention?: logs.RetentionDays;
+  /** RETAIN (default) keeps data, status table and logs when the stack is deleted. */
+  removalPolicy?: RemovalPolicy;
+}
+
+export class OrcaCampaigns extends Construct {
+  readonly catalog: Catalog;
+  readonly campaigns: CompiledCampaign[];
+  readonly data: DataBucket;
+  readonly glue: GlueCatalog;
+  readonly workGroup: AthenaWorkGroup;
+  readonly status: StatusTable;
+  readonly functions: OrcaFunctions;
+  readonly machines: CampaignMachines;
+  readonly schedules: CampaignSchedules;
+  readonly alerts: AlertTopic;
+  readonly alarms: OperationalAlarms;
+
+  constructor(scope: Construct, id: string, props: OrcaCampaignsProps) {
+    super(scope, id);
+    const catalogDoc = typeof props.catalog === 'string' ? readDocument(props.catalog) : props.catalog;
+    this.catalog = buildCatalog(catalogDoc);
+    const databaseName = props.databaseName ?? 'orca';
+    const sources = [...(props.campaigns ? campaignFiles(props.campaigns).map((file) => ({ file, doc: readDocument(file) })) : []), ...(props.definitions ?? [])];
+    this.campaigns = compileCampaigns(this.catalog, sources, databaseName);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+
+    this.data = new DataBucket(this, 'Data', { retentionDays: props.retentionDays ?? 30, removalPolicy });
+    this.glue = new GlueCatalog(this, 'Glue', { catalog: this.catalog, bucket: this.data.bucket, databaseName });
+    this.workGroup = new AthenaWorkGroup(this, 'Athena', { name: props.workGroupName ?? 'orca', bucket: this.data.bucket, bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 1024 ** 4 });
+    this.status = new StatusTable(this, 'Status', { removalPolicy });
+    this.alerts = new AlertTopic(this, 'Alerts', { supervisors: new Map(this.campaigns.map((c) => [c.id, c.supervisors])) });
+    this.functions = new OrcaFunctions(this, 'Functions', {
+      table: this.status.table,
+      bucket: this.data.bucket,
+      databaseName,
+      externalDatabases: this.glue.externalDatabases,
+      workGroupName: this.workGroup.name,
+      catalogJson: JSON.stringify(catalogFileSchema.parse(catalogDoc)),
+      alertTopic: this.alerts.topic,
+      logRetention,
+      removalPolicy,
+    });
+    this.machines = new CampaignMachines(this, 'Campaigns', {
+      campaigns: this.campaigns,
+      functions: this.functions,
+      bucket: this.data.bucket,
+      catalogPrefixes: [...this.catalog.tables.values()].filter((t) => !t.glue).map((t) => `${t.location.replace(/^\/+|\/+$/g, '')}/`),
+      databaseName,
+      externalDatabases: this.glue.externalDatabases,
+      workGroupName: this.workGroup.name,
+      logRetention,
+      removalPolicy,
+    });
+    for (const m of this.machines.machines.values()) m.node.addDependency(this.workGroup.workGroup);
+    this.schedules = new CampaignSchedules(this, 'Schedules', { campaigns: this.campaigns, machines: this.machines.machines });
+    this.alarms = new OperationalAlarms(this, 'Alarms', {
+      machines: this.machines.machines,
+      functions: [this.functions.control, this.functions.gate, this.functions.record],
+      ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
+    });
+  }
+}

@@ -1,0 +1,2 @@
+/** Names shared by the deployment and the Lambda code. */
+export const stateMachineName = (campaignId: string): string => `orca-${campaignId}`;
