@@ -5,6 +5,7 @@
  */
 import '../cli/polyfills.js';
 import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { packageRoot } from '../cli/paths.js';
 import { positiveInt } from '../cli/options.js';
@@ -18,7 +19,7 @@ const program = new Command()
   .option('--data <dir>', 'where generated data is kept between runs (default: bench-data/ in the repository)')
   .option('--threads <n>', 'DuckDB threads', positiveInt('--threads'), 2)
   .option('--memory-limit <size>', 'DuckDB memory limit', '4GB')
-  .option('--only <name>', 'one benchmark: validation, overhead or campaign')
+  .option('--only <name>', 'one benchmark: validation, synth, overhead or campaign')
   .parse(process.argv);
 const opts = program.opts<{ profiles: number; data?: string; threads: number; memoryLimit: string; only?: string }>();
 const root = packageRoot();
@@ -30,6 +31,15 @@ if (want('validation')) {
   const v = benchValidation(root);
   log(`validation of a ${v.activities}-activity campaign, every query compiled: median ${v.medianMs.toFixed(1)} ms, worst ${v.maxMs.toFixed(1)} ms (floor: 200 ms)`);
   log(`bench validation activities=${v.activities} median_ms=${v.medianMs.toFixed(1)} max_ms=${v.maxMs.toFixed(1)}`);
+}
+if (want('synth')) {
+  // The whole stack with the example campaigns, as `npx cdk synth` does it (bundling included).
+  const started = performance.now();
+  const r = spawnSync('npx', ['cdk', 'synth', '--no-notices', '-q'], { cwd: root, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' }, encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  if (r.status !== 0) throw new Error(`cdk synth failed:\n${r.stderr}`);
+  log(`cdk synth of the stack with the example campaigns: ${seconds.toFixed(1)} s (floor: 30 s)`);
+  log(`bench synth s=${seconds.toFixed(1)}`);
 }
 if (want('overhead')) {
   const o = await benchOverhead({ root, profiles: 1000, dataRoot: join(dataBase, 'p1000'), threads: opts.threads, memoryLimit: opts.memoryLimit, log });

@@ -21,6 +21,7 @@ try {
       ...(ctx('alarmEmail') ? { alarmEmail: ctx('alarmEmail')! } : {}),
       ...(ctx('retentionDays') ? { retentionDays: Number(ctx('retentionDays')) } : {}),
       ...(ctx('databaseName') ? { databaseName: ctx('databaseName')! } : {}),
+      ...(ctx('dataLakeBuckets') ? { dataLakeBuckets: ctx('dataLakeBuckets')!.split(',') } : {}),
     },
   });
 } catch (e) {

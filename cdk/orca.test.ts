@@ -168,3 +168,31 @@ describe('cdk-nag', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);
   });
 });
+
+describe('an existing data lake', () => {
+  it('catalog tables in a team\'s Glue database: no table created, read access to that database and its bucket', () => {
+    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+    const s = new OrcaStack(app, 'Lake', {
+      orca: {
+        catalog: {
+          tables: {
+            customers: { primaryKey: 'id', location: 'unused', glue: { database: 'lake', table: 'crm_customers' }, columns: { id: 'integer', email: 'string' } },
+          },
+        },
+        definitions: [{ file: 'lake.yaml', doc: { id: 'lake', label: 'Lake', dimension: 'customers', activities: [{ id: 'a', type: 'buildAudience', query: { attribute: 'email', operator: 'isNotEmpty' } }, { id: 'e', type: 'end' }], transitions: [{ from: 'a', to: 'e' }] } }],
+        campaigns: undefined,
+        dataLakeBuckets: ['acme-lake'],
+      },
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const t = Template.fromStack(s);
+    expect(Object.keys(t.findResources('AWS::Glue::Table'))).toHaveLength(0);
+    // Queries are planned at run time by the gate, from the catalog compiled into its bundle.
+    expect(Object.values(t.findResources('AWS::StepFunctions::StateMachine'))[0]!.Properties.StateMachineName).toBe('orca-lake');
+    const text = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+    expect(text).toContain(':database/lake');
+    expect(text).toContain('arn:');
+    expect(text).toContain(':s3:::acme-lake/*');
+    expect(() => app.synth()).not.toThrow();
+  });
+});

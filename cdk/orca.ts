@@ -31,6 +31,8 @@ export interface OrcaCampaignsProps {
   retentionDays?: number;
   /** Who receives operational alarms (failed runs, failing functions). */
   alarmEmail?: string;
+  /** Buckets of an existing data lake (catalog tables with `glue:`) that campaign queries read. */
+  dataLakeBuckets?: string[];
   /** The Glue database orca uses (default "orca"). */
   databaseName?: string;
   /** The Athena workgroup orca creates (default "orca"). */
@@ -88,6 +90,7 @@ export class OrcaCampaigns extends Construct {
       catalogPrefixes: [...this.catalog.tables.values()].filter((t) => !t.glue).map((t) => `${t.location.replace(/^\/+|\/+$/g, '')}/`),
       databaseName,
       externalDatabases: this.glue.externalDatabases,
+      dataLakeBuckets: props.dataLakeBuckets ?? [],
       workGroupName: this.workGroup.name,
       logRetention,
       removalPolicy,

@@ -12,6 +12,7 @@ import { statusCommand } from './commands/status.js';
 import { logsCommand } from './commands/logs.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
+import { costCommand } from './commands/cost.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(color.red(str)) });
-  for (const add of [runCommand, statusCommand, logsCommand, validateCommand, sqlCommand, compileCommand, generateCommand, demoCommand, schemaCommand]) add(program);
+  for (const add of [runCommand, statusCommand, logsCommand, validateCommand, sqlCommand, compileCommand, generateCommand, demoCommand, costCommand, schemaCommand]) add(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -94,3 +94,19 @@ describe('orca', () => {
     expect((await orca(['validate', 'examples/winback.yaml', '--frob'])).code).toBe(2);
   });
 });
+
+describe('orca cost', () => {
+  it('estimates one run from the compiled campaign', async () => {
+    const r = await orca(['cost', 'examples/winback.yaml', '--profiles', '1000000', '--data', '/nonexistent', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const line = (item: string) => j.lines.find((l: { item: string }) => l.item.startsWith(item));
+    // 9 query activities x 4 + 3 flow-control x 1 on the success path, plus the run's own states.
+    expect(Number(line('Step Functions').quantity)).toBeGreaterThanOrEqual(39 + 5);
+    expect(line('Lambda requests').quantity).toBe('23');
+    expect(j.total).toBeGreaterThan(0);
+    expect(j.total).toBeLessThan(0.1);
+    const text = await orca(['cost', 'examples/winback.yaml', '--profiles', '1000000', '--data', '/nonexistent']);
+    expect(text.stdout).toMatch(/total per run\s+\$0\.\d{4}/);
+  });
+});

@@ -24,6 +24,8 @@ export interface CampaignMachinesProps {
   catalogPrefixes: string[];
   databaseName: string;
   externalDatabases: string[];
+  /** Names of other buckets whose objects queries read (an existing data lake). */
+  dataLakeBuckets: string[];
   workGroupName: string;
   logRetention: logs.RetentionDays;
   removalPolicy?: RemovalPolicy;
@@ -53,6 +55,10 @@ export class CampaignMachines extends Construct {
       actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
       resources: [...WRITTEN_PREFIXES, 'athena-results/'].map((p) => props.bucket.arnForObjects(`${p}*`)),
     }));
+    for (const name of props.dataLakeBuckets) {
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [`arn:${stack.partition}:s3:::${name}`] }));
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${stack.partition}:s3:::${name}/*`] }));
+    }
     const bucket = arnRef(props.bucket);
     acknowledgeWildcards(this.role, [
       ...fns.map((f) => ({ resource: `${arnRef(f)}:*`, reason: 'Versions and aliases of orca’s own functions.' })),
@@ -60,6 +66,7 @@ export class CampaignMachines extends Construct {
       ...[...props.catalogPrefixes, 'incoming/'].map((p) => ({ resource: `${bucket}/${p}*`, reason: `Files under ${p}: the data queries read.` })),
       ...[...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({ resource: `${bucket}/${p}*`, reason: `Files under ${p}: what queries write (work tables, audiences, results).` })),
       { resource: '*', reason: 'X-Ray tracing and CloudWatch Logs delivery actions that Step Functions needs have no resource-level permissions.' },
+      ...props.dataLakeBuckets.map((b) => ({ resource: `arn:<AWS::Partition>:s3:::${b}/*`, reason: `Reading the existing data lake bucket ${b} that catalog tables point at.` })),
     ]);
 
     for (const c of props.campaigns) {

@@ -1,0 +1,104 @@
+/**
+ * The cost of one run in the cloud, estimated from the compiled campaign: Step Functions state
+ * transitions, Lambda invocations and time, Athena bytes scanned, DynamoDB writes, S3 requests
+ * and logs. Table sizes come from the local data when it is there (bytes and rows per table,
+ * scaled to the number of profiles), otherwise from the sample data's shape.
+ *
+ * Prices: us-east-1 list prices (USD), November 2026; pass others with --prices.
+ */
+import type { Analysis } from '../statemachines/validate.js';
+import type { Compiled } from '../statemachines/compile.js';
+import { allStates } from '../statemachines/asl.js';
+import { executionOf } from '../lambdas/activities/framework.js';
+
+export const PRICES = {
+  stateTransition: 0.025 / 1000,
+  lambdaRequest: 0.2 / 1_000_000,
+  /** per GB-second, arm64 */
+  lambdaGbSecond: 0.0000133334,
+  athenaPerTb: 5,
+  /** Athena bills at least 10 MB per query. */
+  athenaMinBytes: 10 * 1024 ** 2,
+  dynamoWrite: 1.25 / 1_000_000,
+  dynamoRead: 0.25 / 1_000_000,
+  s3Put: 0.005 / 1000,
+  s3Get: 0.0004 / 1000,
+  logsPerGb: 0.5,
+};
+export type Prices = typeof PRICES;
+
+export interface TableSize {
+  /** Rows per profile (row of the campaign's dimension). */
+  rowsPerProfile: number;
+  bytesPerRow: number;
+  measured: boolean;
+}
+
+/** The sample data's shape (orca generate): used when no data is at hand. */
+export const SAMPLE_SHAPE: Record<string, TableSize> = {
+  recipients: { rowsPerProfile: 1, bytesPerRow: 38, measured: false },
+  purchases: { rowsPerProfile: 2.29, bytesPerRow: 16.5, measured: false },
+  subscriptions: { rowsPerProfile: 1.15, bytesPerRow: 17.7, measured: false },
+  products: { rowsPerProfile: 0, bytesPerRow: 24, measured: false },
+};
+
+export interface CostLine {
+  item: string;
+  quantity: string;
+  usd: number;
+}
+
+export interface CostEstimate {
+  profiles: number;
+  lines: CostLine[];
+  total: number;
+  /** Athena bytes per activity (upper bound: whole tables; Athena reads only the columns used). */
+  scans: Array<{ activity: string; bytes: number }>;
+}
+
+const GB = 1024 ** 3;
+
+export function estimateCost(analysis: Analysis, compiled: Compiled, sizes: Record<string, TableSize>, profiles: number, prices: Prices = PRICES): CostEstimate {
+  const nodes = [...analysis.nodes.values()].filter((n) => !n.def.disabled);
+  const queries = nodes.filter((n) => executionOf(n.module) === 'query');
+  const waits = nodes.filter((n) => executionOf(n.module) === 'wait');
+  const parallels = [...allStates(compiled.definition)].filter(([, s]) => s.Type === 'Parallel').length;
+  const transitions = Object.values(compiled.transitionsPerActivity).reduce((a, b) => a + b, 0) + parallels + 5;
+
+  // Athena: each query scans the catalog tables it names (each time it names them).
+  const dimension = analysis.campaign.dimension;
+  const tableBytes = (t: string) => {
+    const s = sizes[t] ?? { rowsPerProfile: 1, bytesPerRow: 50, measured: false };
+    return Math.max(1, profiles * (t === dimension ? 1 : s.rowsPerProfile)) * s.bytesPerRow;
+  };
+  const catalogTables = new Set(Object.keys(sizes).concat(analysis.campaign.dimension));
+  const scans = queries.map((n) => {
+    const sql = n.plan?.action.type === 'query' ? n.plan.action.sql : '';
+    let bytes = 0;
+    for (const m of sql.matchAll(/"[a-z0-9_]+"\."([a-z0-9_]+)"/g)) if (catalogTables.has(m[1]!)) bytes += tableBytes(m[1]!);
+    // The inbound work tables: at most the population's keys and columns.
+    bytes += n.inbound.length * profiles * 16;
+    return { activity: n.def.id, bytes };
+  });
+  const athenaBytes = scans.reduce((a, s) => a + Math.max(prices.athenaMinBytes, s.bytes), 0) + queries.length * prices.athenaMinBytes; // + the row counts
+  // start, finalize, a gate per activity, a record per query or wait
+  const invocations = 2 + nodes.length + queries.length + waits.length;
+  // Gates ~0.3 s at 512 MB; records wait for a small count query, ~2.5 s at 512 MB; control ~0.1 s at 256 MB.
+  const gbSeconds = nodes.length * 0.3 * 0.5 + (queries.length + waits.length) * 2.5 * 0.5 + 2 * 0.1 * 0.25;
+  const dynamoWrites = 4 + nodes.length * 7;
+  const dynamoReads = nodes.length * 4;
+  const s3Puts = queries.length * 6;
+  const s3Gets = queries.length * 20;
+  const logBytes = transitions * 2 * 600;
+
+  const lines: CostLine[] = [
+    { item: 'Step Functions state transitions', quantity: `${transitions}`, usd: transitions * prices.stateTransition },
+    { item: 'Lambda requests', quantity: `${invocations}`, usd: invocations * prices.lambdaRequest },
+    { item: 'Lambda compute', quantity: `${gbSeconds.toFixed(1)} GB-s`, usd: gbSeconds * prices.lambdaGbSecond },
+    { item: 'Athena data scanned (upper bound)', quantity: `${(athenaBytes / GB).toFixed(2)} GB in ${queries.length * 2} queries`, usd: (athenaBytes / 1024 ** 4) * prices.athenaPerTb },
+    { item: 'DynamoDB writes / reads', quantity: `${dynamoWrites} / ${dynamoReads}`, usd: dynamoWrites * prices.dynamoWrite + dynamoReads * prices.dynamoRead },
+    { item: 'S3 requests (PUT / GET)', quantity: `${s3Puts} / ${s3Gets}`, usd: s3Puts * prices.s3Put + s3Gets * prices.s3Get },
+    { item: 'CloudWatch Logs (execution history)', quantity: `${(logBytes / 1024).toFixed(0)} KB`, usd: (logBytes / GB) * prices.logsPerGb },
+  ];
+  return { profiles, lines, total: lines.reduce((a, l) => a + l.usd, 0), scans };
+}
