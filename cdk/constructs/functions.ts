@@ -8,6 +8,7 @@
  * - record (after each activity): the status table; counting rows with small Athena queries;
  *   Glue tables per transition.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
@@ -19,8 +20,16 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { packageRoot } from '../../cli/paths.js';
 
-export const ORCA_ROOT = join(import.meta.dirname, '../..');
+/** The package root (package.json, package-lock.json), from the sources or from dist/. */
+export const ORCA_ROOT = packageRoot();
+
+/** A Lambda entry point: the TypeScript source next to this file, or the compiled JavaScript. */
+function entry(name: string): string {
+  const base = join(import.meta.dirname, '../../lambdas/entry', name);
+  return existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.js`;
+}
 
 /** Prefixes of the data bucket orca writes. */
 export const WRITTEN_PREFIXES = ['work/', 'audiences/', 'state/'];
@@ -58,7 +67,7 @@ export class OrcaFunctions extends Construct {
       // Logs to its own log group only (instead of the AWSLambdaBasicExecutionRole managed policy).
       role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
       const fn = new NodejsFunction(this, name, {
-        entry: join(ORCA_ROOT, `lambdas/entry/${name.toLowerCase()}.ts`),
+        entry: entry(name.toLowerCase()),
         handler: 'handler',
         projectRoot: ORCA_ROOT,
         depsLockFilePath: join(ORCA_ROOT, 'package-lock.json'),
