@@ -16,3 +16,6 @@ export function glueTableName(prefix: string, ...parts: string[]): string {
 
 /** Glue table of the outputs of one activity in one run. */
 export const workTableName = (campaign: string, run: string, activity: string): string => glueTableName('w', campaign, run, activity);
+
+/** All work tables of one run. */
+export const runPrefixOf = (campaign: string, run: string): string => `work/${campaign}/${run}`;

@@ -55,6 +55,8 @@ export class LocalRuntime {
   readonly control = new LocalControl();
   readonly notifier = new LocalNotifier();
   private readonly executions = new Map<string, { abort: () => void }>();
+  /** How End activities start other campaigns (set by the service). */
+  signal?: Deps['signal'];
 
   private constructor(
     readonly options: LocalRuntimeOptions,
@@ -72,7 +74,7 @@ export class LocalRuntime {
   }
 
   get deps(): Deps {
-    return { store: this.store, engine: this.engine, catalog: this.options.catalog, notifier: this.notifier, control: this.control };
+    return { store: this.store, engine: this.engine, catalog: this.options.catalog, notifier: this.notifier, control: this.control, ...(this.signal ? { signal: this.signal } : {}) };
   }
 
   async close(): Promise<void> {
@@ -158,6 +160,13 @@ export class LocalRuntime {
     return (await this.store.getRun(runId))!;
   }
 
+  /** Ends an execution now: aborts it and cancels its running queries (the store is updated by the caller). */
+  async abort(runId: string): Promise<void> {
+    this.engine.cancelAll();
+    this.control.wake(runId);
+    this.executions.get(runId)?.abort();
+  }
+
   /** Pause: no new activity starts until resume; running queries finish. */
   async pause(runId: string, actor = 'user'): Promise<boolean> {
     const ok = await this.store.updateRun(runId, { status: 'paused', pausedReason: `paused by ${actor}` }, ['running']);
@@ -179,9 +188,7 @@ export class LocalRuntime {
     const ok = await this.store.updateRun(runId, { status: 'stopping' }, ['running', 'paused']);
     if (!ok) return false;
     await this.store.log(runId, { at: new Date().toISOString(), level: 'warn', message: `stopped by ${actor}`, actor });
-    this.engine.cancelAll();
-    this.control.wake(runId);
-    this.executions.get(runId)?.abort();
+    await this.abort(runId);
     await this.store.updateRun(runId, { status: 'stopped', endedAt: new Date().toISOString() });
     for (const a of await this.store.listActivities(runId)) {
       if (a.status === 'running' || a.status === 'waiting' || a.status === 'pending' || a.status === 'needsAttention') {

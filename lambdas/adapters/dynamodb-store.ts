@@ -33,6 +33,8 @@ import type {
   TaskRecord,
   TransitionRecord,
   ParkingStore,
+  CampaignRecord,
+  VersionRecord,
 } from '../ports/store.js';
 import type { Parking } from '../ports/control.js';
 
@@ -116,6 +118,48 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
         if (requests.length) await new Promise((res) => setTimeout(res, Math.min(1000, 20 * 2 ** attempt)));
       }
     }
+  }
+
+  async putCampaign(record: CampaignRecord, expectRevision?: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `CAMPAIGN#${record.id}`, sk: 'CAMPAIGN', gsi2pk: 'CAMPAIGNS', gsi2sk: record.id, ...record },
+          ...(expectRevision === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: '#revision = :revision', ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':revision': expectRevision } }),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
+  async getCampaign(id: string): Promise<CampaignRecord | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }, ConsistentRead: true }));
+    return strip<CampaignRecord>(r.Item);
+  }
+
+  async listCampaigns(): Promise<CampaignRecord[]> {
+    const items = await this.queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :c', ExpressionAttributeValues: { ':c': 'CAMPAIGNS' } });
+    return items.map((i) => strip<CampaignRecord>(i)!);
+  }
+
+  async deleteCampaign(id: string): Promise<void> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `CAMPAIGN#${id}` } });
+    for (const i of items) await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: i.pk, sk: i.sk } }));
+  }
+
+  async putVersion(record: VersionRecord): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `CAMPAIGN#${record.campaignId}`, sk: `VERSION#${String(record.version).padStart(6, '0')}`, ...record }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  }
+
+  async getVersion(campaignId: string, version: number): Promise<VersionRecord | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `CAMPAIGN#${campaignId}`, sk: `VERSION#${String(version).padStart(6, '0')}` }, ConsistentRead: true }));
+    return strip<VersionRecord>(r.Item);
   }
 
   async createRun(run: RunRecord): Promise<void> {

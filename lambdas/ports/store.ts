@@ -13,6 +13,7 @@ export interface RunRecord {
   runId: string;
   campaignId: string;
   campaignLabel?: string;
+  /** The campaign version the run runs (0: a test run of the working copy). */
   version?: number;
   status: RunStatus;
   startedAt: string;
@@ -26,6 +27,8 @@ export interface RunRecord {
   consecutiveErrors?: number;
   /** Set when the error policy ends the run: no new activity starts; running ones finish. */
   aborting?: boolean;
+  /** Its work tables were removed after the retention period. */
+  purged?: boolean;
   /** Execution handle (ARN in the cloud). */
   execution?: string;
 }
@@ -104,7 +107,43 @@ export interface HistoryEntry {
   columns: Column[];
 }
 
+export interface CampaignRecord {
+  id: string;
+  label: string;
+  status: 'draft' | 'live' | 'scheduled' | 'archived';
+  /** The working copy: what PUT edits and publish validates (a draft may have errors). */
+  definition: unknown;
+  /** Number of published versions (0: never published). */
+  version: number;
+  /** The working copy differs from the last published version. */
+  changed: boolean;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt?: string;
+  /** 'api' (published through the API) or 'code' (deployed with cdk deploy). */
+  source: 'api' | 'code';
+  /** Bumped by every write; writes are conditional on it. */
+  revision: number;
+}
+
+export interface VersionRecord {
+  campaignId: string;
+  version: number;
+  definition: unknown;
+  publishedAt: string;
+  /** The deployed state machine (version) of this campaign version, in the cloud. */
+  machine?: string;
+}
+
 export interface StatusStore {
+  /** Creates (expectRevision undefined: must not exist) or replaces a campaign at a revision. */
+  putCampaign(record: CampaignRecord, expectRevision?: number): Promise<boolean>;
+  getCampaign(id: string): Promise<CampaignRecord | undefined>;
+  listCampaigns(): Promise<CampaignRecord[]>;
+  deleteCampaign(id: string): Promise<void>;
+  putVersion(record: VersionRecord): Promise<void>;
+  getVersion(campaignId: string, version: number): Promise<VersionRecord | undefined>;
+
   createRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Updates fields of a run; with `onlyIf`, only when its status is one of those (false otherwise). */

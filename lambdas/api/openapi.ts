@@ -1,0 +1,52 @@
+/** The OpenAPI 3.1 document of the HTTP API, generated from the same zod schemas as the router. */
+import { z } from 'zod';
+import type { Route } from './router.js';
+import { errorBody } from './schemas.js';
+import { version } from '../../cli/paths.js';
+
+function packageVersion(): string {
+  try {
+    return version();
+  } catch {
+    return process.env.ORCA_VERSION ?? '0.0.0';
+  }
+}
+
+let cached: unknown;
+
+const schema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+
+export function openApiDocument(routes: Route[]): unknown {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  const error = { description: 'error', content: { 'application/json': { schema: schema(errorBody, 'output') } } };
+  for (const r of routes) {
+    const parameters = [
+      ...Object.keys(r.params?.shape ?? {}).map((name) => ({ name, in: 'path', required: true, schema: schema(r.params!.shape[name] as z.ZodType, 'input') })),
+      ...Object.entries(r.query?.shape ?? {}).map(([name, s]) => ({ name, in: 'query', required: false, schema: schema(s as z.ZodType, 'input') })),
+    ];
+    paths[r.path] ??= {};
+    paths[r.path]![r.method.toLowerCase()] = {
+      summary: r.summary,
+      operationId: `${r.method.toLowerCase()}${r.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.body ? { requestBody: { required: !r.optionalBody, content: { 'application/json': { schema: schema(r.body, 'input') }, 'application/yaml': { schema: schema(r.body, 'input') } } } } : {}),
+      responses: {
+        [r.status]: r.status === 204 ? { description: 'done' } : { description: 'success', content: { 'application/json': { schema: r.response ? schema(r.response, 'output') : {} } } },
+        400: error,
+        404: error,
+        ...(r.method !== 'GET' ? { 409: error } : {}),
+        ...(r.path.endsWith('/publish') || r.path.endsWith('/runs') ? { 422: error } : {}),
+        ...(r.body ? { 413: error } : {}),
+      },
+    };
+  }
+  cached = {
+    openapi: '3.1.0',
+    info: { title: 'orca', version: packageVersion(), description: 'Orchestrated marketing campaigns: campaigns, their life cycle, runs and monitoring.' },
+    security: [{ sigv4: [] }],
+    components: { securitySchemes: { sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 (IAM authorisation) in the cloud; none on the local server' } } },
+    paths,
+  };
+  return cached;
+}

@@ -1,0 +1,145 @@
+/**
+ * The HTTP API, independent of any server: a request in, a response out. API Gateway (cloud) and
+ * node:http (`orca serve`) adapt to it. Parameters, queries and bodies are validated with the zod
+ * schemas of ./schemas.ts; errors are JSON { error, message, details } with the right status.
+ */
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, badRequest } from './errors.js';
+import type { CampaignService } from './service.js';
+import * as S from './schemas.js';
+import { openApiDocument } from './openapi.js';
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
+  body?: string | undefined;
+  /** Who sends it (IAM principal in the cloud, "local" otherwise), written to the run log. */
+  actor?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+interface Context {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
+  actor: string;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  summary: string;
+  status: number;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** The body may be left out. */
+  optionalBody?: boolean;
+  response?: z.ZodType;
+  handle(service: CampaignService, c: Context): Promise<unknown>;
+}
+
+const p = <T>(c: Context) => c.params as T;
+
+export const ROUTES: Route[] = [
+  { method: 'POST', path: '/campaigns', summary: 'Create a campaign (a draft; it may still have validation errors)', status: 201, body: S.definitionBody, response: S.campaignDetail, handle: (s, c) => s.create(c.body as { id: string }) },
+  { method: 'GET', path: '/campaigns', summary: 'List campaigns, with their last and next run', status: 200, query: S.listCampaignsQuery, response: z.array(S.campaignView), handle: (s, c) => s.list(c.query as { status?: string; q?: string }) },
+  { method: 'GET', path: '/campaigns/{id}', summary: 'A campaign: its working copy, status and validation', status: 200, params: S.campaignParams, response: S.campaignDetail, handle: (s, c) => s.get(p<{ id: string }>(c).id) },
+  { method: 'PUT', path: '/campaigns/{id}', summary: 'Change the working copy (a published campaign keeps running its version until published again)', status: 200, params: S.campaignParams, body: S.definitionBody, response: S.campaignDetail, handle: (s, c) => s.update(p<{ id: string }>(c).id, c.body as { id: string }) },
+  { method: 'DELETE', path: '/campaigns/{id}', summary: 'Delete a campaign (refused while a run is in progress)', status: 204, params: S.campaignParams, handle: (s, c) => s.remove(p<{ id: string }>(c).id) },
+  { method: 'POST', path: '/campaigns/{id}/duplicate', summary: 'Copy a campaign as a new draft', status: 201, params: S.campaignParams, body: S.duplicateBody, optionalBody: true, response: S.campaignDetail, handle: (s, c) => s.duplicate(p<{ id: string }>(c).id, (c.body as { id?: string } | undefined)?.id) },
+  { method: 'POST', path: '/campaigns/{id}/publish', summary: 'Publish the working copy as a new version (422 with the validation errors)', status: 200, params: S.campaignParams, response: S.campaignView, handle: (s, c) => s.publish(p<{ id: string }>(c).id) },
+  { method: 'POST', path: '/campaigns/{id}/archive', summary: 'Retire a campaign: no more scheduled runs', status: 200, params: S.campaignParams, response: S.campaignView, handle: (s, c) => s.archive(p<{ id: string }>(c).id) },
+  { method: 'GET', path: '/campaigns/{id}/schedule/preview', summary: 'The next 10 launches of the campaign\'s schedule', status: 200, params: S.campaignParams, response: S.previewView, handle: (s, c) => s.preview(p<{ id: string }>(c).id) },
+  { method: 'POST', path: '/campaigns/{id}/runs', summary: 'Start a run (a signal: its variables are the parameters)', status: 202, params: S.campaignParams, body: S.startRunBody, optionalBody: true, handle: (s, c) => s.startRun(p<{ id: string }>(c).id, (c.body ?? {}) as { variables?: Record<string, unknown>; testMode?: boolean }) },
+  { method: 'GET', path: '/campaigns/{id}/runs', summary: 'A campaign\'s runs, newest first', status: 200, params: S.campaignParams, response: z.array(S.runSummary), handle: (s, c) => s.listRuns(p<{ id: string }>(c).id) },
+  { method: 'GET', path: '/runs/{runId}', summary: 'A run: its status, each activity\'s status, times and error, each transition\'s row count', status: 200, params: S.runParams, response: S.runDetail, handle: (s, c) => s.getRun(p<{ runId: string }>(c).runId) },
+  ...(['pause', 'resume', 'stop', 'restart'] as const).map(
+    (command): Route => ({
+      method: 'POST',
+      path: `/runs/{runId}/${command}`,
+      summary: { pause: 'Pause: no new activity starts; running ones finish', resume: 'Resume a paused run', stop: 'Stop: cancel running queries and end the run (final)', restart: 'Stop the run if needed, then start a new one' }[command],
+      status: command === 'restart' ? 202 : 200,
+      params: S.runParams,
+      handle: (s, c) => s[command](p<{ runId: string }>(c).runId, c.actor),
+    }),
+  ),
+  { method: 'GET', path: '/runs/{runId}/logs', summary: 'The run\'s log, in order', status: 200, params: S.runParams, query: S.logsQuery, handle: (s, c) => s.logs(p<{ runId: string }>(c).runId, c.query) },
+  { method: 'GET', path: '/runs/{runId}/tasks', summary: 'The run\'s activity executions', status: 200, params: S.runParams, handle: (s, c) => s.tasks(p<{ runId: string }>(c).runId) },
+  { method: 'GET', path: '/runs/{runId}/transitions/{transitionId}/schema', summary: 'The columns of a transition\'s work table', status: 200, params: S.transitionParams, handle: (s, c) => s.transitionSchema(p<{ runId: string }>(c).runId, p<{ transitionId: string }>(c).transitionId) },
+  { method: 'GET', path: '/runs/{runId}/transitions/{transitionId}/rows', summary: 'A page of a transition\'s rows', status: 200, params: S.transitionParams, query: S.rowsQuery, handle: (s, c) => s.transitionRows(p<{ runId: string }>(c).runId, p<{ transitionId: string }>(c).transitionId, c.query as { limit: number; offset: number }) },
+];
+
+const compiled = ROUTES.map((r) => ({ route: r, regex: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}/?$`) }));
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: status === 204 ? '' : JSON.stringify(body) };
+}
+
+function errorResponse(e: ApiError, headers?: Record<string, string>): ApiResponse {
+  return json(e.status, { error: e.error, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) }, headers);
+}
+
+function zodDetails(error: z.ZodError, where: string) {
+  return error.issues.map((i) => ({ in: where, path: i.path.join('.'), message: i.message }));
+}
+
+function parseBody(req: ApiRequest): unknown {
+  if (req.body === undefined || req.body === '') return undefined;
+  if (Buffer.byteLength(req.body) > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  try {
+    if (/yaml/.test(type)) return parseYaml(req.body, { maxAliasCount: 100 });
+    if (type === 'application/json' || type.endsWith('+json') || type === 'text/plain') return JSON.parse(req.body);
+  } catch (e) {
+    throw badRequest(`the body is not valid ${/yaml/.test(type) ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  throw new ApiError(415, 'unsupported_media_type', `send the body as application/json or application/yaml, not ${type}`);
+}
+
+export async function handle(service: CampaignService, req: ApiRequest): Promise<ApiResponse> {
+  try {
+    const path = req.path.replace(/\/+$/, '') || '/';
+    if (path === '/openapi.json' && req.method === 'GET') return json(200, openApiDocument(ROUTES));
+    const matches = compiled.map((c) => ({ ...c, m: c.regex.exec(path) })).filter((c) => c.m);
+    if (!matches.length) throw new ApiError(404, 'not_found', `no route ${req.method} ${req.path}; see GET /openapi.json`);
+    const match = matches.find((c) => c.route.method === req.method);
+    if (!match) {
+      const allow = matches.map((c) => c.route.method).join(', ');
+      return errorResponse(new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here; allowed: ${allow}`), { allow });
+    }
+    const { route } = match;
+    const rawParams = Object.fromEntries(Object.entries(match.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    const params = route.params ? route.params.safeParse(rawParams) : { success: true as const, data: rawParams };
+    if (!params.success) throw badRequest('invalid path parameters', zodDetails(params.error, 'path'));
+    const query = route.query ? route.query.safeParse(req.query) : { success: true as const, data: {} };
+    if (!query.success) throw badRequest('invalid query parameters', zodDetails(query.error, 'query'));
+    let body: unknown;
+    if (route.body) {
+      const raw = parseBody(req);
+      if (raw === undefined && !route.optionalBody) throw badRequest('a body is required');
+      if (raw !== undefined) {
+        const parsed = route.body.safeParse(raw);
+        if (!parsed.success) throw badRequest('invalid body', zodDetails(parsed.error, 'body'));
+        body = parsed.data;
+      }
+    } else if (req.body && Buffer.byteLength(req.body) > MAX_BODY_BYTES) {
+      throw new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    }
+    const result = await route.handle(service, { params: params.data as Record<string, string>, query: query.data as Record<string, unknown>, body, actor: req.actor ?? 'api' });
+    return json(route.status, result);
+  } catch (e) {
+    if (e instanceof ApiError) return errorResponse(e);
+    return errorResponse(new ApiError(500, 'internal_error', `orca failed to handle the request: ${(e as Error).message ?? String(e)}`));
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * The campaign service behind the HTTP API, the same in the cloud and in `orca serve`: the life
+ * cycle (create, edit, publish, archive, duplicate, delete), runs (start, pause, resume, stop,
+ * restart) and their monitoring (status, logs, tasks, transitions' schema and rows), the schedule
+ * preview and the purge of old work tables. What differs per deployment is behind `Platform`.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { QueryEngine } from '../ports/engine.js';
+import type { CampaignRecord, LogEntry, RunRecord, StatusStore } from '../ports/store.js';
+import { validateCampaign, type ValidationResult } from '../../statemachines/validate.js';
+import { compileCampaign, CompileError } from '../../statemachines/compile.js';
+import { campaignCommandRefusal, publishedStatus, runCommandRefusal, type CampaignCommand, type RunCommand } from '../../statemachines/lifecycle.js';
+import { minimumGapMinutes, nextLaunches, scheduleOf } from '../../statemachines/schedule.js';
+import type { Campaign } from '../../statemachines/campaign.js';
+import { literalProblem } from '../sql/literal.js';
+import { runPrefixOf } from '../layout.js';
+import type { Dialect } from '../sql/dialect.js';
+import { badRequest, conflict, invalid, notFound } from './errors.js';
+import type { Platform } from './platform.js';
+
+export interface ServiceDeps {
+  store: StatusStore;
+  engine: QueryEngine;
+  catalog: Catalog;
+  platform: Platform;
+  /** The dialect campaigns are validated and compiled for. */
+  dialect: Dialect;
+  newRunId: () => string;
+  clock?: () => Date;
+}
+
+const ACTIVE = new Set(['running', 'paused', 'stopping']);
+const LEVELS = ['debug', 'info', 'warn', 'error'];
+
+export class CampaignService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  private now(): Date {
+    return (this.d.clock ?? (() => new Date()))();
+  }
+
+  private validate(definition: unknown): ValidationResult {
+    return validateCampaign(definition, this.d.catalog, { dialect: this.d.dialect, now: this.now() });
+  }
+
+  private async campaign(id: string): Promise<CampaignRecord> {
+    const c = await this.d.store.getCampaign(id);
+    if (!c) throw notFound(`no campaign '${id}'`);
+    return c;
+  }
+
+  private async runOf(runId: string): Promise<RunRecord> {
+    const r = await this.d.store.getRun(runId);
+    if (!r) throw notFound(`no run '${runId}'`);
+    return r;
+  }
+
+  private async lastRun(id: string): Promise<RunRecord | undefined> {
+    return (await this.d.store.listRuns(id, 1))[0];
+  }
+
+  private async check(c: CampaignRecord, command: CampaignCommand): Promise<void> {
+    const last = await this.lastRun(c.id);
+    const refusal = campaignCommandRefusal(command, c.status, Boolean(last && ACTIVE.has(last.status)));
+    if (refusal) throw conflict(refusal, { status: c.status, command });
+  }
+
+  /** Writes a campaign at its revision; a concurrent change is a conflict. */
+  private async save(c: CampaignRecord, patch: Partial<CampaignRecord>): Promise<CampaignRecord> {
+    const next = { ...c, ...patch, revision: c.revision + 1, updatedAt: this.now().toISOString() };
+    if (!(await this.d.store.putCampaign(next, c.revision))) throw conflict('the campaign was changed meanwhile; read it again and retry');
+    return next;
+  }
+
+  private async view(c: CampaignRecord) {
+    const last = await this.lastRun(c.id);
+    const doc = c.definition as Partial<Campaign>;
+    const spec = c.status === 'scheduled' && doc.trigger ? scheduleOf(doc.trigger, doc.timezone ?? 'UTC') : undefined;
+    const next = spec ? nextLaunches(spec, this.now(), 1)[0] : undefined;
+    return {
+      id: c.id,
+      label: c.label,
+      status: c.status,
+      version: c.version,
+      changed: c.changed,
+      trigger: (doc.trigger as { type?: string } | undefined)?.type ?? 'manual',
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      ...(c.publishedAt ? { publishedAt: c.publishedAt } : {}),
+      runInProgress: Boolean(last && ACTIVE.has(last.status)),
+      ...(last ? { lastRun: runSummary(last) } : {}),
+      ...(next ? { nextRun: next.toISOString() } : {}),
+    };
+  }
+
+  // Campaigns ------------------------------------------------------------------------------------
+
+  async create(definition: { id: string }) {
+    const now = this.now().toISOString();
+    const v = this.validate(definition);
+    const record: CampaignRecord = {
+      id: definition.id,
+      label: labelOf(definition) ?? definition.id,
+      status: 'draft',
+      definition,
+      version: 0,
+      changed: true,
+      createdAt: now,
+      updatedAt: now,
+      source: 'api',
+      revision: 1,
+    };
+    if (!(await this.d.store.putCampaign(record))) throw conflict(`a campaign '${definition.id}' exists already; change its id, or PUT to update it`);
+    return { ...(await this.view(record)), validation: { valid: v.valid, errors: v.errors, warnings: v.warnings } };
+  }
+
+  async list(filter: { status?: string; q?: string }) {
+    const all = await Promise.all((await this.d.store.listCampaigns()).map((c) => this.view(c)));
+    const q = filter.q?.toLowerCase();
+    return all
+      .filter((c) => !filter.status || (filter.status === 'running' ? c.runInProgress : c.status === filter.status))
+      .filter((c) => !q || c.id.includes(q) || c.label.toLowerCase().includes(q))
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async get(id: string) {
+    const c = await this.campaign(id);
+    const v = this.validate(c.definition);
+    return { ...(await this.view(c)), definition: c.definition, validation: { valid: v.valid, errors: v.errors, warnings: v.warnings } };
+  }
+
+  async update(id: string, definition: { id: string }) {
+    if (definition.id !== id) throw badRequest(`the definition's id '${definition.id}' is not '${id}'; to rename, duplicate the campaign`);
+    const c = await this.campaign(id);
+    await this.check(c, 'update');
+    const label = labelOf(definition) ?? c.label;
+    const saved = await this.save(c, { definition, label, changed: true });
+    return this.get(saved.id);
+  }
+
+  async remove(id: string): Promise<void> {
+    const c = await this.campaign(id);
+    await this.check(c, 'delete');
+    if (c.status !== 'draft') await this.d.platform.retire(id, 'delete');
+    await this.d.store.deleteCampaign(id);
+  }
+
+  async duplicate(id: string, newId?: string) {
+    const c = await this.campaign(id);
+    const copyId = newId ?? `${id}-copy`.slice(0, 63);
+    const definition = { ...(c.definition as object), id: copyId, label: `${c.label} (copy)` };
+    return this.create(definition);
+  }
+
+  async publish(id: string) {
+    const c = await this.campaign(id);
+    await this.check(c, 'publish');
+    const v = this.validate(c.definition);
+    if (!v.valid || !v.analysis) throw invalid(`the campaign has ${v.errors.length} error(s); fix them, then publish again`, { errors: v.errors, warnings: v.warnings });
+    let compiled;
+    try {
+      compiled = compileCampaign(v.analysis);
+    } catch (e) {
+      if (e instanceof CompileError) throw invalid(e.message, { errors: [{ activity: e.activity, path: '', message: e.message }], warnings: v.warnings });
+      throw e;
+    }
+    const campaign = v.analysis.campaign;
+    const version = c.version + 1;
+    const schedule = scheduleOf(campaign.trigger, campaign.timezone);
+    const deployed = await this.d.platform.publish(id, version, compiled.definition, schedule);
+    await this.d.store.putVersion({ campaignId: id, version, definition: c.definition, publishedAt: this.now().toISOString(), ...(deployed.machine ? { machine: deployed.machine } : {}) });
+    const saved = await this.save(c, { status: publishedStatus(campaign.trigger), version, changed: false, publishedAt: this.now().toISOString() });
+    let started: string | undefined;
+    if (campaign.trigger.type === 'asap') started = (await this.startRun(id, { trigger: 'asap' })).runId;
+    return { ...(await this.view(saved)), warnings: v.warnings, ...(started ? { startedRun: started } : {}) };
+  }
+
+  async archive(id: string) {
+    const c = await this.campaign(id);
+    await this.check(c, 'archive');
+    if (c.status === 'scheduled' || c.status === 'live') await this.d.platform.retire(id, 'archive');
+    return this.view(await this.save(c, { status: 'archived' }));
+  }
+
+  async preview(id: string, count = 10) {
+    const c = await this.campaign(id);
+    const v = this.validate(c.definition);
+    const campaign = v.analysis?.campaign;
+    if (!campaign) throw invalid('the campaign has errors; its schedule cannot be previewed', { errors: v.errors, warnings: v.warnings });
+    const spec = scheduleOf(campaign.trigger, campaign.timezone);
+    if (!spec) return { expression: null, timezone: campaign.timezone, launches: [], warning: `the trigger is '${campaign.trigger.type}': the campaign starts ${campaign.trigger.type === 'asap' ? 'when published' : campaign.trigger.type === 'signal' ? 'on a signal (POST /campaigns/{id}/runs)' : 'by hand'}` };
+    const launches = nextLaunches(spec, this.now(), count).map((d) => d.toISOString());
+    const gap = minimumGapMinutes(spec, this.now());
+    return {
+      expression: spec.expression,
+      timezone: spec.timezone,
+      launches,
+      ...(gap !== undefined && gap < 15 ? { warning: `runs every ${gap} minute(s): more often than every 15 minutes is discouraged` } : {}),
+    };
+  }
+
+  // Runs -----------------------------------------------------------------------------------------
+
+  async startRun(id: string, options: { variables?: Record<string, unknown>; testMode?: boolean; trigger?: string }) {
+    const c = await this.campaign(id);
+    const testMode = options.testMode ?? false;
+    await this.check(c, testMode ? 'startTest' : 'start');
+    // A test run of a draft runs its working copy; otherwise the last published version.
+    const version = c.status === 'draft' || (testMode && c.changed) ? 0 : c.version;
+    const definition = version === 0 ? c.definition : (await this.d.store.getVersion(id, version))!.definition;
+    const v = this.validate(definition);
+    if (!v.valid || !v.analysis) throw invalid('the campaign has errors; fix them before running it', { errors: v.errors, warnings: v.warnings });
+    const campaign = v.analysis.campaign;
+    const variables = this.variables(campaign, options.variables ?? {});
+    let compiled;
+    try {
+      compiled = compileCampaign(v.analysis);
+    } catch (e) {
+      if (e instanceof CompileError) throw invalid(e.message);
+      throw e;
+    }
+    const runId = this.d.newRunId();
+    const trigger = options.trigger ?? 'api';
+    await this.d.store.createRun({ runId, campaignId: id, campaignLabel: campaign.label, version, status: 'running', startedAt: this.now().toISOString(), testMode, variables, trigger });
+    const machine = version ? (await this.d.store.getVersion(id, version))?.machine : undefined;
+    await this.d.platform.start({ runId, campaignId: id, version, definition: compiled.definition, machine, input: { run: { runId, testMode, variables }, trigger } });
+    return { runId, campaignId: id, version, testMode, status: 'running' as const };
+  }
+
+  private variables(campaign: Campaign, given: Record<string, unknown>): Record<string, unknown> {
+    const problems: Array<{ variable: string; message: string }> = [];
+    for (const [name, value] of Object.entries(given)) {
+      const declared = campaign.variables[name];
+      if (!declared) problems.push({ variable: name, message: `unknown variable; the campaign declares: ${Object.keys(campaign.variables).join(', ') || 'none'}` });
+      else if (value !== null) {
+        const problem = literalProblem(value, declared.type);
+        if (problem) problems.push({ variable: name, message: problem });
+      }
+    }
+    if (problems.length) throw badRequest('some variables are not valid', problems);
+    return given;
+  }
+
+  async listRuns(id: string) {
+    await this.campaign(id);
+    return (await this.d.store.listRuns(id, 100)).map(runSummary);
+  }
+
+  async getRun(runId: string) {
+    const r = await this.runOf(runId);
+    const [activities, transitions] = await Promise.all([this.d.store.listActivities(runId), this.d.store.listTransitions(runId)]);
+    return {
+      ...runSummary(r),
+      campaignId: r.campaignId,
+      ...(r.pausedReason && r.status === 'paused' ? { pausedReason: r.pausedReason } : {}),
+      activities: activities.map((a) => ({ id: a.activityId, type: a.type, status: a.status, ...(a.startedAt ? { startedAt: a.startedAt } : {}), ...(a.endedAt ? { endedAt: a.endedAt } : {}), ...(a.error ? { error: a.error } : {}), ...(a.rows !== undefined ? { rows: a.rows } : {}), ...(a.tasks !== undefined ? { tasks: a.tasks } : {}) })),
+      transitions: transitions.map((t) => ({ id: t.transitionId, from: t.from, output: t.output, to: t.to, rows: t.rows, active: t.active })),
+    };
+  }
+
+  private async runCommand(runId: string, command: RunCommand): Promise<RunRecord> {
+    const r = await this.runOf(runId);
+    const refusal = runCommandRefusal(command, r.status);
+    if (refusal) throw conflict(refusal, { status: r.status, command });
+    return r;
+  }
+
+  async pause(runId: string, actor = 'api') {
+    await this.runCommand(runId, 'pause');
+    if (!(await this.d.store.updateRun(runId, { status: 'paused', pausedReason: `paused by ${actor}` }, ['running']))) throw conflict('the run is no longer running');
+    await this.d.store.log(runId, { at: this.now().toISOString(), level: 'info', message: `paused by ${actor}: no new activity starts; running ones finish`, actor });
+    return this.getRun(runId);
+  }
+
+  async resume(runId: string, actor = 'api') {
+    await this.runCommand(runId, 'resume');
+    if (!(await this.d.store.updateRun(runId, { status: 'running', pausedReason: undefined }, ['paused']))) throw conflict('the run is no longer paused');
+    await this.d.store.log(runId, { at: this.now().toISOString(), level: 'info', message: `resumed by ${actor}`, actor });
+    await this.d.platform.wake(runId);
+    return this.getRun(runId);
+  }
+
+  async stop(runId: string, actor = 'api') {
+    const r = await this.runCommand(runId, 'stop');
+    if (!(await this.d.store.updateRun(runId, { status: 'stopping' }, ['running', 'paused']))) throw conflict('the run is no longer in progress');
+    await this.d.store.log(runId, { at: this.now().toISOString(), level: 'warn', message: `stopped by ${actor}: running queries are cancelled`, actor });
+    await this.d.platform.stop(runId, r.campaignId);
+    const at = this.now().toISOString();
+    await this.d.store.updateRun(runId, { status: 'stopped', endedAt: at });
+    for (const a of await this.d.store.listActivities(runId)) {
+      if (a.status === 'pending') await this.d.store.updateActivity(runId, a.activityId, { status: 'skipped', endedAt: at });
+      else if (['running', 'waiting', 'needsAttention'].includes(a.status)) await this.d.store.updateActivity(runId, a.activityId, { status: 'failed', error: 'stopped', endedAt: at });
+    }
+    return this.getRun(runId);
+  }
+
+  async restart(runId: string, actor = 'api') {
+    const r = await this.runCommand(runId, 'restart');
+    if (ACTIVE.has(r.status)) await this.stop(runId, actor);
+    return this.startRun(r.campaignId, { variables: r.variables, testMode: r.testMode, trigger: `restart of ${runId}` });
+  }
+
+  async logs(runId: string, filter: { activity?: string; level?: string; q?: string; after?: string; limit?: number }): Promise<Array<LogEntry & { id: string }>> {
+    await this.runOf(runId);
+    const min = LEVELS.indexOf(filter.level ?? 'debug');
+    const q = filter.q?.toLowerCase();
+    return (await this.d.store.listLogs(runId, { ...(filter.after ? { after: filter.after } : {}) }))
+      .filter((l) => LEVELS.indexOf(l.level) >= min && (!filter.activity || l.activity === filter.activity) && (!q || `${l.activity ?? ''} ${l.message} ${l.sql ?? ''}`.toLowerCase().includes(q)))
+      .slice(0, filter.limit ?? 10_000);
+  }
+
+  async tasks(runId: string) {
+    await this.runOf(runId);
+    return (await this.d.store.listTasks(runId)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  }
+
+  private async transition(runId: string, transitionId: string) {
+    await this.runOf(runId);
+    const t = (await this.d.store.getTransitions(runId, [transitionId])).get(transitionId);
+    if (!t) throw notFound(`run '${runId}' has no transition '${transitionId}' (yet)`);
+    return t;
+  }
+
+  async transitionSchema(runId: string, transitionId: string) {
+    const t = await this.transition(runId, transitionId);
+    return { transition: t.transitionId, from: t.from, output: t.output, to: t.to, active: t.active, rows: t.rows, dimension: t.dimension, columns: t.columns };
+  }
+
+  async transitionRows(runId: string, transitionId: string, page: { limit: number; offset: number }) {
+    const t = await this.transition(runId, transitionId);
+    const rows = t.active && t.rows > 0 ? await this.d.engine.preview({ location: t.location, table: t.table, output: t.output, columns: t.columns, ...(t.stored ? { stored: t.stored } : {}) }, page.limit, page.offset) : [];
+    return { transition: t.transitionId, total: t.rows, limit: page.limit, offset: page.offset, columns: t.columns, rows };
+  }
+
+  /** Removes the work tables of runs older than each campaign's retention; a campaign's last run is kept. */
+  async purge(): Promise<{ purged: string[] }> {
+    const purged: string[] = [];
+    const now = this.now().getTime();
+    for (const c of await this.d.store.listCampaigns()) {
+      const retention = Number((c.definition as { retentionDays?: unknown }).retentionDays ?? 30);
+      const runs = await this.d.store.listRuns(c.id, 1000);
+      for (const r of runs.slice(1)) {
+        if (ACTIVE.has(r.status) || r.purged) continue;
+        if (now - Date.parse(r.endedAt ?? r.startedAt) < retention * 86_400_000) continue;
+        await this.d.engine.remove(runPrefixOf(c.id, r.runId));
+        await this.d.store.updateRun(r.runId, { purged: true });
+        await this.d.store.log(r.runId, { at: this.now().toISOString(), level: 'info', message: `work tables purged after ${retention} days` });
+        purged.push(r.runId);
+      }
+    }
+    return { purged };
+  }
+}
+
+function labelOf(definition: object): string | undefined {
+  const label = (definition as { label?: unknown }).label;
+  return typeof label === 'string' && label ? label : undefined;
+}
+
+function runSummary(r: RunRecord) {
+  return {
+    runId: r.runId,
+    status: r.status,
+    startedAt: r.startedAt,
+    ...(r.endedAt ? { endedAt: r.endedAt } : {}),
+    ...(r.error ? { error: r.error } : {}),
+    ...(r.version !== undefined ? { version: r.version } : {}),
+    testMode: r.testMode,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The embedded platform behind `orca serve`: runs execute in-process on the local runtime, parked
+ * gates wake on resume, stop aborts the execution and cancels its queries, and a scheduler starts
+ * scheduled campaigns at the launch times of their EventBridge expressions.
+ */
+import type { Platform, StartRequest } from '../lambdas/api/platform.js';
+import type { CampaignService } from '../lambdas/api/service.js';
+import { nextLaunches, scheduleOf } from '../statemachines/schedule.js';
+import type { Campaign } from '../statemachines/campaign.js';
+import type { LocalRuntime } from './local-runtime.js';
+
+const MAX_TIMER = 2 ** 31 - 1;
+
+export class LocalPlatform implements Platform {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Runs executing now, to wait for on shutdown. */
+  readonly running = new Map<string, Promise<unknown>>();
+  service?: CampaignService;
+  onError: (message: string) => void = (m) => console.error(m);
+
+  constructor(readonly runtime: LocalRuntime) {}
+
+  async publish(campaignId: string): Promise<{ machine?: string }> {
+    // Nothing to deploy locally; the scheduler picks the campaign up.
+    await this.refreshSchedule(campaignId);
+    return {};
+  }
+
+  async retire(campaignId: string): Promise<void> {
+    clearTimeout(this.timers.get(campaignId));
+    this.timers.delete(campaignId);
+  }
+
+  async start(r: StartRequest): Promise<void> {
+    const done = this.runtime
+      .run(r.definition, { runId: r.runId, testMode: r.input.run.testMode, variables: r.input.run.variables, trigger: r.input.trigger })
+      .catch((e) => this.onError(`run ${r.runId} ended with an error: ${(e as Error).message}`))
+      .finally(() => this.running.delete(r.runId));
+    this.running.set(r.runId, done);
+  }
+
+  async wake(runId: string): Promise<void> {
+    this.runtime.control.wake(runId);
+  }
+
+  async stop(runId: string): Promise<void> {
+    await this.runtime.abort(runId);
+  }
+
+  /** Arms the timer of a scheduled campaign for its next launch (re-armed after each launch). */
+  async refreshSchedule(campaignId: string): Promise<void> {
+    clearTimeout(this.timers.get(campaignId));
+    this.timers.delete(campaignId);
+    const c = await this.runtime.store.getCampaign(campaignId);
+    if (!c || c.status !== 'scheduled') return;
+    const version = await this.runtime.store.getVersion(campaignId, c.version);
+    const doc = version?.definition as Campaign | undefined;
+    const spec = doc?.trigger ? scheduleOf(doc.trigger, doc.timezone ?? 'UTC') : undefined;
+    const next = spec ? nextLaunches(spec, new Date(), 1)[0] : undefined;
+    if (!next) return;
+    const delay = next.getTime() - Date.now();
+    const timer = setTimeout(() => {
+      if (delay > MAX_TIMER) return void this.refreshSchedule(campaignId);
+      void this.service
+        ?.startRun(campaignId, { trigger: 'schedule' })
+        .catch((e) => this.onError(`scheduled run of ${campaignId} did not start: ${(e as Error).message}`))
+        .finally(() => void this.refreshSchedule(campaignId));
+    }, Math.min(delay, MAX_TIMER));
+    timer.unref();
+    this.timers.set(campaignId, timer);
+  }
+
+  async refreshAll(): Promise<void> {
+    for (const c of await this.runtime.store.listCampaigns()) if (c.status === 'scheduled') await this.refreshSchedule(c.id);
+  }
+
+  close(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}

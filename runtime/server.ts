@@ -1,0 +1,111 @@
+/**
+ * `orca serve`: the HTTP API on the embedded runtime. The same router and service as the cloud's
+ * API Lambda; runs execute in this process; scheduled campaigns start on time; old work tables are
+ * purged every hour (a campaign's last run is kept).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Catalog } from '../lambdas/catalog/catalog.js';
+import { CampaignService } from '../lambdas/api/service.js';
+import { handle, MAX_BODY_BYTES } from '../lambdas/api/router.js';
+import { LocalRuntime, newRunId } from './local-runtime.js';
+import { LocalPlatform } from './local-platform.js';
+
+export interface ServeOptions {
+  dataRoot: string;
+  catalog: Catalog;
+  port?: number;
+  host?: string;
+  /** Shorten waits (tests). */
+  waitMs?: number;
+  log?: (line: string) => void;
+}
+
+export class OrcaServer {
+  private purgeTimer?: NodeJS.Timeout;
+
+  private constructor(
+    readonly runtime: LocalRuntime,
+    readonly platform: LocalPlatform,
+    readonly service: CampaignService,
+    readonly http: Server,
+  ) {}
+
+  get url(): string {
+    const a = this.http.address() as AddressInfo;
+    return `http://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`;
+  }
+
+  static async start(o: ServeOptions): Promise<OrcaServer> {
+    const log = o.log ?? (() => {});
+    const runtime = await LocalRuntime.open({ dataRoot: o.dataRoot, catalog: o.catalog, ...(o.waitMs !== undefined ? { waitMs: o.waitMs } : {}) });
+    const platform = new LocalPlatform(runtime);
+    platform.onError = (m) => log(m);
+    const service = new CampaignService({ store: runtime.store, engine: runtime.engine, catalog: o.catalog, platform, dialect: runtime.engine.dialect, newRunId });
+    platform.service = service;
+    runtime.signal = async (campaignId, variables, from) => (await service.startRun(campaignId, { variables, trigger: `signal from ${from.campaignId} (run ${from.runId})` })).runId;
+
+    // Runs that were in progress when the service last stopped cannot go on.
+    for (const r of await runtime.store.recentRuns(1000)) {
+      if (r.status === 'running' || r.status === 'paused' || r.status === 'stopping') {
+        await runtime.store.updateRun(r.runId, { status: 'failed', endedAt: new Date().toISOString(), error: 'interrupted: the orca service stopped while the run was in progress' });
+        await runtime.store.log(r.runId, { at: new Date().toISOString(), level: 'error', message: 'interrupted: the orca service stopped while the run was in progress; restart the run' });
+      }
+    }
+    await platform.refreshAll();
+
+    const http = createServer((req, res) => void serve(service, req, res, log));
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(o.port ?? 7777, o.host ?? '127.0.0.1', () => resolve());
+    });
+    const server = new OrcaServer(runtime, platform, service, http);
+    const purge = () => void service.purge().then((r) => r.purged.length && log(`purged the work tables of ${r.purged.length} old run(s)`)).catch((e) => log(`purge failed: ${(e as Error).message}`));
+    server.purgeTimer = setInterval(purge, 3_600_000);
+    server.purgeTimer.unref();
+    purge();
+    return server;
+  }
+
+  /** Stops accepting requests, lets running runs be stopped, closes the store and the engine. */
+  async close(): Promise<void> {
+    clearInterval(this.purgeTimer);
+    this.platform.close();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    for (const runId of this.platform.running.keys()) await this.service.stop(runId, 'the service shutting down').catch(() => {});
+    await Promise.allSettled([...this.platform.running.values()]);
+    await this.runtime.close();
+  }
+}
+
+async function serve(service: CampaignService, req: IncomingMessage, res: ServerResponse, log: (l: string) => void): Promise<void> {
+  const started = Date.now();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      tooLarge = true;
+      break;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const response = tooLarge
+    ? // The rest of the body is not read: close the connection rather than let the client reuse it.
+      { status: 413, headers: { 'content-type': 'application/json; charset=utf-8', connection: 'close' }, body: JSON.stringify({ error: 'payload_too_large', message: `the body is larger than ${MAX_BODY_BYTES} bytes` }) }
+    : await handle(service, {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
+        body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
+        actor: 'local',
+      });
+  res.writeHead(response.status, response.headers);
+  res.end(response.body, () => {
+    if (tooLarge) req.destroy();
+  });
+  log(`${req.method} ${url.pathname} ${response.status} ${Date.now() - started} ms`);
+}
