@@ -13,6 +13,8 @@ import { logsCommand } from './commands/logs.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
 import { costCommand } from './commands/cost.js';
+import { serveCommand } from './commands/serve.js';
+import { remoteCommands } from './commands/remote.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -23,7 +25,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(color.red(str)) });
-  for (const add of [runCommand, statusCommand, logsCommand, validateCommand, sqlCommand, compileCommand, generateCommand, demoCommand, costCommand, schemaCommand]) add(program);
+  for (const add of [runCommand, statusCommand, logsCommand, validateCommand, sqlCommand, compileCommand, generateCommand, demoCommand, costCommand, serveCommand, remoteCommands, schemaCommand]) add(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -32,7 +32,7 @@ export function checkData(dataRoot: string, catalog: Catalog, tables: string[]):
 
 export interface RunSummary {
   runId: string;
-  campaignId: string;
+  campaignId?: string;
   status: string;
   error?: string;
   startedAt: string;
@@ -74,7 +74,7 @@ export function printSummary(s: RunSummary): void {
     console.log(table(['transition', 'from', 'to', 'rows'], moved.map((t) => [t.id, t.output === 'main' ? t.from : `${t.from}.${t.output}`, t.to, t.rows.toLocaleString('en-US')])));
   }
   const seconds = s.endedAt ? ` in ${((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1)} s` : '';
-  const line = `${statusIcon(s.status)} ${s.campaignId}: ${s.status}${seconds} (run ${s.runId})`;
+  const line = `${statusIcon(s.status)} ${s.campaignId ?? 'run'}: ${s.status}${seconds} (run ${s.runId})`;
   console.log(`\n${s.status === 'completed' ? color.green(line) : s.status === 'failed' ? color.red(line) : line}`);
   if (s.error) console.log(color.red(`  ${s.error}`));
 }

@@ -4,37 +4,34 @@ import { CliError, color } from '../output.js';
 import { dataPath } from '../paths.js';
 import { openRuntime } from '../runs.js';
 import type { LogEntry } from '../../lambdas/ports/store.js';
+import { viaApiOrLocal } from './status.js';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'];
 
 export function formatLog(l: LogEntry): string {
   const level = l.level === 'error' ? color.red('error') : l.level === 'warn' ? color.yellow('warn ') : color.dim(l.level.padEnd(5));
   const time = l.at.replace('T', ' ').slice(11, 23);
-  const extra = [l.durationMs !== undefined ? `${Math.round(l.durationMs)} ms` : ''].filter(Boolean).join(' ');
-  return `${color.dim(time)} ${level} ${l.activity ? `${color.bold(l.activity)}: ` : ''}${l.message}${extra ? color.dim(` (${extra})`) : ''}`;
+  return `${color.dim(time)} ${level} ${l.activity ? `${color.bold(l.activity)}: ` : ''}${l.message}${l.durationMs !== undefined ? color.dim(` (${Math.round(l.durationMs)} ms)`) : ''}`;
 }
+
+type Entry = LogEntry & { id: string };
 
 export function logsCommand(program: Command): void {
   program
     .command('logs')
     .description("a run's log, in order: what each activity did, its SQL and duration, user actions and errors")
     .argument('<run>', 'run id')
-    .option('--data <dir>', 'data folder (default: $ORCA_DATA or ./.orca)')
+    .option('--endpoint <url>', 'orca API (default: the local `orca serve` if it runs, else the data folder)')
+    .option('--data <dir>', 'data folder, when no server runs (default: $ORCA_DATA or ./.orca)')
     .option('--activity <id>', 'only this activity')
     .option('--level <level>', 'at least this level: debug, info, warn, error', 'debug')
     .option('--search <text>', 'only entries containing this text')
+    .option('--follow', 'keep printing new entries until the run ends (needs a server)')
     .option('--sql', "show each query's SQL")
     .option('--json', 'print JSON lines')
-    .action(async (runId: string, opts: { data?: string; activity?: string; level: string; search?: string; sql?: boolean; json?: boolean }) => {
+    .action(async (runId: string, opts: { endpoint?: string; data?: string; activity?: string; level: string; search?: string; follow?: boolean; sql?: boolean; json?: boolean }) => {
       if (!LEVELS.includes(opts.level)) throw new CliError(`unknown level '${opts.level}': use ${LEVELS.join(', ')}`, 2);
-      const runtime = await openRuntime(dataPath(opts.data), loadCatalogFor());
-      try {
-        if (!(await runtime.store.getRun(runId))) throw new CliError(`no run '${runId}' in this data folder; \`orca status\` lists the recent runs`, 1);
-        const min = LEVELS.indexOf(opts.level);
-        const needle = opts.search?.toLowerCase();
-        const entries = (await runtime.store.listLogs(runId)).filter(
-          (l) => LEVELS.indexOf(l.level) >= min && (!opts.activity || l.activity === opts.activity) && (!needle || `${l.activity ?? ''} ${l.message} ${l.sql ?? ''}`.toLowerCase().includes(needle)),
-        );
+      const print = (entries: Entry[]) => {
         for (const l of entries) {
           if (opts.json) console.log(JSON.stringify(l));
           else {
@@ -42,8 +39,40 @@ export function logsCommand(program: Command): void {
             if (opts.sql && l.sql) console.log(color.dim(l.sql.replace(/^/gm, '    ')));
           }
         }
-      } finally {
-        await runtime.close();
-      }
+      };
+      const query = (after?: string) =>
+        new URLSearchParams({ level: opts.level, ...(opts.activity ? { activity: opts.activity } : {}), ...(opts.search ? { q: opts.search } : {}), ...(after ? { after } : {}) });
+      await viaApiOrLocal(
+        opts.endpoint,
+        async (api) => {
+          let entries = await api.ok<Entry[]>('GET', `/runs/${encodeURIComponent(runId)}/logs?${query()}`);
+          print(entries);
+          let last = entries.at(-1)?.id;
+          while (opts.follow) {
+            const run = await api.ok<{ status: string }>('GET', `/runs/${encodeURIComponent(runId)}`);
+            entries = await api.ok<Entry[]>('GET', `/runs/${encodeURIComponent(runId)}/logs?${query(last)}`);
+            print(entries);
+            last = entries.at(-1)?.id ?? last;
+            if (['completed', 'failed', 'stopped'].includes(run.status) && !entries.length) break;
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        },
+        async () => {
+          if (opts.follow) throw new CliError('--follow needs a running orca server (`npx orca serve`)', 2);
+          const runtime = await openRuntime(dataPath(opts.data), loadCatalogFor());
+          try {
+            if (!(await runtime.store.getRun(runId))) throw new CliError(`no run '${runId}' in this data folder; \`orca status\` lists the recent runs`, 1);
+            const min = LEVELS.indexOf(opts.level);
+            const needle = opts.search?.toLowerCase();
+            print(
+              (await runtime.store.listLogs(runId)).filter(
+                (l) => LEVELS.indexOf(l.level) >= min && (!opts.activity || l.activity === opts.activity) && (!needle || `${l.activity ?? ''} ${l.message} ${l.sql ?? ''}`.toLowerCase().includes(needle)),
+              ),
+            );
+          } finally {
+            await runtime.close();
+          }
+        },
+      );
     });
 }

@@ -1,0 +1,209 @@
+/**
+ * Run control on the embedded runtime, through the API, with real waits: pause takes effect before
+ * the next activity and resume gives the counts of an uninterrupted run; stop is final; each error
+ * policy; breakpoints; signals; asap; and stop cancels a query in flight.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, waitingCampaign, type TestServer } from './helpers/server.js';
+import { DuckDbEngine, QueryCancelled } from '../lambdas/adapters/duckdb-engine.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(() => t.close());
+
+const ended = (b: any) => ['completed', 'failed', 'stopped'].includes(b?.status);
+const activity = (run: any, id: string) => run.activities.find((a: any) => a.id === id);
+const counts = (run: any) => Object.fromEntries(run.transitions.map((x: any) => [x.id, [x.active, x.rows]]));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function publish(doc: Record<string, unknown>) {
+  expect((await t.call('POST', '/campaigns', doc)).status).toBe(201);
+  const p = await t.call('POST', `/campaigns/${doc.id}/publish`);
+  expect(p.status).toBe(200);
+  return p.body;
+}
+
+async function start(id: string, body: unknown = {}) {
+  const r = await t.call('POST', `/campaigns/${id}/runs`, body);
+  expect(r.status).toBe(202);
+  return r.body.runId as string;
+}
+
+describe('pause, resume, stop', () => {
+  beforeAll(async () => {
+    await publish(waitingCampaign('pausing', 2));
+  });
+
+  it('pause takes effect before the next activity; resume completes with the counts of an uninterrupted run', async () => {
+    const reference = await t.until(`/runs/${await start('pausing')}`, ended);
+    expect(reference.status).toBe('completed');
+
+    const runId = await start('pausing');
+    await t.until(`/runs/${runId}`, (b) => activity(b, 'pause_here')?.status === 'running');
+    expect((await t.call('POST', `/runs/${runId}/pause`)).body).toMatchObject({ status: 'paused', pausedReason: 'paused by local' });
+    // The wait (2 s) ends while paused: the next activity must not start.
+    await sleep(2800);
+    const paused = (await t.call('GET', `/runs/${runId}`)).body;
+    expect(paused.status).toBe('paused');
+    expect(activity(paused, 'pause_here').status).toBe('done');
+    expect(activity(paused, 'dedup').status).toBe('waiting');
+    expect(activity(paused, 'dedup').startedAt).toBeUndefined();
+    expect(activity(paused, 'enrich').status).toBe('pending');
+    expect((await t.call('POST', `/runs/${runId}/pause`)).status).toBe(409);
+
+    expect((await t.call('POST', `/runs/${runId}/resume`)).status).toBe(200);
+    const resumed = await t.until(`/runs/${runId}`, ended);
+    expect(resumed.status).toBe('completed');
+    expect(counts(resumed)).toEqual(counts(reference));
+    const logs = (await t.call('GET', `/runs/${runId}/logs?q=by%20local`)).body.map((l: any) => l.message);
+    expect(logs).toEqual([expect.stringMatching(/^paused by local/), 'resumed by local']);
+  });
+
+  it('stop ends the run for good: what follows never starts, and it cannot be resumed', async () => {
+    const runId = await start('pausing');
+    await t.until(`/runs/${runId}`, (b) => activity(b, 'pause_here')?.status === 'running');
+    const stopped = await t.call('POST', `/runs/${runId}/stop`);
+    expect(stopped.body.status).toBe('stopped');
+    expect(await t.call('POST', `/runs/${runId}/resume`)).toMatchObject({ status: 409, body: { message: 'a stopped run cannot be resumed; restart the campaign' } });
+    await sleep(2500);
+    const after = (await t.call('GET', `/runs/${runId}`)).body;
+    expect(after.status).toBe('stopped');
+    expect(activity(after, 'dedup').status).toBe('skipped');
+    expect(activity(after, 'enrich').status).toBe('skipped');
+    expect(activity(after, 'pause_here').status).toBe('failed');
+  });
+
+  it('a paused run can be stopped too', async () => {
+    const runId = await start('pausing');
+    await t.until(`/runs/${runId}`, (b) => activity(b, 'pause_here')?.status === 'running');
+    await t.call('POST', `/runs/${runId}/pause`);
+    expect((await t.call('POST', `/runs/${runId}/stop`)).body.status).toBe('stopped');
+  });
+
+  it('a campaign with a run in progress cannot be deleted or archived', async () => {
+    const runId = await start('pausing');
+    await t.until(`/runs/${runId}`, (b) => activity(b, 'pause_here')?.status === 'running');
+    expect(await t.call('DELETE', '/campaigns/pausing')).toMatchObject({ status: 409, body: { message: expect.stringContaining('a run is in progress') } });
+    expect((await t.call('POST', '/campaigns/pausing/archive')).status).toBe(409);
+    expect((await t.until(`/runs/${runId}`, ended)).status).toBe('completed');
+  });
+});
+
+describe('error policies', () => {
+  function loading(id: string, file: string, policy: Record<string, unknown>) {
+    return {
+      id,
+      label: id,
+      dimension: 'recipients',
+      timezone: 'UTC',
+      errorPolicy: policy,
+      activities: [
+        { id: 'load', type: 'loadFile', file, columns: [{ name: 'n', type: 'integer' }], maxRejects: 0 },
+        { id: 'people', type: 'buildAudience', query: { attribute: 'vip', operator: 'equal', value: true } },
+        { id: 'done', type: 'end' },
+      ],
+      transitions: [{ from: 'load', to: 'done' }, { from: 'load', output: 'rejects', to: 'done' }, { from: 'people', to: 'done' }],
+    };
+  }
+  const csv = (name: string, text: string) => {
+    mkdirSync(join(t.db.dir, 'incoming'), { recursive: true });
+    writeFileSync(join(t.db.dir, 'incoming', name), text);
+    return `incoming/${name}`;
+  };
+
+  it('abort: the run fails, with the activity\'s error', async () => {
+    await publish(loading('abort-policy', csv('abort.csv', 'n\nx\n'), { onError: 'abort' }));
+    const run = await t.until(`/runs/${await start('abort-policy')}`, ended);
+    expect(run).toMatchObject({ status: 'failed', error: expect.stringContaining('load failed: 1 line(s)') });
+    expect(activity(run, 'load')).toMatchObject({ status: 'failed' });
+    expect(activity(run, 'people').status).toBe('done');
+  });
+
+  it('suspend: the run pauses on the failing activity; fix the cause, resume, and it runs again', async () => {
+    const file = csv('suspend.csv', 'n\nx\n');
+    await publish(loading('suspend-policy', file, { onError: 'suspend' }));
+    const runId = await start('suspend-policy');
+    const paused = await t.until(`/runs/${runId}`, (b) => b.status === 'paused');
+    expect(paused.pausedReason).toMatch(/^load failed: 1 line\(s\)/);
+    expect(activity(paused, 'load').status).toBe('needsAttention');
+    csv('suspend.csv', 'n\n1\n2\n');
+    await t.call('POST', `/runs/${runId}/resume`);
+    const run = await t.until(`/runs/${runId}`, ended);
+    expect(run.status).toBe('completed');
+    expect(activity(run, 'load')).toMatchObject({ status: 'done', tasks: 2 });
+    expect(run.transitions.find((x: any) => x.id === 'load-done')).toMatchObject({ active: true, rows: 2 });
+  });
+
+  it('ignore: the failing path stops, the run goes on; more errors in a row than allowed fail it', async () => {
+    await publish(loading('ignore-policy', csv('ignore.csv', 'n\nx\n'), { onError: 'ignore', maxConsecutiveErrors: 2 }));
+    const run = await t.until(`/runs/${await start('ignore-policy')}`, ended);
+    expect(run.status).toBe('completed');
+    expect(activity(run, 'load').status).toBe('failed');
+    expect(run.transitions.find((x: any) => x.id === 'load-done').active).toBe(false);
+    const strict = { ...loading('ignore-strict', csv('ignore2.csv', 'n\nx\n'), { onError: 'ignore', maxConsecutiveErrors: 1 }) };
+    strict.activities.push({ id: 'load2', type: 'loadFile', file: csv('ignore3.csv', 'n\ny\n'), columns: [{ name: 'n', type: 'integer' }], maxRejects: 0 });
+    strict.transitions.push({ from: 'load2', to: 'done' }, { from: 'load2', output: 'rejects', to: 'done' });
+    await publish(strict);
+    const failed = await t.until(`/runs/${await start('ignore-strict')}`, ended);
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('2 errors in a row, more than the 1 the error policy ignores') });
+  });
+});
+
+describe('breakpoints, signals, asap', () => {
+  it('a breakpoint pauses the run before the activity, its inbound data can be inspected, resume goes on', async () => {
+    const doc = waitingCampaign('breaking', 0);
+    (doc.activities[2] as Record<string, unknown>).breakpoint = true;
+    await publish(doc);
+    const runId = await start('breaking');
+    const paused = await t.until(`/runs/${runId}`, (b) => b.status === 'paused');
+    expect(paused.pausedReason).toBe('breakpoint before dedup');
+    const rows = await t.call('GET', `/runs/${runId}/transitions/pause_here-dedup/rows`);
+    expect(rows.body.rows.map((r: any) => r.id).sort()).toEqual([1, 3, 5]);
+    await t.call('POST', `/runs/${runId}/resume`);
+    expect((await t.until(`/runs/${runId}`, ended)).status).toBe('completed');
+  });
+
+  it('an End activity\'s signal starts another campaign with its variables', async () => {
+    await publish({ ...waitingCampaign('listener', 0), variables: { source: { type: 'string' } } });
+    await publish({
+      id: 'signaller',
+      label: 'Signaller',
+      dimension: 'recipients',
+      activities: [{ id: 'a', type: 'buildAudience' }, { id: 'e', type: 'end', signal: { campaign: 'listener', variables: { source: 'signaller' } } }],
+      transitions: [{ from: 'a', to: 'e' }],
+    });
+    const run = await t.until(`/runs/${await start('signaller')}`, ended);
+    expect(run.status).toBe('completed');
+    const listened = await t.until('/campaigns/listener/runs', (b) => b.length === 1);
+    const detail = await t.until(`/runs/${listened[0].runId}`, ended);
+    expect(detail.status).toBe('completed');
+    const logs = (await t.call('GET', `/runs/${run.runId}/logs?activity=e`)).body;
+    expect(logs[0].message).toMatch(/^signal sent: started campaign 'listener'/);
+  });
+
+  it('an asap campaign runs as soon as it is published', async () => {
+    const published = await publish({ ...waitingCampaign('right-away', 0), trigger: { type: 'asap' } });
+    expect(published).toMatchObject({ status: 'live', startedRun: expect.any(String) });
+    expect((await t.until(`/runs/${published.startedRun}`, ended)).status).toBe('completed');
+  });
+});
+
+describe('cancelling a query', () => {
+  it('stop interrupts a query in flight', async () => {
+    const engine = await DuckDbEngine.open(t.db.dir, { threads: 1 });
+    try {
+      const running = engine.execute('SELECT count(*) FROM range(100000000000) AS r(i) WHERE hash(i) % 7 = 3');
+      await sleep(300);
+      const started = performance.now();
+      engine.cancelAll();
+      await expect(running).rejects.toBeInstanceOf(QueryCancelled);
+      expect(performance.now() - started).toBeLessThan(5000);
+    } finally {
+      engine.close();
+    }
+  });
+});
