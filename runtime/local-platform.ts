@@ -8,6 +8,7 @@ import type { CampaignService } from '../lambdas/api/service.js';
 import { nextLaunches, scheduleOf } from '../statemachines/schedule.js';
 import type { Campaign } from '../statemachines/campaign.js';
 import type { LocalRuntime } from './local-runtime.js';
+import type { RunRecord } from '../lambdas/ports/store.js';
 
 const MAX_TIMER = 2 ** 31 - 1;
 
@@ -43,8 +44,8 @@ export class LocalPlatform implements Platform {
     this.runtime.control.wake(runId);
   }
 
-  async stop(runId: string): Promise<void> {
-    await this.runtime.abort(runId);
+  async stop(run: RunRecord): Promise<void> {
+    await this.runtime.abort(run.runId);
   }
 
   /** Arms the timer of a scheduled campaign for its next launch (re-armed after each launch). */

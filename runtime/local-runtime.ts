@@ -138,7 +138,7 @@ export class LocalRuntime {
     const execution = machine.run(
       { run: { runId, testMode: options.testMode ?? false, variables: options.variables ?? {} }, trigger: options.trigger ?? 'manual' } as never,
       {
-        context: { Execution: { Name: runId, StartTime: startTime }, Task: { Token: 'local' } },
+        context: { Execution: { Id: `local:${runId}`, Name: runId, StartTime: startTime }, Task: { Token: 'local' } },
         overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
         noThrowOnAbort: true,
       },

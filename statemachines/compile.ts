@@ -132,6 +132,7 @@ export function compileCampaign(analysis: Analysis): Compiled {
       step: 'start',
       'input.$': '$',
       'execution.$': '$$.Execution.Name',
+      'executionArn.$': '$$.Execution.Id',
       'startTime.$': '$$.Execution.StartTime',
       campaign: campaignContext(analysis),
       activities: [...nodes.values()].map((n) => ({ id: n.def.id, type: n.def.type, ...(n.def.label ? { label: n.def.label } : {}), ...(n.def.disabled ? { disabled: true } : {}) })),

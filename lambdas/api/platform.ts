@@ -5,6 +5,7 @@
  */
 import type { StateMachineDefinition } from '../../statemachines/asl.js';
 import type { ScheduleSpec } from '../../statemachines/schedule.js';
+import type { RunRecord } from '../ports/store.js';
 
 export interface StartRequest {
   runId: string;
@@ -21,9 +22,10 @@ export interface Platform {
   publish(campaignId: string, version: number, definition: StateMachineDefinition, schedule: ScheduleSpec | undefined): Promise<{ machine?: string }>;
   /** Removes what publish deployed that would start runs (the schedule); all of it on delete. */
   retire(campaignId: string, how: 'archive' | 'delete'): Promise<void>;
-  start(request: StartRequest): Promise<void>;
+  /** Starts the execution; returns its handle (execution ARN) when there is one. */
+  start(request: StartRequest): Promise<{ execution?: string } | void>;
   /** Lets parked gates of a resumed run go on. */
   wake(runId: string): Promise<void>;
   /** Ends an execution and cancels its queries. */
-  stop(runId: string, campaignId: string): Promise<void>;
+  stop(run: RunRecord): Promise<void>;
 }

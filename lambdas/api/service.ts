@@ -223,7 +223,8 @@ export class CampaignService {
     const trigger = options.trigger ?? 'api';
     await this.d.store.createRun({ runId, campaignId: id, campaignLabel: campaign.label, version, status: 'running', startedAt: this.now().toISOString(), testMode, variables, trigger });
     const machine = version ? (await this.d.store.getVersion(id, version))?.machine : undefined;
-    await this.d.platform.start({ runId, campaignId: id, version, definition: compiled.definition, machine, input: { run: { runId, testMode, variables }, trigger } });
+    const started = await this.d.platform.start({ runId, campaignId: id, version, definition: compiled.definition, machine, input: { run: { runId, testMode, variables }, trigger } });
+    if (started?.execution) await this.d.store.updateRun(runId, { execution: started.execution });
     return { runId, campaignId: id, version, testMode, status: 'running' as const };
   }
 
@@ -284,7 +285,7 @@ export class CampaignService {
     const r = await this.runCommand(runId, 'stop');
     if (!(await this.d.store.updateRun(runId, { status: 'stopping' }, ['running', 'paused']))) throw conflict('the run is no longer in progress');
     await this.d.store.log(runId, { at: this.now().toISOString(), level: 'warn', message: `stopped by ${actor}: running queries are cancelled`, actor });
-    await this.d.platform.stop(runId, r.campaignId);
+    await this.d.platform.stop((await this.d.store.getRun(runId)) ?? r);
     const at = this.now().toISOString();
     await this.d.store.updateRun(runId, { status: 'stopped', endedAt: at });
     for (const a of await this.d.store.listActivities(runId)) {

@@ -34,10 +34,10 @@ export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
       testMode,
       variables,
       trigger: String(e.input?.trigger ?? 'manual'),
-      execution: e.execution,
+      execution: e.executionArn ?? e.execution,
     });
   } else {
-    await deps.store.updateRun(runId, { status: 'running', variables, execution: e.execution });
+    await deps.store.updateRun(runId, { status: 'running', variables, execution: e.executionArn ?? e.execution });
   }
   await deps.store.putActivities(
     runId,

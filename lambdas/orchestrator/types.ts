@@ -51,6 +51,7 @@ export interface StartEvent {
   step: 'start';
   input: { run?: { runId?: string; testMode?: boolean; variables?: Record<string, unknown> }; trigger?: string } & Record<string, unknown>;
   execution: string;
+  executionArn?: string;
   startTime: string;
   campaign: RunCampaign;
   activities: Array<{ id: string; type: string; label?: string; disabled?: boolean }>;

@@ -1,0 +1,125 @@
+/** Publishing and running in the cloud: the exact Step Functions, Scheduler and Athena requests. */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CreateStateMachineCommand, DeleteStateMachineCommand, ListTagsForResourceCommand, SFNClient, StartExecutionCommand, StateMachineAlreadyExists, StopExecutionCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { AthenaClient, BatchGetQueryExecutionCommand, ListQueryExecutionsCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CloudPlatform } from './cloud-platform.js';
+import { ApiError } from '../api/errors.js';
+
+const sfn = mockClient(SFNClient);
+const scheduler = mockClient(SchedulerClient);
+const athena = mockClient(AthenaClient);
+
+const platform = () =>
+  new CloudPlatform({
+    sfn: new SFNClient({}),
+    scheduler: new SchedulerClient({}),
+    athena: new AthenaClient({}),
+    lambda: new LambdaClient({}),
+    store: { park: async () => {}, parked: async () => [], unpark: async () => true },
+    region: 'eu-west-1',
+    account: '123456789012',
+    machineRoleArn: 'arn:aws:iam::123456789012:role/machines',
+    schedulerRoleArn: 'arn:aws:iam::123456789012:role/scheduler',
+    logGroupArn: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/orca-api:*',
+    functions: { control: 'arn:fn:control', gate: 'arn:fn:gate', record: 'arn:fn:record' },
+    workGroup: 'orca',
+  });
+
+const definition = { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: '${GateFunction}', W: '${AthenaWorkGroup}' }, End: true } } };
+const schedule = { expression: 'cron(0 8 ? * MON *)', timezone: 'Europe/Paris', start: new Date('2026-12-01T00:00:00Z') };
+const names = (m: typeof sfn) => m.calls().map((c) => c.args[0].constructor.name);
+
+beforeEach(() => {
+  sfn.reset();
+  scheduler.reset();
+  athena.reset();
+});
+
+describe('CloudPlatform', () => {
+  it('publishes a new campaign: a state machine version with the names filled in, and its schedule', async () => {
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-w', stateMachineVersionArn: 'arn:sm:orca-w:1' });
+    scheduler.on(CreateScheduleCommand).resolves({});
+    expect(await platform().publish('w', 1, definition as never, schedule)).toEqual({ machine: 'arn:sm:orca-w:1' });
+    const create = sfn.commandCalls(CreateStateMachineCommand)[0]!.args[0].input;
+    expect(create).toMatchObject({ name: 'orca-w', type: 'STANDARD', roleArn: 'arn:aws:iam::123456789012:role/machines', publish: true, versionDescription: 'version 1', tags: [{ key: 'orca:source', value: 'api' }], tracingConfiguration: { enabled: true } });
+    expect(JSON.parse(create.definition!).States.A.Parameters).toEqual({ FunctionName: 'arn:fn:gate', W: 'orca' });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toMatchObject({
+      Name: 'orca-w',
+      ScheduleExpression: 'cron(0 8 ? * MON *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      StartDate: new Date('2026-12-01T00:00:00Z'),
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: 'arn:sm:orca-w:1', RoleArn: 'arn:aws:iam::123456789012:role/scheduler', Input: '{"trigger":"schedule"}' },
+    });
+  });
+
+  it('publishes a new version of its own machine, and updates the schedule', async () => {
+    sfn.on(CreateStateMachineCommand).rejects(new StateMachineAlreadyExists({ message: 'exists', $metadata: {} }));
+    sfn.on(ListTagsForResourceCommand).resolves({ tags: [{ key: 'orca:source', value: 'api' }] });
+    sfn.on(UpdateStateMachineCommand).resolves({ stateMachineVersionArn: 'arn:sm:orca-w:2', updateDate: new Date() });
+    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    scheduler.on(UpdateScheduleCommand).resolves({});
+    expect(await platform().publish('w', 2, definition as never, schedule)).toEqual({ machine: 'arn:sm:orca-w:2' });
+    expect(names(sfn)).toEqual(['CreateStateMachineCommand', 'ListTagsForResourceCommand', 'UpdateStateMachineCommand']);
+    expect(sfn.commandCalls(UpdateStateMachineCommand)[0]!.args[0].input).toMatchObject({ stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-w', publish: true, versionDescription: 'version 2' });
+    expect(scheduler.commandCalls(UpdateScheduleCommand)[0]!.args[0].input.Target!.Arn).toBe('arn:sm:orca-w:2');
+  });
+
+  it('refuses to touch a machine deployed as code (409), and removes the schedule of a manual campaign', async () => {
+    sfn.on(CreateStateMachineCommand).rejects(new StateMachineAlreadyExists({ message: 'exists', $metadata: {} }));
+    sfn.on(ListTagsForResourceCommand).resolves({ tags: [] });
+    const e = await platform().publish('w', 1, definition as never, schedule).catch((x) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e).toMatchObject({ status: 409, message: expect.stringContaining('deployed as code') });
+    expect(sfn.commandCalls(UpdateStateMachineCommand)).toHaveLength(0);
+    sfn.reset();
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-m', stateMachineVersionArn: 'arn:sm:orca-m:1' });
+    scheduler.on(DeleteScheduleCommand).rejects(new ResourceNotFoundException({ message: 'none', $metadata: {} }));
+    await platform().publish('m', 1, definition as never, undefined);
+    expect(scheduler.commandCalls(DeleteScheduleCommand)[0]!.args[0].input).toEqual({ Name: 'orca-m' });
+  });
+
+  it('starts a version by the run id; a test run of a draft goes to the test machine', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:ex:orca-w:r1', startDate: new Date() });
+    const input = { run: { runId: 'r1', testMode: false, variables: { x: 1 } }, trigger: 'api' };
+    expect(await platform().start({ runId: 'r1', campaignId: 'w', version: 2, definition: definition as never, machine: 'arn:sm:orca-w:2', input })).toEqual({ execution: 'arn:ex:orca-w:r1' });
+    expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({ stateMachineArn: 'arn:sm:orca-w:2', name: 'r1', input: JSON.stringify(input) });
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-w--test' });
+    await platform().start({ runId: 'r2', campaignId: 'w', version: 0, definition: definition as never, input });
+    expect(sfn.commandCalls(CreateStateMachineCommand)[0]!.args[0].input).toMatchObject({ name: 'orca-w--test' });
+    expect(sfn.commandCalls(CreateStateMachineCommand)[0]!.args[0].input.publish).toBeUndefined();
+    expect(sfn.commandCalls(StartExecutionCommand)[1]!.args[0].input.stateMachineArn).toBe('arn:sm:orca-w--test');
+  });
+
+  it('stop: StopExecution, then StopQueryExecution for the run\'s queries still running', async () => {
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    athena.on(ListQueryExecutionsCommand).resolves({ QueryExecutionIds: ['q1', 'q2', 'q3'] });
+    athena.on(BatchGetQueryExecutionCommand).resolves({
+      QueryExecutions: [
+        { QueryExecutionId: 'q1', Query: "CREATE TABLE ... external_location = 's3://b/work/w/r1/a/' ...", Status: { State: 'RUNNING' } },
+        { QueryExecutionId: 'q2', Query: "CREATE TABLE ... 's3://b/work/w/r1/b/'", Status: { State: 'SUCCEEDED' } },
+        { QueryExecutionId: 'q3', Query: "CREATE TABLE ... 's3://b/work/w/r9/a/'", Status: { State: 'RUNNING' } },
+      ],
+    });
+    athena.on(StopQueryExecutionCommand).resolves({});
+    await platform().stop({ runId: 'r1', campaignId: 'w', execution: 'arn:aws:states:eu-west-1:1:execution:orca-w:r1', status: 'stopping', startedAt: 'x', testMode: false, variables: {} });
+    expect(sfn.commandCalls(StopExecutionCommand)[0]!.args[0].input).toMatchObject({ executionArn: 'arn:aws:states:eu-west-1:1:execution:orca-w:r1', error: 'Orca.RunStopped' });
+    expect(athena.commandCalls(ListQueryExecutionsCommand)[0]!.args[0].input).toMatchObject({ WorkGroup: 'orca' });
+    expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: 'q1' }]);
+  });
+
+  it('archive removes the schedule; delete the machines too', async () => {
+    scheduler.on(DeleteScheduleCommand).resolves({});
+    sfn.on(DeleteStateMachineCommand).resolves({});
+    await platform().retire('w', 'archive');
+    expect(sfn.commandCalls(DeleteStateMachineCommand)).toHaveLength(0);
+    await platform().retire('w', 'delete');
+    expect(sfn.commandCalls(DeleteStateMachineCommand).map((c) => c.args[0].input.stateMachineArn)).toEqual([
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-w',
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-w--test',
+    ]);
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * Publishing and running campaigns in the cloud, for the API: a published version is a state
+ * machine version (`orca-<campaign>`, created or updated, tagged as the API's) and, when the
+ * trigger is a schedule, an EventBridge Scheduler schedule that starts that version. Test runs of
+ * a draft use `orca-<campaign>--test`. Stop ends the execution and cancels the run's queries.
+ * Machines deployed as code (cdk deploy) are left to CloudFormation.
+ */
+import {
+  CreateStateMachineCommand,
+  DeleteStateMachineCommand,
+  ListTagsForResourceCommand,
+  StartExecutionCommand,
+  StateMachineAlreadyExists,
+  StopExecutionCommand,
+  UpdateStateMachineCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, UpdateScheduleCommand, type SchedulerClient, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
+import { BatchGetQueryExecutionCommand, ListQueryExecutionsCommand, StopQueryExecutionCommand, type AthenaClient } from '@aws-sdk/client-athena';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { Platform, StartRequest } from '../api/platform.js';
+import { conflict } from '../api/errors.js';
+import type { StateMachineDefinition } from '../../statemachines/asl.js';
+import { PLACEHOLDERS } from '../../statemachines/asl.js';
+import type { ScheduleSpec } from '../../statemachines/schedule.js';
+import type { ParkingStore, RunRecord } from '../ports/store.js';
+import { stateMachineName } from '../entry/names.js';
+import { wakeParked } from './cloud-control.js';
+
+export interface CloudPlatformOptions {
+  sfn: SFNClient;
+  scheduler: SchedulerClient;
+  athena: AthenaClient;
+  lambda: LambdaClient;
+  store: ParkingStore;
+  partition?: string;
+  region: string;
+  account: string;
+  machineRoleArn: string;
+  schedulerRoleArn: string;
+  logGroupArn: string;
+  functions: { control: string; gate: string; record: string };
+  workGroup: string;
+}
+
+const SOURCE_TAG = 'orca:source';
+
+export class CloudPlatform implements Platform {
+  constructor(private readonly o: CloudPlatformOptions) {}
+
+  private machineArn(name: string): string {
+    return `arn:${this.o.partition ?? 'aws'}:states:${this.o.region}:${this.o.account}:stateMachine:${name}`;
+  }
+
+  /** The compiled definition with this deployment's names, as CloudFormation substitutes them. */
+  definitionText(definition: StateMachineDefinition): string {
+    return JSON.stringify(definition)
+      .replaceAll(PLACEHOLDERS.control, this.o.functions.control)
+      .replaceAll(PLACEHOLDERS.gate, this.o.functions.gate)
+      .replaceAll(PLACEHOLDERS.record, this.o.functions.record)
+      .replaceAll(PLACEHOLDERS.workGroup, this.o.workGroup);
+  }
+
+  /** Creates or updates a machine; with publish, returns the new version's ARN. */
+  private async upsert(name: string, definition: StateMachineDefinition, description: string, publish: boolean): Promise<string> {
+    const common = {
+      definition: this.definitionText(definition),
+      roleArn: this.o.machineRoleArn,
+      loggingConfiguration: { level: 'ALL' as const, includeExecutionData: false, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: this.o.logGroupArn } }] },
+      tracingConfiguration: { enabled: true },
+      ...(publish ? { publish: true, versionDescription: description } : {}),
+    };
+    try {
+      const r = await this.o.sfn.send(new CreateStateMachineCommand({ name, type: 'STANDARD', ...common, tags: [{ key: SOURCE_TAG, value: 'api' }] }));
+      return r.stateMachineVersionArn ?? r.stateMachineArn!;
+    } catch (e) {
+      if (!(e instanceof StateMachineAlreadyExists) && (e as { name?: string }).name !== 'StateMachineAlreadyExists') throw e;
+    }
+    const arn = this.machineArn(name);
+    const tags = await this.o.sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    if (!tags.tags?.some((t) => t.key === SOURCE_TAG && t.value === 'api')) {
+      throw conflict(`the state machine ${name} is deployed as code (cdk deploy): change its campaign file and deploy, or publish this campaign under another id`);
+    }
+    const r = await this.o.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, ...common }));
+    return r.stateMachineVersionArn ?? arn;
+  }
+
+  async publish(campaignId: string, version: number, definition: StateMachineDefinition, schedule: ScheduleSpec | undefined): Promise<{ machine?: string }> {
+    const machine = await this.upsert(stateMachineName(campaignId), definition, `version ${version}`, true);
+    const name = stateMachineName(campaignId);
+    if (!schedule) {
+      await this.deleteSchedule(name);
+      return { machine };
+    }
+    const input: CreateScheduleCommandInput = {
+      Name: name,
+      Description: `orca campaign ${campaignId}, version ${version}`,
+      ScheduleExpression: schedule.expression,
+      ScheduleExpressionTimezone: schedule.timezone,
+      ...(schedule.start ? { StartDate: schedule.start } : {}),
+      ...(schedule.end ? { EndDate: schedule.end } : {}),
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: { Arn: machine, RoleArn: this.o.schedulerRoleArn, Input: JSON.stringify({ trigger: 'schedule' }), RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } },
+    };
+    try {
+      await this.o.scheduler.send(new CreateScheduleCommand(input));
+    } catch (e) {
+      if (!(e instanceof ConflictException) && (e as { name?: string }).name !== 'ConflictException') throw e;
+      await this.o.scheduler.send(new UpdateScheduleCommand(input));
+    }
+    return { machine };
+  }
+
+  private async deleteSchedule(name: string): Promise<void> {
+    try {
+      await this.o.scheduler.send(new DeleteScheduleCommand({ Name: name }));
+    } catch (e) {
+      if (!(e instanceof ResourceNotFoundException) && (e as { name?: string }).name !== 'ResourceNotFoundException') throw e;
+    }
+  }
+
+  async retire(campaignId: string, how: 'archive' | 'delete'): Promise<void> {
+    await this.deleteSchedule(stateMachineName(campaignId));
+    if (how === 'delete') {
+      for (const name of [stateMachineName(campaignId), `${stateMachineName(campaignId)}--test`]) {
+        await this.o.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: this.machineArn(name) })).catch(() => undefined);
+      }
+    }
+  }
+
+  async start(r: StartRequest): Promise<{ execution: string }> {
+    // A test run of a draft runs its working copy on a machine of its own.
+    const machine = r.machine ?? (await this.upsert(`${stateMachineName(r.campaignId)}--test`, r.definition, 'test runs of the working copy', false));
+    const out = await this.o.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: r.runId, input: JSON.stringify(r.input) }));
+    return { execution: out.executionArn! };
+  }
+
+  async wake(runId: string): Promise<void> {
+    await wakeParked(this.o.store, this.o.lambda, this.o.functions.gate, runId);
+  }
+
+  async stop(run: RunRecord): Promise<void> {
+    if (run.execution?.startsWith('arn:')) {
+      await this.o.sfn.send(new StopExecutionCommand({ executionArn: run.execution, error: 'Orca.RunStopped', cause: 'stopped through the orca API' }));
+    }
+    await this.cancelQueries(run.runId);
+  }
+
+  /** Stops the queries of a run still running in the workgroup (their SQL names the run's folders). */
+  async cancelQueries(runId: string): Promise<string[]> {
+    const stopped: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const list = await this.o.athena.send(new ListQueryExecutionsCommand({ WorkGroup: this.o.workGroup, MaxResults: 50, NextToken: token }));
+      const ids = list.QueryExecutionIds ?? [];
+      if (ids.length) {
+        const batch = await this.o.athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: ids }));
+        for (const q of batch.QueryExecutions ?? []) {
+          if ((q.Status?.State === 'RUNNING' || q.Status?.State === 'QUEUED') && q.Query?.includes(runId)) {
+            await this.o.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: q.QueryExecutionId }));
+            stopped.push(q.QueryExecutionId!);
+          }
+        }
+      }
+      token = list.NextToken;
+    } while (token && ++pages < 4);
+    return stopped;
+  }
+}

@@ -1,0 +1,48 @@
+/** The embedded scheduler: a scheduled campaign starts at its next launch, then re-arms. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LocalPlatform } from './local-platform.js';
+
+describe('local scheduler', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-11-22T08:59:00Z'));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  function platform(status: string) {
+    const definition = { id: 'daily', timezone: 'UTC', trigger: { type: 'daily', hours: [9, 21], minute: 0 } };
+    const store = {
+      getCampaign: async () => ({ id: 'daily', status, version: 1 }),
+      getVersion: async () => ({ definition }),
+      listCampaigns: async () => [{ id: 'daily', status }],
+    };
+    const p = new LocalPlatform({ store } as never);
+    const started: string[] = [];
+    p.service = { startRun: async (id: string) => void started.push(`${id}@${new Date().toISOString()}`) } as never;
+    return { p, started };
+  }
+
+  it('starts the run at 09:00 and 21:00 UTC', async () => {
+    const { p, started } = platform('scheduled');
+    await p.refreshAll();
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(started).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(started).toEqual(['daily@2026-11-22T09:00:00.000Z']);
+    await vi.advanceTimersByTimeAsync(12 * 3600_000);
+    expect(started).toEqual(['daily@2026-11-22T09:00:00.000Z', 'daily@2026-11-22T21:00:00.000Z']);
+    p.close();
+  });
+
+  it('an archived (or live) campaign is not scheduled; retire disarms', async () => {
+    const { p, started } = platform('archived');
+    await p.refreshAll();
+    await vi.advanceTimersByTimeAsync(24 * 3600_000);
+    expect(started).toEqual([]);
+    const s = platform('scheduled');
+    await s.p.refreshSchedule('daily');
+    await s.p.retire('daily');
+    await vi.advanceTimersByTimeAsync(24 * 3600_000);
+    expect(s.started).toEqual([]);
+  });
+});
