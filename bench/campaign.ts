@@ -12,7 +12,8 @@ import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { readDocument } from '../lambdas/util/files.js';
 import { validateCampaign } from '../statemachines/validate.js';
 import { compileCampaign } from '../statemachines/compile.js';
-import { LocalRuntime, newRunId } from '../runtime/local-runtime.js';
+import { LocalRuntime } from '../runtime/local-runtime.js';
+import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { generateSampleData } from '../sampledata/generate.js';
 import { addDays, formatDate, formatUtcTimestamp, localDate, shiftDate, zonedTimeToUtc } from '../lambdas/query/time.js';
 

@@ -5,7 +5,6 @@
  * by DuckDB); dynalite, persisted under the data folder, holds statuses and logs.
  */
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Catalog } from '../lambdas/catalog/catalog.js';
 import { DynamoDbStore } from '../lambdas/adapters/dynamodb-store.js';
@@ -16,6 +15,7 @@ import type { RunRecord } from '../lambdas/ports/store.js';
 import type { Alert, Notifier } from '../lambdas/ports/notifier.js';
 import { allStates, ATHENA_SYNC, LAMBDA_CALLBACK, LAMBDA_INVOKE, PLACEHOLDERS, type StateMachineDefinition } from '../statemachines/asl.js';
 import { LocalControl } from './local-control.js';
+import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { startDynalite, TABLE, type LocalDynamo } from './dynalite.js';
 import type { Context } from 'aws-lambda';
 
@@ -35,11 +35,6 @@ export interface RunOptions {
   trigger?: string;
   /** Wait the real durations even when the runtime shortens waits (tests). */
   realWaits?: boolean;
-}
-
-/** Run ids sort in time order: 20261122T153012345Z-ab12cd. */
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
 
 const LOCAL_CONTEXT = { functionName: 'local', awsRequestId: 'local', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;

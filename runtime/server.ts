@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { Catalog } from '../lambdas/catalog/catalog.js';
 import { CampaignService } from '../lambdas/api/service.js';
 import { handle, MAX_BODY_BYTES } from '../lambdas/api/router.js';
-import { LocalRuntime, newRunId } from './local-runtime.js';
+import { LocalRuntime } from './local-runtime.js';
+import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { LocalPlatform } from './local-platform.js';
 
 export interface ServeOptions {

@@ -1,6 +1,7 @@
 /** API contract tests: every endpoint, with malformed bodies, unknown ids and oversized inputs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitingCampaign, type TestServer } from './helpers/server.js';
+import { registerCodeCampaign } from '../lambdas/api/code-campaigns.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -92,6 +93,23 @@ describe('campaigns', () => {
     expect(await t.call('PUT', '/campaigns/api-sched', waitingCampaign('api-sched', 0))).toMatchObject({ status: 409, body: { message: expect.stringContaining('archived') } });
     expect((await t.call('DELETE', '/campaigns/api-named')).status).toBe(204);
     expect((await t.call('GET', '/campaigns/api-named')).status).toBe(404);
+  });
+
+  it('a campaign deployed as code is started and watched, never changed, through the API', async () => {
+    await registerCodeCampaign(t.server.runtime.store, { definition: waitingCampaign('api-code', 0), machine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-api-code' });
+    expect((await t.call('GET', '/campaigns/api-code')).body).toMatchObject({ source: 'code', status: 'live', version: 1 });
+    const refusals = [
+      await t.call('PUT', '/campaigns/api-code', { ...waitingCampaign('api-code', 0), label: 'Edited' }),
+      await t.call('POST', '/campaigns/api-code/publish'),
+      await t.call('POST', '/campaigns/api-code/archive'),
+      await t.call('DELETE', '/campaigns/api-code'),
+    ];
+    for (const r of refusals) expect(r).toMatchObject({ status: 409, body: { message: expect.stringContaining('deployed as code (cdk deploy)') } });
+    expect((await t.call('GET', '/campaigns/api-code')).body).toMatchObject({ label: 'Campaign api-code', version: 1 });
+    expect((await t.call('POST', '/campaigns/api-code/duplicate')).body).toMatchObject({ id: 'api-code-copy', source: 'api', status: 'draft' });
+    const run = await t.call('POST', '/campaigns/api-code/runs');
+    expect(run).toMatchObject({ status: 202, body: { version: 1 } });
+    expect((await t.until(`/runs/${run.body.runId}`, done)).status).toBe('completed');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ACTIVITIES } from '../../lambdas/activities/index.js';
 import { compileCampaign, CompileError } from '../../statemachines/compile.js';
-import { newRunId } from '../../runtime/local-runtime.js';
+import { newRunId } from '../../lambdas/orchestrator/run-id.js';
 import { loadCatalogFor, validateFile } from '../load.js';
 import { CliError, color, printFindings } from '../output.js';
 import { dataPath } from '../paths.js';

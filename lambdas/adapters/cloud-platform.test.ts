@@ -52,7 +52,7 @@ describe('CloudPlatform', () => {
       ScheduleExpressionTimezone: 'Europe/Paris',
       StartDate: new Date('2026-12-01T00:00:00Z'),
       FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: { Arn: 'arn:sm:orca-w:1', RoleArn: 'arn:aws:iam::123456789012:role/scheduler', Input: '{"trigger":"schedule"}' },
+      Target: { Arn: 'arn:sm:orca-w:1', RoleArn: 'arn:aws:iam::123456789012:role/scheduler', Input: '{"trigger":"schedule","run":{"version":1}}' },
     });
   });
 

@@ -101,7 +101,7 @@ export class CloudPlatform implements Platform {
       ...(schedule.end ? { EndDate: schedule.end } : {}),
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
-      Target: { Arn: machine, RoleArn: this.o.schedulerRoleArn, Input: JSON.stringify({ trigger: 'schedule' }), RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } },
+      Target: { Arn: machine, RoleArn: this.o.schedulerRoleArn, Input: JSON.stringify({ trigger: 'schedule', run: { version } }), RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } },
     };
     try {
       await this.o.scheduler.send(new CreateScheduleCommand(input));

@@ -66,6 +66,7 @@ export const campaignView = z.object({
   status: z.enum(CAMPAIGN_STATUSES),
   version: z.number().describe('published versions (0: never published)'),
   changed: z.boolean().describe('the working copy has changes not yet published'),
+  source: z.enum(['api', 'code']).describe('code: deployed with cdk deploy (change its file; the API only starts and monitors it)'),
   trigger: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

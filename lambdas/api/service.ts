@@ -30,6 +30,8 @@ export interface ServiceDeps {
 }
 
 const ACTIVE = new Set(['running', 'paused', 'stopping']);
+/** What `cdk deploy` owns for campaigns deployed as code; starting and duplicating them is fine. */
+const CODE_OWNED = new Set<CampaignCommand>(['update', 'publish', 'archive', 'delete']);
 const LEVELS = ['debug', 'info', 'warn', 'error'];
 
 export class CampaignService {
@@ -60,6 +62,9 @@ export class CampaignService {
   }
 
   private async check(c: CampaignRecord, command: CampaignCommand): Promise<void> {
+    if (c.source === 'code' && CODE_OWNED.has(command)) {
+      throw conflict(`campaign '${c.id}' is deployed as code (cdk deploy): change its campaign file and deploy again, or duplicate it to work on a copy here`, { source: 'code', command });
+    }
     const last = await this.lastRun(c.id);
     const refusal = campaignCommandRefusal(command, c.status, Boolean(last && ACTIVE.has(last.status)));
     if (refusal) throw conflict(refusal, { status: c.status, command });
@@ -83,6 +88,7 @@ export class CampaignService {
       status: c.status,
       version: c.version,
       changed: c.changed,
+      source: c.source,
       trigger: (doc.trigger as { type?: string } | undefined)?.type ?? 'manual',
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,

@@ -31,7 +31,7 @@ export function env(name: string): string {
 
 export const logger = new Logger({ serviceName: 'orca' });
 
-export function awsDeps(): Deps & { sfn: SFNClient } {
+export function awsDeps(): Deps & { sfn: SFNClient; store: DynamoDbStore; engine: AthenaEngine } {
   const catalogJson = typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON');
   const dynamo = new DynamoDBClient({});
   const store = new DynamoDbStore(dynamo, env('ORCA_TABLE'));

@@ -25,10 +25,13 @@ export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
   const startedAt = existing?.startedAt ?? e.startTime ?? now;
   const testMode = e.input?.run?.testMode ?? existing?.testMode ?? false;
   if (!existing) {
+    // A scheduled version says which it is; a machine deployed as code runs its campaign's latest.
+    const version = e.input?.run?.version ?? (await deps.store.getCampaign(e.campaign.id))?.version;
     await deps.store.createRun({
       runId,
       campaignId: e.campaign.id,
       campaignLabel: e.campaign.label,
+      ...(typeof version === 'number' ? { version } : {}),
       status: 'running',
       startedAt,
       testMode,

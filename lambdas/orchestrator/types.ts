@@ -49,7 +49,7 @@ export interface OutboundRef {
 
 export interface StartEvent {
   step: 'start';
-  input: { run?: { runId?: string; testMode?: boolean; variables?: Record<string, unknown> }; trigger?: string } & Record<string, unknown>;
+  input: { run?: { runId?: string; testMode?: boolean; variables?: Record<string, unknown>; version?: number }; trigger?: string } & Record<string, unknown>;
   execution: string;
   executionArn?: string;
   startTime: string;

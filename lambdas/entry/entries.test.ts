@@ -1,0 +1,80 @@
+/**
+ * The API and register Lambda entry points as deployed: configured from the environment, with the
+ * real SDK clients pointed at dynalite (AWS_ENDPOINT_URL_DYNAMODB), and CloudFormation's response
+ * URL served on loopback.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDynalite, TABLE, type LocalDynamo } from '../../runtime/dynalite.js';
+import { tinyCatalogDoc } from '../../test/fixtures/tiny.js';
+
+let dynamo: LocalDynamo;
+let cfn: Server;
+let cfnUrl: string;
+const responses: unknown[] = [];
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    ORCA_TABLE: TABLE,
+    ORCA_CATALOG_JSON: JSON.stringify(tinyCatalogDoc),
+    ORCA_BUCKET: 'orca-data',
+    ORCA_DATABASE: 'orca',
+    ORCA_WORKGROUP: 'orca',
+    ORCA_ACCOUNT: '123456789012',
+    ORCA_MACHINE_ROLE: 'arn:aws:iam::123456789012:role/machines',
+    ORCA_SCHEDULER_ROLE: 'arn:aws:iam::123456789012:role/scheduler',
+    ORCA_MACHINE_LOGS: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/orca-api:*',
+    ORCA_CONTROL_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:control',
+    ORCA_GATE_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:gate',
+    ORCA_RECORD_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:record',
+  });
+  cfn = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      responses.push({ method: req.method, body: JSON.parse(body) });
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => cfn.listen(0, '127.0.0.1', r));
+  cfnUrl = `http://127.0.0.1:${(cfn.address() as AddressInfo).port}/response`;
+});
+afterAll(async () => {
+  await new Promise((r) => cfn.close(r));
+  await dynamo.close();
+});
+
+const definition = { id: 'deployed', label: 'Deployed', dimension: 'recipients', activities: [{ id: 'a', type: 'buildAudience' }, { id: 'e', type: 'end' }], transitions: [{ from: 'a', to: 'e' }] };
+
+describe('register entry', () => {
+  it('records the campaign and answers CloudFormation with a PUT', async () => {
+    const { handler } = await import('./register.js');
+    await handler({ RequestType: 'Create', ResponseURL: cfnUrl, StackId: 's', RequestId: 'r', LogicalResourceId: 'L', ResourceProperties: { Definition: JSON.stringify(definition), Machine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-deployed' } });
+    expect(responses.at(-1)).toEqual({ method: 'PUT', body: { Status: 'SUCCESS', PhysicalResourceId: 'campaign:deployed', Data: { Version: '1' }, StackId: 's', RequestId: 'r', LogicalResourceId: 'L' } });
+  });
+});
+
+describe('api entry', () => {
+  it('serves the API from an API Gateway event, with the caller as actor', async () => {
+    const { handler } = await import('./api.js');
+    const event = {
+      version: '2.0',
+      rawPath: '/campaigns',
+      rawQueryString: 'q=deployed',
+      headers: {},
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'GET', path: '/campaigns' }, authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/m' } } },
+    };
+    const r = (await handler(event as never, { functionName: 'api', awsRequestId: 'x' } as never)) as { statusCode: number; body: string };
+    expect(r.statusCode).toBe(200);
+    expect(JSON.parse(r.body)).toEqual([expect.objectContaining({ id: 'deployed', source: 'code', status: 'live', version: 1 })]);
+    const refused = (await handler({ ...event, rawPath: '/campaigns/deployed', rawQueryString: '', requestContext: { ...event.requestContext, http: { method: 'DELETE', path: '/campaigns/deployed' } } } as never, { functionName: 'api', awsRequestId: 'y' } as never)) as { statusCode: number };
+    expect(refused.statusCode).toBe(409);
+  });
+});

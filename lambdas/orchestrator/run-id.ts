@@ -1,0 +1,6 @@
+import { randomBytes } from 'node:crypto';
+
+/** Run ids sort in time order and are valid execution names: 20261122T153012345Z-ab12cd. */
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+}
