@@ -13,6 +13,8 @@ export interface CompiledCampaign {
   id: string;
   label: string;
   file: string;
+  /** The campaign document as written (recorded as the deployed version). */
+  document: unknown;
   definition: StateMachineDefinition;
   schedule?: ScheduleSpec;
   supervisors: string[];
@@ -50,7 +52,7 @@ export function compileCampaigns(catalog: Catalog, sources: Array<{ file: string
     try {
       const { definition } = compileCampaign(v.analysis);
       const schedule = scheduleOf(c.trigger, c.timezone);
-      out.push({ id: c.id, label: c.label, file: basename(file), definition, ...(schedule ? { schedule } : {}), supervisors: c.supervisors });
+      out.push({ id: c.id, label: c.label, file: basename(file), document: doc, definition, ...(schedule ? { schedule } : {}), supervisors: c.supervisors });
     } catch (e) {
       problems.push(`${basename(file)}: ${(e as Error).message}`);
     }

@@ -76,13 +76,16 @@ describe('the orca stack', () => {
     });
   });
 
-  it('three functions: current Node runtime, tracing, their settings, no managed policies', () => {
-    const fns = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(fns)).toHaveLength(3);
-    for (const f of Object.values(fns)) {
+  it('five functions (control, gate, record, API, registry): current Node runtime, tracing, their settings, no managed policies', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fns).toHaveLength(5);
+    for (const f of fns) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
-      expect(Object.keys(f.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['ORCA_TABLE', 'ORCA_BUCKET', 'ORCA_DATABASE', 'ORCA_WORKGROUP', 'ORCA_ALERT_TOPIC', 'POWERTOOLS_SERVICE_NAME']));
+      expect(Object.keys(f.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['ORCA_TABLE', 'ORCA_ACCOUNT', 'POWERTOOLS_SERVICE_NAME']));
     }
+    const orchestrator = fns.filter((f) => /starts and ends runs|the gate before|records an activity/.test(f.Properties.Description));
+    expect(orchestrator).toHaveLength(3);
+    for (const f of orchestrator) expect(Object.keys(f.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['ORCA_BUCKET', 'ORCA_DATABASE', 'ORCA_WORKGROUP', 'ORCA_ALERT_TOPIC']));
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
@@ -116,7 +119,7 @@ describe('the orca stack', () => {
   });
 
   it('the state machines may only invoke orca\'s functions and query in orca\'s workgroup', () => {
-    const invoke = statements().filter(({ s }) => actions(s).includes('lambda:InvokeFunction'));
+    const invoke = statements().filter(({ policy, s }) => policy.startsWith('OrcaCampaignsRole') && actions(s).includes('lambda:InvokeFunction'));
     expect(invoke).toHaveLength(1);
     expect(resources(invoke[0]!.s)).toHaveLength(6);
     const athena = statements().filter(({ s }) => actions(s).includes('athena:StartQueryExecution'));
@@ -142,12 +145,72 @@ describe('the orca stack', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(5);
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(5);
-    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(3);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(3);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(5);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(5);
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'crm-team@example.com', FilterPolicy: { campaign: ['birthday'] } });
     for (const t of Object.values(template.findResources('AWS::SNS::Topic'))) expect(t.Properties.KmsMasterKeyId).toBeDefined();
+  });
+});
+
+describe('the API', () => {
+  it('an HTTP API whose only route requires IAM authorization, throttled, with access logs', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+    expect(routes).toEqual([expect.objectContaining({ RouteKey: '$default', AuthorizationType: 'AWS_IAM' })]);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!.Properties;
+    expect(stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]).toMatch(/^OrcaApiAccessLogs/);
+    expect(template.findOutputs('ApiUrl')).toHaveProperty('ApiUrl');
+  });
+
+  it('the API function may pass the machines\' role only to Step Functions, and the scheduler\'s only to EventBridge Scheduler', () => {
+    const api = statements().filter(({ policy }) => policy.startsWith('OrcaApiHandlerRole'));
+    const pass = api.filter(({ s }) => actions(s).includes('iam:PassRole')).map(({ s }) => s as Statement & { Condition: unknown });
+    expect(pass.map((s) => s.Condition).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([{ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } }, { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } }]);
+    expect(pass.map((s) => JSON.stringify(s.Resource)).join()).toMatch(/OrcaCampaignsRole.*OrcaApiSchedulerRole|OrcaApiSchedulerRole.*OrcaCampaignsRole/);
+    const machines = api.filter(({ s }) => actions(s).includes('states:CreateStateMachine'));
+    expect(machines).toHaveLength(1);
+    for (const r of resources(machines[0]!.s)) expect(JSON.stringify(r)).toMatch(/:stateMachine:orca-\*(:\*)?"/);
+    const schedules = api.filter(({ s }) => actions(s).includes('scheduler:CreateSchedule'));
+    expect(JSON.stringify(schedules[0]!.s.Resource)).toContain(':schedule/default/orca-*');
+    // It reads work tables (previews) but never deletes or creates them; it writes query results only.
+    const all = api.flatMap(({ s }) => actions(s));
+    for (const a of ['s3:DeleteObject', 'glue:CreateTable', 'glue:DeleteTable']) expect(all).not.toContain(a);
+    const writes = api.filter(({ s }) => actions(s).includes('s3:PutObject'));
+    expect(writes).toHaveLength(1);
+    for (const { s } of writes) expect(JSON.stringify(s.Resource)).toMatch(/^\[?\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OrcaDataBucket\w+","Arn"\]\},"\/athena-results\/\*"\]\]\}\]?$/);
+  });
+
+  it('the scheduler role of API schedules trusts only the scheduler of this account and only starts orca machines', () => {
+    const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('OrcaApiSchedulerRole'))![1];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0]).toMatchObject({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    const own = statements().filter(({ policy }) => policy.startsWith('OrcaApiSchedulerRole'));
+    expect(own.flatMap(({ s }) => actions(s))).toEqual(['states:StartExecution']);
+  });
+
+  it('each campaign deployed as code is recorded by a custom resource with its document and machine', () => {
+    const records = Object.values(template.findResources('Custom::OrcaCampaign')).map((r) => r.Properties);
+    expect(records).toHaveLength(5);
+    const machineIds = Object.fromEntries(Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).map(([logicalId, m]) => [m.Properties.StateMachineName, logicalId]));
+    for (const r of records) {
+      const doc = JSON.parse(r.Definition);
+      expect(doc).toEqual(readDocument(join(root, `examples/${doc.id}.yaml`)));
+      expect(r.Machine).toEqual({ Ref: machineIds[`orca-${doc.id}`] });
+      expect(r.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^OrcaApiRegister/), 'Arn'] });
+    }
+  });
+
+  it('api: false leaves the API out', () => {
+    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+    const t = Template.fromStack(new OrcaStack(app, 'NoApi', { orca: { api: false } }));
+    expect(Object.keys(t.findResources('AWS::ApiGatewayV2::Api'))).toHaveLength(0);
+    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(3);
   });
 });
 

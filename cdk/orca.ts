@@ -18,6 +18,7 @@ import { OrcaFunctions } from './constructs/functions.js';
 import { CampaignMachines } from './constructs/campaign-machines.js';
 import { CampaignSchedules } from './constructs/campaign-schedules.js';
 import { AlertTopic, OperationalAlarms } from './constructs/alarms.js';
+import { OrcaApi } from './constructs/api.js';
 import { campaignFiles, compileCampaigns, type CompiledCampaign } from './campaigns.js';
 
 export interface OrcaCampaignsProps {
@@ -40,6 +41,8 @@ export interface OrcaCampaignsProps {
   /** Bytes one query may scan (default 1 TB). */
   bytesScannedCutoffPerQuery?: number;
   logRetention?: logs.RetentionDays;
+  /** The HTTP API (IAM authorization); false leaves it out. Default: on, 20 requests per second. */
+  api?: boolean | { rateLimit?: number };
   /** RETAIN (default) keeps data, status table and logs when the stack is deleted. */
   removalPolicy?: RemovalPolicy;
 }
@@ -56,6 +59,7 @@ export class OrcaCampaigns extends Construct {
   readonly schedules: CampaignSchedules;
   readonly alerts: AlertTopic;
   readonly alarms: OperationalAlarms;
+  readonly api?: OrcaApi;
 
   constructor(scope: Construct, id: string, props: OrcaCampaignsProps) {
     super(scope, id);
@@ -72,13 +76,14 @@ export class OrcaCampaigns extends Construct {
     this.workGroup = new AthenaWorkGroup(this, 'Athena', { name: props.workGroupName ?? 'orca', bucket: this.data.bucket, bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 1024 ** 4 });
     this.status = new StatusTable(this, 'Status', { removalPolicy });
     this.alerts = new AlertTopic(this, 'Alerts', { supervisors: new Map(this.campaigns.map((c) => [c.id, c.supervisors])) });
+    const catalogJson = JSON.stringify(catalogFileSchema.parse(catalogDoc));
     this.functions = new OrcaFunctions(this, 'Functions', {
       table: this.status.table,
       bucket: this.data.bucket,
       databaseName,
       externalDatabases: this.glue.externalDatabases,
       workGroupName: this.workGroup.name,
-      catalogJson: JSON.stringify(catalogFileSchema.parse(catalogDoc)),
+      catalogJson,
       alertTopic: this.alerts.topic,
       logRetention,
       removalPolicy,
@@ -97,9 +102,25 @@ export class OrcaCampaigns extends Construct {
     });
     for (const m of this.machines.machines.values()) m.node.addDependency(this.workGroup.workGroup);
     this.schedules = new CampaignSchedules(this, 'Schedules', { campaigns: this.campaigns, machines: this.machines.machines });
+    if (props.api !== false) {
+      this.api = new OrcaApi(this, 'Api', {
+        campaigns: this.campaigns,
+        machines: this.machines.machines,
+        machineRole: this.machines.role,
+        functions: this.functions,
+        table: this.status.table,
+        bucket: this.data.bucket,
+        databaseName,
+        workGroupName: this.workGroup.name,
+        catalogJson,
+        rateLimit: (typeof props.api === 'object' ? props.api.rateLimit : undefined) ?? 20,
+        logRetention,
+        removalPolicy,
+      });
+    }
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       machines: this.machines.machines,
-      functions: [this.functions.control, this.functions.gate, this.functions.record],
+      functions: [this.functions.control, this.functions.gate, this.functions.record, ...(this.api ? [this.api.handler, this.api.register] : [])],
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
   }

@@ -19,5 +19,6 @@ export class OrcaStack extends Stack {
     new CfnOutput(this, 'StatusTable', { value: this.orca.status.table.tableName });
     new CfnOutput(this, 'GlueDatabase', { value: this.orca.glue.databaseName });
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.orca.workGroup.name });
+    if (this.orca.api) new CfnOutput(this, 'ApiUrl', { value: this.orca.api.url, description: 'the orca API (IAM authorization): ORCA_ENDPOINT=<this> orca campaigns' });
   }
 }

@@ -55,6 +55,11 @@ export class CampaignMachines extends Construct {
       actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
       resources: [...WRITTEN_PREFIXES, 'athena-results/'].map((p) => props.bucket.arnForObjects(`${p}*`)),
     }));
+    // Machines the API publishes later use this role too: their logs and traces, granted up front.
+    this.role.addToPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      resources: ['*'],
+    }));
     for (const name of props.dataLakeBuckets) {
       this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [`arn:${stack.partition}:s3:::${name}`] }));
       this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${stack.partition}:s3:::${name}/*`] }));

@@ -34,6 +34,74 @@ function entry(name: string): string {
 /** Prefixes of the data bucket orca writes. */
 export const WRITTEN_PREFIXES = ['work/', 'audiences/', 'state/'];
 
+export interface OrcaFunctionOptions {
+  /** The entry point under lambdas/entry (without extension). */
+  entry: string;
+  description: string;
+  timeout: Duration;
+  memorySize: number;
+  table: dynamodb.ITable;
+  /** The catalog, as JSON, compiled into the bundle. */
+  catalogJson: string;
+  environment: Record<string, string>;
+  logRetention: logs.RetentionDays;
+  removalPolicy?: RemovalPolicy | undefined;
+}
+
+/**
+ * One of orca's functions: bundled from its entry point by the local esbuild (ESM, arm64, the
+ * catalog compiled in), traced, logging to its own log group, with a role of its own that may
+ * read and write the status table. Callers add what else it touches.
+ */
+export function orcaFunction(scope: Construct, name: string, o: OrcaFunctionOptions): NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${name}Logs`, { retention: o.logRetention, removalPolicy: o.removalPolicy ?? RemovalPolicy.RETAIN });
+  const role = new iam.Role(scope, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `orca ${name} function` });
+  // Logs to its own log group only (instead of the AWSLambdaBasicExecutionRole managed policy).
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
+  const fn = new NodejsFunction(scope, name, {
+    entry: entry(o.entry),
+    handler: 'handler',
+    projectRoot: ORCA_ROOT,
+    depsLockFilePath: join(ORCA_ROOT, 'package-lock.json'),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    description: o.description,
+    timeout: o.timeout,
+    memorySize: o.memorySize,
+    role,
+    logGroup,
+    tracing: lambda.Tracing.ACTIVE,
+    environment: { ORCA_TABLE: o.table.tableName, ORCA_ACCOUNT: Stack.of(scope).account, POWERTOOLS_SERVICE_NAME: 'orca', POWERTOOLS_LOG_LEVEL: 'INFO', ...o.environment },
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node22',
+      minify: true,
+      sourceMap: true,
+      externalModules: ['@aws-sdk/*'],
+      define: { ORCA_CATALOG: JSON.stringify(o.catalogJson) },
+      banner: "import { createRequire as orcaCreateRequire } from 'node:module'; const require = orcaCreateRequire(import.meta.url);",
+    },
+  });
+  o.table.grantReadWriteData(fn);
+  acknowledgeWildcards(role, [
+    { resource: '*', reason: 'X-Ray tracing actions (xray:PutTraceSegments, xray:PutTelemetryRecords) cannot be scoped to a resource.' },
+    { resource: `${arnRef(logGroup)}:*`, reason: 'Log streams of the function’s own log group.' },
+    { resource: `${arnRef(o.table)}/index/*`, reason: 'Queries on the status table’s own indexes (runs by campaign, recent runs).' },
+  ]);
+  return fn;
+}
+
+/** ARNs in this stack's account and region. */
+export function accountArn(scope: Construct, service: string, resource: string): string {
+  const stack = Stack.of(scope);
+  return `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}`;
+}
+
+/** The Glue catalog, a database and some of its tables, as IAM resources. */
+export function glueArns(scope: Construct, database: string, tables: string[]): string[] {
+  return [accountArn(scope, 'glue', 'catalog'), accountArn(scope, 'glue', `database/${database}`), ...tables.map((t) => accountArn(scope, 'glue', `table/${database}/${t}`))];
+}
+
 export interface OrcaFunctionsProps {
   table: dynamodb.ITable;
   bucket: s3.IBucket;
@@ -54,59 +122,19 @@ export class OrcaFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: OrcaFunctionsProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const arn = (service: string, resource: string) => `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}`;
-    const glueArns = (tables: string[]) => [
-      arn('glue', 'catalog'),
-      arn('glue', `database/${props.databaseName}`),
-      ...tables.map((t) => arn('glue', `table/${props.databaseName}/${t}`)),
-    ];
-    const make = (name: string, description: string, timeout: Duration, memorySize: number) => {
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
-      const role = new iam.Role(this, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `orca ${name} function` });
-      // Logs to its own log group only (instead of the AWSLambdaBasicExecutionRole managed policy).
-      role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
-      const fn = new NodejsFunction(this, name, {
-        entry: entry(name.toLowerCase()),
-        handler: 'handler',
-        projectRoot: ORCA_ROOT,
-        depsLockFilePath: join(ORCA_ROOT, 'package-lock.json'),
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
+    const arn = (service: string, resource: string) => accountArn(this, service, resource);
+    const make = (name: string, description: string, timeout: Duration, memorySize: number) =>
+      orcaFunction(this, name, {
+        entry: name.toLowerCase(),
         description,
         timeout,
         memorySize,
-        role,
-        logGroup,
-        tracing: lambda.Tracing.ACTIVE,
-        environment: {
-          ORCA_TABLE: props.table.tableName,
-          ORCA_BUCKET: props.bucket.bucketName,
-          ORCA_DATABASE: props.databaseName,
-          ORCA_WORKGROUP: props.workGroupName,
-          ORCA_ALERT_TOPIC: props.alertTopic.topicArn,
-          ORCA_ACCOUNT: stack.account,
-          POWERTOOLS_SERVICE_NAME: 'orca',
-          POWERTOOLS_LOG_LEVEL: 'INFO',
-        },
-        bundling: {
-          format: OutputFormat.ESM,
-          target: 'node22',
-          minify: true,
-          sourceMap: true,
-          externalModules: ['@aws-sdk/*'],
-          define: { ORCA_CATALOG: JSON.stringify(props.catalogJson) },
-          banner: "import { createRequire as orcaCreateRequire } from 'node:module'; const require = orcaCreateRequire(import.meta.url);",
-        },
+        table: props.table,
+        catalogJson: props.catalogJson,
+        environment: { ORCA_BUCKET: props.bucket.bucketName, ORCA_DATABASE: props.databaseName, ORCA_WORKGROUP: props.workGroupName, ORCA_ALERT_TOPIC: props.alertTopic.topicArn },
+        logRetention: props.logRetention,
+        removalPolicy: props.removalPolicy,
       });
-      props.table.grantReadWriteData(fn);
-      acknowledgeWildcards(role, [
-        { resource: '*', reason: 'X-Ray tracing actions (xray:PutTraceSegments, xray:PutTelemetryRecords) cannot be scoped to a resource.' },
-        { resource: `${arnRef(logGroup)}:*`, reason: 'Log streams of the function’s own log group.' },
-        { resource: `${arnRef(props.table)}/index/*`, reason: 'Queries on the status table’s own indexes (runs by campaign, recent runs).' },
-      ]);
-      return fn;
-    };
 
     this.control = make('Control', 'orca: starts and ends runs, handles activity failures', Duration.seconds(30), 256);
     this.gate = make('Gate', 'orca: the gate before each campaign activity', Duration.minutes(2), 512);
@@ -116,9 +144,9 @@ export class OrcaFunctions extends Construct {
     this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': WRITTEN_PREFIXES.map((p) => `${p}*`) } } }));
     this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)) }));
     // ... and its Glue table (w_ work, a_ audience, h_ history, csv_ loaded files).
-    this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:DeleteTable'], resources: glueArns(['w_*', 'a_*', 'h_*', 'csv_*']) }));
+    this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:DeleteTable'], resources: glueArns(this, props.databaseName, ['w_*', 'a_*', 'h_*', 'csv_*']) }));
     // Task tokens of orca's state machines; End signals start them.
-    const machines = `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:orca-*`;
+    const machines = arn('states', 'stateMachine:orca-*');
     this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:StartExecution'], resources: [machines] }));
     props.alertTopic.grantPublish(this.gate);
 
@@ -130,7 +158,7 @@ export class OrcaFunctions extends Construct {
     this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)) }));
     this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [props.bucket.arnForObjects('athena-results/*')] }));
     // ... and a Glue table per transition (t_), reading the activities' tables.
-    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 'glue:CreateTable', 'glue:DeleteTable'], resources: glueArns(['w_*', 'a_*', 'h_*', 't_*']) }));
+    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 'glue:CreateTable', 'glue:DeleteTable'], resources: glueArns(this, props.databaseName, ['w_*', 'a_*', 'h_*', 't_*']) }));
 
     for (const fn of [this.gate, this.record]) {
       acknowledgeWildcards(fn.role!, [

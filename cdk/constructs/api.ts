@@ -1,0 +1,161 @@
+/**
+ * The orca HTTP API in the cloud: an API Gateway HTTP API with IAM authorization (callers sign
+ * with SigV4; `orca` CLI does) in front of one function running the same router and campaign
+ * service as `orca serve`. Publishing through it creates state machine versions (`orca-<id>`,
+ * sharing the campaign machines' role) and EventBridge Scheduler schedules. Campaigns deployed as
+ * code are recorded in the status table by a custom resource each, so the API lists, starts and
+ * watches them; it never changes them.
+ */
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
+import type { CompiledCampaign } from '../campaigns.js';
+import { accountArn, glueArns, orcaFunction, WRITTEN_PREFIXES } from './functions.js';
+
+export interface OrcaApiProps {
+  campaigns: CompiledCampaign[];
+  machines: Map<string, sfn.IStateMachine>;
+  /** The role the campaign machines share; machines published through the API use it too. */
+  machineRole: iam.IRole;
+  functions: { control: NodejsFunction; gate: NodejsFunction; record: NodejsFunction };
+  table: dynamodb.ITable;
+  bucket: s3.IBucket;
+  databaseName: string;
+  workGroupName: string;
+  catalogJson: string;
+  /** Requests per second the API accepts (steady rate; bursts up to twice that). */
+  rateLimit: number;
+  logRetention: logs.RetentionDays;
+  removalPolicy?: RemovalPolicy | undefined;
+}
+
+const MACHINES = 'stateMachine:orca-*';
+
+export class OrcaApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly handler: NodejsFunction;
+  readonly register: NodejsFunction;
+  /** Runs API-published schedules. */
+  readonly schedulerRole: iam.Role;
+  /** Where machines published through the API log. */
+  readonly machineLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: OrcaApiProps) {
+    super(scope, id);
+    const arn = (service: string, resource: string) => accountArn(this, service, resource);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const common = { table: props.table, catalogJson: props.catalogJson, logRetention: props.logRetention, removalPolicy };
+
+    this.machineLogs = new logs.LogGroup(this, 'MachineLogs', { logGroupName: '/aws/vendedlogs/states/orca-api', retention: props.logRetention, removalPolicy });
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      description: 'EventBridge Scheduler starting campaigns published through the orca API',
+    });
+    this.schedulerRole.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [arn('states', MACHINES), arn('states', `${MACHINES}:*`)] }));
+
+    this.handler = orcaFunction(this, 'Handler', {
+      ...common,
+      entry: 'api',
+      description: 'orca: the HTTP API (campaigns, runs, monitoring)',
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+      environment: {
+        ORCA_BUCKET: props.bucket.bucketName,
+        ORCA_DATABASE: props.databaseName,
+        ORCA_WORKGROUP: props.workGroupName,
+        ORCA_MACHINE_ROLE: props.machineRole.roleArn,
+        ORCA_SCHEDULER_ROLE: this.schedulerRole.roleArn,
+        ORCA_MACHINE_LOGS: `${this.machineLogs.logGroupArn}`,
+        ORCA_CONTROL_FUNCTION: props.functions.control.functionArn,
+        ORCA_GATE_FUNCTION: props.functions.gate.functionArn,
+        ORCA_RECORD_FUNCTION: props.functions.record.functionArn,
+      },
+    });
+    const role = this.handler.role!;
+    // Publishing: orca's machines (created, updated, versioned, tagged as the API's), their schedules.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['states:CreateStateMachine', 'states:UpdateStateMachine', 'states:DeleteStateMachine', 'states:PublishStateMachineVersion', 'states:ListTagsForResource', 'states:TagResource', 'states:StartExecution'],
+      resources: [arn('states', MACHINES), arn('states', `${MACHINES}:*`)],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [arn('states', 'execution:orca-*:*')] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.machineRole.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } } }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [this.schedulerRole.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'], resources: [arn('scheduler', 'schedule/default/orca-*')] }));
+    // Machines created with logging set up their log delivery as the caller.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+      resources: ['*'],
+    }));
+    // Resuming wakes parked gates; stopping cancels the run's queries; previews read work tables.
+    props.functions.gate.grantInvoke(this.handler);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'],
+      resources: [arn('athena', `workgroup/${props.workGroupName}`)],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [props.bucket.bucketArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)) }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [props.bucket.arnForObjects('athena-results/*')] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], resources: glueArns(this, props.databaseName, ['w_*', 'a_*', 'h_*', 't_*']) }));
+    const stateMachines = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:${MACHINES}`;
+    acknowledgeWildcards(role, [
+      { resource: stateMachines, reason: 'Campaign machines (orca-<campaign>) the API creates when campaigns are published; their names are not known at deploy time.' },
+      { resource: `${stateMachines}:*`, reason: 'Versions of the campaign machines: each publication is a version.' },
+      { resource: 'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:orca-*:*', reason: 'Executions (runs) of campaign machines, stopped through the API.' },
+      { resource: 'arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/default/orca-*', reason: 'Schedules of campaigns published through the API, named after their machine.' },
+      { resource: `${arnRef(props.functions.gate)}:*`, reason: 'Versions and aliases of orca’s gate function (woken on resume).' },
+      ...[...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({ resource: `${arnRef(props.bucket)}/${p}*`, reason: `Objects under ${p}: the work tables previews read, and query results.` })),
+      ...['w_*', 'a_*', 'h_*', 't_*'].map((t) => ({ resource: `${glueTables(props.databaseName)}${t}`, reason: `Glue tables of runs (${t.replace('*', '')}…), named per run, that previews query.` })),
+    ]);
+    acknowledgeWildcards(this.schedulerRole, [
+      { resource: stateMachines, reason: 'Campaign machines the API creates when campaigns are published.' },
+      { resource: `${stateMachines}:*`, reason: 'The published versions schedules start.' },
+    ]);
+
+    // Campaigns deployed as code, recorded so the API knows them.
+    this.register = orcaFunction(this, 'Register', {
+      ...common,
+      entry: 'register',
+      description: 'orca: records campaigns deployed as code in the status table',
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      environment: {},
+    });
+    for (const c of props.campaigns) {
+      const machine = props.machines.get(c.id)!;
+      new CustomResource(this, `Campaign-${c.id}`, {
+        serviceToken: this.register.functionArn,
+        resourceType: 'Custom::OrcaCampaign',
+        properties: { Definition: JSON.stringify(c.document), Machine: machine.stateMachineArn },
+      });
+    }
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy });
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'orca: campaigns, runs and their monitoring (IAM authorization: sign requests with SigV4)',
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration('Handler', this.handler),
+      defaultAuthorizer: new HttpIamAuthorizer(),
+    });
+    this.stage = this.api.addStage('Stage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.rateLimit * 2 },
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+    });
+  }
+
+  /** The base URL (https://<id>.execute-api.<region>.amazonaws.com/). */
+  get url(): string {
+    return this.stage.url;
+  }
+}
