@@ -32,6 +32,7 @@ interface CampaignView {
   status: string;
   version: number;
   changed: boolean;
+  source: 'api' | 'code';
   trigger: string;
   runInProgress: boolean;
   lastRun?: { runId: string; status: string; startedAt: string };
@@ -57,7 +58,7 @@ export function remoteCommands(program: Command): void {
           list.map((c) => [
             `${c.id}${c.changed && c.version ? color.yellow(' *') : ''}`,
             c.runInProgress ? `${c.status} (running)` : c.status,
-            String(c.version || '-'),
+            `${c.version || '-'}${c.source === 'code' ? color.dim(' (code)') : ''}`,
             c.trigger,
             c.lastRun ? `${statusIcon(c.lastRun.status)} ${c.lastRun.runId}` : '',
             c.nextRun ? c.nextRun.replace('T', ' ').slice(0, 16) : '',
