@@ -54,6 +54,7 @@ describe('CloudPlatform', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: { Arn: 'arn:sm:orca-w:1', RoleArn: 'arn:aws:iam::123456789012:role/scheduler', Input: '{"trigger":"schedule","run":{"version":1}}' },
     });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input.ActionAfterCompletion).toBeUndefined();
   });
 
   it('publishes a new version of its own machine, and updates the schedule', async () => {
@@ -66,6 +67,14 @@ describe('CloudPlatform', () => {
     expect(names(sfn)).toEqual(['CreateStateMachineCommand', 'ListTagsForResourceCommand', 'UpdateStateMachineCommand']);
     expect(sfn.commandCalls(UpdateStateMachineCommand)[0]!.args[0].input).toMatchObject({ stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-w', publish: true, versionDescription: 'version 2' });
     expect(scheduler.commandCalls(UpdateScheduleCommand)[0]!.args[0].input.Target!.Arn).toBe('arn:sm:orca-w:2');
+    expect(scheduler.commandCalls(UpdateScheduleCommand)[0]!.args[0].input.ActionAfterCompletion).toBeUndefined();
+  });
+
+  it('a one-off schedule deletes itself once it has fired', async () => {
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-o', stateMachineVersionArn: 'arn:sm:orca-o:1' });
+    scheduler.on(CreateScheduleCommand).resolves({});
+    await platform().publish('o', 1, definition as never, { expression: 'at(2026-12-24T09:00:00)', timezone: 'Europe/Paris' });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toMatchObject({ ScheduleExpression: 'at(2026-12-24T09:00:00)', ActionAfterCompletion: 'DELETE' });
   });
 
   it('refuses to touch a machine deployed as code (409), and removes the schedule of a manual campaign', async () => {

@@ -101,6 +101,8 @@ export class CloudPlatform implements Platform {
       ...(schedule.end ? { EndDate: schedule.end } : {}),
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
+      // A one-off schedule is deleted once it has fired.
+      ...(schedule.expression.startsWith('at(') ? { ActionAfterCompletion: 'DELETE' as const } : {}),
       Target: { Arn: machine, RoleArn: this.o.schedulerRoleArn, Input: JSON.stringify({ trigger: 'schedule', run: { version } }), RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } },
     };
     try {
