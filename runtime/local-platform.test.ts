@@ -45,4 +45,15 @@ describe('local scheduler', () => {
     await vi.advanceTimersByTimeAsync(24 * 3600_000);
     expect(s.started).toEqual([]);
   });
+
+  it('publish arms the new schedule itself, whatever the store says yet; a schedule-less publication disarms', async () => {
+    const { p, started } = platform('draft');
+    await p.publish('daily', 1, {}, { expression: 'cron(30 9 * * ? *)', timezone: 'UTC' });
+    await vi.advanceTimersByTimeAsync(31 * 60_000);
+    expect(started).toEqual(['daily@2026-11-22T09:30:00.000Z']);
+    await p.publish('daily', 2, {}, undefined);
+    await vi.advanceTimersByTimeAsync(48 * 3600_000);
+    expect(started).toHaveLength(1);
+    p.close();
+  });
 });

@@ -5,8 +5,8 @@
  */
 import type { Platform, StartRequest } from '../lambdas/api/platform.js';
 import type { CampaignService } from '../lambdas/api/service.js';
-import { nextLaunches, scheduleOf } from '../statemachines/schedule.js';
-import type { Campaign } from '../statemachines/campaign.js';
+import { nextLaunches, scheduleOf, type ScheduleSpec } from '../statemachines/schedule.js';
+import { triggerSchema, type Campaign } from '../statemachines/campaign.js';
 import type { LocalRuntime } from './local-runtime.js';
 import type { RunRecord } from '../lambdas/ports/store.js';
 
@@ -21,9 +21,9 @@ export class LocalPlatform implements Platform {
 
   constructor(readonly runtime: LocalRuntime) {}
 
-  async publish(campaignId: string): Promise<{ machine?: string }> {
-    // Nothing to deploy locally; the scheduler picks the campaign up.
-    await this.refreshSchedule(campaignId);
+  async publish(campaignId: string, _version: number, _definition: unknown, schedule: ScheduleSpec | undefined): Promise<{ machine?: string }> {
+    // Nothing to deploy locally; the scheduler takes the new schedule (or drops the old one).
+    this.arm(campaignId, schedule);
     return {};
   }
 
@@ -48,24 +48,32 @@ export class LocalPlatform implements Platform {
     await this.runtime.abort(run.runId);
   }
 
-  /** Arms the timer of a scheduled campaign for its next launch (re-armed after each launch). */
+  /** Arms the timer of a scheduled campaign from its published version (at start, after each launch). */
   async refreshSchedule(campaignId: string): Promise<void> {
+    const c = await this.runtime.store.getCampaign(campaignId);
+    const doc = c?.status === 'scheduled' ? ((await this.runtime.store.getVersion(campaignId, c.version))?.definition as Campaign | undefined) : undefined;
+    const trigger = triggerSchema.safeParse(doc?.trigger);
+    this.arm(campaignId, trigger.success ? scheduleOf(trigger.data, doc?.timezone ?? 'UTC') : undefined);
+  }
+
+  private refreshLater(campaignId: string): void {
+    this.refreshSchedule(campaignId).catch((e) => this.onError(`the schedule of ${campaignId} could not be re-armed: ${(e as Error).message}`));
+  }
+
+  /** Sets the timer for the next launch of a schedule (none: no timer). */
+  private arm(campaignId: string, spec: ScheduleSpec | undefined): void {
     clearTimeout(this.timers.get(campaignId));
     this.timers.delete(campaignId);
-    const c = await this.runtime.store.getCampaign(campaignId);
-    if (!c || c.status !== 'scheduled') return;
-    const version = await this.runtime.store.getVersion(campaignId, c.version);
-    const doc = version?.definition as Campaign | undefined;
-    const spec = doc?.trigger ? scheduleOf(doc.trigger, doc.timezone ?? 'UTC') : undefined;
     const next = spec ? nextLaunches(spec, new Date(), 1)[0] : undefined;
     if (!next) return;
     const delay = next.getTime() - Date.now();
     const timer = setTimeout(() => {
-      if (delay > MAX_TIMER) return void this.refreshSchedule(campaignId);
-      void this.service
-        ?.startRun(campaignId, { trigger: 'schedule' })
+      if (delay > MAX_TIMER) return this.refreshLater(campaignId);
+      if (!this.service) return;
+      this.service
+        .startRun(campaignId, { trigger: 'schedule' })
         .catch((e) => this.onError(`scheduled run of ${campaignId} did not start: ${(e as Error).message}`))
-        .finally(() => void this.refreshSchedule(campaignId));
+        .finally(() => this.refreshLater(campaignId));
     }, Math.min(delay, MAX_TIMER));
     timer.unref();
     this.timers.set(campaignId, timer);

@@ -16,6 +16,7 @@ import type { Alert, Notifier } from '../lambdas/ports/notifier.js';
 import { allStates, ATHENA_SYNC, LAMBDA_CALLBACK, LAMBDA_INVOKE, PLACEHOLDERS, type StateMachineDefinition } from '../statemachines/asl.js';
 import { LocalControl } from './local-control.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
+import { recordStopped } from '../lambdas/orchestrator/stopped.js';
 import { startDynalite, TABLE, type LocalDynamo } from './dynalite.js';
 import type { Context } from 'aws-lambda';
 
@@ -157,25 +158,9 @@ export class LocalRuntime {
 
   /** Ends an execution now: aborts it and cancels its running queries (the store is updated by the caller). */
   async abort(runId: string): Promise<void> {
-    this.engine.cancelAll();
+    this.engine.cancelRun(runId);
     this.control.wake(runId);
     this.executions.get(runId)?.abort();
-  }
-
-  /** Pause: no new activity starts until resume; running queries finish. */
-  async pause(runId: string, actor = 'user'): Promise<boolean> {
-    const ok = await this.store.updateRun(runId, { status: 'paused', pausedReason: `paused by ${actor}` }, ['running']);
-    if (ok) await this.store.log(runId, { at: new Date().toISOString(), level: 'info', message: `paused by ${actor}`, actor });
-    return ok;
-  }
-
-  async resume(runId: string, actor = 'user'): Promise<boolean> {
-    const ok = await this.store.updateRun(runId, { status: 'running', pausedReason: undefined }, ['paused']);
-    if (ok) {
-      await this.store.log(runId, { at: new Date().toISOString(), level: 'info', message: `resumed by ${actor}`, actor });
-      this.control.wake(runId);
-    }
-    return ok;
   }
 
   /** Stop: cancels running queries and ends the run; a stopped run cannot be resumed. */
@@ -184,12 +169,7 @@ export class LocalRuntime {
     if (!ok) return false;
     await this.store.log(runId, { at: new Date().toISOString(), level: 'warn', message: `stopped by ${actor}`, actor });
     await this.abort(runId);
-    await this.store.updateRun(runId, { status: 'stopped', endedAt: new Date().toISOString() });
-    for (const a of await this.store.listActivities(runId)) {
-      if (a.status === 'running' || a.status === 'waiting' || a.status === 'pending' || a.status === 'needsAttention') {
-        await this.store.updateActivity(runId, a.activityId, { status: a.status === 'pending' ? 'skipped' : 'failed', error: 'stopped', endedAt: new Date().toISOString() });
-      }
-    }
+    await recordStopped(this.store, runId, new Date().toISOString());
     return true;
   }
 }

@@ -55,7 +55,15 @@ export class OrcaServer {
     }
     await platform.refreshAll();
 
-    const http = createServer((req, res) => void serve(service, req, res, log));
+    const loopback = isLoopback(o.host ?? '127.0.0.1');
+    const http = createServer((req, res) =>
+      void serve(service, req, res, log, loopback).catch((e) => {
+        // A client gone mid-request: nothing to answer.
+        log(`${req.method} ${req.url} aborted: ${(e as Error).message}`);
+        if (!res.headersSent) res.writeHead(400).end();
+        else res.destroy();
+      }),
+    );
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(o.port ?? 7777, o.host ?? '127.0.0.1', () => resolve());
@@ -79,7 +87,28 @@ export class OrcaServer {
   }
 }
 
-async function serve(service: CampaignService, req: IncomingMessage, res: ServerResponse, log: (l: string) => void): Promise<void> {
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+const isLoopback = (host: string) => LOOPBACK.has(host);
+
+const jsonError = (status: number, error: string, message: string, extra: Record<string, string> = {}) => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...extra },
+  body: JSON.stringify({ error, message }),
+});
+
+/**
+ * The local API has no authentication, so on loopback it only answers local clients: no browser
+ * page of another site (an Origin header), no other host name (DNS rebinding).
+ */
+function foreign(req: IncomingMessage, loopback: boolean): string | undefined {
+  if (!loopback) return undefined;
+  if (req.headers.origin) return 'cross-origin requests are refused: the local API has no authentication';
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+  if (!isLoopback(host)) return `requests for host '${host}' are refused: use http://127.0.0.1`;
+  return undefined;
+}
+
+async function serve(service: CampaignService, req: IncomingMessage, res: ServerResponse, log: (l: string) => void, loopback: boolean): Promise<void> {
   const started = Date.now();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -93,17 +122,24 @@ async function serve(service: CampaignService, req: IncomingMessage, res: Server
     chunks.push(chunk as Buffer);
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const response = tooLarge
-    ? // The rest of the body is not read: close the connection rather than let the client reuse it.
-      { status: 413, headers: { 'content-type': 'application/json; charset=utf-8', connection: 'close' }, body: JSON.stringify({ error: 'payload_too_large', message: `the body is larger than ${MAX_BODY_BYTES} bytes` }) }
-    : await handle(service, {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
-        body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
-        actor: 'local',
-      });
+  const refusal = foreign(req, loopback);
+  const response = refusal
+    ? jsonError(403, 'forbidden', refusal)
+    : tooLarge
+      ? // The rest of the body is not read: close the connection rather than let the client reuse it.
+        jsonError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`, { connection: 'close' })
+      : await handle(
+          service,
+          {
+            method: req.method ?? 'GET',
+            path: url.pathname,
+            query: Object.fromEntries(url.searchParams),
+            headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
+            body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
+            actor: 'local',
+          },
+          (e) => log(`${req.method} ${url.pathname} failed: ${(e as Error).stack ?? String(e)}`),
+        );
   res.writeHead(response.status, response.headers);
   res.end(response.body, () => {
     if (tooLarge) req.destroy();

@@ -12,7 +12,7 @@ const CAMPAIGNS: Record<string, { idle: string[]; running: string[] }> = {
 const RUNS: Record<string, string[]> = {
   running: ['pause', 'stop', 'restart'],
   paused: ['resume', 'stop', 'restart'],
-  stopping: [],
+  stopping: ['stop'],
   completed: ['restart'],
   failed: ['restart'],
   stopped: ['restart'],

@@ -47,7 +47,8 @@ export function runCommandRefusal(command: RunCommand, status: RunState): string
     case 'resume':
       return status === 'paused' ? undefined : status === 'stopped' ? 'a stopped run cannot be resumed; restart the campaign' : `the run is ${status}; only a paused run can be resumed`;
     case 'stop':
-      return status === 'running' || status === 'paused' ? undefined : `the run is ${status}; it is not in progress`;
+      // Again while stopping: when cancelling failed the first time.
+      return status === 'running' || status === 'paused' || status === 'stopping' ? undefined : `the run is ${status}; it is not in progress`;
     case 'restart':
       return status === 'stopping' ? 'the run is stopping; wait until it has stopped' : undefined;
   }

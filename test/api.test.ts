@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitingCampaign, type TestServer } from './helpers/server.js';
 import { registerCodeCampaign } from '../lambdas/api/code-campaigns.js';
+import { request } from 'node:http';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -186,5 +187,27 @@ describe('the API itself', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/campaigns', '/campaigns/{id}', '/campaigns/{id}/publish', '/campaigns/{id}/schedule/preview', '/campaigns/{id}/runs', '/runs/{runId}', '/runs/{runId}/pause', '/runs/{runId}/logs', '/runs/{runId}/tasks', '/runs/{runId}/transitions/{transitionId}/schema', '/runs/{runId}/transitions/{transitionId}/rows']));
     expect(doc.paths['/campaigns/{id}/publish'].post.responses).toHaveProperty('422');
     expect(doc.paths['/runs/{runId}/logs'].get.parameters.map((p: any) => p.name)).toEqual(['runId', 'activity', 'level', 'q', 'after', 'limit']);
+  });
+
+  it('malformed escapes in the path are 400; text/plain bodies are refused (415)', async () => {
+    expect(await t.call('GET', '/campaigns/%E0%A4%A')).toMatchObject({ status: 400, body: { message: expect.stringContaining('malformed escape') } });
+    expect((await t.call('POST', '/campaigns', JSON.stringify(waitingCampaign('plain', 0)), { 'content-type': 'text/plain' })).status).toBe(415);
+  });
+
+  it('on loopback, requests from a web page (Origin) or for another host name (DNS rebinding) are refused', async () => {
+    const raw = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const u = new URL(t.server.url);
+        request({ host: u.hostname, port: u.port, path: '/campaigns', method: 'GET', headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect(await raw({})).toBe(200);
+    expect(await raw({ origin: 'https://evil.example' })).toBe(403);
+    expect(await raw({ host: 'evil.example:7777' })).toBe(403);
+    expect(await raw({ host: `localhost:${new URL(t.server.url).port}` })).toBe(200);
   });
 });

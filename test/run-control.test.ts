@@ -91,6 +91,65 @@ describe('pause, resume, stop', () => {
     expect((await t.call('POST', '/campaigns/pausing/archive')).status).toBe(409);
     expect((await t.until(`/runs/${runId}`, ended)).status).toBe('completed');
   });
+
+  it('an older run still in progress counts too, not only the newest', async () => {
+    const older = await start('pausing');
+    await t.until(`/runs/${older}`, (b) => activity(b, 'pause_here')?.status === 'running');
+    await t.call('POST', `/runs/${older}/pause`);
+    const newer = await start('pausing');
+    await t.call('POST', `/runs/${newer}/stop`);
+    expect((await t.call('GET', '/campaigns/pausing/runs')).body[0].runId).toBe(newer);
+    expect((await t.call('DELETE', '/campaigns/pausing')).status).toBe(409);
+    expect((await t.call('GET', '/campaigns/pausing')).body.runInProgress).toBe(true);
+    await t.call('POST', `/runs/${older}/stop`);
+  });
+});
+
+describe('when the platform fails', () => {
+  const platform = () => t.server.platform as unknown as Record<string, unknown>;
+  async function failing<T>(method: string, body: () => Promise<T>): Promise<T> {
+    const original = platform()[method];
+    platform()[method] = async () => {
+      throw new Error(`${method} failed (injected)`);
+    };
+    try {
+      return await body();
+    } finally {
+      platform()[method] = original;
+    }
+  }
+
+  it('a publication that fails to deploy leaves the campaign as it was; the next one takes the same version number', async () => {
+    await publish(waitingCampaign('flaky', 0));
+    await t.call('PUT', '/campaigns/flaky', { ...waitingCampaign('flaky', 0), label: 'Second', trigger: { type: 'daily', hours: [6] } });
+    const failed = await failing('publish', () => t.call('POST', '/campaigns/flaky/publish'));
+    expect(failed).toMatchObject({ status: 500, body: { error: 'internal_error', message: expect.not.stringContaining('injected') } });
+    expect((await t.call('GET', '/campaigns/flaky')).body).toMatchObject({ status: 'live', version: 1, changed: true, label: 'Second' });
+    expect((await t.call('POST', '/campaigns/flaky/publish')).body).toMatchObject({ status: 'scheduled', version: 2, changed: false, nextRun: expect.stringMatching(/T06:00:00/) });
+  });
+
+  it('a run that fails to start is recorded as failed and does not block the campaign', async () => {
+    const r = await failing('start', () => t.call('POST', '/campaigns/flaky/runs'));
+    expect(r.status).toBe(500);
+    const runs = (await t.call('GET', '/campaigns/flaky/runs')).body;
+    expect(runs[0]).toMatchObject({ status: 'failed', error: 'the run did not start: start failed (injected)' });
+    expect((await t.call('GET', '/campaigns/flaky')).body.runInProgress).toBe(false);
+  });
+
+  it('a stop that fails leaves the run stopping (nothing new starts); stop again finishes it', async () => {
+    const runId = await start('pausing');
+    await t.until(`/runs/${runId}`, (b) => activity(b, 'pause_here')?.status === 'running');
+    expect((await failing('stop', () => t.call('POST', `/runs/${runId}/stop`))).status).toBe(500);
+    expect((await t.call('GET', `/runs/${runId}`)).body.status).toBe('stopping');
+    expect((await t.call('GET', `/runs/${runId}/logs?level=error`)).body.map((l: any) => l.message)).toEqual([expect.stringContaining('send stop again')]);
+    expect((await t.call('POST', `/runs/${runId}/stop`)).body.status).toBe('stopped');
+  });
+
+  it('a schedule with no launch left is refused at publication (422)', async () => {
+    await t.call('POST', '/campaigns', { ...waitingCampaign('too-late', 0), trigger: { type: 'once', at: '2020-01-01T09:00' } });
+    expect(await t.call('POST', '/campaigns/too-late/publish')).toMatchObject({ status: 422, body: { details: { errors: [expect.objectContaining({ path: 'trigger' })] } } });
+    expect((await t.call('GET', '/campaigns/too-late')).body).toMatchObject({ status: 'draft', version: 0 });
+  });
 });
 
 describe('error policies', () => {
@@ -193,15 +252,23 @@ describe('breakpoints, signals, asap', () => {
 });
 
 describe('cancelling a query', () => {
-  it('stop interrupts a query in flight', async () => {
-    const engine = await DuckDbEngine.open(t.db.dir, { threads: 1 });
+  it('stop interrupts the queries in flight of its run, and only those', async () => {
+    const engine = await DuckDbEngine.open(t.db.dir, { threads: 2 });
+    const slow = (location: string) => engine.execute(`SELECT count(*) FROM range(100000000000) AS r(i) WHERE hash(i) % 7 = 3 AND '${location}' <> ''`);
     try {
-      const running = engine.execute('SELECT count(*) FROM range(100000000000) AS r(i) WHERE hash(i) % 7 = 3');
+      const mine = slow('work/c/20261122T100000000Z-aaaaaa/a/');
+      const other = slow('work/c/20261122T100000000Z-bbbbbb/a/');
+      other.catch(() => undefined);
       await sleep(300);
       const started = performance.now();
-      engine.cancelAll();
-      await expect(running).rejects.toBeInstanceOf(QueryCancelled);
+      expect(engine.cancelRun('20261122T100000000Z-aaaaaa')).toHaveLength(1);
+      await expect(mine).rejects.toBeInstanceOf(QueryCancelled);
       expect(performance.now() - started).toBeLessThan(5000);
+      // The other run's query is still running until it is cancelled in turn.
+      const stillRunning = await Promise.race([other.then(() => 'ended', () => 'ended'), sleep(200).then(() => 'running')]);
+      expect(stillRunning).toBe('running');
+      expect(engine.cancelRun('20261122T100000000Z-bbbbbb')).toHaveLength(1);
+      await expect(other).rejects.toBeInstanceOf(QueryCancelled);
     } finally {
       engine.close();
     }

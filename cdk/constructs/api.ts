@@ -87,10 +87,10 @@ export class OrcaApi extends Construct {
       actions: ['states:CreateStateMachine', 'states:UpdateStateMachine', 'states:DeleteStateMachine', 'states:PublishStateMachineVersion', 'states:ListTagsForResource', 'states:TagResource', 'states:StartExecution'],
       resources: [arn('states', MACHINES), arn('states', `${MACHINES}:*`)],
     }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [arn('states', 'execution:orca-*:*')] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [arn('states', 'execution:orca-*:*')] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.machineRole.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } } }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [this.schedulerRole.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'], resources: [arn('scheduler', 'schedule/default/orca-*')] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'], resources: [arn('scheduler', 'schedule/default/orca-*')] }));
     // Machines created with logging set up their log delivery as the caller.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],

@@ -1,7 +1,7 @@
 /** Publishing and running in the cloud: the exact Step Functions, Scheduler and Athena requests. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreateStateMachineCommand, DeleteStateMachineCommand, ListTagsForResourceCommand, SFNClient, StartExecutionCommand, StateMachineAlreadyExists, StopExecutionCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DeleteStateMachineCommand, ExecutionDoesNotExist, ListTagsForResourceCommand, SFNClient, StartExecutionCommand, StateMachineAlreadyExists, StopExecutionCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { AthenaClient, BatchGetQueryExecutionCommand, ListQueryExecutionsCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -26,6 +26,7 @@ const platform = () =>
     logGroupArn: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/orca-api:*',
     functions: { control: 'arn:fn:control', gate: 'arn:fn:gate', record: 'arn:fn:record' },
     workGroup: 'orca',
+    clock: () => Date.parse('2026-11-22T10:00:00Z'),
   });
 
 const definition = { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: '${GateFunction}', W: '${AthenaWorkGroup}' }, End: true } } };
@@ -96,11 +97,11 @@ describe('CloudPlatform', () => {
     const input = { run: { runId: 'r1', testMode: false, variables: { x: 1 } }, trigger: 'api' };
     expect(await platform().start({ runId: 'r1', campaignId: 'w', version: 2, definition: definition as never, machine: 'arn:sm:orca-w:2', input })).toEqual({ execution: 'arn:ex:orca-w:r1' });
     expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({ stateMachineArn: 'arn:sm:orca-w:2', name: 'r1', input: JSON.stringify(input) });
-    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-w--test' });
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-w_test' });
     await platform().start({ runId: 'r2', campaignId: 'w', version: 0, definition: definition as never, input });
-    expect(sfn.commandCalls(CreateStateMachineCommand)[0]!.args[0].input).toMatchObject({ name: 'orca-w--test' });
+    expect(sfn.commandCalls(CreateStateMachineCommand)[0]!.args[0].input).toMatchObject({ name: 'orca-w_test' });
     expect(sfn.commandCalls(CreateStateMachineCommand)[0]!.args[0].input.publish).toBeUndefined();
-    expect(sfn.commandCalls(StartExecutionCommand)[1]!.args[0].input.stateMachineArn).toBe('arn:sm:orca-w--test');
+    expect(sfn.commandCalls(StartExecutionCommand)[1]!.args[0].input.stateMachineArn).toBe('arn:sm:orca-w_test');
   });
 
   it('stop: StopExecution, then StopQueryExecution for the run\'s queries still running', async () => {
@@ -120,6 +121,28 @@ describe('CloudPlatform', () => {
     expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: 'q1' }]);
   });
 
+  it('stop before the execution ARN is recorded: the ARN follows from the machine and the run id; an ended execution is fine', async () => {
+    sfn.on(StopExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'gone', $metadata: {} }));
+    athena.on(ListQueryExecutionsCommand).resolves({ QueryExecutionIds: [] });
+    await platform().stop({ runId: 'r2', campaignId: 'w', version: 3, status: 'stopping', startedAt: 'x', testMode: false, variables: {} });
+    await platform().stop({ runId: 'r3', campaignId: 'w', version: 0, status: 'stopping', startedAt: 'x', testMode: true, variables: {} });
+    expect(sfn.commandCalls(StopExecutionCommand).map((c) => c.args[0].input.executionArn)).toEqual([
+      'arn:aws:states:eu-west-1:123456789012:execution:orca-w:r2',
+      'arn:aws:states:eu-west-1:123456789012:execution:orca-w_test:r3',
+    ]);
+    sfn.on(StopExecutionCommand).rejects(new Error('AccessDenied'));
+    await expect(platform().stop({ runId: 'r4', campaignId: 'w', version: 1, status: 'stopping', startedAt: 'x', testMode: false, variables: {} })).rejects.toThrow('AccessDenied');
+  });
+
+  it('a validity window already open: no start date (the scheduler refuses past ones)', async () => {
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-p', stateMachineVersionArn: 'arn:sm:orca-p:1' });
+    scheduler.on(CreateScheduleCommand).resolves({});
+    await platform().publish('p', 1, definition as never, { ...schedule, start: new Date('2026-11-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') });
+    const input = scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input;
+    expect(input.StartDate).toBeUndefined();
+    expect(input.EndDate).toEqual(new Date('2027-01-01T00:00:00Z'));
+  });
+
   it('archive removes the schedule; delete the machines too', async () => {
     scheduler.on(DeleteScheduleCommand).resolves({});
     sfn.on(DeleteStateMachineCommand).resolves({});
@@ -128,7 +151,7 @@ describe('CloudPlatform', () => {
     await platform().retire('w', 'delete');
     expect(sfn.commandCalls(DeleteStateMachineCommand).map((c) => c.args[0].input.stateMachineArn)).toEqual([
       'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-w',
-      'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-w--test',
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-w_test',
     ]);
   });
 });

@@ -2,7 +2,7 @@
  * Publishing and running campaigns in the cloud, for the API: a published version is a state
  * machine version (`orca-<campaign>`, created or updated, tagged as the API's) and, when the
  * trigger is a schedule, an EventBridge Scheduler schedule that starts that version. Test runs of
- * a draft use `orca-<campaign>--test`. Stop ends the execution and cancels the run's queries.
+ * a draft use `orca-<campaign>_test`. Stop ends the execution and cancels the run's queries.
  * Machines deployed as code (cdk deploy) are left to CloudFormation.
  */
 import {
@@ -24,7 +24,7 @@ import type { StateMachineDefinition } from '../../statemachines/asl.js';
 import { PLACEHOLDERS } from '../../statemachines/asl.js';
 import type { ScheduleSpec } from '../../statemachines/schedule.js';
 import type { ParkingStore, RunRecord } from '../ports/store.js';
-import { stateMachineName } from '../entry/names.js';
+import { stateMachineName, testMachineName } from '../entry/names.js';
 import { wakeParked } from './cloud-control.js';
 
 export interface CloudPlatformOptions {
@@ -41,6 +41,7 @@ export interface CloudPlatformOptions {
   logGroupArn: string;
   functions: { control: string; gate: string; record: string };
   workGroup: string;
+  clock?: () => number;
 }
 
 const SOURCE_TAG = 'orca:source';
@@ -97,7 +98,8 @@ export class CloudPlatform implements Platform {
       Description: `orca campaign ${campaignId}, version ${version}`,
       ScheduleExpression: schedule.expression,
       ScheduleExpressionTimezone: schedule.timezone,
-      ...(schedule.start ? { StartDate: schedule.start } : {}),
+      // The scheduler refuses a start date in the past (a window already open).
+      ...(schedule.start && schedule.start.getTime() > (this.o.clock ?? Date.now)() ? { StartDate: schedule.start } : {}),
       ...(schedule.end ? { EndDate: schedule.end } : {}),
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
@@ -125,7 +127,7 @@ export class CloudPlatform implements Platform {
   async retire(campaignId: string, how: 'archive' | 'delete'): Promise<void> {
     await this.deleteSchedule(stateMachineName(campaignId));
     if (how === 'delete') {
-      for (const name of [stateMachineName(campaignId), `${stateMachineName(campaignId)}--test`]) {
+      for (const name of [stateMachineName(campaignId), testMachineName(campaignId)]) {
         await this.o.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: this.machineArn(name) })).catch(() => undefined);
       }
     }
@@ -133,7 +135,7 @@ export class CloudPlatform implements Platform {
 
   async start(r: StartRequest): Promise<{ execution: string }> {
     // A test run of a draft runs its working copy on a machine of its own.
-    const machine = r.machine ?? (await this.upsert(`${stateMachineName(r.campaignId)}--test`, r.definition, 'test runs of the working copy', false));
+    const machine = r.machine ?? (await this.upsert(testMachineName(r.campaignId), r.definition, 'test runs of the working copy', false));
     const out = await this.o.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: r.runId, input: JSON.stringify(r.input) }));
     return { execution: out.executionArn! };
   }
@@ -143,8 +145,15 @@ export class CloudPlatform implements Platform {
   }
 
   async stop(run: RunRecord): Promise<void> {
-    if (run.execution?.startsWith('arn:')) {
-      await this.o.sfn.send(new StopExecutionCommand({ executionArn: run.execution, error: 'Orca.RunStopped', cause: 'stopped through the orca API' }));
+    // Runs started through the API are executions named after the run, whose ARN is recorded
+    // just after the start; a stop sent in between still finds it.
+    const machine = run.version === 0 ? testMachineName(run.campaignId) : stateMachineName(run.campaignId);
+    const executionArn = run.execution?.startsWith('arn:') ? run.execution : `arn:${this.o.partition ?? 'aws'}:states:${this.o.region}:${this.o.account}:execution:${machine}:${run.runId}`;
+    try {
+      await this.o.sfn.send(new StopExecutionCommand({ executionArn, error: 'Orca.RunStopped', cause: 'stopped through the orca API' }));
+    } catch (e) {
+      // Already ended (or never started): nothing left to stop.
+      if ((e as { name?: string }).name !== 'ExecutionDoesNotExist') throw e;
     }
     await this.cancelQueries(run.runId);
   }

@@ -33,6 +33,8 @@ export class DuckDbEngine implements QueryEngine {
   private readonly rows = new Map<string, Record<string, number>>();
   private readonly running = new Map<string, DuckDBConnection>();
   private readonly cancelled = new Set<string>();
+  /** The statement of each running query, to find those of a run. */
+  private readonly statements = new Map<string, string>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -84,6 +86,7 @@ export class DuckDbEngine implements QueryEngine {
     const queryId = randomUUID();
     const connection = await this.instance.connect();
     this.running.set(queryId, connection);
+    this.statements.set(queryId, sql);
     const started = performance.now();
     try {
       const reader = await connection.runAndReadAll(sql);
@@ -102,6 +105,7 @@ export class DuckDbEngine implements QueryEngine {
       throw new QueryFailed((e as Error).message);
     } finally {
       this.running.delete(queryId);
+      this.statements.delete(queryId);
       this.cancelled.delete(queryId);
       connection.closeSync();
     }
@@ -152,9 +156,11 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
-  /** Cancels every running query (stop). */
-  cancelAll(): void {
-    for (const id of this.running.keys()) void this.cancel(id);
+  /** Cancels the running queries of one run (their statements name its work folders). */
+  cancelRun(runId: string): string[] {
+    const ids = [...this.statements].filter(([, sql]) => sql.includes(runId)).map(([id]) => id);
+    for (const id of ids) void this.cancel(id);
+    return ids;
   }
 
   async remove(location: string): Promise<void> {

@@ -154,7 +154,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async putVersion(record: VersionRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `CAMPAIGN#${record.campaignId}`, sk: `VERSION#${String(record.version).padStart(6, '0')}`, ...record }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `CAMPAIGN#${record.campaignId}`, sk: `VERSION#${String(record.version).padStart(6, '0')}`, ...record } }));
   }
 
   async getVersion(campaignId: string, version: number): Promise<VersionRecord | undefined> {

@@ -94,21 +94,35 @@ function zodDetails(error: z.ZodError, where: string) {
   return error.issues.map((i) => ({ in: where, path: i.path.join('.'), message: i.message }));
 }
 
-function parseBody(req: ApiRequest): unknown {
-  if (req.body === undefined || req.body === '') return undefined;
-  if (Buffer.byteLength(req.body) > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
-  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
-  try {
-    if (/yaml/.test(type)) return parseYaml(req.body, { maxAliasCount: 100 });
-    if (type === 'application/json' || type.endsWith('+json') || type === 'text/plain') return JSON.parse(req.body);
-  } catch (e) {
-    throw badRequest(`the body is not valid ${/yaml/.test(type) ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  throw new ApiError(415, 'unsupported_media_type', `send the body as application/json or application/yaml, not ${type}`);
+function tooLarge(req: ApiRequest): boolean {
+  return req.body !== undefined && Buffer.byteLength(req.body) > MAX_BODY_BYTES;
 }
 
-export async function handle(service: CampaignService, req: ApiRequest): Promise<ApiResponse> {
+function parseBody(req: ApiRequest): unknown {
+  if (req.body === undefined || req.body === '') return undefined;
+  // JSON and YAML only: a browser cannot send these to another site without a CORS preflight.
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  const yaml = /^application\/(x-)?yaml$|^text\/yaml$/.test(type);
+  if (!yaml && type !== 'application/json' && !type.endsWith('+json')) throw new ApiError(415, 'unsupported_media_type', `send the body as application/json or application/yaml, not ${type}`);
   try {
+    return yaml ? parseYaml(req.body, { maxAliasCount: 100 }) : JSON.parse(req.body);
+  } catch (e) {
+    throw badRequest(`the body is not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw badRequest(`the path has a malformed escape: ${value}`);
+  }
+}
+
+/** Answers a request; `onError` hears about failures that are orca's (500), with the error. */
+export async function handle(service: CampaignService, req: ApiRequest, onError?: (e: unknown) => void): Promise<ApiResponse> {
+  try {
+    if (tooLarge(req)) throw new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
     const path = req.path.replace(/\/+$/, '') || '/';
     if (path === '/openapi.json' && req.method === 'GET') return json(200, openApiDocument(ROUTES));
     const matches = compiled.map((c) => ({ ...c, m: c.regex.exec(path) })).filter((c) => c.m);
@@ -119,7 +133,7 @@ export async function handle(service: CampaignService, req: ApiRequest): Promise
       return errorResponse(new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here; allowed: ${allow}`), { allow });
     }
     const { route } = match;
-    const rawParams = Object.fromEntries(Object.entries(match.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    const rawParams = Object.fromEntries(Object.entries(match.m!.groups ?? {}).map(([k, v]) => [k, decode(v)]));
     const params = route.params ? route.params.safeParse(rawParams) : { success: true as const, data: rawParams };
     if (!params.success) throw badRequest('invalid path parameters', zodDetails(params.error, 'path'));
     const query = route.query ? route.query.safeParse(req.query) : { success: true as const, data: {} };
@@ -133,13 +147,12 @@ export async function handle(service: CampaignService, req: ApiRequest): Promise
         if (!parsed.success) throw badRequest('invalid body', zodDetails(parsed.error, 'body'));
         body = parsed.data;
       }
-    } else if (req.body && Buffer.byteLength(req.body) > MAX_BODY_BYTES) {
-      throw new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
     }
     const result = await route.handle(service, { params: params.data as Record<string, string>, query: query.data as Record<string, unknown>, body, actor: req.actor ?? 'api' });
     return json(route.status, result);
   } catch (e) {
     if (e instanceof ApiError) return errorResponse(e);
-    return errorResponse(new ApiError(500, 'internal_error', `orca failed to handle the request: ${(e as Error).message ?? String(e)}`));
+    onError?.(e);
+    return errorResponse(new ApiError(500, 'internal_error', 'orca failed to handle the request; the service log has the details'));
   }
 }

@@ -11,9 +11,10 @@ import { validateCampaign, type ValidationResult } from '../../statemachines/val
 import { compileCampaign, CompileError } from '../../statemachines/compile.js';
 import { campaignCommandRefusal, publishedStatus, runCommandRefusal, type CampaignCommand, type RunCommand } from '../../statemachines/lifecycle.js';
 import { minimumGapMinutes, nextLaunches, scheduleOf } from '../../statemachines/schedule.js';
-import type { Campaign } from '../../statemachines/campaign.js';
+import { triggerSchema, type Campaign } from '../../statemachines/campaign.js';
 import { literalProblem } from '../sql/literal.js';
 import { runPrefixOf } from '../layout.js';
+import { recordStopped } from '../orchestrator/stopped.js';
 import type { Dialect } from '../sql/dialect.js';
 import { badRequest, conflict, invalid, notFound } from './errors.js';
 import type { Platform } from './platform.js';
@@ -57,16 +58,16 @@ export class CampaignService {
     return r;
   }
 
-  private async lastRun(id: string): Promise<RunRecord | undefined> {
-    return (await this.d.store.listRuns(id, 1))[0];
+  /** Whether any of the campaign's runs (not only its last) is still in progress. */
+  private async runInProgress(id: string): Promise<boolean> {
+    return (await this.d.store.listRuns(id, 100)).some((r) => ACTIVE.has(r.status));
   }
 
   private async check(c: CampaignRecord, command: CampaignCommand): Promise<void> {
     if (c.source === 'code' && CODE_OWNED.has(command)) {
       throw conflict(`campaign '${c.id}' is deployed as code (cdk deploy): change its campaign file and deploy again, or duplicate it to work on a copy here`, { source: 'code', command });
     }
-    const last = await this.lastRun(c.id);
-    const refusal = campaignCommandRefusal(command, c.status, Boolean(last && ACTIVE.has(last.status)));
+    const refusal = campaignCommandRefusal(command, c.status, await this.runInProgress(c.id));
     if (refusal) throw conflict(refusal, { status: c.status, command });
   }
 
@@ -77,11 +78,20 @@ export class CampaignService {
     return next;
   }
 
+  /** The next launch of a scheduled campaign, from its published version (not the working copy). */
+  private async nextLaunch(c: CampaignRecord): Promise<Date | undefined> {
+    if (c.status !== 'scheduled') return undefined;
+    const published = (await this.d.store.getVersion(c.id, c.version))?.definition as Partial<Campaign> | undefined;
+    const trigger = triggerSchema.safeParse(published?.trigger);
+    const spec = trigger.success ? scheduleOf(trigger.data, published?.timezone ?? 'UTC') : undefined;
+    return spec ? nextLaunches(spec, this.now(), 1)[0] : undefined;
+  }
+
   private async view(c: CampaignRecord) {
-    const last = await this.lastRun(c.id);
+    const runs = await this.d.store.listRuns(c.id, 100);
+    const last = runs[0];
     const doc = c.definition as Partial<Campaign>;
-    const spec = c.status === 'scheduled' && doc.trigger ? scheduleOf(doc.trigger, doc.timezone ?? 'UTC') : undefined;
-    const next = spec ? nextLaunches(spec, this.now(), 1)[0] : undefined;
+    const next = await this.nextLaunch(c);
     return {
       id: c.id,
       label: c.label,
@@ -93,7 +103,7 @@ export class CampaignService {
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
       ...(c.publishedAt ? { publishedAt: c.publishedAt } : {}),
-      runInProgress: Boolean(last && ACTIVE.has(last.status)),
+      runInProgress: runs.some((r) => ACTIVE.has(r.status)),
       ...(last ? { lastRun: runSummary(last) } : {}),
       ...(next ? { nextRun: next.toISOString() } : {}),
     };
@@ -158,24 +168,38 @@ export class CampaignService {
     return this.create(definition);
   }
 
-  async publish(id: string) {
-    const c = await this.campaign(id);
-    await this.check(c, 'publish');
-    const v = this.validate(c.definition);
-    if (!v.valid || !v.analysis) throw invalid(`the campaign has ${v.errors.length} error(s); fix them, then publish again`, { errors: v.errors, warnings: v.warnings });
-    let compiled;
+  /** Validates and compiles a definition, or answers 422 with what is wrong. */
+  private compile(definition: unknown, message: string) {
+    const v = this.validate(definition);
+    if (!v.valid || !v.analysis) throw invalid(message.replace('{n}', String(v.errors.length)), { errors: v.errors, warnings: v.warnings });
     try {
-      compiled = compileCampaign(v.analysis);
+      return { v, campaign: v.analysis.campaign, definition: compileCampaign(v.analysis).definition };
     } catch (e) {
       if (e instanceof CompileError) throw invalid(e.message, { errors: [{ activity: e.activity, path: '', message: e.message }], warnings: v.warnings });
       throw e;
     }
-    const campaign = v.analysis.campaign;
-    const version = c.version + 1;
+  }
+
+  async publish(id: string) {
+    const c = await this.campaign(id);
+    await this.check(c, 'publish');
+    const { v, campaign, definition } = this.compile(c.definition, 'the campaign has {n} error(s); fix them, then publish again');
     const schedule = scheduleOf(campaign.trigger, campaign.timezone);
-    const deployed = await this.d.platform.publish(id, version, compiled.definition, schedule);
-    await this.d.store.putVersion({ campaignId: id, version, definition: c.definition, publishedAt: this.now().toISOString(), ...(deployed.machine ? { machine: deployed.machine } : {}) });
-    const saved = await this.save(c, { status: publishedStatus(campaign.trigger), version, changed: false, publishedAt: this.now().toISOString() });
+    if (schedule && !nextLaunches(schedule, this.now(), 1).length) {
+      throw invalid('the schedule has no launch after now (a past date, or a validity window that has ended); change the trigger', { errors: [{ activity: null, path: 'trigger', message: 'no launch after now' }], warnings: v.warnings });
+    }
+    // The conditional write reserves the version number: a concurrent change or publication is a
+    // conflict before anything is deployed; if deploying fails, the campaign is put back.
+    const version = c.version + 1;
+    const at = this.now().toISOString();
+    const saved = await this.save(c, { status: publishedStatus(campaign.trigger), version, changed: false, publishedAt: at });
+    try {
+      const deployed = await this.d.platform.publish(id, version, definition, schedule);
+      await this.d.store.putVersion({ campaignId: id, version, definition: c.definition, publishedAt: at, ...(deployed.machine ? { machine: deployed.machine } : {}) });
+    } catch (e) {
+      await this.d.store.putCampaign({ ...c, revision: saved.revision + 1, updatedAt: this.now().toISOString() }, saved.revision);
+      throw e;
+    }
     let started: string | undefined;
     if (campaign.trigger.type === 'asap') started = (await this.startRun(id, { trigger: 'asap' })).runId;
     return { ...(await this.view(saved)), warnings: v.warnings, ...(started ? { startedRun: started } : {}) };
@@ -213,24 +237,23 @@ export class CampaignService {
     await this.check(c, testMode ? 'startTest' : 'start');
     // A test run of a draft runs its working copy; otherwise the last published version.
     const version = c.status === 'draft' || (testMode && c.changed) ? 0 : c.version;
-    const definition = version === 0 ? c.definition : (await this.d.store.getVersion(id, version))!.definition;
-    const v = this.validate(definition);
-    if (!v.valid || !v.analysis) throw invalid('the campaign has errors; fix them before running it', { errors: v.errors, warnings: v.warnings });
-    const campaign = v.analysis.campaign;
+    const published = version ? await this.d.store.getVersion(id, version) : undefined;
+    if (version && !published) throw conflict(`version ${version} of '${id}' is not recorded (a publication failed?); publish the campaign again`);
+    const { campaign, definition } = this.compile(published?.definition ?? c.definition, 'the campaign has {n} error(s); fix them before running it');
     const variables = this.variables(campaign, options.variables ?? {});
-    let compiled;
-    try {
-      compiled = compileCampaign(v.analysis);
-    } catch (e) {
-      if (e instanceof CompileError) throw invalid(e.message);
-      throw e;
-    }
     const runId = this.d.newRunId();
     const trigger = options.trigger ?? 'api';
     await this.d.store.createRun({ runId, campaignId: id, campaignLabel: campaign.label, version, status: 'running', startedAt: this.now().toISOString(), testMode, variables, trigger });
-    const machine = version ? (await this.d.store.getVersion(id, version))?.machine : undefined;
-    const started = await this.d.platform.start({ runId, campaignId: id, version, definition: compiled.definition, machine, input: { run: { runId, testMode, variables }, trigger } });
-    if (started?.execution) await this.d.store.updateRun(runId, { execution: started.execution });
+    try {
+      const started = await this.d.platform.start({ runId, campaignId: id, version, definition, machine: published?.machine, input: { run: { runId, testMode, variables }, trigger } });
+      if (started?.execution) await this.d.store.updateRun(runId, { execution: started.execution });
+    } catch (e) {
+      // A run that never started must not block the campaign.
+      const message = `the run did not start: ${(e as Error).message}`;
+      await this.d.store.updateRun(runId, { status: 'failed', endedAt: this.now().toISOString(), error: message });
+      await this.d.store.log(runId, { at: this.now().toISOString(), level: 'error', message });
+      throw e;
+    }
     return { runId, campaignId: id, version, testMode, status: 'running' as const };
   }
 
@@ -289,15 +312,16 @@ export class CampaignService {
 
   async stop(runId: string, actor = 'api') {
     const r = await this.runCommand(runId, 'stop');
-    if (!(await this.d.store.updateRun(runId, { status: 'stopping' }, ['running', 'paused']))) throw conflict('the run is no longer in progress');
+    if (!(await this.d.store.updateRun(runId, { status: 'stopping' }, ['running', 'paused', 'stopping']))) throw conflict('the run is no longer in progress');
     await this.d.store.log(runId, { at: this.now().toISOString(), level: 'warn', message: `stopped by ${actor}: running queries are cancelled`, actor });
-    await this.d.platform.stop((await this.d.store.getRun(runId)) ?? r);
-    const at = this.now().toISOString();
-    await this.d.store.updateRun(runId, { status: 'stopped', endedAt: at });
-    for (const a of await this.d.store.listActivities(runId)) {
-      if (a.status === 'pending') await this.d.store.updateActivity(runId, a.activityId, { status: 'skipped', endedAt: at });
-      else if (['running', 'waiting', 'needsAttention'].includes(a.status)) await this.d.store.updateActivity(runId, a.activityId, { status: 'failed', error: 'stopped', endedAt: at });
+    try {
+      await this.d.platform.stop((await this.d.store.getRun(runId)) ?? r);
+    } catch (e) {
+      // The run stays 'stopping' (no activity starts any more); stop may be sent again.
+      await this.d.store.log(runId, { at: this.now().toISOString(), level: 'error', message: `stopping failed: ${(e as Error).message}; send stop again` });
+      throw e;
     }
+    await recordStopped(this.d.store, runId, this.now().toISOString());
     return this.getRun(runId);
   }
 
@@ -344,7 +368,8 @@ export class CampaignService {
     const purged: string[] = [];
     const now = this.now().getTime();
     for (const c of await this.d.store.listCampaigns()) {
-      const retention = Number((c.definition as { retentionDays?: unknown }).retentionDays ?? 30);
+      const days = Number((c.definition as { retentionDays?: unknown }).retentionDays);
+      const retention = Number.isFinite(days) && days > 0 ? days : 30;
       const runs = await this.d.store.listRuns(c.id, 1000);
       for (const r of runs.slice(1)) {
         if (ACTIVE.has(r.status) || r.purged) continue;

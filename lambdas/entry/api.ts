@@ -40,8 +40,7 @@ const service = new CampaignService({
 
 export const handler = middy<APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2>(async (event: APIGatewayProxyEventV2WithIAMAuthorizer) => {
   const request = requestOf(event);
-  const response = await handle(service, request);
-  if (response.status >= 500) logger.error('request failed', { method: request.method, path: request.path, body: response.body });
+  const response = await handle(service, request, (e) => logger.error('request failed', { method: request.method, path: request.path, error: e as Error }));
   return resultOf(response);
 });
 for (const m of middlewares) handler.use(m as never);

@@ -8,11 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynalite, TABLE, type LocalDynamo } from '../../runtime/dynalite.js';
 import { tinyCatalogDoc } from '../../test/fixtures/tiny.js';
+import { DynamoDbStore } from '../adapters/dynamodb-store.js';
 
 let dynamo: LocalDynamo;
 let cfn: Server;
 let cfnUrl: string;
 const responses: unknown[] = [];
+
+const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -46,6 +49,7 @@ beforeAll(async () => {
   cfnUrl = `http://127.0.0.1:${(cfn.address() as AddressInfo).port}/response`;
 });
 afterAll(async () => {
+  process.env = savedEnv;
   await new Promise((r) => cfn.close(r));
   await dynamo.close();
 });
@@ -62,6 +66,8 @@ describe('register entry', () => {
 
 describe('api entry', () => {
   it('serves the API from an API Gateway event, with the caller as actor', async () => {
+    const { registerCodeCampaign } = await import('../api/code-campaigns.js');
+    await registerCodeCampaign(new DynamoDbStore(dynamo.client, TABLE), { definition, machine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-deployed' });
     const { handler } = await import('./api.js');
     const event = {
       version: '2.0',
@@ -76,5 +82,11 @@ describe('api entry', () => {
     expect(JSON.parse(r.body)).toEqual([expect.objectContaining({ id: 'deployed', source: 'code', status: 'live', version: 1 })]);
     const refused = (await handler({ ...event, rawPath: '/campaigns/deployed', rawQueryString: '', requestContext: { ...event.requestContext, http: { method: 'DELETE', path: '/campaigns/deployed' } } } as never, { functionName: 'api', awsRequestId: 'y' } as never)) as { statusCode: number };
     expect(refused.statusCode).toBe(409);
+    // Run commands are logged with the IAM caller.
+    const store = new DynamoDbStore(dynamo.client, TABLE);
+    await store.createRun({ runId: 'r-actor', campaignId: 'deployed', status: 'running', startedAt: '2026-11-22T10:00:00.000Z', testMode: false, variables: {} });
+    const paused = (await handler({ ...event, rawPath: '/runs/r-actor/pause', rawQueryString: '', requestContext: { ...event.requestContext, http: { method: 'POST', path: '/runs/r-actor/pause' } } } as never, { functionName: 'api', awsRequestId: 'z' } as never)) as { statusCode: number };
+    expect(paused.statusCode).toBe(200);
+    expect((await store.listLogs('r-actor', {}))[0]).toMatchObject({ actor: 'arn:aws:iam::123456789012:user/m', message: expect.stringContaining('paused by arn:aws:iam::123456789012:user/m') });
   });
 });

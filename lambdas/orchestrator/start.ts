@@ -40,7 +40,8 @@ export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
       execution: e.executionArn ?? e.execution,
     });
   } else {
-    await deps.store.updateRun(runId, { status: 'running', variables, execution: e.executionArn ?? e.execution });
+    // Created by the API a moment ago: its status is the user's (a pause or stop may already be in).
+    await deps.store.updateRun(runId, { variables, execution: e.executionArn ?? e.execution });
   }
   await deps.store.putActivities(
     runId,

@@ -141,6 +141,7 @@ export interface StatusStore {
   getCampaign(id: string): Promise<CampaignRecord | undefined>;
   listCampaigns(): Promise<CampaignRecord[]>;
   deleteCampaign(id: string): Promise<void>;
+  /** Records a version (replacing what a failed publication of the same number left). */
   putVersion(record: VersionRecord): Promise<void>;
   getVersion(campaignId: string, version: number): Promise<VersionRecord | undefined>;
 
