@@ -4,7 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 
-export const workLocation = (campaign: string, run: string, activity: string): string => `work/${campaign}/${run}/${activity}`;
+/** All work tables of one run. */
+export const runPrefixOf = (campaign: string, run: string): string => `work/${campaign}/${run}`;
+
+export const workLocation = (campaign: string, run: string, activity: string): string => `${runPrefixOf(campaign, run)}/${activity}`;
 
 /** A Glue-safe table name (lower case, [a-z0-9_]); a short hash keeps distinct inputs distinct. */
 export function glueTableName(prefix: string, ...parts: string[]): string {
@@ -16,6 +19,3 @@ export function glueTableName(prefix: string, ...parts: string[]): string {
 
 /** Glue table of the outputs of one activity in one run. */
 export const workTableName = (campaign: string, run: string, activity: string): string => glueTableName('w', campaign, run, activity);
-
-/** All work tables of one run. */
-export const runPrefixOf = (campaign: string, run: string): string => `work/${campaign}/${run}`;
