@@ -86,6 +86,10 @@ describe('the orca stack', () => {
     const orchestrator = fns.filter((f) => /starts and ends runs|the gate before|records an activity/.test(f.Properties.Description));
     expect(orchestrator).toHaveLength(3);
     for (const f of orchestrator) expect(Object.keys(f.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['ORCA_BUCKET', 'ORCA_DATABASE', 'ORCA_WORKGROUP', 'ORCA_ALERT_TOPIC']));
+    // Exactly what lambdas/entry/entries.test.ts runs the register and API entries with.
+    const envOf = (description: RegExp) => Object.keys(fns.find((f) => description.test(f.Properties.Description))!.Properties.Environment.Variables).filter((k) => k.startsWith('ORCA_')).sort();
+    expect(envOf(/records campaigns deployed as code/)).toEqual(['ORCA_ACCOUNT', 'ORCA_PARTITION', 'ORCA_TABLE']);
+    expect(envOf(/the HTTP API/)).toEqual(['ORCA_ACCOUNT', 'ORCA_BUCKET', 'ORCA_CONTROL_FUNCTION', 'ORCA_DATABASE', 'ORCA_GATE_FUNCTION', 'ORCA_MACHINE_LOGS', 'ORCA_MACHINE_ROLE', 'ORCA_PARTITION', 'ORCA_RECORD_FUNCTION', 'ORCA_SCHEDULER_ROLE', 'ORCA_TABLE', 'ORCA_WORKGROUP']);
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 

@@ -71,7 +71,7 @@ export function orcaFunction(scope: Construct, name: string, o: OrcaFunctionOpti
     role,
     logGroup,
     tracing: lambda.Tracing.ACTIVE,
-    environment: { ORCA_TABLE: o.table.tableName, ORCA_ACCOUNT: Stack.of(scope).account, POWERTOOLS_SERVICE_NAME: 'orca', POWERTOOLS_LOG_LEVEL: 'INFO', ...o.environment },
+    environment: { ORCA_TABLE: o.table.tableName, ORCA_ACCOUNT: Stack.of(scope).account, ORCA_PARTITION: Stack.of(scope).partition, POWERTOOLS_SERVICE_NAME: 'orca', POWERTOOLS_LOG_LEVEL: 'INFO', ...o.environment },
     bundling: {
       format: OutputFormat.ESM,
       target: 'node22',

@@ -24,18 +24,15 @@ import type { StateMachineDefinition } from '../../statemachines/asl.js';
 import { PLACEHOLDERS } from '../../statemachines/asl.js';
 import type { ScheduleSpec } from '../../statemachines/schedule.js';
 import type { ParkingStore, RunRecord } from '../ports/store.js';
-import { stateMachineName, testMachineName } from '../entry/names.js';
+import { executionArn, stateMachineArn, stateMachineName, testMachineName, type AwsLocation } from '../entry/names.js';
 import { wakeParked } from './cloud-control.js';
 
-export interface CloudPlatformOptions {
+export interface CloudPlatformOptions extends AwsLocation {
   sfn: SFNClient;
   scheduler: SchedulerClient;
   athena: AthenaClient;
   lambda: LambdaClient;
   store: ParkingStore;
-  partition?: string;
-  region: string;
-  account: string;
   machineRoleArn: string;
   schedulerRoleArn: string;
   logGroupArn: string;
@@ -50,7 +47,7 @@ export class CloudPlatform implements Platform {
   constructor(private readonly o: CloudPlatformOptions) {}
 
   private machineArn(name: string): string {
-    return `arn:${this.o.partition ?? 'aws'}:states:${this.o.region}:${this.o.account}:stateMachine:${name}`;
+    return stateMachineArn(this.o, name);
   }
 
   /** The compiled definition with this deployment's names, as CloudFormation substitutes them. */
@@ -148,9 +145,9 @@ export class CloudPlatform implements Platform {
     // Runs started through the API are executions named after the run, whose ARN is recorded
     // just after the start; a stop sent in between still finds it.
     const machine = run.version === 0 ? testMachineName(run.campaignId) : stateMachineName(run.campaignId);
-    const executionArn = run.execution?.startsWith('arn:') ? run.execution : `arn:${this.o.partition ?? 'aws'}:states:${this.o.region}:${this.o.account}:execution:${machine}:${run.runId}`;
+    const arn = run.execution?.startsWith('arn:') ? run.execution : executionArn(this.o, machine, run.runId);
     try {
-      await this.o.sfn.send(new StopExecutionCommand({ executionArn, error: 'Orca.RunStopped', cause: 'stopped through the orca API' }));
+      await this.o.sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Orca.RunStopped', cause: 'stopped through the orca API' }));
     } catch (e) {
       // Already ended (or never started): nothing left to stop.
       if ((e as { name?: string }).name !== 'ExecutionDoesNotExist') throw e;

@@ -13,7 +13,7 @@ import { CampaignService } from '../api/service.js';
 import { handle } from '../api/router.js';
 import { requestOf, resultOf } from '../api/apigateway.js';
 import { newRunId } from '../orchestrator/run-id.js';
-import { awsDeps, env, logger, middlewares } from './aws.js';
+import { awsDeps, awsLocation, env, logger, middlewares } from './aws.js';
 
 const deps = awsDeps();
 const service = new CampaignService({
@@ -28,8 +28,7 @@ const service = new CampaignService({
     athena: new AthenaClient({}),
     lambda: new LambdaClient({}),
     store: deps.store,
-    region: env('AWS_REGION'),
-    account: env('ORCA_ACCOUNT'),
+    ...awsLocation(),
     machineRoleArn: env('ORCA_MACHINE_ROLE'),
     schedulerRoleArn: env('ORCA_SCHEDULER_ROLE'),
     logGroupArn: env('ORCA_MACHINE_LOGS'),

@@ -18,7 +18,7 @@ import { SnsNotifier } from '../adapters/sns-notifier.js';
 import { CloudRunControl, SfnCallbacks } from '../adapters/cloud-control.js';
 import type { Deps } from '../orchestrator/types.js';
 import type { Notifier } from '../ports/notifier.js';
-import { stateMachineName } from './names.js';
+import { stateMachineArn, stateMachineName, type AwsLocation } from './names.js';
 
 declare const ORCA_CATALOG: string | undefined;
 
@@ -31,10 +31,19 @@ export function env(name: string): string {
 
 export const logger = new Logger({ serviceName: 'orca' });
 
+/** This function's partition, region and account. */
+export function awsLocation(): AwsLocation {
+  return { partition: process.env.ORCA_PARTITION, region: env('AWS_REGION'), account: env('ORCA_ACCOUNT') };
+}
+
+/** The status table: all the register function needs (its environment has nothing else). */
+export function awsStore(): DynamoDbStore {
+  return new DynamoDbStore(new DynamoDBClient({}), env('ORCA_TABLE'));
+}
+
 export function awsDeps(): Deps & { sfn: SFNClient; store: DynamoDbStore; engine: AthenaEngine } {
   const catalogJson = typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON');
-  const dynamo = new DynamoDBClient({});
-  const store = new DynamoDbStore(dynamo, env('ORCA_TABLE'));
+  const store = awsStore();
   const sfn = new SFNClient({});
   const notifier: Notifier = process.env.ORCA_ALERT_TOPIC ? new SnsNotifier(new SNSClient({}), process.env.ORCA_ALERT_TOPIC) : { notify: async () => {} };
   return {
@@ -52,7 +61,7 @@ export function awsDeps(): Deps & { sfn: SFNClient; store: DynamoDbStore; engine
     notifier,
     control: new CloudRunControl(store),
     signal: async (campaignId, variables, from) => {
-      const arn = `arn:aws:states:${env('AWS_REGION')}:${env('ORCA_ACCOUNT')}:stateMachine:${stateMachineName(campaignId)}`;
+      const arn = stateMachineArn(awsLocation(), stateMachineName(campaignId));
       const r = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ run: { variables }, trigger: `signal from ${from.campaignId} run ${from.runId}` }) }));
       return r.executionArn!.split(':').pop()!;
     },

@@ -1,7 +1,7 @@
 /**
- * The API and register Lambda entry points as deployed: configured from the environment, with the
- * real SDK clients pointed at dynalite (AWS_ENDPOINT_URL_DYNAMODB), and CloudFormation's response
- * URL served on loopback.
+ * The API and register Lambda entry points as deployed: configured from exactly the environment
+ * the CDK gives each (cdk/orca.test.ts checks those lists), with the real SDK clients pointed at
+ * dynalite (AWS_ENDPOINT_URL_DYNAMODB), and CloudFormation's response URL served on loopback.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,26 +17,28 @@ const responses: unknown[] = [];
 
 const savedEnv = { ...process.env };
 
+/** What every function gets (orcaFunction), then what the register and API functions add. */
+const COMMON = () => ({ ORCA_TABLE: TABLE, ORCA_ACCOUNT: '123456789012', ORCA_PARTITION: 'aws' });
+const API_ENV = {
+  ORCA_BUCKET: 'orca-data',
+  ORCA_DATABASE: 'orca',
+  ORCA_WORKGROUP: 'orca',
+  ORCA_MACHINE_ROLE: 'arn:aws:iam::123456789012:role/machines',
+  ORCA_SCHEDULER_ROLE: 'arn:aws:iam::123456789012:role/scheduler',
+  ORCA_MACHINE_LOGS: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/orca-api:*',
+  ORCA_CONTROL_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:control',
+  ORCA_GATE_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:gate',
+  ORCA_RECORD_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:record',
+};
+
+/** The Lambda environment: the runtime's own variables plus the function's. */
+function lambdaEnvironment(own: Record<string, string>): void {
+  for (const k of Object.keys(process.env)) if (k.startsWith('ORCA_')) delete process.env[k];
+  Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }, own);
+}
+
 beforeAll(async () => {
   dynamo = await startDynalite();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    ORCA_TABLE: TABLE,
-    ORCA_CATALOG_JSON: JSON.stringify(tinyCatalogDoc),
-    ORCA_BUCKET: 'orca-data',
-    ORCA_DATABASE: 'orca',
-    ORCA_WORKGROUP: 'orca',
-    ORCA_ACCOUNT: '123456789012',
-    ORCA_MACHINE_ROLE: 'arn:aws:iam::123456789012:role/machines',
-    ORCA_SCHEDULER_ROLE: 'arn:aws:iam::123456789012:role/scheduler',
-    ORCA_MACHINE_LOGS: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/orca-api:*',
-    ORCA_CONTROL_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:control',
-    ORCA_GATE_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:gate',
-    ORCA_RECORD_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:record',
-  });
   cfn = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -58,6 +60,7 @@ const definition = { id: 'deployed', label: 'Deployed', dimension: 'recipients',
 
 describe('register entry', () => {
   it('records the campaign and answers CloudFormation with a PUT', async () => {
+    lambdaEnvironment(COMMON());
     const { handler } = await import('./register.js');
     await handler({ RequestType: 'Create', ResponseURL: cfnUrl, StackId: 's', RequestId: 'r', LogicalResourceId: 'L', ResourceProperties: { Definition: JSON.stringify(definition), Machine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-deployed' } });
     expect(responses.at(-1)).toEqual({ method: 'PUT', body: { Status: 'SUCCESS', PhysicalResourceId: 'campaign:deployed', Data: { Version: '1' }, StackId: 's', RequestId: 'r', LogicalResourceId: 'L' } });
@@ -68,6 +71,8 @@ describe('api entry', () => {
   it('serves the API from an API Gateway event, with the caller as actor', async () => {
     const { registerCodeCampaign } = await import('../api/code-campaigns.js');
     await registerCodeCampaign(new DynamoDbStore(dynamo.client, TABLE), { definition, machine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-deployed' });
+    // The catalog is compiled into the bundle (ORCA_CATALOG); unbundled, it comes from the environment.
+    lambdaEnvironment({ ...COMMON(), ...API_ENV, ORCA_CATALOG_JSON: JSON.stringify(tinyCatalogDoc) });
     const { handler } = await import('./api.js');
     const event = {
       version: '2.0',

@@ -2,3 +2,15 @@
 export const stateMachineName = (campaignId: string): string => `orca-${campaignId}`;
 /** The machine test runs of a draft use; `_` cannot appear in a campaign id, so no campaign has this name. */
 export const testMachineName = (campaignId: string): string => `orca-${campaignId}_test`;
+
+/** Where a deployment lives, for building ARNs. */
+export interface AwsLocation {
+  partition?: string | undefined;
+  region: string;
+  account: string;
+}
+
+const statesArn = (l: AwsLocation, resource: string) => `arn:${l.partition ?? 'aws'}:states:${l.region}:${l.account}:${resource}`;
+export const stateMachineArn = (l: AwsLocation, machine: string): string => statesArn(l, `stateMachine:${machine}`);
+/** Executions are named after their run. */
+export const executionArn = (l: AwsLocation, machine: string, execution: string): string => statesArn(l, `execution:${machine}:${execution}`);

@@ -3,9 +3,9 @@
  * ../api/code-campaigns.ts), answering CloudFormation at the presigned ResponseURL.
  */
 import { onCampaignResource, type CampaignResourceEvent } from '../api/code-campaigns.js';
-import { awsDeps, logger } from './aws.js';
+import { awsStore, logger } from './aws.js';
 
-const { store } = awsDeps();
+const store = awsStore();
 
 export async function handler(event: CampaignResourceEvent): Promise<void> {
   const response = await onCampaignResource(event, store);
