@@ -6,7 +6,7 @@ import { readDocument } from '../lambdas/util/files.js';
 import { validateCampaign } from '../statemachines/validate.js';
 import { compileCampaign } from '../statemachines/compile.js';
 import type { StateMachineDefinition } from '../statemachines/asl.js';
-import { scheduleOf, type ScheduleSpec } from '../statemachines/schedule.js';
+import { scheduleOf, scheduleProblem, type ScheduleSpec } from '../statemachines/schedule.js';
 import { AthenaDialect } from '../lambdas/sql/dialect.js';
 
 export interface CompiledCampaign {
@@ -52,6 +52,8 @@ export function compileCampaigns(catalog: Catalog, sources: Array<{ file: string
     try {
       const { definition } = compileCampaign(v.analysis);
       const schedule = scheduleOf(c.trigger, c.timezone);
+      const problem = schedule && scheduleProblem(schedule, new Date());
+      if (problem) problems.push(`${basename(file)}: trigger: ${problem}`);
       out.push({ id: c.id, label: c.label, file: basename(file), document: doc, definition, ...(schedule ? { schedule } : {}), supervisors: c.supervisors });
     } catch (e) {
       problems.push(`${basename(file)}: ${(e as Error).message}`);

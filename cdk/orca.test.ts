@@ -8,6 +8,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OrcaStack } from './stack.js';
+import { compileCampaigns } from './campaigns.js';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { readDocument } from '../lambdas/util/files.js';
 import { validateCampaign } from '../statemachines/validate.js';
@@ -233,6 +234,13 @@ describe('cdk-nag', () => {
     s.orca.functions.control.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [s.orca.data.bucket.arnForObjects('secret/*')] }));
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);
+  });
+});
+
+describe('campaign files at synth', () => {
+  it('a schedule that would never fire fails the synth, naming the file', () => {
+    const doc = { id: 'late', label: 'Late', dimension: 'recipients', trigger: { type: 'once', at: '2020-01-01T09:00' }, activities: [{ id: 'a', type: 'buildAudience' }, { id: 'e', type: 'end' }], transitions: [{ from: 'a', to: 'e' }] };
+    expect(() => compileCampaigns(loadCatalog(join(root, 'examples/catalog.yaml')), [{ file: 'late.yaml', doc }], 'orca')).toThrow(/late\.yaml: trigger: the schedule has no launch after now/);
   });
 });
 

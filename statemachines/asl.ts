@@ -18,6 +18,20 @@ export const PLACEHOLDERS = {
   workGroup: '${AthenaWorkGroup}',
 } as const;
 
+export type DeploymentNames = Record<keyof typeof PLACEHOLDERS, string>;
+
+/** CloudFormation definition substitutions for a deployment's names ({ ControlFunction: arn, ... }). */
+export function definitionSubstitutions(names: DeploymentNames): Record<string, string> {
+  return Object.fromEntries(Object.entries(PLACEHOLDERS).map(([k, p]) => [p.slice(2, -1), names[k as keyof DeploymentNames]]));
+}
+
+/** The definition with a deployment's names filled in, as CloudFormation would. */
+export function substituteNames(definition: StateMachineDefinition, names: DeploymentNames): string {
+  let text = JSON.stringify(definition);
+  for (const [k, p] of Object.entries(PLACEHOLDERS)) text = text.replaceAll(p, names[k as keyof DeploymentNames]);
+  return text;
+}
+
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 export const LAMBDA_CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 export const ATHENA_SYNC = 'arn:aws:states:::athena:startQueryExecution.sync';

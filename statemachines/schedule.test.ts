@@ -1,6 +1,6 @@
 /** Triggers -> EventBridge Scheduler expressions, and the launch preview (times worked out by hand). */
 import { describe, expect, it } from 'vitest';
-import { minimumGapMinutes, nextLaunches, scheduleOf } from './schedule.js';
+import { isOneOff, minimumGapMinutes, nextLaunches, scheduleOf, scheduleProblem, schedulerWindow } from './schedule.js';
 import type { Trigger } from './campaign.js';
 
 const iso = (ds: Date[]) => ds.map((d) => d.toISOString().replace('.000Z', 'Z'));
@@ -50,5 +50,17 @@ describe('schedules', () => {
   it('tells how often a schedule fires', () => {
     expect(minimumGapMinutes(scheduleOf({ type: 'interval', every: 5, unit: 'minutes' }, 'UTC')!)).toBe(5);
     expect(minimumGapMinutes(scheduleOf({ type: 'daily', hours: [9, 10], minute: 0 }, 'UTC')!)).toBe(60);
+  });
+
+  it('what the scheduler is given: no start date once the window is open, a problem when nothing is left to fire', () => {
+    const now = new Date('2026-11-22T12:00:00Z');
+    const window = { expression: 'cron(0 6 * * ? *)', timezone: 'UTC', start: new Date('2026-11-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') };
+    expect(schedulerWindow(window, now)).toEqual({ end: new Date('2027-01-01T00:00:00Z') });
+    expect(schedulerWindow({ ...window, start: new Date('2026-12-01T00:00:00Z') }, now)).toEqual({ start: new Date('2026-12-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') });
+    expect(scheduleProblem(window, now)).toBeUndefined();
+    expect(scheduleProblem({ ...window, end: new Date('2026-11-20T00:00:00Z') }, now)).toMatch(/no launch after now/);
+    expect(scheduleProblem({ expression: 'at(2026-01-01T09:00:00)', timezone: 'UTC' }, now)).toMatch(/no launch after now/);
+    expect(isOneOff({ expression: 'at(2027-01-01T09:00:00)', timezone: 'UTC' })).toBe(true);
+    expect(isOneOff(window)).toBe(false);
   });
 });

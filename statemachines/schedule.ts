@@ -16,8 +16,6 @@ export interface ScheduleSpec {
   end?: Date;
 }
 
-
-
 function hm(at: string): [number, number] {
   const [h, m] = at.split(':').map(Number);
   return [h!, m!];
@@ -110,3 +108,16 @@ export function minimumGapMinutes(spec: ScheduleSpec, from = new Date()): number
 }
 
 
+
+/** Why a schedule cannot be deployed now (it would never fire), or undefined. */
+export function scheduleProblem(spec: ScheduleSpec, now: Date): string | undefined {
+  return nextLaunches(spec, now, 1).length ? undefined : 'the schedule has no launch after now (a past date, or a validity window that has ended); change the trigger';
+}
+
+/** The validity window as EventBridge Scheduler takes it: it refuses a start date in the past (a window already open). */
+export function schedulerWindow(spec: ScheduleSpec, now: Date): { start?: Date; end?: Date } {
+  return { ...(spec.start && spec.start > now ? { start: spec.start } : {}), ...(spec.end ? { end: spec.end } : {}) };
+}
+
+/** A one-off schedule (at(...)): fires once. */
+export const isOneOff = (spec: ScheduleSpec): boolean => spec.expression.startsWith('at(');

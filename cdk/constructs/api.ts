@@ -17,9 +17,9 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
+import { acknowledgeWildcards, arnRef } from '../nag.js';
 import type { CompiledCampaign } from '../campaigns.js';
-import { accountArn, glueArns, orcaFunction, WRITTEN_PREFIXES } from './functions.js';
+import { accountArn, grantWorkTableQueries, LOG_DELIVERY_ACTIONS, orcaFunction, QUERY_ACTIONS } from './functions.js';
 
 export interface OrcaApiProps {
   campaigns: CompiledCampaign[];
@@ -92,20 +92,10 @@ export class OrcaApi extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [this.schedulerRole.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'], resources: [arn('scheduler', 'schedule/default/orca-*')] }));
     // Machines created with logging set up their log delivery as the caller.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
-      resources: ['*'],
-    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: LOG_DELIVERY_ACTIONS, resources: ['*'] }));
     // Resuming wakes parked gates; stopping cancels the run's queries; previews read work tables.
     props.functions.gate.grantInvoke(this.handler);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'],
-      resources: [arn('athena', `workgroup/${props.workGroupName}`)],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [props.bucket.bucketArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)) }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [props.bucket.arnForObjects('athena-results/*')] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], resources: glueArns(this, props.databaseName, ['w_*', 'a_*', 'h_*', 't_*']) }));
+    grantWorkTableQueries(role, { ...props, athenaActions: [...QUERY_ACTIONS, 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'], glueActions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'] });
     const stateMachines = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:${MACHINES}`;
     acknowledgeWildcards(role, [
       { resource: stateMachines, reason: 'Campaign machines (orca-<campaign>) the API creates when campaigns are published; their names are not known at deploy time.' },
@@ -113,8 +103,6 @@ export class OrcaApi extends Construct {
       { resource: 'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:orca-*:*', reason: 'Executions (runs) of campaign machines, stopped through the API.' },
       { resource: 'arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/default/orca-*', reason: 'Schedules of campaigns published through the API, named after their machine.' },
       { resource: `${arnRef(props.functions.gate)}:*`, reason: 'Versions and aliases of orca’s gate function (woken on resume).' },
-      ...[...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({ resource: `${arnRef(props.bucket)}/${p}*`, reason: `Objects under ${p}: the work tables previews read, and query results.` })),
-      ...['w_*', 'a_*', 'h_*', 't_*'].map((t) => ({ resource: `${glueTables(props.databaseName)}${t}`, reason: `Glue tables of runs (${t.replace('*', '')}…), named per run, that previews query.` })),
     ]);
     acknowledgeWildcards(this.schedulerRole, [
       { resource: stateMachines, reason: 'Campaign machines the API creates when campaigns are published.' },

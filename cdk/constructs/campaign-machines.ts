@@ -14,7 +14,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { CompiledCampaign } from '../campaigns.js';
 import { stateMachineName } from '../../lambdas/entry/names.js';
-import { WRITTEN_PREFIXES } from './functions.js';
+import { definitionSubstitutions } from '../../statemachines/asl.js';
+import { accountArn, glueArns, LOG_DELIVERY_ACTIONS, WRITTEN_PREFIXES } from './functions.js';
 
 export interface CampaignMachinesProps {
   campaigns: CompiledCampaign[];
@@ -38,16 +39,15 @@ export class CampaignMachines extends Construct {
   constructor(scope: Construct, id: string, props: CampaignMachinesProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const arn = (service: string, resource: string) => `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}`;
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), description: 'orca campaign state machines' });
     const fns = [props.functions.control, props.functions.gate, props.functions.record];
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: fns.flatMap((f) => [f.functionArn, `${f.functionArn}:*`]) }));
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'], resources: [arn('athena', `workgroup/${props.workGroupName}`)] }));
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'], resources: [accountArn(this, 'athena', `workgroup/${props.workGroupName}`)] }));
     // What the activity queries need: read the catalog, write work tables (CTAS) and results.
     const databases = [props.databaseName, ...props.externalDatabases];
     this.role.addToPolicy(new iam.PolicyStatement({
       actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:CreateTable', 'glue:BatchCreatePartition', 'glue:CreatePartition'],
-      resources: [arn('glue', 'catalog'), ...databases.flatMap((d) => [arn('glue', `database/${d}`), arn('glue', `table/${d}/*`)])],
+      resources: [...new Set(databases.flatMap((d) => glueArns(this, d, ['*'])))],
     }));
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [props.bucket.bucketArn] }));
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [...props.catalogPrefixes, 'incoming/'].map((p) => props.bucket.arnForObjects(`${p}*`)) }));
@@ -57,7 +57,7 @@ export class CampaignMachines extends Construct {
     }));
     // Machines the API publishes later use this role too: their logs and traces, granted up front.
     this.role.addToPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      actions: [...LOG_DELIVERY_ACTIONS, 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
       resources: ['*'],
     }));
     for (const name of props.dataLakeBuckets) {
@@ -80,12 +80,7 @@ export class CampaignMachines extends Construct {
         stateMachineName: stateMachineName(c.id),
         stateMachineType: sfn.StateMachineType.STANDARD,
         definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(c.definition)),
-        definitionSubstitutions: {
-          ControlFunction: props.functions.control.functionArn,
-          GateFunction: props.functions.gate.functionArn,
-          RecordFunction: props.functions.record.functionArn,
-          AthenaWorkGroup: props.workGroupName,
-        },
+        definitionSubstitutions: definitionSubstitutions({ control: props.functions.control.functionArn, gate: props.functions.gate.functionArn, record: props.functions.record.functionArn, workGroup: props.workGroupName }),
         role: this.role,
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
         tracingEnabled: true,

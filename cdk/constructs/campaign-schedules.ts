@@ -6,6 +6,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { CompiledCampaign } from '../campaigns.js';
 import { stateMachineName } from '../../lambdas/entry/names.js';
+import { schedulerWindow } from '../../statemachines/schedule.js';
 
 export interface CampaignSchedulesProps {
   campaigns: CompiledCampaign[];
@@ -13,7 +14,7 @@ export interface CampaignSchedulesProps {
 }
 
 /** The input a scheduled execution starts with. */
-export const SCHEDULED_INPUT = { trigger: 'schedule' };
+const SCHEDULED_INPUT = { trigger: 'schedule' };
 
 export class CampaignSchedules extends Construct {
   readonly schedules = new Map<string, scheduler.CfnSchedule>();
@@ -32,6 +33,7 @@ export class CampaignSchedules extends Construct {
       const machine = props.machines.get(c.id)!;
       machine.grantStartExecution(role);
       const s = c.schedule!;
+      const window = schedulerWindow(s, new Date());
       this.schedules.set(
         c.id,
         new scheduler.CfnSchedule(this, `Schedule-${c.id}`, {
@@ -39,8 +41,8 @@ export class CampaignSchedules extends Construct {
           description: `${c.label} (${c.file})`,
           scheduleExpression: s.expression,
           scheduleExpressionTimezone: s.timezone,
-          ...(s.start ? { startDate: s.start.toISOString() } : {}),
-          ...(s.end ? { endDate: s.end.toISOString() } : {}),
+          ...(window.start ? { startDate: window.start.toISOString() } : {}),
+          ...(window.end ? { endDate: window.end.toISOString() } : {}),
           flexibleTimeWindow: { mode: 'OFF' },
           state: 'ENABLED',
           target: { arn: machine.stateMachineArn, roleArn: role.roleArn, input: JSON.stringify(SCHEDULED_INPUT), retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 } },

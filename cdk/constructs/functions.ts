@@ -102,6 +102,34 @@ export function glueArns(scope: Construct, database: string, tables: string[]): 
   return [accountArn(scope, 'glue', 'catalog'), accountArn(scope, 'glue', `database/${database}`), ...tables.map((t) => accountArn(scope, 'glue', `table/${database}/${t}`))];
 }
 
+/** Actions Step Functions logging needs (on the caller and on the machine's role); no resource-level permissions. */
+export const LOG_DELIVERY_ACTIONS = ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'];
+
+/** Glue tables of runs: w_ work, a_ audiences, h_ incremental history, t_ transitions, csv_ loaded files. */
+const RUN_TABLES: Record<string, string> = { 'w_*': 'work tables', 'a_*': 'saved audiences', 'h_*': 'incremental history', 't_*': 'transitions', 'csv_*': 'loaded files' };
+
+/** Grants actions on Glue tables of runs, acknowledging exactly those wildcards. */
+export function grantRunTables(role: iam.IRole, databaseName: string, actions: string[], tables: string[]): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: glueArns(role, databaseName, tables) }));
+  acknowledgeWildcards(role, tables.map((t) => ({ resource: `${glueTables(databaseName)}${t}`, reason: `Glue tables of runs (${RUN_TABLES[t]}, ${t.replace('*', '')}…), named per run and activity, which cannot be listed in advance.` })));
+}
+
+/**
+ * Small Athena queries over work tables (row counts, previews) in orca's workgroup: the query
+ * actions, reading what runs wrote, writing results, and the Glue tables of runs.
+ */
+export function grantWorkTableQueries(role: iam.IRole, o: { bucket: s3.IBucket; databaseName: string; workGroupName: string; athenaActions: string[]; glueActions: string[] }): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: o.athenaActions, resources: [accountArn(role, 'athena', `workgroup/${o.workGroupName}`)] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [o.bucket.bucketArn] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: WRITTEN_PREFIXES.map((p) => o.bucket.arnForObjects(`${p}*`)) }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [o.bucket.arnForObjects('athena-results/*')] }));
+  grantRunTables(role, o.databaseName, o.glueActions, ['w_*', 'a_*', 'h_*', 't_*']);
+  acknowledgeWildcards(role, [...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({ resource: `${arnRef(o.bucket)}/${p}*`, reason: `Objects under ${p} in the data bucket: what runs wrote, and query results.` })));
+}
+
+/** Athena actions to run a query and read its results. */
+export const QUERY_ACTIONS = ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'];
+
 export interface OrcaFunctionsProps {
   table: dynamodb.ITable;
   bucket: s3.IBucket;
@@ -141,31 +169,19 @@ export class OrcaFunctions extends Construct {
     this.record = make('Record', 'orca: records an activity’s outputs', Duration.minutes(5), 512);
 
     // gate: clear a query's target before it runs (an earlier attempt's files and table) ...
-    this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': WRITTEN_PREFIXES.map((p) => `${p}*`) } } }));
-    this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)) }));
-    // ... and its Glue table (w_ work, a_ audience, h_ history, csv_ loaded files).
-    this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:DeleteTable'], resources: glueArns(this, props.databaseName, ['w_*', 'a_*', 'h_*', 'csv_*']) }));
+    const gate = this.gate.role!;
+    gate.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': WRITTEN_PREFIXES.map((p) => `${p}*`) } } }));
+    gate.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)) }));
+    acknowledgeWildcards(gate, WRITTEN_PREFIXES.map((p) => ({ resource: `${arnRef(props.bucket)}/${p}*`, reason: `Objects under ${p} in the data bucket: an earlier attempt's files, cleared before a query runs again.` })));
+    // ... and its Glue table.
+    grantRunTables(gate, props.databaseName, ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:DeleteTable'], ['w_*', 'a_*', 'h_*', 'csv_*']);
     // Task tokens of orca's state machines; End signals start them.
     const machines = arn('states', 'stateMachine:orca-*');
     this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:StartExecution'], resources: [machines] }));
     props.alertTopic.grantPublish(this.gate);
 
-    // record: small Athena queries (row counts, previews) in orca's workgroup ...
-    const workGroupArn = arn('athena', `workgroup/${props.workGroupName}`);
-    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'], resources: [workGroupArn] }));
-    // ... reading work tables and writing query results ...
-    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [props.bucket.bucketArn] }));
-    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)) }));
-    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [props.bucket.arnForObjects('athena-results/*')] }));
-    // ... and a Glue table per transition (t_), reading the activities' tables.
-    this.record.addToRolePolicy(new iam.PolicyStatement({ actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 'glue:CreateTable', 'glue:DeleteTable'], resources: glueArns(this, props.databaseName, ['w_*', 'a_*', 'h_*', 't_*']) }));
-
-    for (const fn of [this.gate, this.record]) {
-      acknowledgeWildcards(fn.role!, [
-        ...[...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({ resource: `${arnRef(props.bucket)}/${p}*`, reason: `Objects under ${p} in the data bucket, which orca writes and reads.` })),
-        ...['w_*', 'a_*', 'h_*', 'csv_*', 't_*'].map((t) => ({ resource: `${glueTables(props.databaseName)}${t}`, reason: `Glue tables orca creates for each run (${t.replace('*', '')}…, named per run and activity), which cannot be listed in advance.` })),
-      ]);
-    }
+    // record: row counts and a Glue table per transition (t_).
+    grantWorkTableQueries(this.record.role!, { ...props, athenaActions: QUERY_ACTIONS, glueActions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 'glue:CreateTable', 'glue:DeleteTable'] });
     acknowledgeWildcards(this.gate.role!, [{ resource: 'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:orca-*', reason: 'Task tokens and End signals of orca’s campaign state machines, which later deployments add.' }]);
   }
 }

@@ -21,8 +21,8 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Platform, StartRequest } from '../api/platform.js';
 import { conflict } from '../api/errors.js';
 import type { StateMachineDefinition } from '../../statemachines/asl.js';
-import { PLACEHOLDERS } from '../../statemachines/asl.js';
-import type { ScheduleSpec } from '../../statemachines/schedule.js';
+import { substituteNames } from '../../statemachines/asl.js';
+import { isOneOff, schedulerWindow, type ScheduleSpec } from '../../statemachines/schedule.js';
 import type { ParkingStore, RunRecord } from '../ports/store.js';
 import { executionArn, stateMachineArn, stateMachineName, testMachineName, type AwsLocation } from '../entry/names.js';
 import { wakeParked } from './cloud-control.js';
@@ -52,11 +52,7 @@ export class CloudPlatform implements Platform {
 
   /** The compiled definition with this deployment's names, as CloudFormation substitutes them. */
   definitionText(definition: StateMachineDefinition): string {
-    return JSON.stringify(definition)
-      .replaceAll(PLACEHOLDERS.control, this.o.functions.control)
-      .replaceAll(PLACEHOLDERS.gate, this.o.functions.gate)
-      .replaceAll(PLACEHOLDERS.record, this.o.functions.record)
-      .replaceAll(PLACEHOLDERS.workGroup, this.o.workGroup);
+    return substituteNames(definition, { ...this.o.functions, workGroup: this.o.workGroup });
   }
 
   /** Creates or updates a machine; with publish, returns the new version's ARN. */
@@ -90,18 +86,18 @@ export class CloudPlatform implements Platform {
       await this.deleteSchedule(name);
       return { machine };
     }
+    const window = schedulerWindow(schedule, new Date((this.o.clock ?? Date.now)()));
     const input: CreateScheduleCommandInput = {
       Name: name,
       Description: `orca campaign ${campaignId}, version ${version}`,
       ScheduleExpression: schedule.expression,
       ScheduleExpressionTimezone: schedule.timezone,
-      // The scheduler refuses a start date in the past (a window already open).
-      ...(schedule.start && schedule.start.getTime() > (this.o.clock ?? Date.now)() ? { StartDate: schedule.start } : {}),
-      ...(schedule.end ? { EndDate: schedule.end } : {}),
+      ...(window.start ? { StartDate: window.start } : {}),
+      ...(window.end ? { EndDate: window.end } : {}),
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
       // A one-off schedule is deleted once it has fired.
-      ...(schedule.expression.startsWith('at(') ? { ActionAfterCompletion: 'DELETE' as const } : {}),
+      ...(isOneOff(schedule) ? { ActionAfterCompletion: 'DELETE' as const } : {}),
       Target: { Arn: machine, RoleArn: this.o.schedulerRoleArn, Input: JSON.stringify({ trigger: 'schedule', run: { version } }), RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } },
     };
     try {

@@ -10,7 +10,7 @@ import type { CampaignRecord, LogEntry, RunRecord, StatusStore } from '../ports/
 import { validateCampaign, type ValidationResult } from '../../statemachines/validate.js';
 import { compileCampaign, CompileError } from '../../statemachines/compile.js';
 import { campaignCommandRefusal, publishedStatus, runCommandRefusal, type CampaignCommand, type RunCommand } from '../../statemachines/lifecycle.js';
-import { minimumGapMinutes, nextLaunches, scheduleOf } from '../../statemachines/schedule.js';
+import { minimumGapMinutes, nextLaunches, scheduleOf, scheduleProblem } from '../../statemachines/schedule.js';
 import { triggerSchema, type Campaign } from '../../statemachines/campaign.js';
 import { literalProblem } from '../sql/literal.js';
 import { runPrefixOf } from '../layout.js';
@@ -185,9 +185,8 @@ export class CampaignService {
     await this.check(c, 'publish');
     const { v, campaign, definition } = this.compile(c.definition, 'the campaign has {n} error(s); fix them, then publish again');
     const schedule = scheduleOf(campaign.trigger, campaign.timezone);
-    if (schedule && !nextLaunches(schedule, this.now(), 1).length) {
-      throw invalid('the schedule has no launch after now (a past date, or a validity window that has ended); change the trigger', { errors: [{ activity: null, path: 'trigger', message: 'no launch after now' }], warnings: v.warnings });
-    }
+    const problem = schedule && scheduleProblem(schedule, this.now());
+    if (problem) throw invalid(problem, { errors: [{ activity: null, path: 'trigger', message: problem }], warnings: v.warnings });
     // The conditional write reserves the version number: a concurrent change or publication is a
     // conflict before anything is deployed; if deploying fails, the campaign is put back.
     const version = c.version + 1;
