@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-athena';
 import { CreateTableCommand, DeleteTableCommand, EntityNotFoundException, GlueClient } from '@aws-sdk/client-glue';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { AthenaEngine, AthenaQueryCancelled, AthenaQueryFailed } from './athena-engine.js';
+import { AthenaEngine } from './athena-engine.js';
+import { ActivityError, RunStopped } from '../orchestrator/errors.js';
 import { TransientError } from '../orchestrator/errors.js';
 
 const athena = mockClient(AthenaClient);
@@ -81,7 +82,7 @@ describe('AthenaEngine', () => {
   it('a failed query raises its reason; a retryable failure is transient', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
     athena.on(GetQueryExecutionCommand).resolves(state('FAILED', { StateChangeReason: "COLUMN_NOT_FOUND: line 1:8: Column 'x' cannot be resolved", AthenaError: { ErrorCategory: 2, Retryable: false } }));
-    await expect(engine().query('SELECT x')).rejects.toThrow(new AthenaQueryFailed("COLUMN_NOT_FOUND: line 1:8: Column 'x' cannot be resolved"));
+    await expect(engine().query('SELECT x')).rejects.toThrow(new ActivityError("COLUMN_NOT_FOUND: line 1:8: Column 'x' cannot be resolved"));
     expect(sequence(athena)).toEqual(['StartQueryExecutionCommand', 'GetQueryExecutionCommand']);
     athena.on(GetQueryExecutionCommand).resolves(state('FAILED', { StateChangeReason: 'Internal error', AthenaError: { ErrorCategory: 1, Retryable: true } }));
     await expect(engine().query('SELECT 1')).rejects.toBeInstanceOf(TransientError);
@@ -107,7 +108,7 @@ describe('AthenaEngine', () => {
     await engine().cancel('q9');
     expect(athena.commandCalls(StopQueryExecutionCommand)[0]!.args[0].input).toEqual({ QueryExecutionId: 'q9' });
     athena.on(GetQueryExecutionCommand).resolves(state('CANCELLED'));
-    await expect(engine().wait('q9')).rejects.toBeInstanceOf(AthenaQueryCancelled);
+    await expect(engine().wait('q9')).rejects.toBeInstanceOf(RunStopped);
   });
 
   it('a query that outlives its time limit is cancelled', async () => {

@@ -13,17 +13,18 @@ import {
   StopQueryExecutionCommand,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
-import { CreateTableCommand, DeleteTableCommand, EntityNotFoundException, type GlueClient } from '@aws-sdk/client-glue';
+import { CreateTableCommand, DeleteTableCommand, type GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { AthenaDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
-import { stringLiteral } from '../sql/literal.js';
-import { glueType, type Column } from '../sql/types.js';
-import type { QueryEngine, Target } from '../ports/engine.js';
+import { quoteIdent, stringLiteral } from '../sql/literal.js';
+import { glueType } from '../sql/types.js';
+import type { PreviewRef, QueryEngine, Target } from '../ports/engine.js';
 import type { TransitionRecord } from '../ports/store.js';
 import { glueTableName } from '../layout.js';
 import { deletePrefix } from './s3-objects.js';
-import { TransientError } from '../orchestrator/errors.js';
+import { ActivityError, RunStopped, TransientError } from '../orchestrator/errors.js';
 import { typedRow } from './rows.js';
+import { isAwsError } from './aws-errors.js';
 
 export interface AthenaEngineOptions {
   athena: AthenaClient;
@@ -39,15 +40,7 @@ export interface AthenaEngineOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export class AthenaQueryFailed extends Error {
-  override name = 'Orca.ActivityError';
-}
-
-export class AthenaQueryCancelled extends Error {
-  override name = 'Orca.RunStopped';
-}
-
-const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'ServiceUnavailableException']);
+const THROTTLED = ['TooManyRequestsException', 'ThrottlingException', 'ServiceUnavailableException'];
 
 export class AthenaEngine implements QueryEngine {
   readonly dialect: AthenaDialect;
@@ -62,12 +55,8 @@ export class AthenaEngine implements QueryEngine {
     return `s3://${this.o.bucket}/${location.replace(/^\/+|\/+$/g, '')}/`;
   }
 
-  private table(name: string): string {
-    return `"${this.o.database}"."${name}"`;
-  }
-
   materialize(select: string, target: Target): string {
-    return `CREATE TABLE ${this.table(target.table)}\nWITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = ${stringLiteral(this.url(target.location))}, partitioned_by = ARRAY['${OUTPUT_COLUMN}'])\nAS\n${select}`;
+    return `CREATE TABLE ${this.dialect.ownTable(target.table)}\nWITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = ${stringLiteral(this.url(target.location))}, partitioned_by = ARRAY['${OUTPUT_COLUMN}'])\nAS\n${select}`;
   }
 
   /** A CTAS needs an empty location and no table of that name: clear what a failed attempt left. */
@@ -80,7 +69,7 @@ export class AthenaEngine implements QueryEngine {
     try {
       await this.o.glue.send(new DeleteTableCommand({ DatabaseName: this.o.database, Name: name }));
     } catch (e) {
-      if (!(e instanceof EntityNotFoundException) && (e as { name?: string }).name !== 'EntityNotFoundException') throw e;
+      if (!isAwsError(e, 'EntityNotFoundException')) throw e;
     }
   }
 
@@ -108,11 +97,11 @@ export class AthenaEngine implements QueryEngine {
   }
 
   async outputRows(target: Target): Promise<Record<string, number>> {
-    const rows = await this.query(`SELECT "${OUTPUT_COLUMN}", count(*) FROM ${this.table(target.table)} GROUP BY 1`);
+    const rows = await this.query(`SELECT ${quoteIdent(OUTPUT_COLUMN)}, count(*) FROM ${this.dialect.ownTable(target.table)} GROUP BY 1`);
     return Object.fromEntries(rows.map((r) => [String(r[0]), Number(r[1])]));
   }
 
-  async preview(ref: { location: string; table: string; output: string; columns: Column[]; stored?: Record<string, string> }, limit: number, offset: number): Promise<Record<string, unknown>[]> {
+  async preview(ref: PreviewRef, limit: number, offset: number): Promise<Record<string, unknown>[]> {
     const rel = this.dialect.workTable({ ...ref, rows: -1 });
     const names = ref.columns.map((c) => c.name);
     const rows = await this.query(`SELECT * FROM ${rel} AS w OFFSET ${Math.floor(offset)} LIMIT ${Math.floor(limit)}`);
@@ -160,8 +149,8 @@ export class AthenaEngine implements QueryEngine {
         const r = await this.o.athena.send(new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: this.o.workGroup, QueryExecutionContext: { Database: this.o.database } }));
         return r.QueryExecutionId!;
       } catch (e) {
-        const name = (e as { name?: string }).name ?? '';
-        if (!THROTTLED.has(name) || attempt >= 5) throw THROTTLED.has(name) ? new TransientError(`Athena is throttling query submissions: ${(e as Error).message}`) : e;
+        if (!isAwsError(e, ...THROTTLED)) throw e;
+        if (attempt >= 5) throw new TransientError(`Athena is throttling query submissions: ${(e as Error).message}`);
         await this.sleep(Math.min(8000, 250 * 2 ** attempt));
       }
     }
@@ -176,15 +165,15 @@ export class AthenaEngine implements QueryEngine {
       try {
         qe = (await this.o.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }))).QueryExecution;
       } catch (e) {
-        if (!THROTTLED.has((e as { name?: string }).name ?? '')) throw e;
+        if (!isAwsError(e, ...THROTTLED)) throw e;
       }
       const state = qe?.Status?.State;
       if (state === 'SUCCEEDED') return qe!;
       if (state === 'FAILED') {
         const reason = qe!.Status?.StateChangeReason ?? qe!.Status?.AthenaError?.ErrorMessage ?? 'the query failed';
-        throw qe!.Status?.AthenaError?.Retryable ? new TransientError(reason) : new AthenaQueryFailed(reason);
+        throw qe!.Status?.AthenaError?.Retryable ? new TransientError(reason) : new ActivityError(reason);
       }
-      if (state === 'CANCELLED') throw new AthenaQueryCancelled('the query was cancelled');
+      if (state === 'CANCELLED') throw new RunStopped();
       if (Date.now() > deadline) {
         await this.cancel(queryId);
         throw new TransientError(`the query ${queryId} did not finish in time and was cancelled`);

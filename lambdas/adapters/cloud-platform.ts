@@ -10,12 +10,11 @@ import {
   DeleteStateMachineCommand,
   ListTagsForResourceCommand,
   StartExecutionCommand,
-  StateMachineAlreadyExists,
   StopExecutionCommand,
   UpdateStateMachineCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, UpdateScheduleCommand, type SchedulerClient, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, DeleteScheduleCommand, UpdateScheduleCommand, type SchedulerClient, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
 import { BatchGetQueryExecutionCommand, ListQueryExecutionsCommand, StopQueryExecutionCommand, type AthenaClient } from '@aws-sdk/client-athena';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Platform, StartRequest } from '../api/platform.js';
@@ -26,6 +25,7 @@ import { isOneOff, schedulerWindow, type ScheduleSpec } from '../../statemachine
 import type { ParkingStore, RunRecord } from '../ports/store.js';
 import { executionArn, stateMachineArn, stateMachineName, testMachineName, type AwsLocation } from '../entry/names.js';
 import { wakeParked } from './cloud-control.js';
+import { isAwsError } from './aws-errors.js';
 
 export interface CloudPlatformOptions extends AwsLocation {
   sfn: SFNClient;
@@ -68,7 +68,7 @@ export class CloudPlatform implements Platform {
       const r = await this.o.sfn.send(new CreateStateMachineCommand({ name, type: 'STANDARD', ...common, tags: [{ key: SOURCE_TAG, value: 'api' }] }));
       return r.stateMachineVersionArn ?? r.stateMachineArn!;
     } catch (e) {
-      if (!(e instanceof StateMachineAlreadyExists) && (e as { name?: string }).name !== 'StateMachineAlreadyExists') throw e;
+      if (!isAwsError(e, 'StateMachineAlreadyExists')) throw e;
     }
     const arn = this.machineArn(name);
     const tags = await this.o.sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }));
@@ -103,7 +103,7 @@ export class CloudPlatform implements Platform {
     try {
       await this.o.scheduler.send(new CreateScheduleCommand(input));
     } catch (e) {
-      if (!(e instanceof ConflictException) && (e as { name?: string }).name !== 'ConflictException') throw e;
+      if (!isAwsError(e, 'ConflictException')) throw e;
       await this.o.scheduler.send(new UpdateScheduleCommand(input));
     }
     return { machine };
@@ -113,7 +113,7 @@ export class CloudPlatform implements Platform {
     try {
       await this.o.scheduler.send(new DeleteScheduleCommand({ Name: name }));
     } catch (e) {
-      if (!(e instanceof ResourceNotFoundException) && (e as { name?: string }).name !== 'ResourceNotFoundException') throw e;
+      if (!isAwsError(e, 'ResourceNotFoundException')) throw e;
     }
   }
 
@@ -146,7 +146,7 @@ export class CloudPlatform implements Platform {
       await this.o.sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Orca.RunStopped', cause: 'stopped through the orca API' }));
     } catch (e) {
       // Already ended (or never started): nothing left to stop.
-      if ((e as { name?: string }).name !== 'ExecutionDoesNotExist') throw e;
+      if (!isAwsError(e, 'ExecutionDoesNotExist')) throw e;
     }
     await this.cancelQueries(run.runId);
   }

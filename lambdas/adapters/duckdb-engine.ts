@@ -10,8 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DuckDbDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
 import { stringLiteral } from '../sql/literal.js';
-import type { QueryEngine, Target } from '../ports/engine.js';
-import type { Column } from '../sql/types.js';
+import type { PreviewRef, QueryEngine, Target } from '../ports/engine.js';
 import { typedRow } from './rows.js';
 
 export interface DuckDbOptions {
@@ -130,7 +129,7 @@ export class DuckDbEngine implements QueryEngine {
     return out;
   }
 
-  async preview(ref: { location: string; table: string; output: string; columns: Column[]; stored?: Record<string, string> }, limit: number, offset: number): Promise<Record<string, unknown>[]> {
+  async preview(ref: PreviewRef, limit: number, offset: number): Promise<Record<string, unknown>[]> {
     const dir = join(this.path(ref.location), `${OUTPUT_COLUMN}=${ref.output}`);
     if (!existsSync(dir)) return [];
     const rel = this.dialect.workTable({ ...ref, rows: -1 });

@@ -7,7 +7,6 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
-  ResourceNotFoundException,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -21,7 +20,6 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type {
   ActivityRecord,
   AudienceRecord,
@@ -37,6 +35,7 @@ import type {
   VersionRecord,
 } from '../ports/store.js';
 import type { Parking } from '../ports/control.js';
+import { isAwsError } from './aws-errors.js';
 
 const RUN = (id: string) => `RUN#${id}`;
 
@@ -69,7 +68,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (e) {
-    if (!(e instanceof ResourceNotFoundException) && (e as { name?: string }).name !== 'ResourceNotFoundException') throw e;
+    if (!isAwsError(e, 'ResourceNotFoundException')) throw e;
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
     for (let i = 0; i < 100; i++) {
       const d = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -133,7 +132,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       );
       return true;
     } catch (e) {
-      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isAwsError(e, 'ConditionalCheckFailedException')) return false;
       throw e;
     }
   }
@@ -212,7 +211,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       );
       return true;
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isAwsError(e, 'ConditionalCheckFailedException')) return false;
       throw e;
     }
   }
@@ -321,14 +320,11 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     await this.writeAll(list.map((e) => this.logItem(runId, e)));
   }
 
-  async listLogs(runId: string, options: { after?: string; limit?: number } = {}): Promise<Array<LogEntry & { id: string }>> {
-    const items = await this.queryAll(
-      options.after
-        ? { KeyConditionExpression: 'pk = :p AND sk > :s', ExpressionAttributeValues: { ':p': RUN(runId), ':s': `LOG#${options.after}` }, ConsistentRead: true }
-        : { KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'LOG#' }, ConsistentRead: true },
-      options.limit,
-    );
-    return items.filter((i) => String(i.sk).startsWith('LOG#')).map((i) => ({ id: String(i.sk).slice(4), ...strip<LogEntry>(i)! }));
+  async listLogs(runId: string, options: { after?: string } = {}): Promise<Array<LogEntry & { id: string }>> {
+    // Only the run's LOG# items ('$' sorts right after '#'), not its tasks and transitions.
+    const from = `LOG#${options.after ?? ''}`;
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p AND sk BETWEEN :s AND :e', ExpressionAttributeValues: { ':p': RUN(runId), ':s': from, ':e': 'LOG$' }, ConsistentRead: true });
+    return items.filter((i) => i.sk !== from || !options.after).map((i) => ({ id: String(i.sk).slice(4), ...strip<LogEntry>(i)! }));
   }
 
   async putTask(runId: string, task: TaskRecord): Promise<void> {
@@ -392,7 +388,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: RUN(runId), sk: `WAIT#${activityId}` }, ConditionExpression: 'attribute_exists(pk)' }));
       return true;
     } catch (e) {
-      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isAwsError(e, 'ConditionalCheckFailedException')) return false;
       throw e;
     }
   }

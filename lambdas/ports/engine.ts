@@ -4,9 +4,11 @@
  * the target and CSV sources, counts rows per output, previews and cancels. Running the statement
  * is the state machine's job (the Athena .sync task; locally the same task served by `execute`).
  */
-import type { CsvSource, Dialect } from '../sql/dialect.js';
-import type { Column } from '../sql/types.js';
+import type { CsvSource, Dialect, WorkTableRef } from '../sql/dialect.js';
 import type { TransitionRecord } from './store.js';
+
+/** One output of a work table, to read a page of. */
+export type PreviewRef = Omit<WorkTableRef, 'rows'>;
 
 export interface Target {
   /** work/<campaign>/<run>/<activity>, audiences/<name>/<version>, state/... */
@@ -26,9 +28,7 @@ export interface QueryEngine {
   /** Rows written per output by a finished materialisation. */
   outputRows(target: Target, queryId: string): Promise<Record<string, number>>;
   /** First rows of one output of a work table. */
-  preview(ref: { location: string; table: string; output: string; columns: Column[]; stored?: Record<string, string> }, limit: number, offset: number): Promise<Record<string, unknown>[]>;
-  /** Stops a running query, if it still runs. */
-  cancel(queryId: string): Promise<void>;
+  preview(ref: PreviewRef, limit: number, offset: number): Promise<Record<string, unknown>[]>;
   /** Removes a whole prefix of work tables (the purge). */
   remove(location: string): Promise<void>;
   /** Makes each transition's work table queryable on its own (a Glue table per transition in the cloud). */

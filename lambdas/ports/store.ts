@@ -44,8 +44,6 @@ export interface ActivityRecord {
   tasks?: number;
   attempts?: number;
   rows?: number;
-  /** Query id of the running query (to cancel it). */
-  queryId?: string;
 }
 
 export interface TransitionRecord {
@@ -164,7 +162,7 @@ export interface StatusStore {
   listTransitions(runId: string): Promise<TransitionRecord[]>;
 
   log(runId: string, entries: LogEntry | LogEntry[]): Promise<void>;
-  listLogs(runId: string, options?: { after?: string; limit?: number }): Promise<Array<LogEntry & { id: string }>>;
+  listLogs(runId: string, options?: { after?: string }): Promise<Array<LogEntry & { id: string }>>;
 
   putTask(runId: string, task: TaskRecord): Promise<void>;
   /** Writes transitions, a task and log entries of a run in as few requests as possible. */

@@ -144,20 +144,25 @@ export class AthenaDialect implements Dialect {
     return `${quoteIdent(database)}.${quoteIdent(table)}`;
   }
 
+  /** A table of orca's database (work tables, CTAS targets). */
+  ownTable(table: string): string {
+    return this.table(this.options.database, table);
+  }
+
   catalogTable(t: TableSource): string {
-    return t.glue ? this.table(t.glue.database, t.glue.table) : this.table(this.options.database, t.name);
+    return t.glue ? this.table(t.glue.database, t.glue.table) : this.ownTable(t.name);
   }
 
   workTable(ref: WorkTableRef): string {
     if (ref.rows === 0) return emptyRelation(ref.columns);
-    return `(SELECT ${selectList(ref)} FROM ${this.table(this.options.database, ref.table)} WHERE ${quoteIdent(OUTPUT_COLUMN)} = ${stringLiteral(ref.output)})`;
+    return `(SELECT ${selectList(ref)} FROM ${this.ownTable(ref.table)} WHERE ${quoteIdent(OUTPUT_COLUMN)} = ${stringLiteral(ref.output)})`;
   }
 
   csvFile(src: CsvSource): string {
     // The Glue table over the file is created (all columns string, OpenCSVSerDe) before the query runs.
     // Athena has no line numbers; the row's position in the split is the best available.
     const cols = src.columns.map((c) => quoteIdent(c)).join(', ');
-    return `(SELECT ${cols}, CAST(row_number() OVER () AS BIGINT) + ${src.header ? 1 : 0} AS "orca_line" FROM ${this.table(this.options.database, src.table)})`;
+    return `(SELECT ${cols}, CAST(row_number() OVER () AS BIGINT) + ${src.header ? 1 : 0} AS "orca_line" FROM ${this.ownTable(src.table)})`;
   }
 
   dateDiff(unit: DatePart, a: string, b: string): string {
