@@ -8,7 +8,7 @@
  */
 import type { Analysis } from '../statemachines/validate.js';
 import type { Compiled } from '../statemachines/compile.js';
-import { allStates } from '../statemachines/asl.js';
+import { allStates, successPath } from '../statemachines/asl.js';
 import { executionOf } from '../lambdas/activities/framework.js';
 
 export const PRICES = {
@@ -63,7 +63,7 @@ export function estimateCost(analysis: Analysis, compiled: Compiled, sizes: Reco
   const queries = nodes.filter((n) => executionOf(n.module) === 'query');
   const waits = nodes.filter((n) => executionOf(n.module) === 'wait');
   const parallels = [...allStates(compiled.definition)].filter(([, s]) => s.Type === 'Parallel').length;
-  const transitions = Object.values(compiled.transitionsPerActivity).reduce((a, b) => a + b, 0) + parallels + 5;
+  const transitions = nodes.reduce((sum, n) => sum + successPath(compiled.definition, n.def.id).length, 0) + parallels + 5;
 
   // Athena: each query scans the catalog tables it names (each time it names them).
   const dimension = analysis.campaign.dimension;

@@ -63,3 +63,20 @@ export function* allStates(def: { States: Record<string, State> }): Generator<[s
     if (state.Type === 'Parallel') for (const b of state.Branches as Array<{ States: Record<string, State> }>) yield* allStates(b);
   }
 }
+
+/**
+ * The states an activity goes through when it succeeds: from its gate, following each Choice's
+ * first branch (the activity's action), until the next activity. Its length is what the activity
+ * costs in state transitions.
+ */
+export function successPath(definition: { States: Record<string, State> }, activityId: string): string[] {
+  const states = Object.fromEntries(allStates(definition));
+  const path: string[] = [];
+  let name: string | undefined = activityId;
+  while (name && (name === activityId || name.startsWith(`${activityId} `)) && states[name] && !path.includes(name)) {
+    path.push(name);
+    const s: State = states[name]!;
+    name = s.Type === 'Choice' ? (s.Choices as Array<{ Next: string }>)[0]?.Next : (s.Next as string | undefined);
+  }
+  return path;
+}

@@ -34,7 +34,6 @@ export interface Compiled {
   /** Whether the graph had full concurrency (series-parallel). */
   seriesParallel: boolean;
   /** State transitions on the success path, per activity. */
-  transitionsPerActivity: Record<string, number>;
 }
 
 /** What the start step needs to create the run's records. */
@@ -95,14 +94,13 @@ export function compileCampaign(analysis: Analysis): Compiled {
   const { program, seriesParallel } = decompose(enabled, arcs);
 
   const names = new Names();
-  const transitionsPerActivity: Record<string, number> = {};
   const schemas = staticSchemas(analysis);
 
   const emit = (p: Program | null, next: string | undefined, scope: Scope): string | undefined => {
     if (!p) return next;
     if (p.kind === 'activity') {
       const node = nodes.get(p.id)!;
-      return emitActivity(node, next, scope, schemas, analysis, transitionsPerActivity);
+      return emitActivity(node, next, scope, schemas, analysis);
     }
     if (p.kind === 'sequence') {
       let entry = next;
@@ -165,7 +163,6 @@ export function compileCampaign(analysis: Analysis): Compiled {
   return {
     definition: { Comment: `orca campaign ${campaign.id}: ${campaign.label}`, StartAt: 'Start run', States: top.states },
     seriesParallel,
-    transitionsPerActivity,
   };
 }
 
@@ -189,7 +186,6 @@ function emitActivity(
   scope: Scope,
   schemas: Map<string, WorkSchema | null>,
   analysis: Analysis,
-  counts: Record<string, number>,
 ): string {
   const id = node.def.id;
   const type = node.def.type;
@@ -217,7 +213,6 @@ function emitActivity(
     Catch: catchTo,
     Next: gateNext,
   });
-  counts[id] = 1;
   if (isQuery) {
     scope.add(`${id} ?`, { Type: 'Choice', Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: `${id} query` }], Default: after });
     scope.add(`${id} query`, {
@@ -230,12 +225,10 @@ function emitActivity(
       Catch: catchTo,
       Next: `${id} record`,
     });
-    counts[id] = 4;
   } else if (isWait) {
     scope.add(`${id} ?`, { Type: 'Choice', Choices: [{ Variable: '$.step.action', StringEquals: 'wait', Next: `${id} wait` }], Default: after });
     const until = Boolean(node.def.until);
     scope.add(`${id} wait`, { Type: 'Wait', ...(until ? { TimestampPath: '$.step.until' } : { SecondsPath: '$.step.seconds' }), Next: `${id} record` });
-    counts[id] = 4;
   }
   if (isQuery || isWait) {
     scope.add(`${id} record`, {

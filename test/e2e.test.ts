@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleData } from '../sampledata/generate.js';
 import { orca } from './helpers/cli.js';
-import { EXAMPLES } from './examples.test.js';
+import { EXAMPLES } from './fixtures/examples.js';
 
 const data = mkdtempSync(join(tmpdir(), 'orca-e2e-'));
 

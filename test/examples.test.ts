@@ -1,5 +1,4 @@
 /** Every example is valid, and every activity's SQL compiles in both dialects. */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
@@ -7,10 +6,10 @@ import { readDocument } from '../lambdas/util/files.js';
 import { AthenaDialect, DuckDbDialect } from '../lambdas/sql/dialect.js';
 import { ACTIVITIES } from '../lambdas/activities/index.js';
 import { validateCampaign } from '../statemachines/validate.js';
+import { EXAMPLES, EXAMPLES_DIR } from './fixtures/examples.js';
 
-const dir = join(import.meta.dirname, '../examples');
+const dir = EXAMPLES_DIR;
 const catalog = loadCatalog(join(dir, 'catalog.yaml'));
-export const EXAMPLES = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'catalog.yaml');
 
 describe('examples', () => {
   it('cover every targeting and flow-control activity type', () => {
