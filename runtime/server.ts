@@ -11,6 +11,7 @@ import { handle, MAX_BODY_BYTES } from '../lambdas/api/router.js';
 import { LocalRuntime } from './local-runtime.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { LocalPlatform } from './local-platform.js';
+import { isInProgress } from '../statemachines/lifecycle.js';
 
 export interface ServeOptions {
   dataRoot: string;
@@ -48,7 +49,7 @@ export class OrcaServer {
 
     // Runs that were in progress when the service last stopped cannot go on.
     for (const r of await runtime.store.recentRuns(1000)) {
-      if (r.status === 'running' || r.status === 'paused' || r.status === 'stopping') {
+      if (isInProgress(r.status)) {
         await runtime.store.updateRun(r.runId, { status: 'failed', endedAt: new Date().toISOString(), error: 'interrupted: the orca service stopped while the run was in progress' });
         await runtime.store.log(r.runId, { at: new Date().toISOString(), level: 'error', message: 'interrupted: the orca service stopped while the run was in progress; restart the run' });
       }

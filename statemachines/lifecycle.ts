@@ -15,6 +15,11 @@ export type CampaignCommand = (typeof CAMPAIGN_COMMANDS)[number];
 export const RUN_STATUSES = ['running', 'paused', 'stopping', 'completed', 'failed', 'stopped'] as const;
 export type RunState = (typeof RUN_STATUSES)[number];
 
+/** A run that may still start activities or be controlled. */
+export const isInProgress = (status: string): boolean => status === 'running' || status === 'paused' || status === 'stopping';
+/** A run that is over: completed, failed or stopped. */
+export const hasEnded = (status: string): boolean => status === 'completed' || status === 'failed' || status === 'stopped';
+
 export const RUN_COMMANDS = ['pause', 'resume', 'stop', 'restart'] as const;
 export type RunCommand = (typeof RUN_COMMANDS)[number];
 

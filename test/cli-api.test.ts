@@ -1,6 +1,6 @@
 /** The CLI over the HTTP API: `orca serve` in its own process, the other commands talking to it. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,13 +39,26 @@ describe('CLI over the API', () => {
     expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining('✓ crosssell published: version 1, scheduled') });
     const again = await cli('publish', 'examples/crosssell.yaml');
     expect(again.stdout).toContain('version 2');
+    const broken = join(data, 'broken.yaml');
+    writeFileSync(broken, 'id: broken\nlabel: Broken\ndimension: recipients\nactivities:\n  - { id: a, type: nope }\n');
+    const refused = await cli('publish', broken);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/broken\.yaml: invalid \(1 error/);
+    expect(refused.stdout).toMatch(/error\s+activity a .*activities\[0\]\.type/);
+  });
+
+  it('start --var types values by the campaign\'s declarations: a string variable stays a string', async () => {
+    expect((await cli('publish', 'examples/newsletter.yaml')).code).toBe(0);
+    const r = await cli('start', 'newsletter', '--var', 'edition=2026', '--test', '--wait', '--json');
+    expect(JSON.parse(r.stdout)).toMatchObject({ campaignId: 'newsletter', testMode: true, variables: { edition: '2026' } });
+    expect(await cli('start', 'newsletter', '--var', 'nope=1')).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown variable 'nope'") });
   });
 
   it('campaigns lists them', async () => {
     const r = await cli('campaigns');
     expect(r.stdout).toMatch(/crosssell\s+scheduled\s+2\s+weekly/);
     const json = JSON.parse((await cli('campaigns', '--json')).stdout);
-    expect(json[0]).toMatchObject({ id: 'crosssell', nextRun: expect.any(String) });
+    expect(json.find((c: { id: string }) => c.id === 'crosssell')).toMatchObject({ id: 'crosssell', nextRun: expect.any(String) });
   });
 
   it('start --wait runs it; status and logs --follow read the run through the API', async () => {
@@ -71,7 +84,8 @@ describe('CLI over the API', () => {
   it('pause, resume and stop are refused on a finished run, with the reason (exit 1)', async () => {
     const r = await cli('pause', runId);
     expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('the run is completed; only a running run can be paused') });
-    expect((await cli('stop', runId)).code).toBe(1);
+    expect(await cli('resume', runId)).toMatchObject({ code: 1, stderr: expect.stringContaining('the run is completed; only a paused run can be resumed') });
+    expect(await cli('stop', runId)).toMatchObject({ code: 1, stderr: expect.stringContaining('the run is completed; it is not in progress') });
   });
 
   it('an unreachable endpoint is a clear error', async () => {

@@ -1,5 +1,5 @@
 /** Every example runs end to end through the CLI, on generated sample data. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,12 @@ describe('examples, end to end', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no data for table recipients');
     expect(missing.stderr).toContain('orca generate');
+    const file = join(empty, 'broken.yaml');
+    writeFileSync(file, 'id: broken\nlabel: Broken\ndimension: recipients\nactivities:\n  - { id: a, type: buildAudience, query: { attribute: nope, operator: equal, value: 1 } }\n');
+    const invalid = await orca(['run', file, '--data', data]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toMatch(/broken\.yaml: invalid/);
+    expect(invalid.stdout).toMatch(/activity a .*nope/);
   });
 
   it('the run shows progress line by line when the output is not a terminal, then a summary', async () => {

@@ -3,10 +3,11 @@ import { loadCatalogFor } from '../load.js';
 import { CliError, color } from '../output.js';
 import { dataPath } from '../paths.js';
 import { openRuntime } from '../runs.js';
-import type { LogEntry } from '../../lambdas/ports/store.js';
+import { LOG_LEVELS, type LogEntry, type LogLevel } from '../../lambdas/ports/store.js';
+import { filterLogs } from '../../lambdas/util/logs.js';
+import { hasEnded } from '../../statemachines/lifecycle.js';
 import { viaApiOrLocal } from './status.js';
 
-const LEVELS = ['debug', 'info', 'warn', 'error'];
 
 export function formatLog(l: LogEntry): string {
   const level = l.level === 'error' ? color.red('error') : l.level === 'warn' ? color.yellow('warn ') : color.dim(l.level.padEnd(5));
@@ -30,7 +31,7 @@ export function logsCommand(program: Command): void {
     .option('--sql', "show each query's SQL")
     .option('--json', 'print JSON lines')
     .action(async (runId: string, opts: { endpoint?: string; data?: string; activity?: string; level: string; search?: string; follow?: boolean; sql?: boolean; json?: boolean }) => {
-      if (!LEVELS.includes(opts.level)) throw new CliError(`unknown level '${opts.level}': use ${LEVELS.join(', ')}`, 2);
+      if (!(LOG_LEVELS as readonly string[]).includes(opts.level)) throw new CliError(`unknown level '${opts.level}': use ${LOG_LEVELS.join(', ')}`, 2);
       const print = (entries: Entry[]) => {
         for (const l of entries) {
           if (opts.json) console.log(JSON.stringify(l));
@@ -53,7 +54,7 @@ export function logsCommand(program: Command): void {
             entries = await api.ok<Entry[]>('GET', `/runs/${encodeURIComponent(runId)}/logs?${query(last)}`);
             print(entries);
             last = entries.at(-1)?.id ?? last;
-            if (['completed', 'failed', 'stopped'].includes(run.status) && !entries.length) break;
+            if (hasEnded(run.status) && !entries.length) break;
             await new Promise((r) => setTimeout(r, 500));
           }
         },
@@ -62,13 +63,7 @@ export function logsCommand(program: Command): void {
           const runtime = await openRuntime(dataPath(opts.data), loadCatalogFor());
           try {
             if (!(await runtime.store.getRun(runId))) throw new CliError(`no run '${runId}' in this data folder; \`orca status\` lists the recent runs`, 1);
-            const min = LEVELS.indexOf(opts.level);
-            const needle = opts.search?.toLowerCase();
-            print(
-              (await runtime.store.listLogs(runId)).filter(
-                (l) => LEVELS.indexOf(l.level) >= min && (!opts.activity || l.activity === opts.activity) && (!needle || `${l.activity ?? ''} ${l.message} ${l.sql ?? ''}`.toLowerCase().includes(needle)),
-              ),
-            );
+            print(filterLogs(await runtime.store.listLogs(runId), { activity: opts.activity, level: opts.level as LogLevel, q: opts.search }));
           } finally {
             await runtime.close();
           }

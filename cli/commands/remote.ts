@@ -6,24 +6,13 @@ import { ApiClient, endpointOf } from '../api-client.js';
 import { CliError, color, printFindings, table } from '../output.js';
 import { readCampaign } from '../load.js';
 import { statusIcon } from '../progress.js';
-import { positiveInt } from '../options.js';
+import { parseVariables, positiveInt } from '../options.js';
+import { hasEnded } from '../../statemachines/lifecycle.js';
 
 const endpointOption = ['--endpoint <url>', 'orca API (default: $ORCA_ENDPOINT or http://127.0.0.1:7777, the local `orca serve`; a deployed API is signed with SigV4)'] as const;
 
 export function client(option?: string): ApiClient {
   return new ApiClient(endpointOf(option).url);
-}
-
-/** --var name=value pairs, typed loosely: numbers and booleans as such (the server checks types). */
-function looseVariables(pairs: string[] = []): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const i = p.indexOf('=');
-    if (i < 1) throw new CliError(`--var takes name=value, got '${p}'`, 2);
-    const raw = p.slice(i + 1);
-    out[p.slice(0, i)] = raw === 'true' ? true : raw === 'false' ? false : raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  }
-  return out;
 }
 
 interface CampaignView {
@@ -101,11 +90,13 @@ export function remoteCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (campaign: string, opts: { endpoint?: string; var?: string[]; test?: boolean; wait?: boolean; json?: boolean }) => {
       const api = client(opts.endpoint);
-      const r = await api.ok<{ runId: string }>('POST', `/campaigns/${campaign}/runs`, { variables: looseVariables(opts.var), ...(opts.test ? { testMode: true } : {}) });
+      // --var values typed by the campaign's declarations (a string variable may look like a number).
+      const declared = opts.var?.length ? ((await api.ok<{ definition: { variables?: Record<string, { type: string }> } }>('GET', `/campaigns/${encodeURIComponent(campaign)}`)).definition.variables ?? {}) : {};
+      const r = await api.ok<{ runId: string }>('POST', `/campaigns/${campaign}/runs`, { variables: parseVariables(opts.var ?? [], declared), ...(opts.test ? { testMode: true } : {}) });
       if (!opts.wait) return void console.log(opts.json ? JSON.stringify(r) : r.runId);
       for (;;) {
         const run = await api.ok<{ status: string; error?: string }>('GET', `/runs/${r.runId}`);
-        if (['completed', 'failed', 'stopped'].includes(run.status)) {
+        if (hasEnded(run.status)) {
           console.log(opts.json ? JSON.stringify(run, null, 2) : `${statusIcon(run.status)} ${r.runId}: ${run.status}${run.error ? `: ${run.error}` : ''}`);
           process.exitCode = run.status === 'completed' ? 0 : 1;
           return;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CAMPAIGN_STATUSES, RUN_STATUSES } from '../../statemachines/lifecycle.js';
+import { LOG_LEVELS } from '../ports/store.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/);
 export const runId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/);
@@ -39,7 +40,7 @@ export const startRunBody = z.object({
 
 export const logsQuery = z.object({
   activity: z.string().max(64).optional(),
-  level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  level: z.enum(LOG_LEVELS).optional(),
   q: z.string().max(200).optional(),
   after: z.string().max(200).optional().describe('only entries after this id (to follow a log)'),
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
@@ -90,6 +91,7 @@ export const previewView = z.object({
 
 export const runDetail = runSummary.extend({
   campaignId: z.string(),
+  variables: z.record(z.string(), z.unknown()).describe('the values the run started with'),
   pausedReason: z.string().optional(),
   activities: z.array(z.object({ id: z.string(), type: z.string(), status: z.string(), startedAt: z.string().optional(), endedAt: z.string().optional(), error: z.string().optional(), rows: z.number().optional(), tasks: z.number().optional() })),
   transitions: z.array(z.object({ id: z.string(), from: z.string(), output: z.string(), to: z.string(), rows: z.number(), active: z.boolean() })),

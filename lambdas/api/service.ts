@@ -9,12 +9,13 @@ import type { QueryEngine } from '../ports/engine.js';
 import type { CampaignRecord, LogEntry, RunRecord, StatusStore } from '../ports/store.js';
 import { validateCampaign, type ValidationResult } from '../../statemachines/validate.js';
 import { compileCampaign, CompileError } from '../../statemachines/compile.js';
-import { campaignCommandRefusal, publishedStatus, runCommandRefusal, type CampaignCommand, type RunCommand } from '../../statemachines/lifecycle.js';
+import { campaignCommandRefusal, isInProgress, publishedStatus, runCommandRefusal, type CampaignCommand, type RunCommand } from '../../statemachines/lifecycle.js';
 import { minimumGapMinutes, nextLaunches, scheduleOf, scheduleProblem } from '../../statemachines/schedule.js';
 import { triggerSchema, type Campaign } from '../../statemachines/campaign.js';
 import { literalProblem } from '../sql/literal.js';
 import { runPrefixOf } from '../layout.js';
 import { recordStopped } from '../orchestrator/stopped.js';
+import { filterLogs, type LogFilter } from '../util/logs.js';
 import type { Dialect } from '../sql/dialect.js';
 import { badRequest, conflict, invalid, notFound } from './errors.js';
 import type { Platform } from './platform.js';
@@ -30,10 +31,8 @@ export interface ServiceDeps {
   clock?: () => Date;
 }
 
-const ACTIVE = new Set(['running', 'paused', 'stopping']);
 /** What `cdk deploy` owns for campaigns deployed as code; starting and duplicating them is fine. */
 const CODE_OWNED = new Set<CampaignCommand>(['update', 'publish', 'archive', 'delete']);
-const LEVELS = ['debug', 'info', 'warn', 'error'];
 
 export class CampaignService {
   constructor(private readonly d: ServiceDeps) {}
@@ -60,7 +59,7 @@ export class CampaignService {
 
   /** Whether any of the campaign's runs (not only its last) is still in progress. */
   private async runInProgress(id: string): Promise<boolean> {
-    return (await this.d.store.listRuns(id, 100)).some((r) => ACTIVE.has(r.status));
+    return (await this.d.store.listRuns(id, 100)).some((r) => isInProgress(r.status));
   }
 
   private async check(c: CampaignRecord, command: CampaignCommand): Promise<void> {
@@ -103,7 +102,7 @@ export class CampaignService {
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
       ...(c.publishedAt ? { publishedAt: c.publishedAt } : {}),
-      runInProgress: runs.some((r) => ACTIVE.has(r.status)),
+      runInProgress: runs.some((r) => isInProgress(r.status)),
       ...(last ? { lastRun: runSummary(last) } : {}),
       ...(next ? { nextRun: next.toISOString() } : {}),
     };
@@ -281,6 +280,7 @@ export class CampaignService {
     return {
       ...runSummary(r),
       campaignId: r.campaignId,
+      variables: r.variables,
       ...(r.pausedReason && r.status === 'paused' ? { pausedReason: r.pausedReason } : {}),
       activities: activities.map((a) => ({ id: a.activityId, type: a.type, status: a.status, ...(a.startedAt ? { startedAt: a.startedAt } : {}), ...(a.endedAt ? { endedAt: a.endedAt } : {}), ...(a.error ? { error: a.error } : {}), ...(a.rows !== undefined ? { rows: a.rows } : {}), ...(a.tasks !== undefined ? { tasks: a.tasks } : {}) })),
       transitions: transitions.map((t) => ({ id: t.transitionId, from: t.from, output: t.output, to: t.to, rows: t.rows, active: t.active })),
@@ -326,17 +326,14 @@ export class CampaignService {
 
   async restart(runId: string, actor = 'api') {
     const r = await this.runCommand(runId, 'restart');
-    if (ACTIVE.has(r.status)) await this.stop(runId, actor);
+    if (isInProgress(r.status)) await this.stop(runId, actor);
     return this.startRun(r.campaignId, { variables: r.variables, testMode: r.testMode, trigger: `restart of ${runId}` });
   }
 
-  async logs(runId: string, filter: { activity?: string; level?: string; q?: string; after?: string; limit?: number }): Promise<Array<LogEntry & { id: string }>> {
+  async logs(runId: string, filter: LogFilter & { after?: string; limit?: number }): Promise<Array<LogEntry & { id: string }>> {
     await this.runOf(runId);
-    const min = LEVELS.indexOf(filter.level ?? 'debug');
-    const q = filter.q?.toLowerCase();
-    return (await this.d.store.listLogs(runId, { ...(filter.after ? { after: filter.after } : {}) }))
-      .filter((l) => LEVELS.indexOf(l.level) >= min && (!filter.activity || l.activity === filter.activity) && (!q || `${l.activity ?? ''} ${l.message} ${l.sql ?? ''}`.toLowerCase().includes(q)))
-      .slice(0, filter.limit ?? 10_000);
+    const entries = await this.d.store.listLogs(runId, { ...(filter.after ? { after: filter.after } : {}) });
+    return filterLogs(entries, filter).slice(0, filter.limit ?? 10_000);
   }
 
   async tasks(runId: string) {
@@ -371,7 +368,7 @@ export class CampaignService {
       const retention = Number.isFinite(days) && days > 0 ? days : 30;
       const runs = await this.d.store.listRuns(c.id, 1000);
       for (const r of runs.slice(1)) {
-        if (ACTIVE.has(r.status) || r.purged) continue;
+        if (isInProgress(r.status) || r.purged) continue;
         if (now - Date.parse(r.endedAt ?? r.startedAt) < retention * 86_400_000) continue;
         await this.d.engine.remove(runPrefixOf(c.id, r.runId));
         await this.d.store.updateRun(r.runId, { purged: true });

@@ -4,10 +4,13 @@
  * deployments (dynalite on loopback locally).
  */
 import type { Column } from '../sql/types.js';
+import type { CampaignStatus, RunState } from '../../statemachines/lifecycle.js';
 
-export type RunStatus = 'running' | 'paused' | 'stopping' | 'completed' | 'failed' | 'stopped';
+export type RunStatus = RunState;
 export type ActivityStatus = 'pending' | 'running' | 'waiting' | 'needsAttention' | 'failed' | 'done' | 'skipped';
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** In increasing order of importance. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface RunRecord {
   runId: string;
@@ -108,7 +111,7 @@ export interface HistoryEntry {
 export interface CampaignRecord {
   id: string;
   label: string;
-  status: 'draft' | 'live' | 'scheduled' | 'archived';
+  status: CampaignStatus;
   /** The working copy: what PUT edits and publish validates (a draft may have errors). */
   definition: unknown;
   /** Number of published versions (0: never published). */
