@@ -10,6 +10,14 @@ export function positiveInt(name: string) {
 
 import { CliError } from './output.js';
 
+/** --endpoint of the commands that only talk to an orca API. */
+export const ENDPOINT_OPTION = ['--endpoint <url>', 'orca API (default: $ORCA_ENDPOINT or http://127.0.0.1:7777, the local `orca serve`; a deployed API is signed with SigV4)'] as const;
+/** --endpoint and --data of the commands that read runs from an API, or else from a data folder. */
+export const API_OR_DATA_OPTIONS = [
+  ['--endpoint <url>', 'orca API (default: the local `orca serve` if it runs, else the data folder)'],
+  ['--data <dir>', 'read this data folder directly (default, when no server runs: $ORCA_DATA or ./.orca)'],
+] as const;
+
 /** --var name=value pairs, typed by the campaign's variable declarations. */
 export function parseVariables(pairs: string[], declared: Record<string, { type: string }>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../lambdas/catalog/catalog.js';
 import type { StatusStore } from '../lambdas/ports/store.js';
 import { ACTIVITIES } from '../lambdas/activities/index.js';
+import { runDetail, type RunDetail } from '../lambdas/api/runs.js';
 import { LocalRuntime } from '../runtime/local-runtime.js';
 import { CliError, color, table } from './output.js';
 import { statusIcon } from './progress.js';
@@ -30,33 +31,21 @@ export function checkData(dataRoot: string, catalog: Catalog, tables: string[]):
   }
 }
 
-export interface RunSummary {
-  runId: string;
-  campaignId?: string;
-  status: string;
-  error?: string;
-  startedAt: string;
-  endedAt?: string;
-  activities: Array<{ id: string; type: string; status: string; rows?: number; startedAt?: string; endedAt?: string; error?: string }>;
-  transitions: Array<{ id: string; from: string; output: string; to: string; rows: number; active: boolean }>;
+export type RunSummary = Pick<RunDetail, 'runId' | 'campaignId' | 'status' | 'error' | 'startedAt' | 'endedAt'> & {
+  activities: Array<Pick<RunDetail['activities'][number], 'id' | 'type' | 'status' | 'rows' | 'startedAt' | 'endedAt' | 'error'>>;
+  transitions: RunDetail['transitions'];
+};
+
+/** Activities in campaign order when known, else in the order they started (not-started last). */
+export function sortActivities<T extends RunSummary>(s: T, order?: string[]): T {
+  const rank = (id: string) => (order ? order.indexOf(id) : 0);
+  return { ...s, activities: [...s.activities].sort((a, b) => rank(a.id) - rank(b.id) || (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~')) };
 }
 
 export async function summarize(store: StatusStore, runId: string, order?: string[]): Promise<RunSummary> {
   const run = await store.getRun(runId);
   if (!run) throw new CliError(`no run '${runId}' in this data folder; \`orca status\` lists the recent runs`, 1);
-  const [activities, transitions] = await Promise.all([store.listActivities(runId), store.listTransitions(runId)]);
-  const rank = (id: string) => (order ? order.indexOf(id) : 0);
-  activities.sort((a, b) => rank(a.activityId) - rank(b.activityId) || (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~'));
-  return {
-    runId,
-    campaignId: run.campaignId,
-    status: run.status,
-    ...(run.error ? { error: run.error } : {}),
-    startedAt: run.startedAt,
-    ...(run.endedAt ? { endedAt: run.endedAt } : {}),
-    activities: activities.map((a) => ({ id: a.activityId, type: a.type, status: a.status, ...(a.rows !== undefined ? { rows: a.rows } : {}), ...(a.startedAt ? { startedAt: a.startedAt } : {}), ...(a.endedAt ? { endedAt: a.endedAt } : {}), ...(a.error ? { error: a.error } : {}) })),
-    transitions: transitions.map((t) => ({ id: t.transitionId, from: t.from, output: t.output, to: t.to, rows: t.rows, active: t.active })),
-  };
+  return sortActivities(await runDetail(store, run), order);
 }
 
 const ms = (a?: string, b?: string) => (a && b ? `${Math.max(0, Date.parse(b) - Date.parse(a))} ms` : '');

@@ -143,6 +143,11 @@ describe('runs', () => {
     expect(r.body.transitions.find((x: any) => x.id === 'people-pause_here')).toMatchObject({ rows: 3, active: true });
     expect((await t.call('GET', '/runs/nope')).status).toBe(404);
     expect((await t.call('GET', '/campaigns/api-one/runs')).body.map((x: any) => x.runId)).toContain(runId);
+    const recent = await t.call('GET', '/runs?limit=2');
+    expect(recent.body).toHaveLength(2);
+    expect(recent.body[0].startedAt >= recent.body[1].startedAt).toBe(true);
+    expect(recent.body.map((x: any) => x.campaignId)).toContain('api-one');
+    expect((await t.call('GET', '/runs?limit=0')).status).toBe(400);
   });
 
   it('logs with filters, tasks, a transition\'s schema and rows', async () => {

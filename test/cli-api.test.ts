@@ -69,6 +69,8 @@ describe('CLI over the API', () => {
     runId = run.runId;
     const status = await cli('status', runId);
     expect(status.stdout).toMatch(/✓ crosssell: completed in [\d.]+ s/);
+    const recent = JSON.parse((await cli('status', '--limit', '1', '--json')).stdout);
+    expect(recent).toEqual([expect.objectContaining({ runId, campaign: 'crosssell', status: 'completed' })]);
     const logs = await cli('logs', runId, '--follow', '--activity', 'segments');
     expect(logs.code).toBe(0);
     expect(logs.stdout).toMatch(/segments: done: main [\d,]+/);

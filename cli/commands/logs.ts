@@ -7,6 +7,7 @@ import { LOG_LEVELS, type LogEntry, type LogLevel } from '../../lambdas/ports/st
 import { filterLogs } from '../../lambdas/util/logs.js';
 import { hasEnded } from '../../statemachines/lifecycle.js';
 import { viaApiOrLocal } from './status.js';
+import { API_OR_DATA_OPTIONS } from '../options.js';
 
 
 export function formatLog(l: LogEntry): string {
@@ -22,8 +23,8 @@ export function logsCommand(program: Command): void {
     .command('logs')
     .description("a run's log, in order: what each activity did, its SQL and duration, user actions and errors")
     .argument('<run>', 'run id')
-    .option('--endpoint <url>', 'orca API (default: the local `orca serve` if it runs, else the data folder)')
-    .option('--data <dir>', 'data folder, when no server runs (default: $ORCA_DATA or ./.orca)')
+    .option(...API_OR_DATA_OPTIONS[0])
+    .option(...API_OR_DATA_OPTIONS[1])
     .option('--activity <id>', 'only this activity')
     .option('--level <level>', 'at least this level: debug, info, warn, error', 'debug')
     .option('--search <text>', 'only entries containing this text')
@@ -44,7 +45,7 @@ export function logsCommand(program: Command): void {
       const query = (after?: string) =>
         new URLSearchParams({ level: opts.level, ...(opts.activity ? { activity: opts.activity } : {}), ...(opts.search ? { q: opts.search } : {}), ...(after ? { after } : {}) });
       await viaApiOrLocal(
-        opts.endpoint,
+        opts,
         async (api) => {
           let entries = await api.ok<Entry[]>('GET', `/runs/${encodeURIComponent(runId)}/logs?${query()}`);
           print(entries);

@@ -6,10 +6,8 @@ import { ApiClient, endpointOf } from '../api-client.js';
 import { CliError, color, printFindings, table } from '../output.js';
 import { readCampaign } from '../load.js';
 import { statusIcon } from '../progress.js';
-import { parseVariables, positiveInt } from '../options.js';
+import { ENDPOINT_OPTION, parseVariables, positiveInt } from '../options.js';
 import { hasEnded } from '../../statemachines/lifecycle.js';
-
-const endpointOption = ['--endpoint <url>', 'orca API (default: $ORCA_ENDPOINT or http://127.0.0.1:7777, the local `orca serve`; a deployed API is signed with SigV4)'] as const;
 
 export function client(option?: string): ApiClient {
   return new ApiClient(endpointOf(option).url);
@@ -32,7 +30,7 @@ export function remoteCommands(program: Command): void {
   program
     .command('campaigns')
     .description('list the campaigns of an orca server, with their last and next run')
-    .option(...endpointOption)
+    .option(...ENDPOINT_OPTION)
     .option('--status <status>', 'draft, live, scheduled, archived or running')
     .option('--search <text>', 'text in the id or label')
     .option('--json', 'print JSON')
@@ -60,7 +58,7 @@ export function remoteCommands(program: Command): void {
     .command('publish')
     .description('send a campaign file to an orca server (creating or updating it) and publish it as a new version')
     .argument('<file>', 'campaign file')
-    .option(...endpointOption)
+    .option(...ENDPOINT_OPTION)
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { endpoint?: string; json?: boolean }) => {
       const doc = readCampaign(file) as { id?: unknown };
@@ -83,7 +81,7 @@ export function remoteCommands(program: Command): void {
     .command('start')
     .description('start a run of a published campaign (or of a draft in test mode)')
     .argument('<campaign>', 'campaign id')
-    .option(...endpointOption)
+    .option(...ENDPOINT_OPTION)
     .option('--var <name=value...>', 'variables of the run')
     .option('--test', 'test mode: everything but Save audience and channels')
     .option('--wait', 'wait until the run ends; exit 0 when it completed, 1 otherwise')
@@ -110,7 +108,7 @@ export function remoteCommands(program: Command): void {
       .command(command)
       .description({ pause: 'pause a run: no new activity starts; running ones finish', resume: 'resume a paused run', stop: 'stop a run: cancel its queries; final', restart: 'stop a run if needed and start the campaign again' }[command])
       .argument('<run>', 'run id')
-      .option(...endpointOption)
+      .option(...ENDPOINT_OPTION)
       .action(async (runId: string, opts: { endpoint?: string }) => {
         const r = await client(opts.endpoint).ok<{ status?: string; runId: string }>('POST', `/runs/${runId}/${command}`);
         console.log(command === 'restart' ? `restarted: new run ${r.runId}` : `${statusIcon(r.status ?? '')} ${runId}: ${r.status}`);
@@ -122,7 +120,7 @@ export function remoteCommands(program: Command): void {
     .description("the rows of a transition's work table")
     .argument('<run>', 'run id')
     .argument('<transition>', 'transition id')
-    .option(...endpointOption)
+    .option(...ENDPOINT_OPTION)
     .option('--limit <n>', 'rows', positiveInt('--limit'), 20)
     .option('--offset <n>', 'rows to skip', (v) => Number(v), 0)
     .option('--json', 'print JSON')

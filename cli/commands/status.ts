@@ -3,12 +3,17 @@ import { loadCatalogFor } from '../load.js';
 import { color, table } from '../output.js';
 import { dataPath } from '../paths.js';
 import { statusIcon } from '../progress.js';
-import { jsonSummary, openRuntime, printSummary, summarize, type RunSummary } from '../runs.js';
+import { jsonSummary, openRuntime, printSummary, sortActivities, summarize, type RunSummary } from '../runs.js';
+import { API_OR_DATA_OPTIONS, positiveInt } from '../options.js';
 import { ApiClient, endpointOf, ServerUnreachable } from '../api-client.js';
 
-/** Runs a command against the API; without a server (and no --endpoint), against the local data folder. */
-export async function viaApiOrLocal<T>(endpoint: string | undefined, remote: (api: ApiClient) => Promise<T>, local: () => Promise<T>): Promise<T> {
-  const e = endpointOf(endpoint);
+/**
+ * Runs a command against the API; with --data (and no --endpoint), or without a server, against
+ * the local data folder.
+ */
+export async function viaApiOrLocal<T>(opts: { endpoint?: string | undefined; data?: string | undefined }, remote: (api: ApiClient) => Promise<T>, local: () => Promise<T>): Promise<T> {
+  if (opts.data && !opts.endpoint) return local();
+  const e = endpointOf(opts.endpoint);
   try {
     return await remote(new ApiClient(e.url));
   } catch (err) {
@@ -22,15 +27,15 @@ export function statusCommand(program: Command): void {
     .command('status')
     .description("one run: each activity's status and each transition's row count; without a run, the recent runs")
     .argument('[run]', 'a run id')
-    .option('--endpoint <url>', 'orca API (default: the local `orca serve` if it runs, else the data folder)')
-    .option('--data <dir>', 'data folder, when no server runs (default: $ORCA_DATA or ./.orca)')
-    .option('--limit <n>', 'how many recent runs', '20')
+    .option(...API_OR_DATA_OPTIONS[0])
+    .option(...API_OR_DATA_OPTIONS[1])
+    .option('--limit <n>', 'how many recent runs', positiveInt('--limit'), 20)
     .option('--json', 'print JSON')
-    .action(async (runId: string | undefined, opts: { endpoint?: string; data?: string; json?: boolean; limit: string }) => {
+    .action(async (runId: string | undefined, opts: { endpoint?: string; data?: string; json?: boolean; limit: number }) => {
       if (runId) {
         const s = await viaApiOrLocal<RunSummary>(
-          opts.endpoint,
-          (api) => api.ok<RunSummary>('GET', `/runs/${encodeURIComponent(runId)}`),
+          opts,
+          async (api) => sortActivities(await api.ok<RunSummary>('GET', `/runs/${encodeURIComponent(runId)}`)),
           async () => {
             const runtime = await openRuntime(dataPath(opts.data), loadCatalogFor());
             try {
@@ -45,17 +50,14 @@ export function statusCommand(program: Command): void {
         return;
       }
       type Row = { runId: string; campaign: string; status: string; startedAt: string; endedAt?: string };
+      const row = (r: { runId: string; campaignId: string; status: string; startedAt: string; endedAt?: string }): Row => ({ runId: r.runId, campaign: r.campaignId, status: r.status, startedAt: r.startedAt, ...(r.endedAt ? { endedAt: r.endedAt } : {}) });
       const runs = await viaApiOrLocal<Row[]>(
-        opts.endpoint,
-        async (api) =>
-          (await api.ok<Array<{ id: string; lastRun?: { runId: string; status: string; startedAt: string; endedAt?: string } }>>('GET', '/campaigns'))
-            .filter((c) => c.lastRun)
-            .map((c) => ({ runId: c.lastRun!.runId, campaign: c.id, status: c.lastRun!.status, startedAt: c.lastRun!.startedAt, ...(c.lastRun!.endedAt ? { endedAt: c.lastRun!.endedAt } : {}) }))
-            .sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
+        opts,
+        async (api) => (await api.ok<Array<Parameters<typeof row>[0]>>('GET', `/runs?limit=${opts.limit}`)).map(row),
         async () => {
           const runtime = await openRuntime(dataPath(opts.data), loadCatalogFor());
           try {
-            return (await runtime.store.recentRuns(Number(opts.limit) || 20)).map((r) => ({ runId: r.runId, campaign: r.campaignId, status: r.status, startedAt: r.startedAt, ...(r.endedAt ? { endedAt: r.endedAt } : {}) }));
+            return (await runtime.store.recentRuns(opts.limit)).map(row);
           } finally {
             await runtime.close();
           }

@@ -63,6 +63,7 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: '/campaigns/{id}/schedule/preview', summary: 'The next 10 launches of the campaign\'s schedule', status: 200, params: S.campaignParams, response: S.previewView, handle: (s, c) => s.preview(p<{ id: string }>(c).id) },
   { method: 'POST', path: '/campaigns/{id}/runs', summary: 'Start a run (a signal: its variables are the parameters)', status: 202, params: S.campaignParams, body: S.startRunBody, optionalBody: true, handle: (s, c) => s.startRun(p<{ id: string }>(c).id, (c.body ?? {}) as { variables?: Record<string, unknown>; testMode?: boolean }) },
   { method: 'GET', path: '/campaigns/{id}/runs', summary: 'A campaign\'s runs, newest first', status: 200, params: S.campaignParams, response: z.array(S.runSummary), handle: (s, c) => s.listRuns(p<{ id: string }>(c).id) },
+  { method: 'GET', path: '/runs', summary: 'The most recent runs of all campaigns, newest first', status: 200, query: S.recentRunsQuery, response: z.array(S.runSummary.extend({ campaignId: z.string() })), handle: (s, c) => s.recentRuns((c.query as { limit: number }).limit) },
   { method: 'GET', path: '/runs/{runId}', summary: 'A run: its status, each activity\'s status, times and error, each transition\'s row count', status: 200, params: S.runParams, response: S.runDetail, handle: (s, c) => s.getRun(p<{ runId: string }>(c).runId) },
   ...(['pause', 'resume', 'stop', 'restart'] as const).map(
     (command): Route => ({

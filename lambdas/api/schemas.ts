@@ -51,6 +51,10 @@ export const rowsQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
 });
 
+export const recentRunsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(20),
+});
+
 export const runSummary = z.object({
   runId: z.string(),
   status: z.enum(RUN_STATUSES),

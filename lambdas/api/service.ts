@@ -16,6 +16,7 @@ import { literalProblem } from '../sql/literal.js';
 import { runPrefixOf } from '../layout.js';
 import { recordStopped } from '../orchestrator/stopped.js';
 import { filterLogs, type LogFilter } from '../util/logs.js';
+import { runDetail, runSummary } from './runs.js';
 import type { Dialect } from '../sql/dialect.js';
 import { badRequest, conflict, invalid, notFound } from './errors.js';
 import type { Platform } from './platform.js';
@@ -275,16 +276,12 @@ export class CampaignService {
   }
 
   async getRun(runId: string) {
-    const r = await this.runOf(runId);
-    const [activities, transitions] = await Promise.all([this.d.store.listActivities(runId), this.d.store.listTransitions(runId)]);
-    return {
-      ...runSummary(r),
-      campaignId: r.campaignId,
-      variables: r.variables,
-      ...(r.pausedReason && r.status === 'paused' ? { pausedReason: r.pausedReason } : {}),
-      activities: activities.map((a) => ({ id: a.activityId, type: a.type, status: a.status, ...(a.startedAt ? { startedAt: a.startedAt } : {}), ...(a.endedAt ? { endedAt: a.endedAt } : {}), ...(a.error ? { error: a.error } : {}), ...(a.rows !== undefined ? { rows: a.rows } : {}), ...(a.tasks !== undefined ? { tasks: a.tasks } : {}) })),
-      transitions: transitions.map((t) => ({ id: t.transitionId, from: t.from, output: t.output, to: t.to, rows: t.rows, active: t.active })),
-    };
+    return runDetail(this.d.store, await this.runOf(runId));
+  }
+
+  /** The most recent runs of all campaigns. */
+  async recentRuns(limit: number) {
+    return (await this.d.store.recentRuns(limit)).map((r) => ({ ...runSummary(r), campaignId: r.campaignId }));
   }
 
   private async runCommand(runId: string, command: RunCommand): Promise<RunRecord> {
@@ -385,14 +382,3 @@ function labelOf(definition: object): string | undefined {
   return typeof label === 'string' && label ? label : undefined;
 }
 
-function runSummary(r: RunRecord) {
-  return {
-    runId: r.runId,
-    status: r.status,
-    startedAt: r.startedAt,
-    ...(r.endedAt ? { endedAt: r.endedAt } : {}),
-    ...(r.error ? { error: r.error } : {}),
-    ...(r.version !== undefined ? { version: r.version } : {}),
-    testMode: r.testMode,
-  };
-}
