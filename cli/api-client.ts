@@ -6,20 +6,14 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { CliError } from './output.js';
+import { isLoopbackHost } from '../lambdas/util/net.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:7777';
 
-export interface ApiOptions {
-  endpoint?: string;
-}
 
 export function endpointOf(option?: string): { url: string; explicit: boolean } {
   const url = option ?? process.env.ORCA_ENDPOINT;
   return { url: (url ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''), explicit: Boolean(url) };
-}
-
-function isLocal(url: URL): boolean {
-  return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname);
 }
 
 export class ServerUnreachable extends CliError {}
@@ -29,7 +23,7 @@ export class ApiClient {
 
   constructor(readonly endpoint: string) {
     const url = new URL(endpoint);
-    if (!isLocal(url)) {
+    if (!isLoopbackHost(url.hostname)) {
       const region = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
       if (!region) throw new CliError(`cannot tell the AWS region of ${endpoint}; set AWS_REGION`, 2);
       this.signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });

@@ -4,9 +4,8 @@
  * scheduled campaigns at the launch times of their EventBridge expressions.
  */
 import type { Platform, StartRequest } from '../lambdas/api/platform.js';
-import type { CampaignService } from '../lambdas/api/service.js';
-import { nextLaunches, scheduleOf, type ScheduleSpec } from '../statemachines/schedule.js';
-import { triggerSchema, type Campaign } from '../statemachines/campaign.js';
+import { publishedSchedule, type CampaignService } from '../lambdas/api/service.js';
+import { nextLaunches, type ScheduleSpec } from '../statemachines/schedule.js';
 import type { LocalRuntime } from './local-runtime.js';
 import type { RunRecord } from '../lambdas/ports/store.js';
 
@@ -50,10 +49,7 @@ export class LocalPlatform implements Platform {
 
   /** Arms the timer of a scheduled campaign from its published version (at start, after each launch). */
   async refreshSchedule(campaignId: string): Promise<void> {
-    const c = await this.runtime.store.getCampaign(campaignId);
-    const doc = c?.status === 'scheduled' ? ((await this.runtime.store.getVersion(campaignId, c.version))?.definition as Campaign | undefined) : undefined;
-    const trigger = triggerSchema.safeParse(doc?.trigger);
-    this.arm(campaignId, trigger.success ? scheduleOf(trigger.data, doc?.timezone ?? 'UTC') : undefined);
+    this.arm(campaignId, await publishedSchedule(this.runtime.store, await this.runtime.store.getCampaign(campaignId)));
   }
 
   private refreshLater(campaignId: string): void {

@@ -7,7 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Catalog } from '../lambdas/catalog/catalog.js';
 import { CampaignService } from '../lambdas/api/service.js';
-import { handle, MAX_BODY_BYTES } from '../lambdas/api/router.js';
+import { errorResponse, handle, MAX_BODY_BYTES } from '../lambdas/api/router.js';
+import { ApiError } from '../lambdas/api/errors.js';
+import { isLoopbackHost } from '../lambdas/util/net.js';
 import { LocalRuntime } from './local-runtime.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { LocalPlatform } from './local-platform.js';
@@ -56,7 +58,7 @@ export class OrcaServer {
     }
     await platform.refreshAll();
 
-    const loopback = isLoopback(o.host ?? '127.0.0.1');
+    const loopback = isLoopbackHost(o.host ?? '127.0.0.1');
     const http = createServer((req, res) =>
       void serve(service, req, res, log, loopback).catch((e) => {
         // A client gone mid-request: nothing to answer.
@@ -88,15 +90,6 @@ export class OrcaServer {
   }
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-const isLoopback = (host: string) => LOOPBACK.has(host);
-
-const jsonError = (status: number, error: string, message: string, extra: Record<string, string> = {}) => ({
-  status,
-  headers: { 'content-type': 'application/json; charset=utf-8', ...extra },
-  body: JSON.stringify({ error, message }),
-});
-
 /**
  * The local API has no authentication, so on loopback it only answers local clients: no browser
  * page of another site (an Origin header), no other host name (DNS rebinding).
@@ -105,7 +98,7 @@ function foreign(req: IncomingMessage, loopback: boolean): string | undefined {
   if (!loopback) return undefined;
   if (req.headers.origin) return 'cross-origin requests are refused: the local API has no authentication';
   const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-  if (!isLoopback(host)) return `requests for host '${host}' are refused: use http://127.0.0.1`;
+  if (!isLoopbackHost(host)) return `requests for host '${host}' are refused: use http://127.0.0.1`;
   return undefined;
 }
 
@@ -125,10 +118,10 @@ async function serve(service: CampaignService, req: IncomingMessage, res: Server
   const url = new URL(req.url ?? '/', 'http://localhost');
   const refusal = foreign(req, loopback);
   const response = refusal
-    ? jsonError(403, 'forbidden', refusal)
+    ? errorResponse(new ApiError(403, 'forbidden', refusal))
     : tooLarge
       ? // The rest of the body is not read: close the connection rather than let the client reuse it.
-        jsonError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`, { connection: 'close' })
+        errorResponse(new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`), { connection: 'close' })
       : await handle(
           service,
           {

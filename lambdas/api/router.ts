@@ -87,7 +87,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: status === 204 ? '' : JSON.stringify(body) };
 }
 
-function errorResponse(e: ApiError, headers?: Record<string, string>): ApiResponse {
+export function errorResponse(e: ApiError, headers?: Record<string, string>): ApiResponse {
   return json(e.status, { error: e.error, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) }, headers);
 }
 

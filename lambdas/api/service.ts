@@ -10,7 +10,7 @@ import type { CampaignRecord, LogEntry, RunRecord, StatusStore } from '../ports/
 import { validateCampaign, type ValidationResult } from '../../statemachines/validate.js';
 import { compileCampaign, CompileError } from '../../statemachines/compile.js';
 import { campaignCommandRefusal, isInProgress, publishedStatus, runCommandRefusal, type CampaignCommand, type RunCommand } from '../../statemachines/lifecycle.js';
-import { minimumGapMinutes, nextLaunches, scheduleOf, scheduleProblem } from '../../statemachines/schedule.js';
+import { nextLaunches, scheduleOf, scheduleProblem, type ScheduleSpec } from '../../statemachines/schedule.js';
 import { triggerSchema, type Campaign } from '../../statemachines/campaign.js';
 import { literalProblem } from '../sql/literal.js';
 import { runPrefixOf } from '../layout.js';
@@ -78,12 +78,9 @@ export class CampaignService {
     return next;
   }
 
-  /** The next launch of a scheduled campaign, from its published version (not the working copy). */
+  /** The next launch of a scheduled campaign. */
   private async nextLaunch(c: CampaignRecord): Promise<Date | undefined> {
-    if (c.status !== 'scheduled') return undefined;
-    const published = (await this.d.store.getVersion(c.id, c.version))?.definition as Partial<Campaign> | undefined;
-    const trigger = triggerSchema.safeParse(published?.trigger);
-    const spec = trigger.success ? scheduleOf(trigger.data, published?.timezone ?? 'UTC') : undefined;
+    const spec = await publishedSchedule(this.d.store, c);
     return spec ? nextLaunches(spec, this.now(), 1)[0] : undefined;
   }
 
@@ -131,12 +128,13 @@ export class CampaignService {
   }
 
   async list(filter: { status?: string; q?: string }) {
-    const all = await Promise.all((await this.d.store.listCampaigns()).map((c) => this.view(c)));
+    // Filter on the records first: each view reads the campaign's runs.
     const q = filter.q?.toLowerCase();
-    return all
-      .filter((c) => !filter.status || (filter.status === 'running' ? c.runInProgress : c.status === filter.status))
-      .filter((c) => !q || c.id.includes(q) || c.label.toLowerCase().includes(q))
-      .sort((a, b) => a.id.localeCompare(b.id));
+    const records = (await this.d.store.listCampaigns())
+      .filter((c) => !filter.status || filter.status === 'running' || c.status === filter.status)
+      .filter((c) => !q || c.id.includes(q) || c.label.toLowerCase().includes(q));
+    const views = await Promise.all(records.map((c) => this.view(c)));
+    return views.filter((c) => filter.status !== 'running' || c.runInProgress).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   async get(id: string) {
@@ -219,13 +217,9 @@ export class CampaignService {
     const spec = scheduleOf(campaign.trigger, campaign.timezone);
     if (!spec) return { expression: null, timezone: campaign.timezone, launches: [], warning: `the trigger is '${campaign.trigger.type}': the campaign starts ${campaign.trigger.type === 'asap' ? 'when published' : campaign.trigger.type === 'signal' ? 'on a signal (POST /campaigns/{id}/runs)' : 'by hand'}` };
     const launches = nextLaunches(spec, this.now(), count).map((d) => d.toISOString());
-    const gap = minimumGapMinutes(spec, this.now());
-    return {
-      expression: spec.expression,
-      timezone: spec.timezone,
-      launches,
-      ...(gap !== undefined && gap < 15 ? { warning: `runs every ${gap} minute(s): more often than every 15 minutes is discouraged` } : {}),
-    };
+    // Validation warns about schedules that fire too often.
+    const warning = v.warnings.find((w) => w.path === 'trigger')?.message;
+    return { expression: spec.expression, timezone: spec.timezone, launches, ...(warning ? { warning } : {}) };
   }
 
   // Runs -----------------------------------------------------------------------------------------
@@ -375,6 +369,14 @@ export class CampaignService {
     }
     return { purged };
   }
+}
+
+/** The schedule of a scheduled campaign, from its published version (not the working copy). */
+export async function publishedSchedule(store: Pick<StatusStore, 'getVersion'>, c: CampaignRecord | undefined): Promise<ScheduleSpec | undefined> {
+  if (c?.status !== 'scheduled') return undefined;
+  const published = (await store.getVersion(c.id, c.version))?.definition as Partial<Campaign> | undefined;
+  const trigger = triggerSchema.safeParse(published?.trigger);
+  return trigger.success ? scheduleOf(trigger.data, published?.timezone ?? 'UTC') : undefined;
 }
 
 function labelOf(definition: object): string | undefined {
