@@ -86,9 +86,8 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<CampaignBe
     const wall = a.startedAt && a.endedAt ? Date.parse(a.endedAt) - Date.parse(a.startedAt) : 0;
     o.log(`  ${a.activityId.padEnd(14)} ${a.type.padEnd(16)} ${a.status.padEnd(8)} ${String(a.rows ?? '').padStart(10)} rows  ${String(wall).padStart(6)} ms${queryMs.has(a.activityId) ? `  (query ${Math.round(queryMs.get(a.activityId)!)} ms)` : ''}`);
   }
-  const audiences: Record<string, number> = {};
-  for (const name of ['vip', 'regular', 'control']) audiences[name] = (await runtime.store.getAudience(`winback-${name}`))!.rows;
   const saved = Object.fromEntries(await Promise.all(['vip', 'regular', 'control'].map(async (n) => [n, (await runtime.store.getAudience(`winback-${n}`))!] as const)));
+  const audiences = Object.fromEntries(Object.entries(saved).map(([n, a]) => [n, a.rows]));
   await runtime.close();
 
   // hand-written SQL, same engine settings

@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { compileCampaign, CompileError } from '../../statemachines/compile.js';
-import { loadCatalogFor, validateFile } from '../load.js';
-import { CliError, printFindings } from '../output.js';
+import { compileFile, loadCatalogFor } from '../load.js';
 
 export function compileCommand(program: Command): void {
   program
@@ -12,19 +10,10 @@ export function compileCommand(program: Command): void {
     .option('--catalog <file>', 'data catalog')
     .option('--out <file>', 'write to a file instead of standard output')
     .action((file: string, opts: { catalog?: string; out?: string }) => {
-      const result = validateFile(file, loadCatalogFor(opts.catalog));
-      if (!result.valid || !result.analysis) {
-        printFindings(file, result.errors, result.warnings);
-        process.exitCode = 1;
-        return;
-      }
-      try {
-        const json = `${JSON.stringify(compileCampaign(result.analysis).definition, null, 2)}\n`;
-        if (opts.out) writeFileSync(opts.out, json);
-        else process.stdout.write(json);
-      } catch (e) {
-        if (e instanceof CompileError) throw new CliError(`${file}: ${e.message}`, 1);
-        throw e;
-      }
+      const c = compileFile(file, loadCatalogFor(opts.catalog));
+      if (!c) return void (process.exitCode = 1);
+      const json = `${JSON.stringify(c.compiled.definition, null, 2)}\n`;
+      if (opts.out) writeFileSync(opts.out, json);
+      else process.stdout.write(json);
     });
 }

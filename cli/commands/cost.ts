@@ -5,9 +5,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { AthenaDialect } from '../../lambdas/sql/dialect.js';
 import { stringLiteral } from '../../lambdas/sql/literal.js';
 import type { Catalog } from '../../lambdas/catalog/catalog.js';
-import { compileCampaign } from '../../statemachines/compile.js';
-import { loadCatalogFor, validateFile } from '../load.js';
-import { CliError, color, printFindings, table } from '../output.js';
+import { compileFile, loadCatalogFor } from '../load.js';
+import { color, table } from '../output.js';
 import { dataPath } from '../paths.js';
 import { positiveInt } from '../options.js';
 import { estimateCost, SAMPLE_SHAPE, type TableSize } from '../cost.js';
@@ -44,26 +43,17 @@ export function costCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { profiles: number; catalog?: string; data?: string; json?: boolean }) => {
       const catalog = loadCatalogFor(opts.catalog);
-      const result = validateFile(file, catalog, { dialect: new AthenaDialect({ database: 'orca' }) });
-      if (!result.valid || !result.analysis) {
-        printFindings(file, result.errors, result.warnings);
-        process.exitCode = 1;
-        return;
-      }
-      let compiled;
-      try {
-        compiled = compileCampaign(result.analysis);
-      } catch (e) {
-        throw new CliError(`${file}: ${(e as Error).message}`, 1);
-      }
-      const measured = await measure(catalog, dataPath(opts.data), result.analysis.campaign.dimension);
+      const c = compileFile(file, catalog, { dialect: new AthenaDialect({ database: 'orca' }) });
+      if (!c) return void (process.exitCode = 1);
+      const { analysis, compiled } = c;
+      const measured = await measure(catalog, dataPath(opts.data), analysis.campaign.dimension);
       const sizes = measured ?? SAMPLE_SHAPE;
-      const estimate = estimateCost(result.analysis, compiled, sizes, opts.profiles);
+      const estimate = estimateCost(analysis, compiled, sizes, opts.profiles);
       if (opts.json) {
         console.log(JSON.stringify({ ...estimate, sizes }, null, 2));
         return;
       }
-      console.log(`${color.bold(result.analysis.campaign.label)}: one run on ${opts.profiles.toLocaleString('en-US')} profiles (${measured ? 'table sizes measured from the local data' : 'table sizes of the sample data'})\n`);
+      console.log(`${color.bold(analysis.campaign.label)}: one run on ${opts.profiles.toLocaleString('en-US')} profiles (${measured ? 'table sizes measured from the local data' : 'table sizes of the sample data'})\n`);
       console.log(table(['', 'quantity', 'USD'], [...estimate.lines.map((l) => [l.item, l.quantity, `$${l.usd.toFixed(5)}`]), [color.bold('total per run'), '', color.bold(`$${estimate.total.toFixed(4)}`)]]));
       console.log(color.dim('\nAthena is an upper bound (whole tables; Athena reads only the columns a query uses). Idle costs are not per run: S3 storage, DynamoDB storage, alarms.'));
     });

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { ACTIVITIES } from '../../lambdas/activities/index.js';
-import { compileCampaign, CompileError } from '../../statemachines/compile.js';
 import { newRunId } from '../../lambdas/orchestrator/run-id.js';
-import { loadCatalogFor, validateFile } from '../load.js';
-import { CliError, color, printFindings } from '../output.js';
+import { compileFile, loadCatalogFor } from '../load.js';
+import { color } from '../output.js';
 import { dataPath } from '../paths.js';
 import { Progress } from '../progress.js';
 import { checkData, jsonSummary, openRuntime, printSummary, summarize } from '../runs.js';
@@ -20,20 +19,9 @@ export interface RunCommandOptions {
 /** Validates, compiles and runs a campaign file on the local stack; returns the exit code. */
 export async function runCampaignFile(file: string, opts: RunCommandOptions): Promise<number> {
   const catalog = loadCatalogFor(opts.catalog);
-  const result = validateFile(file, catalog);
-  if (!result.valid || !result.analysis) {
-    if (opts.json) console.log(JSON.stringify({ status: 'invalid', errors: result.errors, warnings: result.warnings }, null, 2));
-    else printFindings(file, result.errors, result.warnings);
-    return 1;
-  }
-  const analysis = result.analysis;
-  let compiled;
-  try {
-    compiled = compileCampaign(analysis);
-  } catch (e) {
-    if (e instanceof CompileError) throw new CliError(`${file}: ${e.message}`, 1);
-    throw e;
-  }
+  const compiledFile = compileFile(file, catalog, {}, opts.json ? (r) => console.log(JSON.stringify({ status: 'invalid', errors: r.errors, warnings: r.warnings }, null, 2)) : undefined);
+  if (!compiledFile) return 1;
+  const { analysis, compiled } = compiledFile;
   const dataRoot = dataPath(opts.data);
   checkData(dataRoot, catalog, catalog.tableNames);
   const runtime = await openRuntime(dataRoot, catalog);
