@@ -16,7 +16,7 @@ import type { Alert, Notifier } from '../lambdas/ports/notifier.js';
 import { allStates, ATHENA_SYNC, LAMBDA_CALLBACK, LAMBDA_INVOKE, PLACEHOLDERS, type StateMachineDefinition } from '../statemachines/asl.js';
 import { LocalControl } from './local-control.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
-import { recordStopped } from '../lambdas/orchestrator/stopped.js';
+import { stopRun } from '../lambdas/orchestrator/stopped.js';
 import { startDynalite, TABLE, type LocalDynamo } from './dynalite.js';
 import type { Context } from 'aws-lambda';
 
@@ -163,13 +163,8 @@ export class LocalRuntime {
     this.executions.get(runId)?.abort();
   }
 
-  /** Stop: cancels running queries and ends the run; a stopped run cannot be resumed. */
-  async stop(runId: string, actor = 'user'): Promise<boolean> {
-    const ok = await this.store.updateRun(runId, { status: 'stopping' }, ['running', 'paused']);
-    if (!ok) return false;
-    await this.store.log(runId, { at: new Date().toISOString(), level: 'warn', message: `stopped by ${actor}`, actor });
-    await this.abort(runId);
-    await recordStopped(this.store, runId, new Date().toISOString());
-    return true;
+  /** Stop (Ctrl-C in `orca run`): cancels running queries and ends the run for good. */
+  stop(runId: string, actor = 'user'): Promise<boolean> {
+    return stopRun(this.store, runId, actor, () => this.abort(runId));
   }
 }

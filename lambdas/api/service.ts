@@ -14,7 +14,7 @@ import { nextLaunches, scheduleOf, scheduleProblem, type ScheduleSpec } from '..
 import { triggerSchema, type Campaign } from '../../statemachines/campaign.js';
 import { literalProblem } from '../sql/literal.js';
 import { runPrefixOf } from '../layout.js';
-import { recordStopped } from '../orchestrator/stopped.js';
+import { stopRun } from '../orchestrator/stopped.js';
 import { filterLogs, type LogFilter } from '../util/logs.js';
 import { runDetail, runSummary } from './runs.js';
 import type { Dialect } from '../sql/dialect.js';
@@ -301,17 +301,8 @@ export class CampaignService {
   }
 
   async stop(runId: string, actor = 'api') {
-    const r = await this.runCommand(runId, 'stop');
-    if (!(await this.d.store.updateRun(runId, { status: 'stopping' }, ['running', 'paused', 'stopping']))) throw conflict('the run is no longer in progress');
-    await this.d.store.log(runId, { at: this.now().toISOString(), level: 'warn', message: `stopped by ${actor}: running queries are cancelled`, actor });
-    try {
-      await this.d.platform.stop((await this.d.store.getRun(runId)) ?? r);
-    } catch (e) {
-      // The run stays 'stopping' (no activity starts any more); stop may be sent again.
-      await this.d.store.log(runId, { at: this.now().toISOString(), level: 'error', message: `stopping failed: ${(e as Error).message}; send stop again` });
-      throw e;
-    }
-    await recordStopped(this.d.store, runId, this.now().toISOString());
+    await this.runCommand(runId, 'stop');
+    if (!(await stopRun(this.d.store, runId, actor, (run) => this.d.platform.stop(run), () => this.now()))) throw conflict('the run is no longer in progress');
     return this.getRun(runId);
   }
 
