@@ -197,6 +197,12 @@ describe('the API itself', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/campaigns', '/campaigns/{id}', '/campaigns/{id}/publish', '/campaigns/{id}/schedule/preview', '/campaigns/{id}/runs', '/runs/{runId}', '/runs/{runId}/pause', '/runs/{runId}/logs', '/runs/{runId}/tasks', '/runs/{runId}/transitions/{transitionId}/schema', '/runs/{runId}/transitions/{transitionId}/rows']));
     expect(doc.paths['/campaigns/{id}/publish'].post.responses).toHaveProperty('422');
+    expect(Object.keys(doc.paths['/campaigns/{id}/runs'].get.responses).sort()).toEqual(['200', '400', '404']);
+    expect(Object.keys(doc.paths['/campaigns/{id}/runs'].post.responses).sort()).toEqual(['202', '400', '404', '409', '413', '422']);
+    expect(doc.paths['/runs/{runId}/restart'].post.responses).toHaveProperty('422');
+    expect(doc.paths['/runs/{runId}/pause'].post.responses).not.toHaveProperty('422');
+    expect(doc.paths['/campaigns/{id}/schedule/preview'].get.responses).toHaveProperty('422');
+    expect(doc.paths['/campaigns'].get.responses).not.toHaveProperty('404');
     expect(doc.paths['/runs/{runId}/logs'].get.parameters.map((p: any) => p.name)).toEqual(['runId', 'activity', 'level', 'q', 'after', 'limit']);
   });
 

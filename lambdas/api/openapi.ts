@@ -34,9 +34,8 @@ export function openApiDocument(routes: Route[]): unknown {
       responses: {
         [r.status]: r.status === 204 ? { description: 'done' } : { description: 'success', content: { 'application/json': { schema: r.response ? schema(r.response, 'output') : {} } } },
         400: error,
-        404: error,
-        ...(r.method !== 'GET' ? { 409: error } : {}),
-        ...(r.path.endsWith('/publish') || r.path.endsWith('/runs') ? { 422: error } : {}),
+        ...(r.params ? { 404: error } : {}),
+        ...Object.fromEntries((r.errors ?? []).map((status) => [status, error])),
         ...(r.body ? { 413: error } : {}),
       },
     };

@@ -46,22 +46,24 @@ export interface Route {
   /** The body may be left out. */
   optionalBody?: boolean;
   response?: z.ZodType;
+  /** Refusals it may answer besides 400 (and 404 when it has path parameters, 413 with a body). */
+  errors?: Array<409 | 422>;
   handle(service: CampaignService, c: Context): Promise<unknown>;
 }
 
 const p = <T>(c: Context) => c.params as T;
 
 export const ROUTES: Route[] = [
-  { method: 'POST', path: '/campaigns', summary: 'Create a campaign (a draft; it may still have validation errors)', status: 201, body: S.definitionBody, response: S.campaignDetail, handle: (s, c) => s.create(c.body as { id: string }) },
+  { method: 'POST', path: '/campaigns', errors: [409], summary: 'Create a campaign (a draft; it may still have validation errors)', status: 201, body: S.definitionBody, response: S.campaignDetail, handle: (s, c) => s.create(c.body as { id: string }) },
   { method: 'GET', path: '/campaigns', summary: 'List campaigns, with their last and next run', status: 200, query: S.listCampaignsQuery, response: z.array(S.campaignView), handle: (s, c) => s.list(c.query as { status?: string; q?: string }) },
   { method: 'GET', path: '/campaigns/{id}', summary: 'A campaign: its working copy, status and validation', status: 200, params: S.campaignParams, response: S.campaignDetail, handle: (s, c) => s.get(p<{ id: string }>(c).id) },
-  { method: 'PUT', path: '/campaigns/{id}', summary: 'Change the working copy (a published campaign keeps running its version until published again)', status: 200, params: S.campaignParams, body: S.definitionBody, response: S.campaignDetail, handle: (s, c) => s.update(p<{ id: string }>(c).id, c.body as { id: string }) },
-  { method: 'DELETE', path: '/campaigns/{id}', summary: 'Delete a campaign (refused while a run is in progress)', status: 204, params: S.campaignParams, handle: (s, c) => s.remove(p<{ id: string }>(c).id) },
-  { method: 'POST', path: '/campaigns/{id}/duplicate', summary: 'Copy a campaign as a new draft', status: 201, params: S.campaignParams, body: S.duplicateBody, optionalBody: true, response: S.campaignDetail, handle: (s, c) => s.duplicate(p<{ id: string }>(c).id, (c.body as { id?: string } | undefined)?.id) },
-  { method: 'POST', path: '/campaigns/{id}/publish', summary: 'Publish the working copy as a new version (422 with the validation errors)', status: 200, params: S.campaignParams, response: S.campaignView, handle: (s, c) => s.publish(p<{ id: string }>(c).id) },
-  { method: 'POST', path: '/campaigns/{id}/archive', summary: 'Retire a campaign: no more scheduled runs', status: 200, params: S.campaignParams, response: S.campaignView, handle: (s, c) => s.archive(p<{ id: string }>(c).id) },
-  { method: 'GET', path: '/campaigns/{id}/schedule/preview', summary: 'The next 10 launches of the campaign\'s schedule', status: 200, params: S.campaignParams, response: S.previewView, handle: (s, c) => s.preview(p<{ id: string }>(c).id) },
-  { method: 'POST', path: '/campaigns/{id}/runs', summary: 'Start a run (a signal: its variables are the parameters)', status: 202, params: S.campaignParams, body: S.startRunBody, optionalBody: true, handle: (s, c) => s.startRun(p<{ id: string }>(c).id, (c.body ?? {}) as { variables?: Record<string, unknown>; testMode?: boolean }) },
+  { method: 'PUT', path: '/campaigns/{id}', errors: [409], summary: 'Change the working copy (a published campaign keeps running its version until published again)', status: 200, params: S.campaignParams, body: S.definitionBody, response: S.campaignDetail, handle: (s, c) => s.update(p<{ id: string }>(c).id, c.body as { id: string }) },
+  { method: 'DELETE', path: '/campaigns/{id}', errors: [409], summary: 'Delete a campaign (refused while a run is in progress)', status: 204, params: S.campaignParams, handle: (s, c) => s.remove(p<{ id: string }>(c).id) },
+  { method: 'POST', path: '/campaigns/{id}/duplicate', errors: [409], summary: 'Copy a campaign as a new draft', status: 201, params: S.campaignParams, body: S.duplicateBody, optionalBody: true, response: S.campaignDetail, handle: (s, c) => s.duplicate(p<{ id: string }>(c).id, (c.body as { id?: string } | undefined)?.id) },
+  { method: 'POST', path: '/campaigns/{id}/publish', errors: [409, 422], summary: 'Publish the working copy as a new version (422 with the validation errors)', status: 200, params: S.campaignParams, response: S.campaignView, handle: (s, c) => s.publish(p<{ id: string }>(c).id) },
+  { method: 'POST', path: '/campaigns/{id}/archive', errors: [409], summary: 'Retire a campaign: no more scheduled runs', status: 200, params: S.campaignParams, response: S.campaignView, handle: (s, c) => s.archive(p<{ id: string }>(c).id) },
+  { method: 'GET', path: '/campaigns/{id}/schedule/preview', errors: [422], summary: 'The next 10 launches of the campaign\'s schedule', status: 200, params: S.campaignParams, response: S.previewView, handle: (s, c) => s.preview(p<{ id: string }>(c).id) },
+  { method: 'POST', path: '/campaigns/{id}/runs', errors: [409, 422], summary: 'Start a run (a signal: its variables are the parameters)', status: 202, params: S.campaignParams, body: S.startRunBody, optionalBody: true, handle: (s, c) => s.startRun(p<{ id: string }>(c).id, (c.body ?? {}) as { variables?: Record<string, unknown>; testMode?: boolean }) },
   { method: 'GET', path: '/campaigns/{id}/runs', summary: 'A campaign\'s runs, newest first', status: 200, params: S.campaignParams, response: z.array(S.runSummary), handle: (s, c) => s.listRuns(p<{ id: string }>(c).id) },
   { method: 'GET', path: '/runs', summary: 'The most recent runs of all campaigns, newest first', status: 200, query: S.recentRunsQuery, response: z.array(S.runSummary.extend({ campaignId: z.string() })), handle: (s, c) => s.recentRuns((c.query as { limit: number }).limit) },
   { method: 'GET', path: '/runs/{runId}', summary: 'A run: its status, each activity\'s status, times and error, each transition\'s row count', status: 200, params: S.runParams, response: S.runDetail, handle: (s, c) => s.getRun(p<{ runId: string }>(c).runId) },
@@ -72,6 +74,7 @@ export const ROUTES: Route[] = [
       summary: { pause: 'Pause: no new activity starts; running ones finish', resume: 'Resume a paused run', stop: 'Stop: cancel running queries and end the run (final)', restart: 'Stop the run if needed, then start a new one' }[command],
       status: command === 'restart' ? 202 : 200,
       params: S.runParams,
+      errors: command === 'restart' ? [409, 422] : [409],
       handle: (s, c) => s[command](p<{ runId: string }>(c).runId, c.actor),
     }),
   ),
