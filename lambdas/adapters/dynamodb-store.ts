@@ -289,7 +289,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async putTransitions(runId: string, records: TransitionRecord[]): Promise<void> {
-    await this.writeAll(records.map((r) => ({ pk: RUN(runId), sk: `TR#${r.transitionId}`, ...r })));
+    await this.writeAll(records.map((r) => this.transitionItem(runId, r)));
   }
 
   async getTransitions(runId: string, ids: string[]): Promise<Map<string, TransitionRecord>> {
@@ -335,13 +335,17 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     return { pk: RUN(runId), sk: `TASK#${task.startedAt}#${task.activityId}`, ...task };
   }
 
+  private transitionItem(runId: string, r: TransitionRecord): Record<string, unknown> {
+    return { pk: RUN(runId), sk: `TR#${r.transitionId}`, ...r };
+  }
+
   private logItem(runId: string, e: LogEntry): Record<string, unknown> {
     return { pk: RUN(runId), sk: `LOG#${e.at}#${instance}#${String(++logSeq).padStart(9, '0')}`, ...e };
   }
 
   async putMany(runId: string, items: { transitions?: TransitionRecord[]; tasks?: TaskRecord[]; logs?: LogEntry[] }): Promise<void> {
     await this.writeAll([
-      ...(items.transitions ?? []).map((r) => ({ pk: RUN(runId), sk: `TR#${r.transitionId}`, ...r })),
+      ...(items.transitions ?? []).map((r) => this.transitionItem(runId, r)),
       ...(items.tasks ?? []).map((t) => this.taskItem(runId, t)),
       ...(items.logs ?? []).map((e) => this.logItem(runId, e)),
     ]);

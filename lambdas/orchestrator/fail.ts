@@ -3,14 +3,14 @@
  * record the error and apply the campaign's error policy: abort the run, suspend it on this
  * activity until resumed, or carry on without this activity's outputs (up to N errors in a row).
  */
-import { inactiveTransition } from './gate.js';
 import { parseError } from './errors.js';
 import type { Deps, FailDecision, FailEvent } from './types.js';
+import { inactiveTransition, iso } from './activity-records.js';
 
 export const MAX_RETRIES = 3;
 
 export async function failActivity(e: FailEvent, deps: Deps): Promise<FailDecision> {
-  const at = (deps.clock ?? (() => new Date()))().toISOString();
+  const at = iso(deps);
   const runId = e.run.runId;
   const id = e.activity.id;
   const error = parseError(e.error);
@@ -23,20 +23,22 @@ export async function failActivity(e: FailEvent, deps: Deps): Promise<FailDecisi
     await deps.store.log(runId, { at, level: 'warn', activity: id, message: `${error.message} (transient: trying again in ${delay} s, attempt ${attempts + 1} of ${MAX_RETRIES + 1})` });
     return { decision: 'retry', delay };
   }
-  await deps.store.updateActivity(runId, id, { status: stopped ? 'skipped' : 'failed', endedAt: at, error: stopped ? 'stopped' : error.message });
-  await deps.store.putTask(runId, { activityId: id, startedAt: record.startedAt ?? at, endedAt: at, status: stopped ? 'skipped' : 'failed', error: error.message });
-  if (stopped) return { decision: 'fail', delay: 0 };
-  await deps.store.log(runId, { at, level: 'error', activity: id, message: `failed: ${error.message}` });
-
   const policy = e.run.campaign.errorPolicy;
-  if (policy.onError === 'suspend') {
+  const suspend = !stopped && policy.onError === 'suspend';
+  await deps.store.updateActivity(runId, id, { status: stopped ? 'skipped' : suspend ? 'needsAttention' : 'failed', endedAt: at, error: stopped ? 'stopped' : error.message });
+  const task = { activityId: id, startedAt: record.startedAt ?? at, endedAt: at, status: stopped ? ('skipped' as const) : ('failed' as const), error: error.message };
+  if (stopped) {
+    await deps.store.putTask(runId, task);
+    return { decision: 'fail', delay: 0 };
+  }
+  const failed = { at, level: 'error' as const, activity: id, message: `failed: ${error.message}` };
+  if (suspend) {
     await deps.store.updateRun(runId, { status: 'paused', pausedReason: `${id} failed: ${error.message}` }, ['running', 'paused']);
-    await deps.store.updateActivity(runId, id, { status: 'needsAttention' });
-    await deps.store.log(runId, { at, level: 'warn', activity: id, message: 'run suspended: fix the cause, then resume to run the activity again' });
+    await deps.store.putMany(runId, { tasks: [task], logs: [failed, { at, level: 'warn', activity: id, message: 'run suspended: fix the cause, then resume to run the activity again' }] });
     return { decision: 'suspend', delay: 0 };
   }
   // Either way, the path after this activity does not run.
-  if (e.outbound.length) await deps.store.putTransitions(runId, e.outbound.map((t) => inactiveTransition(id, t, at)));
+  await deps.store.putMany(runId, { tasks: [task], logs: [failed], transitions: e.outbound.map((t) => inactiveTransition(id, t, at)) });
   if (policy.onError === 'ignore') {
     const count = await deps.store.countError(runId, 1);
     if (count <= policy.maxConsecutiveErrors) {

@@ -1,9 +1,10 @@
 /** The last state of every run: its final status. */
 import { parseError } from './errors.js';
 import type { Deps, FinalizeEvent } from './types.js';
+import { iso } from './activity-records.js';
 
 export async function finalizeRun(e: FinalizeEvent, deps: Deps): Promise<{ status: 'completed' | 'failed' | 'stopped' }> {
-  const now = (deps.clock ?? (() => new Date()))().toISOString();
+  const now = iso(deps);
   const runId = e.run.runId;
   const run = await deps.store.getRun(runId);
   const seconds = run ? ((Date.parse(now) - Date.parse(run.startedAt)) / 1000).toFixed(1) : '?';

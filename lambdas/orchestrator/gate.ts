@@ -7,16 +7,16 @@
 import { ACTIVITIES } from '../activities/index.js';
 import type { Action, BranchTest, Input, Plan, WorkSchema } from '../activities/framework.js';
 import { planActivity } from '../planner.js';
-import { glueTableName } from '../layout.js';
+import { glueTableName, workTableName } from '../layout.js';
 import { Findings } from '../util/issues.js';
+import { formatUtcTimestamp } from '../query/time.js';
 import type { RunRecord, TransitionRecord } from '../ports/store.js';
 import { ActivityError, RunStopped } from './errors.js';
+import { finishActivity, inactiveTransition, iso } from './activity-records.js';
 import type { Deps, ForwardedInput, GateEvent, GateResult, OutboundRef, RunContext, SuspendedEvent } from './types.js';
 
 export const PARKED = { parked: true } as const;
 export type Parked = typeof PARKED;
-
-const iso = (deps: Deps) => (deps.clock ?? (() => new Date()))().toISOString();
 
 /**
  * Stops on a stopped run; parks while the run is paused. A gate goes on when the run is not
@@ -172,7 +172,7 @@ function schemaOf(rec: TransitionRecord): WorkSchema {
 function targetTable(run: RunContext, activityId: string, action: Extract<Action, { type: 'query' }>): string {
   if (action.saves && 'audience' in action.saves) return glueTableName('a', action.saves.audience, run.runId, activityId);
   if (action.saves && 'history' in action.saves) return glueTableName('h', run.campaign.id, activityId, run.runId);
-  return glueTableName('w', run.campaign.id, run.runId, activityId);
+  return workTableName(run.campaign.id, run.runId, activityId);
 }
 
 async function loadState(e: GateEvent, deps: Deps) {
@@ -186,7 +186,7 @@ async function loadState(e: GateEvent, deps: Deps) {
     const mode = a.mode as { type: string; historyDays?: number };
     const since = mode.historyDays ? Date.parse(e.run.startedAt) - mode.historyDays * 86_400_000 : -Infinity;
     const history = h.entries.filter((x) => x.runId !== e.run.runId && Date.parse(x.at) >= since && x.rows > 0).map((x) => ({ location: x.location, table: x.table, output: 'main', rows: x.rows, columns: x.columns }));
-    return { history, lastRunAt: h.lastRunAt?.replace('T', ' ').replace(/(\.\d+)?Z$/, '') };
+    return { history, lastRunAt: h.lastRunAt ? formatUtcTimestamp(new Date(h.lastRunAt)) : undefined };
   }
   return {};
 }
@@ -209,23 +209,13 @@ function forwarded(from: Record<string, number>, inputs: Input[]): Record<string
 /** Records the outbound transitions of an activity that forwards populations, and marks it done. */
 export async function complete(run: RunContext, deps: Deps, activityId: string, startedAt: string, outbound: OutboundRef[], outputs: Record<string, ForwardedInput>, note: string, resetErrors: boolean): Promise<void> {
   const at = iso(deps);
-  const records: TransitionRecord[] = outbound.map((t) => {
+  const transitions: TransitionRecord[] = outbound.map((t) => {
     const o = outputs[t.output];
     return o?.active
       ? { transitionId: t.transition, from: activityId, output: t.output, to: t.to, active: true, rows: o.rows, dimension: o.dimension, location: o.location, table: o.table, columns: o.columns, ...(o.stored ? { stored: o.stored } : {}), at }
       : inactiveTransition(activityId, t, at);
   });
-  await deps.store.putMany(run.runId, {
-    transitions: records,
-    tasks: [{ activityId, startedAt, endedAt: at, status: 'done' }],
-    logs: [{ at, level: 'info', activity: activityId, message: note, durationMs: Date.parse(at) - Date.parse(startedAt) }],
-  });
-  await deps.store.updateActivity(run.runId, activityId, { status: 'done', endedAt: at });
-  if (resetErrors) await deps.store.countError(run.runId, 0);
-}
-
-export function inactiveTransition(from: string, t: OutboundRef, at: string): TransitionRecord {
-  return { transitionId: t.transition, from, output: t.output, to: t.to, active: false, rows: 0, dimension: null, location: '-', table: '-', columns: [], at };
+  await finishActivity(deps, run.runId, { activityId, startedAt, at, transitions, log: { message: note, durationMs: Date.parse(at) - Date.parse(startedAt) }, resetErrors });
 }
 
 async function skip(e: GateEvent, deps: Deps, why: string): Promise<void> {

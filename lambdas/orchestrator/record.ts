@@ -7,7 +7,8 @@
 import { ACTIVITIES } from '../activities/index.js';
 import type { TransitionRecord } from '../ports/store.js';
 import { ActivityError } from './errors.js';
-import { complete, inactiveTransition } from './gate.js';
+import { complete } from './gate.js';
+import { finishActivity, inactiveTransition, iso } from './activity-records.js';
 import type { Deps, RecordEvent } from './types.js';
 
 export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> {
@@ -18,7 +19,7 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
     await complete(run, deps, activityId, g.startedAt, g.outbound, g.forward, 'waited', g.resetErrors);
     return;
   }
-  const at = (deps.clock ?? (() => new Date()))().toISOString();
+  const at = iso(deps);
   // An output with no rows has no files at all: count it as 0.
   const written = await deps.engine.outputRows(g.target, g.query?.id ?? '');
   const rows = Object.fromEntries(Object.keys(g.outputs).map((o) => [o, written[o] ?? 0]));
@@ -77,11 +78,13 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
   const main = rows.main ?? Object.values(rows).reduce((a, b) => a + b, 0);
   const stopped = [...inactive].filter((o) => g.outbound.some((t) => t.output === o));
   const saved = g.saves && 'audience' in g.saves ? `; audience '${g.saves.audience}' saved` : '';
-  await deps.store.putMany(run.runId, {
+  await finishActivity(deps, run.runId, {
+    activityId,
+    startedAt: g.startedAt,
+    at,
     transitions: records,
-    tasks: [{ activityId, startedAt: g.startedAt, endedAt: at, status: 'done', rows: main }],
-    logs: [{ at, level: 'info', activity: activityId, message: `done: ${counts}${stopped.length ? `; ${stopped.join(', ')} empty, not continued` : ''}${saved}`, sql: g.select, durationMs, rows: main }],
+    log: { message: `done: ${counts}${stopped.length ? `; ${stopped.join(', ')} empty, not continued` : ''}${saved}`, sql: g.select, durationMs, rows: main },
+    rows: main,
+    resetErrors: g.resetErrors,
   });
-  await deps.store.updateActivity(run.runId, activityId, { status: 'done', endedAt: at, rows: main });
-  if (g.resetErrors) await deps.store.countError(run.runId, 0);
 }

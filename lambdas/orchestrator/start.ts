@@ -2,9 +2,10 @@
 import { literalProblem } from '../sql/literal.js';
 import { ActivityError } from './errors.js';
 import type { Deps, RunContext, StartEvent } from './types.js';
+import { iso } from './activity-records.js';
 
 export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
-  const now = (deps.clock ?? (() => new Date()))().toISOString();
+  const now = iso(deps);
   const runId = e.input?.run?.runId ?? e.execution;
   const given = e.input?.run?.variables ?? {};
   const variables: Record<string, unknown> = {};
