@@ -6,17 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { Parking, RunControl, TaskCallbacks } from '../lambdas/ports/control.js';
 
 export class LocalControl implements RunControl, TaskCallbacks {
-  private readonly parked = new Map<string, Array<{ parking: Parking; resolve: () => void }>>();
+  private readonly parked = new Map<string, Array<() => void>>();
   private readonly tasks = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  /** Called whenever something parks (for the progress display and tests). */
-  onPark?: (p: Parking) => void;
-
   park(p: Parking): Promise<'resumed' | 'parked'> {
     return new Promise((resolve) => {
       const list = this.parked.get(p.runId) ?? [];
-      list.push({ parking: p, resolve: () => resolve('resumed') });
+      list.push(() => resolve('resumed'));
       this.parked.set(p.runId, list);
-      this.onPark?.(p);
     });
   }
 
@@ -24,12 +20,8 @@ export class LocalControl implements RunControl, TaskCallbacks {
   wake(runId: string): number {
     const list = this.parked.get(runId) ?? [];
     this.parked.delete(runId);
-    for (const p of list) p.resolve();
+    for (const resume of list) resume();
     return list.length;
-  }
-
-  parkedOf(runId: string): Parking[] {
-    return (this.parked.get(runId) ?? []).map((p) => p.parking);
   }
 
   /** A fresh token and the promise its task completes with. */
