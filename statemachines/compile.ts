@@ -119,12 +119,6 @@ export function compileCampaign(analysis: Analysis): Compiled {
   const graphStart = emit(program, undefined, graph) ?? graph.add('Nothing to run', { Type: 'Pass', End: true });
 
   const top = new Scope(names);
-  const lambda = (fn: string, payload: Record<string, unknown>) => ({
-    Type: 'Task',
-    Resource: LAMBDA_INVOKE,
-    Parameters: { FunctionName: fn, Payload: payload },
-    Retry: [LAMBDA_RETRY],
-  });
   top.add('Start run', {
     ...lambda(PLACEHOLDERS.control, {
       step: 'start',
@@ -166,6 +160,11 @@ export function compileCampaign(analysis: Analysis): Compiled {
   };
 }
 
+/** A Lambda task (its result comes back). */
+const lambda = (fn: string, payload: Record<string, unknown>) => ({ Type: 'Task', Resource: LAMBDA_INVOKE, Parameters: { FunctionName: fn, Payload: payload }, Retry: [LAMBDA_RETRY] });
+/** A Lambda task that waits for its task token (the function answers with SendTaskSuccess). */
+const callback = (fn: string, payload: Record<string, unknown>) => ({ Type: 'Task', Resource: LAMBDA_CALLBACK, Parameters: { FunctionName: fn, Payload: payload }, Retry: [LAMBDA_RETRY] });
+
 function continueWith(next: string | undefined): { Next: string } | { End: true } {
   return next ? { Next: next } : { End: true };
 }
@@ -201,15 +200,9 @@ function emitActivity(
 
   const gateNext = isQuery || isWait ? `${id} ?` : after;
   scope.add(id, {
-    Type: 'Task',
     Comment: `${ACTIVITIES.get(type)!.title}${node.def.label ? `: ${node.def.label}` : ''}`,
-    Resource: LAMBDA_CALLBACK,
-    Parameters: {
-      FunctionName: PLACEHOLDERS.gate,
-      Payload: { step: 'gate', 'token.$': '$$.Task.Token', 'run.$': '$.run', activity: node.def, inbound, outbound },
-    },
+    ...callback(PLACEHOLDERS.gate, { step: 'gate', 'token.$': '$$.Task.Token', 'run.$': '$.run', activity: node.def, inbound, outbound }),
     ResultPath: '$.step',
-    Retry: [LAMBDA_RETRY],
     Catch: catchTo,
     Next: gateNext,
   });
@@ -232,23 +225,17 @@ function emitActivity(
   }
   if (isQuery || isWait) {
     scope.add(`${id} record`, {
-      Type: 'Task',
-      Resource: LAMBDA_INVOKE,
-      Parameters: { FunctionName: PLACEHOLDERS.record, Payload: { step: 'record', 'run.$': '$.run', 'gate.$': '$.step' } },
+      ...lambda(PLACEHOLDERS.record, { step: 'record', 'run.$': '$.run', 'gate.$': '$.step' }),
       ResultPath: null,
-      Retry: [LAMBDA_RETRY],
       Catch: catchTo,
       ...continueWith(next),
     });
   }
   // Failure handling: record the error, then retry, suspend, carry on or abort.
   scope.add(`${id} failed`, {
-    Type: 'Task',
-    Resource: LAMBDA_INVOKE,
-    Parameters: { FunctionName: PLACEHOLDERS.control, Payload: { step: 'fail', 'run.$': '$.run', activity: { id, type }, outbound, 'error.$': '$.error' } },
+    ...lambda(PLACEHOLDERS.control, { step: 'fail', 'run.$': '$.run', activity: { id, type }, outbound, 'error.$': '$.error' }),
     ResultSelector: { 'decision.$': '$.Payload.decision', 'delay.$': '$.Payload.delay' },
     ResultPath: '$.failure',
-    Retry: [LAMBDA_RETRY],
     Next: `${id} failed ?`,
   });
   const choices: unknown[] = [
@@ -260,11 +247,8 @@ function emitActivity(
   scope.add(`${id} retry`, { Type: 'Wait', SecondsPath: '$.failure.delay', Next: id });
   if (policy.onError === 'suspend') {
     scope.add(`${id} suspended`, {
-      Type: 'Task',
-      Resource: LAMBDA_CALLBACK,
-      Parameters: { FunctionName: PLACEHOLDERS.gate, Payload: { step: 'suspended', 'token.$': '$$.Task.Token', 'run.$': '$.run', activity: { id, type } } },
+      ...callback(PLACEHOLDERS.gate, { step: 'suspended', 'token.$': '$$.Task.Token', 'run.$': '$.run', activity: { id, type } }),
       ResultPath: null,
-      Retry: [LAMBDA_RETRY],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: scope.abort() }],
       Next: id,
     });
