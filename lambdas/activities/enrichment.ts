@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { AGGREGATES, ruleSchema } from '../query/rules.js';
-import { compileRule, expressionField } from '../query/compile.js';
+import { aggregateParts, compileRule, expressionField } from '../query/compile.js';
 import { QueryError, splitPath, type Scope } from '../query/scope.js';
-import { comparable, isNumeric, sqlType, type Column, type ColumnType } from '../sql/types.js';
+import { comparable, type Column, type ColumnType } from '../sql/types.js';
 import { quoteIdent } from '../sql/literal.js';
 import {
   addColumn,
@@ -69,11 +69,6 @@ function resolveOr(scope: Scope, path: string, ctx: PlanContext, at: (string | n
 }
 
 const typeOf = (t: ColumnType | 'null'): ColumnType => (t === 'null' ? 'string' : t);
-
-/** Sums of decimals get the room of 38 digits; other aggregates keep their column's type. */
-function aggregateType(type: ColumnType): string {
-  return type === 'decimal' ? 'DECIMAL(38, 2)' : sqlType(type);
-}
 
 export const enrichment = defineActivity<Enrichment>({
   type: 'enrichment',
@@ -139,32 +134,13 @@ export const enrichment = defineActivity<Enrichment>({
       for (const i of indexes) {
         const g = a.aggregates[i]!;
         const at = ['aggregates', i];
-        let value = 'count(*)';
-        let type: ColumnType = 'integer';
-        if (g.function !== 'count') {
-          if (!g.attribute) {
-            ctx.report.error([...at, 'attribute'], `${g.function} needs the attribute to aggregate`);
-            continue;
-          }
-          const x = resolveOr(inner, g.attribute, ctx, [...at, 'attribute']);
-          if (!x || x.type === 'null') continue;
-          if ((g.function === 'sum' || g.function === 'avg') && !isNumeric(x.type)) {
-            ctx.report.error([...at, 'attribute'], `${g.function} needs a number; ${g.attribute} is a ${x.type}`);
-            continue;
-          }
-          if ((g.function === 'min' || g.function === 'max') && x.type === 'boolean') {
-            ctx.report.error([...at, 'attribute'], `${g.function} of a boolean is not supported`);
-            continue;
-          }
-          type = g.function === 'avg' ? 'double' : g.function === 'sum' ? (x.type === 'integer' ? 'integer' : x.type === 'double' ? 'double' : 'decimal') : x.type;
-          value = g.function === 'avg' ? `avg(CAST(${x.sql} AS DOUBLE))` : `${g.function}(${x.sql})`;
-        } else if (g.attribute) ctx.report.warn([...at, 'attribute'], 'count counts rows; the attribute is ignored');
-        const where = g.where ? ` FILTER (WHERE ${compileRule(g.where, inner, ctx.report, [...at, 'where'])})` : '';
+        const p = aggregateParts(g, inner, ctx.report, at);
+        if (!p) continue;
         const column = `orca_v${i}`;
-        items.push(`CAST(${value}${where} AS ${aggregateType(type)}) AS ${column}`);
+        items.push(`CAST(${p.value}${p.filter ? ` FILTER (WHERE ${p.filter})` : ''} AS ${p.sqlType}) AS ${column}`);
         // No row in the collection: a count or a sum is 0, the others stay empty.
         const v = `${alias}.${column}`;
-        add(g.as, type, g.function === 'count' || g.function === 'sum' ? `COALESCE(${v}, 0)` : v, [...at, 'as']);
+        add(g.as, p.type, g.function === 'count' || g.function === 'sum' ? `COALESCE(${v}, 0)` : v, [...at, 'as']);
       }
       if (!items.length) continue;
       const keys = coll.link.on.map((p) => `${inner.tableAlias}.${quoteIdent(p.to)}`);

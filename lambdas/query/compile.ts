@@ -311,6 +311,50 @@ function reportQueryError(err: unknown, report: Reporter, path: (string | number
   return 'FALSE';
 }
 
+/**
+ * The parts of an aggregate over a collection's rows (`inner`: the collection's scope): its value
+ * (`count(*)`, `sum(x)`...), its filter, its type and the SQL type to cast it to; undefined when
+ * it is not valid (reported at `path`).
+ */
+export function aggregateParts(
+  agg: { function: string; attribute?: string | undefined; where?: Rule | undefined },
+  inner: Scope,
+  report: Reporter,
+  path: (string | number)[],
+): { value: string; filter: string | undefined; type: ColumnType; sqlType: string } | undefined {
+  let value = 'count(*)';
+  let type: ColumnType = 'integer';
+  if (agg.function === 'count') {
+    if (agg.attribute) report.warn([...path, 'attribute'], 'count counts rows; the attribute is ignored');
+  } else {
+    if (!agg.attribute) {
+      report.error([...path, 'attribute'], `${agg.function} needs the attribute to aggregate`);
+      return undefined;
+    }
+    let attr: TypedSql;
+    try {
+      attr = inner.resolve(splitPath(agg.attribute));
+    } catch (err) {
+      reportQueryError(err, report, [...path, 'attribute']);
+      return undefined;
+    }
+    if (attr.type === 'null') return undefined;
+    const t = attr.type as ColumnType;
+    if ((agg.function === 'sum' || agg.function === 'avg') && !isNumeric(t)) {
+      report.error([...path, 'attribute'], `${agg.function} needs a number; ${agg.attribute} is a ${t}`);
+      return undefined;
+    }
+    if ((agg.function === 'min' || agg.function === 'max') && t === 'boolean') {
+      report.error([...path, 'attribute'], `${agg.function} of a boolean is not supported`);
+      return undefined;
+    }
+    type = agg.function === 'avg' ? 'double' : agg.function === 'sum' ? (t === 'integer' ? 'integer' : t === 'double' ? 'double' : 'decimal') : t;
+    value = agg.function === 'avg' ? `avg(CAST(${attr.sql} AS DOUBLE))` : `${agg.function}(${attr.sql})`;
+  }
+  const filter = agg.where ? compileRule(agg.where, inner, report, [...path, 'where']) : undefined;
+  return { value, filter, type, sqlType: sqlName(type) };
+}
+
 /** `count(*)`, `sum(x)`... of a collection's rows, optionally filtered, as a correlated scalar subquery. */
 export function aggregateSql(
   agg: { function: string; collection: string; attribute?: string | undefined; where?: Rule | undefined },
@@ -321,44 +365,17 @@ export function aggregateSql(
   try {
     const coll = scope.collection(splitPath(agg.collection));
     const inner = scope.child(coll.table);
-    let expr = '*';
-    let type: ColumnType = 'integer';
-    if (agg.function === 'count') {
-      if (agg.attribute) report.warn([...path, 'attribute'], 'count counts rows; the attribute is ignored');
-    } else {
-      if (!agg.attribute) {
-        report.error([...path, 'attribute'], `${agg.function} needs the attribute to aggregate`);
-        return undefined;
-      }
-      let attr: TypedSql;
-      try {
-        attr = inner.resolve(splitPath(agg.attribute));
-      } catch (err) {
-        reportQueryError(err, report, [...path, 'attribute']);
-        return undefined;
-      }
-      const t = attr.type as ColumnType;
-      if ((agg.function === 'sum' || agg.function === 'avg') && !isNumeric(t)) {
-        report.error([...path, 'attribute'], `${agg.function} needs a number; ${agg.attribute} is a ${t}`);
-        return undefined;
-      }
-      if ((agg.function === 'min' || agg.function === 'max') && t === 'boolean') {
-        report.error([...path, 'attribute'], `${agg.function} of a boolean is not supported`);
-        return undefined;
-      }
-      expr = attr.sql;
-      type = agg.function === 'avg' ? 'double' : agg.function === 'sum' ? (t === 'integer' ? 'integer' : t === 'double' ? 'double' : 'decimal') : t;
-    }
-    const where = agg.where ? ` AND ${compileRule(agg.where, inner, report, [...path, 'where'])}` : '';
-    const value = agg.function === 'count' ? 'count(*)' : agg.function === 'avg' ? `avg(CAST(${expr} AS DOUBLE))` : `${agg.function}(${expr})`;
-    const sql = `(SELECT CAST(${value} AS ${sqlName(type)}) FROM ${scope.env.dialect.catalogTable(coll.table)} AS ${inner.tableAlias}${inner.joinSql()}\n    WHERE ${coll.correlate(inner.tableAlias)}${where})`;
-    return { sql, type };
+    const p = aggregateParts(agg, inner, report, path);
+    if (!p) return undefined;
+    const sql = `(SELECT CAST(${p.value} AS ${p.sqlType}) FROM ${scope.env.dialect.catalogTable(coll.table)} AS ${inner.tableAlias}${inner.joinSql()}\n    WHERE ${coll.correlate(inner.tableAlias)}${p.filter ? ` AND ${p.filter}` : ''})`;
+    return { sql, type: p.type };
   } catch (err) {
     reportQueryError(err, report, [...path, 'collection']);
     return undefined;
   }
 }
 
+/** Sums of decimals get the room of 38 digits. */
 function sqlName(type: ColumnType): string {
   return { string: 'VARCHAR', integer: 'BIGINT', decimal: 'DECIMAL(38, 2)', double: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP' }[type];
 }
