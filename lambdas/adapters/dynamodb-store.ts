@@ -37,6 +37,33 @@ import type {
 import type { Parking } from '../ports/control.js';
 import { isAwsError } from './aws-errors.js';
 
+const backoff = (attempt: number) => new Promise((res) => setTimeout(res, Math.min(1000, 20 * 2 ** attempt)));
+
+/** An update expression: SET the defined fields, REMOVE the undefined ones, ADD to counters. */
+function updateOf(fields: Record<string, unknown>, counters: Record<string, number | undefined> = {}) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const removes: string[] = [];
+  Object.entries(fields).forEach(([k, v], i) => {
+    names[`#f${i}`] = k;
+    if (v === undefined) removes.push(`#f${i}`);
+    else {
+      values[`:v${i}`] = v;
+      sets.push(`#f${i} = :v${i}`);
+    }
+  });
+  const adds = Object.entries(counters)
+    .filter(([, n]) => n)
+    .map(([k, n], i) => {
+      names[`#a${i}`] = k;
+      values[`:a${i}`] = n;
+      return `#a${i} :a${i}`;
+    });
+  const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean).join(' ');
+  return { expression, names, values };
+}
+
 const RUN = (id: string) => `RUN#${id}`;
 
 /** The table's key schema, for CDK and for creating it locally. */
@@ -114,7 +141,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       for (let attempt = 0; requests.length; attempt++) {
         const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
         requests = (r.UnprocessedItems?.[this.table] ?? []) as typeof requests;
-        if (requests.length) await new Promise((res) => setTimeout(res, Math.min(1000, 20 * 2 ** attempt)));
+        if (requests.length) await backoff(attempt);
       }
     }
   }
@@ -178,20 +205,10 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async updateRun(runId: string, patch: Partial<RunRecord>, onlyIf?: RunStatus[]): Promise<boolean> {
-    const entries = Object.entries(patch).filter(([k, v]) => v !== undefined && k !== 'runId');
-    const removed = Object.entries(patch).filter(([, v]) => v === undefined).map(([k]) => k);
-    if (!entries.length && !removed.length) return true;
-    const names: Record<string, string> = { '#pk': 'pk' };
-    const values: Record<string, unknown> = {};
-    const sets = entries.map(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:v${i}`] = v;
-      return `#f${i} = :v${i}`;
-    });
-    const removes = removed.map((k, i) => {
-      names[`#r${i}`] = k;
-      return `#r${i}`;
-    });
+    const { runId: _, ...fields } = patch;
+    if (!Object.keys(fields).length) return true;
+    const { expression, names, values } = updateOf(fields);
+    names['#pk'] = 'pk';
     let condition = 'attribute_exists(#pk)';
     if (onlyIf) {
       names['#status'] = 'status';
@@ -203,7 +220,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: RUN(runId), sk: 'RUN' },
-          UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' '),
+          UpdateExpression: expression,
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
@@ -248,28 +265,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
 
   async updateActivity(runId: string, activityId: string, patch: Partial<ActivityRecord> & { addTasks?: number; addAttempts?: number }): Promise<ActivityRecord> {
     const { addTasks, addAttempts, ...fields } = patch;
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets: string[] = [];
-    const removes: string[] = [];
-    Object.entries(fields).forEach(([k, v], i) => {
-      names[`#f${i}`] = k;
-      if (v === undefined) removes.push(`#f${i}`);
-      else {
-        values[`:v${i}`] = v;
-        sets.push(`#f${i} = :v${i}`);
-      }
-    });
-    const adds: string[] = [];
-    if (addTasks) {
-      adds.push('tasks :t');
-      values[':t'] = addTasks;
-    }
-    if (addAttempts) {
-      adds.push('attempts :a');
-      values[':a'] = addAttempts;
-    }
-    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean).join(' ');
+    const { expression, names, values } = updateOf(fields, { tasks: addTasks, attempts: addAttempts });
     const r = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
@@ -304,7 +300,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
           out.set(t.transitionId, t);
         }
         keys = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
-        if (keys.length) await new Promise((res) => setTimeout(res, Math.min(1000, 20 * 2 ** attempt)));
+        if (keys.length) await backoff(attempt);
       }
     }
     return out;
