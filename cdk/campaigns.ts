@@ -24,16 +24,13 @@ export class CampaignsInvalid extends Error {
   override name = 'CampaignsInvalid';
 }
 
-/** The campaign files of a folder: YAML or JSON files with `activities` (catalogs are skipped). */
-export function campaignFiles(folder: string): string[] {
+/** The campaign files of a folder, read: YAML or JSON files with `activities` (catalogs are skipped). */
+export function campaignFiles(folder: string): Array<{ file: string; doc: unknown }> {
   return readdirSync(folder)
     .filter((f) => /\.(ya?ml|json)$/i.test(f))
-    .map((f) => join(folder, f))
-    .filter((f) => {
-      const doc = readDocument(f) as { activities?: unknown } | null;
-      return Boolean(doc && typeof doc === 'object' && 'activities' in doc);
-    })
-    .sort();
+    .sort()
+    .map((f) => ({ file: join(folder, f), doc: readDocument(join(folder, f)) }))
+    .filter(({ doc }) => Boolean(doc && typeof doc === 'object' && 'activities' in doc));
 }
 
 export function compileCampaigns(catalog: Catalog, sources: Array<{ file: string; doc: unknown }>, database: string): CompiledCampaign[] {

@@ -66,7 +66,7 @@ export class OrcaCampaigns extends Construct {
     const catalogDoc = typeof props.catalog === 'string' ? readDocument(props.catalog) : props.catalog;
     this.catalog = buildCatalog(catalogDoc);
     const databaseName = props.databaseName ?? 'orca';
-    const sources = [...(props.campaigns ? campaignFiles(props.campaigns).map((file) => ({ file, doc: readDocument(file) })) : []), ...(props.definitions ?? [])];
+    const sources = [...(props.campaigns ? campaignFiles(props.campaigns) : []), ...(props.definitions ?? [])];
     this.campaigns = compileCampaigns(this.catalog, sources, databaseName);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
