@@ -1,16 +1,8 @@
 /** The DynamoDB repository against dynalite on loopback: the same code the Lambdas run. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbStore } from './dynamodb-store.js';
-import { startDynalite, TABLE, type LocalDynamo } from '../../runtime/dynalite.js';
+import { describe, expect, it } from 'vitest';
+import { useDynaliteStore } from '../../test/helpers/dynalite.js';
 
-let dynamo: LocalDynamo;
-let store: DynamoDbStore;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  store = new DynamoDbStore(dynamo.client, TABLE);
-});
-afterAll(() => dynamo.close());
+const store = useDynaliteStore();
 
 const run = (runId: string, startedAt: string, campaignId = 'c') => ({ runId, campaignId, status: 'running' as const, startedAt, testMode: false, variables: {} });
 

@@ -1,16 +1,9 @@
 /** Campaigns deployed as code in the registry, against dynalite: versions, ownership, the custom resource protocol. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbStore } from '../adapters/dynamodb-store.js';
-import { startDynalite, TABLE, type LocalDynamo } from '../../runtime/dynalite.js';
+import { describe, expect, it } from 'vitest';
+import { useDynaliteStore } from '../../test/helpers/dynalite.js';
 import { onCampaignResource, registerCodeCampaign, type CampaignResourceEvent } from './code-campaigns.js';
 
-let dynamo: LocalDynamo;
-let store: DynamoDbStore;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  store = new DynamoDbStore(dynamo.client, TABLE);
-});
-afterAll(() => dynamo.close());
+const store = useDynaliteStore();
 
 const doc = (id: string, extra: Record<string, unknown> = {}) => ({ id, label: `Label ${id}`, dimension: 'recipients', activities: [{ id: 'a', type: 'buildAudience' }], transitions: [], ...extra });
 const machine = 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-x';
