@@ -15,7 +15,14 @@ import { compileCampaign } from '../statemachines/compile.js';
 import { LocalRuntime } from '../runtime/local-runtime.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { generateSampleData } from '../sampledata/generate.js';
-import { addDays, formatDate, formatUtcTimestamp, localDate, shiftDate, zonedTimeToUtc } from '../lambdas/query/time.js';
+import {
+  addDays,
+  formatDate,
+  formatUtcTimestamp,
+  localDate,
+  shiftDate,
+  zonedTimeToUtc,
+} from '../lambdas/query/time.js';
 
 export interface CampaignBenchOptions {
   root: string;
@@ -56,7 +63,11 @@ export async function ensureData(dataRoot: string, profiles: number, log: (s: st
   rmSync(dataRoot, { recursive: true, force: true });
   mkdirSync(dataRoot, { recursive: true });
   const g = await generateSampleData({ dataRoot, profiles, seed: 42, asOf });
-  log(`  ${Object.entries(g.rows).map(([t, n]) => `${n.toLocaleString('en-US')} ${t}`).join(', ')} in ${g.seconds.toFixed(1)} s`);
+  log(
+    `  ${Object.entries(g.rows)
+      .map(([t, n]) => `${n.toLocaleString('en-US')} ${t}`)
+      .join(', ')} in ${g.seconds.toFixed(1)} s`,
+  );
   writeFileSync(marker, want);
 }
 
@@ -71,7 +82,13 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<CampaignBe
   // orca
   rmSync(join(o.dataRoot, 'work'), { recursive: true, force: true });
   rmSync(join(o.dataRoot, 'audiences'), { recursive: true, force: true });
-  const runtime = await LocalRuntime.open({ dataRoot: o.dataRoot, catalog, threads: o.threads, memoryLimit: o.memoryLimit, memoryStore: true });
+  const runtime = await LocalRuntime.open({
+    dataRoot: o.dataRoot,
+    catalog,
+    threads: o.threads,
+    memoryLimit: o.memoryLimit,
+    memoryStore: true,
+  });
   const runId = newRunId();
   const memory = memorySampler();
   const t0 = performance.now();
@@ -84,9 +101,15 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<CampaignBe
   o.log(`orca: ${activities} activities in ${totalS.toFixed(2)} s`);
   for (const a of acts.sort((x, y) => (x.startedAt ?? '~').localeCompare(y.startedAt ?? '~'))) {
     const wall = a.startedAt && a.endedAt ? Date.parse(a.endedAt) - Date.parse(a.startedAt) : 0;
-    o.log(`  ${a.activityId.padEnd(14)} ${a.type.padEnd(16)} ${a.status.padEnd(8)} ${String(a.rows ?? '').padStart(10)} rows  ${String(wall).padStart(6)} ms${queryMs.has(a.activityId) ? `  (query ${Math.round(queryMs.get(a.activityId)!)} ms)` : ''}`);
+    o.log(
+      `  ${a.activityId.padEnd(14)} ${a.type.padEnd(16)} ${a.status.padEnd(8)} ${String(a.rows ?? '').padStart(10)} rows  ${String(wall).padStart(6)} ms${queryMs.has(a.activityId) ? `  (query ${Math.round(queryMs.get(a.activityId)!)} ms)` : ''}`,
+    );
   }
-  const saved = Object.fromEntries(await Promise.all(['vip', 'regular', 'control'].map(async (n) => [n, (await runtime.store.getAudience(`winback-${n}`))!] as const)));
+  const saved = Object.fromEntries(
+    await Promise.all(
+      ['vip', 'regular', 'control'].map(async (n) => [n, (await runtime.store.getAudience(`winback-${n}`))!] as const),
+    ),
+  );
   const audiences = Object.fromEntries(Object.entries(saved).map(([n, a]) => [n, a.rows]));
   await runtime.close();
 
@@ -106,7 +129,12 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<CampaignBe
     .replaceAll('{tomorrow}', ts(addDays(today, 1)))
     .replaceAll('{since180}', ts(shiftDate(today, -180, 'days')))
     .replaceAll('{since2y}', ts(shiftDate(today, -2, 'years')));
-  const instance = await DuckDBInstance.create(':memory:', { threads: String(o.threads), memory_limit: o.memoryLimit, temp_directory: join(o.dataRoot, 'tmp', 'raw'), preserve_insertion_order: 'false' });
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(o.threads),
+    memory_limit: o.memoryLimit,
+    temp_directory: join(o.dataRoot, 'tmp', 'raw'),
+    preserve_insertion_order: 'false',
+  });
   const db = await instance.connect();
   const t1 = performance.now();
   await db.run(script);
@@ -119,17 +147,27 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<CampaignBe
     const cols = saved[name]!.columns.map((c) => `"${c.name}"`).join(', ');
     const raw = `(SELECT ${cols} FROM read_parquet('${out}/${name}.parquet'))`;
     const mine = `(SELECT ${cols} FROM read_parquet('${join(o.dataRoot, saved[name]!.location)}/orca_output=main/*.parquet'))`;
-    const r = (await db.runAndReadAll(`SELECT (SELECT count(*) FROM ${raw}) AS n, (SELECT count(*) FROM (SELECT * FROM ${raw} EXCEPT SELECT * FROM ${mine})) AS missing, (SELECT count(*) FROM (SELECT * FROM ${mine} EXCEPT SELECT * FROM ${raw})) AS extra`)).getRowObjectsJson()[0]!;
+    const r = (
+      await db.runAndReadAll(
+        `SELECT (SELECT count(*) FROM ${raw}) AS n, (SELECT count(*) FROM (SELECT * FROM ${raw} EXCEPT SELECT * FROM ${mine})) AS missing, (SELECT count(*) FROM (SELECT * FROM ${mine} EXCEPT SELECT * FROM ${raw})) AS extra`,
+      )
+    ).getRowObjectsJson()[0]!;
     const n = Number(r.n);
     counts[name] = n;
     if (n !== audiences[name] || Number(r.missing) || Number(r.extra)) {
-      throw new Error(`audience ${name}: orca ${audiences[name]} rows, hand-written SQL ${n} (${r.missing} missing, ${r.extra} extra)`);
+      throw new Error(
+        `audience ${name}: orca ${audiences[name]} rows, hand-written SQL ${n} (${r.missing} missing, ${r.extra} extra)`,
+      );
     }
   }
   db.closeSync();
   instance.closeSync();
   const peakMb = memory.stop() / 1024 / 1024;
-  o.log(`audiences agree, every row and column: ${Object.entries(counts).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}`);
+  o.log(
+    `audiences agree, every row and column: ${Object.entries(counts)
+      .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
+      .join(', ')}`,
+  );
   return { totalS, rawS, ratio: totalS / rawS, peakMb, activities, counts };
 }
 
@@ -137,8 +175,16 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<CampaignBe
 export async function benchOverhead(o: CampaignBenchOptions): Promise<{ perActivityMs: number; activities: number }> {
   await ensureData(o.dataRoot, o.profiles, o.log);
   const catalog = loadCatalog(join(o.root, 'examples/catalog.yaml'));
-  const compiled = compileCampaign(validateCampaign(readDocument(join(o.root, 'examples/winback.yaml')), catalog).analysis!);
-  const runtime = await LocalRuntime.open({ dataRoot: o.dataRoot, catalog, threads: o.threads, memoryLimit: o.memoryLimit, memoryStore: true });
+  const compiled = compileCampaign(
+    validateCampaign(readDocument(join(o.root, 'examples/winback.yaml')), catalog).analysis!,
+  );
+  const runtime = await LocalRuntime.open({
+    dataRoot: o.dataRoot,
+    catalog,
+    threads: o.threads,
+    memoryLimit: o.memoryLimit,
+    memoryStore: true,
+  });
   const samples: number[] = [];
   let activities = 0;
   for (let i = 0; i < 6; i++) {

@@ -13,10 +13,27 @@ export function largeCampaign(blocks = 25): Record<string, unknown> {
           and: [
             { attribute: 'country', operator: 'in', value: ['FR', 'DE', 'GB'] },
             { attribute: 'opt_in_email', operator: 'equal', value: true },
-            { exists: 'purchases', where: { and: [{ attribute: 'product.category', operator: 'equal', value: cat }, { attribute: 'purchased_at', operator: 'within', value: { last: 90 + k, unit: 'days' } }] } },
-            { aggregate: { function: 'sum', collection: 'purchases', attribute: 'amount' }, operator: 'greater', value: 50 + k },
+            {
+              exists: 'purchases',
+              where: {
+                and: [
+                  { attribute: 'product.category', operator: 'equal', value: cat },
+                  { attribute: 'purchased_at', operator: 'within', value: { last: 90 + k, unit: 'days' } },
+                ],
+              },
+            },
+            {
+              aggregate: { function: 'sum', collection: 'purchases', attribute: 'amount' },
+              operator: 'greater',
+              value: 50 + k,
+            },
             { expression: 'age(birth_date) BETWEEN 25 AND 65' },
-            { except: [{ attribute: 'email', operator: 'isNotEmpty' }, { attribute: 'email', operator: 'contains', value: '@example.org' }] },
+            {
+              except: [
+                { attribute: 'email', operator: 'isNotEmpty' },
+                { attribute: 'email', operator: 'contains', value: '@example.org' },
+              ],
+            },
           ],
         },
       },
@@ -24,16 +41,42 @@ export function largeCampaign(blocks = 25): Record<string, unknown> {
         id: `enrich${k}`,
         type: 'enrichment',
         attributes: ['email', 'first_name', 'loyalty_tier'],
-        aggregates: [{ collection: 'purchases', function: 'sum', attribute: 'amount', where: { attribute: 'product.category', operator: 'equal', value: cat }, as: 'spent' }],
-        lines: [{ collection: 'purchases', count: 2, attributes: ['amount', 'product.category'], sort: { expression: 'purchased_at', order: 'highest' }, as: 'last' }],
+        aggregates: [
+          {
+            collection: 'purchases',
+            function: 'sum',
+            attribute: 'amount',
+            where: { attribute: 'product.category', operator: 'equal', value: cat },
+            as: 'spent',
+          },
+        ],
+        lines: [
+          {
+            collection: 'purchases',
+            count: 2,
+            attributes: ['amount', 'product.category'],
+            sort: { expression: 'purchased_at', order: 'highest' },
+            as: 'last',
+          },
+        ],
       },
-      { id: `dedup${k}`, type: 'deduplication', fields: ['email'], method: { type: 'expression', expression: 'spent', order: 'highest' } },
+      {
+        id: `dedup${k}`,
+        type: 'deduplication',
+        fields: ['email'],
+        method: { type: 'expression', expression: 'spent', order: 'highest' },
+      },
       {
         id: `split${k}`,
         type: 'split',
         subsets: [
           { id: 'control', limit: { percent: 10 } },
-          { id: 'top', filter: { attribute: 'spent', operator: 'greater', value: 200 }, limit: { count: 1000 }, sort: [{ expression: 'spent' }] },
+          {
+            id: 'top',
+            filter: { attribute: 'spent', operator: 'greater', value: 200 },
+            limit: { count: 1000 },
+            sort: [{ expression: 'spent' }],
+          },
           { id: 'rest' },
         ],
         generateComplement: true,

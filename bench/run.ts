@@ -29,25 +29,49 @@ const want = (name: string) => !opts.only || opts.only === name;
 
 if (want('validation')) {
   const v = benchValidation(root);
-  log(`validation of a ${v.activities}-activity campaign, every query compiled: median ${v.medianMs.toFixed(1)} ms, worst ${v.maxMs.toFixed(1)} ms (floor: 200 ms)`);
+  log(
+    `validation of a ${v.activities}-activity campaign, every query compiled: median ${v.medianMs.toFixed(1)} ms, worst ${v.maxMs.toFixed(1)} ms (floor: 200 ms)`,
+  );
   log(`bench validation activities=${v.activities} median_ms=${v.medianMs.toFixed(1)} max_ms=${v.maxMs.toFixed(1)}`);
 }
 if (want('synth')) {
   // The whole stack with the example campaigns, as `npx cdk synth` does it (bundling included).
   const started = performance.now();
-  const r = spawnSync('npx', ['cdk', 'synth', '--no-notices', '-q'], { cwd: root, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' }, encoding: 'utf8' });
+  const r = spawnSync('npx', ['cdk', 'synth', '--no-notices', '-q'], {
+    cwd: root,
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    encoding: 'utf8',
+  });
   const seconds = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`cdk synth failed:\n${r.stderr}`);
   log(`cdk synth of the stack with the example campaigns: ${seconds.toFixed(1)} s (floor: 30 s)`);
   log(`bench synth s=${seconds.toFixed(1)}`);
 }
 if (want('overhead')) {
-  const o = await benchOverhead({ root, profiles: 1000, dataRoot: join(dataBase, 'p1000'), threads: opts.threads, memoryLimit: opts.memoryLimit, log });
-  log(`orchestration overhead on 1,000 profiles: ${o.perActivityMs.toFixed(1)} ms per activity (${o.activities} activities; run time minus query time, median of 5 runs; floor: 50 ms)`);
+  const o = await benchOverhead({
+    root,
+    profiles: 1000,
+    dataRoot: join(dataBase, 'p1000'),
+    threads: opts.threads,
+    memoryLimit: opts.memoryLimit,
+    log,
+  });
+  log(
+    `orchestration overhead on 1,000 profiles: ${o.perActivityMs.toFixed(1)} ms per activity (${o.activities} activities; run time minus query time, median of 5 runs; floor: 50 ms)`,
+  );
   log(`bench overhead activities=${o.activities} ms_per_activity=${o.perActivityMs.toFixed(1)}`);
 }
 if (want('campaign')) {
-  const r = await benchCampaign({ root, profiles: opts.profiles, dataRoot: join(dataBase, `p${opts.profiles}`), threads: opts.threads, memoryLimit: opts.memoryLimit, log });
+  const r = await benchCampaign({
+    root,
+    profiles: opts.profiles,
+    dataRoot: join(dataBase, `p${opts.profiles}`),
+    threads: opts.threads,
+    memoryLimit: opts.memoryLimit,
+    log,
+  });
   log(`peak memory (RSS, orca and the hand-written SQL): ${r.peakMb.toFixed(0)} MB`);
-  log(`bench profiles=${opts.profiles} total_s=${r.totalS.toFixed(2)} raw_s=${r.rawS.toFixed(2)} ratio=${r.ratio.toFixed(2)}`);
+  log(
+    `bench profiles=${opts.profiles} total_s=${r.totalS.toFixed(2)} raw_s=${r.rawS.toFixed(2)} ratio=${r.ratio.toFixed(2)}`,
+  );
 }

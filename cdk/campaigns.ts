@@ -33,14 +33,22 @@ export function campaignFiles(folder: string): Array<{ file: string; doc: unknow
     .filter(({ doc }) => Boolean(doc && typeof doc === 'object' && 'activities' in doc));
 }
 
-export function compileCampaigns(catalog: Catalog, sources: Array<{ file: string; doc: unknown }>, database: string): CompiledCampaign[] {
+export function compileCampaigns(
+  catalog: Catalog,
+  sources: Array<{ file: string; doc: unknown }>,
+  database: string,
+): CompiledCampaign[] {
   const problems: string[] = [];
   const out: CompiledCampaign[] = [];
   const ids = new Map<string, string>();
   for (const { file, doc } of sources) {
     const v = validateCampaign(doc, catalog, { dialect: new AthenaDialect({ database }) });
     if (!v.valid || !v.analysis) {
-      problems.push(...v.errors.map((e) => `${basename(file)}: ${e.activity ? `activity ${e.activity} ` : ''}${e.path}: ${e.message}`));
+      problems.push(
+        ...v.errors.map(
+          (e) => `${basename(file)}: ${e.activity ? `activity ${e.activity} ` : ''}${e.path}: ${e.message}`,
+        ),
+      );
       continue;
     }
     const c = v.analysis.campaign;
@@ -51,7 +59,15 @@ export function compileCampaigns(catalog: Catalog, sources: Array<{ file: string
       const schedule = scheduleOf(c.trigger, c.timezone);
       const problem = schedule && scheduleProblem(schedule, new Date());
       if (problem) problems.push(`${basename(file)}: trigger: ${problem}`);
-      out.push({ id: c.id, label: c.label, file: basename(file), document: doc, definition, ...(schedule ? { schedule } : {}), supervisors: c.supervisors });
+      out.push({
+        id: c.id,
+        label: c.label,
+        file: basename(file),
+        document: doc,
+        definition,
+        ...(schedule ? { schedule } : {}),
+        supervisors: c.supervisors,
+      });
     } catch (e) {
       problems.push(`${basename(file)}: ${(e as Error).message}`);
     }

@@ -12,7 +12,9 @@ export function arnRef(resource: IConstruct): string {
 }
 
 export function acknowledgeWildcards(scope: IConstruct, wildcards: Array<{ resource: string; reason: string }>): void {
-  for (const w of wildcards) Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${w.resource}]`, reason: w.reason });
+  for (const w of wildcards)
+    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${w.resource}]`, reason: w.reason });
 }
 
-export const glueTables = (database: string) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/${database}/`;
+export const glueTables = (database: string) =>
+  `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/${database}/`;

@@ -27,20 +27,35 @@ beforeAll(() => {
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 const statements = (): Array<{ policy: string; s: Statement }> =>
-  Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([policy, r]) => (r.Properties.PolicyDocument.Statement as Statement[]).map((s) => ({ policy, s })));
+  Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([policy, r]) =>
+    (r.Properties.PolicyDocument.Statement as Statement[]).map((s) => ({ policy, s })),
+  );
 const actions = (s: Statement) => [s.Action].flat();
 const resources = (s: Statement) => [s.Resource].flat();
 
 describe('the orca stack', () => {
   it('data bucket: encrypted, private, TLS only, access logs, work tables expire after the retention', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'data/' },
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-work-tables', Prefix: 'work/', ExpirationInDays: 45, Status: 'Enabled' })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'expire-work-tables', Prefix: 'work/', ExpirationInDays: 45, Status: 'Enabled' }),
+        ]),
+      },
     });
     for (const policy of Object.values(template.findResources('AWS::S3::BucketPolicy'))) {
-      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
     }
     expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toHaveLength(2);
   });
@@ -50,8 +65,14 @@ describe('the orca stack', () => {
     const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput);
     expect(tables.map((t) => t.Name).sort()).toEqual(['products', 'purchases', 'recipients', 'subscriptions']);
     const purchases = tables.find((t) => t.Name === 'purchases');
-    expect(purchases.StorageDescriptor.Columns).toContainEqual({ Name: 'amount', Type: 'decimal(18,2)', Comment: 'amount' });
-    expect(purchases.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+    expect(purchases.StorageDescriptor.Columns).toContainEqual({
+      Name: 'amount',
+      Type: 'decimal(18,2)',
+      Comment: 'amount',
+    });
+    expect(purchases.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
+      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+    );
     expect(JSON.stringify(purchases.StorageDescriptor.Location)).toContain('/catalog/purchases/');
   });
 
@@ -62,7 +83,10 @@ describe('the orca stack', () => {
         EnforceWorkGroupConfiguration: true,
         EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
         BytesScannedCutoffPerQuery: 1024 ** 4,
-        ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_S3' }, OutputLocation: Match.anyValue() },
+        ResultConfiguration: {
+          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+          OutputLocation: Match.anyValue(),
+        },
       },
     });
   });
@@ -72,7 +96,10 @@ describe('the orca stack', () => {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' }), Match.objectLike({ IndexName: 'gsi2' })],
     });
   });
@@ -81,30 +108,74 @@ describe('the orca stack', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(fns).toHaveLength(5);
     for (const f of fns) {
-      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
-      expect(Object.keys(f.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['ORCA_TABLE', 'ORCA_ACCOUNT', 'POWERTOOLS_SERVICE_NAME']));
+      expect(f.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(Object.keys(f.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining(['ORCA_TABLE', 'ORCA_ACCOUNT', 'POWERTOOLS_SERVICE_NAME']),
+      );
     }
-    const orchestrator = fns.filter((f) => /starts and ends runs|the gate before|records an activity/.test(f.Properties.Description));
+    const orchestrator = fns.filter((f) =>
+      /starts and ends runs|the gate before|records an activity/.test(f.Properties.Description),
+    );
     expect(orchestrator).toHaveLength(3);
-    for (const f of orchestrator) expect(Object.keys(f.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['ORCA_BUCKET', 'ORCA_DATABASE', 'ORCA_WORKGROUP', 'ORCA_ALERT_TOPIC']));
+    for (const f of orchestrator)
+      expect(Object.keys(f.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining(['ORCA_BUCKET', 'ORCA_DATABASE', 'ORCA_WORKGROUP', 'ORCA_ALERT_TOPIC']),
+      );
     // Exactly what lambdas/entry/entries.test.ts runs the register and API entries with.
-    const envOf = (description: RegExp) => Object.keys(fns.find((f) => description.test(f.Properties.Description))!.Properties.Environment.Variables).filter((k) => k.startsWith('ORCA_')).sort();
+    const envOf = (description: RegExp) =>
+      Object.keys(fns.find((f) => description.test(f.Properties.Description))!.Properties.Environment.Variables)
+        .filter((k) => k.startsWith('ORCA_'))
+        .sort();
     expect(envOf(/records campaigns deployed as code/)).toEqual(['ORCA_ACCOUNT', 'ORCA_PARTITION', 'ORCA_TABLE']);
-    expect(envOf(/the HTTP API/)).toEqual(['ORCA_ACCOUNT', 'ORCA_BUCKET', 'ORCA_CONTROL_FUNCTION', 'ORCA_DATABASE', 'ORCA_GATE_FUNCTION', 'ORCA_MACHINE_LOGS', 'ORCA_MACHINE_ROLE', 'ORCA_PARTITION', 'ORCA_RECORD_FUNCTION', 'ORCA_SCHEDULER_ROLE', 'ORCA_TABLE', 'ORCA_WORKGROUP']);
-    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(envOf(/the HTTP API/)).toEqual([
+      'ORCA_ACCOUNT',
+      'ORCA_BUCKET',
+      'ORCA_CONTROL_FUNCTION',
+      'ORCA_DATABASE',
+      'ORCA_GATE_FUNCTION',
+      'ORCA_MACHINE_LOGS',
+      'ORCA_MACHINE_ROLE',
+      'ORCA_PARTITION',
+      'ORCA_RECORD_FUNCTION',
+      'ORCA_SCHEDULER_ROLE',
+      'ORCA_TABLE',
+      'ORCA_WORKGROUP',
+    ]);
+    for (const role of Object.values(template.findResources('AWS::IAM::Role')))
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('one state machine per campaign, whose definition is the compiler\'s output', () => {
+  it("one state machine per campaign, whose definition is the compiler's output", () => {
     const catalog = loadCatalog(join(root, 'examples/catalog.yaml'));
     const machines = template.findResources('AWS::StepFunctions::StateMachine');
-    const byName = Object.fromEntries(Object.values(machines).map((m) => [m.Properties.StateMachineName, m.Properties]));
-    expect(Object.keys(byName).sort()).toEqual(['orca-birthday', 'orca-crosssell', 'orca-leads', 'orca-newsletter', 'orca-winback']);
+    const byName = Object.fromEntries(
+      Object.values(machines).map((m) => [m.Properties.StateMachineName, m.Properties]),
+    );
+    expect(Object.keys(byName).sort()).toEqual([
+      'orca-birthday',
+      'orca-crosssell',
+      'orca-leads',
+      'orca-newsletter',
+      'orca-winback',
+    ]);
     for (const id of ['winback', 'birthday', 'crosssell', 'newsletter', 'leads']) {
-      const v = validateCampaign(readDocument(join(root, `examples/${id}.yaml`)), catalog, { dialect: new AthenaDialect({ database: 'orca' }) });
+      const v = validateCampaign(readDocument(join(root, `examples/${id}.yaml`)), catalog, {
+        dialect: new AthenaDialect({ database: 'orca' }),
+      });
       const expected = compileCampaign(v.analysis!).definition;
       const m = byName[`orca-${id}`];
       expect(JSON.parse(m.DefinitionString)).toEqual(expected);
-      expect(Object.keys(m.DefinitionSubstitutions).sort()).toEqual(['AthenaWorkGroup', 'ControlFunction', 'GateFunction', 'RecordFunction']);
+      expect(Object.keys(m.DefinitionSubstitutions).sort()).toEqual([
+        'AthenaWorkGroup',
+        'ControlFunction',
+        'GateFunction',
+        'RecordFunction',
+      ]);
       expect(m.StateMachineType).toBe('STANDARD');
       expect(m.TracingConfiguration).toEqual({ Enabled: true });
       expect(m.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
@@ -114,7 +185,8 @@ describe('the orca stack', () => {
   it('no IAM statement allows every action; Resource "*" only where the action cannot be scoped', () => {
     // Actions with no resource-level permissions: X-Ray tracing, and CloudWatch Logs log delivery
     // (used by Step Functions logging).
-    const unscopable = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+    const unscopable =
+      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
     const all = statements();
     expect(all.length).toBeGreaterThan(10);
     for (const { policy, s } of all) {
@@ -123,8 +195,10 @@ describe('the orca stack', () => {
     }
   });
 
-  it('the state machines may only invoke orca\'s functions and query in orca\'s workgroup', () => {
-    const invoke = statements().filter(({ policy, s }) => policy.startsWith('OrcaCampaignsRole') && actions(s).includes('lambda:InvokeFunction'));
+  it("the state machines may only invoke orca's functions and query in orca's workgroup", () => {
+    const invoke = statements().filter(
+      ({ policy, s }) => policy.startsWith('OrcaCampaignsRole') && actions(s).includes('lambda:InvokeFunction'),
+    );
     expect(invoke).toHaveLength(1);
     expect(resources(invoke[0]!.s)).toHaveLength(6);
     const athena = statements().filter(({ s }) => actions(s).includes('athena:StartQueryExecution'));
@@ -135,14 +209,29 @@ describe('the orca stack', () => {
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties);
     const byName = Object.fromEntries(schedules.map((s) => [s.Name, s]));
     expect(Object.keys(byName).sort()).toEqual(['orca-birthday', 'orca-crosssell', 'orca-newsletter', 'orca-winback']);
-    expect(byName['orca-winback']).toMatchObject({ ScheduleExpression: 'cron(0 8 ? * MON *)', ScheduleExpressionTimezone: 'Europe/Paris', FlexibleTimeWindow: { Mode: 'OFF' }, State: 'ENABLED' });
-    expect(byName['orca-birthday']).toMatchObject({ ScheduleExpression: 'cron(30 7 * * ? *)', ScheduleExpressionTimezone: 'Europe/Paris' });
+    expect(byName['orca-winback']).toMatchObject({
+      ScheduleExpression: 'cron(0 8 ? * MON *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+    expect(byName['orca-birthday']).toMatchObject({
+      ScheduleExpression: 'cron(30 7 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+    });
     expect(byName['orca-crosssell']).toMatchObject({ ScheduleExpression: 'cron(15 9 ? * TUE,FRI *)' });
     expect(byName['orca-newsletter']).toMatchObject({ ScheduleExpression: 'cron(0 10 ? * THU *)' });
-    const machineIds = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).map(([logicalId, m]) => [m.Properties.StateMachineName, logicalId]);
+    const machineIds = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).map(
+      ([logicalId, m]) => [m.Properties.StateMachineName, logicalId],
+    );
     for (const s of schedules) {
       const logicalId = machineIds.find(([name]) => name === s.Name)![1];
-      expect(s.Target).toMatchObject({ Arn: { Ref: logicalId }, Input: '{"trigger":"schedule"}', RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^OrcaSchedulesRole/), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3 } });
+      expect(s.Target).toMatchObject({
+        Arn: { Ref: logicalId },
+        Input: '{"trigger":"schedule"}',
+        RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^OrcaSchedulesRole/), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 3 },
+      });
     }
   });
 
@@ -154,8 +243,13 @@ describe('the orca stack', () => {
     expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(5);
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'crm-team@example.com', FilterPolicy: { campaign: ['birthday'] } });
-    for (const t of Object.values(template.findResources('AWS::SNS::Topic'))) expect(t.Properties.KmsMasterKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'crm-team@example.com',
+      FilterPolicy: { campaign: ['birthday'] },
+    });
+    for (const t of Object.values(template.findResources('AWS::SNS::Topic')))
+      expect(t.Properties.KmsMasterKeyId).toBeDefined();
   });
 });
 
@@ -174,11 +268,18 @@ describe('the API', () => {
     expect(template.findOutputs('ApiUrl')).toHaveProperty('ApiUrl');
   });
 
-  it('the API function may pass the machines\' role only to Step Functions, and the scheduler\'s only to EventBridge Scheduler', () => {
+  it("the API function may pass the machines' role only to Step Functions, and the scheduler's only to EventBridge Scheduler", () => {
     const api = statements().filter(({ policy }) => policy.startsWith('OrcaApiHandlerRole'));
-    const pass = api.filter(({ s }) => actions(s).includes('iam:PassRole')).map(({ s }) => s as Statement & { Condition: unknown });
-    expect(pass.map((s) => s.Condition).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([{ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } }, { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } }]);
-    expect(pass.map((s) => JSON.stringify(s.Resource)).join()).toMatch(/OrcaCampaignsRole.*OrcaApiSchedulerRole|OrcaApiSchedulerRole.*OrcaCampaignsRole/);
+    const pass = api
+      .filter(({ s }) => actions(s).includes('iam:PassRole'))
+      .map(({ s }) => s as Statement & { Condition: unknown });
+    expect(pass.map((s) => s.Condition).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } },
+    ]);
+    expect(pass.map((s) => JSON.stringify(s.Resource)).join()).toMatch(
+      /OrcaCampaignsRole.*OrcaApiSchedulerRole|OrcaApiSchedulerRole.*OrcaCampaignsRole/,
+    );
     const machines = api.filter(({ s }) => actions(s).includes('states:CreateStateMachine'));
     expect(machines).toHaveLength(1);
     for (const r of resources(machines[0]!.s)) expect(JSON.stringify(r)).toMatch(/:stateMachine:orca-\*(:\*)?"/);
@@ -189,12 +290,20 @@ describe('the API', () => {
     for (const a of ['s3:DeleteObject', 'glue:CreateTable', 'glue:DeleteTable']) expect(all).not.toContain(a);
     const writes = api.filter(({ s }) => actions(s).includes('s3:PutObject'));
     expect(writes).toHaveLength(1);
-    for (const { s } of writes) expect(JSON.stringify(s.Resource)).toMatch(/^\[?\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OrcaDataBucket\w+","Arn"\]\},"\/athena-results\/\*"\]\]\}\]?$/);
+    for (const { s } of writes)
+      expect(JSON.stringify(s.Resource)).toMatch(
+        /^\[?\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OrcaDataBucket\w+","Arn"\]\},"\/athena-results\/\*"\]\]\}\]?$/,
+      );
   });
 
   it('the scheduler role of API schedules trusts only the scheduler of this account and only starts orca machines', () => {
-    const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('OrcaApiSchedulerRole'))![1];
-    expect(role.Properties.AssumeRolePolicyDocument.Statement[0]).toMatchObject({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) =>
+      id.startsWith('OrcaApiSchedulerRole'),
+    )![1];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0]).toMatchObject({
+      Principal: { Service: 'scheduler.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
     const own = statements().filter(({ policy }) => policy.startsWith('OrcaApiSchedulerRole'));
     expect(own.flatMap(({ s }) => actions(s))).toEqual(['states:StartExecution']);
   });
@@ -202,7 +311,12 @@ describe('the API', () => {
   it('each campaign deployed as code is recorded by a custom resource with its document and machine', () => {
     const records = Object.values(template.findResources('Custom::OrcaCampaign')).map((r) => r.Properties);
     expect(records).toHaveLength(5);
-    const machineIds = Object.fromEntries(Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).map(([logicalId, m]) => [m.Properties.StateMachineName, logicalId]));
+    const machineIds = Object.fromEntries(
+      Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).map(([logicalId, m]) => [
+        m.Properties.StateMachineName,
+        logicalId,
+      ]),
+    );
     for (const r of records) {
       const doc = JSON.parse(r.Definition);
       expect(doc).toEqual(readDocument(join(root, `examples/${doc.id}.yaml`)));
@@ -231,7 +345,9 @@ describe('cdk-nag', () => {
     const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
     const s = new OrcaStack(app, 'Orca');
     const { PolicyStatement } = await import('aws-cdk-lib/aws-iam');
-    s.orca.functions.control.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [s.orca.data.bucket.arnForObjects('secret/*')] }));
+    s.orca.functions.control.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [s.orca.data.bucket.arnForObjects('secret/*')] }),
+    );
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);
   });
@@ -239,22 +355,53 @@ describe('cdk-nag', () => {
 
 describe('campaign files at synth', () => {
   it('a schedule that would never fire fails the synth, naming the file', () => {
-    const doc = { id: 'late', label: 'Late', dimension: 'recipients', trigger: { type: 'once', at: '2020-01-01T09:00' }, activities: [{ id: 'a', type: 'buildAudience' }, { id: 'e', type: 'end' }], transitions: [{ from: 'a', to: 'e' }] };
-    expect(() => compileCampaigns(loadCatalog(join(root, 'examples/catalog.yaml')), [{ file: 'late.yaml', doc }], 'orca')).toThrow(/late\.yaml: trigger: the schedule has no launch after now/);
+    const doc = {
+      id: 'late',
+      label: 'Late',
+      dimension: 'recipients',
+      trigger: { type: 'once', at: '2020-01-01T09:00' },
+      activities: [
+        { id: 'a', type: 'buildAudience' },
+        { id: 'e', type: 'end' },
+      ],
+      transitions: [{ from: 'a', to: 'e' }],
+    };
+    expect(() =>
+      compileCampaigns(loadCatalog(join(root, 'examples/catalog.yaml')), [{ file: 'late.yaml', doc }], 'orca'),
+    ).toThrow(/late\.yaml: trigger: the schedule has no launch after now/);
   });
 });
 
 describe('an existing data lake', () => {
-  it('catalog tables in a team\'s Glue database: no table created, read access to that database and its bucket', () => {
+  it("catalog tables in a team's Glue database: no table created, read access to that database and its bucket", () => {
     const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
     const s = new OrcaStack(app, 'Lake', {
       orca: {
         catalog: {
           tables: {
-            customers: { primaryKey: 'id', location: 'unused', glue: { database: 'lake', table: 'crm_customers' }, columns: { id: 'integer', email: 'string' } },
+            customers: {
+              primaryKey: 'id',
+              location: 'unused',
+              glue: { database: 'lake', table: 'crm_customers' },
+              columns: { id: 'integer', email: 'string' },
+            },
           },
         },
-        definitions: [{ file: 'lake.yaml', doc: { id: 'lake', label: 'Lake', dimension: 'customers', activities: [{ id: 'a', type: 'buildAudience', query: { attribute: 'email', operator: 'isNotEmpty' } }, { id: 'e', type: 'end' }], transitions: [{ from: 'a', to: 'e' }] } }],
+        definitions: [
+          {
+            file: 'lake.yaml',
+            doc: {
+              id: 'lake',
+              label: 'Lake',
+              dimension: 'customers',
+              activities: [
+                { id: 'a', type: 'buildAudience', query: { attribute: 'email', operator: 'isNotEmpty' } },
+                { id: 'e', type: 'end' },
+              ],
+              transitions: [{ from: 'a', to: 'e' }],
+            },
+          },
+        ],
         campaigns: undefined,
         dataLakeBuckets: ['acme-lake'],
       },
@@ -263,7 +410,9 @@ describe('an existing data lake', () => {
     const t = Template.fromStack(s);
     expect(Object.keys(t.findResources('AWS::Glue::Table'))).toHaveLength(0);
     // Queries are planned at run time by the gate, from the catalog compiled into its bundle.
-    expect(Object.values(t.findResources('AWS::StepFunctions::StateMachine'))[0]!.Properties.StateMachineName).toBe('orca-lake');
+    expect(Object.values(t.findResources('AWS::StepFunctions::StateMachine'))[0]!.Properties.StateMachineName).toBe(
+      'orca-lake',
+    );
     const text = JSON.stringify(t.findResources('AWS::IAM::Policy'));
     expect(text).toContain(':database/lake');
     expect(text).toContain(':s3:::acme-lake/*');

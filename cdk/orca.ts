@@ -73,9 +73,15 @@ export class OrcaCampaigns extends Construct {
 
     this.data = new DataBucket(this, 'Data', { retentionDays: props.retentionDays ?? 30, removalPolicy });
     this.glue = new GlueCatalog(this, 'Glue', { catalog: this.catalog, bucket: this.data.bucket, databaseName });
-    this.workGroup = new AthenaWorkGroup(this, 'Athena', { name: props.workGroupName ?? 'orca', bucket: this.data.bucket, bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 1024 ** 4 });
+    this.workGroup = new AthenaWorkGroup(this, 'Athena', {
+      name: props.workGroupName ?? 'orca',
+      bucket: this.data.bucket,
+      bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 1024 ** 4,
+    });
     this.status = new StatusTable(this, 'Status', { removalPolicy });
-    this.alerts = new AlertTopic(this, 'Alerts', { supervisors: new Map(this.campaigns.map((c) => [c.id, c.supervisors])) });
+    this.alerts = new AlertTopic(this, 'Alerts', {
+      supervisors: new Map(this.campaigns.map((c) => [c.id, c.supervisors])),
+    });
     const catalogJson = JSON.stringify(catalogFileSchema.parse(catalogDoc));
     this.functions = new OrcaFunctions(this, 'Functions', {
       table: this.status.table,
@@ -92,7 +98,9 @@ export class OrcaCampaigns extends Construct {
       campaigns: this.campaigns,
       functions: this.functions,
       bucket: this.data.bucket,
-      catalogPrefixes: [...this.catalog.tables.values()].filter((t) => !t.glue).map((t) => `${t.location.replace(/^\/+|\/+$/g, '')}/`),
+      catalogPrefixes: [...this.catalog.tables.values()]
+        .filter((t) => !t.glue)
+        .map((t) => `${t.location.replace(/^\/+|\/+$/g, '')}/`),
       databaseName,
       externalDatabases: this.glue.externalDatabases,
       dataLakeBuckets: props.dataLakeBuckets ?? [],
@@ -101,7 +109,10 @@ export class OrcaCampaigns extends Construct {
       removalPolicy,
     });
     for (const m of this.machines.machines.values()) m.node.addDependency(this.workGroup.workGroup);
-    this.schedules = new CampaignSchedules(this, 'Schedules', { campaigns: this.campaigns, machines: this.machines.machines });
+    this.schedules = new CampaignSchedules(this, 'Schedules', {
+      campaigns: this.campaigns,
+      machines: this.machines.machines,
+    });
     if (props.api !== false) {
       this.api = new OrcaApi(this, 'Api', {
         campaigns: this.campaigns,
@@ -120,7 +131,12 @@ export class OrcaCampaigns extends Construct {
     }
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       machines: this.machines.machines,
-      functions: [this.functions.control, this.functions.gate, this.functions.record, ...(this.api ? [this.api.handler, this.api.register] : [])],
+      functions: [
+        this.functions.control,
+        this.functions.gate,
+        this.functions.record,
+        ...(this.api ? [this.api.handler, this.api.register] : []),
+      ],
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
   }

@@ -15,10 +15,17 @@ export class OrcaStack extends Stack {
       campaigns: join(ORCA_ROOT, 'examples'),
       ...props.orca,
     });
-    new CfnOutput(this, 'DataBucket', { value: this.orca.data.bucket.bucketName, description: 'catalog data, incoming files, work tables' });
+    new CfnOutput(this, 'DataBucket', {
+      value: this.orca.data.bucket.bucketName,
+      description: 'catalog data, incoming files, work tables',
+    });
     new CfnOutput(this, 'StatusTable', { value: this.orca.status.table.tableName });
     new CfnOutput(this, 'GlueDatabase', { value: this.orca.glue.databaseName });
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.orca.workGroup.name });
-    if (this.orca.api) new CfnOutput(this, 'ApiUrl', { value: this.orca.api.url, description: 'the orca API (IAM authorization): ORCA_ENDPOINT=<this> orca campaigns' });
+    if (this.orca.api)
+      new CfnOutput(this, 'ApiUrl', {
+        value: this.orca.api.url,
+        description: 'the orca API (IAM authorization): ORCA_ENDPOINT=<this> orca campaigns',
+      });
   }
 }

@@ -10,7 +10,6 @@ import { isLoopbackHost } from '../lambdas/util/net.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:7777';
 
-
 export function endpointOf(option?: string): { url: string; explicit: boolean } {
   const url = option ?? process.env.ORCA_ENDPOINT;
   return { url: (url ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''), explicit: Boolean(url) };
@@ -24,16 +23,28 @@ export class ApiClient {
   constructor(readonly endpoint: string) {
     const url = new URL(endpoint);
     if (!isLoopbackHost(url.hostname)) {
-      const region = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+      const region =
+        /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ??
+        process.env.AWS_REGION ??
+        process.env.AWS_DEFAULT_REGION;
       if (!region) throw new CliError(`cannot tell the AWS region of ${endpoint}; set AWS_REGION`, 2);
       this.signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
     }
   }
 
-  async call<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: T }> {
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<{ status: number; body: T }> {
     const url = new URL(`${this.endpoint}${path}`);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    let headers: Record<string, string> = { host: url.host, accept: 'application/json', ...(payload !== undefined ? { 'content-type': contentType } : {}) };
+    let headers: Record<string, string> = {
+      host: url.host,
+      accept: 'application/json',
+      ...(payload !== undefined ? { 'content-type': contentType } : {}),
+    };
     if (this.signer) {
       const signed = await this.signer.sign({
         method,
@@ -50,7 +61,10 @@ export class ApiClient {
     try {
       response = await fetch(url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
     } catch (e) {
-      throw new ServerUnreachable(`no orca server answers at ${this.endpoint} (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}); start one with \`npx orca serve\`, or pass --endpoint`, 2);
+      throw new ServerUnreachable(
+        `no orca server answers at ${this.endpoint} (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}); start one with \`npx orca serve\`, or pass --endpoint`,
+        2,
+      );
     }
     const text = await response.text();
     const parsed = text ? (JSON.parse(text) as T) : (undefined as T);
@@ -62,7 +76,9 @@ export class ApiClient {
     const r = await this.call<T>(method, path, body, contentType);
     if (r.status >= 400) {
       const e = r.body as unknown as { error?: string; message?: string; details?: unknown };
-      const details = Array.isArray(e?.details) ? `\n${(e.details as Array<Record<string, unknown>>).map((d) => `  ${Object.values(d).filter(Boolean).join(' ')}`).join('\n')}` : '';
+      const details = Array.isArray(e?.details)
+        ? `\n${(e.details as Array<Record<string, unknown>>).map((d) => `  ${Object.values(d).filter(Boolean).join(' ')}`).join('\n')}`
+        : '';
       throw new CliError(`${e?.message ?? `HTTP ${r.status}`}${details}`, r.status >= 500 ? 2 : 1);
     }
     return r.body;

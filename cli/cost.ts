@@ -58,12 +58,19 @@ export interface CostEstimate {
 
 const GB = 1024 ** 3;
 
-export function estimateCost(analysis: Analysis, compiled: Compiled, sizes: Record<string, TableSize>, profiles: number, prices: Prices = PRICES): CostEstimate {
+export function estimateCost(
+  analysis: Analysis,
+  compiled: Compiled,
+  sizes: Record<string, TableSize>,
+  profiles: number,
+  prices: Prices = PRICES,
+): CostEstimate {
   const nodes = [...analysis.nodes.values()].filter((n) => !n.def.disabled);
   const queries = nodes.filter((n) => executionOf(n.module) === 'query');
   const waits = nodes.filter((n) => executionOf(n.module) === 'wait');
   const parallels = [...allStates(compiled.definition)].filter(([, s]) => s.Type === 'Parallel').length;
-  const transitions = nodes.reduce((sum, n) => sum + successPath(compiled.definition, n.def.id).length, 0) + parallels + 5;
+  const transitions =
+    nodes.reduce((sum, n) => sum + successPath(compiled.definition, n.def.id).length, 0) + parallels + 5;
 
   // Athena: each query scans the catalog tables it names (each time it names them).
   const dimension = analysis.campaign.dimension;
@@ -75,12 +82,14 @@ export function estimateCost(analysis: Analysis, compiled: Compiled, sizes: Reco
   const scans = queries.map((n) => {
     const sql = n.plan?.action.type === 'query' ? n.plan.action.sql : '';
     let bytes = 0;
-    for (const m of sql.matchAll(/"[a-z0-9_]+"\."([a-z0-9_]+)"/g)) if (catalogTables.has(m[1]!)) bytes += tableBytes(m[1]!);
+    for (const m of sql.matchAll(/"[a-z0-9_]+"\."([a-z0-9_]+)"/g))
+      if (catalogTables.has(m[1]!)) bytes += tableBytes(m[1]!);
     // The inbound work tables: at most the population's keys and columns.
     bytes += n.inbound.length * profiles * 16;
     return { activity: n.def.id, bytes };
   });
-  const athenaBytes = scans.reduce((a, s) => a + Math.max(prices.athenaMinBytes, s.bytes), 0) + queries.length * prices.athenaMinBytes; // + the row counts
+  const athenaBytes =
+    scans.reduce((a, s) => a + Math.max(prices.athenaMinBytes, s.bytes), 0) + queries.length * prices.athenaMinBytes; // + the row counts
   // start, finalize, a gate per activity, a record per query or wait
   const invocations = 2 + nodes.length + queries.length + waits.length;
   // Gates ~0.3 s at 512 MB; records wait for a small count query, ~2.5 s at 512 MB; control ~0.1 s at 256 MB.
@@ -95,10 +104,26 @@ export function estimateCost(analysis: Analysis, compiled: Compiled, sizes: Reco
     { item: 'Step Functions state transitions', quantity: `${transitions}`, usd: transitions * prices.stateTransition },
     { item: 'Lambda requests', quantity: `${invocations}`, usd: invocations * prices.lambdaRequest },
     { item: 'Lambda compute', quantity: `${gbSeconds.toFixed(1)} GB-s`, usd: gbSeconds * prices.lambdaGbSecond },
-    { item: 'Athena data scanned (upper bound)', quantity: `${(athenaBytes / GB).toFixed(2)} GB in ${queries.length * 2} queries`, usd: (athenaBytes / 1024 ** 4) * prices.athenaPerTb },
-    { item: 'DynamoDB writes / reads', quantity: `${dynamoWrites} / ${dynamoReads}`, usd: dynamoWrites * prices.dynamoWrite + dynamoReads * prices.dynamoRead },
-    { item: 'S3 requests (PUT / GET)', quantity: `${s3Puts} / ${s3Gets}`, usd: s3Puts * prices.s3Put + s3Gets * prices.s3Get },
-    { item: 'CloudWatch Logs (execution history)', quantity: `${(logBytes / 1024).toFixed(0)} KB`, usd: (logBytes / GB) * prices.logsPerGb },
+    {
+      item: 'Athena data scanned (upper bound)',
+      quantity: `${(athenaBytes / GB).toFixed(2)} GB in ${queries.length * 2} queries`,
+      usd: (athenaBytes / 1024 ** 4) * prices.athenaPerTb,
+    },
+    {
+      item: 'DynamoDB writes / reads',
+      quantity: `${dynamoWrites} / ${dynamoReads}`,
+      usd: dynamoWrites * prices.dynamoWrite + dynamoReads * prices.dynamoRead,
+    },
+    {
+      item: 'S3 requests (PUT / GET)',
+      quantity: `${s3Puts} / ${s3Gets}`,
+      usd: s3Puts * prices.s3Put + s3Gets * prices.s3Get,
+    },
+    {
+      item: 'CloudWatch Logs (execution history)',
+      quantity: `${(logBytes / 1024).toFixed(0)} KB`,
+      usd: (logBytes / GB) * prices.logsPerGb,
+    },
   ];
   return { profiles, lines, total: lines.reduce((a, l) => a + l.usd, 0), scans };
 }

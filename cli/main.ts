@@ -25,7 +25,21 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(color.red(str)) });
-  for (const add of [runCommand, statusCommand, logsCommand, validateCommand, sqlCommand, compileCommand, generateCommand, demoCommand, costCommand, serveCommand, remoteCommands, schemaCommand]) add(program);
+  for (const add of [
+    runCommand,
+    statusCommand,
+    logsCommand,
+    validateCommand,
+    sqlCommand,
+    compileCommand,
+    generateCommand,
+    demoCommand,
+    costCommand,
+    serveCommand,
+    remoteCommands,
+    schemaCommand,
+  ])
+    add(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
@@ -35,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    if (e instanceof CommanderError)
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     if (e instanceof CliError) {
       console.error(`${color.red('orca:')} ${e.message}`);
       return e.code;

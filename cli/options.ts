@@ -3,7 +3,8 @@ import { InvalidArgumentError } from 'commander';
 export function positiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value.replaceAll('_', ''));
-    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${name} takes a positive whole number, got '${value}'`);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${name} takes a positive whole number, got '${value}'`);
     return n;
   };
 }
@@ -11,7 +12,10 @@ export function positiveInt(name: string) {
 import { CliError } from './output.js';
 
 /** --endpoint of the commands that only talk to an orca API. */
-export const ENDPOINT_OPTION = ['--endpoint <url>', 'orca API (default: $ORCA_ENDPOINT or http://127.0.0.1:7777, the local `orca serve`; a deployed API is signed with SigV4)'] as const;
+export const ENDPOINT_OPTION = [
+  '--endpoint <url>',
+  'orca API (default: $ORCA_ENDPOINT or http://127.0.0.1:7777, the local `orca serve`; a deployed API is signed with SigV4)',
+] as const;
 /** --endpoint and --data of the commands that read runs from an API, or else from a data folder. */
 export const API_OR_DATA_OPTIONS = [
   ['--endpoint <url>', 'orca API (default: the local `orca serve` if it runs, else the data folder)'],
@@ -27,13 +31,19 @@ export function parseVariables(pairs: string[], declared: Record<string, { type:
     const name = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
     const type = declared[name]?.type;
-    if (!type) throw new CliError(`unknown variable '${name}'; the campaign declares: ${Object.keys(declared).join(', ') || 'none'}`, 2);
+    if (!type)
+      throw new CliError(
+        `unknown variable '${name}'; the campaign declares: ${Object.keys(declared).join(', ') || 'none'}`,
+        2,
+      );
     if (type === 'integer' || type === 'decimal' || type === 'double') {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new CliError(`variable '${name}' is a ${type}, got '${raw}'`, 2);
+      if (raw.trim() === '' || !Number.isFinite(n))
+        throw new CliError(`variable '${name}' is a ${type}, got '${raw}'`, 2);
       out[name] = n;
     } else if (type === 'boolean') {
-      if (raw !== 'true' && raw !== 'false') throw new CliError(`variable '${name}' is a boolean: true or false, got '${raw}'`, 2);
+      if (raw !== 'true' && raw !== 'false')
+        throw new CliError(`variable '${name}' is a boolean: true or false, got '${raw}'`, 2);
       out[name] = raw === 'true';
     } else out[name] = raw;
   }

@@ -69,7 +69,10 @@ export class Progress {
     if (this.polling && !final) return;
     this.polling = true;
     try {
-      const [activities, transitions] = await Promise.all([this.o.store.listActivities(this.o.runId), this.o.store.listTransitions(this.o.runId)]);
+      const [activities, transitions] = await Promise.all([
+        this.o.store.listActivities(this.o.runId),
+        this.o.store.listTransitions(this.o.runId),
+      ]);
       if (this.o.tty) this.draw(activities, transitions);
       else this.report(activities, transitions);
     } catch {
@@ -90,8 +93,15 @@ export class Progress {
     const rows = this.o.activities.map(({ id, title }) => {
       const a = byId.get(id);
       const status = a?.status ?? 'pending';
-      const counts = out.filter((t) => t.from === id).map((t) => `${t.output === 'main' ? '' : `${t.output} `}${t.rows.toLocaleString('en-US')}`);
-      const detail = status === 'running' && a?.startedAt ? color.cyan(`running ${((Date.now() - Date.parse(a.startedAt)) / 1000).toFixed(1)}s`) : status === 'done' ? [...new Set(counts)].join(', ') : color.dim(status);
+      const counts = out
+        .filter((t) => t.from === id)
+        .map((t) => `${t.output === 'main' ? '' : `${t.output} `}${t.rows.toLocaleString('en-US')}`);
+      const detail =
+        status === 'running' && a?.startedAt
+          ? color.cyan(`running ${((Date.now() - Date.parse(a.startedAt)) / 1000).toFixed(1)}s`)
+          : status === 'done'
+            ? [...new Set(counts)].join(', ')
+            : color.dim(status);
       return `  ${statusIcon(status, this.tick)} ${id.padEnd(width)}  ${color.dim(title.padEnd(18))} ${detail}`;
     });
     this.tick++;
@@ -107,7 +117,9 @@ export class Progress {
       if (a.status === 'pending' || this.seen.get(a.activityId) === a.status) continue;
       this.seen.set(a.activityId, a.status);
       const counts = transitions.filter((t) => t.from === a.activityId && t.active).map((t) => `${t.output} ${t.rows}`);
-      this.o.write(`[${this.elapsed()}] ${a.activityId}: ${a.status}${a.status === 'done' && counts.length ? ` (${[...new Set(counts)].join(', ')})` : ''}${a.error ? `: ${a.error}` : ''}\n`);
+      this.o.write(
+        `[${this.elapsed()}] ${a.activityId}: ${a.status}${a.status === 'done' && counts.length ? ` (${[...new Set(counts)].join(', ')})` : ''}${a.error ? `: ${a.error}` : ''}\n`,
+      );
     }
   }
 }

@@ -15,7 +15,10 @@ export async function openRuntime(dataRoot: string, catalog: Catalog): Promise<L
   } catch (e) {
     const m = (e as Error).message ?? '';
     if (/lock|LOCK|already held|Resource temporarily unavailable/i.test(m)) {
-      throw new CliError(`the data folder ${dataRoot} is in use by another orca process (orca run or orca serve); wait for it, or use another --data folder`, 2);
+      throw new CliError(
+        `the data folder ${dataRoot} is in use by another orca process (orca run or orca serve); wait for it, or use another --data folder`,
+        2,
+      );
     }
     throw e;
   }
@@ -27,19 +30,30 @@ export function checkData(dataRoot: string, catalog: Catalog, tables: string[]):
     const t = catalog.table(name);
     if (!t || t.glue) continue;
     const dir = join(dataRoot, t.location);
-    if (!existsSync(dir)) throw new CliError(`no data for table ${name} at ${dir}; generate the sample data with \`npx orca generate --data ${dataRoot}\`, or point --data at your data`, 2);
+    if (!existsSync(dir))
+      throw new CliError(
+        `no data for table ${name} at ${dir}; generate the sample data with \`npx orca generate --data ${dataRoot}\`, or point --data at your data`,
+        2,
+      );
   }
 }
 
 export type RunSummary = Pick<RunDetail, 'runId' | 'campaignId' | 'status' | 'error' | 'startedAt' | 'endedAt'> & {
-  activities: Array<Pick<RunDetail['activities'][number], 'id' | 'type' | 'status' | 'rows' | 'startedAt' | 'endedAt' | 'error'>>;
+  activities: Array<
+    Pick<RunDetail['activities'][number], 'id' | 'type' | 'status' | 'rows' | 'startedAt' | 'endedAt' | 'error'>
+  >;
   transitions: RunDetail['transitions'];
 };
 
 /** Activities in campaign order when known, else in the order they started (not-started last). */
 export function sortActivities<T extends RunSummary>(s: T, order?: string[]): T {
   const rank = (id: string) => (order ? order.indexOf(id) : 0);
-  return { ...s, activities: [...s.activities].sort((a, b) => rank(a.id) - rank(b.id) || (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~')) };
+  return {
+    ...s,
+    activities: [...s.activities].sort(
+      (a, b) => rank(a.id) - rank(b.id) || (a.startedAt ?? '~').localeCompare(b.startedAt ?? '~'),
+    ),
+  };
 }
 
 export async function summarize(store: StatusStore, runId: string, order?: string[]): Promise<RunSummary> {
@@ -54,13 +68,30 @@ export function printSummary(s: RunSummary): void {
   console.log(
     table(
       ['', 'activity', 'type', 'status', 'rows', 'time'],
-      s.activities.map((a) => [statusIcon(a.status), a.id, ACTIVITIES.get(a.type)?.title ?? a.type, a.error ? `${a.status}: ${a.error.slice(0, 60)}` : a.status, a.rows !== undefined ? a.rows.toLocaleString('en-US') : '', ms(a.startedAt, a.endedAt)]),
+      s.activities.map((a) => [
+        statusIcon(a.status),
+        a.id,
+        ACTIVITIES.get(a.type)?.title ?? a.type,
+        a.error ? `${a.status}: ${a.error.slice(0, 60)}` : a.status,
+        a.rows !== undefined ? a.rows.toLocaleString('en-US') : '',
+        ms(a.startedAt, a.endedAt),
+      ]),
     ),
   );
   const moved = s.transitions.filter((t) => t.active);
   if (moved.length) {
     console.log('');
-    console.log(table(['transition', 'from', 'to', 'rows'], moved.map((t) => [t.id, t.output === 'main' ? t.from : `${t.from}.${t.output}`, t.to, t.rows.toLocaleString('en-US')])));
+    console.log(
+      table(
+        ['transition', 'from', 'to', 'rows'],
+        moved.map((t) => [
+          t.id,
+          t.output === 'main' ? t.from : `${t.from}.${t.output}`,
+          t.to,
+          t.rows.toLocaleString('en-US'),
+        ]),
+      ),
+    );
   }
   const seconds = s.endedAt ? ` in ${((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1)} s` : '';
   const line = `${statusIcon(s.status)} ${s.campaignId ?? 'run'}: ${s.status}${seconds} (run ${s.runId})`;
@@ -73,7 +104,18 @@ export function jsonSummary(s: RunSummary): object {
     runId: s.runId,
     status: s.status,
     ...(s.error ? { error: s.error } : {}),
-    activities: s.activities.map((a) => ({ id: a.id, status: a.status, ...(a.rows !== undefined ? { rows: a.rows } : {}), ...(a.error ? { error: a.error } : {}) })),
-    transitions: s.transitions.map((t) => ({ id: t.id, from: t.from, to: t.to, rows: t.rows, ...(t.active ? {} : { active: false }) })),
+    activities: s.activities.map((a) => ({
+      id: a.id,
+      status: a.status,
+      ...(a.rows !== undefined ? { rows: a.rows } : {}),
+      ...(a.error ? { error: a.error } : {}),
+    })),
+    transitions: s.transitions.map((t) => ({
+      id: t.id,
+      from: t.from,
+      to: t.to,
+      rows: t.rows,
+      ...(t.active ? {} : { active: false }),
+    })),
   };
 }

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 /** All work tables of one run. */
 export const runPrefixOf = (campaign: string, run: string): string => `work/${campaign}/${run}`;
 
-export const workLocation = (campaign: string, run: string, activity: string): string => `${runPrefixOf(campaign, run)}/${activity}`;
+export const workLocation = (campaign: string, run: string, activity: string): string =>
+  `${runPrefixOf(campaign, run)}/${activity}`;
 
 /** A Glue-safe table name (lower case, [a-z0-9_]); a short hash keeps distinct inputs distinct. */
 export function glueTableName(prefix: string, ...parts: string[]): string {
@@ -18,4 +19,5 @@ export function glueTableName(prefix: string, ...parts: string[]): string {
 }
 
 /** Glue table of the outputs of one activity in one run. */
-export const workTableName = (campaign: string, run: string, activity: string): string => glueTableName('w', campaign, run, activity);
+export const workTableName = (campaign: string, run: string, activity: string): string =>
+  glueTableName('w', campaign, run, activity);

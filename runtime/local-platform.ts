@@ -20,7 +20,12 @@ export class LocalPlatform implements Platform {
 
   constructor(readonly runtime: LocalRuntime) {}
 
-  async publish(campaignId: string, _version: number, _definition: unknown, schedule: ScheduleSpec | undefined): Promise<{ machine?: string }> {
+  async publish(
+    campaignId: string,
+    _version: number,
+    _definition: unknown,
+    schedule: ScheduleSpec | undefined,
+  ): Promise<{ machine?: string }> {
     // Nothing to deploy locally; the scheduler takes the new schedule (or drops the old one).
     this.arm(campaignId, schedule);
     return {};
@@ -33,7 +38,12 @@ export class LocalPlatform implements Platform {
 
   async start(r: StartRequest): Promise<void> {
     const done = this.runtime
-      .run(r.definition, { runId: r.runId, testMode: r.input.run.testMode, variables: r.input.run.variables, trigger: r.input.trigger })
+      .run(r.definition, {
+        runId: r.runId,
+        testMode: r.input.run.testMode,
+        variables: r.input.run.variables,
+        trigger: r.input.trigger,
+      })
       .catch((e) => this.onError(`run ${r.runId} ended with an error: ${(e as Error).message}`))
       .finally(() => this.running.delete(r.runId));
     this.running.set(r.runId, done);
@@ -53,7 +63,9 @@ export class LocalPlatform implements Platform {
   }
 
   private refreshLater(campaignId: string): void {
-    this.refreshSchedule(campaignId).catch((e) => this.onError(`the schedule of ${campaignId} could not be re-armed: ${(e as Error).message}`));
+    this.refreshSchedule(campaignId).catch((e) =>
+      this.onError(`the schedule of ${campaignId} could not be re-armed: ${(e as Error).message}`),
+    );
   }
 
   /** Sets the timer for the next launch of a schedule (none: no timer). */
@@ -63,20 +75,24 @@ export class LocalPlatform implements Platform {
     const next = spec ? nextLaunches(spec, new Date(), 1)[0] : undefined;
     if (!next) return;
     const delay = next.getTime() - Date.now();
-    const timer = setTimeout(() => {
-      if (delay > MAX_TIMER) return this.refreshLater(campaignId);
-      if (!this.service) return;
-      this.service
-        .startRun(campaignId, { trigger: 'schedule' })
-        .catch((e) => this.onError(`scheduled run of ${campaignId} did not start: ${(e as Error).message}`))
-        .finally(() => this.refreshLater(campaignId));
-    }, Math.min(delay, MAX_TIMER));
+    const timer = setTimeout(
+      () => {
+        if (delay > MAX_TIMER) return this.refreshLater(campaignId);
+        if (!this.service) return;
+        this.service
+          .startRun(campaignId, { trigger: 'schedule' })
+          .catch((e) => this.onError(`scheduled run of ${campaignId} did not start: ${(e as Error).message}`))
+          .finally(() => this.refreshLater(campaignId));
+      },
+      Math.min(delay, MAX_TIMER),
+    );
     timer.unref();
     this.timers.set(campaignId, timer);
   }
 
   async refreshAll(): Promise<void> {
-    for (const c of await this.runtime.store.listCampaigns()) if (c.status === 'scheduled') await this.refreshSchedule(c.id);
+    for (const c of await this.runtime.store.listCampaigns())
+      if (c.status === 'scheduled') await this.refreshSchedule(c.id);
   }
 
   close(): void {

@@ -13,7 +13,14 @@ import { makeControlHandler, makeGateHandler, makeRecordHandler } from '../lambd
 import type { Deps } from '../lambdas/orchestrator/types.js';
 import type { RunRecord } from '../lambdas/ports/store.js';
 import type { Alert, Notifier } from '../lambdas/ports/notifier.js';
-import { allStates, ATHENA_SYNC, LAMBDA_CALLBACK, LAMBDA_INVOKE, PLACEHOLDERS, type StateMachineDefinition } from '../statemachines/asl.js';
+import {
+  allStates,
+  ATHENA_SYNC,
+  LAMBDA_CALLBACK,
+  LAMBDA_INVOKE,
+  PLACEHOLDERS,
+  type StateMachineDefinition,
+} from '../statemachines/asl.js';
 import { LocalControl } from './local-control.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { stopRun } from '../lambdas/orchestrator/stopped.js';
@@ -38,7 +45,11 @@ export interface RunOptions {
   realWaits?: boolean;
 }
 
-const LOCAL_CONTEXT = { functionName: 'local', awsRequestId: 'local', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
+const LOCAL_CONTEXT = {
+  functionName: 'local',
+  awsRequestId: 'local',
+  getRemainingTimeInMillis: () => 900_000,
+} as unknown as Context;
 
 class LocalNotifier implements Notifier {
   readonly alerts: Alert[] = [];
@@ -70,7 +81,14 @@ export class LocalRuntime {
   }
 
   get deps(): Deps {
-    return { store: this.store, engine: this.engine, catalog: this.options.catalog, notifier: this.notifier, control: this.control, ...(this.signal ? { signal: this.signal } : {}) };
+    return {
+      store: this.store,
+      engine: this.engine,
+      catalog: this.options.catalog,
+      notifier: this.notifier,
+      control: this.control,
+      ...(this.signal ? { signal: this.signal } : {}),
+    };
   }
 
   async close(): Promise<void> {
@@ -93,7 +111,8 @@ export class LocalRuntime {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     const waits: Record<string, number> = {};
     for (const [name, state] of allStates(definition)) {
-      if (state.Type === 'Wait' && this.options.waitMs !== undefined && !options.realWaits) waits[name] = this.options.waitMs;
+      if (state.Type === 'Wait' && this.options.waitMs !== undefined && !options.realWaits)
+        waits[name] = this.options.waitMs;
       if (state.Type !== 'Task') continue;
       const resource = state.Resource as string;
       if (resource === LAMBDA_INVOKE) {
@@ -114,10 +133,29 @@ export class LocalRuntime {
           const { QueryString } = input as { QueryString: string };
           try {
             const r = await this.engine.execute(QueryString);
-            return { QueryExecution: { QueryExecutionId: r.queryId, Status: { State: 'SUCCEEDED' }, Statistics: { EngineExecutionTimeInMillis: Math.round(r.durationMs), TotalExecutionTimeInMillis: Math.round(r.durationMs) } } };
+            return {
+              QueryExecution: {
+                QueryExecutionId: r.queryId,
+                Status: { State: 'SUCCEEDED' },
+                Statistics: {
+                  EngineExecutionTimeInMillis: Math.round(r.durationMs),
+                  TotalExecutionTimeInMillis: Math.round(r.durationMs),
+                },
+              },
+            };
           } catch (e) {
             const cancelled = e instanceof QueryCancelled;
-            const err = new Error(JSON.stringify({ QueryExecution: { Status: { State: cancelled ? 'CANCELLED' : 'FAILED', StateChangeReason: (e as Error).message, AthenaError: { ErrorCategory: 2, Retryable: false } } } }));
+            const err = new Error(
+              JSON.stringify({
+                QueryExecution: {
+                  Status: {
+                    State: cancelled ? 'CANCELLED' : 'FAILED',
+                    StateChangeReason: (e as Error).message,
+                    AthenaError: { ErrorCategory: 2, Retryable: false },
+                  },
+                },
+              }),
+            );
             err.name = 'States.TaskFailed';
             throw err;
           }
@@ -132,7 +170,10 @@ export class LocalRuntime {
     const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     const startTime = new Date().toISOString();
     const execution = machine.run(
-      { run: { runId, testMode: options.testMode ?? false, variables: options.variables ?? {} }, trigger: options.trigger ?? 'manual' } as never,
+      {
+        run: { runId, testMode: options.testMode ?? false, variables: options.variables ?? {} },
+        trigger: options.trigger ?? 'manual',
+      } as never,
       {
         context: { Execution: { Id: `local:${runId}`, Name: runId, StartTime: startTime }, Task: { Token: 'local' } },
         overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
@@ -146,13 +187,18 @@ export class LocalRuntime {
       // A Fail state ends the execution; the run record already says why.
       const run = await this.store.getRun(runId);
       if (!run || run.status === 'running' || run.status === 'paused') {
-        await this.store.updateRun(runId, { status: 'failed', endedAt: new Date().toISOString(), error: (e as Error).message });
+        await this.store.updateRun(runId, {
+          status: 'failed',
+          endedAt: new Date().toISOString(),
+          error: (e as Error).message,
+        });
       }
     } finally {
       this.executions.delete(runId);
     }
     const run = await this.store.getRun(runId);
-    if (run?.status === 'stopping') await this.store.updateRun(runId, { status: 'stopped', endedAt: new Date().toISOString() });
+    if (run?.status === 'stopping')
+      await this.store.updateRun(runId, { status: 'stopped', endedAt: new Date().toISOString() });
     return (await this.store.getRun(runId))!;
   }
 

@@ -42,37 +42,63 @@ export class OrcaServer {
 
   static async start(o: ServeOptions): Promise<OrcaServer> {
     const log = o.log ?? (() => {});
-    const runtime = await LocalRuntime.open({ dataRoot: o.dataRoot, catalog: o.catalog, ...(o.waitMs !== undefined ? { waitMs: o.waitMs } : {}) });
+    const runtime = await LocalRuntime.open({
+      dataRoot: o.dataRoot,
+      catalog: o.catalog,
+      ...(o.waitMs !== undefined ? { waitMs: o.waitMs } : {}),
+    });
     const platform = new LocalPlatform(runtime);
     platform.onError = (m) => log(m);
-    const service = new CampaignService({ store: runtime.store, engine: runtime.engine, catalog: o.catalog, platform, dialect: runtime.engine.dialect, newRunId });
+    const service = new CampaignService({
+      store: runtime.store,
+      engine: runtime.engine,
+      catalog: o.catalog,
+      platform,
+      dialect: runtime.engine.dialect,
+      newRunId,
+    });
     platform.service = service;
-    runtime.signal = async (campaignId, variables, from) => (await service.startRun(campaignId, { variables, trigger: `signal from ${from.campaignId} (run ${from.runId})` })).runId;
+    runtime.signal = async (campaignId, variables, from) =>
+      (await service.startRun(campaignId, { variables, trigger: `signal from ${from.campaignId} (run ${from.runId})` }))
+        .runId;
 
     // Runs that were in progress when the service last stopped cannot go on.
     for (const r of await runtime.store.recentRuns(1000)) {
       if (isInProgress(r.status)) {
-        await runtime.store.updateRun(r.runId, { status: 'failed', endedAt: new Date().toISOString(), error: 'interrupted: the orca service stopped while the run was in progress' });
-        await runtime.store.log(r.runId, { at: new Date().toISOString(), level: 'error', message: 'interrupted: the orca service stopped while the run was in progress; restart the run' });
+        await runtime.store.updateRun(r.runId, {
+          status: 'failed',
+          endedAt: new Date().toISOString(),
+          error: 'interrupted: the orca service stopped while the run was in progress',
+        });
+        await runtime.store.log(r.runId, {
+          at: new Date().toISOString(),
+          level: 'error',
+          message: 'interrupted: the orca service stopped while the run was in progress; restart the run',
+        });
       }
     }
     await platform.refreshAll();
 
     const loopback = isLoopbackHost(o.host ?? '127.0.0.1');
-    const http = createServer((req, res) =>
-      void serve(service, req, res, log, loopback).catch((e) => {
-        // A client gone mid-request: nothing to answer.
-        log(`${req.method} ${req.url} aborted: ${(e as Error).message}`);
-        if (!res.headersSent) res.writeHead(400).end();
-        else res.destroy();
-      }),
+    const http = createServer(
+      (req, res) =>
+        void serve(service, req, res, log, loopback).catch((e) => {
+          // A client gone mid-request: nothing to answer.
+          log(`${req.method} ${req.url} aborted: ${(e as Error).message}`);
+          if (!res.headersSent) res.writeHead(400).end();
+          else res.destroy();
+        }),
     );
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(o.port ?? 7777, o.host ?? '127.0.0.1', () => resolve());
     });
     const server = new OrcaServer(runtime, platform, service, http);
-    const purge = () => void service.purge().then((r) => r.purged.length && log(`purged the work tables of ${r.purged.length} old run(s)`)).catch((e) => log(`purge failed: ${(e as Error).message}`));
+    const purge = () =>
+      void service
+        .purge()
+        .then((r) => r.purged.length && log(`purged the work tables of ${r.purged.length} old run(s)`))
+        .catch((e) => log(`purge failed: ${(e as Error).message}`));
     server.purgeTimer = setInterval(purge, 3_600_000);
     server.purgeTimer.unref();
     purge();
@@ -84,7 +110,8 @@ export class OrcaServer {
     clearInterval(this.purgeTimer);
     this.platform.close();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
-    for (const runId of this.platform.running.keys()) await this.service.stop(runId, 'the service shutting down').catch(() => {});
+    for (const runId of this.platform.running.keys())
+      await this.service.stop(runId, 'the service shutting down').catch(() => {});
     await Promise.allSettled([...this.platform.running.values()]);
     await this.runtime.close();
   }
@@ -102,7 +129,13 @@ function foreign(req: IncomingMessage, loopback: boolean): string | undefined {
   return undefined;
 }
 
-async function serve(service: CampaignService, req: IncomingMessage, res: ServerResponse, log: (l: string) => void, loopback: boolean): Promise<void> {
+async function serve(
+  service: CampaignService,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: (l: string) => void,
+  loopback: boolean,
+): Promise<void> {
   const started = Date.now();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -121,14 +154,18 @@ async function serve(service: CampaignService, req: IncomingMessage, res: Server
     ? errorResponse(new ApiError(403, 'forbidden', refusal))
     : tooLarge
       ? // The rest of the body is not read: close the connection rather than let the client reuse it.
-        errorResponse(new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`), { connection: 'close' })
+        errorResponse(new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`), {
+          connection: 'close',
+        })
       : await handle(
           service,
           {
             method: req.method ?? 'GET',
             path: url.pathname,
             query: Object.fromEntries(url.searchParams),
-            headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
+            headers: Object.fromEntries(
+              Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]),
+            ),
             body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
             actor: 'local',
           },

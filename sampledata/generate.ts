@@ -30,9 +30,98 @@ export interface GenerateResult {
   seconds: number;
 }
 
-const FEMALE = ['Emma', 'Louise', 'Jade', 'Alice', 'Chloe', 'Lina', 'Mila', 'Lea', 'Anna', 'Sofia', 'Maria', 'Julia', 'Olivia', 'Amelia', 'Isla', 'Ava', 'Mia', 'Lucia', 'Giulia', 'Sara', 'Ines', 'Clara', 'Eva', 'Nora', 'Zoe'];
-const MALE = ['Gabriel', 'Louis', 'Raphael', 'Jules', 'Adam', 'Lucas', 'Leo', 'Hugo', 'Arthur', 'Noah', 'Paul', 'Felix', 'Jonas', 'Oliver', 'George', 'Harry', 'Jack', 'Mateo', 'Pablo', 'Marco', 'Luca', 'Daan', 'Sem', 'Liam', 'Ethan'];
-const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Muller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Garcia', 'Rodriguez', 'Lopez', 'Rossi', 'Russo', 'Ferrari', 'de Jong', 'Jansen', 'Peeters', 'Janssens', 'Silva', 'Santos', 'Johnson', 'Miller', 'Davis', "O'Brien", 'Tremblay', 'Gagnon'];
+const FEMALE = [
+  'Emma',
+  'Louise',
+  'Jade',
+  'Alice',
+  'Chloe',
+  'Lina',
+  'Mila',
+  'Lea',
+  'Anna',
+  'Sofia',
+  'Maria',
+  'Julia',
+  'Olivia',
+  'Amelia',
+  'Isla',
+  'Ava',
+  'Mia',
+  'Lucia',
+  'Giulia',
+  'Sara',
+  'Ines',
+  'Clara',
+  'Eva',
+  'Nora',
+  'Zoe',
+];
+const MALE = [
+  'Gabriel',
+  'Louis',
+  'Raphael',
+  'Jules',
+  'Adam',
+  'Lucas',
+  'Leo',
+  'Hugo',
+  'Arthur',
+  'Noah',
+  'Paul',
+  'Felix',
+  'Jonas',
+  'Oliver',
+  'George',
+  'Harry',
+  'Jack',
+  'Mateo',
+  'Pablo',
+  'Marco',
+  'Luca',
+  'Daan',
+  'Sem',
+  'Liam',
+  'Ethan',
+];
+const LAST = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Muller',
+  'Schmidt',
+  'Schneider',
+  'Fischer',
+  'Weber',
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Garcia',
+  'Rodriguez',
+  'Lopez',
+  'Rossi',
+  'Russo',
+  'Ferrari',
+  'de Jong',
+  'Jansen',
+  'Peeters',
+  'Janssens',
+  'Silva',
+  'Santos',
+  'Johnson',
+  'Miller',
+  'Davis',
+  "O'Brien",
+  'Tremblay',
+  'Gagnon',
+];
 // country, weight, language, cities, phone prefix
 const COUNTRIES: Array<[string, number, string, string[], string]> = [
   ['FR', 25, 'fr', ['Paris', 'Lyon', 'Marseille', 'Toulouse', 'Nantes', 'Lille'], '+33 6'],
@@ -47,13 +136,36 @@ const COUNTRIES: Array<[string, number, string, string[], string]> = [
   ['BR', 3, 'pt', ['Sao Paulo', 'Rio de Janeiro', 'Curitiba'], '+55 11'],
 ];
 const DOMAINS = ['example.com', 'mail.example', 'post.example', 'inbox.example', 'webmail.example'];
-const CATEGORIES = ['running', 'shoes', 'apparel', 'electronics', 'books', 'home', 'beauty', 'outdoor', 'toys', 'grocery'];
-const BRANDS = ['Acme', 'Northwind', 'Contoso', 'Fabrikam', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Tyrell'];
+const CATEGORIES = [
+  'running',
+  'shoes',
+  'apparel',
+  'electronics',
+  'books',
+  'home',
+  'beauty',
+  'outdoor',
+  'toys',
+  'grocery',
+];
+const BRANDS = [
+  'Acme',
+  'Northwind',
+  'Contoso',
+  'Fabrikam',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Stark',
+  'Wayne',
+  'Tyrell',
+];
 
 const list = (xs: readonly string[]): string => `[${xs.map(stringLiteral).join(', ')}]`;
 
 /** Picks from a SQL list with a uniform u in [0,1). */
-const pick = (xs: readonly string[], u: string): string => `${list(xs)}[1 + CAST(floor(${u} * ${xs.length}) AS INTEGER)]`;
+const pick = (xs: readonly string[], u: string): string =>
+  `${list(xs)}[1 + CAST(floor(${u} * ${xs.length}) AS INTEGER)]`;
 
 export async function generateSampleData(options: GenerateOptions): Promise<GenerateResult> {
   const started = Date.now();
@@ -88,10 +200,16 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
     };
     // u(i, k): the k-th uniform number of row i, in [0, 1).
     await run(`CREATE MACRO u(i, k) AS CAST(hash(i, k, ${seed}) % 1000000007 AS DOUBLE) / 1000000007.0`);
-    await run(`CREATE MACRO gender(i) AS CASE WHEN u(i, 3) < 0.48 THEN 'F' WHEN u(i, 3) < 0.96 THEN 'M' WHEN u(i, 3) < 0.98 THEN 'X' ELSE NULL END`);
-    await run(`CREATE MACRO first_name(i) AS CASE WHEN gender(i) = 'F' OR (gender(i) IS DISTINCT FROM 'M' AND u(i, 4) < 0.5) THEN ${pick(FEMALE, 'u(i, 1)')} ELSE ${pick(MALE, 'u(i, 1)')} END`);
+    await run(
+      `CREATE MACRO gender(i) AS CASE WHEN u(i, 3) < 0.48 THEN 'F' WHEN u(i, 3) < 0.96 THEN 'M' WHEN u(i, 3) < 0.98 THEN 'X' ELSE NULL END`,
+    );
+    await run(
+      `CREATE MACRO first_name(i) AS CASE WHEN gender(i) = 'F' OR (gender(i) IS DISTINCT FROM 'M' AND u(i, 4) < 0.5) THEN ${pick(FEMALE, 'u(i, 1)')} ELSE ${pick(MALE, 'u(i, 1)')} END`,
+    );
     await run(`CREATE MACRO last_name(i) AS ${pick(LAST, 'u(i, 2)')}`);
-    await run(`CREATE MACRO base_email(i) AS lower(replace(replace(first_name(i) || '.' || last_name(i), ' ', ''), '''', '')) || CAST(i AS VARCHAR) || '@' || ${pick(DOMAINS, 'u(i, 5)')}`);
+    await run(
+      `CREATE MACRO base_email(i) AS lower(replace(replace(first_name(i) || '.' || last_name(i), ' ', ''), '''', '')) || CAST(i AS VARCHAR) || '@' || ${pick(DOMAINS, 'u(i, 5)')}`,
+    );
     await run(`CREATE MACRO price(p) AS CAST(round(5 + pow(u(p, 40), 2.2) * 295, 2) AS DECIMAL(18, 2))`);
     const asOfTs = `TIMESTAMP '${asOf} 00:00:00'`;
 
@@ -178,7 +296,9 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
 
     const rows: Record<string, number> = {};
     for (const t of ['recipients', 'products', 'purchases', 'subscriptions']) {
-      const r = await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${stringLiteral(join(root, 'catalog', t, '*.parquet'))})`);
+      const r = await db.runAndReadAll(
+        `SELECT count(*) FROM read_parquet(${stringLiteral(join(root, 'catalog', t, '*.parquet'))})`,
+      );
       rows[t] = Number(r.getRows()[0]![0]);
     }
     rows.leads = leads;

@@ -22,7 +22,9 @@ export type DeploymentNames = Record<keyof typeof PLACEHOLDERS, string>;
 
 /** CloudFormation definition substitutions for a deployment's names ({ ControlFunction: arn, ... }). */
 export function definitionSubstitutions(names: DeploymentNames): Record<string, string> {
-  return Object.fromEntries(Object.entries(PLACEHOLDERS).map(([k, p]) => [p.slice(2, -1), names[k as keyof DeploymentNames]]));
+  return Object.fromEntries(
+    Object.entries(PLACEHOLDERS).map(([k, p]) => [p.slice(2, -1), names[k as keyof DeploymentNames]]),
+  );
 }
 
 /** The definition with a deployment's names filled in, as CloudFormation would. */
@@ -38,7 +40,13 @@ export const ATHENA_SYNC = 'arn:aws:states:::athena:startQueryExecution.sync';
 
 /** Retries for Lambda invocations that failed for reasons of the service, not of orca. */
 export const LAMBDA_RETRY = {
-  ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Orca.Transient'],
+  ErrorEquals: [
+    'Lambda.ServiceException',
+    'Lambda.AWSLambdaException',
+    'Lambda.SdkClientException',
+    'Lambda.TooManyRequestsException',
+    'Orca.Transient',
+  ],
   IntervalSeconds: 1,
   MaxAttempts: 5,
   BackoffRate: 2,
@@ -60,7 +68,8 @@ export const ATHENA_RETRY = {
 export function* allStates(def: { States: Record<string, State> }): Generator<[string, State]> {
   for (const [name, state] of Object.entries(def.States)) {
     yield [name, state];
-    if (state.Type === 'Parallel') for (const b of state.Branches as Array<{ States: Record<string, State> }>) yield* allStates(b);
+    if (state.Type === 'Parallel')
+      for (const b of state.Branches as Array<{ States: Record<string, State> }>) yield* allStates(b);
   }
 }
 

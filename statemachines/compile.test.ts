@@ -19,7 +19,10 @@ const compile = (doc: unknown) => {
 const validate = aslValidator as unknown as (d: unknown, o: object) => { isValid: boolean; errors: unknown[] };
 
 describe('compiler', () => {
-  const cases: Array<[string, unknown]> = [...EXAMPLES.map((f) => [f, readDocument(join(import.meta.dirname, '../examples', f))] as [string, unknown]), ['a 200-activity campaign', largeCampaign()]];
+  const cases: Array<[string, unknown]> = [
+    ...EXAMPLES.map((f) => [f, readDocument(join(import.meta.dirname, '../examples', f))] as [string, unknown]),
+    ['a 200-activity campaign', largeCampaign()],
+  ];
   for (const [name, doc] of cases) {
     it(`${name}: passes asl-validator, uses JSONPath only, at most 5 transitions per activity`, () => {
       const c = compile(doc);
@@ -32,28 +35,47 @@ describe('compiler', () => {
       const names = [...allStates(c.definition)].map(([n]) => n);
       expect(new Set(names).size).toBe(names.length);
       for (const n of names) expect(n.length).toBeLessThanOrEqual(80);
-      for (const a of (doc as { activities: Array<{ id: string }> }).activities) expect(successPath(c.definition, a.id).length, a.id).toBeLessThanOrEqual(5);
+      for (const a of (doc as { activities: Array<{ id: string }> }).activities)
+        expect(successPath(c.definition, a.id).length, a.id).toBeLessThanOrEqual(5);
       expect(text.length).toBeLessThan(1_000_000);
     });
   }
 
   it('series-parallel campaigns keep full concurrency; every enabled activity has its gate', () => {
-    const doc = readDocument(join(import.meta.dirname, '../examples/birthday.yaml')) as { activities: Array<{ id: string }> };
+    const doc = readDocument(join(import.meta.dirname, '../examples/birthday.yaml')) as {
+      activities: Array<{ id: string }>;
+    };
     const c = compile(doc);
     expect(c.seriesParallel).toBe(true);
     const states = Object.fromEntries(allStates(c.definition));
-    for (const a of doc.activities) expect(states[a.id], a.id).toMatchObject({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' });
+    for (const a of doc.activities)
+      expect(states[a.id], a.id).toMatchObject({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      });
     // The fork's two branches are the two branches of one Parallel state.
-    const parallels = Object.values(states).filter((s) => s.Type === 'Parallel' && (s.Branches as unknown[]).length === 2);
+    const parallels = Object.values(states).filter(
+      (s) => s.Type === 'Parallel' && (s.Branches as unknown[]).length === 2,
+    );
     expect(parallels.length).toBeGreaterThanOrEqual(1);
   });
 
   it('a query activity is gate -> choice -> Athena .sync -> record; failures go to the failure handler', () => {
     const c = compile(readDocument(join(import.meta.dirname, '../examples/winback.yaml')));
     const s = Object.fromEntries(allStates(c.definition));
-    expect(s['lapsed']).toMatchObject({ Next: 'lapsed ?', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'lapsed failed' }] });
-    expect(s['lapsed ?']).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: 'lapsed query' }] });
-    expect(s['lapsed query']).toMatchObject({ Resource: 'arn:aws:states:::athena:startQueryExecution.sync', Parameters: { 'QueryString.$': '$.step.sql', WorkGroup: '${AthenaWorkGroup}' }, Next: 'lapsed record' });
+    expect(s['lapsed']).toMatchObject({
+      Next: 'lapsed ?',
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'lapsed failed' }],
+    });
+    expect(s['lapsed ?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: 'lapsed query' }],
+    });
+    expect(s['lapsed query']).toMatchObject({
+      Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
+      Parameters: { 'QueryString.$': '$.step.sql', WorkGroup: '${AthenaWorkGroup}' },
+      Next: 'lapsed record',
+    });
     expect(s['lapsed failed ?']).toMatchObject({ Type: 'Choice', Default: expect.stringMatching(/^Abort \d+$/) });
     expect(successPath(c.definition, 'lapsed')).toEqual(['lapsed', 'lapsed ?', 'lapsed query', 'lapsed record']);
     expect(successPath(c.definition, 'enough_vips')).toEqual(['enough_vips']);
@@ -64,19 +86,35 @@ describe('compiler', () => {
     const doc = readDocument(join(import.meta.dirname, '../examples/crosssell.yaml')) as Record<string, unknown>;
     const c = compile({ ...doc, errorPolicy: { onError: 'suspend' } });
     const s = Object.fromEntries(allStates(c.definition));
-    expect(s['buyers suspended']).toMatchObject({ Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Next: 'buyers' });
+    expect(s['buyers suspended']).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Next: 'buyers',
+    });
   });
 
   it('disabled activities have no states; channels cannot run yet', () => {
-    const doc = readDocument(join(import.meta.dirname, '../examples/crosssell.yaml')) as { activities: Array<Record<string, unknown>> };
+    const doc = readDocument(join(import.meta.dirname, '../examples/crosssell.yaml')) as {
+      activities: Array<Record<string, unknown>>;
+    };
     doc.activities.find((a) => a.id === 'score')!.disabled = true;
     const names = [...allStates(compile(doc).definition)].map(([n]) => n);
     expect(names.filter((n) => n.startsWith('score'))).toEqual([]);
     expect(names).toContain('segments');
-    const withEmail = { id: 'mail', label: 'Mail', dimension: 'recipients', activities: [{ id: 'a', type: 'buildAudience' }, { id: 'm', type: 'email', from: 'x@example.com', subject: 'Hi {{first_name}}', text: 'Hello' }], transitions: [{ from: 'a', to: 'm' }] };
+    const withEmail = {
+      id: 'mail',
+      label: 'Mail',
+      dimension: 'recipients',
+      activities: [
+        { id: 'a', type: 'buildAudience' },
+        { id: 'm', type: 'email', from: 'x@example.com', subject: 'Hi {{first_name}}', text: 'Hello' },
+      ],
+      transitions: [{ from: 'a', to: 'm' }],
+    };
     const v = validateCampaign(withEmail, catalog);
     expect(v.valid).toBe(true);
     expect(() => compileCampaign(v.analysis!)).toThrow(CompileError);
-    expect(() => compileCampaign(v.analysis!)).toThrow("activity 'm': sending email messages is not available yet; disable it to run the rest of the campaign");
+    expect(() => compileCampaign(v.analysis!)).toThrow(
+      "activity 'm': sending email messages is not available yet; disable it to run the rest of the campaign",
+    );
   });
 });

@@ -16,7 +16,16 @@
 import { ACTIVITIES } from '../lambdas/activities/index.js';
 import { executionOf, type WorkSchema } from '../lambdas/activities/framework.js';
 import type { Analysis, ActivityNode } from './validate.js';
-import { ATHENA_RETRY, ATHENA_SYNC, LAMBDA_CALLBACK, LAMBDA_INVOKE, LAMBDA_RETRY, PLACEHOLDERS, type State, type StateMachineDefinition } from './asl.js';
+import {
+  ATHENA_RETRY,
+  ATHENA_SYNC,
+  LAMBDA_CALLBACK,
+  LAMBDA_INVOKE,
+  LAMBDA_RETRY,
+  PLACEHOLDERS,
+  type State,
+  type StateMachineDefinition,
+} from './asl.js';
 import { decompose, type Program } from './graph.js';
 
 export class CompileError extends Error {
@@ -68,7 +77,11 @@ class Scope {
   }
 
   abort(): string {
-    return (this.abortName ??= this.add(this.names.next('Abort'), { Type: 'Fail', Error: 'Orca.ActivityFailed', Cause: 'an activity failed and the error policy stops the run; see the run log' }));
+    return (this.abortName ??= this.add(this.names.next('Abort'), {
+      Type: 'Fail',
+      Error: 'Orca.ActivityFailed',
+      Cause: 'an activity failed and the error policy stops the run; see the run log',
+    }));
   }
 }
 
@@ -85,12 +98,19 @@ export function compileCampaign(analysis: Analysis): Compiled {
   for (const node of nodes.values()) {
     if (node.def.disabled) continue;
     const action = node.plan?.action;
-    if (!action || action.type === 'invalid') throw new CompileError(`activity '${node.def.id}' has errors; validate the campaign first`, node.def.id);
-    if (action.type === 'unsupported') throw new CompileError(`activity '${node.def.id}': ${action.reason}; disable it to run the rest of the campaign`, node.def.id);
+    if (!action || action.type === 'invalid')
+      throw new CompileError(`activity '${node.def.id}' has errors; validate the campaign first`, node.def.id);
+    if (action.type === 'unsupported')
+      throw new CompileError(
+        `activity '${node.def.id}': ${action.reason}; disable it to run the rest of the campaign`,
+        node.def.id,
+      );
   }
   const enabled = [...nodes.values()].filter((n) => !n.def.disabled).map((n) => n.def.id);
   const enabledSet = new Set(enabled);
-  const arcs = [...analysis.transitions.values()].filter((t) => enabledSet.has(t.from) && enabledSet.has(t.to)).map((t) => [t.from, t.to] as const);
+  const arcs = [...analysis.transitions.values()]
+    .filter((t) => enabledSet.has(t.from) && enabledSet.has(t.to))
+    .map((t) => [t.from, t.to] as const);
   const { program, seriesParallel } = decompose(enabled, arcs);
 
   const names = new Names();
@@ -112,7 +132,12 @@ export function compileCampaign(analysis: Analysis): Compiled {
       const start = emit(b, undefined, inner)!;
       return { StartAt: start, States: inner.states };
     });
-    return scope.add(names.next('Parallel'), { Type: 'Parallel', Branches: branches, ResultPath: null, ...continueWith(next) });
+    return scope.add(names.next('Parallel'), {
+      Type: 'Parallel',
+      Branches: branches,
+      ResultPath: null,
+      ...continueWith(next),
+    });
   };
 
   const graph = new Scope(names);
@@ -127,7 +152,12 @@ export function compileCampaign(analysis: Analysis): Compiled {
       'executionArn.$': '$$.Execution.Id',
       'startTime.$': '$$.Execution.StartTime',
       campaign: campaignContext(analysis),
-      activities: [...nodes.values()].map((n) => ({ id: n.def.id, type: n.def.type, ...(n.def.label ? { label: n.def.label } : {}), ...(n.def.disabled ? { disabled: true } : {}) })),
+      activities: [...nodes.values()].map((n) => ({
+        id: n.def.id,
+        type: n.def.type,
+        ...(n.def.label ? { label: n.def.label } : {}),
+        ...(n.def.disabled ? { disabled: true } : {}),
+      })),
     }),
     ResultSelector: { 'run.$': '$.Payload' },
     // Equivalent to ResultPath "$", which aws-local-stepfunctions 3.0.0 mishandles (it adds a "$" key).
@@ -149,21 +179,47 @@ export function compileCampaign(analysis: Analysis): Compiled {
     Next: 'Run ended',
   });
   // A run the error policy ended still fails its execution, for alarms on failed executions.
-  top.add('Run ended', { Type: 'Choice', Choices: [{ Variable: '$.final.status', StringEquals: 'completed', Next: 'Campaign done' }], Default: 'Campaign failed' });
+  top.add('Run ended', {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.final.status', StringEquals: 'completed', Next: 'Campaign done' }],
+    Default: 'Campaign failed',
+  });
   top.add('Campaign done', { Type: 'Succeed' });
-  top.add('Run failed', { ...lambda(PLACEHOLDERS.control, { step: 'finalize', 'run.$': '$.run', status: 'failed', 'error.$': '$.error' }), ResultPath: null, Next: 'Campaign failed' });
-  top.add('Campaign failed', { Type: 'Fail', Error: 'Orca.RunFailed', Cause: 'the campaign run failed; see the run log' });
+  top.add('Run failed', {
+    ...lambda(PLACEHOLDERS.control, { step: 'finalize', 'run.$': '$.run', status: 'failed', 'error.$': '$.error' }),
+    ResultPath: null,
+    Next: 'Campaign failed',
+  });
+  top.add('Campaign failed', {
+    Type: 'Fail',
+    Error: 'Orca.RunFailed',
+    Cause: 'the campaign run failed; see the run log',
+  });
 
   return {
-    definition: { Comment: `orca campaign ${campaign.id}: ${campaign.label}`, StartAt: 'Start run', States: top.states },
+    definition: {
+      Comment: `orca campaign ${campaign.id}: ${campaign.label}`,
+      StartAt: 'Start run',
+      States: top.states,
+    },
     seriesParallel,
   };
 }
 
 /** A Lambda task (its result comes back). */
-const lambda = (fn: string, payload: Record<string, unknown>) => ({ Type: 'Task', Resource: LAMBDA_INVOKE, Parameters: { FunctionName: fn, Payload: payload }, Retry: [LAMBDA_RETRY] });
+const lambda = (fn: string, payload: Record<string, unknown>) => ({
+  Type: 'Task',
+  Resource: LAMBDA_INVOKE,
+  Parameters: { FunctionName: fn, Payload: payload },
+  Retry: [LAMBDA_RETRY],
+});
 /** A Lambda task that waits for its task token (the function answers with SendTaskSuccess). */
-const callback = (fn: string, payload: Record<string, unknown>) => ({ Type: 'Task', Resource: LAMBDA_CALLBACK, Parameters: { FunctionName: fn, Payload: payload }, Retry: [LAMBDA_RETRY] });
+const callback = (fn: string, payload: Record<string, unknown>) => ({
+  Type: 'Task',
+  Resource: LAMBDA_CALLBACK,
+  Parameters: { FunctionName: fn, Payload: payload },
+  Retry: [LAMBDA_RETRY],
+});
 
 function continueWith(next: string | undefined): { Next: string } | { End: true } {
   return next ? { Next: next } : { End: true };
@@ -195,19 +251,35 @@ function emitActivity(
   const catchTo = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${id} failed` }];
   const after = next ?? scope.done();
 
-  const inbound = node.inbound.map((t) => ({ transition: t.id, from: t.from, output: t.output, schema: schemas.get(t.id) ?? null }));
+  const inbound = node.inbound.map((t) => ({
+    transition: t.id,
+    from: t.from,
+    output: t.output,
+    schema: schemas.get(t.id) ?? null,
+  }));
   const outbound = node.outbound.map((t) => ({ transition: t.id, output: t.output, to: t.to }));
 
   const gateNext = isQuery || isWait ? `${id} ?` : after;
   scope.add(id, {
     Comment: `${ACTIVITIES.get(type)!.title}${node.def.label ? `: ${node.def.label}` : ''}`,
-    ...callback(PLACEHOLDERS.gate, { step: 'gate', 'token.$': '$$.Task.Token', 'run.$': '$.run', activity: node.def, inbound, outbound }),
+    ...callback(PLACEHOLDERS.gate, {
+      step: 'gate',
+      'token.$': '$$.Task.Token',
+      'run.$': '$.run',
+      activity: node.def,
+      inbound,
+      outbound,
+    }),
     ResultPath: '$.step',
     Catch: catchTo,
     Next: gateNext,
   });
   if (isQuery) {
-    scope.add(`${id} ?`, { Type: 'Choice', Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: `${id} query` }], Default: after });
+    scope.add(`${id} ?`, {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: `${id} query` }],
+      Default: after,
+    });
     scope.add(`${id} query`, {
       Type: 'Task',
       Resource: ATHENA_SYNC,
@@ -219,9 +291,17 @@ function emitActivity(
       Next: `${id} record`,
     });
   } else if (isWait) {
-    scope.add(`${id} ?`, { Type: 'Choice', Choices: [{ Variable: '$.step.action', StringEquals: 'wait', Next: `${id} wait` }], Default: after });
+    scope.add(`${id} ?`, {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.step.action', StringEquals: 'wait', Next: `${id} wait` }],
+      Default: after,
+    });
     const until = Boolean(node.def.until);
-    scope.add(`${id} wait`, { Type: 'Wait', ...(until ? { TimestampPath: '$.step.until' } : { SecondsPath: '$.step.seconds' }), Next: `${id} record` });
+    scope.add(`${id} wait`, {
+      Type: 'Wait',
+      ...(until ? { TimestampPath: '$.step.until' } : { SecondsPath: '$.step.seconds' }),
+      Next: `${id} record`,
+    });
   }
   if (isQuery || isWait) {
     scope.add(`${id} record`, {
@@ -233,7 +313,13 @@ function emitActivity(
   }
   // Failure handling: record the error, then retry, suspend, carry on or abort.
   scope.add(`${id} failed`, {
-    ...lambda(PLACEHOLDERS.control, { step: 'fail', 'run.$': '$.run', activity: { id, type }, outbound, 'error.$': '$.error' }),
+    ...lambda(PLACEHOLDERS.control, {
+      step: 'fail',
+      'run.$': '$.run',
+      activity: { id, type },
+      outbound,
+      'error.$': '$.error',
+    }),
     ResultSelector: { 'decision.$': '$.Payload.decision', 'delay.$': '$.Payload.delay' },
     ResultPath: '$.failure',
     Next: `${id} failed ?`,
@@ -242,12 +328,18 @@ function emitActivity(
     { Variable: '$.failure.decision', StringEquals: 'retry', Next: `${id} retry` },
     { Variable: '$.failure.decision', StringEquals: 'continue', Next: after },
   ];
-  if (policy.onError === 'suspend') choices.push({ Variable: '$.failure.decision', StringEquals: 'suspend', Next: `${id} suspended` });
+  if (policy.onError === 'suspend')
+    choices.push({ Variable: '$.failure.decision', StringEquals: 'suspend', Next: `${id} suspended` });
   scope.add(`${id} failed ?`, { Type: 'Choice', Choices: choices, Default: scope.abort() });
   scope.add(`${id} retry`, { Type: 'Wait', SecondsPath: '$.failure.delay', Next: id });
   if (policy.onError === 'suspend') {
     scope.add(`${id} suspended`, {
-      ...callback(PLACEHOLDERS.gate, { step: 'suspended', 'token.$': '$$.Task.Token', 'run.$': '$.run', activity: { id, type } }),
+      ...callback(PLACEHOLDERS.gate, {
+        step: 'suspended',
+        'token.$': '$$.Task.Token',
+        'run.$': '$.run',
+        activity: { id, type },
+      }),
       ResultPath: null,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: scope.abort() }],
       Next: id,

@@ -40,37 +40,78 @@ function respects(p: Program | null, arcs: Array<[string, string]>): boolean {
 
 describe('graph decomposition', () => {
   it('a chain is a sequence', () => {
-    const d = decompose(['a', 'b', 'c'], [['a', 'b'], ['b', 'c']]);
+    const d = decompose(
+      ['a', 'b', 'c'],
+      [
+        ['a', 'b'],
+        ['b', 'c'],
+      ],
+    );
     expect(show(d.program)).toBe('a > b > c');
     expect(d.seriesParallel).toBe(true);
   });
 
   it('fork and join become one parallel block', () => {
-    const arcs: Array<[string, string]> = [['f', 'x'], ['f', 'y'], ['x', 'x2'], ['x', 'j'], ['x2', 'j'], ['y', 'j'], ['j', 'end']];
+    const arcs: Array<[string, string]> = [
+      ['f', 'x'],
+      ['f', 'y'],
+      ['x', 'x2'],
+      ['x', 'j'],
+      ['x2', 'j'],
+      ['y', 'j'],
+      ['j', 'end'],
+    ];
     const d = decompose(['f', 'x', 'x2', 'y', 'j', 'end'], arcs);
     expect(show(d.program)).toBe('f > (y | (x > x2)) > j > end');
     expect(d.seriesParallel).toBe(true);
   });
 
   it('two entry activities feeding a combine run in parallel', () => {
-    const d = decompose(['a', 'b', 'c', 'end'], [['a', 'c'], ['b', 'c'], ['c', 'end']]);
+    const d = decompose(
+      ['a', 'b', 'c', 'end'],
+      [
+        ['a', 'c'],
+        ['b', 'c'],
+        ['c', 'end'],
+      ],
+    );
     expect(show(d.program)).toBe('(a | b) > c > end');
   });
 
   it('several exits run in parallel', () => {
-    const d = decompose(['s', 'v1', 'v2', 'v3'], [['s', 'v1'], ['s', 'v2'], ['s', 'v3']]);
+    const d = decompose(
+      ['s', 'v1', 'v2', 'v3'],
+      [
+        ['s', 'v1'],
+        ['s', 'v2'],
+        ['s', 'v3'],
+      ],
+    );
     expect(show(d.program)).toBe('s > (v1 | v2 | v3)');
   });
 
   it('nested fork/join inside a branch', () => {
-    const arcs: Array<[string, string]> = [['a', 'b'], ['a', 'c'], ['b', 'd'], ['b', 'e'], ['d', 'f'], ['e', 'f'], ['f', 'g'], ['c', 'g']];
+    const arcs: Array<[string, string]> = [
+      ['a', 'b'],
+      ['a', 'c'],
+      ['b', 'd'],
+      ['b', 'e'],
+      ['d', 'f'],
+      ['e', 'f'],
+      ['f', 'g'],
+      ['c', 'g'],
+    ];
     const d = decompose(['a', 'b', 'c', 'd', 'e', 'f', 'g'], arcs);
     expect(show(d.program)).toBe('a > (c | (b > (d | e) > f)) > g');
     expect(d.seriesParallel).toBe(true);
   });
 
   it('a graph that is not series-parallel (the N shape) is still ordered correctly', () => {
-    const arcs: Array<[string, string]> = [['a', 'c'], ['a', 'd'], ['b', 'd']];
+    const arcs: Array<[string, string]> = [
+      ['a', 'c'],
+      ['a', 'd'],
+      ['b', 'd'],
+    ];
     const d = decompose(['a', 'b', 'c', 'd'], arcs);
     expect(d.seriesParallel).toBe(false);
     expect(respects(d.program, arcs)).toBe(true);
@@ -79,7 +120,7 @@ describe('graph decomposition', () => {
 
   it('random DAGs: every activity once, every arc respected', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 300; trial++) {
       const n = 2 + Math.floor(rand() * 12);
       const nodes = Array.from({ length: n }, (_, i) => `n${i}`);

@@ -1,12 +1,29 @@
 /** The life-cycle rules, exhaustively: every command in every state, allowed or refused. */
 import { describe, expect, it } from 'vitest';
-import { CAMPAIGN_COMMANDS, CAMPAIGN_STATUSES, campaignCommandRefusal, RUN_COMMANDS, RUN_STATUSES, runCommandRefusal, publishedStatus } from './lifecycle.js';
+import {
+  CAMPAIGN_COMMANDS,
+  CAMPAIGN_STATUSES,
+  campaignCommandRefusal,
+  RUN_COMMANDS,
+  RUN_STATUSES,
+  runCommandRefusal,
+  publishedStatus,
+} from './lifecycle.js';
 
 // The expected table, written out by hand: state -> commands allowed.
 const CAMPAIGNS: Record<string, { idle: string[]; running: string[] }> = {
-  draft: { idle: ['update', 'publish', 'duplicate', 'archive', 'delete', 'startTest'], running: ['update', 'publish', 'duplicate', 'startTest'] },
-  live: { idle: ['update', 'publish', 'duplicate', 'archive', 'delete', 'start', 'startTest'], running: ['update', 'publish', 'duplicate', 'start', 'startTest'] },
-  scheduled: { idle: ['update', 'publish', 'duplicate', 'archive', 'delete', 'start', 'startTest'], running: ['update', 'publish', 'duplicate', 'start', 'startTest'] },
+  draft: {
+    idle: ['update', 'publish', 'duplicate', 'archive', 'delete', 'startTest'],
+    running: ['update', 'publish', 'duplicate', 'startTest'],
+  },
+  live: {
+    idle: ['update', 'publish', 'duplicate', 'archive', 'delete', 'start', 'startTest'],
+    running: ['update', 'publish', 'duplicate', 'start', 'startTest'],
+  },
+  scheduled: {
+    idle: ['update', 'publish', 'duplicate', 'archive', 'delete', 'start', 'startTest'],
+    running: ['update', 'publish', 'duplicate', 'start', 'startTest'],
+  },
   archived: { idle: ['duplicate', 'delete'], running: ['duplicate'] },
 };
 const RUNS: Record<string, string[]> = {

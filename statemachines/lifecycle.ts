@@ -16,15 +16,21 @@ export const RUN_STATUSES = ['running', 'paused', 'stopping', 'completed', 'fail
 export type RunState = (typeof RUN_STATUSES)[number];
 
 /** A run that may still start activities or be controlled. */
-export const isInProgress = (status: string): boolean => status === 'running' || status === 'paused' || status === 'stopping';
+export const isInProgress = (status: string): boolean =>
+  status === 'running' || status === 'paused' || status === 'stopping';
 /** A run that is over: completed, failed or stopped. */
-export const hasEnded = (status: string): boolean => status === 'completed' || status === 'failed' || status === 'stopped';
+export const hasEnded = (status: string): boolean =>
+  status === 'completed' || status === 'failed' || status === 'stopped';
 
 export const RUN_COMMANDS = ['pause', 'resume', 'stop', 'restart'] as const;
 export type RunCommand = (typeof RUN_COMMANDS)[number];
 
 /** undefined when allowed; else why not. `runInProgress`: the campaign has a running or paused run. */
-export function campaignCommandRefusal(command: CampaignCommand, status: CampaignStatus, runInProgress: boolean): string | undefined {
+export function campaignCommandRefusal(
+  command: CampaignCommand,
+  status: CampaignStatus,
+  runInProgress: boolean,
+): string | undefined {
   const archived = status === 'archived' ? 'the campaign is archived; duplicate it to work on it again' : undefined;
   switch (command) {
     case 'duplicate':
@@ -36,7 +42,9 @@ export function campaignCommandRefusal(command: CampaignCommand, status: Campaig
       if (status === 'archived') return 'the campaign is already archived';
       return runInProgress ? 'a run is in progress; stop it or wait for it to end before archiving' : undefined;
     case 'delete':
-      return runInProgress ? 'a run is in progress; stop it or wait for it to end before deleting the campaign' : undefined;
+      return runInProgress
+        ? 'a run is in progress; stop it or wait for it to end before deleting the campaign'
+        : undefined;
     case 'start':
       if (status === 'draft') return 'the campaign is a draft: publish it first, or start it in test mode';
       return archived;
@@ -50,10 +58,16 @@ export function runCommandRefusal(command: RunCommand, status: RunState): string
     case 'pause':
       return status === 'running' ? undefined : `the run is ${status}; only a running run can be paused`;
     case 'resume':
-      return status === 'paused' ? undefined : status === 'stopped' ? 'a stopped run cannot be resumed; restart the campaign' : `the run is ${status}; only a paused run can be resumed`;
+      return status === 'paused'
+        ? undefined
+        : status === 'stopped'
+          ? 'a stopped run cannot be resumed; restart the campaign'
+          : `the run is ${status}; only a paused run can be resumed`;
     case 'stop':
       // Again while stopping: when cancelling failed the first time.
-      return status === 'running' || status === 'paused' || status === 'stopping' ? undefined : `the run is ${status}; it is not in progress`;
+      return status === 'running' || status === 'paused' || status === 'stopping'
+        ? undefined
+        : `the run is ${status}; it is not in progress`;
     case 'restart':
       return status === 'stopping' ? 'the run is stopping; wait until it has stopped' : undefined;
   }

@@ -19,32 +19,61 @@ describe('schedules', () => {
   });
 
   it('manual, asap and signal triggers have no schedule', () => {
-    for (const t of [{ type: 'manual' }, { type: 'asap' }, { type: 'signal' }] as Trigger[]) expect(scheduleOf(t, 'UTC')).toBeUndefined();
+    for (const t of [{ type: 'manual' }, { type: 'asap' }, { type: 'signal' }] as Trigger[])
+      expect(scheduleOf(t, 'UTC')).toBeUndefined();
   });
 
   it('a daily 09:00 in Paris across the end of summer time (25 October 2026)', () => {
     const s = scheduleOf({ type: 'daily', hours: [9], minute: 0 }, 'Europe/Paris')!;
-    expect(iso(nextLaunches(s, new Date('2026-10-23T12:00:00Z'), 4))).toEqual(['2026-10-24T07:00:00Z', '2026-10-25T08:00:00Z', '2026-10-26T08:00:00Z', '2026-10-27T08:00:00Z']);
+    expect(iso(nextLaunches(s, new Date('2026-10-23T12:00:00Z'), 4))).toEqual([
+      '2026-10-24T07:00:00Z',
+      '2026-10-25T08:00:00Z',
+      '2026-10-26T08:00:00Z',
+      '2026-10-27T08:00:00Z',
+    ]);
   });
 
   it('weekly and monthly, in New York', () => {
     const weekly = scheduleOf({ type: 'weekly', days: ['MON', 'THU'], at: '10:00' }, 'America/New_York')!;
     // 2026-11-22 is a Sunday; EST is UTC-5.
-    expect(iso(nextLaunches(weekly, new Date('2026-11-22T12:00:00Z'), 3))).toEqual(['2026-11-23T15:00:00Z', '2026-11-26T15:00:00Z', '2026-11-30T15:00:00Z']);
+    expect(iso(nextLaunches(weekly, new Date('2026-11-22T12:00:00Z'), 3))).toEqual([
+      '2026-11-23T15:00:00Z',
+      '2026-11-26T15:00:00Z',
+      '2026-11-30T15:00:00Z',
+    ]);
     const last = scheduleOf({ type: 'monthly', days: ['last'], at: '18:00' }, 'America/New_York')!;
-    expect(iso(nextLaunches(last, new Date('2026-11-22T12:00:00Z'), 3))).toEqual(['2026-11-30T23:00:00Z', '2026-12-31T23:00:00Z', '2027-01-31T23:00:00Z']);
+    expect(iso(nextLaunches(last, new Date('2026-11-22T12:00:00Z'), 3))).toEqual([
+      '2026-11-30T23:00:00Z',
+      '2026-12-31T23:00:00Z',
+      '2027-01-31T23:00:00Z',
+    ]);
   });
 
   it('the validity window bounds the launches; a rate starts at the window start', () => {
-    const s = scheduleOf({ type: 'interval', every: 6, unit: 'hours', from: '2026-12-01', until: '2026-12-01' }, 'UTC')!;
+    const s = scheduleOf(
+      { type: 'interval', every: 6, unit: 'hours', from: '2026-12-01', until: '2026-12-01' },
+      'UTC',
+    )!;
     expect(s.start!.toISOString()).toBe('2026-12-01T00:00:00.000Z');
-    expect(iso(nextLaunches(s, new Date('2026-11-22T12:00:00Z'), 10))).toEqual(['2026-12-01T00:00:00Z', '2026-12-01T06:00:00Z', '2026-12-01T12:00:00Z', '2026-12-01T18:00:00Z']);
+    expect(iso(nextLaunches(s, new Date('2026-11-22T12:00:00Z'), 10))).toEqual([
+      '2026-12-01T00:00:00Z',
+      '2026-12-01T06:00:00Z',
+      '2026-12-01T12:00:00Z',
+      '2026-12-01T18:00:00Z',
+    ]);
   });
 
   it('a one-off date-time in the past has no launch left', () => {
     const s = scheduleOf({ type: 'once', at: '2026-01-01T09:00' }, 'UTC')!;
     expect(nextLaunches(s, new Date('2026-11-22T00:00:00Z'))).toEqual([]);
-    expect(iso(nextLaunches(scheduleOf({ type: 'once', at: '2027-01-01T09:00' }, 'Asia/Tokyo')!, new Date('2026-11-22T00:00:00Z')))).toEqual(['2027-01-01T00:00:00Z']);
+    expect(
+      iso(
+        nextLaunches(
+          scheduleOf({ type: 'once', at: '2027-01-01T09:00' }, 'Asia/Tokyo')!,
+          new Date('2026-11-22T00:00:00Z'),
+        ),
+      ),
+    ).toEqual(['2027-01-01T00:00:00Z']);
   });
 
   it('tells how often a schedule fires', () => {
@@ -54,12 +83,22 @@ describe('schedules', () => {
 
   it('what the scheduler is given: no start date once the window is open, a problem when nothing is left to fire', () => {
     const now = new Date('2026-11-22T12:00:00Z');
-    const window = { expression: 'cron(0 6 * * ? *)', timezone: 'UTC', start: new Date('2026-11-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') };
+    const window = {
+      expression: 'cron(0 6 * * ? *)',
+      timezone: 'UTC',
+      start: new Date('2026-11-01T00:00:00Z'),
+      end: new Date('2027-01-01T00:00:00Z'),
+    };
     expect(schedulerWindow(window, now)).toEqual({ end: new Date('2027-01-01T00:00:00Z') });
-    expect(schedulerWindow({ ...window, start: new Date('2026-12-01T00:00:00Z') }, now)).toEqual({ start: new Date('2026-12-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') });
+    expect(schedulerWindow({ ...window, start: new Date('2026-12-01T00:00:00Z') }, now)).toEqual({
+      start: new Date('2026-12-01T00:00:00Z'),
+      end: new Date('2027-01-01T00:00:00Z'),
+    });
     expect(scheduleProblem(window, now)).toBeUndefined();
     expect(scheduleProblem({ ...window, end: new Date('2026-11-20T00:00:00Z') }, now)).toMatch(/no launch after now/);
-    expect(scheduleProblem({ expression: 'at(2026-01-01T09:00:00)', timezone: 'UTC' }, now)).toMatch(/no launch after now/);
+    expect(scheduleProblem({ expression: 'at(2026-01-01T09:00:00)', timezone: 'UTC' }, now)).toMatch(
+      /no launch after now/,
+    );
     expect(isOneOff({ expression: 'at(2027-01-01T09:00:00)', timezone: 'UTC' })).toBe(true);
     expect(isOneOff(window)).toBe(false);
   });

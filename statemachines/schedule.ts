@@ -31,7 +31,9 @@ function localInstant(value: string, tz: string, endOfDay: boolean): Date {
   }
   if (!endOfDay) return zonedTimeToUtc(day, tz);
   const next = new Date(Date.UTC(day.y, day.m - 1, day.d + 1));
-  return new Date(zonedTimeToUtc({ y: next.getUTCFullYear(), m: next.getUTCMonth() + 1, d: next.getUTCDate() }, tz).getTime() - 1000);
+  return new Date(
+    zonedTimeToUtc({ y: next.getUTCFullYear(), m: next.getUTCMonth() + 1, d: next.getUTCDate() }, tz).getTime() - 1000,
+  );
 }
 
 /** The schedule of a campaign's trigger, or undefined for triggers that are not scheduled. */
@@ -49,7 +51,11 @@ export function scheduleOf(trigger: Trigger, campaignTimezone: string): Schedule
       return { expression: `at(${at})`, timezone };
     }
     case 'daily':
-      return { expression: `cron(${trigger.minute} ${[...trigger.hours].sort((a, b) => a - b).join(',')} * * ? *)`, timezone, ...validity };
+      return {
+        expression: `cron(${trigger.minute} ${[...trigger.hours].sort((a, b) => a - b).join(',')} * * ? *)`,
+        timezone,
+        ...validity,
+      };
     case 'weekly': {
       const [h, m] = hm(trigger.at);
       return { expression: `cron(${m} ${h} ? * ${trigger.days.join(',')} *)`, timezone, ...validity };
@@ -89,7 +95,10 @@ export function nextLaunches(spec: ScheduleSpec, from: Date, count = 10): Date[]
   const cron = /^cron\((.+)\)$/.exec(spec.expression);
   if (!cron) throw new Error(`not a schedule expression: ${spec.expression}`);
   const [min, hour, dom, month, dow] = cron[1]!.split(' ');
-  const it = CronExpressionParser.parse(`${min} ${hour} ${dom === '?' ? '*' : dom} ${month} ${dow === '?' ? '*' : dow}`, { currentDate: after, tz: spec.timezone });
+  const it = CronExpressionParser.parse(
+    `${min} ${hour} ${dom === '?' ? '*' : dom} ${month} ${dow === '?' ? '*' : dow}`,
+    { currentDate: after, tz: spec.timezone },
+  );
   while (out.length < count) {
     const next = it.next().toDate();
     if (!within(next)) break;
@@ -107,11 +116,11 @@ export function minimumGapMinutes(spec: ScheduleSpec, from = new Date()): number
   return gap;
 }
 
-
-
 /** Why a schedule cannot be deployed now (it would never fire), or undefined. */
 export function scheduleProblem(spec: ScheduleSpec, now: Date): string | undefined {
-  return nextLaunches(spec, now, 1).length ? undefined : 'the schedule has no launch after now (a past date, or a validity window that has ended); change the trigger';
+  return nextLaunches(spec, now, 1).length
+    ? undefined
+    : 'the schedule has no launch after now (a past date, or a validity window that has ended); change the trigger';
 }
 
 /** The validity window as EventBridge Scheduler takes it: it refuses a start date in the past (a window already open). */

@@ -45,19 +45,31 @@ describe('validation', () => {
   it('unknown activity type', () => {
     const doc = base();
     doc.activities[1].type = 'dedupe';
-    expect(errorsOf(doc)).toContainEqual({ activity: 'b', path: 'activities[1].type', message: expect.stringMatching(/^unknown activity type 'dedupe'\. Did you mean 'deduplication'\?/) });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'b',
+      path: 'activities[1].type',
+      message: expect.stringMatching(/^unknown activity type 'dedupe'\. Did you mean 'deduplication'\?/),
+    });
   });
 
   it('unknown output', () => {
     const doc = base();
     doc.transitions[0].output = 'complement';
-    expect(errorsOf(doc)).toContainEqual({ activity: 'a', path: 'transitions[0].output', message: "Build audience 'a' has no output 'complement'; its outputs: main" });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'transitions[0].output',
+      message: "Build audience 'a' has no output 'complement'; its outputs: main",
+    });
   });
 
   it('missing settings', () => {
     const doc = base();
     delete doc.activities[1].fields;
-    expect(errorsOf(doc)).toContainEqual({ activity: 'b', path: 'activities[1].fields', message: 'is required (array)' });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'b',
+      path: 'activities[1].fields',
+      message: 'is required (array)',
+    });
   });
 
   it('wrong settings: type of a value, unknown field', () => {
@@ -65,60 +77,110 @@ describe('validation', () => {
     doc.activities[1].keep = 'two';
     doc.activities[1].methd = { type: 'random' };
     const errors = errorsOf(doc);
-    expect(errors).toContainEqual({ activity: 'b', path: 'activities[1].keep', message: 'expected number, received string' });
-    expect(errors).toContainEqual({ activity: 'b', path: 'activities[1]', message: "unknown field 'methd'. Did you mean 'method'?" });
+    expect(errors).toContainEqual({
+      activity: 'b',
+      path: 'activities[1].keep',
+      message: 'expected number, received string',
+    });
+    expect(errors).toContainEqual({
+      activity: 'b',
+      path: 'activities[1]',
+      message: "unknown field 'methd'. Did you mean 'method'?",
+    });
   });
 
   it('unknown table', () => {
     const doc = base();
     doc.activities[0].dimension = 'customers';
-    expect(errorsOf(doc)).toContainEqual({ activity: 'a', path: 'activities[0].dimension', message: expect.stringContaining("unknown table 'customers'; the catalog has: recipients, products, purchases, subscriptions") });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].dimension',
+      message: expect.stringContaining(
+        "unknown table 'customers'; the catalog has: recipients, products, purchases, subscriptions",
+      ),
+    });
   });
 
   it('unknown attribute, with a suggestion', () => {
     const doc = base();
     doc.activities[0].query = { attribute: 'contry', operator: 'equal', value: 'FR' };
-    expect(errorsOf(doc)).toContainEqual({ activity: 'a', path: 'activities[0].query.attribute', message: "unknown attribute 'contry' on recipients. Did you mean 'country'?" });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.attribute',
+      message: "unknown attribute 'contry' on recipients. Did you mean 'country'?",
+    });
   });
 
   it('unknown link', () => {
     const doc = base();
-    doc.activities[0] = { id: 'a', type: 'buildAudience', dimension: 'purchases', query: { attribute: 'prodcut.category', operator: 'equal', value: 'x' } };
+    doc.activities[0] = {
+      id: 'a',
+      type: 'buildAudience',
+      dimension: 'purchases',
+      query: { attribute: 'prodcut.category', operator: 'equal', value: 'x' },
+    };
     doc.activities[1].fields = ['id'];
-    expect(errorsOf(doc)).toContainEqual({ activity: 'a', path: 'activities[0].query.attribute', message: "unknown link 'prodcut' on purchases (in 'prodcut.category'). Did you mean 'product'?" });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.attribute',
+      message: "unknown link 'prodcut' on purchases (in 'prodcut.category'). Did you mean 'product'?",
+    });
   });
 
   it('a collection used as an attribute', () => {
     const doc = base();
     doc.activities[0].query = { attribute: 'purchases.amount', operator: 'greater', value: 1 };
-    expect(errorsOf(doc)).toContainEqual({ activity: 'a', path: 'activities[0].query.attribute', message: "'purchases' is a collection (1-N): use exists, notExists or an aggregate to test it" });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.attribute',
+      message: "'purchases' is a collection (1-N): use exists, notExists or an aggregate to test it",
+    });
   });
 
   it('operator not valid for the type', () => {
     const doc = base();
     doc.activities[0].query = { and: [{ attribute: 'opt_in_email', operator: 'greater', value: true }] };
-    expect(errorsOf(doc)).toContainEqual({ activity: 'a', path: 'activities[0].query.and[0].operator', message: "operator 'greater' does not apply to a boolean; use one of: equal, notEqual, isEmpty, isNotEmpty" });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.and[0].operator',
+      message: "operator 'greater' does not apply to a boolean; use one of: equal, notEqual, isEmpty, isNotEmpty",
+    });
   });
 
   it('value of the wrong type', () => {
     const doc = base();
     doc.activities[0].query = { attribute: 'birth_date', operator: 'less', value: '22/11/2000' };
-    expect(errorsOf(doc)).toContainEqual({ activity: 'a', path: 'activities[0].query.value', message: 'value: expected a date YYYY-MM-DD, got "22/11/2000"' });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.value',
+      message: 'value: expected a date YYYY-MM-DD, got "22/11/2000"',
+    });
   });
 
   it('malformed rule', () => {
     const doc = base();
     doc.activities[0].query = { attribute: 'country', op: 'equal' };
     const errors = errorsOf(doc);
-    expect(errors.some((e) => e.path.startsWith('activities[0].query') && /expected a condition/.test(e.message))).toBe(true);
+    expect(errors.some((e) => e.path.startsWith('activities[0].query') && /expected a condition/.test(e.message))).toBe(
+      true,
+    );
   });
 
   it('expression syntax and type errors give the position', () => {
     const doc = base();
     doc.activities[0].query = { expression: 'month(birth_date) = = 3' };
-    expect(errorsOf(doc)).toContainEqual({ activity: 'a', path: 'activities[0].query.expression', message: "syntax error: expected a value, a name or a function call, found '=' (at character 21 of 'month(birth_date) = = 3')" });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.expression',
+      message:
+        "syntax error: expected a value, a name or a function call, found '=' (at character 21 of 'month(birth_date) = = 3')",
+    });
     doc.activities[0].query = { expression: "upper(birth_date) = 'X'" };
-    expect(errorsOf(doc)).toContainEqual({ activity: 'a', path: 'activities[0].query.expression', message: "upper: argument 1 is date; expected upper(string) (at character 1 of 'upper(birth_date) = 'X'')" });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.expression',
+      message: "upper: argument 1 is date; expected upper(string) (at character 1 of 'upper(birth_date) = 'X'')",
+    });
   });
 
   it('cycle', () => {
@@ -127,22 +189,41 @@ describe('validation', () => {
     doc.transitions.push({ from: 'b', to: 'c', id: 'b-c' }, { from: 'c', to: 'b', id: 'c-b' });
     doc.transitions[1] = { from: 'c', to: 'end' };
     const errors = errorsOf(doc);
-    expect(errors).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^cycle: (b -> c -> b|c -> b -> c); a campaign is a graph without loops$/) }));
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(/^cycle: (b -> c -> b|c -> b -> c); a campaign is a graph without loops$/),
+      }),
+    );
   });
 
   it('unreachable activities', () => {
     const doc = base();
-    doc.activities.push({ id: 'orphan', type: 'split', subsets: [{ id: 's1' }] }, { id: 'after', type: 'deduplication', fields: ['email'] });
+    doc.activities.push(
+      { id: 'orphan', type: 'split', subsets: [{ id: 's1' }] },
+      { id: 'after', type: 'deduplication', fields: ['email'] },
+    );
     doc.transitions.push({ from: 'orphan', output: 's1', to: 'after' }, { from: 'after', to: 'end' });
     const errors = errorsOf(doc);
-    expect(errors).toContainEqual({ activity: 'orphan', path: 'activities[3]', message: 'Split needs an inbound transition' });
-    expect(errors).toContainEqual({ activity: 'after', path: 'activities[4]', message: "'after' is unreachable from any entry activity" });
+    expect(errors).toContainEqual({
+      activity: 'orphan',
+      path: 'activities[3]',
+      message: 'Split needs an inbound transition',
+    });
+    expect(errors).toContainEqual({
+      activity: 'after',
+      path: 'activities[4]',
+      message: "'after' is unreachable from any entry activity",
+    });
   });
 
   it('combine with fewer than two inbound sets', () => {
     const doc = base();
     doc.activities[1] = { id: 'b', type: 'combine', operation: 'union' };
-    expect(errorsOf(doc)).toContainEqual({ activity: 'b', path: 'activities[1]', message: 'Combine needs at least 2 inbound transitions, it has 1' });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'b',
+      path: 'activities[1]',
+      message: 'Combine needs at least 2 inbound transitions, it has 1',
+    });
   });
 
   it('inbound populations of different dimensions', () => {
@@ -150,7 +231,12 @@ describe('validation', () => {
     doc.activities.splice(1, 0, { id: 'p', type: 'buildAudience', dimension: 'purchases' });
     doc.activities[2] = { id: 'b', type: 'combine', operation: 'intersection' };
     doc.transitions.push({ from: 'p', to: 'b' });
-    expect(errorsOf(doc)).toContainEqual({ activity: 'b', path: 'activities[2]', message: "inbound populations have different dimensions (a-b: recipients, p-b: purchases); reconcile them on attributes with 'on', or change the dimension first" });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'b',
+      path: 'activities[2]',
+      message:
+        "inbound populations have different dimensions (a-b: recipients, p-b: purchases); reconcile them on attributes with 'on', or change the dimension first",
+    });
   });
 
   it('duplicate activity and transition ids', () => {
@@ -159,7 +245,11 @@ describe('validation', () => {
     doc.transitions.push({ from: 'a', to: 'b' });
     const errors = errorsOf(doc);
     expect(errors).toContainEqual({ activity: 'b', path: 'activities[3].id', message: "duplicate activity id 'b'" });
-    expect(errors).toContainEqual({ activity: null, path: 'transitions[2].id', message: "duplicate transition id 'a-b' (generated from from/to; give the transitions distinct ids)" });
+    expect(errors).toContainEqual({
+      activity: null,
+      path: 'transitions[2].id',
+      message: "duplicate transition id 'a-b' (generated from from/to; give the transitions distinct ids)",
+    });
   });
 
   it('transition to nowhere, and from nowhere', () => {
@@ -167,8 +257,16 @@ describe('validation', () => {
     doc.transitions[1].to = 'ned';
     doc.transitions.push({ from: 'x', to: 'end' });
     const errors = errorsOf(doc);
-    expect(errors).toContainEqual({ activity: 'b', path: 'transitions[1].to', message: "transition 'b-ned' goes to nowhere: there is no activity 'ned'. Did you mean 'end'?" });
-    expect(errors).toContainEqual({ activity: null, path: 'transitions[2].from', message: "transition 'x-end' comes from unknown activity 'x'." });
+    expect(errors).toContainEqual({
+      activity: 'b',
+      path: 'transitions[1].to',
+      message: "transition 'b-ned' goes to nowhere: there is no activity 'ned'. Did you mean 'end'?",
+    });
+    expect(errors).toContainEqual({
+      activity: null,
+      path: 'transitions[2].from',
+      message: "transition 'x-end' comes from unknown activity 'x'.",
+    });
   });
 
   it('an output going nowhere is a warning', () => {
@@ -176,21 +274,37 @@ describe('validation', () => {
     doc.activities[1].generateComplement = true;
     const r = check(doc);
     expect(r.valid).toBe(true);
-    expect(r.warnings).toEqual([{ activity: 'b', path: 'activities[1]', message: "output 'complement' goes nowhere: its population is computed and not used (add a transition, or an End)" }]);
+    expect(r.warnings).toEqual([
+      {
+        activity: 'b',
+        path: 'activities[1]',
+        message:
+          "output 'complement' goes nowhere: its population is computed and not used (add a transition, or an End)",
+      },
+    ]);
   });
 
   it('two transitions from one output need a fork', () => {
     const doc = base();
     doc.activities.push({ id: 'b2', type: 'deduplication', fields: ['email'] });
     doc.transitions.push({ from: 'a', to: 'b2' }, { from: 'b2', to: 'end' });
-    expect(errorsOf(doc)).toContainEqual({ activity: 'a', path: 'activities[0]', message: "output 'main' has 2 transitions; to start parallel branches with the same population, add a Fork" });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0]',
+      message: "output 'main' has 2 transitions; to start parallel branches with the same population, add a Fork",
+    });
   });
 
   it('an activity taking one inbound transition given two', () => {
     const doc = base();
     doc.activities.push({ id: 'a2', type: 'buildAudience' });
     doc.transitions.push({ from: 'a2', to: 'b' });
-    expect(errorsOf(doc)).toContainEqual({ activity: 'b', path: 'activities[1]', message: 'Deduplication takes one inbound transition, it has 2; combine populations with a Combine or an And-join first' });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'b',
+      path: 'activities[1]',
+      message:
+        'Deduplication takes one inbound transition, it has 2; combine populations with a Combine or an And-join first',
+    });
   });
 
   it('a reference to a transition that is not inbound', () => {
@@ -198,7 +312,11 @@ describe('validation', () => {
     doc.activities.splice(1, 0, { id: 'a2', type: 'buildAudience' });
     doc.activities[2] = { id: 'b', type: 'combine', operation: 'exclusion', primary: 'a-x' };
     doc.transitions.push({ from: 'a2', to: 'b' });
-    expect(errorsOf(doc)).toContainEqual({ activity: 'b', path: 'activities[2].primary', message: "'a-x' is not an inbound transition of this activity; inbound: a-b, a2-b" });
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'b',
+      path: 'activities[2].primary',
+      message: "'a-x' is not an inbound transition of this activity; inbound: a-b, a2-b",
+    });
   });
 
   it('unknown variable, wrong variable type, unknown time zone', () => {
@@ -207,9 +325,21 @@ describe('validation', () => {
     doc.timezone = 'Europe/Pariss';
     doc.activities[0].query = { attribute: 'country', operator: 'equal', value: { variable: 'land' } };
     const errors = errorsOf(doc);
-    expect(errors).toContainEqual({ activity: null, path: 'variables.minAge.default', message: 'expected an integer, got "old"' });
-    expect(errors).toContainEqual({ activity: null, path: 'timezone', message: "unknown time zone 'Europe/Pariss'; use an IANA name such as Europe/Paris or America/New_York" });
-    expect(errors).toContainEqual({ activity: 'a', path: 'activities[0].query.value', message: "unknown variable 'land'." });
+    expect(errors).toContainEqual({
+      activity: null,
+      path: 'variables.minAge.default',
+      message: 'expected an integer, got "old"',
+    });
+    expect(errors).toContainEqual({
+      activity: null,
+      path: 'timezone',
+      message: "unknown time zone 'Europe/Pariss'; use an IANA name such as Europe/Paris or America/New_York",
+    });
+    expect(errors).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.value',
+      message: "unknown variable 'land'.",
+    });
   });
 
   it('a hostile string in a value is just a value', () => {
@@ -218,18 +348,32 @@ describe('validation', () => {
     const r = check(doc);
     expect(r.valid).toBe(true);
     const plan = r.analysis!.nodes.get('a')!.plan!;
-    expect(plan.action.type === 'query' && plan.action.sql).toContain(`t."country" = 'FR''; DROP TABLE recipients; --'`);
+    expect(plan.action.type === 'query' && plan.action.sql).toContain(
+      `t."country" = 'FR''; DROP TABLE recipients; --'`,
+    );
   });
 
   it('not an object, no activities, unknown campaign field', () => {
     expect(errorsOf('hello')[0]).toEqual({ activity: null, path: '', message: 'expected object, received string' });
-    expect(errorsOf({ ...base(), activities: [] })).toContainEqual({ activity: null, path: 'activities', message: 'Too small: expected array to have >=1 items' });
-    expect(errorsOf({ ...base(), triger: {} })).toContainEqual({ activity: null, path: '', message: "unknown field 'triger'. Did you mean 'trigger'?" });
+    expect(errorsOf({ ...base(), activities: [] })).toContainEqual({
+      activity: null,
+      path: 'activities',
+      message: 'Too small: expected array to have >=1 items',
+    });
+    expect(errorsOf({ ...base(), triger: {} })).toContainEqual({
+      activity: null,
+      path: '',
+      message: "unknown field 'triger'. Did you mean 'trigger'?",
+    });
   });
 
   it('schedules more often than every 15 minutes are discouraged', () => {
     const r = check({ ...base(), trigger: { type: 'interval', every: 5, unit: 'minutes' } });
     expect(r.valid).toBe(true);
-    expect(r.warnings).toContainEqual({ activity: null, path: 'trigger', message: expect.stringContaining('more often than every 15 minutes is discouraged') });
+    expect(r.warnings).toContainEqual({
+      activity: null,
+      path: 'trigger',
+      message: expect.stringContaining('more often than every 15 minutes is discouraged'),
+    });
   });
 });

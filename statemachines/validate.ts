@@ -15,7 +15,14 @@ import { literalProblem } from '../lambdas/sql/literal.js';
 import { workLocation, workTableName } from '../lambdas/layout.js';
 import { planActivity } from '../lambdas/planner.js';
 import { minimumGapMinutes, scheduleOf } from './schedule.js';
-import { CAMPAIGN_FIELDS, campaignEnvelopeSchema, transitionId, type ActivityDef, type Campaign, type TransitionDef } from './campaign.js';
+import {
+  CAMPAIGN_FIELDS,
+  campaignEnvelopeSchema,
+  transitionId,
+  type ActivityDef,
+  type Campaign,
+  type TransitionDef,
+} from './campaign.js';
 
 /** Stands in for an activity whose type is unknown: accepts any transition, plans nothing. */
 const UNKNOWN: ActivityModule = {
@@ -68,13 +75,19 @@ export interface ValidateOptions {
 
 export function validateCampaign(doc: unknown, catalog: Catalog, options: ValidateOptions = {}): ValidationResult {
   const findings = new Findings();
-  const result = (analysis?: Analysis): ValidationResult => ({ valid: findings.errors.length === 0, errors: findings.errors, warnings: findings.warnings, analysis });
+  const result = (analysis?: Analysis): ValidationResult => ({
+    valid: findings.errors.length === 0,
+    errors: findings.errors,
+    warnings: findings.warnings,
+    analysis,
+  });
 
   const envelope = campaignEnvelopeSchema.safeParse(doc);
   if (!envelope.success) {
     reportZodIssues(envelope.error, findings.at(null, []), (path) => (path.length === 0 ? CAMPAIGN_FIELDS : undefined));
     // Carry on with the activities when they could be read, to list their problems too.
-    if (!doc || typeof doc !== 'object' || !Array.isArray((doc as { activities?: unknown }).activities)) return result();
+    if (!doc || typeof doc !== 'object' || !Array.isArray((doc as { activities?: unknown }).activities))
+      return result();
   }
   const raw = (envelope.success ? envelope.data : doc) as Campaign & { activities: Array<Record<string, unknown>> };
 
@@ -86,25 +99,50 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
     if (!a || typeof a !== 'object') return report.error([], 'an activity must be an object with an id and a type');
     const module = typeof a.type === 'string' ? ACTIVITIES.get(a.type) : undefined;
     if (!module) {
-      report.error(['type'], a.type === undefined ? `is required: one of ${[...ACTIVITIES.keys()].join(', ')}` : `unknown activity type '${String(a.type)}'.${didYouMean(String(a.type), ACTIVITIES.keys())} Types: ${[...ACTIVITIES.keys()].join(', ')}`);
+      report.error(
+        ['type'],
+        a.type === undefined
+          ? `is required: one of ${[...ACTIVITIES.keys()].join(', ')}`
+          : `unknown activity type '${String(a.type)}'.${didYouMean(String(a.type), ACTIVITIES.keys())} Types: ${[...ACTIVITIES.keys()].join(', ')}`,
+      );
       // Kept in the graph as an unknown node, so that its transitions do not cascade into more errors.
-      if (id !== null && !nodes.has(id)) nodes.set(id, { def: a as ActivityDef, module: UNKNOWN, index, inbound: [], outbound: [], valid: false });
+      if (id !== null && !nodes.has(id))
+        nodes.set(id, { def: a as ActivityDef, module: UNKNOWN, index, inbound: [], outbound: [], valid: false });
       return;
     }
     const parsed = module.schema.safeParse(a);
     if (!parsed.success) {
-      reportZodIssues(parsed.error, report, (path) => (path.length === 0 ? Object.keys((module.schema as unknown as { shape: object }).shape ?? {}) : undefined));
+      reportZodIssues(parsed.error, report, (path) =>
+        path.length === 0 ? Object.keys((module.schema as unknown as { shape: object }).shape ?? {}) : undefined,
+      );
       if (id === null) return;
     }
     if (id === null) return;
     if (nodes.has(id)) return report.error(['id'], `duplicate activity id '${id}'`);
-    nodes.set(id, { def: (parsed.success ? parsed.data : a) as ActivityDef, module, index, inbound: [], outbound: [], valid: parsed.success });
+    nodes.set(id, {
+      def: (parsed.success ? parsed.data : a) as ActivityDef,
+      module,
+      index,
+      inbound: [],
+      outbound: [],
+      valid: parsed.success,
+    });
   });
   if (!envelope.success) return result();
   const campaign = raw as Campaign;
 
-  if (!isValidTimeZone(campaign.timezone)) findings.error(null, ['timezone'], `unknown time zone '${campaign.timezone}'; use an IANA name such as Europe/Paris or America/New_York`);
-  if (!catalog.table(campaign.dimension)) findings.error(null, ['dimension'], `unknown table '${campaign.dimension}'; the catalog has: ${catalog.tableNames.join(', ')}`);
+  if (!isValidTimeZone(campaign.timezone))
+    findings.error(
+      null,
+      ['timezone'],
+      `unknown time zone '${campaign.timezone}'; use an IANA name such as Europe/Paris or America/New_York`,
+    );
+  if (!catalog.table(campaign.dimension))
+    findings.error(
+      null,
+      ['dimension'],
+      `unknown table '${campaign.dimension}'; the catalog has: ${catalog.tableNames.join(', ')}`,
+    );
   for (const [name, v] of Object.entries(campaign.variables)) {
     if (v.default !== undefined) {
       const problem = literalProblem(v.default, v.type);
@@ -120,15 +158,34 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
     const at = ['transitions', i];
     const from = nodes.get(t.from);
     const to = nodes.get(t.to);
-    if (transitions.has(id)) return findings.error(null, [...at, 'id'], `duplicate transition id '${id}'${t.id ? '' : ' (generated from from/to; give the transitions distinct ids)'}`);
-    if (!from) return findings.error(null, [...at, 'from'], `transition '${id}' comes from unknown activity '${t.from}'.${didYouMean(t.from, nodes.keys())}`);
-    if (!to) return findings.error(t.from, [...at, 'to'], `transition '${id}' goes to nowhere: there is no activity '${t.to}'.${didYouMean(t.to, nodes.keys())}`);
+    if (transitions.has(id))
+      return findings.error(
+        null,
+        [...at, 'id'],
+        `duplicate transition id '${id}'${t.id ? '' : ' (generated from from/to; give the transitions distinct ids)'}`,
+      );
+    if (!from)
+      return findings.error(
+        null,
+        [...at, 'from'],
+        `transition '${id}' comes from unknown activity '${t.from}'.${didYouMean(t.from, nodes.keys())}`,
+      );
+    if (!to)
+      return findings.error(
+        t.from,
+        [...at, 'to'],
+        `transition '${id}' goes to nowhere: there is no activity '${t.to}'.${didYouMean(t.to, nodes.keys())}`,
+      );
     if (from.valid) {
       const outputs = from.module.outputs(from.def as never);
       if (!outputs.includes(t.output)) {
-        return findings.error(t.from, [...at, 'output'], outputs.length
-          ? `${from.module.title} '${t.from}' has no output '${t.output}'; its outputs: ${outputs.join(', ')}`
-          : `${from.module.title} '${t.from}' has no outputs; it ends its branch`);
+        return findings.error(
+          t.from,
+          [...at, 'output'],
+          outputs.length
+            ? `${from.module.title} '${t.from}' has no output '${t.output}'; its outputs: ${outputs.join(', ')}`
+            : `${from.module.title} '${t.from}' has no outputs; it ends its branch`,
+        );
       }
     }
     if (t.from === t.to) return findings.error(t.from, at, `transition '${id}' loops back to its own activity`);
@@ -145,22 +202,49 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
     if (n.module === UNKNOWN) continue;
     const { min, max } = n.module.inbound;
     if (n.inbound.length < min) {
-      findings.error(id, at, min === 1 ? `${n.module.title} needs an inbound transition` : `${n.module.title} needs at least ${min} inbound transitions, it has ${n.inbound.length}`);
+      findings.error(
+        id,
+        at,
+        min === 1
+          ? `${n.module.title} needs an inbound transition`
+          : `${n.module.title} needs at least ${min} inbound transitions, it has ${n.inbound.length}`,
+      );
     } else if (n.inbound.length > max) {
-      findings.error(id, at, max <= 1 ? `${n.module.title} takes ${max === 0 ? 'no' : 'one'} inbound transition, it has ${n.inbound.length}; combine populations with a Combine or an And-join first` : `${n.module.title} takes at most ${max} inbound transitions`);
+      findings.error(
+        id,
+        at,
+        max <= 1
+          ? `${n.module.title} takes ${max === 0 ? 'no' : 'one'} inbound transition, it has ${n.inbound.length}; combine populations with a Combine or an And-join first`
+          : `${n.module.title} takes at most ${max} inbound transitions`,
+      );
     }
     if (!n.valid) continue;
     const byOutput = new Map<string, number>();
     for (const t of n.outbound) byOutput.set(t.output, (byOutput.get(t.output) ?? 0) + 1);
     for (const [output, count] of byOutput) {
-      if (count > 1 && !n.module.fanOut) findings.error(id, at, `output '${output}' has ${count} transitions; to start parallel branches with the same population, add a Fork`);
+      if (count > 1 && !n.module.fanOut)
+        findings.error(
+          id,
+          at,
+          `output '${output}' has ${count} transitions; to start parallel branches with the same population, add a Fork`,
+        );
     }
     for (const output of n.module.outputs(n.def as never)) {
-      if (!byOutput.has(output) && output !== 'rejects') findings.warn(id, at, `output '${output}' goes nowhere: its population is computed and not used (add a transition, or an End)`);
+      if (!byOutput.has(output) && output !== 'rejects')
+        findings.warn(
+          id,
+          at,
+          `output '${output}' goes nowhere: its population is computed and not used (add a transition, or an End)`,
+        );
     }
     if (n.def.type === 'saveAudience') {
       const name = String(n.def.audience);
-      if (audiences.has(name)) findings.error(id, [...at, 'audience'], `activity '${audiences.get(name)}' also saves audience '${name}'; audience names are unique`);
+      if (audiences.has(name))
+        findings.error(
+          id,
+          [...at, 'audience'],
+          `activity '${audiences.get(name)}' also saves audience '${name}'; audience names are unique`,
+        );
       audiences.set(name, id);
     }
   }
@@ -168,7 +252,12 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
   // Cycles and reachability.
   const order = topologicalOrder(nodes, findings);
   const entries = [...nodes.values()].filter((n) => n.inbound.length === 0 && n.module.inbound.min === 0);
-  if (entries.length === 0 && nodes.size) findings.error(null, ['activities'], 'the campaign has no entry activity (an activity with no inbound transition, such as Build audience)');
+  if (entries.length === 0 && nodes.size)
+    findings.error(
+      null,
+      ['activities'],
+      'the campaign has no entry activity (an activity with no inbound transition, such as Build audience)',
+    );
   const reached = new Set<string>();
   const stack = entries.map((n) => n.def.id);
   while (stack.length) {
@@ -178,7 +267,8 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
     for (const t of nodes.get(id)!.outbound) stack.push(t.to);
   }
   for (const [id, n] of nodes) {
-    if (!reached.has(id) && n.inbound.length > 0) findings.error(id, ['activities', n.index], `'${id}' is unreachable from any entry activity`);
+    if (!reached.has(id) && n.inbound.length > 0)
+      findings.error(id, ['activities', n.index], `'${id}' is unreachable from any entry activity`);
   }
 
   const analysis: Analysis = { campaign, nodes, order: order ?? [], transitions };
@@ -195,7 +285,11 @@ function topologicalOrder(nodes: Map<string, ActivityNode>, findings: Findings):
     if (s === 'done') return;
     if (s === 'visiting') {
       const cycle = [...path.slice(path.indexOf(id)), id];
-      findings.error(id, ['activities', nodes.get(id)!.index], `cycle: ${cycle.join(' -> ')}; a campaign is a graph without loops`);
+      findings.error(
+        id,
+        ['activities', nodes.get(id)!.index],
+        `cycle: ${cycle.join(' -> ')}; a campaign is a graph without loops`,
+      );
       cyclic = true;
       return;
     }
@@ -227,7 +321,16 @@ function analyse(analysis: Analysis, catalog: Catalog, findings: Findings, optio
         from: t.from,
         output: t.output,
         schema: schema ?? null,
-        ref: schema ? { location: workLocation(campaign.id, 'RUN', t.from), table: workTableName(campaign.id, 'RUN', t.from), output: t.output, rows: -1, columns: schema.columns, stored: schema.stored } : null,
+        ref: schema
+          ? {
+              location: workLocation(campaign.id, 'RUN', t.from),
+              table: workTableName(campaign.id, 'RUN', t.from),
+              output: t.output,
+              rows: -1,
+              columns: schema.columns,
+              stored: schema.stored,
+            }
+          : null,
       });
     }
     // An input whose source could not be analysed: skip, rather than cascade errors.
@@ -243,20 +346,37 @@ function analyse(analysis: Analysis, catalog: Catalog, findings: Findings, optio
     });
     node.plan = plan;
     for (const [output, schema] of Object.entries(plan.outputs)) schemas.set(`${id}\u0000${output}`, schema);
-    if (plan.action.type === 'unsupported') findings.warn(id, ['activities', node.index, 'type'], `${plan.action.reason}: the campaign validates but cannot run`);
+    if (plan.action.type === 'unsupported')
+      findings.warn(
+        id,
+        ['activities', node.index, 'type'],
+        `${plan.action.reason}: the campaign validates but cannot run`,
+      );
   }
 }
 
 function checkTrigger(campaign: Campaign, findings: Findings): void {
   const t = campaign.trigger;
-  if ('timezone' in t && t.timezone && !isValidTimeZone(t.timezone)) return findings.error(null, ['trigger', 'timezone'], `unknown time zone '${t.timezone}'`);
-  if (t.type === 'daily' && new Set(t.hours).size !== t.hours.length) findings.error(null, ['trigger', 'hours'], 'an hour is listed twice');
-  if (t.type === 'monthly' && t.days.includes('last') && t.days.length > 1) findings.error(null, ['trigger', 'days'], "'last' cannot be combined with other days in one schedule; use a second campaign, or list the days");
-  if ('from' in t && 'until' in t && t.from && t.until && t.from > t.until) findings.error(null, ['trigger', 'until'], 'the validity window ends before it starts');
+  if ('timezone' in t && t.timezone && !isValidTimeZone(t.timezone))
+    return findings.error(null, ['trigger', 'timezone'], `unknown time zone '${t.timezone}'`);
+  if (t.type === 'daily' && new Set(t.hours).size !== t.hours.length)
+    findings.error(null, ['trigger', 'hours'], 'an hour is listed twice');
+  if (t.type === 'monthly' && t.days.includes('last') && t.days.length > 1)
+    findings.error(
+      null,
+      ['trigger', 'days'],
+      "'last' cannot be combined with other days in one schedule; use a second campaign, or list the days",
+    );
+  if ('from' in t && 'until' in t && t.from && t.until && t.from > t.until)
+    findings.error(null, ['trigger', 'until'], 'the validity window ends before it starts');
   if (!isValidTimeZone(campaign.timezone) || findings.errors.length) return;
   const spec = scheduleOf(t, campaign.timezone);
   const gap = spec ? minimumGapMinutes(spec) : undefined;
   if (gap !== undefined && gap < 15) {
-    findings.warn(null, ['trigger'], `runs every ${gap} minute(s): more often than every 15 minutes is discouraged (runs may overlap and cost adds up)`);
+    findings.warn(
+      null,
+      ['trigger'],
+      `runs every ${gap} minute(s): more often than every 15 minutes is discouraged (runs may overlap and cost adds up)`,
+    );
   }
 }

@@ -27,8 +27,14 @@ afterAll(async () => {
 });
 
 const run = (doc: Record<string, unknown>, options = {}) => runCampaign(rt, catalog, doc, options);
-const build = (id: string, query?: unknown, extra: Record<string, unknown> = {}) => ({ id, type: 'buildAudience', ...(query ? { query } : {}), ...extra });
-const pick = (rows: Record<string, unknown>[], ...cols: string[]) => rows.map((r) => Object.fromEntries(cols.map((c) => [c, r[c]])));
+const build = (id: string, query?: unknown, extra: Record<string, unknown> = {}) => ({
+  id,
+  type: 'buildAudience',
+  ...(query ? { query } : {}),
+  ...extra,
+});
+const pick = (rows: Record<string, unknown>[], ...cols: string[]) =>
+  rows.map((r) => Object.fromEntries(cols.map((c) => [c, r[c]])));
 
 function csv(name: string, text: string): string {
   mkdirSync(join(db.dir, 'incoming'), { recursive: true });
@@ -50,7 +56,9 @@ describe('Build audience', () => {
     expect(r.transition('a')!.active).toBe(false);
     expect((await r.activity('d')).status).toBe('skipped');
     expect((await r.activity('the_end')).status).toBe('skipped');
-    const r2 = await run(chain(build('a', q, { emitWhenEmpty: true }), { id: 'd', type: 'deduplication', fields: ['email'] }));
+    const r2 = await run(
+      chain(build('a', q, { emitWhenEmpty: true }), { id: 'd', type: 'deduplication', fields: ['email'] }),
+    );
     expect(r2.transition('a')).toMatchObject({ active: true, rows: 0 });
     expect((await r2.activity('d')).status).toBe('done');
   });
@@ -60,14 +68,25 @@ describe('Change dimension', () => {
   it('purchases of running shoes (100, 104, 106) -> their buyers (1, 2, 6), de-duplicated', async () => {
     const r = await run({
       dimension: 'purchases',
-      ...chain(build('p', { attribute: 'product.category', operator: 'equal', value: 'running' }), { id: 'c', type: 'changeDimension', dimension: 'recipients', link: 'recipient' }),
+      ...chain(build('p', { attribute: 'product.category', operator: 'equal', value: 'running' }), {
+        id: 'c',
+        type: 'changeDimension',
+        dimension: 'recipients',
+        link: 'recipient',
+      }),
     });
     expect(await r.ids('p')).toEqual([100, 104, 106]);
     expect(await r.ids('c')).toEqual([1, 2, 6]);
   });
 
   it('recipients 3, 4, 5 -> their purchases (105); the complement keeps 3 and 4, who bought nothing', async () => {
-    const doc = chain(build('r', { attribute: 'id', operator: 'in', value: [3, 4, 5] }), { id: 'c', type: 'changeDimension', dimension: 'purchases', link: 'purchases', generateComplement: true });
+    const doc = chain(build('r', { attribute: 'id', operator: 'in', value: [3, 4, 5] }), {
+      id: 'c',
+      type: 'changeDimension',
+      dimension: 'purchases',
+      link: 'purchases',
+      generateComplement: true,
+    });
     doc.activities.push({ id: 'end2', type: 'end' });
     doc.transitions.push({ from: 'c', output: 'complement', to: 'end2' });
     const r = await run(doc);
@@ -118,7 +137,11 @@ describe('Combine', () => {
         { id: 'c', type: 'combine', operation: 'exclusion', primary: 'a-c', on: ['country'] },
         { id: 'e', type: 'end' },
       ],
-      transitions: [{ id: 'a-c', from: 'a', to: 'c' }, { from: 'b', to: 'c' }, { from: 'c', to: 'e' }],
+      transitions: [
+        { id: 'a-c', from: 'a', to: 'c' },
+        { from: 'b', to: 'c' },
+        { from: 'c', to: 'e' },
+      ],
     });
     expect(await r.ids('c')).toEqual([2, 5, 6]);
   });
@@ -128,17 +151,39 @@ describe('Deduplication', () => {
   // Groups by country: FR {1 (score 10, balance 100.50, email ann@), 3 (score null, balance 50.25, no email)};
   // DE {2}, US {4}, GB {5}; 6 has no country, so it is nobody's duplicate.
   const dedup = (method: unknown, extra: Record<string, unknown> = {}) => {
-    const doc = chain(build('a'), { id: 'd', type: 'deduplication', fields: ['country'], method, generateComplement: true, ...extra });
+    const doc = chain(build('a'), {
+      id: 'd',
+      type: 'deduplication',
+      fields: ['country'],
+      method,
+      generateComplement: true,
+      ...extra,
+    });
     doc.activities.push({ id: 'e2', type: 'end' });
     doc.transitions.push({ from: 'd', output: 'complement', to: 'e2' });
     return doc;
   };
 
   it.each([
-    ['expression, highest score (nulls last)', { type: 'expression', expression: 'score', order: 'highest' }, [1, 2, 4, 5, 6], [3]],
-    ['expression, lowest balance', { type: 'expression', expression: 'balance', order: 'lowest' }, [2, 3, 4, 5, 6], [1]],
+    [
+      'expression, highest score (nulls last)',
+      { type: 'expression', expression: 'score', order: 'highest' },
+      [1, 2, 4, 5, 6],
+      [3],
+    ],
+    [
+      'expression, lowest balance',
+      { type: 'expression', expression: 'balance', order: 'lowest' },
+      [2, 3, 4, 5, 6],
+      [1],
+    ],
     ['most non-empty values', { type: 'nonEmpty', attributes: ['email', 'score'] }, [1, 2, 4, 5, 6], [3]],
-    ['preferred values', { type: 'preferredValues', attribute: 'first_name', values: ['Cleo', 'Ann'] }, [2, 3, 4, 5, 6], [1]],
+    [
+      'preferred values',
+      { type: 'preferredValues', attribute: 'first_name', values: ['Cleo', 'Ann'] },
+      [2, 3, 4, 5, 6],
+      [1],
+    ],
   ])('%s', async (_name, method, main, complement) => {
     const r = await run(dedup(method));
     expect(await r.ids('d')).toEqual(main);
@@ -147,7 +192,9 @@ describe('Deduplication', () => {
 
   it('random keeps one row of each group, and empty values are not duplicates', async () => {
     // On vip: true {1, 4, 6}, false {2, 5}, empty {3}.
-    const r = await run(chain(build('a'), { id: 'd', type: 'deduplication', fields: ['vip'], method: { type: 'random' } }));
+    const r = await run(
+      chain(build('a'), { id: 'd', type: 'deduplication', fields: ['vip'], method: { type: 'random' } }),
+    );
     const kept = await r.ids('d');
     expect(kept).toHaveLength(3);
     expect(kept.filter((i) => [1, 4, 6].includes(i))).toHaveLength(1);
@@ -174,11 +221,25 @@ describe('Enrichment', () => {
         expressions: [{ expression: 'coalesce(score, 0) * 2', as: 'double_score' }],
         aggregates: [
           { collection: 'purchases', function: 'count', as: 'n' },
-          { collection: 'purchases', function: 'sum', attribute: 'amount', where: { attribute: 'product.category', operator: 'equal', value: 'running' }, as: 'running' },
+          {
+            collection: 'purchases',
+            function: 'sum',
+            attribute: 'amount',
+            where: { attribute: 'product.category', operator: 'equal', value: 'running' },
+            as: 'running',
+          },
           { collection: 'purchases', function: 'max', attribute: 'purchased_at', as: 'last' },
           { collection: 'purchases', function: 'avg', attribute: 'amount', as: 'average' },
         ],
-        lines: [{ collection: 'purchases', count: 2, attributes: ['amount', { attribute: 'product.category', as: 'category' }], sort: { expression: 'purchased_at', order: 'highest' }, as: 'recent' }],
+        lines: [
+          {
+            collection: 'purchases',
+            count: 2,
+            attributes: ['amount', { attribute: 'product.category', as: 'category' }],
+            sort: { expression: 'purchased_at', order: 'highest' },
+            as: 'recent',
+          },
+        ],
       }),
     );
     const rows = await r.rows('x');
@@ -188,11 +249,22 @@ describe('Enrichment', () => {
       { id: 5, first_name: "O'Neil", mail: 'eve@x.com', double_score: 60, n: 1, running: 0 },
       { id: 6, first_name: 'Fay', mail: 'fay_100%@z.net', double_score: 40, n: 1, running: 120 },
     ]);
-    expect(rows.map((x) => String(x.last))).toEqual(['2026-11-10 10:00:00', '2026-11-21 18:00:00', '2023-12-01 10:00:00', '2026-11-22 09:00:00']);
+    expect(rows.map((x) => String(x.last))).toEqual([
+      '2026-11-10 10:00:00',
+      '2026-11-21 18:00:00',
+      '2023-12-01 10:00:00',
+      '2026-11-22 09:00:00',
+    ]);
     expect(rows.map((x) => Math.round(Number(x.average) * 100) / 100)).toEqual([67.5, 133.33, 30, 120]);
     expect(pick(rows, 'id', 'recent_1_amount', 'recent_1_category', 'recent_2_amount', 'recent_2_category')).toEqual([
       { id: 1, recent_1_amount: 120, recent_1_category: 'running', recent_2_amount: 15, recent_2_category: 'books' },
-      { id: 2, recent_1_amount: 80, recent_1_category: 'electronics', recent_2_amount: 240, recent_2_category: 'running' },
+      {
+        id: 2,
+        recent_1_amount: 80,
+        recent_1_category: 'electronics',
+        recent_2_amount: 240,
+        recent_2_category: 'running',
+      },
       { id: 5, recent_1_amount: 30, recent_1_category: 'books', recent_2_amount: null, recent_2_category: null },
       { id: 6, recent_1_amount: 120, recent_1_category: 'running', recent_2_amount: null, recent_2_category: null },
     ]);
@@ -201,7 +273,11 @@ describe('Enrichment', () => {
   it('attributes through N-1 links', async () => {
     const r = await run({
       dimension: 'purchases',
-      ...chain(build('p', { attribute: 'recipient.id', operator: 'equal', value: 1 }), { id: 'x', type: 'enrichment', attributes: ['product.category', 'recipient.email'] }),
+      ...chain(build('p', { attribute: 'recipient.id', operator: 'equal', value: 1 }), {
+        id: 'x',
+        type: 'enrichment',
+        attributes: ['product.category', 'recipient.email'],
+      }),
     });
     expect(pick(await r.rows('x'), 'id', 'product_category', 'recipient_email')).toEqual([
       { id: 100, product_category: 'running', recipient_email: 'ann@x.com' },
@@ -216,10 +292,25 @@ describe('Enrichment', () => {
         build('people', { attribute: 'email', operator: 'isNotEmpty' }),
         build('big', { attribute: 'amount', operator: 'greater', value: 100 }, { dimension: 'purchases' }),
         { id: 'buyer', type: 'enrichment', attributes: ['recipient_id', 'amount'] },
-        { id: 'x', type: 'enrichment', joins: [{ transition: 'buyer-x', on: [{ left: 'id', right: 'recipient_id' }], columns: [{ column: 'amount', as: 'big_amount' }] }] },
+        {
+          id: 'x',
+          type: 'enrichment',
+          joins: [
+            {
+              transition: 'buyer-x',
+              on: [{ left: 'id', right: 'recipient_id' }],
+              columns: [{ column: 'amount', as: 'big_amount' }],
+            },
+          ],
+        },
         { id: 'e', type: 'end' },
       ],
-      transitions: [{ from: 'people', to: 'x' }, { from: 'big', to: 'buyer' }, { id: 'buyer-x', from: 'buyer', to: 'x' }, { from: 'x', to: 'e' }],
+      transitions: [
+        { from: 'people', to: 'x' },
+        { from: 'big', to: 'buyer' },
+        { id: 'buyer-x', from: 'buyer', to: 'x' },
+        { from: 'x', to: 'e' },
+      ],
     });
     expect(pick(await r.rows('x'), 'id', 'big_amount')).toEqual([
       { id: 1, big_amount: 120 },
@@ -237,13 +328,24 @@ describe('Split', () => {
       type: 'split',
       subsets: [
         { id: 'fr', filter: { attribute: 'country', operator: 'equal', value: 'FR' } },
-        { id: 'vips', filter: { attribute: 'vip', operator: 'equal', value: true }, limit: { count: 1 }, sort: [{ expression: 'score', order: 'highest' }] },
+        {
+          id: 'vips',
+          filter: { attribute: 'vip', operator: 'equal', value: true },
+          limit: { count: 1 },
+          sort: [{ expression: 'score', order: 'highest' }],
+        },
         { id: 'rest' },
       ],
       generateComplement: true,
     });
     doc.activities.push({ id: 'e2', type: 'end' });
-    doc.transitions = [{ from: 'a', to: 's' }, { from: 's', output: 'fr', to: 'the_end' }, { from: 's', output: 'vips', to: 'the_end' }, { from: 's', output: 'rest', to: 'e2' }, { from: 's', output: 'complement', to: 'e2' }];
+    doc.transitions = [
+      { from: 'a', to: 's' },
+      { from: 's', output: 'fr', to: 'the_end' },
+      { from: 's', output: 'vips', to: 'the_end' },
+      { from: 's', output: 'rest', to: 'e2' },
+      { from: 's', output: 'complement', to: 'e2' },
+    ];
     const r = await run(doc);
     expect(await r.ids('s', 'fr')).toEqual([1, 3]);
     expect(await r.ids('s', 'vips')).toEqual([6]);
@@ -252,8 +354,17 @@ describe('Split', () => {
   });
 
   it('a percentage with a sort: the 50% with the lowest balance (2, 6, 3); the others in the complement', async () => {
-    const doc = chain(build('a'), { id: 's', type: 'split', subsets: [{ id: 'low', limit: { percent: 50 }, sort: [{ expression: 'balance', order: 'lowest' }] }], generateComplement: true });
-    doc.transitions = [{ from: 'a', to: 's' }, { from: 's', output: 'low', to: 'the_end' }, { from: 's', output: 'complement', to: 'the_end' }];
+    const doc = chain(build('a'), {
+      id: 's',
+      type: 'split',
+      subsets: [{ id: 'low', limit: { percent: 50 }, sort: [{ expression: 'balance', order: 'lowest' }] }],
+      generateComplement: true,
+    });
+    doc.transitions = [
+      { from: 'a', to: 's' },
+      { from: 's', output: 'low', to: 'the_end' },
+      { from: 's', output: 'complement', to: 'the_end' },
+    ];
     const r = await run(doc);
     expect(await r.ids('s', 'low')).toEqual([2, 3, 6]);
     expect(await r.ids('s', 'complement')).toEqual([1, 4, 5]);
@@ -264,10 +375,18 @@ describe('Split', () => {
       id: 's',
       type: 'split',
       overlap: true,
-      subsets: [{ id: 'vips', filter: { attribute: 'vip', operator: 'equal', value: true } }, { id: 'fr', filter: { attribute: 'country', operator: 'equal', value: 'FR' } }],
+      subsets: [
+        { id: 'vips', filter: { attribute: 'vip', operator: 'equal', value: true } },
+        { id: 'fr', filter: { attribute: 'country', operator: 'equal', value: 'FR' } },
+      ],
       generateComplement: true,
     });
-    doc.transitions = [{ from: 'a', to: 's' }, { from: 's', output: 'vips', to: 'the_end' }, { from: 's', output: 'fr', to: 'the_end' }, { from: 's', output: 'complement', to: 'the_end' }];
+    doc.transitions = [
+      { from: 'a', to: 's' },
+      { from: 's', output: 'vips', to: 'the_end' },
+      { from: 's', output: 'fr', to: 'the_end' },
+      { from: 's', output: 'complement', to: 'the_end' },
+    ];
     const r = await run(doc);
     expect(await r.ids('s', 'vips')).toEqual([1, 4, 6]);
     expect(await r.ids('s', 'fr')).toEqual([1, 3]);
@@ -275,14 +394,35 @@ describe('Split', () => {
   });
 
   it('one output with a segment column', async () => {
-    const r = await run(chain(build('a'), { id: 's', type: 'split', subsets: [{ id: 'fr', filter: { attribute: 'country', operator: 'equal', value: 'FR' } }, { id: 'other' }], segmentColumn: 'segment' }));
-    expect(pick(await r.rows('s'), 'id', 'segment')).toEqual([1, 2, 3, 4, 5, 6].map((id) => ({ id, segment: id === 1 || id === 3 ? 'fr' : 'other' })));
+    const r = await run(
+      chain(build('a'), {
+        id: 's',
+        type: 'split',
+        subsets: [{ id: 'fr', filter: { attribute: 'country', operator: 'equal', value: 'FR' } }, { id: 'other' }],
+        segmentColumn: 'segment',
+      }),
+    );
+    expect(pick(await r.rows('s'), 'id', 'segment')).toEqual(
+      [1, 2, 3, 4, 5, 6].map((id) => ({ id, segment: id === 1 || id === 3 ? 'fr' : 'other' })),
+    );
   });
 
   it('skip if empty: an empty subset does not continue', async () => {
-    const doc = chain(build('a'), { id: 's', type: 'split', subsets: [{ id: 'none', filter: { attribute: 'country', operator: 'equal', value: 'XX' }, skipIfEmpty: true }, { id: 'all' }] });
+    const doc = chain(build('a'), {
+      id: 's',
+      type: 'split',
+      subsets: [
+        { id: 'none', filter: { attribute: 'country', operator: 'equal', value: 'XX' }, skipIfEmpty: true },
+        { id: 'all' },
+      ],
+    });
     doc.activities.push({ id: 'after', type: 'deduplication', fields: ['email'] });
-    doc.transitions = [{ from: 'a', to: 's' }, { from: 's', output: 'none', to: 'after' }, { from: 'after', to: 'the_end' }, { from: 's', output: 'all', to: 'the_end' }];
+    doc.transitions = [
+      { from: 'a', to: 's' },
+      { from: 's', output: 'none', to: 'after' },
+      { from: 'after', to: 'the_end' },
+      { from: 's', output: 'all', to: 'the_end' },
+    ];
     const r = await run(doc);
     expect(r.transition('s', 'none')!.active).toBe(false);
     expect((await r.activity('after')).status).toBe('skipped');
@@ -292,7 +432,10 @@ describe('Split', () => {
 
 describe('Load file and Reconciliation', () => {
   it('typed columns; bad lines rejected with their line and reason; defaults', async () => {
-    const file = csv('people.csv', 'email,signup,score\na@x.com,2026-01-05,10\nb@x.com,not-a-date,20\nc@x.com,2026-02-30,x\n,2026-01-01,5\nd@x.com,,oops\n');
+    const file = csv(
+      'people.csv',
+      'email,signup,score\na@x.com,2026-01-05,10\nb@x.com,not-a-date,20\nc@x.com,2026-02-30,x\n,2026-01-01,5\nd@x.com,,oops\n',
+    );
     const doc = chain({
       id: 'load',
       type: 'loadFile',
@@ -307,7 +450,12 @@ describe('Load file and Reconciliation', () => {
     doc.transitions.push({ from: 'load', output: 'rejects', to: 'the_end' });
     const r = await run(doc);
     expect(r.run.status).toBe('completed');
-    expect((await r.rows('load', 'main', 'email')).map((x) => ({ ...x, signup: x.signup === null ? null : String(x.signup) }))).toEqual([
+    expect(
+      (await r.rows('load', 'main', 'email')).map((x) => ({
+        ...x,
+        signup: x.signup === null ? null : String(x.signup),
+      })),
+    ).toEqual([
       { email: 'a@x.com', signup: '2026-01-05', score: 10 },
       { email: 'd@x.com', signup: null, score: 0 },
     ]);
@@ -320,14 +468,25 @@ describe('Load file and Reconciliation', () => {
 
   it('more rejects than the limit fail the activity and the run, with the reason in the store and the log', async () => {
     const file = csv('bad.csv', 'email,score\na,1\nb,x\nc,y\n');
-    const doc = chain({ id: 'load', type: 'loadFile', file, columns: [{ name: 'email' }, { name: 'score', type: 'integer' }], maxRejects: 1 });
+    const doc = chain({
+      id: 'load',
+      type: 'loadFile',
+      file,
+      columns: [{ name: 'email' }, { name: 'score', type: 'integer' }],
+      maxRejects: 1,
+    });
     doc.transitions.push({ from: 'load', output: 'rejects', to: 'the_end' });
     const r = await run(doc);
     expect(r.run.status).toBe('failed');
     expect(r.run.error).toContain('2 line(s) of incoming/bad.csv were rejected, more than the limit of 1');
-    expect(await r.activity('load')).toMatchObject({ status: 'failed', error: expect.stringContaining('more than the limit of 1') });
+    expect(await r.activity('load')).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('more than the limit of 1'),
+    });
     const logs = await rt.store.listLogs(r.run.runId);
-    expect(logs.some((l) => l.level === 'error' && l.activity === 'load' && l.message.includes('more than the limit'))).toBe(true);
+    expect(
+      logs.some((l) => l.level === 'error' && l.activity === 'load' && l.message.includes('more than the limit')),
+    ).toBe(true);
   });
 
   it('a missing file is a clear error', async () => {
@@ -335,18 +494,35 @@ describe('Load file and Reconciliation', () => {
     doc.transitions.push({ from: 'load', output: 'rejects', to: 'the_end' });
     const r = await run(doc);
     expect(r.run.status).toBe('failed');
-    expect((await r.activity('load')).error).toMatch(/the file incoming\/nope\.csv does not exist under the data folder/);
+    expect((await r.activity('load')).error).toMatch(
+      /the file incoming\/nope\.csv does not exist under the data folder/,
+    );
   });
 
   it('reconciliation by email: ann@ (twice) and eve@ are known (1, 5), nobody@ goes to the complement', async () => {
     const file = csv('leads.csv', 'email,name,rank\nann@x.com,A,1\neve@x.com,E,2\nnobody@z.com,N,3\nann@x.com,A2,4\n');
     const doc = {
       activities: [
-        { id: 'load', type: 'loadFile', file, columns: [{ name: 'email' }, { name: 'name' }, { name: 'rank', type: 'integer' }] },
-        { id: 'rec', type: 'reconciliation', rules: [{ source: 'email', destination: 'email' }], generateComplement: true },
+        {
+          id: 'load',
+          type: 'loadFile',
+          file,
+          columns: [{ name: 'email' }, { name: 'name' }, { name: 'rank', type: 'integer' }],
+        },
+        {
+          id: 'rec',
+          type: 'reconciliation',
+          rules: [{ source: 'email', destination: 'email' }],
+          generateComplement: true,
+        },
         { id: 'e', type: 'end' },
       ],
-      transitions: [{ from: 'load', to: 'rec' }, { from: 'load', output: 'rejects', to: 'e' }, { from: 'rec', to: 'e' }, { from: 'rec', output: 'complement', to: 'e' }],
+      transitions: [
+        { from: 'load', to: 'rec' },
+        { from: 'load', output: 'rejects', to: 'e' },
+        { from: 'rec', to: 'e' },
+        { from: 'rec', output: 'complement', to: 'e' },
+      ],
     };
     const r = await run(doc);
     expect(await r.rows('rec')).toEqual([
@@ -370,7 +546,11 @@ describe('Load file and Reconciliation', () => {
         { id: 'rec', type: 'reconciliation', condition: "lower(first_name) = who AND country = 'FR'" },
         { id: 'e', type: 'end' },
       ],
-      transitions: [{ from: 'load', to: 'rec' }, { from: 'load', output: 'rejects', to: 'e' }, { from: 'rec', to: 'e' }],
+      transitions: [
+        { from: 'load', to: 'rec' },
+        { from: 'load', output: 'rejects', to: 'e' },
+        { from: 'rec', to: 'e' },
+      ],
     });
     expect(await r.ids('rec')).toEqual([1]);
   });
@@ -391,17 +571,28 @@ describe('Save audience and Read audience', () => {
       { id: 5, email: 'eve@x.com' },
     ]);
     const v1 = await rt.store.getAudience('fr-gb');
-    expect(v1).toMatchObject({ rows: 3, dimension: 'recipients', runId: r1.run.runId, columns: [{ name: 'id' }, { name: 'first_name' }] });
+    expect(v1).toMatchObject({
+      rows: 3,
+      dimension: 'recipients',
+      runId: r1.run.runId,
+      columns: [{ name: 'id' }, { name: 'first_name' }],
+    });
     const r2 = await run(doc);
     const v2 = await rt.store.getAudience('fr-gb');
     expect(v2!.runId).toBe(r2.run.runId);
     expect(v2!.location).not.toBe(v1!.location);
     // The earlier version stays whole for anyone still reading it.
-    expect((await db.column(`SELECT count(*) FROM read_parquet('${join(db.dir, v1!.location)}/orca_output=main/*.parquet')`)).map(Number)).toEqual([3]);
+    expect(
+      (
+        await db.column(`SELECT count(*) FROM read_parquet('${join(db.dir, v1!.location)}/orca_output=main/*.parquet')`)
+      ).map(Number),
+    ).toEqual([3]);
   });
 
   it('test mode skips saving: the audience is not written', async () => {
-    const r = await run(chain(build('a'), { id: 'save', type: 'saveAudience', audience: 'test-only' }), { testMode: true });
+    const r = await run(chain(build('a'), { id: 'save', type: 'saveAudience', audience: 'test-only' }), {
+      testMode: true,
+    });
     expect(r.run.status).toBe('completed');
     expect(await rt.store.getAudience('test-only')).toBeUndefined();
   });
@@ -415,19 +606,32 @@ describe('Save audience and Read audience', () => {
 
 describe('Incremental query', () => {
   it('outputs new keys only: FR/DE people (1, 2, 3) the first time, nothing the second time (the branch stops)', async () => {
-    const doc = { id: 'incr', ...chain({ id: 'i', type: 'incrementalQuery', query: { attribute: 'country', operator: 'in', value: ['FR', 'DE'] } }, { id: 'd', type: 'deduplication', fields: ['email'] }) };
+    const doc = {
+      id: 'incr',
+      ...chain(
+        { id: 'i', type: 'incrementalQuery', query: { attribute: 'country', operator: 'in', value: ['FR', 'DE'] } },
+        { id: 'd', type: 'deduplication', fields: ['email'] },
+      ),
+    };
     const first = await run(doc);
     expect(await first.ids('i')).toEqual([1, 2, 3]);
     const second = await run(doc);
     expect(second.transition('i')).toMatchObject({ active: false });
     expect((await second.activity('d')).status).toBe('skipped');
     // A wider query later outputs only what is new: GB (5).
-    (doc.activities[0] as Record<string, unknown>).query = { attribute: 'country', operator: 'in', value: ['FR', 'DE', 'GB'] };
+    (doc.activities[0] as Record<string, unknown>).query = {
+      attribute: 'country',
+      operator: 'in',
+      value: ['FR', 'DE', 'GB'],
+    };
     expect(await (await run(doc)).ids('i')).toEqual([5]);
   });
 
   it('rows newer than the last run, by a date field', async () => {
-    const doc = { id: 'incr-date', ...chain({ id: 'i', type: 'incrementalQuery', mode: { type: 'newerThanLastRun', field: 'created_at' } }) };
+    const doc = {
+      id: 'incr-date',
+      ...chain({ id: 'i', type: 'incrementalQuery', mode: { type: 'newerThanLastRun', field: 'created_at' } }),
+    };
     expect(await (await run(doc)).ids('i')).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await run(doc)).transition('i')!.active).toBe(false);
   });
@@ -444,10 +648,21 @@ describe('Flow control', () => {
         { id: 'j', type: 'andJoin', primary: 'y-j' },
         { id: 'e', type: 'end' },
       ],
-      transitions: [{ from: 'a', to: 'f' }, { from: 'f', to: 'x' }, { from: 'f', to: 'y' }, { from: 'x', to: 'j' }, { id: 'y-j', from: 'y', to: 'j' }, { from: 'j', to: 'e' }],
+      transitions: [
+        { from: 'a', to: 'f' },
+        { from: 'f', to: 'x' },
+        { from: 'f', to: 'y' },
+        { from: 'x', to: 'j' },
+        { id: 'y-j', from: 'y', to: 'j' },
+        { from: 'j', to: 'e' },
+      ],
     });
     expect(await r.ids('f')).toEqual([1, 3, 5]);
-    expect(pick(await r.rows('j'), 'id', 'email')).toEqual([{ id: 1, email: 'ann@x.com' }, { id: 3, email: null }, { id: 5, email: 'eve@x.com' }]);
+    expect(pick(await r.rows('j'), 'id', 'email')).toEqual([
+      { id: 1, email: 'ann@x.com' },
+      { id: 3, email: null },
+      { id: 5, email: 'eve@x.com' },
+    ]);
     const acts = await rt.store.listActivities(r.run.runId);
     const x = acts.find((a) => a.activityId === 'x')!;
     const y = acts.find((a) => a.activityId === 'y')!;
@@ -460,7 +675,14 @@ describe('Flow control', () => {
       variables: { mode: { type: 'string', default: 'normal' } },
       activities: [
         build('a', { attribute: 'country', operator: 'equal', value: 'FR' }),
-        { id: 't', type: 'test', branches: [{ id: 'big', when: { population: 'greaterOrEqual', value: 3 } }, { id: 'special', when: { variable: 'mode', operator: 'equal', value: 'special' } }] },
+        {
+          id: 't',
+          type: 'test',
+          branches: [
+            { id: 'big', when: { population: 'greaterOrEqual', value: 3 } },
+            { id: 'special', when: { variable: 'mode', operator: 'equal', value: 'special' } },
+          ],
+        },
         { id: 'w', type: 'wait', duration: { value: 1, unit: 'seconds' } },
         { id: 'al', type: 'alert', title: 'Special', message: 'special mode', severity: 'warning' },
         { id: 'e', type: 'end' },
@@ -484,13 +706,26 @@ describe('Flow control', () => {
     const special = await run(doc, { variables: { mode: 'special' } });
     expect(special.transition('t', 'special')).toMatchObject({ active: true, rows: 2 });
     expect((await special.activity('w')).status).toBe('skipped');
-    expect(rt.notifier.alerts.slice(alerts)).toEqual([expect.objectContaining({ title: 'Special', message: 'special mode', severity: 'warning', activityId: 'al' })]);
+    expect(rt.notifier.alerts.slice(alerts)).toEqual([
+      expect.objectContaining({ title: 'Special', message: 'special mode', severity: 'warning', activityId: 'al' }),
+    ]);
   });
 
   it('a disabled activity does not run, nor what follows on its path', async () => {
     const r = await run({
-      activities: [build('a'), { id: 'd', type: 'deduplication', fields: ['email'], disabled: true }, { id: 'x', type: 'enrichment', attributes: ['email'] }, build('b'), { id: 'e', type: 'end' }],
-      transitions: [{ from: 'a', to: 'd' }, { from: 'd', to: 'x' }, { from: 'x', to: 'e' }, { from: 'b', to: 'e' }],
+      activities: [
+        build('a'),
+        { id: 'd', type: 'deduplication', fields: ['email'], disabled: true },
+        { id: 'x', type: 'enrichment', attributes: ['email'] },
+        build('b'),
+        { id: 'e', type: 'end' },
+      ],
+      transitions: [
+        { from: 'a', to: 'd' },
+        { from: 'd', to: 'x' },
+        { from: 'x', to: 'e' },
+        { from: 'b', to: 'e' },
+      ],
     });
     expect(r.run.status).toBe('completed');
     expect((await r.activity('d')).status).toBe('skipped');
@@ -513,13 +748,23 @@ describe('runs', () => {
           { id: 'x', type: 'enrichment', attributes: ['email'] },
           { id: 'e', type: 'end' },
         ],
-        transitions: [{ from: 'pre', to: 'load' }, { from: 'load', to: 'e' }, { from: 'load', output: 'rejects', to: 'e' }, { from: 'b', to: 'later' }, { from: 'later', to: 'x' }, { from: 'x', to: 'e' }],
+        transitions: [
+          { from: 'pre', to: 'load' },
+          { from: 'load', to: 'e' },
+          { from: 'load', output: 'rejects', to: 'e' },
+          { from: 'b', to: 'later' },
+          { from: 'later', to: 'x' },
+          { from: 'x', to: 'e' },
+        ],
       },
       { realWaits: true },
     );
     expect(r.run.status).toBe('failed');
     expect(r.run.error).toMatch(/^load failed: 2 line\(s\) of incoming\/fail\.csv were rejected/);
-    expect(await r.activity('load')).toMatchObject({ status: 'failed', error: expect.stringContaining('more than the limit of 0') });
+    expect(await r.activity('load')).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('more than the limit of 0'),
+    });
     expect(await r.ids('b')).toEqual([1, 4, 6]);
     expect((await r.activity('later')).status).toBe('done');
     expect((await r.activity('x')).status).toBe('skipped');
@@ -527,11 +772,14 @@ describe('runs', () => {
     expect(logs.some((l) => l.level === 'error' && l.message.startsWith('the run is failing: load failed'))).toBe(true);
   });
 
-  it('two runs are two runs, and the second never touches the first one\'s work tables', async () => {
+  it("two runs are two runs, and the second never touches the first one's work tables", async () => {
     const doc = { id: 'twice', ...chain(build('a', { attribute: 'country', operator: 'equal', value: 'FR' })) };
     const one = await run(doc);
     const loc = one.transition('a')!.location;
-    const files = () => readdirSync(join(db.dir, loc), { recursive: true }).map((f) => `${f}:${statSync(join(db.dir, loc, String(f))).mtimeMs}`).sort();
+    const files = () =>
+      readdirSync(join(db.dir, loc), { recursive: true })
+        .map((f) => `${f}:${statSync(join(db.dir, loc, String(f))).mtimeMs}`)
+        .sort();
     const before = files();
     const two = await run(doc);
     expect(two.run.runId).not.toBe(one.run.runId);
@@ -543,10 +791,27 @@ describe('runs', () => {
   });
 
   it('records statuses, tasks, transitions with their schema, and a log with each query', async () => {
-    const r = await run(chain(build('a', { attribute: 'country', operator: 'equal', value: 'FR' }), { id: 'x', type: 'enrichment', attributes: ['email'] }));
+    const r = await run(
+      chain(build('a', { attribute: 'country', operator: 'equal', value: 'FR' }), {
+        id: 'x',
+        type: 'enrichment',
+        attributes: ['email'],
+      }),
+    );
     const acts = await rt.store.listActivities(r.run.runId);
-    expect(acts.map((a) => [a.activityId, a.status, a.tasks]).sort()).toEqual([['a', 'done', 1], ['the_end', 'done', 1], ['x', 'done', 1]]);
-    expect(r.transition('x')).toMatchObject({ rows: 2, dimension: 'recipients', columns: [{ name: 'id', type: 'integer' }, { name: 'email', type: 'string' }] });
+    expect(acts.map((a) => [a.activityId, a.status, a.tasks]).sort()).toEqual([
+      ['a', 'done', 1],
+      ['the_end', 'done', 1],
+      ['x', 'done', 1],
+    ]);
+    expect(r.transition('x')).toMatchObject({
+      rows: 2,
+      dimension: 'recipients',
+      columns: [
+        { name: 'id', type: 'integer' },
+        { name: 'email', type: 'string' },
+      ],
+    });
     const logs = await rt.store.listLogs(r.run.runId);
     expect(logs[0]!.message).toBe('run started');
     expect(logs.at(-1)!.message).toMatch(/^run completed in/);

@@ -13,7 +13,10 @@ let endpoint: string;
 
 beforeAll(async () => {
   await generateSampleData({ dataRoot: data, profiles: 2000, seed: 3 });
-  server = spawn(process.execPath, [join(ROOT, 'bin/orca.js'), 'serve', '--port', '0', '--data', data, '--quiet'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(process.execPath, [join(ROOT, 'bin/orca.js'), 'serve', '--port', '0', '--data', data, '--quiet'], {
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   endpoint = await new Promise<string>((resolve, reject) => {
     server.once('exit', (code) => reject(new Error(`orca serve exited (${code})`)));
     server.stdout!.on('data', (d: Buffer) => {
@@ -36,7 +39,10 @@ describe('CLI over the API', () => {
   it('publish sends a campaign file and publishes it; refusals show the validation errors', async () => {
     const r = await cli('publish', 'examples/crosssell.yaml');
     expect(r.stderr).toBe('');
-    expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining('✓ crosssell published: version 1, scheduled') });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('✓ crosssell published: version 1, scheduled'),
+    });
     const again = await cli('publish', 'examples/crosssell.yaml');
     expect(again.stdout).toContain('version 2');
     const broken = join(data, 'broken.yaml');
@@ -47,18 +53,28 @@ describe('CLI over the API', () => {
     expect(refused.stdout).toMatch(/error\s+activity a .*activities\[0\]\.type/);
   });
 
-  it('start --var types values by the campaign\'s declarations: a string variable stays a string', async () => {
+  it("start --var types values by the campaign's declarations: a string variable stays a string", async () => {
     expect((await cli('publish', 'examples/newsletter.yaml')).code).toBe(0);
     const r = await cli('start', 'newsletter', '--var', 'edition=2026', '--test', '--wait', '--json');
-    expect(JSON.parse(r.stdout)).toMatchObject({ campaignId: 'newsletter', testMode: true, variables: { edition: '2026' } });
-    expect(await cli('start', 'newsletter', '--var', 'nope=1')).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown variable 'nope'") });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      campaignId: 'newsletter',
+      testMode: true,
+      variables: { edition: '2026' },
+    });
+    expect(await cli('start', 'newsletter', '--var', 'nope=1')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("unknown variable 'nope'"),
+    });
   });
 
   it('campaigns lists them', async () => {
     const r = await cli('campaigns');
     expect(r.stdout).toMatch(/crosssell\s+scheduled\s+2\s+weekly/);
     const json = JSON.parse((await cli('campaigns', '--json')).stdout);
-    expect(json.find((c: { id: string }) => c.id === 'crosssell')).toMatchObject({ id: 'crosssell', nextRun: expect.any(String) });
+    expect(json.find((c: { id: string }) => c.id === 'crosssell')).toMatchObject({
+      id: 'crosssell',
+      nextRun: expect.any(String),
+    });
   });
 
   it('start --wait runs it; status and logs --follow read the run through the API', async () => {
@@ -76,7 +92,7 @@ describe('CLI over the API', () => {
     expect(logs.stdout).toMatch(/segments: done: main [\d,]+/);
   });
 
-  it('preview shows a transition\'s rows', async () => {
+  it("preview shows a transition's rows", async () => {
     const r = await cli('preview', runId, 'segments-save', '--limit', '3');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/id\s+email\s+first_name\s+loyalty_tier\s+running_spend\s+segment/);
@@ -85,9 +101,18 @@ describe('CLI over the API', () => {
 
   it('pause, resume and stop are refused on a finished run, with the reason (exit 1)', async () => {
     const r = await cli('pause', runId);
-    expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('the run is completed; only a running run can be paused') });
-    expect(await cli('resume', runId)).toMatchObject({ code: 1, stderr: expect.stringContaining('the run is completed; only a paused run can be resumed') });
-    expect(await cli('stop', runId)).toMatchObject({ code: 1, stderr: expect.stringContaining('the run is completed; it is not in progress') });
+    expect(r).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('the run is completed; only a running run can be paused'),
+    });
+    expect(await cli('resume', runId)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('the run is completed; only a paused run can be resumed'),
+    });
+    expect(await cli('stop', runId)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('the run is completed; it is not in progress'),
+    });
   });
 
   it('an unreachable endpoint is a clear error', async () => {

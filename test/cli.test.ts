@@ -20,17 +20,34 @@ describe('orca validate', () => {
   });
 
   it('exits 1 with errors naming the activity and the field; --json for scripts', async () => {
-    const bad = file('bad.yaml', 'id: bad\nlabel: Bad\ndimension: recipients\nactivities:\n  - { id: a, type: buildAudience, query: { attribute: contry, operator: equal, value: FR } }\n');
+    const bad = file(
+      'bad.yaml',
+      'id: bad\nlabel: Bad\ndimension: recipients\nactivities:\n  - { id: a, type: buildAudience, query: { attribute: contry, operator: equal, value: FR } }\n',
+    );
     const r = await orca(['validate', bad, '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual({
       valid: false,
-      errors: [{ activity: 'a', path: 'activities[0].query.attribute', message: "unknown attribute 'contry' on recipients. Did you mean 'country'?" }],
-      warnings: [{ activity: 'a', path: 'activities[0]', message: "output 'main' goes nowhere: its population is computed and not used (add a transition, or an End)" }],
+      errors: [
+        {
+          activity: 'a',
+          path: 'activities[0].query.attribute',
+          message: "unknown attribute 'contry' on recipients. Did you mean 'country'?",
+        },
+      ],
+      warnings: [
+        {
+          activity: 'a',
+          path: 'activities[0]',
+          message: "output 'main' goes nowhere: its population is computed and not used (add a transition, or an End)",
+        },
+      ],
     });
     const text = await orca(['validate', bad]);
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain("error   activity a activities[0].query.attribute: unknown attribute 'contry' on recipients. Did you mean 'country'?");
+    expect(text.stdout).toContain(
+      "error   activity a activities[0].query.attribute: unknown attribute 'contry' on recipients. Did you mean 'country'?",
+    );
   });
 
   it('exits 2 when the file cannot be read or parsed, without a stack trace', async () => {
@@ -47,7 +64,10 @@ describe('orca validate', () => {
   });
 
   it('uses the given catalog, and says what is wrong with a broken one', async () => {
-    const catalog = file('catalog.yaml', 'tables:\n  people:\n    primaryKey: id\n    location: people\n    columns: { id: integer, name: strin }\n');
+    const catalog = file(
+      'catalog.yaml',
+      'tables:\n  people:\n    primaryKey: id\n    location: people\n    columns: { id: integer, name: strin }\n',
+    );
     const r = await orca(['validate', 'examples/winback.yaml', '--catalog', catalog]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('tables.people.columns.name');
@@ -59,7 +79,16 @@ describe('orca sql', () => {
     const duck = await orca(['sql', 'examples/winback.yaml', '--activity', 'lapsed', '--data', '/data']);
     expect(duck.code).toBe(0);
     expect(duck.stdout).toContain(`FROM read_parquet('/data/catalog/recipients/**/*.parquet') AS t`);
-    const athena = await orca(['sql', 'examples/winback.yaml', '--activity', 'lapsed', '--dialect', 'athena', '--database', 'marketing']);
+    const athena = await orca([
+      'sql',
+      'examples/winback.yaml',
+      '--activity',
+      'lapsed',
+      '--dialect',
+      'athena',
+      '--database',
+      'marketing',
+    ]);
     expect(athena.code).toBe(0);
     expect(athena.stdout).toContain('FROM "marketing"."recipients" AS t');
     expect(athena.stdout).toMatch(/NOT IN \(SELECT c\d+."recipient_id" FROM "marketing"."purchases" AS c\d+/);
@@ -80,7 +109,7 @@ describe('orca', () => {
   it('has --help on every command', async () => {
     const top = await orca(['--help']);
     expect(top.code).toBe(0);
-    const commands = [...top.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    const commands = [...top.stdout.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]!).filter((c) => c !== 'help');
     expect(commands.length).toBeGreaterThanOrEqual(4);
     for (const c of commands) {
       const r = await orca([c, '--help']);
@@ -97,7 +126,15 @@ describe('orca', () => {
 
 describe('orca cost', () => {
   it('estimates one run from the compiled campaign', async () => {
-    const r = await orca(['cost', 'examples/winback.yaml', '--profiles', '1000000', '--data', '/nonexistent', '--json']);
+    const r = await orca([
+      'cost',
+      'examples/winback.yaml',
+      '--profiles',
+      '1000000',
+      '--data',
+      '/nonexistent',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     const line = (item: string) => j.lines.find((l: { item: string }) => l.item.startsWith(item));

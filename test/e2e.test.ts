@@ -24,7 +24,8 @@ describe('examples, end to end', () => {
       expect(out.activities.length).toBeGreaterThan(3);
       for (const a of out.activities) expect(['done', 'skipped']).toContain(a.status);
       expect(out.transitions.some((t: { rows: number }) => t.rows > 0)).toBe(true);
-      for (const t of out.transitions) expect(Object.keys(t).sort()).toEqual(expect.arrayContaining(['from', 'id', 'rows', 'to']));
+      for (const t of out.transitions)
+        expect(Object.keys(t).sort()).toEqual(expect.arrayContaining(['from', 'id', 'rows', 'to']));
     });
   }
 
@@ -48,7 +49,10 @@ describe('examples, end to end', () => {
     expect(missing.stderr).toContain('no data for table recipients');
     expect(missing.stderr).toContain('orca generate');
     const file = join(empty, 'broken.yaml');
-    writeFileSync(file, 'id: broken\nlabel: Broken\ndimension: recipients\nactivities:\n  - { id: a, type: buildAudience, query: { attribute: nope, operator: equal, value: 1 } }\n');
+    writeFileSync(
+      file,
+      'id: broken\nlabel: Broken\ndimension: recipients\nactivities:\n  - { id: a, type: buildAudience, query: { attribute: nope, operator: equal, value: 1 } }\n',
+    );
     const invalid = await orca(['run', file, '--data', data]);
     expect(invalid.code).toBe(1);
     expect(invalid.stdout).toMatch(/broken\.yaml: invalid/);

@@ -13,7 +13,11 @@ const catalog = loadCatalog(join(dir, 'catalog.yaml'));
 
 describe('examples', () => {
   it('cover every targeting and flow-control activity type', () => {
-    const used = new Set(EXAMPLES.flatMap((f) => (readDocument(join(dir, f)) as { activities: Array<{ type: string }> }).activities.map((a) => a.type)));
+    const used = new Set(
+      EXAMPLES.flatMap((f) =>
+        (readDocument(join(dir, f)) as { activities: Array<{ type: string }> }).activities.map((a) => a.type),
+      ),
+    );
     const needed = [...ACTIVITIES.values()].filter((m) => m.category !== 'channel').map((m) => m.type);
     expect(needed.filter((t) => !used.has(t))).toEqual([]);
   });
@@ -34,6 +38,8 @@ describe('JSON Schema', () => {
   it('schemas/campaign.schema.json is the one generated from the zod schemas (run `npm run schema` after changing them)', async () => {
     const { readFileSync } = await import('node:fs');
     const { campaignJsonSchema } = await import('../statemachines/campaign.js');
-    expect(JSON.parse(readFileSync(join(import.meta.dirname, '../schemas/campaign.schema.json'), 'utf8'))).toEqual(campaignJsonSchema());
+    expect(JSON.parse(readFileSync(join(import.meta.dirname, '../schemas/campaign.schema.json'), 'utf8'))).toEqual(
+      campaignJsonSchema(),
+    );
   });
 });

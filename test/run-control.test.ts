@@ -44,7 +44,10 @@ describe('pause, resume, stop', () => {
 
     const runId = await start('pausing');
     await t.until(`/runs/${runId}`, (b) => activity(b, 'pause_here')?.status === 'running');
-    expect((await t.call('POST', `/runs/${runId}/pause`)).body).toMatchObject({ status: 'paused', pausedReason: 'paused by local' });
+    expect((await t.call('POST', `/runs/${runId}/pause`)).body).toMatchObject({
+      status: 'paused',
+      pausedReason: 'paused by local',
+    });
     // The wait (2 s) ends while paused: the next activity must not start.
     await sleep(2800);
     const paused = (await t.call('GET', `/runs/${runId}`)).body;
@@ -68,7 +71,10 @@ describe('pause, resume, stop', () => {
     await t.until(`/runs/${runId}`, (b) => activity(b, 'pause_here')?.status === 'running');
     const stopped = await t.call('POST', `/runs/${runId}/stop`);
     expect(stopped.body.status).toBe('stopped');
-    expect(await t.call('POST', `/runs/${runId}/resume`)).toMatchObject({ status: 409, body: { message: 'a stopped run cannot be resumed; restart the campaign' } });
+    expect(await t.call('POST', `/runs/${runId}/resume`)).toMatchObject({
+      status: 409,
+      body: { message: 'a stopped run cannot be resumed; restart the campaign' },
+    });
     await sleep(2500);
     const after = (await t.call('GET', `/runs/${runId}`)).body;
     expect(after.status).toBe('stopped');
@@ -87,7 +93,10 @@ describe('pause, resume, stop', () => {
   it('a campaign with a run in progress cannot be deleted or archived', async () => {
     const runId = await start('pausing');
     await t.until(`/runs/${runId}`, (b) => activity(b, 'pause_here')?.status === 'running');
-    expect(await t.call('DELETE', '/campaigns/pausing')).toMatchObject({ status: 409, body: { message: expect.stringContaining('a run is in progress') } });
+    expect(await t.call('DELETE', '/campaigns/pausing')).toMatchObject({
+      status: 409,
+      body: { message: expect.stringContaining('a run is in progress') },
+    });
     expect((await t.call('POST', '/campaigns/pausing/archive')).status).toBe(409);
     expect((await t.until(`/runs/${runId}`, ended)).status).toBe('completed');
   });
@@ -121,11 +130,28 @@ describe('when the platform fails', () => {
 
   it('a publication that fails to deploy leaves the campaign as it was; the next one takes the same version number', async () => {
     await publish(waitingCampaign('flaky', 0));
-    await t.call('PUT', '/campaigns/flaky', { ...waitingCampaign('flaky', 0), label: 'Second', trigger: { type: 'daily', hours: [6] } });
+    await t.call('PUT', '/campaigns/flaky', {
+      ...waitingCampaign('flaky', 0),
+      label: 'Second',
+      trigger: { type: 'daily', hours: [6] },
+    });
     const failed = await failing('publish', () => t.call('POST', '/campaigns/flaky/publish'));
-    expect(failed).toMatchObject({ status: 500, body: { error: 'internal_error', message: expect.not.stringContaining('injected') } });
-    expect((await t.call('GET', '/campaigns/flaky')).body).toMatchObject({ status: 'live', version: 1, changed: true, label: 'Second' });
-    expect((await t.call('POST', '/campaigns/flaky/publish')).body).toMatchObject({ status: 'scheduled', version: 2, changed: false, nextRun: expect.stringMatching(/T06:00:00/) });
+    expect(failed).toMatchObject({
+      status: 500,
+      body: { error: 'internal_error', message: expect.not.stringContaining('injected') },
+    });
+    expect((await t.call('GET', '/campaigns/flaky')).body).toMatchObject({
+      status: 'live',
+      version: 1,
+      changed: true,
+      label: 'Second',
+    });
+    expect((await t.call('POST', '/campaigns/flaky/publish')).body).toMatchObject({
+      status: 'scheduled',
+      version: 2,
+      changed: false,
+      nextRun: expect.stringMatching(/T06:00:00/),
+    });
   });
 
   it('a run that fails to start is recorded as failed and does not block the campaign', async () => {
@@ -141,13 +167,21 @@ describe('when the platform fails', () => {
     await t.until(`/runs/${runId}`, (b) => activity(b, 'pause_here')?.status === 'running');
     expect((await failing('stop', () => t.call('POST', `/runs/${runId}/stop`))).status).toBe(500);
     expect((await t.call('GET', `/runs/${runId}`)).body.status).toBe('stopping');
-    expect((await t.call('GET', `/runs/${runId}/logs?level=error`)).body.map((l: any) => l.message)).toEqual([expect.stringContaining('send stop again')]);
+    expect((await t.call('GET', `/runs/${runId}/logs?level=error`)).body.map((l: any) => l.message)).toEqual([
+      expect.stringContaining('send stop again'),
+    ]);
     expect((await t.call('POST', `/runs/${runId}/stop`)).body.status).toBe('stopped');
   });
 
   it('a schedule with no launch left is refused at publication (422)', async () => {
-    await t.call('POST', '/campaigns', { ...waitingCampaign('too-late', 0), trigger: { type: 'once', at: '2020-01-01T09:00' } });
-    expect(await t.call('POST', '/campaigns/too-late/publish')).toMatchObject({ status: 422, body: { details: { errors: [expect.objectContaining({ path: 'trigger' })] } } });
+    await t.call('POST', '/campaigns', {
+      ...waitingCampaign('too-late', 0),
+      trigger: { type: 'once', at: '2020-01-01T09:00' },
+    });
+    expect(await t.call('POST', '/campaigns/too-late/publish')).toMatchObject({
+      status: 422,
+      body: { details: { errors: [expect.objectContaining({ path: 'trigger' })] } },
+    });
     expect((await t.call('GET', '/campaigns/too-late')).body).toMatchObject({ status: 'draft', version: 0 });
   });
 });
@@ -165,7 +199,11 @@ describe('error policies', () => {
         { id: 'people', type: 'buildAudience', query: { attribute: 'vip', operator: 'equal', value: true } },
         { id: 'done', type: 'end' },
       ],
-      transitions: [{ from: 'load', to: 'done' }, { from: 'load', output: 'rejects', to: 'done' }, { from: 'people', to: 'done' }],
+      transitions: [
+        { from: 'load', to: 'done' },
+        { from: 'load', output: 'rejects', to: 'done' },
+        { from: 'people', to: 'done' },
+      ],
     };
   }
   const csv = (name: string, text: string) => {
@@ -174,7 +212,7 @@ describe('error policies', () => {
     return `incoming/${name}`;
   };
 
-  it('abort: the run fails, with the activity\'s error', async () => {
+  it("abort: the run fails, with the activity's error", async () => {
     await publish(loading('abort-policy', csv('abort.csv', 'n\nx\n'), { onError: 'abort' }));
     const run = await t.until(`/runs/${await start('abort-policy')}`, ended);
     expect(run).toMatchObject({ status: 'failed', error: expect.stringContaining('load failed: 1 line(s)') });
@@ -198,17 +236,30 @@ describe('error policies', () => {
   });
 
   it('ignore: the failing path stops, the run goes on; more errors in a row than allowed fail it', async () => {
-    await publish(loading('ignore-policy', csv('ignore.csv', 'n\nx\n'), { onError: 'ignore', maxConsecutiveErrors: 2 }));
+    await publish(
+      loading('ignore-policy', csv('ignore.csv', 'n\nx\n'), { onError: 'ignore', maxConsecutiveErrors: 2 }),
+    );
     const run = await t.until(`/runs/${await start('ignore-policy')}`, ended);
     expect(run.status).toBe('completed');
     expect(activity(run, 'load').status).toBe('failed');
     expect(run.transitions.find((x: any) => x.id === 'load-done').active).toBe(false);
-    const strict = { ...loading('ignore-strict', csv('ignore2.csv', 'n\nx\n'), { onError: 'ignore', maxConsecutiveErrors: 1 }) };
-    strict.activities.push({ id: 'load2', type: 'loadFile', file: csv('ignore3.csv', 'n\ny\n'), columns: [{ name: 'n', type: 'integer' }], maxRejects: 0 });
+    const strict = {
+      ...loading('ignore-strict', csv('ignore2.csv', 'n\nx\n'), { onError: 'ignore', maxConsecutiveErrors: 1 }),
+    };
+    strict.activities.push({
+      id: 'load2',
+      type: 'loadFile',
+      file: csv('ignore3.csv', 'n\ny\n'),
+      columns: [{ name: 'n', type: 'integer' }],
+      maxRejects: 0,
+    });
     strict.transitions.push({ from: 'load2', to: 'done' }, { from: 'load2', output: 'rejects', to: 'done' });
     await publish(strict);
     const failed = await t.until(`/runs/${await start('ignore-strict')}`, ended);
-    expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('2 errors in a row, more than the 1 the error policy ignores') });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('2 errors in a row, more than the 1 the error policy ignores'),
+    });
   });
 });
 
@@ -226,13 +277,16 @@ describe('breakpoints, signals, asap', () => {
     expect((await t.until(`/runs/${runId}`, ended)).status).toBe('completed');
   });
 
-  it('an End activity\'s signal starts another campaign with its variables', async () => {
+  it("an End activity's signal starts another campaign with its variables", async () => {
     await publish({ ...waitingCampaign('listener', 0), variables: { source: { type: 'string' } } });
     await publish({
       id: 'signaller',
       label: 'Signaller',
       dimension: 'recipients',
-      activities: [{ id: 'a', type: 'buildAudience' }, { id: 'e', type: 'end', signal: { campaign: 'listener', variables: { source: 'signaller' } } }],
+      activities: [
+        { id: 'a', type: 'buildAudience' },
+        { id: 'e', type: 'end', signal: { campaign: 'listener', variables: { source: 'signaller' } } },
+      ],
       transitions: [{ from: 'a', to: 'e' }],
     });
     const run = await t.until(`/runs/${await start('signaller')}`, ended);
@@ -254,7 +308,8 @@ describe('breakpoints, signals, asap', () => {
 describe('cancelling a query', () => {
   it('stop interrupts the queries in flight of its run, and only those', async () => {
     const engine = await DuckDbEngine.open(t.db.dir, { threads: 2 });
-    const slow = (location: string) => engine.execute(`SELECT count(*) FROM range(100000000000) AS r(i) WHERE hash(i) % 7 = 3 AND '${location}' <> ''`);
+    const slow = (location: string) =>
+      engine.execute(`SELECT count(*) FROM range(100000000000) AS r(i) WHERE hash(i) % 7 = 3 AND '${location}' <> ''`);
     try {
       const mine = slow('work/c/20261122T100000000Z-aaaaaa/a/');
       const other = slow('work/c/20261122T100000000Z-bbbbbb/a/');
@@ -265,7 +320,13 @@ describe('cancelling a query', () => {
       await expect(mine).rejects.toBeInstanceOf(QueryCancelled);
       expect(performance.now() - started).toBeLessThan(5000);
       // The other run's query is still running until it is cancelled in turn.
-      const stillRunning = await Promise.race([other.then(() => 'ended', () => 'ended'), sleep(200).then(() => 'running')]);
+      const stillRunning = await Promise.race([
+        other.then(
+          () => 'ended',
+          () => 'ended',
+        ),
+        sleep(200).then(() => 'running'),
+      ]);
       expect(stillRunning).toBe('running');
       expect(engine.cancelRun('20261122T100000000Z-bbbbbb')).toHaveLength(1);
       await expect(other).rejects.toBeInstanceOf(QueryCancelled);

@@ -25,7 +25,11 @@ export class AlertTopic extends Construct {
     });
     for (const [campaign, emails] of props.supervisors) {
       for (const email of emails) {
-        this.topic.addSubscription(new subs.EmailSubscription(email, { filterPolicy: { campaign: sns.SubscriptionFilter.stringFilter({ allowlist: [campaign] }) } }));
+        this.topic.addSubscription(
+          new subs.EmailSubscription(email, {
+            filterPolicy: { campaign: sns.SubscriptionFilter.stringFilter({ allowlist: [campaign] }) },
+          }),
+        );
       }
     }
   }
@@ -43,7 +47,11 @@ export class OperationalAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationalAlarmsProps) {
     super(scope, id);
-    this.topic = new sns.Topic(this, 'Topic', { displayName: 'orca alarms', masterKey: kms.Alias.fromAliasName(this, 'Key', 'alias/aws/sns'), enforceSSL: true });
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'orca alarms',
+      masterKey: kms.Alias.fromAliasName(this, 'Key', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
     if (props.email) this.topic.addSubscription(new subs.EmailSubscription(props.email));
     const action = new actions.SnsAction(this.topic);
     const alarm = (name: string, metric: cloudwatch.IMetric, description: string) => {

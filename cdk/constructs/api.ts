@@ -54,14 +54,30 @@ export class OrcaApi extends Construct {
     super(scope, id);
     const arn = (service: string, resource: string) => accountArn(this, service, resource);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const common = { table: props.table, catalogJson: props.catalogJson, logRetention: props.logRetention, removalPolicy };
+    const common = {
+      table: props.table,
+      catalogJson: props.catalogJson,
+      logRetention: props.logRetention,
+      removalPolicy,
+    };
 
-    this.machineLogs = new logs.LogGroup(this, 'MachineLogs', { logGroupName: '/aws/vendedlogs/states/orca-api', retention: props.logRetention, removalPolicy });
+    this.machineLogs = new logs.LogGroup(this, 'MachineLogs', {
+      logGroupName: '/aws/vendedlogs/states/orca-api',
+      retention: props.logRetention,
+      removalPolicy,
+    });
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
       description: 'EventBridge Scheduler starting campaigns published through the orca API',
     });
-    this.schedulerRole.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [arn('states', MACHINES), arn('states', `${MACHINES}:*`)] }));
+    this.schedulerRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [arn('states', MACHINES), arn('states', `${MACHINES}:*`)],
+      }),
+    );
 
     this.handler = orcaFunction(this, 'Handler', {
       ...common,
@@ -83,26 +99,72 @@ export class OrcaApi extends Construct {
     });
     const role = this.handler.role!;
     // Publishing: orca's machines (created, updated, versioned, tagged as the API's), their schedules.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['states:CreateStateMachine', 'states:UpdateStateMachine', 'states:DeleteStateMachine', 'states:PublishStateMachineVersion', 'states:ListTagsForResource', 'states:TagResource', 'states:StartExecution'],
-      resources: [arn('states', MACHINES), arn('states', `${MACHINES}:*`)],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [arn('states', 'execution:orca-*:*')] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.machineRole.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } } }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [this.schedulerRole.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'], resources: [arn('scheduler', 'schedule/default/orca-*')] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'states:CreateStateMachine',
+          'states:UpdateStateMachine',
+          'states:DeleteStateMachine',
+          'states:PublishStateMachineVersion',
+          'states:ListTagsForResource',
+          'states:TagResource',
+          'states:StartExecution',
+        ],
+        resources: [arn('states', MACHINES), arn('states', `${MACHINES}:*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [arn('states', 'execution:orca-*:*')] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [props.machineRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [arn('scheduler', 'schedule/default/orca-*')],
+      }),
+    );
     // Machines created with logging set up their log delivery as the caller.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: LOG_DELIVERY_ACTIONS, resources: ['*'] }));
     // Resuming wakes parked gates; stopping cancels the run's queries; previews read work tables.
     props.functions.gate.grantInvoke(this.handler);
-    grantWorkTableQueries(role, { ...props, athenaActions: [...QUERY_ACTIONS, 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'], glueActions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'] });
+    grantWorkTableQueries(role, {
+      ...props,
+      athenaActions: [...QUERY_ACTIONS, 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'],
+      glueActions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+    });
     const stateMachines = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:${MACHINES}`;
     acknowledgeWildcards(role, [
-      { resource: stateMachines, reason: 'Campaign machines (orca-<campaign>) the API creates when campaigns are published; their names are not known at deploy time.' },
+      {
+        resource: stateMachines,
+        reason:
+          'Campaign machines (orca-<campaign>) the API creates when campaigns are published; their names are not known at deploy time.',
+      },
       { resource: `${stateMachines}:*`, reason: 'Versions of the campaign machines: each publication is a version.' },
-      { resource: 'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:orca-*:*', reason: 'Executions (runs) of campaign machines, stopped through the API.' },
-      { resource: 'arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/default/orca-*', reason: 'Schedules of campaigns published through the API, named after their machine.' },
-      { resource: `${arnRef(props.functions.gate)}:*`, reason: 'Versions and aliases of orca’s gate function (woken on resume).' },
+      {
+        resource: 'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:orca-*:*',
+        reason: 'Executions (runs) of campaign machines, stopped through the API.',
+      },
+      {
+        resource: 'arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/default/orca-*',
+        reason: 'Schedules of campaigns published through the API, named after their machine.',
+      },
+      {
+        resource: `${arnRef(props.functions.gate)}:*`,
+        reason: 'Versions and aliases of orca’s gate function (woken on resume).',
+      },
     ]);
     acknowledgeWildcards(this.schedulerRole, [
       { resource: stateMachines, reason: 'Campaign machines the API creates when campaigns are published.' },

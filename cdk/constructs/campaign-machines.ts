@@ -39,48 +39,124 @@ export class CampaignMachines extends Construct {
   constructor(scope: Construct, id: string, props: CampaignMachinesProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), description: 'orca campaign state machines' });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      description: 'orca campaign state machines',
+    });
     const fns = [props.functions.control, props.functions.gate, props.functions.record];
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: fns.flatMap((f) => [f.functionArn, `${f.functionArn}:*`]) }));
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'], resources: [accountArn(this, 'athena', `workgroup/${props.workGroupName}`)] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: fns.flatMap((f) => [f.functionArn, `${f.functionArn}:*`]),
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'],
+        resources: [accountArn(this, 'athena', `workgroup/${props.workGroupName}`)],
+      }),
+    );
     // What the activity queries need: read the catalog, write work tables (CTAS) and results.
     const databases = [props.databaseName, ...props.externalDatabases];
-    this.role.addToPolicy(new iam.PolicyStatement({
-      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:CreateTable', 'glue:BatchCreatePartition', 'glue:CreatePartition'],
-      resources: [...new Set(databases.flatMap((d) => glueArns(this, d, ['*'])))],
-    }));
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [props.bucket.bucketArn] }));
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [...props.catalogPrefixes, 'incoming/'].map((p) => props.bucket.arnForObjects(`${p}*`)) }));
-    this.role.addToPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      resources: [...WRITTEN_PREFIXES, 'athena-results/'].map((p) => props.bucket.arnForObjects(`${p}*`)),
-    }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'glue:GetDatabase',
+          'glue:GetTable',
+          'glue:GetTables',
+          'glue:GetPartition',
+          'glue:GetPartitions',
+          'glue:CreateTable',
+          'glue:BatchCreatePartition',
+          'glue:CreatePartition',
+        ],
+        resources: [...new Set(databases.flatMap((d) => glueArns(this, d, ['*'])))],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [props.bucket.bucketArn],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [...props.catalogPrefixes, 'incoming/'].map((p) => props.bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [...WRITTEN_PREFIXES, 'athena-results/'].map((p) => props.bucket.arnForObjects(`${p}*`)),
+      }),
+    );
     // Machines the API publishes later use this role too: their logs and traces, granted up front.
-    this.role.addToPolicy(new iam.PolicyStatement({
-      actions: [...LOG_DELIVERY_ACTIONS, 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
-      resources: ['*'],
-    }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          ...LOG_DELIVERY_ACTIONS,
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'xray:GetSamplingRules',
+          'xray:GetSamplingTargets',
+        ],
+        resources: ['*'],
+      }),
+    );
     for (const name of props.dataLakeBuckets) {
-      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [`arn:${stack.partition}:s3:::${name}`] }));
-      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${stack.partition}:s3:::${name}/*`] }));
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetBucketLocation', 's3:ListBucket'],
+          resources: [`arn:${stack.partition}:s3:::${name}`],
+        }),
+      );
+      this.role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${stack.partition}:s3:::${name}/*`] }),
+      );
     }
     const bucket = arnRef(props.bucket);
     acknowledgeWildcards(this.role, [
       ...fns.map((f) => ({ resource: `${arnRef(f)}:*`, reason: 'Versions and aliases of orca’s own functions.' })),
-      ...databases.map((d) => ({ resource: `${glueTables(d)}*`, reason: `Tables of the Glue database ${d}: the catalog’s, and the work tables each run creates (CTAS), named per run.` })),
-      ...[...props.catalogPrefixes, 'incoming/'].map((p) => ({ resource: `${bucket}/${p}*`, reason: `Files under ${p}: the data queries read.` })),
-      ...[...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({ resource: `${bucket}/${p}*`, reason: `Files under ${p}: what queries write (work tables, audiences, results).` })),
-      { resource: '*', reason: 'X-Ray tracing and CloudWatch Logs delivery actions that Step Functions needs have no resource-level permissions.' },
-      ...props.dataLakeBuckets.map((b) => ({ resource: `arn:<AWS::Partition>:s3:::${b}/*`, reason: `Reading the existing data lake bucket ${b} that catalog tables point at.` })),
+      ...databases.map((d) => ({
+        resource: `${glueTables(d)}*`,
+        reason: `Tables of the Glue database ${d}: the catalog’s, and the work tables each run creates (CTAS), named per run.`,
+      })),
+      ...[...props.catalogPrefixes, 'incoming/'].map((p) => ({
+        resource: `${bucket}/${p}*`,
+        reason: `Files under ${p}: the data queries read.`,
+      })),
+      ...[...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({
+        resource: `${bucket}/${p}*`,
+        reason: `Files under ${p}: what queries write (work tables, audiences, results).`,
+      })),
+      {
+        resource: '*',
+        reason:
+          'X-Ray tracing and CloudWatch Logs delivery actions that Step Functions needs have no resource-level permissions.',
+      },
+      ...props.dataLakeBuckets.map((b) => ({
+        resource: `arn:<AWS::Partition>:s3:::${b}/*`,
+        reason: `Reading the existing data lake bucket ${b} that catalog tables point at.`,
+      })),
     ]);
 
     for (const c of props.campaigns) {
-      const logGroup = new logs.LogGroup(this, `Logs-${c.id}`, { logGroupName: `/aws/vendedlogs/states/${stateMachineName(c.id)}`, retention: props.logRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
+      const logGroup = new logs.LogGroup(this, `Logs-${c.id}`, {
+        logGroupName: `/aws/vendedlogs/states/${stateMachineName(c.id)}`,
+        retention: props.logRetention,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
       const machine = new sfn.StateMachine(this, `Machine-${c.id}`, {
         stateMachineName: stateMachineName(c.id),
         stateMachineType: sfn.StateMachineType.STANDARD,
         definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(c.definition)),
-        definitionSubstitutions: definitionSubstitutions({ control: props.functions.control.functionArn, gate: props.functions.gate.functionArn, record: props.functions.record.functionArn, workGroup: props.workGroupName }),
+        definitionSubstitutions: definitionSubstitutions({
+          control: props.functions.control.functionArn,
+          gate: props.functions.gate.functionArn,
+          record: props.functions.record.functionArn,
+          workGroup: props.workGroupName,
+        }),
         role: this.role,
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
         tracingEnabled: true,

@@ -26,7 +26,9 @@ export class CampaignSchedules extends Construct {
     const stack = Stack.of(this);
     // The scheduler may only start orca's scheduled machines, and only for this account.
     const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
       description: 'EventBridge Scheduler starting orca campaigns',
     });
     for (const c of scheduled) {
@@ -45,7 +47,12 @@ export class CampaignSchedules extends Construct {
           ...(window.end ? { endDate: window.end.toISOString() } : {}),
           flexibleTimeWindow: { mode: 'OFF' },
           state: 'ENABLED',
-          target: { arn: machine.stateMachineArn, roleArn: role.roleArn, input: JSON.stringify(SCHEDULED_INPUT), retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 } },
+          target: {
+            arn: machine.stateMachineArn,
+            roleArn: role.roleArn,
+            input: JSON.stringify(SCHEDULED_INPUT),
+            retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          },
         }),
       );
     }

@@ -54,10 +54,21 @@ export interface OrcaFunctionOptions {
  * read and write the status table. Callers add what else it touches.
  */
 export function orcaFunction(scope: Construct, name: string, o: OrcaFunctionOptions): NodejsFunction {
-  const logGroup = new logs.LogGroup(scope, `${name}Logs`, { retention: o.logRetention, removalPolicy: o.removalPolicy ?? RemovalPolicy.RETAIN });
-  const role = new iam.Role(scope, `${name}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `orca ${name} function` });
+  const logGroup = new logs.LogGroup(scope, `${name}Logs`, {
+    retention: o.logRetention,
+    removalPolicy: o.removalPolicy ?? RemovalPolicy.RETAIN,
+  });
+  const role = new iam.Role(scope, `${name}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `orca ${name} function`,
+  });
   // Logs to its own log group only (instead of the AWSLambdaBasicExecutionRole managed policy).
-  role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+    }),
+  );
   const fn = new NodejsFunction(scope, name, {
     entry: entry(o.entry),
     handler: 'handler',
@@ -71,7 +82,14 @@ export function orcaFunction(scope: Construct, name: string, o: OrcaFunctionOpti
     role,
     logGroup,
     tracing: lambda.Tracing.ACTIVE,
-    environment: { ORCA_TABLE: o.table.tableName, ORCA_ACCOUNT: Stack.of(scope).account, ORCA_PARTITION: Stack.of(scope).partition, POWERTOOLS_SERVICE_NAME: 'orca', POWERTOOLS_LOG_LEVEL: 'INFO', ...o.environment },
+    environment: {
+      ORCA_TABLE: o.table.tableName,
+      ORCA_ACCOUNT: Stack.of(scope).account,
+      ORCA_PARTITION: Stack.of(scope).partition,
+      POWERTOOLS_SERVICE_NAME: 'orca',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      ...o.environment,
+    },
     bundling: {
       format: OutputFormat.ESM,
       target: 'node22',
@@ -79,14 +97,21 @@ export function orcaFunction(scope: Construct, name: string, o: OrcaFunctionOpti
       sourceMap: true,
       externalModules: ['@aws-sdk/*'],
       define: { ORCA_CATALOG: JSON.stringify(o.catalogJson) },
-      banner: "import { createRequire as orcaCreateRequire } from 'node:module'; const require = orcaCreateRequire(import.meta.url);",
+      banner:
+        "import { createRequire as orcaCreateRequire } from 'node:module'; const require = orcaCreateRequire(import.meta.url);",
     },
   });
   o.table.grantReadWriteData(fn);
   acknowledgeWildcards(role, [
-    { resource: '*', reason: 'X-Ray tracing actions (xray:PutTraceSegments, xray:PutTelemetryRecords) cannot be scoped to a resource.' },
+    {
+      resource: '*',
+      reason: 'X-Ray tracing actions (xray:PutTraceSegments, xray:PutTelemetryRecords) cannot be scoped to a resource.',
+    },
     { resource: `${arnRef(logGroup)}:*`, reason: 'Log streams of the function’s own log group.' },
-    { resource: `${arnRef(o.table)}/index/*`, reason: 'Queries on the status table’s own indexes (runs by campaign, recent runs).' },
+    {
+      resource: `${arnRef(o.table)}/index/*`,
+      reason: 'Queries on the status table’s own indexes (runs by campaign, recent runs).',
+    },
   ]);
   return fn;
 }
@@ -99,36 +124,98 @@ export function accountArn(scope: Construct, service: string, resource: string):
 
 /** The Glue catalog, a database and some of its tables, as IAM resources. */
 export function glueArns(scope: Construct, database: string, tables: string[]): string[] {
-  return [accountArn(scope, 'glue', 'catalog'), accountArn(scope, 'glue', `database/${database}`), ...tables.map((t) => accountArn(scope, 'glue', `table/${database}/${t}`))];
+  return [
+    accountArn(scope, 'glue', 'catalog'),
+    accountArn(scope, 'glue', `database/${database}`),
+    ...tables.map((t) => accountArn(scope, 'glue', `table/${database}/${t}`)),
+  ];
 }
 
 /** Actions Step Functions logging needs (on the caller and on the machine's role); no resource-level permissions. */
-export const LOG_DELIVERY_ACTIONS = ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'];
+export const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
 
 /** Glue tables of runs: w_ work, a_ audiences, h_ incremental history, t_ transitions, csv_ loaded files. */
-const RUN_TABLES: Record<string, string> = { 'w_*': 'work tables', 'a_*': 'saved audiences', 'h_*': 'incremental history', 't_*': 'transitions', 'csv_*': 'loaded files' };
+const RUN_TABLES: Record<string, string> = {
+  'w_*': 'work tables',
+  'a_*': 'saved audiences',
+  'h_*': 'incremental history',
+  't_*': 'transitions',
+  'csv_*': 'loaded files',
+};
 
 /** Grants actions on Glue tables of runs, acknowledging exactly those wildcards. */
 export function grantRunTables(role: iam.IRole, databaseName: string, actions: string[], tables: string[]): void {
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: glueArns(role, databaseName, tables) }));
-  acknowledgeWildcards(role, tables.map((t) => ({ resource: `${glueTables(databaseName)}${t}`, reason: `Glue tables of runs (${RUN_TABLES[t]}, ${t.replace('*', '')}…), named per run and activity, which cannot be listed in advance.` })));
+  acknowledgeWildcards(
+    role,
+    tables.map((t) => ({
+      resource: `${glueTables(databaseName)}${t}`,
+      reason: `Glue tables of runs (${RUN_TABLES[t]}, ${t.replace('*', '')}…), named per run and activity, which cannot be listed in advance.`,
+    })),
+  );
 }
 
 /**
  * Small Athena queries over work tables (row counts, previews) in orca's workgroup: the query
  * actions, reading what runs wrote, writing results, and the Glue tables of runs.
  */
-export function grantWorkTableQueries(role: iam.IRole, o: { bucket: s3.IBucket; databaseName: string; workGroupName: string; athenaActions: string[]; glueActions: string[] }): void {
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: o.athenaActions, resources: [accountArn(role, 'athena', `workgroup/${o.workGroupName}`)] }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [o.bucket.bucketArn] }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: WRITTEN_PREFIXES.map((p) => o.bucket.arnForObjects(`${p}*`)) }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [o.bucket.arnForObjects('athena-results/*')] }));
+export function grantWorkTableQueries(
+  role: iam.IRole,
+  o: {
+    bucket: s3.IBucket;
+    databaseName: string;
+    workGroupName: string;
+    athenaActions: string[];
+    glueActions: string[];
+  },
+): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: o.athenaActions,
+      resources: [accountArn(role, 'athena', `workgroup/${o.workGroupName}`)],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [o.bucket.bucketArn] }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: WRITTEN_PREFIXES.map((p) => o.bucket.arnForObjects(`${p}*`)),
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [o.bucket.arnForObjects('athena-results/*')],
+    }),
+  );
   grantRunTables(role, o.databaseName, o.glueActions, ['w_*', 'a_*', 'h_*', 't_*']);
-  acknowledgeWildcards(role, [...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({ resource: `${arnRef(o.bucket)}/${p}*`, reason: `Objects under ${p} in the data bucket: what runs wrote, and query results.` })));
+  acknowledgeWildcards(
+    role,
+    [...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({
+      resource: `${arnRef(o.bucket)}/${p}*`,
+      reason: `Objects under ${p} in the data bucket: what runs wrote, and query results.`,
+    })),
+  );
 }
 
 /** Athena actions to run a query and read its results. */
-export const QUERY_ACTIONS = ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'];
+export const QUERY_ACTIONS = [
+  'athena:StartQueryExecution',
+  'athena:GetQueryExecution',
+  'athena:GetQueryResults',
+  'athena:StopQueryExecution',
+];
 
 export interface OrcaFunctionsProps {
   table: dynamodb.ITable;
@@ -159,7 +246,12 @@ export class OrcaFunctions extends Construct {
         memorySize,
         table: props.table,
         catalogJson: props.catalogJson,
-        environment: { ORCA_BUCKET: props.bucket.bucketName, ORCA_DATABASE: props.databaseName, ORCA_WORKGROUP: props.workGroupName, ORCA_ALERT_TOPIC: props.alertTopic.topicArn },
+        environment: {
+          ORCA_BUCKET: props.bucket.bucketName,
+          ORCA_DATABASE: props.databaseName,
+          ORCA_WORKGROUP: props.workGroupName,
+          ORCA_ALERT_TOPIC: props.alertTopic.topicArn,
+        },
         logRetention: props.logRetention,
         removalPolicy: props.removalPolicy,
       });
@@ -170,18 +262,59 @@ export class OrcaFunctions extends Construct {
 
     // gate: clear a query's target before it runs (an earlier attempt's files and table) ...
     const gate = this.gate.role!;
-    gate.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': WRITTEN_PREFIXES.map((p) => `${p}*`) } } }));
-    gate.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)) }));
-    acknowledgeWildcards(gate, WRITTEN_PREFIXES.map((p) => ({ resource: `${arnRef(props.bucket)}/${p}*`, reason: `Objects under ${p} in the data bucket: an earlier attempt's files, cleared before a query runs again.` })));
+    gate.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [props.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': WRITTEN_PREFIXES.map((p) => `${p}*`) } },
+      }),
+    );
+    gate.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    acknowledgeWildcards(
+      gate,
+      WRITTEN_PREFIXES.map((p) => ({
+        resource: `${arnRef(props.bucket)}/${p}*`,
+        reason: `Objects under ${p} in the data bucket: an earlier attempt's files, cleared before a query runs again.`,
+      })),
+    );
     // ... and its Glue table.
-    grantRunTables(gate, props.databaseName, ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:DeleteTable'], ['w_*', 'a_*', 'h_*', 'csv_*']);
+    grantRunTables(
+      gate,
+      props.databaseName,
+      ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:DeleteTable'],
+      ['w_*', 'a_*', 'h_*', 'csv_*'],
+    );
     // Task tokens of orca's state machines; End signals start them.
     const machines = arn('states', 'stateMachine:orca-*');
-    this.gate.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:StartExecution'], resources: [machines] }));
+    this.gate.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'states:SendTaskSuccess',
+          'states:SendTaskFailure',
+          'states:SendTaskHeartbeat',
+          'states:StartExecution',
+        ],
+        resources: [machines],
+      }),
+    );
     props.alertTopic.grantPublish(this.gate);
 
     // record: row counts and a Glue table per transition (t_).
-    grantWorkTableQueries(this.record.role!, { ...props, athenaActions: QUERY_ACTIONS, glueActions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 'glue:CreateTable', 'glue:DeleteTable'] });
-    acknowledgeWildcards(this.gate.role!, [{ resource: 'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:orca-*', reason: 'Task tokens and End signals of orca’s campaign state machines, which later deployments add.' }]);
+    grantWorkTableQueries(this.record.role!, {
+      ...props,
+      athenaActions: QUERY_ACTIONS,
+      glueActions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 'glue:CreateTable', 'glue:DeleteTable'],
+    });
+    acknowledgeWildcards(this.gate.role!, [
+      {
+        resource: 'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:orca-*',
+        reason: 'Task tokens and End signals of orca’s campaign state machines, which later deployments add.',
+      },
+    ]);
   }
 }

@@ -29,7 +29,9 @@ export class GlueCatalog extends Construct {
       catalogId: account,
       databaseInput: { name: props.databaseName, description: 'orca: catalog tables and campaign work tables' },
     });
-    this.externalDatabases = [...new Set([...props.catalog.tables.values()].flatMap((t) => (t.glue ? [t.glue.database] : [])))];
+    this.externalDatabases = [
+      ...new Set([...props.catalog.tables.values()].flatMap((t) => (t.glue ? [t.glue.database] : []))),
+    ];
     for (const t of props.catalog.tables.values()) {
       if (t.glue) continue;
       const table = new glue.CfnTable(this, `Table-${t.name}`, {

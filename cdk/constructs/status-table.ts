@@ -22,7 +22,11 @@ export class StatusTable extends Construct {
     });
     for (const index of def.GlobalSecondaryIndexes!) {
       const [pk, sk] = index.KeySchema!;
-      this.table.addGlobalSecondaryIndex({ indexName: index.IndexName!, partitionKey: attr(pk!.AttributeName!), sortKey: attr(sk!.AttributeName!) });
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.IndexName!,
+        partitionKey: attr(pk!.AttributeName!),
+        sortKey: attr(sk!.AttributeName!),
+      });
     }
   }
 }

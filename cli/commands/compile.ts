@@ -5,7 +5,9 @@ import { compileFile, loadCatalogFor } from '../load.js';
 export function compileCommand(program: Command): void {
   program
     .command('compile')
-    .description('print the Amazon States Language state machine of a campaign (the same definition runs locally and on AWS)')
+    .description(
+      'print the Amazon States Language state machine of a campaign (the same definition runs locally and on AWS)',
+    )
     .argument('<file>', 'campaign file')
     .option('--catalog <file>', 'data catalog')
     .option('--out <file>', 'write to a file instead of standard output')

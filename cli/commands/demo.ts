@@ -18,7 +18,11 @@ export function demoCommand(program: Command): void {
       if (!existsSync(join(root, 'catalog', 'recipients'))) {
         console.log(`generating ${opts.profiles.toLocaleString('en-US')} sample profiles in ${root}…`);
         const r = await generateSampleData({ dataRoot: root, profiles: opts.profiles });
-        console.log(`${color.green('✓')} ${Object.entries(r.rows).map(([t, n]) => `${n.toLocaleString('en-US')} ${t}`).join(', ')} (${r.seconds.toFixed(1)} s)\n`);
+        console.log(
+          `${color.green('✓')} ${Object.entries(r.rows)
+            .map(([t, n]) => `${n.toLocaleString('en-US')} ${t}`)
+            .join(', ')} (${r.seconds.toFixed(1)} s)\n`,
+        );
       }
       process.exitCode = await runCampaignFile(join(packageRoot(), 'examples', 'winback.yaml'), { data: root });
     });

@@ -19,7 +19,14 @@ export interface RunCommandOptions {
 /** Validates, compiles and runs a campaign file on the local stack; returns the exit code. */
 export async function runCampaignFile(file: string, opts: RunCommandOptions): Promise<number> {
   const catalog = loadCatalogFor(opts.catalog);
-  const compiledFile = compileFile(file, catalog, {}, opts.json ? (r) => console.log(JSON.stringify({ status: 'invalid', errors: r.errors, warnings: r.warnings }, null, 2)) : undefined);
+  const compiledFile = compileFile(
+    file,
+    catalog,
+    {},
+    opts.json
+      ? (r) => console.log(JSON.stringify({ status: 'invalid', errors: r.errors, warnings: r.warnings }, null, 2))
+      : undefined,
+  );
   if (!compiledFile) return 1;
   const { analysis, compiled } = compiledFile;
   const dataRoot = dataPath(opts.data);
@@ -30,13 +37,26 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
   const order = analysis.order;
   const progress = opts.json
     ? undefined
-    : new Progress({ store: runtime.store, runId, activities: order.map((id) => ({ id, title: ACTIVITIES.get(analysis.nodes.get(id)!.def.type)!.title })), tty, write: (s) => process.stdout.write(s) });
-  if (!opts.json) console.log(`${color.bold(analysis.campaign.label)} ${color.dim(`(${analysis.campaign.id}, run ${runId}, data ${dataRoot})`)}`);
+    : new Progress({
+        store: runtime.store,
+        runId,
+        activities: order.map((id) => ({ id, title: ACTIVITIES.get(analysis.nodes.get(id)!.def.type)!.title })),
+        tty,
+        write: (s) => process.stdout.write(s),
+      });
+  if (!opts.json)
+    console.log(
+      `${color.bold(analysis.campaign.label)} ${color.dim(`(${analysis.campaign.id}, run ${runId}, data ${dataRoot})`)}`,
+    );
   const onSignal = () => void runtime.stop(runId, 'Ctrl-C');
   process.once('SIGINT', onSignal);
   try {
     progress?.start();
-    const run = await runtime.run(compiled.definition, { runId, testMode: opts.test ?? false, variables: parseVariables(opts.var ?? [], analysis.campaign.variables) });
+    const run = await runtime.run(compiled.definition, {
+      runId,
+      testMode: opts.test ?? false,
+      variables: parseVariables(opts.var ?? [], analysis.campaign.variables),
+    });
     await progress?.stop();
     const summary = await summarize(runtime.store, runId, order);
     if (opts.json) console.log(JSON.stringify(jsonSummary(summary), null, 2));
@@ -51,7 +71,9 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
 export function runCommand(program: Command): void {
   program
     .command('run')
-    .description('validate, compile and run a campaign on the local stack (DuckDB, Parquet, local Step Functions); exit 0 when the run completed, 1 when it failed')
+    .description(
+      'validate, compile and run a campaign on the local stack (DuckDB, Parquet, local Step Functions); exit 0 when the run completed, 1 when it failed',
+    )
     .argument('<file>', 'campaign file')
     .option('--data <dir>', 'data folder: catalog data, work tables, run store (default: $ORCA_DATA or ./.orca)')
     .option('--catalog <file>', 'data catalog')

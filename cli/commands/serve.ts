@@ -16,7 +16,11 @@ export function serveCommand(program: Command): void {
     .command('serve')
     .description('run the orca HTTP API on the local stack: campaigns, publishing, runs, schedules (Ctrl-C stops)')
     .option('--port <n>', 'port (0: any free port)', port, 7777)
-    .option('--host <host>', 'address to listen on (loopback by default; the local API has no authentication)', '127.0.0.1')
+    .option(
+      '--host <host>',
+      'address to listen on (loopback by default; the local API has no authentication)',
+      '127.0.0.1',
+    )
     .option('--data <dir>', 'data folder (default: $ORCA_DATA or ./.orca)')
     .option('--catalog <file>', 'data catalog')
     .option('--quiet', 'do not log requests')
@@ -28,7 +32,9 @@ export function serveCommand(program: Command): void {
         host: opts.host,
         log: (l) => !opts.quiet && console.log(color.dim(`${new Date().toISOString()} ${l}`)),
       });
-      console.log(`${color.green('✓')} orca API on ${server.url} (data ${dataPath(opts.data)}); OpenAPI at ${server.url}/openapi.json`);
+      console.log(
+        `${color.green('✓')} orca API on ${server.url} (data ${dataPath(opts.data)}); OpenAPI at ${server.url}/openapi.json`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

@@ -2,13 +2,15 @@
 import { z } from 'zod';
 import { commonFields, defineActivity } from './framework.js';
 
-export const alertSchema = z.object({
-  ...commonFields,
-  type: z.literal('alert'),
-  title: z.string().min(1).max(200),
-  message: z.string().min(1).max(4000),
-  severity: z.enum(['info', 'warning', 'error']).default('info'),
-}).strict();
+export const alertSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('alert'),
+    title: z.string().min(1).max(200),
+    message: z.string().min(1).max(4000),
+    severity: z.enum(['info', 'warning', 'error']).default('info'),
+  })
+  .strict();
 export type Alert = z.infer<typeof alertSchema>;
 
 export const alert = defineActivity<Alert>({

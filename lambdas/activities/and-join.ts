@@ -2,11 +2,13 @@
 import { z } from 'zod';
 import { commonFields, defineActivity, idSchema, inputIndex, invalid } from './framework.js';
 
-export const andJoinSchema = z.object({
-  ...commonFields,
-  type: z.literal('andJoin'),
-  primary: idSchema.optional().describe('the inbound transition whose population continues (default: the first)'),
-}).strict();
+export const andJoinSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('andJoin'),
+    primary: idSchema.optional().describe('the inbound transition whose population continues (default: the first)'),
+  })
+  .strict();
 export type AndJoin = z.infer<typeof andJoinSchema>;
 
 export const andJoin = defineActivity<AndJoin>({

@@ -4,15 +4,28 @@ import { ruleSchema } from '../query/rules.js';
 import { compileRule } from '../query/compile.js';
 import { Scope } from '../query/scope.js';
 import { quoteIdent } from '../sql/literal.js';
-import { commonFields, defineActivity, invalid, dimensionSchema, dimensionTable, nameSchema, outputTag } from './framework.js';
+import {
+  commonFields,
+  defineActivity,
+  invalid,
+  dimensionSchema,
+  dimensionTable,
+  nameSchema,
+  outputTag,
+} from './framework.js';
 
-export const buildAudienceSchema = z.object({
-  ...commonFields,
-  type: z.literal('buildAudience'),
-  dimension: nameSchema.optional().describe("targeting dimension (default: the campaign's)"),
-  query: ruleSchema.optional().describe('rules that rows must match; none selects every row'),
-  emitWhenEmpty: z.boolean().default(false).describe('continue even when no row matches (by default an empty result stops the branch)'),
-}).strict();
+export const buildAudienceSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('buildAudience'),
+    dimension: nameSchema.optional().describe("targeting dimension (default: the campaign's)"),
+    query: ruleSchema.optional().describe('rules that rows must match; none selects every row'),
+    emitWhenEmpty: z
+      .boolean()
+      .default(false)
+      .describe('continue even when no row matches (by default an empty result stops the branch)'),
+  })
+  .strict();
 export type BuildAudience = z.infer<typeof buildAudienceSchema>;
 
 export const buildAudience = defineActivity<BuildAudience>({
@@ -30,7 +43,10 @@ export const buildAudience = defineActivity<BuildAudience>({
     const where = a.query ? compileRule(a.query, scope, ctx.report, ['query']) : 'TRUE';
     const key = quoteIdent(table.primaryKey);
     const sql = `SELECT t.${key}, ${outputTag('main')}\nFROM ${ctx.env.dialect.catalogTable(table)} AS t${scope.joinSql()}\nWHERE ${where}`;
-    return { action: { type: 'query', sql, location: ctx.outputLocation }, outputs: { main: dimensionSchema(ctx.catalog, table.name) } };
+    return {
+      action: { type: 'query', sql, location: ctx.outputLocation },
+      outputs: { main: dimensionSchema(ctx.catalog, table.name) },
+    };
   },
   settle: (a, rows) => (!a.emitWhenEmpty && rows.main === 0 ? { inactive: ['main'] } : {}),
 });

@@ -20,13 +20,15 @@ import {
   type WorkSchema,
 } from './framework.js';
 
-export const changeDimensionSchema = z.object({
-  ...commonFields,
-  type: z.literal('changeDimension'),
-  dimension: nameSchema.describe('the new targeting dimension'),
-  link: z.string().min(1).describe('the links to follow from the current dimension, e.g. recipient, or purchases'),
-  generateComplement,
-}).strict();
+export const changeDimensionSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('changeDimension'),
+    dimension: nameSchema.describe('the new targeting dimension'),
+    link: z.string().min(1).describe('the links to follow from the current dimension, e.g. recipient, or purchases'),
+    generateComplement,
+  })
+  .strict();
 export type ChangeDimension = z.infer<typeof changeDimensionSchema>;
 
 export const changeDimension = defineActivity<ChangeDimension>({
@@ -46,7 +48,10 @@ export const changeDimension = defineActivity<ChangeDimension>({
     }
     const target = ctx.catalog.table(a.dimension);
     if (!target) {
-      ctx.report.error(['dimension'], `unknown table '${a.dimension}'.${didYouMean(a.dimension, ctx.catalog.tableNames)}`);
+      ctx.report.error(
+        ['dimension'],
+        `unknown table '${a.dimension}'.${didYouMean(a.dimension, ctx.catalog.tableNames)}`,
+      );
       return invalid();
     }
     let table = ctx.catalog.table(input.schema.dimension)!;
@@ -57,7 +62,10 @@ export const changeDimension = defineActivity<ChangeDimension>({
     for (let i = 0; i < path.length; i++) {
       const link = table.links.get(path[i]!);
       if (!link) {
-        ctx.report.error(['link'], `${table.name} has no link '${path[i]}'.${didYouMean(path[i]!, table.links.keys())}`);
+        ctx.report.error(
+          ['link'],
+          `${table.name} has no link '${path[i]}'.${didYouMean(path[i]!, table.links.keys())}`,
+        );
         return invalid();
       }
       const next = `x${i + 1}`;

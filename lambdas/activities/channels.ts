@@ -4,49 +4,72 @@
  * validated here; sending is not implemented yet, so campaigns using them validate but do not run.
  */
 import { z } from 'zod';
-import { commonFields, defineActivity, invalid, populationInput, type ActivityModule, type PlanContext } from './framework.js';
+import {
+  commonFields,
+  defineActivity,
+  invalid,
+  populationInput,
+  type ActivityModule,
+  type PlanContext,
+} from './framework.js';
 import { QueryError, splitPath } from '../query/scope.js';
 import { inputScope } from './framework.js';
 
-const throttle = z.object({
-  perSecond: z.number().int().min(1).max(10_000),
-  windowMinutes: z.number().int().min(1).optional().describe('after this window, messages not yet sent are excluded and counted'),
-}).strict();
+const throttle = z
+  .object({
+    perSecond: z.number().int().min(1).max(10_000),
+    windowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('after this window, messages not yet sent are excluded and counted'),
+  })
+  .strict();
 
 const channelFields = {
   ...commonFields,
-  sendWithoutConfirmation: z.boolean().default(false).describe('send right after publication, without waiting for a confirmation'),
+  sendWithoutConfirmation: z
+    .boolean()
+    .default(false)
+    .describe('send right after publication, without waiting for a confirmation'),
   throttle: throttle.optional(),
   generateOutput: z.boolean().default(false).describe('continue with the population of sent messages'),
 };
 
-export const emailSchema = z.object({
-  ...channelFields,
-  type: z.literal('email'),
-  from: z.string().min(3),
-  replyTo: z.string().optional(),
-  subject: z.string().min(1).max(500),
-  html: z.string().min(1).optional(),
-  text: z.string().min(1).optional(),
-  address: z.string().default('email').describe('attribute holding the address'),
-}).strict();
+export const emailSchema = z
+  .object({
+    ...channelFields,
+    type: z.literal('email'),
+    from: z.string().min(3),
+    replyTo: z.string().optional(),
+    subject: z.string().min(1).max(500),
+    html: z.string().min(1).optional(),
+    text: z.string().min(1).optional(),
+    address: z.string().default('email').describe('attribute holding the address'),
+  })
+  .strict();
 
-export const smsSchema = z.object({
-  ...channelFields,
-  type: z.literal('sms'),
-  from: z.string().optional(),
-  text: z.string().min(1).max(1600),
-  address: z.string().default('phone'),
-}).strict();
+export const smsSchema = z
+  .object({
+    ...channelFields,
+    type: z.literal('sms'),
+    from: z.string().optional(),
+    text: z.string().min(1).max(1600),
+    address: z.string().default('phone'),
+  })
+  .strict();
 
-export const pushSchema = z.object({
-  ...channelFields,
-  type: z.literal('push'),
-  title: z.string().min(1).max(200),
-  body: z.string().min(1).max(2000),
-  deepLink: z.string().optional(),
-  address: z.string().default('id').describe('attribute identifying the device or profile'),
-}).strict();
+export const pushSchema = z
+  .object({
+    ...channelFields,
+    type: z.literal('push'),
+    title: z.string().min(1).max(200),
+    body: z.string().min(1).max(2000),
+    deepLink: z.string().optional(),
+    address: z.string().default('id').describe('attribute identifying the device or profile'),
+  })
+  .strict();
 
 type ChannelActivity = z.infer<typeof emailSchema> | z.infer<typeof smsSchema> | z.infer<typeof pushSchema>;
 
@@ -74,7 +97,12 @@ function planChannel(a: ChannelActivity, ctx: PlanContext, texts: Record<string,
   };
 }
 
-function channel<A extends ChannelActivity>(type: A['type'], title: string, schema: z.ZodType<A>, texts: (a: A) => Record<string, string | undefined>): ActivityModule<A> {
+function channel<A extends ChannelActivity>(
+  type: A['type'],
+  title: string,
+  schema: z.ZodType<A>,
+  texts: (a: A) => Record<string, string | undefined>,
+): ActivityModule<A> {
   return defineActivity<A>({
     type,
     title,
@@ -87,6 +115,10 @@ function channel<A extends ChannelActivity>(type: A['type'], title: string, sche
   });
 }
 
-export const email = channel('email', 'Email', emailSchema, (a) => ({ subject: a.subject, html: a.html, text: a.text }));
+export const email = channel('email', 'Email', emailSchema, (a) => ({
+  subject: a.subject,
+  html: a.html,
+  text: a.text,
+}));
 export const sms = channel('sms', 'SMS', smsSchema, (a) => ({ text: a.text }));
 export const push = channel('push', 'Push notification', pushSchema, (a) => ({ title: a.title, body: a.body }));

@@ -23,14 +23,20 @@ import {
 } from './framework.js';
 import type { WorkTableRef } from '../sql/dialect.js';
 
-export const combineSchema = z.object({
-  ...commonFields,
-  type: z.literal('combine'),
-  operation: z.enum(['union', 'intersection', 'exclusion']),
-  primary: idSchema.optional().describe('inbound transition whose rows and columns are kept (exclusion: the set the others are removed from; default: the first inbound)'),
-  on: z.array(z.string().min(1)).min(1).optional().describe('attributes to reconcile rows on instead of their keys'),
-  generateComplement,
-}).strict();
+export const combineSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('combine'),
+    operation: z.enum(['union', 'intersection', 'exclusion']),
+    primary: idSchema
+      .optional()
+      .describe(
+        'inbound transition whose rows and columns are kept (exclusion: the set the others are removed from; default: the first inbound)',
+      ),
+    on: z.array(z.string().min(1)).min(1).optional().describe('attributes to reconcile rows on instead of their keys'),
+    generateComplement,
+  })
+  .strict();
 export type Combine = z.infer<typeof combineSchema>;
 
 type Ready = Input & { schema: WorkSchema; ref: WorkTableRef };
@@ -46,8 +52,13 @@ export const combine = defineActivity<Combine>({
   requires: (a) => (a.operation === 'exclusion' && a.primary ? [a.primary] : []),
   dropsInactive: true,
   plan(a, ctx) {
-    if (a.operation === 'exclusion' && !a.primary) ctx.report.error(['primary'], 'an exclusion needs its primary set: the inbound transition the others are removed from');
-    if (a.operation === 'union' && a.generateComplement) ctx.report.error(['generateComplement'], 'a union has no complement');
+    if (a.operation === 'exclusion' && !a.primary)
+      ctx.report.error(
+        ['primary'],
+        'an exclusion needs its primary set: the inbound transition the others are removed from',
+      );
+    if (a.operation === 'union' && a.generateComplement)
+      ctx.report.error(['generateComplement'], 'a union has no complement');
     const inputs = ctx.inputs.filter((x): x is Ready => {
       if (x.schema && x.ref) return true;
       ctx.report.error([], `transition '${x.transition}' carries no population`);
@@ -55,7 +66,10 @@ export const combine = defineActivity<Combine>({
     });
     // The primary set, or the first inbound one; at run time a union or intersection whose primary
     // did not run keeps the first set that did.
-    const pi = !a.primary || (ctx.run && !ctx.inputs.some((x) => x.transition === a.primary)) ? 0 : inputIndex(ctx, a.primary, ['primary']);
+    const pi =
+      !a.primary || (ctx.run && !ctx.inputs.some((x) => x.transition === a.primary))
+        ? 0
+        : inputIndex(ctx, a.primary, ['primary']);
     if (pi === undefined || inputs.length !== ctx.inputs.length || inputs.length === 0) return invalid();
     const primary = inputs[pi]!;
     const others = inputs.filter((_, i) => i !== pi);
@@ -63,7 +77,10 @@ export const combine = defineActivity<Combine>({
     if (byKey || a.operation === 'union') {
       for (const x of inputs) {
         if (x.schema.dimension !== primary.schema.dimension || !x.schema.dimension) {
-          ctx.report.error(a.on ? ['on'] : [], `inbound populations have different dimensions (${describeDims(inputs)}); ${a.on ? 'a union needs one dimension' : "reconcile them on attributes with 'on', or change the dimension first"}`);
+          ctx.report.error(
+            a.on ? ['on'] : [],
+            `inbound populations have different dimensions (${describeDims(inputs)}); ${a.on ? 'a union needs one dimension' : "reconcile them on attributes with 'on', or change the dimension first"}`,
+          );
           return invalid();
         }
       }
@@ -75,21 +92,27 @@ export const combine = defineActivity<Combine>({
     const outputs: Record<string, WorkSchema | null> = {};
     let sql: string;
     if (a.operation === 'union') {
-      const common = primary.schema.columns.filter((c) => inputs.every((x) => x.schema.columns.some((y) => y.name === c.name && y.type === c.type)));
+      const common = primary.schema.columns.filter((c) =>
+        inputs.every((x) => x.schema.columns.some((y) => y.name === c.name && y.type === c.type)),
+      );
       outputs.main = { dimension: primary.schema.dimension, columns: common };
       const cols = columnList(common);
       const ordered = [primary, ...others];
       if (byKey && common.length === 1) {
         sql = `SELECT ${cols}, ${outputTag('main')}\nFROM (\n  ${ordered.map((x) => `SELECT ${cols} FROM ${d.workTable(x.ref)} AS w${inputs.indexOf(x)}`).join('\n  UNION\n  ')}\n) AS u`;
       } else {
-        const all = ordered.map((x, i) => `SELECT ${cols}, ${match.columns('w')}${i} AS orca_src FROM ${rel(x)} AS w`).join('\n    UNION ALL\n    ');
+        const all = ordered
+          .map((x, i) => `SELECT ${cols}, ${match.columns('w')}${i} AS orca_src FROM ${rel(x)} AS w`)
+          .join('\n    UNION ALL\n    ');
         const rank = `CASE WHEN ${match.nullTest('u')} THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY ${match.partition('u')} ORDER BY u.orca_src) END`;
         sql = `SELECT ${cols}, ${outputTag('main')}\nFROM (\n  SELECT ${columnList(common, 'u')}, ${rank} AS orca_rank\n  FROM (\n    ${all}\n  ) AS u\n) AS r\nWHERE r.orca_rank = 1`;
       }
     } else {
       outputs.main = primary.schema;
       const cols = columnList(primary.schema.columns, 'p');
-      const tests = others.map((x, i) => `EXISTS (SELECT 1 FROM ${rel(x)} AS o${i} WHERE ${match.equal(`o${i}`, 'p')})`);
+      const tests = others.map(
+        (x, i) => `EXISTS (SELECT 1 FROM ${rel(x)} AS o${i} WHERE ${match.equal(`o${i}`, 'p')})`,
+      );
       const inMain = a.operation === 'intersection' ? tests.join(' AND ') : `NOT (${tests.join(' OR ')})`;
       const parts = [`SELECT ${cols}, ${outputTag('main')}\nFROM ${rel(primary)} AS p\nWHERE ${inMain}`];
       if (a.generateComplement) {
@@ -98,8 +121,12 @@ export const combine = defineActivity<Combine>({
         if (a.operation === 'intersection' && byKey) {
           // Rows of the other sets that are not in the intersection, with the primary's extra columns empty.
           const k = quoteIdent(primary.schema.columns[0]!.name);
-          const nulls = primary.schema.columns.slice(1).map((c) => `CAST(NULL AS ${sqlType(c.type)}) AS ${quoteIdent(c.name)}`);
-          const rest = others.map((x) => `SELECT ${k} FROM ${d.workTable(x.ref)} AS x${inputs.indexOf(x)}`).join(' UNION ');
+          const nulls = primary.schema.columns
+            .slice(1)
+            .map((c) => `CAST(NULL AS ${sqlType(c.type)}) AS ${quoteIdent(c.name)}`);
+          const rest = others
+            .map((x) => `SELECT ${k} FROM ${d.workTable(x.ref)} AS x${inputs.indexOf(x)}`)
+            .join(' UNION ');
           parts.push(
             `SELECT o.${k}${nulls.map((n) => `, ${n}`).join('')}, ${outputTag('complement')}\nFROM (${rest}) AS o\nWHERE NOT EXISTS (SELECT 1 FROM ${d.workTable(primary.ref)} AS p WHERE p.${k} = o.${k})`,
           );
@@ -148,7 +175,10 @@ function columnMatch(on: string[], inputs: Ready[], ctx: PlanContext): Match | u
         const r = scope.resolve(splitPath(path));
         if (types[i] === undefined) types[i] = r.type;
         else if (types[i] !== r.type) {
-          ctx.report.error(['on', i], `'${path}' is a ${types[i]} in one population and a ${r.type} in '${x.transition}'`);
+          ctx.report.error(
+            ['on', i],
+            `'${path}' is a ${types[i]} in one population and a ${r.type} in '${x.transition}'`,
+          );
           ok = false;
         }
         items.push(`${r.sql} AS orca_m${i}`);

@@ -22,19 +22,48 @@ import {
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-export const deduplicationSchema = z.object({
-  ...commonFields,
-  type: z.literal('deduplication'),
-  fields: z.array(z.string().min(1)).min(1).describe('attributes whose equal values make rows duplicates, e.g. [email]'),
-  keep: z.number().int().min(0).default(1).describe('how many rows to keep per group of duplicates; 0 keeps them all'),
-  method: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('random') }).strict(),
-    z.object({ type: z.literal('expression'), expression: z.string().min(1), order: z.enum(['highest', 'lowest']).default('highest') }).strict(),
-    z.object({ type: z.literal('nonEmpty'), attributes: z.array(z.string().min(1)).min(1).describe('prefer rows where more of these are filled') }).strict(),
-    z.object({ type: z.literal('preferredValues'), attribute: z.string().min(1), values: z.array(scalar).min(1).describe('most preferred first') }).strict(),
-  ]).default({ type: 'random' }),
-  generateComplement,
-}).strict();
+export const deduplicationSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('deduplication'),
+    fields: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('attributes whose equal values make rows duplicates, e.g. [email]'),
+    keep: z
+      .number()
+      .int()
+      .min(0)
+      .default(1)
+      .describe('how many rows to keep per group of duplicates; 0 keeps them all'),
+    method: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('random') }).strict(),
+        z
+          .object({
+            type: z.literal('expression'),
+            expression: z.string().min(1),
+            order: z.enum(['highest', 'lowest']).default('highest'),
+          })
+          .strict(),
+        z
+          .object({
+            type: z.literal('nonEmpty'),
+            attributes: z.array(z.string().min(1)).min(1).describe('prefer rows where more of these are filled'),
+          })
+          .strict(),
+        z
+          .object({
+            type: z.literal('preferredValues'),
+            attribute: z.string().min(1),
+            values: z.array(scalar).min(1).describe('most preferred first'),
+          })
+          .strict(),
+      ])
+      .default({ type: 'random' }),
+    generateComplement,
+  })
+  .strict();
 export type Deduplication = z.infer<typeof deduplicationSchema>;
 
 export const deduplication = defineActivity<Deduplication>({
@@ -70,7 +99,11 @@ export const deduplication = defineActivity<Deduplication>({
       const empties = m.attributes
         .map((p, i) => resolve(p, ['method', 'attributes', i]))
         .filter((x) => x !== undefined)
-        .map((x) => (x.type === 'string' ? `(CASE WHEN ${x.sql} IS NULL OR ${x.sql} = '' THEN 1 ELSE 0 END)` : `(CASE WHEN ${x.sql} IS NULL THEN 1 ELSE 0 END)`));
+        .map((x) =>
+          x.type === 'string'
+            ? `(CASE WHEN ${x.sql} IS NULL OR ${x.sql} = '' THEN 1 ELSE 0 END)`
+            : `(CASE WHEN ${x.sql} IS NULL THEN 1 ELSE 0 END)`,
+        );
       if (empties.length) order.push(`${empties.join(' + ')} ASC`);
     } else {
       const x = resolve(m.attribute, ['method', 'attribute']);
@@ -87,8 +120,15 @@ export const deduplication = defineActivity<Deduplication>({
       }
     }
     const key = input.schema.dimension ? input.schema.columns[0]! : undefined;
-    order.push(key ? ctx.env.dialect.randomFromKey(`w.${quoteIdent(key.name)}`, ctx.env.seed) : columnList(input.schema.columns, 'w'));
-    const nullTest = fields.map((f) => (f.type === 'string' ? `${f.sql} IS NULL OR ${f.sql} = ''` : `${f.sql} IS NULL`)).join(' OR ') || 'FALSE';
+    order.push(
+      key
+        ? ctx.env.dialect.randomFromKey(`w.${quoteIdent(key.name)}`, ctx.env.seed)
+        : columnList(input.schema.columns, 'w'),
+    );
+    const nullTest =
+      fields
+        .map((f) => (f.type === 'string' ? `${f.sql} IS NULL OR ${f.sql} = ''` : `${f.sql} IS NULL`))
+        .join(' OR ') || 'FALSE';
     const rank = `CASE WHEN ${nullTest} THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY ${fields.map((f) => f.sql).join(', ') || 'NULL'} ORDER BY ${order.join(', ')}) END`;
     const cols = columnList(input.schema.columns);
     const inner = `SELECT ${columnList(input.schema.columns, 'w')}, ${rank} AS orca_rank\n  FROM ${ctx.env.dialect.workTable(input.ref)} AS w${scope.joinSql()}`;

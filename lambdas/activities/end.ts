@@ -3,14 +3,22 @@ import { z } from 'zod';
 import { valueSchema } from '../query/rules.js';
 import { commonFields, defineActivity } from './framework.js';
 
-export const endSchema = z.object({
-  ...commonFields,
-  type: z.literal('end'),
-  signal: z.object({
-    campaign: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/).describe('id of the campaign to start'),
-    variables: z.record(z.string(), valueSchema).optional(),
-  }).strict().optional(),
-}).strict();
+export const endSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('end'),
+    signal: z
+      .object({
+        campaign: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{0,62}$/)
+          .describe('id of the campaign to start'),
+        variables: z.record(z.string(), valueSchema).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 export type End = z.infer<typeof endSchema>;
 
 export const end = defineActivity<End>({

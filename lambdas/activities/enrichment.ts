@@ -27,35 +27,63 @@ import {
   type PlanContext,
 } from './framework.js';
 
-const columnRef = z.union([z.string().min(1), z.object({ column: z.string().min(1), as: nameSchema.optional() }).strict()]);
+const columnRef = z.union([
+  z.string().min(1),
+  z.object({ column: z.string().min(1), as: nameSchema.optional() }).strict(),
+]);
 
-export const enrichmentSchema = z.object({
-  ...commonFields,
-  type: z.literal('enrichment'),
-  primary: idSchema.optional().describe('the inbound transition to enrich, when several are not joined'),
-  attributes: z.array(attributeColumn).default([]).describe('attributes of the dimension or through N-1 / 1-1 links'),
-  expressions: z.array(z.object({ expression: z.string().min(1), as: nameSchema }).strict()).default([]),
-  aggregates: z.array(z.object({
-    collection: z.string().min(1),
-    function: z.enum(AGGREGATES),
-    attribute: z.string().min(1).optional(),
-    where: ruleSchema.optional(),
-    as: nameSchema,
-  }).strict()).default([]).describe('one value per row computed over a 1-N collection'),
-  lines: z.array(z.object({
-    collection: z.string().min(1),
-    count: z.number().int().min(1).max(20),
-    attributes: z.array(attributeColumn).min(1),
-    where: ruleSchema.optional(),
-    sort: sortSchema.optional(),
-    as: nameSchema.describe('prefix of the columns: <as>_<n>_<attribute>'),
-  }).strict()).default([]).describe('the first N rows of a 1-N collection, as N sets of columns'),
-  joins: z.array(z.object({
-    transition: idSchema.describe('another inbound transition'),
-    on: z.array(z.object({ left: z.string().min(1), right: z.string().min(1) }).strict()).min(1).describe('pairs of (attribute of the population, column of the other transition)'),
-    columns: z.array(columnRef).min(1),
-  }).strict()).default([]),
-}).strict();
+export const enrichmentSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('enrichment'),
+    primary: idSchema.optional().describe('the inbound transition to enrich, when several are not joined'),
+    attributes: z.array(attributeColumn).default([]).describe('attributes of the dimension or through N-1 / 1-1 links'),
+    expressions: z.array(z.object({ expression: z.string().min(1), as: nameSchema }).strict()).default([]),
+    aggregates: z
+      .array(
+        z
+          .object({
+            collection: z.string().min(1),
+            function: z.enum(AGGREGATES),
+            attribute: z.string().min(1).optional(),
+            where: ruleSchema.optional(),
+            as: nameSchema,
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('one value per row computed over a 1-N collection'),
+    lines: z
+      .array(
+        z
+          .object({
+            collection: z.string().min(1),
+            count: z.number().int().min(1).max(20),
+            attributes: z.array(attributeColumn).min(1),
+            where: ruleSchema.optional(),
+            sort: sortSchema.optional(),
+            as: nameSchema.describe('prefix of the columns: <as>_<n>_<attribute>'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('the first N rows of a 1-N collection, as N sets of columns'),
+    joins: z
+      .array(
+        z
+          .object({
+            transition: idSchema.describe('another inbound transition'),
+            on: z
+              .array(z.object({ left: z.string().min(1), right: z.string().min(1) }).strict())
+              .min(1)
+              .describe('pairs of (attribute of the population, column of the other transition)'),
+            columns: z.array(columnRef).min(1),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
 export type Enrichment = z.infer<typeof enrichmentSchema>;
 
 function resolveOr(scope: Scope, path: string, ctx: PlanContext, at: (string | number)[]) {
@@ -89,7 +117,13 @@ export const enrichment = defineActivity<Enrichment>({
     else {
       const candidates = ctx.inputs.map((x, i) => (joined.has(x.transition) ? -1 : i)).filter((i) => i >= 0);
       if (candidates.length === 1) mainIndex = candidates[0];
-      else ctx.report.error(['primary'], candidates.length ? `several inbound transitions could be the population to enrich; name it with 'primary'` : 'every inbound transition is joined; name the population to enrich with primary');
+      else
+        ctx.report.error(
+          ['primary'],
+          candidates.length
+            ? `several inbound transitions could be the population to enrich; name it with 'primary'`
+            : 'every inbound transition is joined; name the population to enrich with primary',
+        );
     }
     const main = mainIndex === undefined ? undefined : ctx.inputs[mainIndex];
     if (!main?.schema || !main.ref) {
@@ -145,8 +179,11 @@ export const enrichment = defineActivity<Enrichment>({
       if (!items.length) continue;
       const keys = coll.link.on.map((p) => `${inner.tableAlias}.${quoteIdent(p.to)}`);
       const key = main.schema.dimension ? main.schema.columns[0]! : undefined;
-      const hangsOffKey = coll.link.from === main.schema.dimension && coll.link.on.length === 1 && coll.link.on[0]!.from === key?.name;
-      const restrict = hangsOffKey ? `\n    WHERE ${keys[0]} IN (SELECT ${quoteIdent(key!.name)} FROM ${ctx.env.dialect.workTable(main.ref)} AS k)` : '';
+      const hangsOffKey =
+        coll.link.from === main.schema.dimension && coll.link.on.length === 1 && coll.link.on[0]!.from === key?.name;
+      const restrict = hangsOffKey
+        ? `\n    WHERE ${keys[0]} IN (SELECT ${quoteIdent(key!.name)} FROM ${ctx.env.dialect.workTable(main.ref)} AS k)`
+        : '';
       extraJoins.push(
         `LEFT JOIN (\n    SELECT ${keys.map((k, j) => `${k} AS ${quoteIdent(coll.link.on[j]!.to)}`).join(', ')}, ${items.join(', ')}\n    FROM ${ctx.env.dialect.catalogTable(coll.table)} AS ${inner.tableAlias}${inner.joinSql()}${restrict}\n    GROUP BY ${keys.join(', ')}\n  ) AS ${alias} ON ${coll.correlate(alias)}`,
       );
@@ -168,8 +205,15 @@ export const enrichment = defineActivity<Enrichment>({
         return { as, r: resolveOr(inner, path, ctx, [...at, 'attributes', j]) };
       });
       const where = l.where ? compileRule(l.where, inner, ctx.report, [...at, 'where']) : 'TRUE';
-      const sort = l.sort ? expressionField(l.sort.expression, inner, ctx.report, [...at, 'sort', 'expression']) : undefined;
-      const order = [sort ? `${sort.sql} ${l.sort!.order === 'highest' ? 'DESC' : 'ASC'} NULLS LAST` : undefined, `${inner.tableAlias}.${quoteIdent(coll.table.primaryKey)}`].filter(Boolean).join(', ');
+      const sort = l.sort
+        ? expressionField(l.sort.expression, inner, ctx.report, [...at, 'sort', 'expression'])
+        : undefined;
+      const order = [
+        sort ? `${sort.sql} ${l.sort!.order === 'highest' ? 'DESC' : 'ASC'} NULLS LAST` : undefined,
+        `${inner.tableAlias}.${quoteIdent(coll.table.primaryKey)}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
       const keys = coll.link.on.map((p) => `${inner.tableAlias}.${quoteIdent(p.to)}`);
       const keyNames = coll.link.on.map((p) => quoteIdent(p.to));
       const alias = ctx.aliases.next('n');
@@ -179,7 +223,8 @@ export const enrichment = defineActivity<Enrichment>({
           if (!r) continue;
           const name = attrs.length === 1 ? `${l.as}_${n}` : `${l.as}_${n}_${as}`;
           pivots.push(`max(CASE WHEN x.orca_n = ${n} THEN x.orca_a${j} END) AS ${quoteIdent(name)}`);
-          if (addColumn(columns, name, typeOf(r.type), ctx.report, [...at, 'as'])) select.push(`${alias}.${quoteIdent(name)} AS ${quoteIdent(name)}`);
+          if (addColumn(columns, name, typeOf(r.type), ctx.report, [...at, 'as']))
+            select.push(`${alias}.${quoteIdent(name)} AS ${quoteIdent(name)}`);
         }
       }
       const values = attrs.map(({ r }, j) => (r ? `${r.sql} AS orca_a${j}` : `NULL AS orca_a${j}`)).join(', ');
@@ -194,7 +239,10 @@ export const enrichment = defineActivity<Enrichment>({
       const oi = inputIndex(ctx, j.transition, [...at, 'transition']);
       if (oi === undefined) return;
       if (oi === mainIndex) {
-        ctx.report.error([...at, 'transition'], 'this is the population being enriched; join another inbound transition');
+        ctx.report.error(
+          [...at, 'transition'],
+          'this is the population being enriched; join another inbound transition',
+        );
         return;
       }
       const other = ctx.inputs[oi]!;
@@ -209,7 +257,11 @@ export const enrichment = defineActivity<Enrichment>({
       j.on.forEach((p, k) => {
         const left = resolveOr(scope, p.left, ctx, [...at, 'on', k, 'left']);
         const right = cols.get(p.right);
-        if (!right) ctx.report.error([...at, 'on', k, 'right'], `'${p.right}' is not a column of '${other.transition}'; it has: ${[...cols.keys()].join(', ')}`);
+        if (!right)
+          ctx.report.error(
+            [...at, 'on', k, 'right'],
+            `'${p.right}' is not a column of '${other.transition}'; it has: ${[...cols.keys()].join(', ')}`,
+          );
         if (left && right && left.type !== 'null' && !comparable(left.type, right.type)) {
           ctx.report.error([...at, 'on', k], `cannot match ${p.left} (${left.type}) with ${p.right} (${right.type})`);
         }
@@ -224,7 +276,10 @@ export const enrichment = defineActivity<Enrichment>({
         const as = typeof c === 'string' ? c : (c.as ?? c.column);
         const col = cols.get(name);
         if (!col) {
-          ctx.report.error([...at, 'columns', k], `'${name}' is not a column of '${other.transition}'; it has: ${[...cols.keys()].join(', ')}`);
+          ctx.report.error(
+            [...at, 'columns', k],
+            `'${name}' is not a column of '${other.transition}'; it has: ${[...cols.keys()].join(', ')}`,
+          );
           return;
         }
         if (addColumn(columns, as, col.type, ctx.report, [...at, 'columns', k])) {
@@ -241,6 +296,9 @@ export const enrichment = defineActivity<Enrichment>({
     });
 
     const sql = `SELECT ${select.join(',\n  ')}, ${outputTag('main')}\nFROM ${ctx.env.dialect.workTable(main.ref)} AS w${scope.joinSql()}${extraJoins.map((j) => `\n  ${j}`).join('')}`;
-    return { action: { type: 'query', sql, location: ctx.outputLocation }, outputs: { main: { dimension: main.schema.dimension, columns } } };
+    return {
+      action: { type: 'query', sql, location: ctx.outputLocation },
+      outputs: { main: { dimension: main.schema.dimension, columns } },
+    };
   },
 });

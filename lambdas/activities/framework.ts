@@ -12,7 +12,7 @@ import type { Catalog, CatalogTable } from '../catalog/catalog.js';
 import { OUTPUT_COLUMN, type CsvSource, type WorkTableRef } from '../sql/dialect.js';
 import { IDENTIFIER, quoteIdent, stringLiteral } from '../sql/literal.js';
 import { sqlType, type Column, type ColumnType } from '../sql/types.js';
-import { AliasGen, Scope, type QueryEnv } from '../query/scope.js';
+import { type AliasGen, Scope, type QueryEnv } from '../query/scope.js';
 import type { Reporter } from '../util/issues.js';
 import type { RuleValue } from '../query/rules.js';
 
@@ -20,18 +20,28 @@ import type { RuleValue } from '../query/rules.js';
 // Common settings
 
 export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-export const idSchema = z.string().regex(ID_PATTERN, 'use letters, digits, - and _, starting with a letter (at most 64)');
-export const nameSchema = z.string().regex(IDENTIFIER, 'use lower-case letters, digits and underscores, starting with a letter');
+export const idSchema = z
+  .string()
+  .regex(ID_PATTERN, 'use letters, digits, - and _, starting with a letter (at most 64)');
+export const nameSchema = z
+  .string()
+  .regex(IDENTIFIER, 'use lower-case letters, digits and underscores, starting with a letter');
 
 export const commonFields = {
   id: idSchema.describe('unique within the campaign'),
   label: z.string().max(200).optional(),
   description: z.string().max(2000).optional(),
   disabled: z.boolean().optional().describe('a disabled activity does not run, nor does what follows on its path'),
-  breakpoint: z.boolean().optional().describe('pause the run before this activity so its inbound data can be inspected'),
+  breakpoint: z
+    .boolean()
+    .optional()
+    .describe('pause the run before this activity so its inbound data can be inspected'),
 };
 
-export const generateComplement = z.boolean().default(false).describe('add a complement output with the rows that did not make it');
+export const generateComplement = z
+  .boolean()
+  .default(false)
+  .describe('add a complement output with the rows that did not make it');
 
 /** A column added from an attribute: `email`, or `{ attribute: product.category, as: category }`. */
 export const attributeColumn = z.union([
@@ -42,14 +52,22 @@ export type AttributeColumn = z.infer<typeof attributeColumn>;
 
 export function attributeColumnName(a: AttributeColumn): { path: string; as: string } {
   const path = typeof a === 'string' ? a : a.attribute;
-  const as = typeof a === 'string' || !a.as ? path.split('.').map((s) => s.trim()).join('_') : a.as;
+  const as =
+    typeof a === 'string' || !a.as
+      ? path
+          .split('.')
+          .map((s) => s.trim())
+          .join('_')
+      : a.as;
   return { path, as };
 }
 
-export const sortSchema = z.object({
-  expression: z.string().min(1).describe('an expression, e.g. an attribute name'),
-  order: z.enum(['highest', 'lowest']).default('highest'),
-}).strict();
+export const sortSchema = z
+  .object({
+    expression: z.string().min(1).describe('an expression, e.g. an attribute name'),
+    order: z.enum(['highest', 'lowest']).default('highest'),
+  })
+  .strict();
 
 // ---------------------------------------------------------------------------------------------
 // Populations
@@ -107,7 +125,13 @@ export interface PlanContext {
 
 export type Action =
   /** One SELECT whose last column, orca_output, names the output each row belongs to. */
-  | { type: 'query'; sql: string; location: string; csv?: CsvSource; saves?: { audience: string } | { history: true } | { watermark: true } }
+  | {
+      type: 'query';
+      sql: string;
+      location: string;
+      csv?: CsvSource;
+      saves?: { audience: string } | { history: true } | { watermark: true };
+    }
   /** Outputs carry inbound populations unchanged. */
   | { type: 'forward'; from: Record<string, number> }
   /** Test: the first branch whose condition holds gets the inbound population. */
@@ -204,14 +228,20 @@ export function dimensionSchema(catalog: Catalog, dimension: string): WorkSchema
 }
 
 /** The main inbound population, reporting an error when there is none. */
-export function populationInput(ctx: PlanContext, index = 0): (Input & { schema: WorkSchema; ref: WorkTableRef }) | undefined {
+export function populationInput(
+  ctx: PlanContext,
+  index = 0,
+): (Input & { schema: WorkSchema; ref: WorkTableRef }) | undefined {
   const input = ctx.inputs[index];
   if (!input) {
     ctx.report.error([], 'needs an inbound transition carrying a population');
     return undefined;
   }
   if (!input.schema || !input.ref) {
-    ctx.report.error([], `transition '${input.transition}' carries no population (it comes from ${input.from}, which has none)`);
+    ctx.report.error(
+      [],
+      `transition '${input.transition}' carries no population (it comes from ${input.from}, which has none)`,
+    );
     return undefined;
   }
   return input as Input & { schema: WorkSchema; ref: WorkTableRef };
@@ -220,10 +250,18 @@ export function populationInput(ctx: PlanContext, index = 0): (Input & { schema:
 /** A scope over an input's work table: its columns by name, its dimension's attributes through a join. */
 export function inputScope(ctx: PlanContext, input: { schema: WorkSchema }, alias = 'w'): Scope {
   const table = input.schema.dimension ? ctx.catalog.table(input.schema.dimension) : undefined;
-  return new Scope(ctx.env, ctx.aliases, { table, tableAlias: ctx.aliases.next('t'), work: { alias, columns: input.schema.columns } });
+  return new Scope(ctx.env, ctx.aliases, {
+    table,
+    tableAlias: ctx.aliases.next('t'),
+    work: { alias, columns: input.schema.columns },
+  });
 }
 
-export function dimensionTable(ctx: PlanContext, name: string | undefined, path: (string | number)[]): CatalogTable | undefined {
+export function dimensionTable(
+  ctx: PlanContext,
+  name: string | undefined,
+  path: (string | number)[],
+): CatalogTable | undefined {
   const dimension = name ?? ctx.campaign.dimension;
   const t = ctx.catalog.table(dimension);
   if (!t) ctx.report.error(path, `unknown table '${dimension}'; the catalog has: ${ctx.catalog.tableNames.join(', ')}`);
@@ -231,7 +269,13 @@ export function dimensionTable(ctx: PlanContext, name: string | undefined, path:
 }
 
 /** Adds a column to a schema, reporting a clash with an existing name. */
-export function addColumn(columns: Column[], name: string, type: ColumnType, report: Reporter, path: (string | number)[]): boolean {
+export function addColumn(
+  columns: Column[],
+  name: string,
+  type: ColumnType,
+  report: Reporter,
+  path: (string | number)[],
+): boolean {
   if (columns.some((c) => c.name === name)) {
     report.error(path, `column '${name}' already exists in the population; choose another name with 'as'`);
     return false;
@@ -258,7 +302,10 @@ export function inputIndex(ctx: PlanContext, transition: string, path: (string |
   const i = ctx.inputs.findIndex((x) => x.transition === transition);
   if (i < 0) {
     const ids = ctx.inputs.map((x) => x.transition);
-    ctx.report.error(path, `'${transition}' is not an inbound transition of this activity${ids.length ? `; inbound: ${ids.join(', ')}` : ''}`);
+    ctx.report.error(
+      path,
+      `'${transition}' is not an inbound transition of this activity${ids.length ? `; inbound: ${ids.join(', ')}` : ''}`,
+    );
     return undefined;
   }
   return i;

@@ -9,24 +9,48 @@ import { compileRule } from '../query/compile.js';
 import { Scope, QueryError, splitPath } from '../query/scope.js';
 import { literal, quoteIdent } from '../sql/literal.js';
 import { isTemporal } from '../sql/types.js';
-import { commonFields, defineActivity, invalid, dimensionSchema, dimensionTable, nameSchema, outputTag } from './framework.js';
+import {
+  commonFields,
+  defineActivity,
+  invalid,
+  dimensionSchema,
+  dimensionTable,
+  nameSchema,
+  outputTag,
+} from './framework.js';
 
-export const incrementalQuerySchema = z.object({
-  ...commonFields,
-  type: z.literal('incrementalQuery'),
-  dimension: nameSchema.optional(),
-  query: ruleSchema.optional(),
-  mode: z.discriminatedUnion('type', [
-    z.object({
-      type: z.literal('newKeys'),
-      historyDays: z.number().int().min(0).default(0).describe('how long a key output once stays excluded; 0 = forever'),
-    }).strict(),
-    z.object({
-      type: z.literal('newerThanLastRun'),
-      field: z.string().min(1).describe('a date or timestamp attribute; rows later than the previous run start are output'),
-    }).strict(),
-  ]).default({ type: 'newKeys', historyDays: 0 }),
-}).strict();
+export const incrementalQuerySchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('incrementalQuery'),
+    dimension: nameSchema.optional(),
+    query: ruleSchema.optional(),
+    mode: z
+      .discriminatedUnion('type', [
+        z
+          .object({
+            type: z.literal('newKeys'),
+            historyDays: z
+              .number()
+              .int()
+              .min(0)
+              .default(0)
+              .describe('how long a key output once stays excluded; 0 = forever'),
+          })
+          .strict(),
+        z
+          .object({
+            type: z.literal('newerThanLastRun'),
+            field: z
+              .string()
+              .min(1)
+              .describe('a date or timestamp attribute; rows later than the previous run start are output'),
+          })
+          .strict(),
+      ])
+      .default({ type: 'newKeys', historyDays: 0 }),
+  })
+  .strict();
 export type IncrementalQuery = z.infer<typeof incrementalQuerySchema>;
 
 export const incrementalQuery = defineActivity<IncrementalQuery>({
@@ -46,23 +70,42 @@ export const incrementalQuery = defineActivity<IncrementalQuery>({
     if (a.mode.type === 'newerThanLastRun') {
       try {
         const field = scope.resolve(splitPath(a.mode.field));
-        if (field.type === 'null' || !isTemporal(field.type)) ctx.report.error(['mode', 'field'], `'${a.mode.field}' is a ${field.type}; a date or timestamp is needed`);
+        if (field.type === 'null' || !isTemporal(field.type))
+          ctx.report.error(['mode', 'field'], `'${a.mode.field}' is a ${field.type}; a date or timestamp is needed`);
         else if (ctx.state?.lastRunAt) conditions.push(`${field.sql} > ${literal(ctx.state.lastRunAt, 'timestamp')}`);
       } catch (err) {
         if (!(err instanceof QueryError)) throw err;
         ctx.report.error(['mode', 'field'], err.message);
       }
     } else {
-      const history = ctx.state?.history ?? (ctx.run ? [] : [{ location: `state/${ctx.campaign.id}/${a.id}/RUN`, table: 'history', output: 'main', rows: -1, columns: [dimensionSchema(ctx.catalog, table.name).columns[0]!] }]);
+      const history =
+        ctx.state?.history ??
+        (ctx.run
+          ? []
+          : [
+              {
+                location: `state/${ctx.campaign.id}/${a.id}/RUN`,
+                table: 'history',
+                output: 'main',
+                rows: -1,
+                columns: [dimensionSchema(ctx.catalog, table.name).columns[0]!],
+              },
+            ]);
       if (history.length) {
         const seen = history.map((h) => `SELECT ${key} FROM ${ctx.env.dialect.workTable(h)}`).join('\n  UNION ALL ');
         conditions.push(`NOT EXISTS (SELECT 1 FROM (${seen}) AS h WHERE h.${key} = t.${key})`);
       }
     }
     const sql = `SELECT t.${key}, ${outputTag('main')}\nFROM ${ctx.env.dialect.catalogTable(table)} AS t${scope.joinSql()}\nWHERE ${conditions.join('\n  AND ')}`;
-    const location = a.mode.type === 'newKeys' ? `state/${ctx.campaign.id}/${a.id}/${ctx.run?.id ?? 'RUN'}` : ctx.outputLocation;
+    const location =
+      a.mode.type === 'newKeys' ? `state/${ctx.campaign.id}/${a.id}/${ctx.run?.id ?? 'RUN'}` : ctx.outputLocation;
     return {
-      action: { type: 'query', sql, location, saves: a.mode.type === 'newKeys' ? { history: true } : { watermark: true } },
+      action: {
+        type: 'query',
+        sql,
+        location,
+        saves: a.mode.type === 'newKeys' ? { history: true } : { watermark: true },
+      },
       outputs: { main: dimensionSchema(ctx.catalog, table.name) },
     };
   },

@@ -20,10 +20,26 @@ import { end } from './end.js';
 import { email, sms, push } from './channels.js';
 
 export const ACTIVITY_MODULES = [
-  buildAudience, readAudience, incrementalQuery, changeDimension, combine, deduplication, enrichment,
-  reconciliation, split, saveAudience, loadFile,
-  fork, andJoin, wait, test, alert, end,
-  email, sms, push,
+  buildAudience,
+  readAudience,
+  incrementalQuery,
+  changeDimension,
+  combine,
+  deduplication,
+  enrichment,
+  reconciliation,
+  split,
+  saveAudience,
+  loadFile,
+  fork,
+  andJoin,
+  wait,
+  test,
+  alert,
+  end,
+  email,
+  sms,
+  push,
 ] as unknown as ActivityModule[];
 
 export const ACTIVITIES: ReadonlyMap<string, ActivityModule> = new Map(ACTIVITY_MODULES.map((m) => [m.type, m]));

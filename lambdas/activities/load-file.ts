@@ -8,13 +8,7 @@
 import { z } from 'zod';
 import { literal, quoteIdent, stringLiteral } from '../sql/literal.js';
 import { COLUMN_TYPES, sqlType, type Column } from '../sql/types.js';
-import {
-  commonFields,
-  defineActivity,
-  invalid,
-  nameSchema,
-  type WorkSchema,
-} from './framework.js';
+import { commonFields, defineActivity, invalid, nameSchema, type WorkSchema } from './framework.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -24,21 +18,39 @@ export const REJECT_COLUMNS: Column[] = [
   { name: 'reject_record', type: 'string' },
 ];
 
-export const loadFileSchema = z.object({
-  ...commonFields,
-  type: z.literal('loadFile'),
-  file: z.string().min(1).regex(/^(?!\/)(?!.*\.\.)/, 'a path relative to the data root, without ..').describe('CSV file, relative to the data root (in the cloud: the data bucket; the file should be alone in its folder)'),
-  delimiter: z.string().length(1).default(','),
-  header: z.boolean().default(true).describe('the first line holds column names (it is skipped)'),
-  columns: z.array(z.object({
-    name: nameSchema,
-    type: z.enum(COLUMN_TYPES).default('string'),
-    required: z.boolean().default(false).describe('an empty value rejects the line'),
-    onError: z.enum(['reject', 'ignore', 'default']).default('reject').describe('what to do with a value that does not convert'),
-    default: scalar.optional().describe("value used with onError: default"),
-  }).strict()).min(1).describe('the columns of the file, in order'),
-  maxRejects: z.number().int().min(0).default(100).describe('more rejected lines than this fail the activity'),
-}).strict();
+export const loadFileSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('loadFile'),
+    file: z
+      .string()
+      .min(1)
+      .regex(/^(?!\/)(?!.*\.\.)/, 'a path relative to the data root, without ..')
+      .describe(
+        'CSV file, relative to the data root (in the cloud: the data bucket; the file should be alone in its folder)',
+      ),
+    delimiter: z.string().length(1).default(','),
+    header: z.boolean().default(true).describe('the first line holds column names (it is skipped)'),
+    columns: z
+      .array(
+        z
+          .object({
+            name: nameSchema,
+            type: z.enum(COLUMN_TYPES).default('string'),
+            required: z.boolean().default(false).describe('an empty value rejects the line'),
+            onError: z
+              .enum(['reject', 'ignore', 'default'])
+              .default('reject')
+              .describe('what to do with a value that does not convert'),
+            default: scalar.optional().describe('value used with onError: default'),
+          })
+          .strict(),
+      )
+      .min(1)
+      .describe('the columns of the file, in order'),
+    maxRejects: z.number().int().min(0).default(100).describe('more rejected lines than this fail the activity'),
+  })
+  .strict();
 export type LoadFile = z.infer<typeof loadFileSchema>;
 
 export const loadFile = defineActivity<LoadFile>({
@@ -74,19 +86,29 @@ export const loadFile = defineActivity<LoadFile>({
             ok = false;
           }
         }
-      } else if (c.default !== undefined) ctx.report.warn(['columns', i, 'default'], `the default is only used with onError: default`);
+      } else if (c.default !== undefined)
+        ctx.report.warn(['columns', i, 'default'], `the default is only used with onError: default`);
     });
     if (!ok) return invalid();
     const table = `csv_${a.id.toLowerCase().replaceAll('-', '_')}`;
-    const csv = { location: a.file, table, delimiter: a.delimiter, header: a.header, columns: a.columns.map((c) => `orca_raw_${c.name}`) };
+    const csv = {
+      location: a.file,
+      table,
+      delimiter: a.delimiter,
+      header: a.header,
+      columns: a.columns.map((c) => `orca_raw_${c.name}`),
+    };
     const raw = (name: string) => `NULLIF(trim(r.${quoteIdent(`orca_raw_${name}`)}), '')`;
     const cast = (c: LoadFile['columns'][number]) => ctx.env.dialect.tryCast(raw(c.name), sqlType(c.type));
     // The first problem of a line, or NULL when the line is good.
     const problems = a.columns.flatMap((c) => {
       const checks: string[] = [];
-      if (c.required) checks.push(`WHEN ${raw(c.name)} IS NULL THEN ${stringLiteral(`${c.name}: a value is required`)}`);
+      if (c.required)
+        checks.push(`WHEN ${raw(c.name)} IS NULL THEN ${stringLiteral(`${c.name}: a value is required`)}`);
       if (c.onError === 'reject' && c.type !== 'string') {
-        checks.push(`WHEN ${raw(c.name)} IS NOT NULL AND ${cast(c)} IS NULL THEN ${stringLiteral(`${c.name}: not a valid ${c.type}: `)} || ${raw(c.name)}`);
+        checks.push(
+          `WHEN ${raw(c.name)} IS NOT NULL AND ${cast(c)} IS NULL THEN ${stringLiteral(`${c.name}: not a valid ${c.type}: `)} || ${raw(c.name)}`,
+        );
       }
       return checks;
     });
@@ -99,7 +121,9 @@ export const loadFile = defineActivity<LoadFile>({
     );
     const columns: Column[] = a.columns.map((c) => ({ name: c.name, type: c.type }));
     const layout = [...columns, ...REJECT_COLUMNS];
-    const record = a.columns.map((c) => `COALESCE(r.${quoteIdent(`orca_raw_${c.name}`)}, '')`).join(` || ${stringLiteral(a.delimiter)} || `);
+    const record = a.columns
+      .map((c) => `COALESCE(r.${quoteIdent(`orca_raw_${c.name}`)}, '')`)
+      .join(` || ${stringLiteral(a.delimiter)} || `);
     const checked = `SELECT r.*, ${reason} AS orca_reason FROM ${ctx.env.dialect.csvFile(csv)} AS r`;
     const mainValues = physicalSelectValues(layout, values);
     const rejectValues = physicalSelectValues(layout, {
@@ -109,7 +133,10 @@ export const loadFile = defineActivity<LoadFile>({
     });
     // One pass over the file: good lines fill the typed columns, rejected ones the reject_* columns.
     const select = layout
-      .map((c) => `CASE WHEN r.orca_reason IS NULL THEN ${mainValues[c.name]} ELSE ${rejectValues[c.name]} END AS ${quoteIdent(c.name)}`)
+      .map(
+        (c) =>
+          `CASE WHEN r.orca_reason IS NULL THEN ${mainValues[c.name]} ELSE ${rejectValues[c.name]} END AS ${quoteIdent(c.name)}`,
+      )
       .join(',\n  ');
     const query = `SELECT ${select},\n  CASE WHEN r.orca_reason IS NULL THEN 'main' ELSE 'rejects' END AS "orca_output"\nFROM (${checked}) AS r`;
     const outputs: Record<string, WorkSchema> = {
@@ -121,7 +148,9 @@ export const loadFile = defineActivity<LoadFile>({
   settle(a, rows) {
     const rejected = rows.rejects ?? 0;
     if (rejected > a.maxRejects) {
-      return { error: `${rejected} line(s) of ${a.file} were rejected, more than the limit of ${a.maxRejects}; see the rejects output for each line's reason, fix the file or raise maxRejects` };
+      return {
+        error: `${rejected} line(s) of ${a.file} were rejected, more than the limit of ${a.maxRejects}; see the rejects output for each line's reason, fix the file or raise maxRejects`,
+      };
     }
     return {};
   },

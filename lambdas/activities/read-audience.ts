@@ -17,15 +17,19 @@ import {
 } from './framework.js';
 
 export const AUDIENCE_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
-export const audienceName = z.string().regex(AUDIENCE_NAME, 'use lower-case letters, digits, - and _, starting with a letter');
+export const audienceName = z
+  .string()
+  .regex(AUDIENCE_NAME, 'use lower-case letters, digits, - and _, starting with a letter');
 
-export const readAudienceSchema = z.object({
-  ...commonFields,
-  type: z.literal('readAudience'),
-  audience: audienceName.describe('name of an audience saved by a Save audience activity'),
-  dimension: nameSchema.optional().describe("the audience's dimension (default: the campaign's)"),
-  attributes: z.array(attributeColumn).default([]).describe('attributes of the dimension to add as columns'),
-}).strict();
+export const readAudienceSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('readAudience'),
+    audience: audienceName.describe('name of an audience saved by a Save audience activity'),
+    dimension: nameSchema.optional().describe("the audience's dimension (default: the campaign's)"),
+    attributes: z.array(attributeColumn).default([]).describe('attributes of the dimension to add as columns'),
+  })
+  .strict();
 export type ReadAudience = z.infer<typeof readAudienceSchema>;
 
 export const readAudience = defineActivity<ReadAudience>({
@@ -42,14 +46,27 @@ export const readAudience = defineActivity<ReadAudience>({
     const key: Column = dimensionSchema(ctx.catalog, table.name).columns[0]!;
     const saved = ctx.state?.audience;
     if (saved && saved.dimension !== table.name) {
-      ctx.report.error(['audience'], `audience '${a.audience}' holds ${saved.dimension}, not ${table.name}; set 'dimension: ${saved.dimension}'`);
+      ctx.report.error(
+        ['audience'],
+        `audience '${a.audience}' holds ${saved.dimension}, not ${table.name}; set 'dimension: ${saved.dimension}'`,
+      );
     }
     const source = saved
       ? ctx.env.dialect.workTable(saved.ref)
       : ctx.run
         ? undefined
-        : ctx.env.dialect.workTable({ location: `audiences/${a.audience}/CURRENT`, table: `audience_${a.audience.replaceAll('-', '_')}`, output: 'main', rows: -1, columns: [key] });
-    if (!source) ctx.report.error(['audience'], `audience '${a.audience}' does not exist yet; run the campaign that saves it first`);
+        : ctx.env.dialect.workTable({
+            location: `audiences/${a.audience}/CURRENT`,
+            table: `audience_${a.audience.replaceAll('-', '_')}`,
+            output: 'main',
+            rows: -1,
+            columns: [key],
+          });
+    if (!source)
+      ctx.report.error(
+        ['audience'],
+        `audience '${a.audience}' does not exist yet; run the campaign that saves it first`,
+      );
     // The audience is joined to its dimension so that rows deleted from the dimension drop out.
     const scope = new Scope(ctx.env, ctx.aliases, { table, tableAlias: 't' });
     const columns: Column[] = [key];
@@ -58,7 +75,8 @@ export const readAudience = defineActivity<ReadAudience>({
       const { path, as } = attributeColumnName(attr);
       try {
         const r = scope.resolve(splitPath(path));
-        if (addColumn(columns, as, r.type === 'null' ? 'string' : r.type, ctx.report, ['attributes', i])) select.push(`${r.sql} AS ${quoteIdent(as)}`);
+        if (addColumn(columns, as, r.type === 'null' ? 'string' : r.type, ctx.report, ['attributes', i]))
+          select.push(`${r.sql} AS ${quoteIdent(as)}`);
       } catch (err) {
         if (!(err instanceof QueryError)) throw err;
         ctx.report.error(['attributes', i], err.message);
@@ -66,6 +84,9 @@ export const readAudience = defineActivity<ReadAudience>({
     });
     const k = quoteIdent(key.name);
     const sql = `SELECT ${select.join(', ')}, ${outputTag('main')}\nFROM (SELECT DISTINCT ${k} FROM ${source ?? '(SELECT 1)'}) AS a\nJOIN ${ctx.env.dialect.catalogTable(table)} AS t ON t.${k} = a.${k}${scope.joinSql()}`;
-    return { action: { type: 'query', sql, location: ctx.outputLocation }, outputs: { main: { dimension: table.name, columns } } };
+    return {
+      action: { type: 'query', sql, location: ctx.outputLocation },
+      outputs: { main: { dimension: table.name, columns } },
+    };
   },
 });

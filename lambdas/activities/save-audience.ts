@@ -8,12 +8,14 @@ import { quoteIdent } from '../sql/literal.js';
 import { audienceName } from './read-audience.js';
 import { commonFields, defineActivity, invalid, outputTag, populationInput, type WorkSchema } from './framework.js';
 
-export const saveAudienceSchema = z.object({
-  ...commonFields,
-  type: z.literal('saveAudience'),
-  audience: audienceName.describe('name of the audience; saving replaces its previous content'),
-  columns: z.array(z.string().min(1)).optional().describe('extra columns of the population to keep (default: all)'),
-}).strict();
+export const saveAudienceSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('saveAudience'),
+    audience: audienceName.describe('name of the audience; saving replaces its previous content'),
+    columns: z.array(z.string().min(1)).optional().describe('extra columns of the population to keep (default: all)'),
+  })
+  .strict();
 export type SaveAudience = z.infer<typeof saveAudienceSchema>;
 
 export const saveAudience = defineActivity<SaveAudience>({
@@ -27,7 +29,11 @@ export const saveAudience = defineActivity<SaveAudience>({
   plan(a, ctx) {
     const input = populationInput(ctx);
     if (!input) return invalid();
-    if (!input.schema.dimension) ctx.report.error([], 'only a population with a targeting dimension can be saved as an audience; reconcile the file first');
+    if (!input.schema.dimension)
+      ctx.report.error(
+        [],
+        'only a population with a targeting dimension can be saved as an audience; reconcile the file first',
+      );
     if (ctx.run?.testMode) return { action: { type: 'forward', from: { main: 0 } }, outputs: { main: input.schema } };
     const [key, ...extra] = input.schema.columns;
     let keep = extra;
@@ -36,7 +42,11 @@ export const saveAudience = defineActivity<SaveAudience>({
       a.columns.forEach((name, i) => {
         const c = extra.find((x) => x.name === name);
         if (c) keep.push(c);
-        else ctx.report.error(['columns', i], `'${name}' is not a column of the population; it has: ${extra.map((x) => x.name).join(', ') || 'only its key'}`);
+        else
+          ctx.report.error(
+            ['columns', i],
+            `'${name}' is not a column of the population; it has: ${extra.map((x) => x.name).join(', ') || 'only its key'}`,
+          );
       });
     }
     const columns = key ? [key, ...keep] : keep;

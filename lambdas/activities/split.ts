@@ -25,24 +25,39 @@ import {
   type WorkSchema,
 } from './framework.js';
 
-export const splitSchema = z.object({
-  ...commonFields,
-  type: z.literal('split'),
-  subsets: z.array(z.object({
-    id: idSchema.describe('the output name of this subset'),
-    label: z.string().optional(),
-    filter: ruleSchema.optional(),
-    limit: z.union([
-      z.object({ count: z.number().int().min(0) }).strict(),
-      z.object({ percent: z.number().min(0).max(100) }).strict(),
-    ]).optional(),
-    sort: z.array(sortSchema).optional().describe('for a limit: keep the top rows in this order (default: a random pick)'),
-    skipIfEmpty: z.boolean().default(false).describe('an empty subset does not continue'),
-  }).strict()).min(1),
-  overlap: z.boolean().default(false).describe('a row may belong to several subsets'),
-  segmentColumn: nameSchema.optional().describe('write every subset to the main output, with this column holding the subset id'),
-  generateComplement,
-}).strict();
+export const splitSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal('split'),
+    subsets: z
+      .array(
+        z
+          .object({
+            id: idSchema.describe('the output name of this subset'),
+            label: z.string().optional(),
+            filter: ruleSchema.optional(),
+            limit: z
+              .union([
+                z.object({ count: z.number().int().min(0) }).strict(),
+                z.object({ percent: z.number().min(0).max(100) }).strict(),
+              ])
+              .optional(),
+            sort: z
+              .array(sortSchema)
+              .optional()
+              .describe('for a limit: keep the top rows in this order (default: a random pick)'),
+            skipIfEmpty: z.boolean().default(false).describe('an empty subset does not continue'),
+          })
+          .strict(),
+      )
+      .min(1),
+    overlap: z.boolean().default(false).describe('a row may belong to several subsets'),
+    segmentColumn: nameSchema
+      .optional()
+      .describe('write every subset to the main output, with this column holding the subset id'),
+    generateComplement,
+  })
+  .strict();
 export type Split = z.infer<typeof splitSchema>;
 
 export const split = defineActivity<Split>({
@@ -52,19 +67,25 @@ export const split = defineActivity<Split>({
   schema: splitSchema,
   inbound: { min: 1, max: 1 },
   usesPopulation: true,
-  outputs: (a) => [...(a.segmentColumn ? ['main'] : a.subsets.map((s) => s.id)), ...(a.generateComplement ? ['complement'] : [])],
+  outputs: (a) => [
+    ...(a.segmentColumn ? ['main'] : a.subsets.map((s) => s.id)),
+    ...(a.generateComplement ? ['complement'] : []),
+  ],
   plan(a, ctx) {
     const input = populationInput(ctx);
     if (!input) return invalid();
     const seen = new Set<string>();
     a.subsets.forEach((s, i) => {
-      if (s.id === 'complement' || s.id === 'main') ctx.report.error(['subsets', i, 'id'], `'${s.id}' is reserved; choose another subset id`);
+      if (s.id === 'complement' || s.id === 'main')
+        ctx.report.error(['subsets', i, 'id'], `'${s.id}' is reserved; choose another subset id`);
       if (seen.has(s.id)) ctx.report.error(['subsets', i, 'id'], `duplicate subset id '${s.id}'`);
       seen.add(s.id);
       if (s.sort && !s.limit) ctx.report.warn(['subsets', i, 'sort'], 'a sort only matters with a limit');
     });
     const scope = inputScope(ctx, input, 'w');
-    const filters = a.subsets.map((s, i) => (s.filter ? `COALESCE(${compileRule(s.filter, scope, ctx.report, ['subsets', i, 'filter'])}, FALSE)` : 'TRUE'));
+    const filters = a.subsets.map((s, i) =>
+      s.filter ? `COALESCE(${compileRule(s.filter, scope, ctx.report, ['subsets', i, 'filter'])}, FALSE)` : 'TRUE',
+    );
     const sorts = a.subsets.map((s, i) =>
       (s.sort ?? []).map((o, j) => {
         const x = expressionField(o.expression, scope, ctx.report, ['subsets', i, 'sort', j, 'expression']);
@@ -72,7 +93,10 @@ export const split = defineActivity<Split>({
       }),
     );
     const key = input.schema.dimension ? input.schema.columns[0]! : undefined;
-    const random = (alias: string) => (key ? ctx.env.dialect.randomFromKey(`${alias}.${quoteIdent(key.name)}`, ctx.env.seed) : columnList(input.schema.columns, alias));
+    const random = (alias: string) =>
+      key
+        ? ctx.env.dialect.randomFromKey(`${alias}.${quoteIdent(key.name)}`, ctx.env.seed)
+        : columnList(input.schema.columns, alias);
     const cols = columnList(input.schema.columns);
     const baseCols = [
       columnList(input.schema.columns, 'w'),
@@ -92,11 +116,13 @@ export const split = defineActivity<Split>({
     let segmentColumn: string | undefined;
     if (a.segmentColumn) {
       const columns = [...schema.columns];
-      if (addColumn(columns, a.segmentColumn, 'string', ctx.report, ['segmentColumn'])) segmentColumn = quoteIdent(a.segmentColumn);
+      if (addColumn(columns, a.segmentColumn, 'string', ctx.report, ['segmentColumn']))
+        segmentColumn = quoteIdent(a.segmentColumn);
       outputs.main = { ...schema, columns };
     } else for (const s of a.subsets) outputs[s.id] = schema;
     if (a.generateComplement) outputs.complement = schema;
-    const tag = (i: number) => (a.segmentColumn ? `'main' AS ${OUTPUT}` : `${stringLiteral(a.subsets[i]!.id)} AS ${OUTPUT}`);
+    const tag = (i: number) =>
+      a.segmentColumn ? `'main' AS ${OUTPUT}` : `${stringLiteral(a.subsets[i]!.id)} AS ${OUTPUT}`;
     const seg = (expr: string) => (segmentColumn ? `, ${expr} AS ${segmentColumn}` : '');
 
     let sql: string;
@@ -112,7 +138,10 @@ export const split = defineActivity<Split>({
         if (s.limit) {
           const order = [...sorts[i]!.map((o, j) => `x.orca_s${i}_${j} ${o.dir} NULLS LAST`), random('x')].join(', ');
           const rank = `ROW_NUMBER() OVER (PARTITION BY ${eligible} ORDER BY ${order})`;
-          const bound = 'count' in s.limit ? String(s.limit.count) : `floor(COUNT(*) OVER (PARTITION BY ${eligible}) * ${s.limit.percent} / 100.0 + 0.5)`;
+          const bound =
+            'count' in s.limit
+              ? String(s.limit.count)
+              : `floor(COUNT(*) OVER (PARTITION BY ${eligible}) * ${s.limit.percent} / 100.0 + 0.5)`;
           taken = `(${eligible} AND ${rank} <= ${bound})`;
         }
         layer = `SELECT x.*, ${taken} AS orca_t${i} FROM (\n  ${layer}\n  ) AS x`;
@@ -130,7 +159,11 @@ export const split = defineActivity<Split>({
       });
       let body = parts.join('\nUNION ALL\n');
       if (a.generateComplement) {
-        if (!key) ctx.report.error(['generateComplement'], 'with overlap, a complement needs a population with a dimension (rows are told apart by their key)');
+        if (!key)
+          ctx.report.error(
+            ['generateComplement'],
+            'with overlap, a complement needs a population with a dimension (rows are told apart by their key)',
+          );
         const k = quoteIdent(key?.name ?? 'orca_none');
         body = `SELECT * FROM sel\nUNION ALL\nSELECT ${columnList(schema.columns, 'b')}${seg('CAST(NULL AS VARCHAR)')}, 'complement' AS ${OUTPUT} FROM base AS b WHERE NOT EXISTS (SELECT 1 FROM sel WHERE sel.${k} = b.${k})`;
         sql = `WITH base AS (\n  ${base}\n), sel AS (\n${parts.join('\nUNION ALL\n')}\n)\n${body}`;

@@ -35,7 +35,9 @@ function engine() {
   });
 }
 
-const state = (State: string, extra: Record<string, unknown> = {}) => ({ QueryExecution: { QueryExecutionId: 'q1', Status: { State, ...extra } } });
+const state = (State: string, extra: Record<string, unknown> = {}) => ({
+  QueryExecution: { QueryExecutionId: 'q1', Status: { State, ...extra } },
+});
 const sequence = (client: typeof athena) => client.calls().map((c) => c.args[0].constructor.name);
 
 beforeEach(() => {
@@ -47,18 +49,36 @@ beforeEach(() => {
 
 describe('AthenaEngine', () => {
   it('writes a partitioned CTAS into the work layout', () => {
-    expect(engine().materialize('SELECT 1 AS "id", \'main\' AS "orca_output"', { location: 'work/c/r1/a', table: 'w_c_r1_a_1234' })).toBe(
+    expect(
+      engine().materialize('SELECT 1 AS "id", \'main\' AS "orca_output"', {
+        location: 'work/c/r1/a',
+        table: 'w_c_r1_a_1234',
+      }),
+    ).toBe(
       `CREATE TABLE "orca"."w_c_r1_a_1234"\nWITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = 's3://orca-data/work/c/r1/a/', partitioned_by = ARRAY['orca_output'])\nAS\nSELECT 1 AS "id", 'main' AS "orca_output"`,
     );
   });
 
   it('counts rows per output: start, poll until done, read the results', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
-    athena.on(GetQueryExecutionCommand).resolvesOnce(state('QUEUED')).resolvesOnce(state('RUNNING')).resolvesOnce(state('RUNNING')).resolves(state('SUCCEEDED'));
-    athena.on(GetQueryResultsCommand).resolvesOnce({
-      ResultSet: { Rows: [{ Data: [{ VarCharValue: 'orca_output' }, { VarCharValue: '_col1' }] }, { Data: [{ VarCharValue: 'main' }, { VarCharValue: '120' }] }] },
-      NextToken: 't2',
-    }).resolvesOnce({ ResultSet: { Rows: [{ Data: [{ VarCharValue: 'complement' }, { VarCharValue: '7' }] }] } });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce(state('QUEUED'))
+      .resolvesOnce(state('RUNNING'))
+      .resolvesOnce(state('RUNNING'))
+      .resolves(state('SUCCEEDED'));
+    athena
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({
+        ResultSet: {
+          Rows: [
+            { Data: [{ VarCharValue: 'orca_output' }, { VarCharValue: '_col1' }] },
+            { Data: [{ VarCharValue: 'main' }, { VarCharValue: '120' }] },
+          ],
+        },
+        NextToken: 't2',
+      })
+      .resolvesOnce({ ResultSet: { Rows: [{ Data: [{ VarCharValue: 'complement' }, { VarCharValue: '7' }] }] } });
     const rows = await engine().outputRows({ location: 'work/c/r1/a', table: 'w_t' });
     expect(rows).toEqual({ main: 120, complement: 7 });
     expect(sequence(athena)).toEqual([
@@ -75,22 +95,40 @@ describe('AthenaEngine', () => {
       WorkGroup: 'orca',
       QueryExecutionContext: { Database: 'orca' },
     });
-    expect(athena.commandCalls(GetQueryResultsCommand)[1]!.args[0].input).toEqual({ QueryExecutionId: 'q1', NextToken: 't2' });
+    expect(athena.commandCalls(GetQueryResultsCommand)[1]!.args[0].input).toEqual({
+      QueryExecutionId: 'q1',
+      NextToken: 't2',
+    });
     expect(sleeps).toEqual([100, 200, 400]);
   });
 
   it('a failed query raises its reason; a retryable failure is transient', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
-    athena.on(GetQueryExecutionCommand).resolves(state('FAILED', { StateChangeReason: "COLUMN_NOT_FOUND: line 1:8: Column 'x' cannot be resolved", AthenaError: { ErrorCategory: 2, Retryable: false } }));
-    await expect(engine().query('SELECT x')).rejects.toThrow(new ActivityError("COLUMN_NOT_FOUND: line 1:8: Column 'x' cannot be resolved"));
+    athena.on(GetQueryExecutionCommand).resolves(
+      state('FAILED', {
+        StateChangeReason: "COLUMN_NOT_FOUND: line 1:8: Column 'x' cannot be resolved",
+        AthenaError: { ErrorCategory: 2, Retryable: false },
+      }),
+    );
+    await expect(engine().query('SELECT x')).rejects.toThrow(
+      new ActivityError("COLUMN_NOT_FOUND: line 1:8: Column 'x' cannot be resolved"),
+    );
     expect(sequence(athena)).toEqual(['StartQueryExecutionCommand', 'GetQueryExecutionCommand']);
-    athena.on(GetQueryExecutionCommand).resolves(state('FAILED', { StateChangeReason: 'Internal error', AthenaError: { ErrorCategory: 1, Retryable: true } }));
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolves(
+        state('FAILED', { StateChangeReason: 'Internal error', AthenaError: { ErrorCategory: 1, Retryable: true } }),
+      );
     await expect(engine().query('SELECT 1')).rejects.toBeInstanceOf(TransientError);
   });
 
   it('throttled submissions are retried with backoff, then reported as transient', async () => {
     const throttled = new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} });
-    athena.on(StartQueryExecutionCommand).rejectsOnce(throttled).rejectsOnce(throttled).resolves({ QueryExecutionId: 'q1' });
+    athena
+      .on(StartQueryExecutionCommand)
+      .rejectsOnce(throttled)
+      .rejectsOnce(throttled)
+      .resolves({ QueryExecutionId: 'q1' });
     athena.on(GetQueryExecutionCommand).resolves(state('SUCCEEDED'));
     athena.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [{ Data: [{ VarCharValue: 'x' }] }] } });
     expect(await engine().query('SELECT 1')).toEqual([]);
@@ -114,13 +152,28 @@ describe('AthenaEngine', () => {
   it('a query that outlives its time limit is cancelled', async () => {
     athena.on(GetQueryExecutionCommand).resolves(state('RUNNING'));
     athena.on(StopQueryExecutionCommand).resolves({});
-    const e = new AthenaEngine({ athena: new AthenaClient({}), glue: new GlueClient({}), s3: new S3Client({}), bucket: 'b', database: 'd', workGroup: 'w', timeoutMs: -1, sleep: async () => {} });
+    const e = new AthenaEngine({
+      athena: new AthenaClient({}),
+      glue: new GlueClient({}),
+      s3: new S3Client({}),
+      bucket: 'b',
+      database: 'd',
+      workGroup: 'w',
+      timeoutMs: -1,
+      sleep: async () => {},
+    });
     await expect(e.wait('q1')).rejects.toThrow(/did not finish in time and was cancelled/);
     expect(athena.commandCalls(StopQueryExecutionCommand)).toHaveLength(1);
   });
 
   it('prepares a target: deletes what an earlier attempt wrote, page by page, and drops its table', async () => {
-    s3.on(ListObjectsV2Command).resolvesOnce({ Contents: [{ Key: 'work/c/r1/a/orca_output=main/1.parquet' }], IsTruncated: true, NextContinuationToken: 'n' }).resolvesOnce({ Contents: [{ Key: 'work/c/r1/a/orca_output=main/2.parquet' }] });
+    s3.on(ListObjectsV2Command)
+      .resolvesOnce({
+        Contents: [{ Key: 'work/c/r1/a/orca_output=main/1.parquet' }],
+        IsTruncated: true,
+        NextContinuationToken: 'n',
+      })
+      .resolvesOnce({ Contents: [{ Key: 'work/c/r1/a/orca_output=main/2.parquet' }] });
     s3.on(DeleteObjectsCommand).resolves({});
     glue.on(DeleteTableCommand).rejects(new EntityNotFoundException({ message: 'not found', $metadata: {} }));
     await engine().prepareTarget({ location: 'work/c/r1/a', table: 'w_t' });
@@ -137,11 +190,30 @@ describe('AthenaEngine', () => {
     glue.on(DeleteTableCommand).resolves({});
     glue.on(CreateTableCommand).resolves({});
     await engine().registerTransitions([
-      { transitionId: 'c-x', from: 'c', output: 'complement', to: 'x', active: true, rows: 3, dimension: 'recipients', location: 'work/c/r1/c', table: 'w', columns: [{ name: 'id', type: 'integer' }, { name: 'spent', type: 'decimal' }], stored: { id: 'orca_c_id' }, at: 'now' },
+      {
+        transitionId: 'c-x',
+        from: 'c',
+        output: 'complement',
+        to: 'x',
+        active: true,
+        rows: 3,
+        dimension: 'recipients',
+        location: 'work/c/r1/c',
+        table: 'w',
+        columns: [
+          { name: 'id', type: 'integer' },
+          { name: 'spent', type: 'decimal' },
+        ],
+        stored: { id: 'orca_c_id' },
+        at: 'now',
+      },
     ]);
     const input = glue.commandCalls(CreateTableCommand)[0]!.args[0].input;
     expect(input.TableInput!.StorageDescriptor).toMatchObject({
-      Columns: [{ Name: 'orca_c_id', Type: 'bigint' }, { Name: 'spent', Type: 'decimal(18,2)' }],
+      Columns: [
+        { Name: 'orca_c_id', Type: 'bigint' },
+        { Name: 'spent', Type: 'decimal(18,2)' },
+      ],
       Location: 's3://orca-data/work/c/r1/c/orca_output=complement/',
       SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
     });
@@ -151,11 +223,21 @@ describe('AthenaEngine', () => {
   it('makes a CSV file queryable: a text table over its folder', async () => {
     glue.on(DeleteTableCommand).resolves({});
     glue.on(CreateTableCommand).resolves({});
-    await engine().prepareCsv({ location: 'incoming/leads/leads.csv', table: 'csv_load', delimiter: ';', header: true, columns: ['orca_raw_email'] });
+    await engine().prepareCsv({
+      location: 'incoming/leads/leads.csv',
+      table: 'csv_load',
+      delimiter: ';',
+      header: true,
+      columns: ['orca_raw_email'],
+    });
     expect(glue.commandCalls(CreateTableCommand)[0]!.args[0].input.TableInput).toMatchObject({
       Name: 'csv_load',
       Parameters: { 'skip.header.line.count': '1' },
-      StorageDescriptor: { Location: 's3://orca-data/incoming/leads/', Columns: [{ Name: 'orca_raw_email', Type: 'string' }], SerdeInfo: { Parameters: { separatorChar: ';' } } },
+      StorageDescriptor: {
+        Location: 's3://orca-data/incoming/leads/',
+        Columns: [{ Name: 'orca_raw_email', Type: 'string' }],
+        SerdeInfo: { Parameters: { separatorChar: ';' } },
+      },
     });
   });
 });

@@ -6,7 +6,7 @@
  * adapter runs the small ones (row counts, previews) with a start / poll loop, and cancels.
  */
 import {
-  AthenaClient,
+  type AthenaClient,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
@@ -89,7 +89,10 @@ export class AthenaEngine implements QueryEngine {
             Location: this.url(folder),
             InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
             OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-            SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde', Parameters: { separatorChar: csv.delimiter, quoteChar: '"', escapeChar: '\\' } },
+            SerdeInfo: {
+              SerializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde',
+              Parameters: { separatorChar: csv.delimiter, quoteChar: '"', escapeChar: '\\' },
+            },
           },
         },
       }),
@@ -97,7 +100,9 @@ export class AthenaEngine implements QueryEngine {
   }
 
   async outputRows(target: Target): Promise<Record<string, number>> {
-    const rows = await this.query(`SELECT ${quoteIdent(OUTPUT_COLUMN)}, count(*) FROM ${this.dialect.ownTable(target.table)} GROUP BY 1`);
+    const rows = await this.query(
+      `SELECT ${quoteIdent(OUTPUT_COLUMN)}, count(*) FROM ${this.dialect.ownTable(target.table)} GROUP BY 1`,
+    );
     return Object.fromEntries(rows.map((r) => [String(r[0]), Number(r[1])]));
   }
 
@@ -146,7 +151,13 @@ export class AthenaEngine implements QueryEngine {
   async start(sql: string): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const r = await this.o.athena.send(new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: this.o.workGroup, QueryExecutionContext: { Database: this.o.database } }));
+        const r = await this.o.athena.send(
+          new StartQueryExecutionCommand({
+            QueryString: sql,
+            WorkGroup: this.o.workGroup,
+            QueryExecutionContext: { Database: this.o.database },
+          }),
+        );
         return r.QueryExecutionId!;
       } catch (e) {
         if (!isAwsError(e, ...THROTTLED)) throw e;

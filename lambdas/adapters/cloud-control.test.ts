@@ -25,7 +25,10 @@ describe('cloud run control', () => {
     const cb = new SfnCallbacks(new SFNClient({}));
     await cb.succeed('tok', { action: 'done' });
     await cb.fail('tok2', 'Orca.ActivityError', 'x'.repeat(40_000));
-    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input).toEqual({ taskToken: 'tok', output: '{"action":"done"}' });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input).toEqual({
+      taskToken: 'tok',
+      output: '{"action":"done"}',
+    });
     const failure = sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input;
     expect(failure).toMatchObject({ taskToken: 'tok2', error: 'Orca.ActivityError' });
     expect(failure.cause!.length).toBe(32_000);
@@ -33,7 +36,13 @@ describe('cloud run control', () => {
 
   it('a paused gate parks its token; a resume that raced it is caught', async () => {
     const paused = memoryStore('paused');
-    const p: Parking = { runId: 'r', activityId: 'a', kind: 'gate', token: 't', event: { step: 'gate', resumed: true } };
+    const p: Parking = {
+      runId: 'r',
+      activityId: 'a',
+      kind: 'gate',
+      token: 't',
+      event: { step: 'gate', resumed: true },
+    };
     expect(await new CloudRunControl(paused as never).park(p)).toBe('parked');
     expect(paused.map.size).toBe(1);
     const resumedMeanwhile = memoryStore('running');
@@ -45,11 +54,25 @@ describe('cloud run control', () => {
     const lambda = mockClient(LambdaClient);
     lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
     const store = memoryStore('running');
-    await store.park({ runId: 'r', activityId: 'a', kind: 'gate', token: 't1', event: { step: 'gate', token: 't1', resumed: true } });
-    await store.park({ runId: 'r', activityId: 'b', kind: 'suspended', token: 't2', event: { step: 'suspended', token: 't2', resumed: true } });
+    await store.park({
+      runId: 'r',
+      activityId: 'a',
+      kind: 'gate',
+      token: 't1',
+      event: { step: 'gate', token: 't1', resumed: true },
+    });
+    await store.park({
+      runId: 'r',
+      activityId: 'b',
+      kind: 'suspended',
+      token: 't2',
+      event: { step: 'suspended', token: 't2', resumed: true },
+    });
     expect(await wakeParked(store as never, new LambdaClient({}), 'orca-gate', 'r')).toBe(2);
     const calls = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
-    expect(calls.map((c) => [c.FunctionName, c.InvocationType, JSON.parse(Buffer.from(c.Payload as Uint8Array).toString())])).toEqual([
+    expect(
+      calls.map((c) => [c.FunctionName, c.InvocationType, JSON.parse(Buffer.from(c.Payload as Uint8Array).toString())]),
+    ).toEqual([
       ['orca-gate', 'Event', { step: 'gate', token: 't1', resumed: true }],
       ['orca-gate', 'Event', { step: 'suspended', token: 't2', resumed: true }],
     ]);

@@ -16,7 +16,8 @@ export class CloudRunControl implements RunControl {
     await this.store.park(p);
     // A resume may have happened between the status check and the parking: look again.
     const run = await this.store.getRun(p.runId);
-    if (p.kind === 'gate' && run && run.status !== 'paused' && (await this.store.unpark(p.runId, p.activityId))) return 'resumed';
+    if (p.kind === 'gate' && run && run.status !== 'paused' && (await this.store.unpark(p.runId, p.activityId)))
+      return 'resumed';
     return 'parked';
   }
 }
@@ -29,16 +30,29 @@ export class SfnCallbacks implements TaskCallbacks {
   }
 
   async fail(token: string, error: string, cause: string): Promise<void> {
-    await this.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: error.slice(0, 256), cause: cause.slice(0, 32_000) }));
+    await this.sfn.send(
+      new SendTaskFailureCommand({ taskToken: token, error: error.slice(0, 256), cause: cause.slice(0, 32_000) }),
+    );
   }
 }
 
 /** Wakes every parked task of a run: each gate runs again and answers its token. */
-export async function wakeParked(store: ParkingStore, lambda: LambdaClient, gateFunction: string, runId: string): Promise<number> {
+export async function wakeParked(
+  store: ParkingStore,
+  lambda: LambdaClient,
+  gateFunction: string,
+  runId: string,
+): Promise<number> {
   let woken = 0;
   for (const p of await store.parked(runId)) {
     if (!(await store.unpark(runId, p.activityId))) continue;
-    await lambda.send(new InvokeCommand({ FunctionName: gateFunction, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(p.event)) }));
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: gateFunction,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify(p.event)),
+      }),
+    );
     woken++;
   }
   return woken;

@@ -1,9 +1,31 @@
 /** Publishing and running in the cloud: the exact Step Functions, Scheduler and Athena requests. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreateStateMachineCommand, DeleteStateMachineCommand, ExecutionDoesNotExist, ListTagsForResourceCommand, SFNClient, StartExecutionCommand, StateMachineAlreadyExists, StopExecutionCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
-import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { AthenaClient, BatchGetQueryExecutionCommand, ListQueryExecutionsCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
+import {
+  CreateStateMachineCommand,
+  DeleteStateMachineCommand,
+  ExecutionDoesNotExist,
+  ListTagsForResourceCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StateMachineAlreadyExists,
+  StopExecutionCommand,
+  UpdateStateMachineCommand,
+} from '@aws-sdk/client-sfn';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
+import {
+  AthenaClient,
+  BatchGetQueryExecutionCommand,
+  ListQueryExecutionsCommand,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudPlatform } from './cloud-platform.js';
 import { ApiError } from '../api/errors.js';
@@ -29,8 +51,22 @@ const platform = () =>
     clock: () => Date.parse('2026-11-22T10:00:00Z'),
   });
 
-const definition = { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: '${GateFunction}', W: '${AthenaWorkGroup}' }, End: true } } };
-const schedule = { expression: 'cron(0 8 ? * MON *)', timezone: 'Europe/Paris', start: new Date('2026-12-01T00:00:00Z') };
+const definition = {
+  StartAt: 'A',
+  States: {
+    A: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: '${GateFunction}', W: '${AthenaWorkGroup}' },
+      End: true,
+    },
+  },
+};
+const schedule = {
+  expression: 'cron(0 8 ? * MON *)',
+  timezone: 'Europe/Paris',
+  start: new Date('2026-12-01T00:00:00Z'),
+};
 const names = (m: typeof sfn) => m.calls().map((c) => c.args[0].constructor.name);
 
 beforeEach(() => {
@@ -41,11 +77,21 @@ beforeEach(() => {
 
 describe('CloudPlatform', () => {
   it('publishes a new campaign: a state machine version with the names filled in, and its schedule', async () => {
-    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-w', stateMachineVersionArn: 'arn:sm:orca-w:1' });
+    sfn
+      .on(CreateStateMachineCommand)
+      .resolves({ stateMachineArn: 'arn:sm:orca-w', stateMachineVersionArn: 'arn:sm:orca-w:1' });
     scheduler.on(CreateScheduleCommand).resolves({});
     expect(await platform().publish('w', 1, definition as never, schedule)).toEqual({ machine: 'arn:sm:orca-w:1' });
     const create = sfn.commandCalls(CreateStateMachineCommand)[0]!.args[0].input;
-    expect(create).toMatchObject({ name: 'orca-w', type: 'STANDARD', roleArn: 'arn:aws:iam::123456789012:role/machines', publish: true, versionDescription: 'version 1', tags: [{ key: 'orca:source', value: 'api' }], tracingConfiguration: { enabled: true } });
+    expect(create).toMatchObject({
+      name: 'orca-w',
+      type: 'STANDARD',
+      roleArn: 'arn:aws:iam::123456789012:role/machines',
+      publish: true,
+      versionDescription: 'version 1',
+      tags: [{ key: 'orca:source', value: 'api' }],
+      tracingConfiguration: { enabled: true },
+    });
     expect(JSON.parse(create.definition!).States.A.Parameters).toEqual({ FunctionName: 'arn:fn:gate', W: 'orca' });
     expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toMatchObject({
       Name: 'orca-w',
@@ -53,7 +99,11 @@ describe('CloudPlatform', () => {
       ScheduleExpressionTimezone: 'Europe/Paris',
       StartDate: new Date('2026-12-01T00:00:00Z'),
       FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: { Arn: 'arn:sm:orca-w:1', RoleArn: 'arn:aws:iam::123456789012:role/scheduler', Input: '{"trigger":"schedule","run":{"version":1}}' },
+      Target: {
+        Arn: 'arn:sm:orca-w:1',
+        RoleArn: 'arn:aws:iam::123456789012:role/scheduler',
+        Input: '{"trigger":"schedule","run":{"version":1}}',
+      },
     });
     expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input.ActionAfterCompletion).toBeUndefined();
   });
@@ -65,28 +115,48 @@ describe('CloudPlatform', () => {
     scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
     scheduler.on(UpdateScheduleCommand).resolves({});
     expect(await platform().publish('w', 2, definition as never, schedule)).toEqual({ machine: 'arn:sm:orca-w:2' });
-    expect(names(sfn)).toEqual(['CreateStateMachineCommand', 'ListTagsForResourceCommand', 'UpdateStateMachineCommand']);
-    expect(sfn.commandCalls(UpdateStateMachineCommand)[0]!.args[0].input).toMatchObject({ stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-w', publish: true, versionDescription: 'version 2' });
+    expect(names(sfn)).toEqual([
+      'CreateStateMachineCommand',
+      'ListTagsForResourceCommand',
+      'UpdateStateMachineCommand',
+    ]);
+    expect(sfn.commandCalls(UpdateStateMachineCommand)[0]!.args[0].input).toMatchObject({
+      stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-w',
+      publish: true,
+      versionDescription: 'version 2',
+    });
     expect(scheduler.commandCalls(UpdateScheduleCommand)[0]!.args[0].input.Target!.Arn).toBe('arn:sm:orca-w:2');
     expect(scheduler.commandCalls(UpdateScheduleCommand)[0]!.args[0].input.ActionAfterCompletion).toBeUndefined();
   });
 
   it('a one-off schedule deletes itself once it has fired', async () => {
-    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-o', stateMachineVersionArn: 'arn:sm:orca-o:1' });
+    sfn
+      .on(CreateStateMachineCommand)
+      .resolves({ stateMachineArn: 'arn:sm:orca-o', stateMachineVersionArn: 'arn:sm:orca-o:1' });
     scheduler.on(CreateScheduleCommand).resolves({});
-    await platform().publish('o', 1, definition as never, { expression: 'at(2026-12-24T09:00:00)', timezone: 'Europe/Paris' });
-    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toMatchObject({ ScheduleExpression: 'at(2026-12-24T09:00:00)', ActionAfterCompletion: 'DELETE' });
+    await platform().publish('o', 1, definition as never, {
+      expression: 'at(2026-12-24T09:00:00)',
+      timezone: 'Europe/Paris',
+    });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toMatchObject({
+      ScheduleExpression: 'at(2026-12-24T09:00:00)',
+      ActionAfterCompletion: 'DELETE',
+    });
   });
 
   it('refuses to touch a machine deployed as code (409), and removes the schedule of a manual campaign', async () => {
     sfn.on(CreateStateMachineCommand).rejects(new StateMachineAlreadyExists({ message: 'exists', $metadata: {} }));
     sfn.on(ListTagsForResourceCommand).resolves({ tags: [] });
-    const e = await platform().publish('w', 1, definition as never, schedule).catch((x) => x);
+    const e = await platform()
+      .publish('w', 1, definition as never, schedule)
+      .catch((x) => x);
     expect(e).toBeInstanceOf(ApiError);
     expect(e).toMatchObject({ status: 409, message: expect.stringContaining('deployed as code') });
     expect(sfn.commandCalls(UpdateStateMachineCommand)).toHaveLength(0);
     sfn.reset();
-    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-m', stateMachineVersionArn: 'arn:sm:orca-m:1' });
+    sfn
+      .on(CreateStateMachineCommand)
+      .resolves({ stateMachineArn: 'arn:sm:orca-m', stateMachineVersionArn: 'arn:sm:orca-m:1' });
     scheduler.on(DeleteScheduleCommand).rejects(new ResourceNotFoundException({ message: 'none', $metadata: {} }));
     await platform().publish('m', 1, definition as never, undefined);
     expect(scheduler.commandCalls(DeleteScheduleCommand)[0]!.args[0].input).toEqual({ Name: 'orca-m' });
@@ -95,8 +165,21 @@ describe('CloudPlatform', () => {
   it('starts a version by the run id; a test run of a draft goes to the test machine', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:ex:orca-w:r1', startDate: new Date() });
     const input = { run: { runId: 'r1', testMode: false, variables: { x: 1 } }, trigger: 'api' };
-    expect(await platform().start({ runId: 'r1', campaignId: 'w', version: 2, definition: definition as never, machine: 'arn:sm:orca-w:2', input })).toEqual({ execution: 'arn:ex:orca-w:r1' });
-    expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({ stateMachineArn: 'arn:sm:orca-w:2', name: 'r1', input: JSON.stringify(input) });
+    expect(
+      await platform().start({
+        runId: 'r1',
+        campaignId: 'w',
+        version: 2,
+        definition: definition as never,
+        machine: 'arn:sm:orca-w:2',
+        input,
+      }),
+    ).toEqual({ execution: 'arn:ex:orca-w:r1' });
+    expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({
+      stateMachineArn: 'arn:sm:orca-w:2',
+      name: 'r1',
+      input: JSON.stringify(input),
+    });
     sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-w_test' });
     await platform().start({ runId: 'r2', campaignId: 'w', version: 0, definition: definition as never, input });
     expect(sfn.commandCalls(CreateStateMachineCommand)[0]!.args[0].input).toMatchObject({ name: 'orca-w_test' });
@@ -104,40 +187,89 @@ describe('CloudPlatform', () => {
     expect(sfn.commandCalls(StartExecutionCommand)[1]!.args[0].input.stateMachineArn).toBe('arn:sm:orca-w_test');
   });
 
-  it('stop: StopExecution, then StopQueryExecution for the run\'s queries still running', async () => {
+  it("stop: StopExecution, then StopQueryExecution for the run's queries still running", async () => {
     sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     athena.on(ListQueryExecutionsCommand).resolves({ QueryExecutionIds: ['q1', 'q2', 'q3'] });
     athena.on(BatchGetQueryExecutionCommand).resolves({
       QueryExecutions: [
-        { QueryExecutionId: 'q1', Query: "CREATE TABLE ... external_location = 's3://b/work/w/r1/a/' ...", Status: { State: 'RUNNING' } },
+        {
+          QueryExecutionId: 'q1',
+          Query: "CREATE TABLE ... external_location = 's3://b/work/w/r1/a/' ...",
+          Status: { State: 'RUNNING' },
+        },
         { QueryExecutionId: 'q2', Query: "CREATE TABLE ... 's3://b/work/w/r1/b/'", Status: { State: 'SUCCEEDED' } },
         { QueryExecutionId: 'q3', Query: "CREATE TABLE ... 's3://b/work/w/r9/a/'", Status: { State: 'RUNNING' } },
       ],
     });
     athena.on(StopQueryExecutionCommand).resolves({});
-    await platform().stop({ runId: 'r1', campaignId: 'w', execution: 'arn:aws:states:eu-west-1:1:execution:orca-w:r1', status: 'stopping', startedAt: 'x', testMode: false, variables: {} });
-    expect(sfn.commandCalls(StopExecutionCommand)[0]!.args[0].input).toMatchObject({ executionArn: 'arn:aws:states:eu-west-1:1:execution:orca-w:r1', error: 'Orca.RunStopped' });
+    await platform().stop({
+      runId: 'r1',
+      campaignId: 'w',
+      execution: 'arn:aws:states:eu-west-1:1:execution:orca-w:r1',
+      status: 'stopping',
+      startedAt: 'x',
+      testMode: false,
+      variables: {},
+    });
+    expect(sfn.commandCalls(StopExecutionCommand)[0]!.args[0].input).toMatchObject({
+      executionArn: 'arn:aws:states:eu-west-1:1:execution:orca-w:r1',
+      error: 'Orca.RunStopped',
+    });
     expect(athena.commandCalls(ListQueryExecutionsCommand)[0]!.args[0].input).toMatchObject({ WorkGroup: 'orca' });
-    expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: 'q1' }]);
+    expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
+      { QueryExecutionId: 'q1' },
+    ]);
   });
 
   it('stop before the execution ARN is recorded: the ARN follows from the machine and the run id; an ended execution is fine', async () => {
     sfn.on(StopExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'gone', $metadata: {} }));
     athena.on(ListQueryExecutionsCommand).resolves({ QueryExecutionIds: [] });
-    await platform().stop({ runId: 'r2', campaignId: 'w', version: 3, status: 'stopping', startedAt: 'x', testMode: false, variables: {} });
-    await platform().stop({ runId: 'r3', campaignId: 'w', version: 0, status: 'stopping', startedAt: 'x', testMode: true, variables: {} });
+    await platform().stop({
+      runId: 'r2',
+      campaignId: 'w',
+      version: 3,
+      status: 'stopping',
+      startedAt: 'x',
+      testMode: false,
+      variables: {},
+    });
+    await platform().stop({
+      runId: 'r3',
+      campaignId: 'w',
+      version: 0,
+      status: 'stopping',
+      startedAt: 'x',
+      testMode: true,
+      variables: {},
+    });
     expect(sfn.commandCalls(StopExecutionCommand).map((c) => c.args[0].input.executionArn)).toEqual([
       'arn:aws:states:eu-west-1:123456789012:execution:orca-w:r2',
       'arn:aws:states:eu-west-1:123456789012:execution:orca-w_test:r3',
     ]);
     sfn.on(StopExecutionCommand).rejects(new Error('AccessDenied'));
-    await expect(platform().stop({ runId: 'r4', campaignId: 'w', version: 1, status: 'stopping', startedAt: 'x', testMode: false, variables: {} })).rejects.toThrow('AccessDenied');
+    await expect(
+      platform().stop({
+        runId: 'r4',
+        campaignId: 'w',
+        version: 1,
+        status: 'stopping',
+        startedAt: 'x',
+        testMode: false,
+        variables: {},
+      }),
+    ).rejects.toThrow('AccessDenied');
   });
 
   it('a validity window already open: no start date (the scheduler refuses past ones)', async () => {
-    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm:orca-p', stateMachineVersionArn: 'arn:sm:orca-p:1' });
+    sfn
+      .on(CreateStateMachineCommand)
+      .resolves({ stateMachineArn: 'arn:sm:orca-p', stateMachineVersionArn: 'arn:sm:orca-p:1' });
     scheduler.on(CreateScheduleCommand).resolves({});
-    await platform().publish('p', 1, definition as never, { ...schedule, start: new Date('2026-11-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') });
+    await platform().publish('p', 1, definition as never, {
+      ...schedule,
+      start: new Date('2026-11-01T00:00:00Z'),
+      end: new Date('2027-01-01T00:00:00Z'),
+    });
     const input = scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input;
     expect(input.StartDate).toBeUndefined();
     expect(input.EndDate).toEqual(new Date('2027-01-01T00:00:00Z'));

@@ -14,8 +14,19 @@ import {
   UpdateStateMachineCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { CreateScheduleCommand, DeleteScheduleCommand, UpdateScheduleCommand, type SchedulerClient, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
-import { BatchGetQueryExecutionCommand, ListQueryExecutionsCommand, StopQueryExecutionCommand, type AthenaClient } from '@aws-sdk/client-athena';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  UpdateScheduleCommand,
+  type SchedulerClient,
+  type CreateScheduleCommandInput,
+} from '@aws-sdk/client-scheduler';
+import {
+  BatchGetQueryExecutionCommand,
+  ListQueryExecutionsCommand,
+  StopQueryExecutionCommand,
+  type AthenaClient,
+} from '@aws-sdk/client-athena';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Platform, StartRequest } from '../api/platform.js';
 import { conflict } from '../api/errors.js';
@@ -56,16 +67,27 @@ export class CloudPlatform implements Platform {
   }
 
   /** Creates or updates a machine; with publish, returns the new version's ARN. */
-  private async upsert(name: string, definition: StateMachineDefinition, description: string, publish: boolean): Promise<string> {
+  private async upsert(
+    name: string,
+    definition: StateMachineDefinition,
+    description: string,
+    publish: boolean,
+  ): Promise<string> {
     const common = {
       definition: this.definitionText(definition),
       roleArn: this.o.machineRoleArn,
-      loggingConfiguration: { level: 'ALL' as const, includeExecutionData: false, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: this.o.logGroupArn } }] },
+      loggingConfiguration: {
+        level: 'ALL' as const,
+        includeExecutionData: false,
+        destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: this.o.logGroupArn } }],
+      },
       tracingConfiguration: { enabled: true },
       ...(publish ? { publish: true, versionDescription: description } : {}),
     };
     try {
-      const r = await this.o.sfn.send(new CreateStateMachineCommand({ name, type: 'STANDARD', ...common, tags: [{ key: SOURCE_TAG, value: 'api' }] }));
+      const r = await this.o.sfn.send(
+        new CreateStateMachineCommand({ name, type: 'STANDARD', ...common, tags: [{ key: SOURCE_TAG, value: 'api' }] }),
+      );
       return r.stateMachineVersionArn ?? r.stateMachineArn!;
     } catch (e) {
       if (!isAwsError(e, 'StateMachineAlreadyExists')) throw e;
@@ -73,13 +95,20 @@ export class CloudPlatform implements Platform {
     const arn = this.machineArn(name);
     const tags = await this.o.sfn.send(new ListTagsForResourceCommand({ resourceArn: arn }));
     if (!tags.tags?.some((t) => t.key === SOURCE_TAG && t.value === 'api')) {
-      throw conflict(`the state machine ${name} is deployed as code (cdk deploy): change its campaign file and deploy, or publish this campaign under another id`);
+      throw conflict(
+        `the state machine ${name} is deployed as code (cdk deploy): change its campaign file and deploy, or publish this campaign under another id`,
+      );
     }
     const r = await this.o.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, ...common }));
     return r.stateMachineVersionArn ?? arn;
   }
 
-  async publish(campaignId: string, version: number, definition: StateMachineDefinition, schedule: ScheduleSpec | undefined): Promise<{ machine?: string }> {
+  async publish(
+    campaignId: string,
+    version: number,
+    definition: StateMachineDefinition,
+    schedule: ScheduleSpec | undefined,
+  ): Promise<{ machine?: string }> {
     const machine = await this.upsert(stateMachineName(campaignId), definition, `version ${version}`, true);
     const name = stateMachineName(campaignId);
     if (!schedule) {
@@ -98,7 +127,12 @@ export class CloudPlatform implements Platform {
       State: 'ENABLED',
       // A one-off schedule is deleted once it has fired.
       ...(isOneOff(schedule) ? { ActionAfterCompletion: 'DELETE' as const } : {}),
-      Target: { Arn: machine, RoleArn: this.o.schedulerRoleArn, Input: JSON.stringify({ trigger: 'schedule', run: { version } }), RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } },
+      Target: {
+        Arn: machine,
+        RoleArn: this.o.schedulerRoleArn,
+        Input: JSON.stringify({ trigger: 'schedule', run: { version } }),
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+      },
     };
     try {
       await this.o.scheduler.send(new CreateScheduleCommand(input));
@@ -121,15 +155,21 @@ export class CloudPlatform implements Platform {
     await this.deleteSchedule(stateMachineName(campaignId));
     if (how === 'delete') {
       for (const name of [stateMachineName(campaignId), testMachineName(campaignId)]) {
-        await this.o.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: this.machineArn(name) })).catch(() => undefined);
+        await this.o.sfn
+          .send(new DeleteStateMachineCommand({ stateMachineArn: this.machineArn(name) }))
+          .catch(() => undefined);
       }
     }
   }
 
   async start(r: StartRequest): Promise<{ execution: string }> {
     // A test run of a draft runs its working copy on a machine of its own.
-    const machine = r.machine ?? (await this.upsert(testMachineName(r.campaignId), r.definition, 'test runs of the working copy', false));
-    const out = await this.o.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: r.runId, input: JSON.stringify(r.input) }));
+    const machine =
+      r.machine ??
+      (await this.upsert(testMachineName(r.campaignId), r.definition, 'test runs of the working copy', false));
+    const out = await this.o.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machine, name: r.runId, input: JSON.stringify(r.input) }),
+    );
     return { execution: out.executionArn! };
   }
 
@@ -143,7 +183,13 @@ export class CloudPlatform implements Platform {
     const machine = run.version === 0 ? testMachineName(run.campaignId) : stateMachineName(run.campaignId);
     const arn = run.execution?.startsWith('arn:') ? run.execution : executionArn(this.o, machine, run.runId);
     try {
-      await this.o.sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Orca.RunStopped', cause: 'stopped through the orca API' }));
+      await this.o.sfn.send(
+        new StopExecutionCommand({
+          executionArn: arn,
+          error: 'Orca.RunStopped',
+          cause: 'stopped through the orca API',
+        }),
+      );
     } catch (e) {
       // Already ended (or never started): nothing left to stop.
       if (!isAwsError(e, 'ExecutionDoesNotExist')) throw e;
@@ -157,7 +203,9 @@ export class CloudPlatform implements Platform {
     let token: string | undefined;
     let pages = 0;
     do {
-      const list = await this.o.athena.send(new ListQueryExecutionsCommand({ WorkGroup: this.o.workGroup, MaxResults: 50, NextToken: token }));
+      const list = await this.o.athena.send(
+        new ListQueryExecutionsCommand({ WorkGroup: this.o.workGroup, MaxResults: 50, NextToken: token }),
+      );
       const ids = list.QueryExecutionIds ?? [];
       if (ids.length) {
         const batch = await this.o.athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: ids }));

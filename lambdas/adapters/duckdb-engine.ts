@@ -77,7 +77,8 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async prepareCsv(csv: CsvSource): Promise<void> {
-    if (!existsSync(this.path(csv.location))) throw new QueryFailed(`the file ${csv.location} does not exist under the data folder ${this.dataRoot}`);
+    if (!existsSync(this.path(csv.location)))
+      throw new QueryFailed(`the file ${csv.location} does not exist under the data folder ${this.dataRoot}`);
   }
 
   /** Runs one statement; for a materialisation, remembers the rows written per output. */
@@ -92,7 +93,10 @@ export class DuckDbEngine implements QueryEngine {
       const rows: Record<string, number> = {};
       if (reader.columnNames().includes('partition_keys')) {
         for (const r of reader.getRowObjectsJS()) {
-          const keys = r.partition_keys as { entries?: Array<{ key: string; value: unknown }> } | Map<string, unknown> | Record<string, unknown>;
+          const keys = r.partition_keys as
+            | { entries?: Array<{ key: string; value: unknown }> }
+            | Map<string, unknown>
+            | Record<string, unknown>;
           const output = String(partitionValue(keys, OUTPUT_COLUMN));
           rows[output] = (rows[output] ?? 0) + Number(r.count);
         }
@@ -123,7 +127,9 @@ export class DuckDbEngine implements QueryEngine {
     for (const part of readdirSync(dir)) {
       const m = /^orca_output=(.+)$/.exec(part);
       if (!m) continue;
-      const r = await this.query(`SELECT count(*) AS n FROM read_parquet(${stringLiteral(join(dir, part, '*.parquet'))})`);
+      const r = await this.query(
+        `SELECT count(*) AS n FROM read_parquet(${stringLiteral(join(dir, part, '*.parquet'))})`,
+      );
       out[m[1]!] = Number(r[0]!.n);
     }
     return out;

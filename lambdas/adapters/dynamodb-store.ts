@@ -6,7 +6,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -60,7 +60,13 @@ function updateOf(fields: Record<string, unknown>, counters: Record<string, numb
       values[`:a${i}`] = n;
       return `#a${i} :a${i}`;
     });
-  const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean).join(' ');
+  const expression = [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    adds.length ? `ADD ${adds.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return { expression, names, values };
 }
 
@@ -84,8 +90,22 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
     GlobalSecondaryIndexes: [
-      { IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
-      { IndexName: 'gsi2', KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+      {
+        IndexName: 'gsi1',
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: 'gsi2',
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ],
   };
 }
@@ -121,10 +141,15 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     client: DynamoDBClient,
     private readonly table: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+    this.doc = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+    });
   }
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>, limit = Infinity): Promise<Record<string, unknown>[]> {
+  private async queryAll(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    limit = Infinity,
+  ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -154,7 +179,11 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
           Item: { pk: `CAMPAIGN#${record.id}`, sk: 'CAMPAIGN', gsi2pk: 'CAMPAIGNS', gsi2sk: record.id, ...record },
           ...(expectRevision === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#revision = :revision', ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':revision': expectRevision } }),
+            : {
+                ConditionExpression: '#revision = :revision',
+                ExpressionAttributeNames: { '#revision': 'revision' },
+                ExpressionAttributeValues: { ':revision': expectRevision },
+              }),
         }),
       );
       return true;
@@ -165,26 +194,51 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async getCampaign(id: string): Promise<CampaignRecord | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }, ConsistentRead: true }));
+    const r = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }, ConsistentRead: true }),
+    );
     return strip<CampaignRecord>(r.Item);
   }
 
   async listCampaigns(): Promise<CampaignRecord[]> {
-    const items = await this.queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :c', ExpressionAttributeValues: { ':c': 'CAMPAIGNS' } });
+    const items = await this.queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :c',
+      ExpressionAttributeValues: { ':c': 'CAMPAIGNS' },
+    });
     return items.map((i) => strip<CampaignRecord>(i)!);
   }
 
   async deleteCampaign(id: string): Promise<void> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `CAMPAIGN#${id}` } });
-    for (const i of items) await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: i.pk, sk: i.sk } }));
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `CAMPAIGN#${id}` },
+    });
+    for (const i of items)
+      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: i.pk, sk: i.sk } }));
   }
 
   async putVersion(record: VersionRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `CAMPAIGN#${record.campaignId}`, sk: `VERSION#${String(record.version).padStart(6, '0')}`, ...record } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: `CAMPAIGN#${record.campaignId}`,
+          sk: `VERSION#${String(record.version).padStart(6, '0')}`,
+          ...record,
+        },
+      }),
+    );
   }
 
   async getVersion(campaignId: string, version: number): Promise<VersionRecord | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `CAMPAIGN#${campaignId}`, sk: `VERSION#${String(version).padStart(6, '0')}` }, ConsistentRead: true }));
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: `CAMPAIGN#${campaignId}`, sk: `VERSION#${String(version).padStart(6, '0')}` },
+        ConsistentRead: true,
+      }),
+    );
     return strip<VersionRecord>(r.Item);
   }
 
@@ -193,14 +247,24 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       new PutCommand({
         TableName: this.table,
         // Runs sort by start time: scheduled executions have random names.
-        Item: { pk: RUN(run.runId), sk: 'RUN', gsi1pk: `CAMPAIGN#${run.campaignId}`, gsi1sk: `RUN#${run.startedAt}#${run.runId}`, gsi2pk: 'RUNS', gsi2sk: `${run.startedAt}#${run.runId}`, ...run },
+        Item: {
+          pk: RUN(run.runId),
+          sk: 'RUN',
+          gsi1pk: `CAMPAIGN#${run.campaignId}`,
+          gsi1sk: `RUN#${run.startedAt}#${run.runId}`,
+          gsi2pk: 'RUNS',
+          gsi2sk: `${run.startedAt}#${run.runId}`,
+          ...run,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: RUN(runId), sk: 'RUN' }, ConsistentRead: true }));
+    const r = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: RUN(runId), sk: 'RUN' }, ConsistentRead: true }),
+    );
     return strip<RunRecord>(r.Item);
   }
 
@@ -248,14 +312,29 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
 
   async listRuns(campaignId: string, limit = 50): Promise<RunRecord[]> {
     const items = await this.queryAll(
-      { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :c AND begins_with(gsi1sk, :r)', ExpressionAttributeValues: { ':c': `CAMPAIGN#${campaignId}`, ':r': 'RUN#' }, ScanIndexForward: false, Limit: limit },
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :c AND begins_with(gsi1sk, :r)',
+        ExpressionAttributeValues: { ':c': `CAMPAIGN#${campaignId}`, ':r': 'RUN#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      },
       limit,
     );
     return items.map((i) => strip<RunRecord>(i)!);
   }
 
   async recentRuns(limit = 20): Promise<RunRecord[]> {
-    const items = await this.queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :r', ExpressionAttributeValues: { ':r': 'RUNS' }, ScanIndexForward: false, Limit: limit }, limit);
+    const items = await this.queryAll(
+      {
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :r',
+        ExpressionAttributeValues: { ':r': 'RUNS' },
+        ScanIndexForward: false,
+        Limit: limit,
+      },
+      limit,
+    );
     return items.map((i) => strip<RunRecord>(i)!);
   }
 
@@ -263,7 +342,11 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     await this.writeAll(records.map((r) => ({ pk: RUN(runId), sk: `ACT#${r.activityId}`, ...r })));
   }
 
-  async updateActivity(runId: string, activityId: string, patch: Partial<ActivityRecord> & { addTasks?: number; addAttempts?: number }): Promise<ActivityRecord> {
+  async updateActivity(
+    runId: string,
+    activityId: string,
+    patch: Partial<ActivityRecord> & { addTasks?: number; addAttempts?: number },
+  ): Promise<ActivityRecord> {
     const { addTasks, addAttempts, ...fields } = patch;
     const { expression, names, values } = updateOf(fields, { tasks: addTasks, attempts: addAttempts });
     const r = await this.doc.send(
@@ -280,7 +363,11 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async listActivities(runId: string): Promise<ActivityRecord[]> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'ACT#' }, ConsistentRead: true });
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'ACT#' },
+      ConsistentRead: true,
+    });
     return items.map((i) => strip<ActivityRecord>(i)!);
   }
 
@@ -294,7 +381,9 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     for (let i = 0; i < unique.length; i += 100) {
       let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => ({ pk: RUN(runId), sk: `TR#${id}` }));
       for (let attempt = 0; keys.length; attempt++) {
-        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
+        const r = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
         for (const item of r.Responses?.[this.table] ?? []) {
           const t = strip<TransitionRecord>(item)!;
           out.set(t.transitionId, t);
@@ -307,7 +396,11 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async listTransitions(runId: string): Promise<TransitionRecord[]> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'TR#' }, ConsistentRead: true });
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'TR#' },
+      ConsistentRead: true,
+    });
     return items.map((i) => strip<TransitionRecord>(i)!);
   }
 
@@ -319,8 +412,14 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   async listLogs(runId: string, options: { after?: string } = {}): Promise<Array<LogEntry & { id: string }>> {
     // Only the run's LOG# items ('$' sorts right after '#'), not its tasks and transitions.
     const from = `LOG#${options.after ?? ''}`;
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p AND sk BETWEEN :s AND :e', ExpressionAttributeValues: { ':p': RUN(runId), ':s': from, ':e': 'LOG$' }, ConsistentRead: true });
-    return items.filter((i) => i.sk !== from || !options.after).map((i) => ({ id: String(i.sk).slice(4), ...strip<LogEntry>(i)! }));
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p AND sk BETWEEN :s AND :e',
+      ExpressionAttributeValues: { ':p': RUN(runId), ':s': from, ':e': 'LOG$' },
+      ConsistentRead: true,
+    });
+    return items
+      .filter((i) => i.sk !== from || !options.after)
+      .map((i) => ({ id: String(i.sk).slice(4), ...strip<LogEntry>(i)! }));
   }
 
   async putTask(runId: string, task: TaskRecord): Promise<void> {
@@ -339,7 +438,10 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     return { pk: RUN(runId), sk: `LOG#${e.at}#${instance}#${String(++logSeq).padStart(9, '0')}`, ...e };
   }
 
-  async putMany(runId: string, items: { transitions?: TransitionRecord[]; tasks?: TaskRecord[]; logs?: LogEntry[] }): Promise<void> {
+  async putMany(
+    runId: string,
+    items: { transitions?: TransitionRecord[]; tasks?: TaskRecord[]; logs?: LogEntry[] },
+  ): Promise<void> {
     await this.writeAll([
       ...(items.transitions ?? []).map((r) => this.transitionItem(runId, r)),
       ...(items.tasks ?? []).map((t) => this.taskItem(runId, t)),
@@ -348,44 +450,74 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async listTasks(runId: string): Promise<TaskRecord[]> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'TASK#' }, ConsistentRead: true });
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'TASK#' },
+      ConsistentRead: true,
+    });
     return items.map((i) => strip<TaskRecord>(i)!);
   }
 
   async getAudience(name: string): Promise<AudienceRecord | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `AUDIENCE#${name}`, sk: 'AUDIENCE' }, ConsistentRead: true }));
+    const r = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `AUDIENCE#${name}`, sk: 'AUDIENCE' }, ConsistentRead: true }),
+    );
     return strip<AudienceRecord>(r.Item);
   }
 
   async putAudience(record: AudienceRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `AUDIENCE#${record.name}`, sk: 'AUDIENCE', ...record } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: `AUDIENCE#${record.name}`, sk: 'AUDIENCE', ...record } }),
+    );
   }
 
   async getHistory(campaignId: string, activityId: string): Promise<{ lastRunAt?: string; entries: HistoryEntry[] }> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `HISTORY#${campaignId}#${activityId}` }, ConsistentRead: true });
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `HISTORY#${campaignId}#${activityId}` },
+      ConsistentRead: true,
+    });
     const meta = items.find((i) => i.sk === 'META');
     const entries = items.filter((i) => String(i.sk).startsWith('RUN#')).map((i) => strip<HistoryEntry>(i)!);
     return { ...(meta?.lastRunAt ? { lastRunAt: String(meta.lastRunAt) } : {}), entries };
   }
 
-  async addHistory(campaignId: string, activityId: string, entry: HistoryEntry | undefined, lastRunAt: string): Promise<void> {
+  async addHistory(
+    campaignId: string,
+    activityId: string,
+    entry: HistoryEntry | undefined,
+    lastRunAt: string,
+  ): Promise<void> {
     const pk = `HISTORY#${campaignId}#${activityId}`;
-    if (entry) await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk: `RUN#${entry.runId}`, ...entry } }));
+    if (entry)
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk: `RUN#${entry.runId}`, ...entry } }));
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk: 'META', lastRunAt } }));
   }
 
   async park(p: Parking): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: RUN(p.runId), sk: `WAIT#${p.activityId}`, ...p } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: RUN(p.runId), sk: `WAIT#${p.activityId}`, ...p } }),
+    );
   }
 
   async parked(runId: string): Promise<Parking[]> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'WAIT#' }, ConsistentRead: true });
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'WAIT#' },
+      ConsistentRead: true,
+    });
     return items.map((i) => strip<Parking>(i)!);
   }
 
   async unpark(runId: string, activityId: string): Promise<boolean> {
     try {
-      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: RUN(runId), sk: `WAIT#${activityId}` }, ConditionExpression: 'attribute_exists(pk)' }));
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: RUN(runId), sk: `WAIT#${activityId}` },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
       return true;
     } catch (e) {
       if (isAwsError(e, 'ConditionalCheckFailedException')) return false;

@@ -29,13 +29,25 @@ describe('deletePrefix against s3rver', () => {
   it('deletes every object under a prefix, across pages, and nothing else', async () => {
     const run = 'work/c/r1/a';
     // More than one page of listing (1,000 keys); s3rver wants the uploads a few at a time.
-    for (let i = 0; i < 1005; i += 15) await Promise.all(Array.from({ length: Math.min(15, 1005 - i) }, (_, j) => put(`${run}/orca_output=main/part-${String(i + j).padStart(4, '0')}.parquet`)));
+    for (let i = 0; i < 1005; i += 15)
+      await Promise.all(
+        Array.from({ length: Math.min(15, 1005 - i) }, (_, j) =>
+          put(`${run}/orca_output=main/part-${String(i + j).padStart(4, '0')}.parquet`),
+        ),
+      );
     await put('work/c/r1/ab/orca_output=main/keep.parquet');
     await put('work/c/r2/a/orca_output=main/keep.parquet');
     await put('audiences/x/r1-save/orca_output=main/keep.parquet', 'audience');
     expect(await deletePrefix(s3, 'orca-data', run)).toBe(1005);
-    expect(await keys('work/')).toEqual(['work/c/r1/ab/orca_output=main/keep.parquet', 'work/c/r2/a/orca_output=main/keep.parquet']);
-    const body = await (await s3.send(new GetObjectCommand({ Bucket: 'orca-data', Key: 'audiences/x/r1-save/orca_output=main/keep.parquet' }))).Body!.transformToString();
+    expect(await keys('work/')).toEqual([
+      'work/c/r1/ab/orca_output=main/keep.parquet',
+      'work/c/r2/a/orca_output=main/keep.parquet',
+    ]);
+    const body = await (
+      await s3.send(
+        new GetObjectCommand({ Bucket: 'orca-data', Key: 'audiences/x/r1-save/orca_output=main/keep.parquet' }),
+      )
+    ).Body!.transformToString();
     expect(body).toBe('audience');
     expect(await deletePrefix(s3, 'orca-data', 'nothing/here')).toBe(0);
   });

@@ -10,7 +10,10 @@ export async function deletePrefix(s3: S3Client, bucket: string, prefix: string)
     const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
     if (keys.length) {
       const r = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
-      if (r.Errors?.length) throw new Error(`could not delete ${r.Errors.length} object(s) under s3://${bucket}/${clean}: ${r.Errors[0]!.Message}`);
+      if (r.Errors?.length)
+        throw new Error(
+          `could not delete ${r.Errors.length} object(s) under s3://${bucket}/${clean}: ${r.Errors[0]!.Message}`,
+        );
       deleted += keys.length;
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -16,7 +16,11 @@ describe('SnsNotifier', () => {
       severity: 'warning',
     });
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ TopicArn: 'arn:aws:sns:eu-west-1:123456789012:orca-alerts', Subject: '[orca] Peu de VIP cette semaine ? v?rifier', MessageAttributes: { severity: { DataType: 'String', StringValue: 'warning' } } });
+    expect(input).toMatchObject({
+      TopicArn: 'arn:aws:sns:eu-west-1:123456789012:orca-alerts',
+      Subject: '[orca] Peu de VIP cette semaine ? v?rifier',
+      MessageAttributes: { severity: { DataType: 'String', StringValue: 'warning' } },
+    });
     expect(input.Message).toContain('campaign: winback\nrun: r1\nactivity: warn');
   });
 });

@@ -6,7 +6,11 @@ import { handle } from './router.js';
 import { startTestServer, waitingCampaign, type TestServer } from '../../test/helpers/server.js';
 
 /** An event as API Gateway sends it (the shape of the AWS documentation's example). */
-function event(method: string, rawPath: string, extra: Partial<APIGatewayProxyEventV2WithIAMAuthorizer> = {}): APIGatewayProxyEventV2WithIAMAuthorizer {
+function event(
+  method: string,
+  rawPath: string,
+  extra: Partial<APIGatewayProxyEventV2WithIAMAuthorizer> = {},
+): APIGatewayProxyEventV2WithIAMAuthorizer {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -25,7 +29,17 @@ function event(method: string, rawPath: string, extra: Partial<APIGatewayProxyEv
       stage: '$default',
       time: '22/Nov/2026:10:00:00 +0000',
       timeEpoch: 1795255200000,
-      authorizer: { iam: { accessKey: 'AKIA', accountId: '123456789012', callerId: 'AIDA', cognitoIdentity: null, principalOrgId: null, userArn: 'arn:aws:iam::123456789012:user/marketer', userId: 'AIDA' } },
+      authorizer: {
+        iam: {
+          accessKey: 'AKIA',
+          accountId: '123456789012',
+          callerId: 'AIDA',
+          cognitoIdentity: null,
+          principalOrgId: null,
+          userArn: 'arn:aws:iam::123456789012:user/marketer',
+          userId: 'AIDA',
+        },
+      },
     },
     ...extra,
   } as APIGatewayProxyEventV2WithIAMAuthorizer;
@@ -34,8 +48,21 @@ function event(method: string, rawPath: string, extra: Partial<APIGatewayProxyEv
 describe('requestOf', () => {
   it('takes the method, path, query, lower-cased headers, the decoded body and the IAM caller', () => {
     const body = JSON.stringify({ id: 'x' });
-    const r = requestOf(event('post', '/campaigns', { rawQueryString: 'status=live&q=a%20b', body: Buffer.from(body).toString('base64'), isBase64Encoded: true }));
-    expect(r).toEqual({ method: 'POST', path: '/campaigns', query: { status: 'live', q: 'a b' }, headers: { 'content-type': 'application/json', host: 'abc.execute-api.eu-west-1.amazonaws.com' }, body, actor: 'arn:aws:iam::123456789012:user/marketer' });
+    const r = requestOf(
+      event('post', '/campaigns', {
+        rawQueryString: 'status=live&q=a%20b',
+        body: Buffer.from(body).toString('base64'),
+        isBase64Encoded: true,
+      }),
+    );
+    expect(r).toEqual({
+      method: 'POST',
+      path: '/campaigns',
+      query: { status: 'live', q: 'a b' },
+      headers: { 'content-type': 'application/json', host: 'abc.execute-api.eu-west-1.amazonaws.com' },
+      body,
+      actor: 'arn:aws:iam::123456789012:user/marketer',
+    });
   });
 });
 
@@ -47,8 +74,17 @@ describe('through the router', () => {
   afterAll(() => t.close());
 
   it('answers with status, JSON headers and body; errors keep their status', async () => {
-    const created = resultOf(await handle(t.server.service, requestOf(event('POST', '/campaigns', { body: JSON.stringify(waitingCampaign('gw-one', 0)) }))));
-    expect(created).toMatchObject({ statusCode: 201, headers: { 'content-type': 'application/json; charset=utf-8' }, isBase64Encoded: false });
+    const created = resultOf(
+      await handle(
+        t.server.service,
+        requestOf(event('POST', '/campaigns', { body: JSON.stringify(waitingCampaign('gw-one', 0)) })),
+      ),
+    );
+    expect(created).toMatchObject({
+      statusCode: 201,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      isBase64Encoded: false,
+    });
     expect(JSON.parse(created.body!)).toMatchObject({ id: 'gw-one', status: 'draft' });
     const missing = resultOf(await handle(t.server.service, requestOf(event('GET', '/campaigns/nope'))));
     expect(missing.statusCode).toBe(404);

@@ -6,7 +6,12 @@ import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructured
 import type { ApiRequest, ApiResponse } from './router.js';
 
 export function requestOf(event: APIGatewayProxyEventV2WithIAMAuthorizer): ApiRequest {
-  const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const body =
+    event.body === undefined
+      ? undefined
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
   const iam = event.requestContext.authorizer?.iam;
   return {
     method: event.requestContext.http.method.toUpperCase(),

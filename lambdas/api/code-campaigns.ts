@@ -20,17 +20,24 @@ type Registry = Pick<StatusStore, 'getCampaign' | 'putCampaign' | 'getVersion' |
 
 function identity(definition: unknown): { id: string; label: string; trigger: { type: string } } {
   const d = definition as { id?: unknown; label?: unknown; trigger?: { type?: unknown } } | null;
-  if (!d || typeof d !== 'object' || typeof d.id !== 'string' || !d.id) throw new Error('the campaign definition has no id');
+  if (!d || typeof d !== 'object' || typeof d.id !== 'string' || !d.id)
+    throw new Error('the campaign definition has no id');
   const trigger = typeof d.trigger?.type === 'string' ? { type: d.trigger.type } : { type: 'manual' };
   return { id: d.id, label: typeof d.label === 'string' ? d.label : d.id, trigger };
 }
 
 /** Records a deployed campaign; a new version only when its definition or machine changed. */
-export async function registerCodeCampaign(store: Registry, c: CodeCampaign, now = new Date()): Promise<{ id: string; version: number; changed: boolean }> {
+export async function registerCodeCampaign(
+  store: Registry,
+  c: CodeCampaign,
+  now = new Date(),
+): Promise<{ id: string; version: number; changed: boolean }> {
   const { id, label, trigger } = identity(c.definition);
   const existing = await store.getCampaign(id);
   if (existing && existing.source !== 'code') {
-    throw new Error(`campaign '${id}' exists already and was created through the API: delete it there, or give the campaign file another id`);
+    throw new Error(
+      `campaign '${id}' exists already and was created through the API: delete it there, or give the campaign file another id`,
+    );
   }
   const latest = existing?.version ? await store.getVersion(id, existing.version) : undefined;
   if (existing && latest && isDeepStrictEqual(latest.definition, c.definition) && latest.machine === c.machine) {
@@ -52,7 +59,8 @@ export async function registerCodeCampaign(store: Registry, c: CodeCampaign, now
     source: 'code',
     revision: (existing?.revision ?? 0) + 1,
   };
-  if (!(await store.putCampaign(record, existing?.revision))) throw new Error(`campaign '${id}' was changed meanwhile; deploy again`);
+  if (!(await store.putCampaign(record, existing?.revision)))
+    throw new Error(`campaign '${id}' was changed meanwhile; deploy again`);
   return { id, version, changed: true };
 }
 
@@ -84,7 +92,11 @@ export interface CampaignResourceResponse {
 }
 
 /** Handles a custom resource event; never throws (CloudFormation waits for an answer). */
-export async function onCampaignResource(event: CampaignResourceEvent, store: Registry, now = new Date()): Promise<CampaignResourceResponse> {
+export async function onCampaignResource(
+  event: CampaignResourceEvent,
+  store: Registry,
+  now = new Date(),
+): Promise<CampaignResourceResponse> {
   const base = { StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId };
   // A failed Create answers with an id naming no campaign; its Delete then has nothing to do.
   const physical = event.PhysicalResourceId ?? `failed:${event.RequestId}`;
@@ -94,7 +106,8 @@ export async function onCampaignResource(event: CampaignResourceEvent, store: Re
       return { Status: 'SUCCESS', PhysicalResourceId: physical, ...base };
     }
     const { Definition, Machine } = event.ResourceProperties;
-    if (typeof Definition !== 'string' || typeof Machine !== 'string') throw new Error('the resource needs Definition (JSON) and Machine (ARN) properties');
+    if (typeof Definition !== 'string' || typeof Machine !== 'string')
+      throw new Error('the resource needs Definition (JSON) and Machine (ARN) properties');
     const r = await registerCodeCampaign(store, { definition: JSON.parse(Definition), machine: Machine }, now);
     return { Status: 'SUCCESS', PhysicalResourceId: `campaign:${r.id}`, Data: { Version: String(r.version) }, ...base };
   } catch (e) {

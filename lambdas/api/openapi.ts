@@ -14,7 +14,8 @@ function packageVersion(): string {
 
 let cached: unknown;
 
-const schema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+const schema = (s: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
 
 export function openApiDocument(routes: Route[]): unknown {
   if (cached) return cached;
@@ -22,17 +23,43 @@ export function openApiDocument(routes: Route[]): unknown {
   const error = { description: 'error', content: { 'application/json': { schema: schema(errorBody, 'output') } } };
   for (const r of routes) {
     const parameters = [
-      ...Object.keys(r.params?.shape ?? {}).map((name) => ({ name, in: 'path', required: true, schema: schema(r.params!.shape[name] as z.ZodType, 'input') })),
-      ...Object.entries(r.query?.shape ?? {}).map(([name, s]) => ({ name, in: 'query', required: false, schema: schema(s as z.ZodType, 'input') })),
+      ...Object.keys(r.params?.shape ?? {}).map((name) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: schema(r.params!.shape[name] as z.ZodType, 'input'),
+      })),
+      ...Object.entries(r.query?.shape ?? {}).map(([name, s]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: schema(s as z.ZodType, 'input'),
+      })),
     ];
     paths[r.path] ??= {};
     paths[r.path]![r.method.toLowerCase()] = {
       summary: r.summary,
       operationId: `${r.method.toLowerCase()}${r.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: !r.optionalBody, content: { 'application/json': { schema: schema(r.body, 'input') }, 'application/yaml': { schema: schema(r.body, 'input') } } } } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: !r.optionalBody,
+              content: {
+                'application/json': { schema: schema(r.body, 'input') },
+                'application/yaml': { schema: schema(r.body, 'input') },
+              },
+            },
+          }
+        : {}),
       responses: {
-        [r.status]: r.status === 204 ? { description: 'done' } : { description: 'success', content: { 'application/json': { schema: r.response ? schema(r.response, 'output') : {} } } },
+        [r.status]:
+          r.status === 204
+            ? { description: 'done' }
+            : {
+                description: 'success',
+                content: { 'application/json': { schema: r.response ? schema(r.response, 'output') : {} } },
+              },
         400: error,
         ...(r.params ? { 404: error } : {}),
         ...Object.fromEntries((r.errors ?? []).map((status) => [status, error])),
@@ -42,9 +69,22 @@ export function openApiDocument(routes: Route[]): unknown {
   }
   cached = {
     openapi: '3.1.0',
-    info: { title: 'orca', version: packageVersion(), description: 'Orchestrated marketing campaigns: campaigns, their life cycle, runs and monitoring.' },
+    info: {
+      title: 'orca',
+      version: packageVersion(),
+      description: 'Orchestrated marketing campaigns: campaigns, their life cycle, runs and monitoring.',
+    },
     security: [{ sigv4: [] }],
-    components: { securitySchemes: { sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 (IAM authorisation) in the cloud; none on the local server' } } },
+    components: {
+      securitySchemes: {
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS Signature Version 4 (IAM authorisation) in the cloud; none on the local server',
+        },
+      },
+    },
     paths,
   };
   return cached;

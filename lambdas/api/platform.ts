@@ -19,7 +19,12 @@ export interface StartRequest {
 
 export interface Platform {
   /** Makes a published version runnable; returns its deployed machine (cloud) if any. */
-  publish(campaignId: string, version: number, definition: StateMachineDefinition, schedule: ScheduleSpec | undefined): Promise<{ machine?: string }>;
+  publish(
+    campaignId: string,
+    version: number,
+    definition: StateMachineDefinition,
+    schedule: ScheduleSpec | undefined,
+  ): Promise<{ machine?: string }>;
   /** Removes what publish deployed that would start runs (the schedule); all of it on delete. */
   retire(campaignId: string, how: 'archive' | 'delete'): Promise<void>;
   /** Starts the execution; returns its handle (execution ARN) when there is one. */

@@ -54,44 +54,214 @@ export interface Route {
 const p = <T>(c: Context) => c.params as T;
 
 export const ROUTES: Route[] = [
-  { method: 'POST', path: '/campaigns', errors: [409], summary: 'Create a campaign (a draft; it may still have validation errors)', status: 201, body: S.definitionBody, response: S.campaignDetail, handle: (s, c) => s.create(c.body as { id: string }) },
-  { method: 'GET', path: '/campaigns', summary: 'List campaigns, with their last and next run', status: 200, query: S.listCampaignsQuery, response: z.array(S.campaignView), handle: (s, c) => s.list(c.query as { status?: string; q?: string }) },
-  { method: 'GET', path: '/campaigns/{id}', summary: 'A campaign: its working copy, status and validation', status: 200, params: S.campaignParams, response: S.campaignDetail, handle: (s, c) => s.get(p<{ id: string }>(c).id) },
-  { method: 'PUT', path: '/campaigns/{id}', errors: [409], summary: 'Change the working copy (a published campaign keeps running its version until published again)', status: 200, params: S.campaignParams, body: S.definitionBody, response: S.campaignDetail, handle: (s, c) => s.update(p<{ id: string }>(c).id, c.body as { id: string }) },
-  { method: 'DELETE', path: '/campaigns/{id}', errors: [409], summary: 'Delete a campaign (refused while a run is in progress)', status: 204, params: S.campaignParams, handle: (s, c) => s.remove(p<{ id: string }>(c).id) },
-  { method: 'POST', path: '/campaigns/{id}/duplicate', errors: [409], summary: 'Copy a campaign as a new draft', status: 201, params: S.campaignParams, body: S.duplicateBody, optionalBody: true, response: S.campaignDetail, handle: (s, c) => s.duplicate(p<{ id: string }>(c).id, (c.body as { id?: string } | undefined)?.id) },
-  { method: 'POST', path: '/campaigns/{id}/publish', errors: [409, 422], summary: 'Publish the working copy as a new version (422 with the validation errors)', status: 200, params: S.campaignParams, response: S.campaignView, handle: (s, c) => s.publish(p<{ id: string }>(c).id) },
-  { method: 'POST', path: '/campaigns/{id}/archive', errors: [409], summary: 'Retire a campaign: no more scheduled runs', status: 200, params: S.campaignParams, response: S.campaignView, handle: (s, c) => s.archive(p<{ id: string }>(c).id) },
-  { method: 'GET', path: '/campaigns/{id}/schedule/preview', errors: [422], summary: 'The next 10 launches of the campaign\'s schedule', status: 200, params: S.campaignParams, response: S.previewView, handle: (s, c) => s.preview(p<{ id: string }>(c).id) },
-  { method: 'POST', path: '/campaigns/{id}/runs', errors: [409, 422], summary: 'Start a run (a signal: its variables are the parameters)', status: 202, params: S.campaignParams, body: S.startRunBody, optionalBody: true, handle: (s, c) => s.startRun(p<{ id: string }>(c).id, (c.body ?? {}) as { variables?: Record<string, unknown>; testMode?: boolean }) },
-  { method: 'GET', path: '/campaigns/{id}/runs', summary: 'A campaign\'s runs, newest first', status: 200, params: S.campaignParams, response: z.array(S.runSummary), handle: (s, c) => s.listRuns(p<{ id: string }>(c).id) },
-  { method: 'GET', path: '/runs', summary: 'The most recent runs of all campaigns, newest first', status: 200, query: S.recentRunsQuery, response: z.array(S.runSummary.extend({ campaignId: z.string() })), handle: (s, c) => s.recentRuns((c.query as { limit: number }).limit) },
-  { method: 'GET', path: '/runs/{runId}', summary: 'A run: its status, each activity\'s status, times and error, each transition\'s row count', status: 200, params: S.runParams, response: S.runDetail, handle: (s, c) => s.getRun(p<{ runId: string }>(c).runId) },
+  {
+    method: 'POST',
+    path: '/campaigns',
+    errors: [409],
+    summary: 'Create a campaign (a draft; it may still have validation errors)',
+    status: 201,
+    body: S.definitionBody,
+    response: S.campaignDetail,
+    handle: (s, c) => s.create(c.body as { id: string }),
+  },
+  {
+    method: 'GET',
+    path: '/campaigns',
+    summary: 'List campaigns, with their last and next run',
+    status: 200,
+    query: S.listCampaignsQuery,
+    response: z.array(S.campaignView),
+    handle: (s, c) => s.list(c.query as { status?: string; q?: string }),
+  },
+  {
+    method: 'GET',
+    path: '/campaigns/{id}',
+    summary: 'A campaign: its working copy, status and validation',
+    status: 200,
+    params: S.campaignParams,
+    response: S.campaignDetail,
+    handle: (s, c) => s.get(p<{ id: string }>(c).id),
+  },
+  {
+    method: 'PUT',
+    path: '/campaigns/{id}',
+    errors: [409],
+    summary: 'Change the working copy (a published campaign keeps running its version until published again)',
+    status: 200,
+    params: S.campaignParams,
+    body: S.definitionBody,
+    response: S.campaignDetail,
+    handle: (s, c) => s.update(p<{ id: string }>(c).id, c.body as { id: string }),
+  },
+  {
+    method: 'DELETE',
+    path: '/campaigns/{id}',
+    errors: [409],
+    summary: 'Delete a campaign (refused while a run is in progress)',
+    status: 204,
+    params: S.campaignParams,
+    handle: (s, c) => s.remove(p<{ id: string }>(c).id),
+  },
+  {
+    method: 'POST',
+    path: '/campaigns/{id}/duplicate',
+    errors: [409],
+    summary: 'Copy a campaign as a new draft',
+    status: 201,
+    params: S.campaignParams,
+    body: S.duplicateBody,
+    optionalBody: true,
+    response: S.campaignDetail,
+    handle: (s, c) => s.duplicate(p<{ id: string }>(c).id, (c.body as { id?: string } | undefined)?.id),
+  },
+  {
+    method: 'POST',
+    path: '/campaigns/{id}/publish',
+    errors: [409, 422],
+    summary: 'Publish the working copy as a new version (422 with the validation errors)',
+    status: 200,
+    params: S.campaignParams,
+    response: S.campaignView,
+    handle: (s, c) => s.publish(p<{ id: string }>(c).id),
+  },
+  {
+    method: 'POST',
+    path: '/campaigns/{id}/archive',
+    errors: [409],
+    summary: 'Retire a campaign: no more scheduled runs',
+    status: 200,
+    params: S.campaignParams,
+    response: S.campaignView,
+    handle: (s, c) => s.archive(p<{ id: string }>(c).id),
+  },
+  {
+    method: 'GET',
+    path: '/campaigns/{id}/schedule/preview',
+    errors: [422],
+    summary: "The next 10 launches of the campaign's schedule",
+    status: 200,
+    params: S.campaignParams,
+    response: S.previewView,
+    handle: (s, c) => s.preview(p<{ id: string }>(c).id),
+  },
+  {
+    method: 'POST',
+    path: '/campaigns/{id}/runs',
+    errors: [409, 422],
+    summary: 'Start a run (a signal: its variables are the parameters)',
+    status: 202,
+    params: S.campaignParams,
+    body: S.startRunBody,
+    optionalBody: true,
+    handle: (s, c) =>
+      s.startRun(
+        p<{ id: string }>(c).id,
+        (c.body ?? {}) as { variables?: Record<string, unknown>; testMode?: boolean },
+      ),
+  },
+  {
+    method: 'GET',
+    path: '/campaigns/{id}/runs',
+    summary: "A campaign's runs, newest first",
+    status: 200,
+    params: S.campaignParams,
+    response: z.array(S.runSummary),
+    handle: (s, c) => s.listRuns(p<{ id: string }>(c).id),
+  },
+  {
+    method: 'GET',
+    path: '/runs',
+    summary: 'The most recent runs of all campaigns, newest first',
+    status: 200,
+    query: S.recentRunsQuery,
+    response: z.array(S.runSummary.extend({ campaignId: z.string() })),
+    handle: (s, c) => s.recentRuns((c.query as { limit: number }).limit),
+  },
+  {
+    method: 'GET',
+    path: '/runs/{runId}',
+    summary: "A run: its status, each activity's status, times and error, each transition's row count",
+    status: 200,
+    params: S.runParams,
+    response: S.runDetail,
+    handle: (s, c) => s.getRun(p<{ runId: string }>(c).runId),
+  },
   ...(['pause', 'resume', 'stop', 'restart'] as const).map(
     (command): Route => ({
       method: 'POST',
       path: `/runs/{runId}/${command}`,
-      summary: { pause: 'Pause: no new activity starts; running ones finish', resume: 'Resume a paused run', stop: 'Stop: cancel running queries and end the run (final)', restart: 'Stop the run if needed, then start a new one' }[command],
+      summary: {
+        pause: 'Pause: no new activity starts; running ones finish',
+        resume: 'Resume a paused run',
+        stop: 'Stop: cancel running queries and end the run (final)',
+        restart: 'Stop the run if needed, then start a new one',
+      }[command],
       status: command === 'restart' ? 202 : 200,
       params: S.runParams,
       errors: command === 'restart' ? [409, 422] : [409],
       handle: (s, c) => s[command](p<{ runId: string }>(c).runId, c.actor),
     }),
   ),
-  { method: 'GET', path: '/runs/{runId}/logs', summary: 'The run\'s log, in order', status: 200, params: S.runParams, query: S.logsQuery, handle: (s, c) => s.logs(p<{ runId: string }>(c).runId, c.query) },
-  { method: 'GET', path: '/runs/{runId}/tasks', summary: 'The run\'s activity executions', status: 200, params: S.runParams, handle: (s, c) => s.tasks(p<{ runId: string }>(c).runId) },
-  { method: 'GET', path: '/runs/{runId}/transitions/{transitionId}/schema', summary: 'The columns of a transition\'s work table', status: 200, params: S.transitionParams, handle: (s, c) => s.transitionSchema(p<{ runId: string }>(c).runId, p<{ transitionId: string }>(c).transitionId) },
-  { method: 'GET', path: '/runs/{runId}/transitions/{transitionId}/rows', summary: 'A page of a transition\'s rows', status: 200, params: S.transitionParams, query: S.rowsQuery, handle: (s, c) => s.transitionRows(p<{ runId: string }>(c).runId, p<{ transitionId: string }>(c).transitionId, c.query as { limit: number; offset: number }) },
+  {
+    method: 'GET',
+    path: '/runs/{runId}/logs',
+    summary: "The run's log, in order",
+    status: 200,
+    params: S.runParams,
+    query: S.logsQuery,
+    handle: (s, c) => s.logs(p<{ runId: string }>(c).runId, c.query),
+  },
+  {
+    method: 'GET',
+    path: '/runs/{runId}/tasks',
+    summary: "The run's activity executions",
+    status: 200,
+    params: S.runParams,
+    handle: (s, c) => s.tasks(p<{ runId: string }>(c).runId),
+  },
+  {
+    method: 'GET',
+    path: '/runs/{runId}/transitions/{transitionId}/schema',
+    summary: "The columns of a transition's work table",
+    status: 200,
+    params: S.transitionParams,
+    handle: (s, c) => s.transitionSchema(p<{ runId: string }>(c).runId, p<{ transitionId: string }>(c).transitionId),
+  },
+  {
+    method: 'GET',
+    path: '/runs/{runId}/transitions/{transitionId}/rows',
+    summary: "A page of a transition's rows",
+    status: 200,
+    params: S.transitionParams,
+    query: S.rowsQuery,
+    handle: (s, c) =>
+      s.transitionRows(
+        p<{ runId: string }>(c).runId,
+        p<{ transitionId: string }>(c).transitionId,
+        c.query as { limit: number; offset: number },
+      ),
+  },
 ];
 
-const compiled = ROUTES.map((r) => ({ route: r, regex: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}/?$`) }));
+const compiled = ROUTES.map((r) => ({
+  route: r,
+  regex: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}/?$`),
+}));
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: status === 204 ? '' : JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: status === 204 ? '' : JSON.stringify(body),
+  };
 }
 
 export function errorResponse(e: ApiError, headers?: Record<string, string>): ApiResponse {
-  return json(e.status, { error: e.error, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) }, headers);
+  return json(
+    e.status,
+    { error: e.error, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) },
+    headers,
+  );
 }
 
 function zodDetails(error: z.ZodError, where: string) {
@@ -107,7 +277,12 @@ function parseBody(req: ApiRequest): unknown {
   // JSON and YAML only: a browser cannot send these to another site without a CORS preflight.
   const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
   const yaml = /^application\/(x-)?yaml$|^text\/yaml$/.test(type);
-  if (!yaml && type !== 'application/json' && !type.endsWith('+json')) throw new ApiError(415, 'unsupported_media_type', `send the body as application/json or application/yaml, not ${type}`);
+  if (!yaml && type !== 'application/json' && !type.endsWith('+json'))
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `send the body as application/json or application/yaml, not ${type}`,
+    );
   try {
     return yaml ? parseYaml(req.body, { maxAliasCount: 100 }) : JSON.parse(req.body);
   } catch (e) {
@@ -124,17 +299,25 @@ function decode(value: string): string {
 }
 
 /** Answers a request; `onError` hears about failures that are orca's (500), with the error. */
-export async function handle(service: CampaignService, req: ApiRequest, onError?: (e: unknown) => void): Promise<ApiResponse> {
+export async function handle(
+  service: CampaignService,
+  req: ApiRequest,
+  onError?: (e: unknown) => void,
+): Promise<ApiResponse> {
   try {
     if (tooLarge(req)) throw new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
     const path = req.path.replace(/\/+$/, '') || '/';
     if (path === '/openapi.json' && req.method === 'GET') return json(200, openApiDocument(ROUTES));
     const matches = compiled.map((c) => ({ ...c, m: c.regex.exec(path) })).filter((c) => c.m);
-    if (!matches.length) throw new ApiError(404, 'not_found', `no route ${req.method} ${req.path}; see GET /openapi.json`);
+    if (!matches.length)
+      throw new ApiError(404, 'not_found', `no route ${req.method} ${req.path}; see GET /openapi.json`);
     const match = matches.find((c) => c.route.method === req.method);
     if (!match) {
       const allow = matches.map((c) => c.route.method).join(', ');
-      return errorResponse(new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here; allowed: ${allow}`), { allow });
+      return errorResponse(
+        new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here; allowed: ${allow}`),
+        { allow },
+      );
     }
     const { route } = match;
     const rawParams = Object.fromEntries(Object.entries(match.m!.groups ?? {}).map(([k, v]) => [k, decode(v)]));
@@ -152,11 +335,18 @@ export async function handle(service: CampaignService, req: ApiRequest, onError?
         body = parsed.data;
       }
     }
-    const result = await route.handle(service, { params: params.data as Record<string, string>, query: query.data as Record<string, unknown>, body, actor: req.actor ?? 'api' });
+    const result = await route.handle(service, {
+      params: params.data as Record<string, string>,
+      query: query.data as Record<string, unknown>,
+      body,
+      actor: req.actor ?? 'api',
+    });
     return json(route.status, result);
   } catch (e) {
     if (e instanceof ApiError) return errorResponse(e);
     onError?.(e);
-    return errorResponse(new ApiError(500, 'internal_error', 'orca failed to handle the request; the service log has the details'));
+    return errorResponse(
+      new ApiError(500, 'internal_error', 'orca failed to handle the request; the service log has the details'),
+    );
   }
 }

@@ -21,8 +21,24 @@ export async function runDetail(store: StatusStore, r: RunRecord) {
     campaignId: r.campaignId,
     variables: r.variables,
     ...(r.pausedReason && r.status === 'paused' ? { pausedReason: r.pausedReason } : {}),
-    activities: activities.map((a) => ({ id: a.activityId, type: a.type, status: a.status, ...(a.startedAt ? { startedAt: a.startedAt } : {}), ...(a.endedAt ? { endedAt: a.endedAt } : {}), ...(a.error ? { error: a.error } : {}), ...(a.rows !== undefined ? { rows: a.rows } : {}), ...(a.tasks !== undefined ? { tasks: a.tasks } : {}) })),
-    transitions: transitions.map((t) => ({ id: t.transitionId, from: t.from, output: t.output, to: t.to, rows: t.rows, active: t.active })),
+    activities: activities.map((a) => ({
+      id: a.activityId,
+      type: a.type,
+      status: a.status,
+      ...(a.startedAt ? { startedAt: a.startedAt } : {}),
+      ...(a.endedAt ? { endedAt: a.endedAt } : {}),
+      ...(a.error ? { error: a.error } : {}),
+      ...(a.rows !== undefined ? { rows: a.rows } : {}),
+      ...(a.tasks !== undefined ? { tasks: a.tasks } : {}),
+    })),
+    transitions: transitions.map((t) => ({
+      id: t.transitionId,
+      from: t.from,
+      output: t.output,
+      to: t.to,
+      rows: t.rows,
+      active: t.active,
+    })),
   };
 }
 

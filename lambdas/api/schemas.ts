@@ -13,11 +13,13 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const issue = z.object({ activity: z.string().nullable(), path: z.string(), message: z.string() });
 
-export const errorBody = z.object({
-  error: z.string().describe('bad_request, not_found, conflict, invalid_campaign, payload_too_large, ...'),
-  message: z.string(),
-  details: z.unknown().optional(),
-}).meta({ id: 'Error' });
+export const errorBody = z
+  .object({
+    error: z.string().describe('bad_request, not_found, conflict, invalid_campaign, payload_too_large, ...'),
+    message: z.string(),
+    details: z.unknown().optional(),
+  })
+  .meta({ id: 'Error' });
 
 export const campaignParams = z.object({ id });
 export const runParams = z.object({ runId });
@@ -33,10 +35,12 @@ export const definitionBody = z.looseObject({ id }).describe('a campaign definit
 
 export const duplicateBody = z.object({ id: id.optional().describe('id of the copy (default: <id>-copy)') }).strict();
 
-export const startRunBody = z.object({
-  variables: z.record(z.string(), scalar).optional(),
-  testMode: z.boolean().optional().describe('run everything except Save audience and channels; allowed on drafts'),
-}).strict();
+export const startRunBody = z
+  .object({
+    variables: z.record(z.string(), scalar).optional(),
+    testMode: z.boolean().optional().describe('run everything except Save audience and channels; allowed on drafts'),
+  })
+  .strict();
 
 export const logsQuery = z.object({
   activity: z.string().max(64).optional(),
@@ -65,21 +69,25 @@ export const runSummary = z.object({
   testMode: z.boolean(),
 });
 
-export const campaignView = z.object({
-  id: z.string(),
-  label: z.string(),
-  status: z.enum(CAMPAIGN_STATUSES),
-  version: z.number().describe('published versions (0: never published)'),
-  changed: z.boolean().describe('the working copy has changes not yet published'),
-  source: z.enum(['api', 'code']).describe('code: deployed with cdk deploy (change its file; the API only starts and monitors it)'),
-  trigger: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  publishedAt: z.string().optional(),
-  runInProgress: z.boolean(),
-  lastRun: runSummary.optional(),
-  nextRun: z.string().optional().describe('next scheduled launch (ISO 8601)'),
-}).meta({ id: 'Campaign' });
+export const campaignView = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    status: z.enum(CAMPAIGN_STATUSES),
+    version: z.number().describe('published versions (0: never published)'),
+    changed: z.boolean().describe('the working copy has changes not yet published'),
+    source: z
+      .enum(['api', 'code'])
+      .describe('code: deployed with cdk deploy (change its file; the API only starts and monitors it)'),
+    trigger: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    publishedAt: z.string().optional(),
+    runInProgress: z.boolean(),
+    lastRun: runSummary.optional(),
+    nextRun: z.string().optional().describe('next scheduled launch (ISO 8601)'),
+  })
+  .meta({ id: 'Campaign' });
 
 export const campaignDetail = campaignView.extend({
   definition: z.unknown(),
@@ -93,10 +101,32 @@ export const previewView = z.object({
   warning: z.string().optional(),
 });
 
-export const runDetail = runSummary.extend({
-  campaignId: z.string(),
-  variables: z.record(z.string(), z.unknown()).describe('the values the run started with'),
-  pausedReason: z.string().optional(),
-  activities: z.array(z.object({ id: z.string(), type: z.string(), status: z.string(), startedAt: z.string().optional(), endedAt: z.string().optional(), error: z.string().optional(), rows: z.number().optional(), tasks: z.number().optional() })),
-  transitions: z.array(z.object({ id: z.string(), from: z.string(), output: z.string(), to: z.string(), rows: z.number(), active: z.boolean() })),
-}).meta({ id: 'Run' });
+export const runDetail = runSummary
+  .extend({
+    campaignId: z.string(),
+    variables: z.record(z.string(), z.unknown()).describe('the values the run started with'),
+    pausedReason: z.string().optional(),
+    activities: z.array(
+      z.object({
+        id: z.string(),
+        type: z.string(),
+        status: z.string(),
+        startedAt: z.string().optional(),
+        endedAt: z.string().optional(),
+        error: z.string().optional(),
+        rows: z.number().optional(),
+        tasks: z.number().optional(),
+      }),
+    ),
+    transitions: z.array(
+      z.object({
+        id: z.string(),
+        from: z.string(),
+        output: z.string(),
+        to: z.string(),
+        rows: z.number(),
+        active: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'Run' });

@@ -9,7 +9,14 @@ import type { QueryEngine } from '../ports/engine.js';
 import type { CampaignRecord, LogEntry, RunRecord, StatusStore } from '../ports/store.js';
 import { validateCampaign, type ValidationResult } from '../../statemachines/validate.js';
 import { compileCampaign, CompileError } from '../../statemachines/compile.js';
-import { campaignCommandRefusal, isInProgress, publishedStatus, runCommandRefusal, type CampaignCommand, type RunCommand } from '../../statemachines/lifecycle.js';
+import {
+  campaignCommandRefusal,
+  isInProgress,
+  publishedStatus,
+  runCommandRefusal,
+  type CampaignCommand,
+  type RunCommand,
+} from '../../statemachines/lifecycle.js';
 import { nextLaunches, scheduleOf, scheduleProblem, type ScheduleSpec } from '../../statemachines/schedule.js';
 import { triggerSchema, type Campaign } from '../../statemachines/campaign.js';
 import { literalProblem } from '../sql/literal.js';
@@ -65,7 +72,10 @@ export class CampaignService {
 
   private async check(c: CampaignRecord, command: CampaignCommand): Promise<void> {
     if (c.source === 'code' && CODE_OWNED.has(command)) {
-      throw conflict(`campaign '${c.id}' is deployed as code (cdk deploy): change its campaign file and deploy again, or duplicate it to work on a copy here`, { source: 'code', command });
+      throw conflict(
+        `campaign '${c.id}' is deployed as code (cdk deploy): change its campaign file and deploy again, or duplicate it to work on a copy here`,
+        { source: 'code', command },
+      );
     }
     const refusal = campaignCommandRefusal(command, c.status, await this.runInProgress(c.id));
     if (refusal) throw conflict(refusal, { status: c.status, command });
@@ -74,7 +84,8 @@ export class CampaignService {
   /** Writes a campaign at its revision; a concurrent change is a conflict. */
   private async save(c: CampaignRecord, patch: Partial<CampaignRecord>): Promise<CampaignRecord> {
     const next = { ...c, ...patch, revision: c.revision + 1, updatedAt: this.now().toISOString() };
-    if (!(await this.d.store.putCampaign(next, c.revision))) throw conflict('the campaign was changed meanwhile; read it again and retry');
+    if (!(await this.d.store.putCampaign(next, c.revision)))
+      throw conflict('the campaign was changed meanwhile; read it again and retry');
     return next;
   }
 
@@ -123,7 +134,8 @@ export class CampaignService {
       source: 'api',
       revision: 1,
     };
-    if (!(await this.d.store.putCampaign(record))) throw conflict(`a campaign '${definition.id}' exists already; change its id, or PUT to update it`);
+    if (!(await this.d.store.putCampaign(record)))
+      throw conflict(`a campaign '${definition.id}' exists already; change its id, or PUT to update it`);
     return { ...(await this.view(record)), validation: { valid: v.valid, errors: v.errors, warnings: v.warnings } };
   }
 
@@ -140,11 +152,16 @@ export class CampaignService {
   async get(id: string) {
     const c = await this.campaign(id);
     const v = this.validate(c.definition);
-    return { ...(await this.view(c)), definition: c.definition, validation: { valid: v.valid, errors: v.errors, warnings: v.warnings } };
+    return {
+      ...(await this.view(c)),
+      definition: c.definition,
+      validation: { valid: v.valid, errors: v.errors, warnings: v.warnings },
+    };
   }
 
   async update(id: string, definition: { id: string }) {
-    if (definition.id !== id) throw badRequest(`the definition's id '${definition.id}' is not '${id}'; to rename, duplicate the campaign`);
+    if (definition.id !== id)
+      throw badRequest(`the definition's id '${definition.id}' is not '${id}'; to rename, duplicate the campaign`);
     const c = await this.campaign(id);
     await this.check(c, 'update');
     const label = labelOf(definition) ?? c.label;
@@ -169,11 +186,16 @@ export class CampaignService {
   /** Validates and compiles a definition, or answers 422 with what is wrong. */
   private compile(definition: unknown, message: string) {
     const v = this.validate(definition);
-    if (!v.valid || !v.analysis) throw invalid(message.replace('{n}', String(v.errors.length)), { errors: v.errors, warnings: v.warnings });
+    if (!v.valid || !v.analysis)
+      throw invalid(message.replace('{n}', String(v.errors.length)), { errors: v.errors, warnings: v.warnings });
     try {
       return { v, campaign: v.analysis.campaign, definition: compileCampaign(v.analysis).definition };
     } catch (e) {
-      if (e instanceof CompileError) throw invalid(e.message, { errors: [{ activity: e.activity, path: '', message: e.message }], warnings: v.warnings });
+      if (e instanceof CompileError)
+        throw invalid(e.message, {
+          errors: [{ activity: e.activity, path: '', message: e.message }],
+          warnings: v.warnings,
+        });
       throw e;
     }
   }
@@ -181,20 +203,38 @@ export class CampaignService {
   async publish(id: string) {
     const c = await this.campaign(id);
     await this.check(c, 'publish');
-    const { v, campaign, definition } = this.compile(c.definition, 'the campaign has {n} error(s); fix them, then publish again');
+    const { v, campaign, definition } = this.compile(
+      c.definition,
+      'the campaign has {n} error(s); fix them, then publish again',
+    );
     const schedule = scheduleOf(campaign.trigger, campaign.timezone);
     const problem = schedule && scheduleProblem(schedule, this.now());
-    if (problem) throw invalid(problem, { errors: [{ activity: null, path: 'trigger', message: problem }], warnings: v.warnings });
+    if (problem)
+      throw invalid(problem, { errors: [{ activity: null, path: 'trigger', message: problem }], warnings: v.warnings });
     // The conditional write reserves the version number: a concurrent change or publication is a
     // conflict before anything is deployed; if deploying fails, the campaign is put back.
     const version = c.version + 1;
     const at = this.now().toISOString();
-    const saved = await this.save(c, { status: publishedStatus(campaign.trigger), version, changed: false, publishedAt: at });
+    const saved = await this.save(c, {
+      status: publishedStatus(campaign.trigger),
+      version,
+      changed: false,
+      publishedAt: at,
+    });
     try {
       const deployed = await this.d.platform.publish(id, version, definition, schedule);
-      await this.d.store.putVersion({ campaignId: id, version, definition: c.definition, publishedAt: at, ...(deployed.machine ? { machine: deployed.machine } : {}) });
+      await this.d.store.putVersion({
+        campaignId: id,
+        version,
+        definition: c.definition,
+        publishedAt: at,
+        ...(deployed.machine ? { machine: deployed.machine } : {}),
+      });
     } catch (e) {
-      await this.d.store.putCampaign({ ...c, revision: saved.revision + 1, updatedAt: this.now().toISOString() }, saved.revision);
+      await this.d.store.putCampaign(
+        { ...c, revision: saved.revision + 1, updatedAt: this.now().toISOString() },
+        saved.revision,
+      );
       throw e;
     }
     let started: string | undefined;
@@ -213,9 +253,19 @@ export class CampaignService {
     const c = await this.campaign(id);
     const v = this.validate(c.definition);
     const campaign = v.analysis?.campaign;
-    if (!campaign) throw invalid('the campaign has errors; its schedule cannot be previewed', { errors: v.errors, warnings: v.warnings });
+    if (!campaign)
+      throw invalid('the campaign has errors; its schedule cannot be previewed', {
+        errors: v.errors,
+        warnings: v.warnings,
+      });
     const spec = scheduleOf(campaign.trigger, campaign.timezone);
-    if (!spec) return { expression: null, timezone: campaign.timezone, launches: [], warning: `the trigger is '${campaign.trigger.type}': the campaign starts ${campaign.trigger.type === 'asap' ? 'when published' : campaign.trigger.type === 'signal' ? 'on a signal (POST /campaigns/{id}/runs)' : 'by hand'}` };
+    if (!spec)
+      return {
+        expression: null,
+        timezone: campaign.timezone,
+        launches: [],
+        warning: `the trigger is '${campaign.trigger.type}': the campaign starts ${campaign.trigger.type === 'asap' ? 'when published' : campaign.trigger.type === 'signal' ? 'on a signal (POST /campaigns/{id}/runs)' : 'by hand'}`,
+      };
     const launches = nextLaunches(spec, this.now(), count).map((d) => d.toISOString());
     // Validation warns about schedules that fire too often.
     const warning = v.warnings.find((w) => w.path === 'trigger')?.message;
@@ -231,14 +281,37 @@ export class CampaignService {
     // A test run of a draft runs its working copy; otherwise the last published version.
     const version = c.status === 'draft' || (testMode && c.changed) ? 0 : c.version;
     const published = version ? await this.d.store.getVersion(id, version) : undefined;
-    if (version && !published) throw conflict(`version ${version} of '${id}' is not recorded (a publication failed?); publish the campaign again`);
-    const { campaign, definition } = this.compile(published?.definition ?? c.definition, 'the campaign has {n} error(s); fix them before running it');
+    if (version && !published)
+      throw conflict(
+        `version ${version} of '${id}' is not recorded (a publication failed?); publish the campaign again`,
+      );
+    const { campaign, definition } = this.compile(
+      published?.definition ?? c.definition,
+      'the campaign has {n} error(s); fix them before running it',
+    );
     const variables = this.variables(campaign, options.variables ?? {});
     const runId = this.d.newRunId();
     const trigger = options.trigger ?? 'api';
-    await this.d.store.createRun({ runId, campaignId: id, campaignLabel: campaign.label, version, status: 'running', startedAt: this.now().toISOString(), testMode, variables, trigger });
+    await this.d.store.createRun({
+      runId,
+      campaignId: id,
+      campaignLabel: campaign.label,
+      version,
+      status: 'running',
+      startedAt: this.now().toISOString(),
+      testMode,
+      variables,
+      trigger,
+    });
     try {
-      const started = await this.d.platform.start({ runId, campaignId: id, version, definition, machine: published?.machine, input: { run: { runId, testMode, variables }, trigger } });
+      const started = await this.d.platform.start({
+        runId,
+        campaignId: id,
+        version,
+        definition,
+        machine: published?.machine,
+        input: { run: { runId, testMode, variables }, trigger },
+      });
       if (started?.execution) await this.d.store.updateRun(runId, { execution: started.execution });
     } catch (e) {
       // A run that never started must not block the campaign.
@@ -254,7 +327,11 @@ export class CampaignService {
     const problems: Array<{ variable: string; message: string }> = [];
     for (const [name, value] of Object.entries(given)) {
       const declared = campaign.variables[name];
-      if (!declared) problems.push({ variable: name, message: `unknown variable; the campaign declares: ${Object.keys(campaign.variables).join(', ') || 'none'}` });
+      if (!declared)
+        problems.push({
+          variable: name,
+          message: `unknown variable; the campaign declares: ${Object.keys(campaign.variables).join(', ') || 'none'}`,
+        });
       else if (value !== null) {
         const problem = literalProblem(value, declared.type);
         if (problem) problems.push({ variable: name, message: problem });
@@ -287,32 +364,60 @@ export class CampaignService {
 
   async pause(runId: string, actor = 'api') {
     await this.runCommand(runId, 'pause');
-    if (!(await this.d.store.updateRun(runId, { status: 'paused', pausedReason: `paused by ${actor}` }, ['running']))) throw conflict('the run is no longer running');
-    await this.d.store.log(runId, { at: this.now().toISOString(), level: 'info', message: `paused by ${actor}: no new activity starts; running ones finish`, actor });
+    if (!(await this.d.store.updateRun(runId, { status: 'paused', pausedReason: `paused by ${actor}` }, ['running'])))
+      throw conflict('the run is no longer running');
+    await this.d.store.log(runId, {
+      at: this.now().toISOString(),
+      level: 'info',
+      message: `paused by ${actor}: no new activity starts; running ones finish`,
+      actor,
+    });
     return this.getRun(runId);
   }
 
   async resume(runId: string, actor = 'api') {
     await this.runCommand(runId, 'resume');
-    if (!(await this.d.store.updateRun(runId, { status: 'running', pausedReason: undefined }, ['paused']))) throw conflict('the run is no longer paused');
-    await this.d.store.log(runId, { at: this.now().toISOString(), level: 'info', message: `resumed by ${actor}`, actor });
+    if (!(await this.d.store.updateRun(runId, { status: 'running', pausedReason: undefined }, ['paused'])))
+      throw conflict('the run is no longer paused');
+    await this.d.store.log(runId, {
+      at: this.now().toISOString(),
+      level: 'info',
+      message: `resumed by ${actor}`,
+      actor,
+    });
     await this.d.platform.wake(runId);
     return this.getRun(runId);
   }
 
   async stop(runId: string, actor = 'api') {
     await this.runCommand(runId, 'stop');
-    if (!(await stopRun(this.d.store, runId, actor, (run) => this.d.platform.stop(run), () => this.now()))) throw conflict('the run is no longer in progress');
+    if (
+      !(await stopRun(
+        this.d.store,
+        runId,
+        actor,
+        (run) => this.d.platform.stop(run),
+        () => this.now(),
+      ))
+    )
+      throw conflict('the run is no longer in progress');
     return this.getRun(runId);
   }
 
   async restart(runId: string, actor = 'api') {
     const r = await this.runCommand(runId, 'restart');
     if (isInProgress(r.status)) await this.stop(runId, actor);
-    return this.startRun(r.campaignId, { variables: r.variables, testMode: r.testMode, trigger: `restart of ${runId}` });
+    return this.startRun(r.campaignId, {
+      variables: r.variables,
+      testMode: r.testMode,
+      trigger: `restart of ${runId}`,
+    });
   }
 
-  async logs(runId: string, filter: LogFilter & { after?: string; limit?: number }): Promise<Array<LogEntry & { id: string }>> {
+  async logs(
+    runId: string,
+    filter: LogFilter & { after?: string; limit?: number },
+  ): Promise<Array<LogEntry & { id: string }>> {
     await this.runOf(runId);
     const entries = await this.d.store.listLogs(runId, { ...(filter.after ? { after: filter.after } : {}) });
     return filterLogs(entries, filter).slice(0, filter.limit ?? 10_000);
@@ -332,13 +437,42 @@ export class CampaignService {
 
   async transitionSchema(runId: string, transitionId: string) {
     const t = await this.transition(runId, transitionId);
-    return { transition: t.transitionId, from: t.from, output: t.output, to: t.to, active: t.active, rows: t.rows, dimension: t.dimension, columns: t.columns };
+    return {
+      transition: t.transitionId,
+      from: t.from,
+      output: t.output,
+      to: t.to,
+      active: t.active,
+      rows: t.rows,
+      dimension: t.dimension,
+      columns: t.columns,
+    };
   }
 
   async transitionRows(runId: string, transitionId: string, page: { limit: number; offset: number }) {
     const t = await this.transition(runId, transitionId);
-    const rows = t.active && t.rows > 0 ? await this.d.engine.preview({ location: t.location, table: t.table, output: t.output, columns: t.columns, ...(t.stored ? { stored: t.stored } : {}) }, page.limit, page.offset) : [];
-    return { transition: t.transitionId, total: t.rows, limit: page.limit, offset: page.offset, columns: t.columns, rows };
+    const rows =
+      t.active && t.rows > 0
+        ? await this.d.engine.preview(
+            {
+              location: t.location,
+              table: t.table,
+              output: t.output,
+              columns: t.columns,
+              ...(t.stored ? { stored: t.stored } : {}),
+            },
+            page.limit,
+            page.offset,
+          )
+        : [];
+    return {
+      transition: t.transitionId,
+      total: t.rows,
+      limit: page.limit,
+      offset: page.offset,
+      columns: t.columns,
+      rows,
+    };
   }
 
   /** Removes the work tables of runs older than each campaign's retention; a campaign's last run is kept. */
@@ -354,7 +488,11 @@ export class CampaignService {
         if (now - Date.parse(r.endedAt ?? r.startedAt) < retention * 86_400_000) continue;
         await this.d.engine.remove(runPrefixOf(c.id, r.runId));
         await this.d.store.updateRun(r.runId, { purged: true });
-        await this.d.store.log(r.runId, { at: this.now().toISOString(), level: 'info', message: `work tables purged after ${retention} days` });
+        await this.d.store.log(r.runId, {
+          at: this.now().toISOString(),
+          level: 'info',
+          message: `work tables purged after ${retention} days`,
+        });
         purged.push(r.runId);
       }
     }
@@ -363,7 +501,10 @@ export class CampaignService {
 }
 
 /** The schedule of a scheduled campaign, from its published version (not the working copy). */
-export async function publishedSchedule(store: Pick<StatusStore, 'getVersion'>, c: CampaignRecord | undefined): Promise<ScheduleSpec | undefined> {
+export async function publishedSchedule(
+  store: Pick<StatusStore, 'getVersion'>,
+  c: CampaignRecord | undefined,
+): Promise<ScheduleSpec | undefined> {
   if (c?.status !== 'scheduled') return undefined;
   const published = (await store.getVersion(c.id, c.version))?.definition as Partial<Campaign> | undefined;
   const trigger = triggerSchema.safeParse(published?.trigger);
@@ -374,4 +515,3 @@ function labelOf(definition: object): string | undefined {
   const label = (definition as { label?: unknown }).label;
   return typeof label === 'string' && label ? label : undefined;
 }
-

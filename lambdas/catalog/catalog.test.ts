@@ -6,9 +6,20 @@ describe('catalog', () => {
   it('loads the sample catalog with links both ways', () => {
     const c = loadCatalog(join(import.meta.dirname, '../../examples/catalog.yaml'));
     expect(c.tableNames).toEqual(['recipients', 'products', 'purchases', 'subscriptions']);
-    expect(c.table('purchases')!.links.get('recipient')).toMatchObject({ kind: 'one', to: 'recipients', on: [{ from: 'recipient_id', to: 'id' }] });
-    expect(c.table('recipients')!.links.get('purchases')).toMatchObject({ kind: 'many', to: 'purchases', on: [{ from: 'id', to: 'recipient_id' }] });
-    expect(c.table('recipients')!.columns.get('gender')).toMatchObject({ type: 'string', label: 'Gender (F, M, X or empty)' });
+    expect(c.table('purchases')!.links.get('recipient')).toMatchObject({
+      kind: 'one',
+      to: 'recipients',
+      on: [{ from: 'recipient_id', to: 'id' }],
+    });
+    expect(c.table('recipients')!.links.get('purchases')).toMatchObject({
+      kind: 'many',
+      to: 'purchases',
+      on: [{ from: 'id', to: 'recipient_id' }],
+    });
+    expect(c.table('recipients')!.columns.get('gender')).toMatchObject({
+      type: 'string',
+      label: 'Gender (F, M, X or empty)',
+    });
   });
 
   function problems(doc: unknown): string[] {
@@ -45,14 +56,18 @@ describe('catalog', () => {
     ).toEqual([
       "tables.people.primaryKey: primary key 'pk' is not a column of people.",
       "tables.people.links.orders.to: unknown table 'order'. Did you mean 'orders'?",
-      'tables.people.links.email: link \'email\' has the name of a column of people; links and columns share one namespace',
+      "tables.people.links.email: link 'email' has the name of a column of people; links and columns share one namespace",
       'tables.orders.links.person.on.person_id: cannot join orders.person_id (string) to people.id (integer)',
       "tables.orders.links.person.on.nope: 'nope' is not a column of orders.",
     ]);
   });
 
   it('rejects names Glue cannot hold and unknown types', () => {
-    expect(problems({ tables: { People: { primaryKey: 'id', location: 'x', columns: { id: 'integer' } } } })[0]).toMatch(/^tables\.People: use lower-case letters/);
-    expect(problems({ tables: { people: { primaryKey: 'id', location: 'x', columns: { id: 'int' } } } })[0]).toMatch(/^tables\.people\.columns\.id:/);
+    expect(
+      problems({ tables: { People: { primaryKey: 'id', location: 'x', columns: { id: 'integer' } } } })[0],
+    ).toMatch(/^tables\.People: use lower-case letters/);
+    expect(problems({ tables: { people: { primaryKey: 'id', location: 'x', columns: { id: 'int' } } } })[0]).toMatch(
+      /^tables\.people\.columns\.id:/,
+    );
   });
 });

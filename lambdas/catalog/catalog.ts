@@ -10,40 +10,59 @@ import { reportZodIssues } from '../util/zod-issues.js';
 import { COLUMN_TYPES, comparable, type ColumnType } from '../sql/types.js';
 import { IDENTIFIER } from '../sql/literal.js';
 
-const name = z.string().regex(IDENTIFIER, 'use lower-case letters, digits and underscores, starting with a letter (Glue lower-cases names)').max(128);
+const name = z
+  .string()
+  .regex(IDENTIFIER, 'use lower-case letters, digits and underscores, starting with a letter (Glue lower-cases names)')
+  .max(128);
 
 const columnSchema = z.union([
   z.enum(COLUMN_TYPES),
-  z.object({
-    type: z.enum(COLUMN_TYPES),
-    label: z.string().optional(),
-    description: z.string().optional(),
-  }).strict(),
+  z
+    .object({
+      type: z.enum(COLUMN_TYPES),
+      label: z.string().optional(),
+      description: z.string().optional(),
+    })
+    .strict(),
 ]);
 
-const linkSchema = z.object({
-  to: name.describe('the target table'),
-  cardinality: z.enum(['many-to-one', 'one-to-one']).default('many-to-one'),
-  on: z.record(name, name).describe('join keys: { local column: target column }'),
-  reverse: name.optional().describe('name of the link back from the target: a 1-N collection (or 1-1 for one-to-one)'),
-  label: z.string().optional(),
-}).strict();
+const linkSchema = z
+  .object({
+    to: name.describe('the target table'),
+    cardinality: z.enum(['many-to-one', 'one-to-one']).default('many-to-one'),
+    on: z.record(name, name).describe('join keys: { local column: target column }'),
+    reverse: name
+      .optional()
+      .describe('name of the link back from the target: a 1-N collection (or 1-1 for one-to-one)'),
+    label: z.string().optional(),
+  })
+  .strict();
 
-const tableSchema = z.object({
-  label: z.string().optional(),
-  description: z.string().optional(),
-  primaryKey: name,
-  location: z.string().min(1).describe('folder of Parquet files, relative to the data root (a local folder or the data bucket)'),
-  glue: z.object({ database: z.string().min(1), table: z.string().min(1) }).strict().optional()
-    .describe('an existing Glue table to query in the cloud instead of the one orca creates'),
-  columns: z.record(name, columnSchema),
-  links: z.record(name, linkSchema).default({}),
-}).strict();
+const tableSchema = z
+  .object({
+    label: z.string().optional(),
+    description: z.string().optional(),
+    primaryKey: name,
+    location: z
+      .string()
+      .min(1)
+      .describe('folder of Parquet files, relative to the data root (a local folder or the data bucket)'),
+    glue: z
+      .object({ database: z.string().min(1), table: z.string().min(1) })
+      .strict()
+      .optional()
+      .describe('an existing Glue table to query in the cloud instead of the one orca creates'),
+    columns: z.record(name, columnSchema),
+    links: z.record(name, linkSchema).default({}),
+  })
+  .strict();
 
-export const catalogFileSchema = z.object({
-  name: z.string().optional(),
-  tables: z.record(name, tableSchema),
-}).strict();
+export const catalogFileSchema = z
+  .object({
+    name: z.string().optional(),
+    tables: z.record(name, tableSchema),
+  })
+  .strict();
 
 export type CatalogFile = z.input<typeof catalogFileSchema>;
 
@@ -114,7 +133,11 @@ export function buildCatalog(doc: unknown): Catalog {
       columns.set(colName, { name: colName, type: spec.type, label: ('label' in spec && spec.label) || colName });
     }
     if (!columns.has(t.primaryKey)) {
-      findings.error(null, ['tables', tableName, 'primaryKey'], `primary key '${t.primaryKey}' is not a column of ${tableName}.${didYouMean(t.primaryKey, columns.keys())}`);
+      findings.error(
+        null,
+        ['tables', tableName, 'primaryKey'],
+        `primary key '${t.primaryKey}' is not a column of ${tableName}.${didYouMean(t.primaryKey, columns.keys())}`,
+      );
     }
     tables.set(tableName, {
       name: tableName,
@@ -141,13 +164,32 @@ export function buildCatalog(doc: unknown): Catalog {
       for (const pair of on) {
         const a = table.columns.get(pair.from);
         const b = target.columns.get(pair.to);
-        if (!a) findings.error(null, [...path, 'on', pair.from], `'${pair.from}' is not a column of ${tableName}.${didYouMean(pair.from, table.columns.keys())}`);
-        if (!b) findings.error(null, [...path, 'on', pair.from], `'${pair.to}' is not a column of ${l.to}.${didYouMean(pair.to, target.columns.keys())}`);
+        if (!a)
+          findings.error(
+            null,
+            [...path, 'on', pair.from],
+            `'${pair.from}' is not a column of ${tableName}.${didYouMean(pair.from, table.columns.keys())}`,
+          );
+        if (!b)
+          findings.error(
+            null,
+            [...path, 'on', pair.from],
+            `'${pair.to}' is not a column of ${l.to}.${didYouMean(pair.to, target.columns.keys())}`,
+          );
         if (a && b && !comparable(a.type, b.type)) {
-          findings.error(null, [...path, 'on', pair.from], `cannot join ${tableName}.${a.name} (${a.type}) to ${l.to}.${b.name} (${b.type})`);
+          findings.error(
+            null,
+            [...path, 'on', pair.from],
+            `cannot join ${tableName}.${a.name} (${a.type}) to ${l.to}.${b.name} (${b.type})`,
+          );
         }
       }
-      addLink(findings, table, { name: linkName, from: tableName, to: l.to, kind: 'one', on, label: l.label ?? linkName }, path);
+      addLink(
+        findings,
+        table,
+        { name: linkName, from: tableName, to: l.to, kind: 'one', on, label: l.label ?? linkName },
+        path,
+      );
       if (l.reverse) {
         const reverse: Link = {
           name: l.reverse,
@@ -167,7 +209,11 @@ export function buildCatalog(doc: unknown): Catalog {
 
 function addLink(findings: Findings, table: CatalogTable, link: Link, path: (string | number)[]): void {
   if (table.columns.has(link.name)) {
-    findings.error(null, path, `link '${link.name}' has the name of a column of ${table.name}; links and columns share one namespace`);
+    findings.error(
+      null,
+      path,
+      `link '${link.name}' has the name of a column of ${table.name}; links and columns share one namespace`,
+    );
   } else if (table.links.has(link.name)) {
     findings.error(null, path, `${table.name} already has a link named '${link.name}'`);
   } else {

@@ -32,14 +32,22 @@ const service = new CampaignService({
     machineRoleArn: env('ORCA_MACHINE_ROLE'),
     schedulerRoleArn: env('ORCA_SCHEDULER_ROLE'),
     logGroupArn: env('ORCA_MACHINE_LOGS'),
-    functions: { control: env('ORCA_CONTROL_FUNCTION'), gate: env('ORCA_GATE_FUNCTION'), record: env('ORCA_RECORD_FUNCTION') },
+    functions: {
+      control: env('ORCA_CONTROL_FUNCTION'),
+      gate: env('ORCA_GATE_FUNCTION'),
+      record: env('ORCA_RECORD_FUNCTION'),
+    },
     workGroup: env('ORCA_WORKGROUP'),
   }),
 });
 
-export const handler = middy<APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2>(async (event: APIGatewayProxyEventV2WithIAMAuthorizer) => {
-  const request = requestOf(event);
-  const response = await handle(service, request, (e) => logger.error('request failed', { method: request.method, path: request.path, error: e as Error }));
-  return resultOf(response);
-});
+export const handler = middy<APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2>(
+  async (event: APIGatewayProxyEventV2WithIAMAuthorizer) => {
+    const request = requestOf(event);
+    const response = await handle(service, request, (e) =>
+      logger.error('request failed', { method: request.method, path: request.path, error: e as Error }),
+    );
+    return resultOf(response);
+  },
+);
 for (const m of middlewares) handler.use(m as never);

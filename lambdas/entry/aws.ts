@@ -28,7 +28,6 @@ export function env(name: string): string {
   return v;
 }
 
-
 export const logger = new Logger({ serviceName: 'orca' });
 
 /** This function's partition, region and account. */
@@ -45,7 +44,9 @@ export function awsDeps(): Deps & { sfn: SFNClient; store: DynamoDbStore; engine
   const catalogJson = typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON');
   const store = awsStore();
   const sfn = new SFNClient({});
-  const notifier: Notifier = process.env.ORCA_ALERT_TOPIC ? new SnsNotifier(new SNSClient({}), process.env.ORCA_ALERT_TOPIC) : { notify: async () => {} };
+  const notifier: Notifier = process.env.ORCA_ALERT_TOPIC
+    ? new SnsNotifier(new SNSClient({}), process.env.ORCA_ALERT_TOPIC)
+    : { notify: async () => {} };
   return {
     store,
     sfn,
@@ -62,7 +63,12 @@ export function awsDeps(): Deps & { sfn: SFNClient; store: DynamoDbStore; engine
     control: new CloudRunControl(store),
     signal: async (campaignId, variables, from) => {
       const arn = stateMachineArn(awsLocation(), stateMachineName(campaignId));
-      const r = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ run: { variables }, trigger: `signal from ${from.campaignId} run ${from.runId}` }) }));
+      const r = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: arn,
+          input: JSON.stringify({ run: { variables }, trigger: `signal from ${from.campaignId} run ${from.runId}` }),
+        }),
+      );
       return r.executionArn!.split(':').pop()!;
     },
   };

@@ -34,7 +34,16 @@ const API_ENV = {
 /** The Lambda environment: the runtime's own variables plus the function's. */
 function lambdaEnvironment(own: Record<string, string>): void {
   for (const k of Object.keys(process.env)) if (k.startsWith('ORCA_')) delete process.env[k];
-  Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }, own);
+  Object.assign(
+    process.env,
+    {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    },
+    own,
+  );
 }
 
 beforeAll(async () => {
@@ -56,21 +65,53 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const definition = { id: 'deployed', label: 'Deployed', dimension: 'recipients', activities: [{ id: 'a', type: 'buildAudience' }, { id: 'e', type: 'end' }], transitions: [{ from: 'a', to: 'e' }] };
+const definition = {
+  id: 'deployed',
+  label: 'Deployed',
+  dimension: 'recipients',
+  activities: [
+    { id: 'a', type: 'buildAudience' },
+    { id: 'e', type: 'end' },
+  ],
+  transitions: [{ from: 'a', to: 'e' }],
+};
 
 describe('register entry', () => {
   it('records the campaign and answers CloudFormation with a PUT', async () => {
     lambdaEnvironment(COMMON());
     const { handler } = await import('./register.js');
-    await handler({ RequestType: 'Create', ResponseURL: cfnUrl, StackId: 's', RequestId: 'r', LogicalResourceId: 'L', ResourceProperties: { Definition: JSON.stringify(definition), Machine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-deployed' } });
-    expect(responses.at(-1)).toEqual({ method: 'PUT', body: { Status: 'SUCCESS', PhysicalResourceId: 'campaign:deployed', Data: { Version: '1' }, StackId: 's', RequestId: 'r', LogicalResourceId: 'L' } });
+    await handler({
+      RequestType: 'Create',
+      ResponseURL: cfnUrl,
+      StackId: 's',
+      RequestId: 'r',
+      LogicalResourceId: 'L',
+      ResourceProperties: {
+        Definition: JSON.stringify(definition),
+        Machine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-deployed',
+      },
+    });
+    expect(responses.at(-1)).toEqual({
+      method: 'PUT',
+      body: {
+        Status: 'SUCCESS',
+        PhysicalResourceId: 'campaign:deployed',
+        Data: { Version: '1' },
+        StackId: 's',
+        RequestId: 'r',
+        LogicalResourceId: 'L',
+      },
+    });
   });
 });
 
 describe('api entry', () => {
   it('serves the API from an API Gateway event, with the caller as actor', async () => {
     const { registerCodeCampaign } = await import('../api/code-campaigns.js');
-    await registerCodeCampaign(new DynamoDbStore(dynamo.client, TABLE), { definition, machine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-deployed' });
+    await registerCodeCampaign(new DynamoDbStore(dynamo.client, TABLE), {
+      definition,
+      machine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca-deployed',
+    });
     // The catalog is compiled into the bundle (ORCA_CATALOG); unbundled, it comes from the environment.
     lambdaEnvironment({ ...COMMON(), ...API_ENV, ORCA_CATALOG_JSON: JSON.stringify(tinyCatalogDoc) });
     const { handler } = await import('./api.js');
@@ -80,18 +121,52 @@ describe('api entry', () => {
       rawQueryString: 'q=deployed',
       headers: {},
       isBase64Encoded: false,
-      requestContext: { http: { method: 'GET', path: '/campaigns' }, authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/m' } } },
+      requestContext: {
+        http: { method: 'GET', path: '/campaigns' },
+        authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/m' } },
+      },
     };
-    const r = (await handler(event as never, { functionName: 'api', awsRequestId: 'x' } as never)) as { statusCode: number; body: string };
+    const r = (await handler(event as never, { functionName: 'api', awsRequestId: 'x' } as never)) as {
+      statusCode: number;
+      body: string;
+    };
     expect(r.statusCode).toBe(200);
-    expect(JSON.parse(r.body)).toEqual([expect.objectContaining({ id: 'deployed', source: 'code', status: 'live', version: 1 })]);
-    const refused = (await handler({ ...event, rawPath: '/campaigns/deployed', rawQueryString: '', requestContext: { ...event.requestContext, http: { method: 'DELETE', path: '/campaigns/deployed' } } } as never, { functionName: 'api', awsRequestId: 'y' } as never)) as { statusCode: number };
+    expect(JSON.parse(r.body)).toEqual([
+      expect.objectContaining({ id: 'deployed', source: 'code', status: 'live', version: 1 }),
+    ]);
+    const refused = (await handler(
+      {
+        ...event,
+        rawPath: '/campaigns/deployed',
+        rawQueryString: '',
+        requestContext: { ...event.requestContext, http: { method: 'DELETE', path: '/campaigns/deployed' } },
+      } as never,
+      { functionName: 'api', awsRequestId: 'y' } as never,
+    )) as { statusCode: number };
     expect(refused.statusCode).toBe(409);
     // Run commands are logged with the IAM caller.
     const store = new DynamoDbStore(dynamo.client, TABLE);
-    await store.createRun({ runId: 'r-actor', campaignId: 'deployed', status: 'running', startedAt: '2026-11-22T10:00:00.000Z', testMode: false, variables: {} });
-    const paused = (await handler({ ...event, rawPath: '/runs/r-actor/pause', rawQueryString: '', requestContext: { ...event.requestContext, http: { method: 'POST', path: '/runs/r-actor/pause' } } } as never, { functionName: 'api', awsRequestId: 'z' } as never)) as { statusCode: number };
+    await store.createRun({
+      runId: 'r-actor',
+      campaignId: 'deployed',
+      status: 'running',
+      startedAt: '2026-11-22T10:00:00.000Z',
+      testMode: false,
+      variables: {},
+    });
+    const paused = (await handler(
+      {
+        ...event,
+        rawPath: '/runs/r-actor/pause',
+        rawQueryString: '',
+        requestContext: { ...event.requestContext, http: { method: 'POST', path: '/runs/r-actor/pause' } },
+      } as never,
+      { functionName: 'api', awsRequestId: 'z' } as never,
+    )) as { statusCode: number };
     expect(paused.statusCode).toBe(200);
-    expect((await store.listLogs('r-actor', {}))[0]).toMatchObject({ actor: 'arn:aws:iam::123456789012:user/m', message: expect.stringContaining('paused by arn:aws:iam::123456789012:user/m') });
+    expect((await store.listLogs('r-actor', {}))[0]).toMatchObject({
+      actor: 'arn:aws:iam::123456789012:user/m',
+      message: expect.stringContaining('paused by arn:aws:iam::123456789012:user/m'),
+    });
   });
 });

@@ -10,7 +10,9 @@ export interface AwsLocation {
   account: string;
 }
 
-const statesArn = (l: AwsLocation, resource: string) => `arn:${l.partition ?? 'aws'}:states:${l.region}:${l.account}:${resource}`;
+const statesArn = (l: AwsLocation, resource: string) =>
+  `arn:${l.partition ?? 'aws'}:states:${l.region}:${l.account}:${resource}`;
 export const stateMachineArn = (l: AwsLocation, machine: string): string => statesArn(l, `stateMachine:${machine}`);
 /** Executions are named after their run. */
-export const executionArn = (l: AwsLocation, machine: string, execution: string): string => statesArn(l, `execution:${machine}:${execution}`);
+export const executionArn = (l: AwsLocation, machine: string, execution: string): string =>
+  statesArn(l, `execution:${machine}:${execution}`);

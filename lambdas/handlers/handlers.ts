@@ -16,7 +16,15 @@ import { failActivity } from '../orchestrator/fail.js';
 import { gate, PARKED, suspended } from '../orchestrator/gate.js';
 import { recordActivity } from '../orchestrator/record.js';
 import { startRun } from '../orchestrator/start.js';
-import type { Deps, FailEvent, FinalizeEvent, GateEvent, RecordEvent, StartEvent, SuspendedEvent } from '../orchestrator/types.js';
+import type {
+  Deps,
+  FailEvent,
+  FinalizeEvent,
+  GateEvent,
+  RecordEvent,
+  StartEvent,
+  SuspendedEvent,
+} from '../orchestrator/types.js';
 
 export type ControlEvent = StartEvent | FinalizeEvent | FailEvent;
 export type Handler<E, R> = (event: E, context: Context) => Promise<R>;
@@ -45,14 +53,22 @@ export function makeControlHandler(deps: Deps, options: HandlerOptions = {}): Ha
   }, options);
 }
 
-export function makeGateHandler(deps: Deps, callbacks: TaskCallbacks, options: HandlerOptions = {}): Handler<GateEvent | SuspendedEvent, void> {
+export function makeGateHandler(
+  deps: Deps,
+  callbacks: TaskCallbacks,
+  options: HandlerOptions = {},
+): Handler<GateEvent | SuspendedEvent, void> {
   return wrap<GateEvent | SuspendedEvent, void>(async (event) => {
     let result: unknown;
     try {
       result = event.step === 'gate' ? await gate(event, deps) : await suspended(event, deps);
     } catch (e) {
       const err = e as Error;
-      await callbacks.fail(event.token, err.name?.startsWith('Orca.') ? err.name : 'Orca.ActivityError', err.message ?? String(e));
+      await callbacks.fail(
+        event.token,
+        err.name?.startsWith('Orca.') ? err.name : 'Orca.ActivityError',
+        err.message ?? String(e),
+      );
       return;
     }
     if (result !== PARKED) await callbacks.succeed(event.token, result);

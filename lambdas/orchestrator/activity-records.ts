@@ -6,14 +6,34 @@ import type { Deps, OutboundRef } from './types.js';
 export const iso = (deps: Deps): string => (deps.clock ?? (() => new Date()))().toISOString();
 
 export function inactiveTransition(from: string, t: OutboundRef, at: string): TransitionRecord {
-  return { transitionId: t.transition, from, output: t.output, to: t.to, active: false, rows: 0, dimension: null, location: '-', table: '-', columns: [], at };
+  return {
+    transitionId: t.transition,
+    from,
+    output: t.output,
+    to: t.to,
+    active: false,
+    rows: 0,
+    dimension: null,
+    location: '-',
+    table: '-',
+    columns: [],
+    at,
+  };
 }
 
 /** Records a finished activity: transitions, task and log in one batch, then its status. */
 export async function finishActivity(
   deps: Deps,
   runId: string,
-  f: { activityId: string; startedAt: string; at: string; transitions: TransitionRecord[]; log: Pick<LogEntry, 'message' | 'sql' | 'durationMs' | 'rows'>; rows?: number; resetErrors: boolean },
+  f: {
+    activityId: string;
+    startedAt: string;
+    at: string;
+    transitions: TransitionRecord[];
+    log: Pick<LogEntry, 'message' | 'sql' | 'durationMs' | 'rows'>;
+    rows?: number;
+    resetErrors: boolean;
+  },
 ): Promise<void> {
   const rows = f.rows !== undefined ? { rows: f.rows } : {};
   await deps.store.putMany(runId, {

@@ -24,7 +24,8 @@ export interface ParsedError {
   transient: boolean;
 }
 
-const TRANSIENT = /Throttl|TooManyRequests|Rate exceeded|SlowDown|ServiceUnavailable|InternalServerError|INTERNAL_ERROR|timed out|ECONNRESET|socket hang up/i;
+const TRANSIENT =
+  /Throttl|TooManyRequests|Rate exceeded|SlowDown|ServiceUnavailable|InternalServerError|INTERNAL_ERROR|timed out|ECONNRESET|socket hang up/i;
 
 /** Reads a Step Functions error ({ Error, Cause }) from a Lambda, an Athena query or orca itself. */
 export function parseError(error: { Error?: string; Cause?: string } | undefined): ParsedError {
@@ -36,7 +37,9 @@ export function parseError(error: { Error?: string; Cause?: string } | undefined
     // A Lambda error: { errorType, errorMessage, trace }
     if (typeof cause.errorMessage === 'string') message = cause.errorMessage;
     // An Athena query: { QueryExecution: { Status: { StateChangeReason, AthenaError: { Retryable } } } }
-    const qe = (cause.QueryExecution ?? cause) as { Status?: { StateChangeReason?: string; AthenaError?: { Retryable?: boolean; ErrorMessage?: string } } };
+    const qe = (cause.QueryExecution ?? cause) as {
+      Status?: { StateChangeReason?: string; AthenaError?: { Retryable?: boolean; ErrorMessage?: string } };
+    };
     if (qe.Status) {
       message = qe.Status.StateChangeReason ?? qe.Status.AthenaError?.ErrorMessage ?? message;
       retryable = qe.Status.AthenaError?.Retryable;
@@ -44,6 +47,11 @@ export function parseError(error: { Error?: string; Cause?: string } | undefined
   } catch {
     // a plain message
   }
-  const transient = name === 'Orca.Transient' || name === 'States.Timeout' || name.startsWith('Lambda.') || retryable === true || (retryable === undefined && name !== 'Orca.ActivityError' && TRANSIENT.test(message));
+  const transient =
+    name === 'Orca.Transient' ||
+    name === 'States.Timeout' ||
+    name.startsWith('Lambda.') ||
+    retryable === true ||
+    (retryable === undefined && name !== 'Orca.ActivityError' && TRANSIENT.test(message));
   return { name, message: message || name, transient };
 }

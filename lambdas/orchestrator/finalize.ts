@@ -3,7 +3,10 @@ import { parseError } from './errors.js';
 import type { Deps, FinalizeEvent } from './types.js';
 import { iso } from './activity-records.js';
 
-export async function finalizeRun(e: FinalizeEvent, deps: Deps): Promise<{ status: 'completed' | 'failed' | 'stopped' }> {
+export async function finalizeRun(
+  e: FinalizeEvent,
+  deps: Deps,
+): Promise<{ status: 'completed' | 'failed' | 'stopped' }> {
   const now = iso(deps);
   const runId = e.run.runId;
   const run = await deps.store.getRun(runId);
@@ -20,7 +23,11 @@ export async function finalizeRun(e: FinalizeEvent, deps: Deps): Promise<{ statu
     await deps.store.log(runId, { at: now, level: 'warn', message: 'run stopped' });
     return { status: 'stopped' };
   }
-  await deps.store.updateRun(runId, { status: 'failed', endedAt: now, error: message }, ['running', 'paused', 'failed']);
+  await deps.store.updateRun(runId, { status: 'failed', endedAt: now, error: message }, [
+    'running',
+    'paused',
+    'failed',
+  ]);
   await deps.store.log(runId, { at: now, level: 'error', message: `run failed after ${seconds} s: ${message}` });
   return { status: 'failed' };
 }

@@ -22,7 +22,11 @@ export type Parked = typeof PARKED;
  * Stops on a stopped run; parks while the run is paused. A gate goes on when the run is not
  * paused; a suspended activity only once it was resumed.
  */
-async function waitUntilRunnable(e: GateEvent | SuspendedEvent, deps: Deps, kind: 'gate' | 'suspended'): Promise<RunRecord | Parked> {
+async function waitUntilRunnable(
+  e: GateEvent | SuspendedEvent,
+  deps: Deps,
+  kind: 'gate' | 'suspended',
+): Promise<RunRecord | Parked> {
   const runId = e.run.runId;
   let resumed = e.resumed === true;
   for (;;) {
@@ -30,7 +34,13 @@ async function waitUntilRunnable(e: GateEvent | SuspendedEvent, deps: Deps, kind
     if (!run || run.status === 'stopping' || run.status === 'stopped') throw new RunStopped();
     if (run.status !== 'paused' && (kind === 'gate' || resumed)) return run;
     await deps.store.updateActivity(runId, e.activity.id, { status: kind === 'gate' ? 'waiting' : 'needsAttention' });
-    const outcome = await deps.control.park({ runId, activityId: e.activity.id, kind, token: e.token, event: { ...e, resumed: true } });
+    const outcome = await deps.control.park({
+      runId,
+      activityId: e.activity.id,
+      kind,
+      token: e.token,
+      event: { ...e, resumed: true },
+    });
     if (outcome === 'parked') return PARKED;
     resumed = true;
   }
@@ -40,7 +50,12 @@ async function waitUntilRunnable(e: GateEvent | SuspendedEvent, deps: Deps, kind
 export async function suspended(e: SuspendedEvent, deps: Deps): Promise<{ resumed: true } | Parked> {
   const r = await waitUntilRunnable(e, deps, 'suspended');
   if ('parked' in r) return PARKED;
-  await deps.store.log(e.run.runId, { at: iso(deps), level: 'info', activity: e.activity.id, message: 'resumed: running the activity again' });
+  await deps.store.log(e.run.runId, {
+    at: iso(deps),
+    level: 'info',
+    activity: e.activity.id,
+    message: 'resumed: running the activity again',
+  });
   return { resumed: true };
 }
 
@@ -48,8 +63,18 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
   const { run, activity } = e;
   const runId = run.runId;
   if (activity.breakpoint && !e.resumed) {
-    const paused = await deps.store.updateRun(runId, { status: 'paused', pausedReason: `breakpoint before ${activity.id}` }, ['running']);
-    if (paused) await deps.store.log(runId, { at: iso(deps), level: 'info', activity: activity.id, message: 'paused at a breakpoint: inspect the inbound transitions, then resume' });
+    const paused = await deps.store.updateRun(
+      runId,
+      { status: 'paused', pausedReason: `breakpoint before ${activity.id}` },
+      ['running'],
+    );
+    if (paused)
+      await deps.store.log(runId, {
+        at: iso(deps),
+        level: 'info',
+        activity: activity.id,
+        message: 'paused at a breakpoint: inspect the inbound transitions, then resume',
+      });
   }
   const current = await waitUntilRunnable(e, deps, 'gate');
   if ('parked' in current) return PARKED;
@@ -62,7 +87,10 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
 
   const module = ACTIVITIES.get(activity.type);
   if (!module) throw new ActivityError(`unknown activity type ${activity.type}`);
-  const records = await deps.store.getTransitions(runId, e.inbound.map((t) => t.transition));
+  const records = await deps.store.getTransitions(
+    runId,
+    e.inbound.map((t) => t.transition),
+  );
   const ran = (id: string) => records.get(id)?.active === true;
 
   // Dead paths: an activity whose required inputs did not run is skipped, and so is its path.
@@ -77,14 +105,41 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
   }
 
   const startedAt = iso(deps);
-  await deps.store.updateActivity(runId, activity.id, { status: 'running', startedAt, addTasks: 1, error: undefined, endedAt: undefined });
+  await deps.store.updateActivity(runId, activity.id, {
+    status: 'running',
+    startedAt,
+    addTasks: 1,
+    error: undefined,
+    endedAt: undefined,
+  });
 
   // Inputs: transitions that ran as they are; the others, as empty populations (or left out).
   const inputs: Input[] = [];
   for (const t of e.inbound) {
     const rec = records.get(t.transition);
-    if (rec?.active) inputs.push({ transition: t.transition, from: t.from, output: t.output, schema: schemaOf(rec), ref: { location: rec.location, table: rec.table, output: rec.output, rows: rec.rows, columns: rec.columns, stored: rec.stored } });
-    else if (!module.dropsInactive) inputs.push({ transition: t.transition, from: t.from, output: t.output, schema: t.schema, ref: t.schema ? { location: '-', table: '-', output: t.output, rows: 0, columns: t.schema.columns } : null });
+    if (rec?.active)
+      inputs.push({
+        transition: t.transition,
+        from: t.from,
+        output: t.output,
+        schema: schemaOf(rec),
+        ref: {
+          location: rec.location,
+          table: rec.table,
+          output: rec.output,
+          rows: rec.rows,
+          columns: rec.columns,
+          stored: rec.stored,
+        },
+      });
+    else if (!module.dropsInactive)
+      inputs.push({
+        transition: t.transition,
+        from: t.from,
+        output: t.output,
+        schema: t.schema,
+        ref: t.schema ? { location: '-', table: '-', output: t.output, rows: 0, columns: t.schema.columns } : null,
+      });
   }
 
   const state = await loadState(e, deps);
@@ -101,7 +156,8 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
     state,
     values: run.variables,
   });
-  if (findings.errors.length) throw new ActivityError(findings.errors.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '));
+  if (findings.errors.length)
+    throw new ActivityError(findings.errors.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '));
 
   const action: Action = plan.action;
   const forwardFrom = (from: Record<string, number>) => forwarded(from, inputs);
@@ -141,21 +197,53 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
     case 'branch': {
       const chosen = chooseBranch(action.branches, action.otherwise, inputs, run);
       const out = forwardFrom(Object.fromEntries(chosen ? [[chosen, 0]] : []));
-      await complete(run, deps, activity.id, startedAt, e.outbound, out, chosen ? `took branch '${chosen}'` : 'no branch matched: the path stops here', resetErrors);
+      await complete(
+        run,
+        deps,
+        activity.id,
+        startedAt,
+        e.outbound,
+        out,
+        chosen ? `took branch '${chosen}'` : 'no branch matched: the path stops here',
+        resetErrors,
+      );
       return { action: 'done' };
     }
     case 'alert': {
-      await deps.notifier.notify({ campaignId: run.campaign.id, runId, activityId: activity.id, title: action.title, message: action.message, severity: action.severity });
-      await deps.store.log(runId, { at: iso(deps), level: action.severity === 'error' ? 'error' : action.severity === 'warning' ? 'warn' : 'info', activity: activity.id, message: `alert: ${action.title}: ${action.message}` });
-      await complete(run, deps, activity.id, startedAt, e.outbound, forwardFrom(action.from), 'alert sent', resetErrors);
+      await deps.notifier.notify({
+        campaignId: run.campaign.id,
+        runId,
+        activityId: activity.id,
+        title: action.title,
+        message: action.message,
+        severity: action.severity,
+      });
+      await deps.store.log(runId, {
+        at: iso(deps),
+        level: action.severity === 'error' ? 'error' : action.severity === 'warning' ? 'warn' : 'info',
+        activity: activity.id,
+        message: `alert: ${action.title}: ${action.message}`,
+      });
+      await complete(
+        run,
+        deps,
+        activity.id,
+        startedAt,
+        e.outbound,
+        forwardFrom(action.from),
+        'alert sent',
+        resetErrors,
+      );
       return { action: 'done' };
     }
     case 'end': {
       let note = 'branch ended';
       if (action.signal) {
         if (run.testMode) note = `test mode: signal to '${action.signal.campaign}' not sent`;
-        else if (deps.signal) note = `signal sent: started campaign '${action.signal.campaign}' (run ${await deps.signal(action.signal.campaign, action.signal.variables ?? {}, { campaignId: run.campaign.id, runId })})`;
-        else note = `signal to '${action.signal.campaign}' not sent: signals need the orca service (orca serve) or the cloud deployment`;
+        else if (deps.signal)
+          note = `signal sent: started campaign '${action.signal.campaign}' (run ${await deps.signal(action.signal.campaign, action.signal.variables ?? {}, { campaignId: run.campaign.id, runId })})`;
+        else
+          note = `signal to '${action.signal.campaign}' not sent: signals need the orca service (orca serve) or the cloud deployment`;
       }
       await complete(run, deps, activity.id, startedAt, e.outbound, {}, note, resetErrors);
       return { action: 'done' };
@@ -170,7 +258,8 @@ function schemaOf(rec: TransitionRecord): WorkSchema {
 }
 
 function targetTable(run: RunContext, activityId: string, action: Extract<Action, { type: 'query' }>): string {
-  if (action.saves && 'audience' in action.saves) return glueTableName('a', action.saves.audience, run.runId, activityId);
+  if (action.saves && 'audience' in action.saves)
+    return glueTableName('a', action.saves.audience, run.runId, activityId);
   if (action.saves && 'history' in action.saves) return glueTableName('h', run.campaign.id, activityId, run.runId);
   return workTableName(run.campaign.id, run.runId, activityId);
 }
@@ -179,13 +268,29 @@ async function loadState(e: GateEvent, deps: Deps) {
   const a = e.activity as Record<string, unknown>;
   if (a.type === 'readAudience') {
     const saved = await deps.store.getAudience(String(a.audience));
-    return saved ? { audience: { ref: { location: saved.location, table: saved.table, output: 'main', rows: saved.rows, columns: saved.columns, stored: saved.stored }, dimension: saved.dimension } } : {};
+    return saved
+      ? {
+          audience: {
+            ref: {
+              location: saved.location,
+              table: saved.table,
+              output: 'main',
+              rows: saved.rows,
+              columns: saved.columns,
+              stored: saved.stored,
+            },
+            dimension: saved.dimension,
+          },
+        }
+      : {};
   }
   if (a.type === 'incrementalQuery') {
     const h = await deps.store.getHistory(e.run.campaign.id, e.activity.id);
     const mode = a.mode as { type: string; historyDays?: number };
     const since = mode.historyDays ? Date.parse(e.run.startedAt) - mode.historyDays * 86_400_000 : -Infinity;
-    const history = h.entries.filter((x) => x.runId !== e.run.runId && Date.parse(x.at) >= since && x.rows > 0).map((x) => ({ location: x.location, table: x.table, output: 'main', rows: x.rows, columns: x.columns }));
+    const history = h.entries
+      .filter((x) => x.runId !== e.run.runId && Date.parse(x.at) >= since && x.rows > 0)
+      .map((x) => ({ location: x.location, table: x.table, output: 'main', rows: x.rows, columns: x.columns }));
     return { history, lastRunAt: h.lastRunAt ? formatUtcTimestamp(new Date(h.lastRunAt)) : undefined };
   }
   return {};
@@ -197,7 +302,15 @@ function forwarded(from: Record<string, number>, inputs: Input[]): Record<string
   for (const [output, i] of Object.entries(from)) {
     const input = inputs[i];
     if (input?.ref && input.schema && input.ref.location !== '-') {
-      out[output] = { active: true, rows: input.ref.rows, dimension: input.schema.dimension, location: input.ref.location, table: input.ref.table, columns: input.ref.columns, ...(input.ref.stored ? { stored: input.ref.stored } : {}) };
+      out[output] = {
+        active: true,
+        rows: input.ref.rows,
+        dimension: input.schema.dimension,
+        location: input.ref.location,
+        table: input.ref.table,
+        columns: input.ref.columns,
+        ...(input.ref.stored ? { stored: input.ref.stored } : {}),
+      };
     } else if (!input ? inputs.length === 0 : !input.schema) {
       // An entry activity (a first Wait...) or an input without population: control flow only.
       out[output] = { active: true, rows: 0, dimension: null, location: '-', table: '-', columns: [] };
@@ -207,15 +320,44 @@ function forwarded(from: Record<string, number>, inputs: Input[]): Record<string
 }
 
 /** Records the outbound transitions of an activity that forwards populations, and marks it done. */
-export async function complete(run: RunContext, deps: Deps, activityId: string, startedAt: string, outbound: OutboundRef[], outputs: Record<string, ForwardedInput>, note: string, resetErrors: boolean): Promise<void> {
+export async function complete(
+  run: RunContext,
+  deps: Deps,
+  activityId: string,
+  startedAt: string,
+  outbound: OutboundRef[],
+  outputs: Record<string, ForwardedInput>,
+  note: string,
+  resetErrors: boolean,
+): Promise<void> {
   const at = iso(deps);
   const transitions: TransitionRecord[] = outbound.map((t) => {
     const o = outputs[t.output];
     return o?.active
-      ? { transitionId: t.transition, from: activityId, output: t.output, to: t.to, active: true, rows: o.rows, dimension: o.dimension, location: o.location, table: o.table, columns: o.columns, ...(o.stored ? { stored: o.stored } : {}), at }
+      ? {
+          transitionId: t.transition,
+          from: activityId,
+          output: t.output,
+          to: t.to,
+          active: true,
+          rows: o.rows,
+          dimension: o.dimension,
+          location: o.location,
+          table: o.table,
+          columns: o.columns,
+          ...(o.stored ? { stored: o.stored } : {}),
+          at,
+        }
       : inactiveTransition(activityId, t, at);
   });
-  await finishActivity(deps, run.runId, { activityId, startedAt, at, transitions, log: { message: note, durationMs: Date.parse(at) - Date.parse(startedAt) }, resetErrors });
+  await finishActivity(deps, run.runId, {
+    activityId,
+    startedAt,
+    at,
+    transitions,
+    log: { message: note, durationMs: Date.parse(at) - Date.parse(startedAt) },
+    resetErrors,
+  });
 }
 
 async function skip(e: GateEvent, deps: Deps, why: string): Promise<void> {
@@ -229,7 +371,12 @@ async function skip(e: GateEvent, deps: Deps, why: string): Promise<void> {
   await deps.store.updateActivity(runId, e.activity.id, { status: 'skipped', endedAt: at });
 }
 
-function chooseBranch(branches: Array<{ output: string; test: BranchTest }>, otherwise: string | undefined, inputs: Input[], run: RunContext): string | undefined {
+function chooseBranch(
+  branches: Array<{ output: string; test: BranchTest }>,
+  otherwise: string | undefined,
+  inputs: Input[],
+  run: RunContext,
+): string | undefined {
   for (const b of branches) if (holds(b.test, inputs, run)) return b.output;
   return otherwise;
 }
@@ -258,4 +405,3 @@ function holds(test: BranchTest, inputs: Input[], run: RunContext): boolean {
       return x <= y;
   }
 }
-

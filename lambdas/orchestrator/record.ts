@@ -25,11 +25,21 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
   const rows = Object.fromEntries(Object.keys(g.outputs).map((o) => [o, written[o] ?? 0]));
   const module = ACTIVITIES.get(g.activity.type)!;
   const settled = module.settle?.(g.activity as never, rows) ?? {};
-  const counts = Object.keys(g.outputs).map((o) => `${o} ${(rows[o] ?? 0).toLocaleString('en-US')}`).join(', ');
+  const counts = Object.keys(g.outputs)
+    .map((o) => `${o} ${(rows[o] ?? 0).toLocaleString('en-US')}`)
+    .join(', ');
   const stats = g.query?.statistics;
-  const durationMs = stats?.TotalExecutionTimeInMillis ?? stats?.EngineExecutionTimeInMillis ?? Date.parse(at) - Date.parse(g.startedAt);
+  const durationMs =
+    stats?.TotalExecutionTimeInMillis ?? stats?.EngineExecutionTimeInMillis ?? Date.parse(at) - Date.parse(g.startedAt);
   if (settled.error) {
-    await deps.store.log(run.runId, { at, level: 'info', activity: activityId, message: `query done (${counts})`, sql: g.select, durationMs });
+    await deps.store.log(run.runId, {
+      at,
+      level: 'info',
+      activity: activityId,
+      message: `query done (${counts})`,
+      sql: g.select,
+      durationMs,
+    });
     throw new ActivityError(settled.error);
   }
   const inactive = new Set(settled.inactive ?? []);
@@ -69,7 +79,19 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
     });
   } else if (g.saves && 'history' in g.saves) {
     const main = g.outputs.main!;
-    await deps.store.addHistory(run.campaign.id, activityId, { runId: run.runId, at: run.startedAt, location: g.target.location, table: g.target.table, rows: rows.main ?? 0, columns: main.columns }, run.startedAt);
+    await deps.store.addHistory(
+      run.campaign.id,
+      activityId,
+      {
+        runId: run.runId,
+        at: run.startedAt,
+        location: g.target.location,
+        table: g.target.table,
+        rows: rows.main ?? 0,
+        columns: main.columns,
+      },
+      run.startedAt,
+    );
   } else if (g.saves && 'watermark' in g.saves) {
     await deps.store.addHistory(run.campaign.id, activityId, undefined, run.startedAt);
   }
@@ -83,7 +105,12 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
     startedAt: g.startedAt,
     at,
     transitions: records,
-    log: { message: `done: ${counts}${stopped.length ? `; ${stopped.join(', ')} empty, not continued` : ''}${saved}`, sql: g.select, durationMs, rows: main },
+    log: {
+      message: `done: ${counts}${stopped.length ? `; ${stopped.join(', ')} empty, not continued` : ''}${saved}`,
+      sql: g.select,
+      durationMs,
+      rows: main,
+    },
     rows: main,
     resetErrors: g.resetErrors,
   });

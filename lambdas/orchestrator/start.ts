@@ -20,7 +20,11 @@ export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
     if (problem) problems.push(`variable '${name}': ${problem}`);
     variables[name] = value;
   }
-  for (const name of Object.keys(given)) if (!(name in e.campaign.variables)) problems.push(`unknown variable '${name}'; the campaign declares: ${Object.keys(e.campaign.variables).join(', ') || 'none'}`);
+  for (const name of Object.keys(given))
+    if (!(name in e.campaign.variables))
+      problems.push(
+        `unknown variable '${name}'; the campaign declares: ${Object.keys(e.campaign.variables).join(', ') || 'none'}`,
+      );
 
   const existing = await deps.store.getRun(runId);
   const startedAt = existing?.startedAt ?? e.startTime ?? now;
@@ -46,7 +50,13 @@ export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
   }
   await deps.store.putActivities(
     runId,
-    e.activities.map((a) => ({ activityId: a.id, type: a.type, ...(a.label ? { label: a.label } : {}), status: a.disabled ? 'skipped' : 'pending', tasks: 0 })),
+    e.activities.map((a) => ({
+      activityId: a.id,
+      type: a.type,
+      ...(a.label ? { label: a.label } : {}),
+      status: a.disabled ? 'skipped' : 'pending',
+      tasks: 0,
+    })),
   );
   await deps.store.log(runId, {
     at: now,

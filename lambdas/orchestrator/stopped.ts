@@ -5,7 +5,8 @@ export async function recordStopped(store: StatusStore, runId: string, at: strin
   await store.updateRun(runId, { status: 'stopped', endedAt: at });
   for (const a of await store.listActivities(runId)) {
     if (a.status === 'pending') await store.updateActivity(runId, a.activityId, { status: 'skipped', endedAt: at });
-    else if (['running', 'waiting', 'needsAttention'].includes(a.status)) await store.updateActivity(runId, a.activityId, { status: 'failed', error: 'stopped', endedAt: at });
+    else if (['running', 'waiting', 'needsAttention'].includes(a.status))
+      await store.updateActivity(runId, a.activityId, { status: 'failed', error: 'stopped', endedAt: at });
   }
 }
 
@@ -14,13 +15,28 @@ export async function recordStopped(store: StatusStore, runId: string, at: strin
  * queries, then the run is recorded as stopped. If cancelling fails the run stays 'stopping' and
  * stop may be sent again. False when the run was not in progress.
  */
-export async function stopRun(store: StatusStore, runId: string, actor: string, cancel: (run: RunRecord) => Promise<void>, now: () => Date = () => new Date()): Promise<boolean> {
+export async function stopRun(
+  store: StatusStore,
+  runId: string,
+  actor: string,
+  cancel: (run: RunRecord) => Promise<void>,
+  now: () => Date = () => new Date(),
+): Promise<boolean> {
   if (!(await store.updateRun(runId, { status: 'stopping' }, ['running', 'paused', 'stopping']))) return false;
-  await store.log(runId, { at: now().toISOString(), level: 'warn', message: `stopped by ${actor}: running queries are cancelled`, actor });
+  await store.log(runId, {
+    at: now().toISOString(),
+    level: 'warn',
+    message: `stopped by ${actor}: running queries are cancelled`,
+    actor,
+  });
   try {
     await cancel((await store.getRun(runId))!);
   } catch (e) {
-    await store.log(runId, { at: now().toISOString(), level: 'error', message: `stopping failed: ${(e as Error).message}; send stop again` });
+    await store.log(runId, {
+      at: now().toISOString(),
+      level: 'error',
+      message: `stopping failed: ${(e as Error).message}; send stop again`,
+    });
     throw e;
   }
   await recordStopped(store, runId, now().toISOString());

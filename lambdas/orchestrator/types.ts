@@ -15,7 +15,11 @@ export interface Deps {
   notifier: Notifier;
   control: RunControl;
   /** Starts a published campaign (End activities' signals); absent where no service runs them. */
-  signal?: (campaignId: string, variables: Record<string, unknown>, from: { campaignId: string; runId: string }) => Promise<string>;
+  signal?: (
+    campaignId: string,
+    variables: Record<string, unknown>,
+    from: { campaignId: string; runId: string },
+  ) => Promise<string>;
   clock?: () => Date;
 }
 
@@ -49,7 +53,10 @@ export interface OutboundRef {
 
 export interface StartEvent {
   step: 'start';
-  input: { run?: { runId?: string; testMode?: boolean; variables?: Record<string, unknown>; version?: number }; trigger?: string } & Record<string, unknown>;
+  input: {
+    run?: { runId?: string; testMode?: boolean; variables?: Record<string, unknown>; version?: number };
+    trigger?: string;
+  } & Record<string, unknown>;
   execution: string;
   executionArn?: string;
   startTime: string;
@@ -102,12 +109,31 @@ export type GateResult =
     };
 
 /** An output that carries an input's population unchanged. */
-export type ForwardedInput = { active: false } | { active: true; rows: number; dimension: string | null; location: string; table: string; columns: WorkSchema['columns']; stored?: Record<string, string> };
+export type ForwardedInput =
+  | { active: false }
+  | {
+      active: true;
+      rows: number;
+      dimension: string | null;
+      location: string;
+      table: string;
+      columns: WorkSchema['columns'];
+      stored?: Record<string, string>;
+    };
 
 export interface RecordEvent {
   step: 'record';
   run: RunContext;
-  gate: Exclude<GateResult, { action: 'done' }> & { query?: { id: string; statistics?: { EngineExecutionTimeInMillis?: number; TotalExecutionTimeInMillis?: number; DataScannedInBytes?: number } } };
+  gate: Exclude<GateResult, { action: 'done' }> & {
+    query?: {
+      id: string;
+      statistics?: {
+        EngineExecutionTimeInMillis?: number;
+        TotalExecutionTimeInMillis?: number;
+        DataScannedInBytes?: number;
+      };
+    };
+  };
 }
 
 export interface FailEvent {

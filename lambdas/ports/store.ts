@@ -157,7 +157,11 @@ export interface StatusStore {
   recentRuns(limit?: number): Promise<RunRecord[]>;
 
   putActivities(runId: string, records: ActivityRecord[]): Promise<void>;
-  updateActivity(runId: string, activityId: string, patch: Partial<ActivityRecord> & { addTasks?: number; addAttempts?: number }): Promise<ActivityRecord>;
+  updateActivity(
+    runId: string,
+    activityId: string,
+    patch: Partial<ActivityRecord> & { addTasks?: number; addAttempts?: number },
+  ): Promise<ActivityRecord>;
   listActivities(runId: string): Promise<ActivityRecord[]>;
 
   putTransitions(runId: string, records: TransitionRecord[]): Promise<void>;
@@ -169,7 +173,10 @@ export interface StatusStore {
 
   putTask(runId: string, task: TaskRecord): Promise<void>;
   /** Writes transitions, a task and log entries of a run in as few requests as possible. */
-  putMany(runId: string, items: { transitions?: TransitionRecord[]; tasks?: TaskRecord[]; logs?: LogEntry[] }): Promise<void>;
+  putMany(
+    runId: string,
+    items: { transitions?: TransitionRecord[]; tasks?: TaskRecord[]; logs?: LogEntry[] },
+  ): Promise<void>;
   listTasks(runId: string): Promise<TaskRecord[]>;
 
   getAudience(name: string): Promise<AudienceRecord | undefined>;

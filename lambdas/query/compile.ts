@@ -20,7 +20,17 @@ import {
   type TimeUnit,
 } from './rules.js';
 import { QueryError, splitPath, type Scope, type TypedSql } from './scope.js';
-import { addDays, formatDate, formatUtcTimestamp, localDate, presetRange, shiftDate, shiftInstant, zonedTimeToUtc, type Ymd } from './time.js';
+import {
+  addDays,
+  formatDate,
+  formatUtcTimestamp,
+  localDate,
+  presetRange,
+  shiftDate,
+  shiftInstant,
+  zonedTimeToUtc,
+  type Ymd,
+} from './time.js';
 
 // ---------------------------------------------------------------------------------------------
 // Expressions
@@ -38,9 +48,14 @@ export function compileExpr(e: Expr, scope: Scope): TypedSql {
       }
     case 'call': {
       const def = FUNCTIONS[e.name.toLowerCase()];
-      if (!def) throw new QueryError(`unknown function '${e.name}'.${didYouMean(e.name, Object.keys(FUNCTIONS))}`, e.pos);
+      if (!def)
+        throw new QueryError(`unknown function '${e.name}'.${didYouMean(e.name, Object.keys(FUNCTIONS))}`, e.pos);
       const [min, max] = def.arity;
-      if (e.args.length < min || e.args.length > max) throw new QueryError(`${e.name} takes ${min === max ? min : `${min} to ${max}`} argument(s): ${def.signature}`, e.pos);
+      if (e.args.length < min || e.args.length > max)
+        throw new QueryError(
+          `${e.name} takes ${min === max ? min : `${min} to ${max}`} argument(s): ${def.signature}`,
+          e.pos,
+        );
       const args = e.args.map((a) => compileExpr(a, scope));
       try {
         return def.compile(args, scope);
@@ -115,7 +130,9 @@ function compileLiteral(e: Extract<Expr, { kind: 'literal' }>): TypedSql {
         return { sql: literal(e.value, 'string'), type: 'string' };
       case 'number': {
         const n = e.value as number;
-        return Number.isSafeInteger(n) ? { sql: literal(n, 'integer'), type: 'integer' } : { sql: literal(n, 'decimal'), type: 'decimal' };
+        return Number.isSafeInteger(n)
+          ? { sql: literal(n, 'integer'), type: 'integer' }
+          : { sql: literal(n, 'decimal'), type: 'decimal' };
       }
       case 'date':
         return { sql: literal(e.value, 'date'), type: 'date' };
@@ -180,7 +197,10 @@ function compileBinary(e: Extract<Expr, { kind: 'binary' }>, scope: Scope): Type
 }
 
 function numericOperands(l: TypedSql, r: TypedSql, e: Extract<Expr, { kind: 'binary' }>): void {
-  for (const [x, pos] of [[l, e.left.pos], [r, e.right.pos]] as const) {
+  for (const [x, pos] of [
+    [l, e.left.pos],
+    [r, e.right.pos],
+  ] as const) {
     if (x.type !== 'null' && !isNumeric(x.type)) throw new QueryError(`'${e.op}' needs numbers, got a ${x.type}`, pos);
   }
 }
@@ -202,7 +222,12 @@ export function compileExpressionText(text: string, scope: Scope): TypedSql {
 }
 
 /** Compiles an expression field and reports a problem at `path`; returns undefined when invalid. */
-export function expressionField(text: string, scope: Scope, report: Reporter, path: (string | number)[]): TypedSql | undefined {
+export function expressionField(
+  text: string,
+  scope: Scope,
+  report: Reporter,
+  path: (string | number)[],
+): TypedSql | undefined {
   try {
     return compileExpressionText(text, scope);
   } catch (err) {
@@ -213,15 +238,46 @@ export function expressionField(text: string, scope: Scope, report: Reporter, pa
 }
 
 function expressionMessage(text: string, err: QueryError): string {
-  const where = err.pos !== undefined && text.length > 0 ? ` (at character ${err.pos + 1} of '${text.length > 80 ? `${text.slice(0, 80)}…` : text}')` : '';
+  const where =
+    err.pos !== undefined && text.length > 0
+      ? ` (at character ${err.pos + 1} of '${text.length > 80 ? `${text.slice(0, 80)}…` : text}')`
+      : '';
   return `${err.message}${where}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Rules
 
-const STRING_OPS: Operator[] = ['equal', 'notEqual', 'greater', 'less', 'greaterOrEqual', 'lessOrEqual', 'in', 'notIn', 'isEmpty', 'isNotEmpty', 'startsWith', 'notStartsWith', 'contains', 'notContains', 'like', 'notLike'];
-const NUMBER_OPS: Operator[] = ['equal', 'notEqual', 'greater', 'less', 'greaterOrEqual', 'lessOrEqual', 'in', 'notIn', 'isEmpty', 'isNotEmpty'];
+const STRING_OPS: Operator[] = [
+  'equal',
+  'notEqual',
+  'greater',
+  'less',
+  'greaterOrEqual',
+  'lessOrEqual',
+  'in',
+  'notIn',
+  'isEmpty',
+  'isNotEmpty',
+  'startsWith',
+  'notStartsWith',
+  'contains',
+  'notContains',
+  'like',
+  'notLike',
+];
+const NUMBER_OPS: Operator[] = [
+  'equal',
+  'notEqual',
+  'greater',
+  'less',
+  'greaterOrEqual',
+  'lessOrEqual',
+  'in',
+  'notIn',
+  'isEmpty',
+  'isNotEmpty',
+];
 const TEMPORAL_OPS: Operator[] = [...NUMBER_OPS, 'within'];
 const BOOLEAN_OPS: Operator[] = ['equal', 'notEqual', 'isEmpty', 'isNotEmpty'];
 
@@ -247,7 +303,10 @@ export function compileRule(rule: Rule, scope: Scope, report: Reporter, path: (s
   if ('or' in rule) return group(rule.or, 'OR', scope, report, [...path, 'or']);
   if ('except' in rule) {
     const parts = rule.except.map((r, i) => compileRule(r, scope, report, [...path, 'except', i]));
-    return `(${parts[0]}${parts.slice(1).map((p) => ` AND NOT COALESCE(${p}, FALSE)`).join('')})`;
+    return `(${parts[0]}${parts
+      .slice(1)
+      .map((p) => ` AND NOT COALESCE(${p}, FALSE)`)
+      .join('')})`;
   }
   if ('exists' in rule || 'notExists' in rule) {
     const negate = 'notExists' in rule;
@@ -281,9 +340,13 @@ export function compileRule(rule: Rule, scope: Scope, report: Reporter, path: (s
     const x = expressionField(rule.expression, scope, report, [...path, 'expression']);
     if (!x) return 'FALSE';
     if (rule.operator === undefined) {
-      if ('value' in rule) report.error([...path, 'operator'], 'a value needs an operator to compare the expression with');
+      if ('value' in rule)
+        report.error([...path, 'operator'], 'a value needs an operator to compare the expression with');
       if (x.type !== 'boolean' && x.type !== 'null') {
-        report.error([...path, 'expression'], `the expression is a ${x.type}; add an operator and a value, or write a condition (e.g. '… > 3')`);
+        report.error(
+          [...path, 'expression'],
+          `the expression is a ${x.type}; add an operator and a value, or write a condition (e.g. '… > 3')`,
+        );
         return 'FALSE';
       }
       return x.sql;
@@ -348,7 +411,16 @@ export function aggregateParts(
       report.error([...path, 'attribute'], `${agg.function} of a boolean is not supported`);
       return undefined;
     }
-    type = agg.function === 'avg' ? 'double' : agg.function === 'sum' ? (t === 'integer' ? 'integer' : t === 'double' ? 'double' : 'decimal') : t;
+    type =
+      agg.function === 'avg'
+        ? 'double'
+        : agg.function === 'sum'
+          ? t === 'integer'
+            ? 'integer'
+            : t === 'double'
+              ? 'double'
+              : 'decimal'
+          : t;
     value = agg.function === 'avg' ? `avg(CAST(${attr.sql} AS DOUBLE))` : `${agg.function}(${attr.sql})`;
   }
   const filter = agg.where ? compileRule(agg.where, inner, report, [...path, 'where']) : undefined;
@@ -377,7 +449,15 @@ export function aggregateSql(
 
 /** Sums of decimals get the room of 38 digits. */
 function sqlName(type: ColumnType): string {
-  return { string: 'VARCHAR', integer: 'BIGINT', decimal: 'DECIMAL(38, 2)', double: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP' }[type];
+  return {
+    string: 'VARCHAR',
+    integer: 'BIGINT',
+    decimal: 'DECIMAL(38, 2)',
+    double: 'DOUBLE',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    timestamp: 'TIMESTAMP',
+  }[type];
 }
 
 /** `left operator value`, type-checked. */
@@ -397,13 +477,17 @@ function condition(
   }
   const allowed = operatorsFor(type);
   if (!allowed.includes(operator)) {
-    report.error([...path, 'operator'], `operator '${operator}' does not apply to a ${type}; use one of: ${allowed.join(', ')}`);
+    report.error(
+      [...path, 'operator'],
+      `operator '${operator}' does not apply to a ${type}; use one of: ${allowed.join(', ')}`,
+    );
     return 'FALSE';
   }
   const x = left.sql;
   if (operator === 'isEmpty' || operator === 'isNotEmpty') {
     if (hasValue) report.error([...path, 'value'], `${operator} takes no value`);
-    if (type === 'string') return operator === 'isEmpty' ? `(${x} IS NULL OR ${x} = '')` : `(${x} IS NOT NULL AND ${x} <> '')`;
+    if (type === 'string')
+      return operator === 'isEmpty' ? `(${x} IS NULL OR ${x} = '')` : `(${x} IS NOT NULL AND ${x} <> '')`;
     return `(${x} IS ${operator === 'isEmpty' ? '' : 'NOT '}NULL)`;
   }
   const vpath = [...path, 'value'];
@@ -506,7 +590,8 @@ class Values {
   }
 
   private literalOf(value: unknown, type: ColumnType, index: number | undefined, what = 'value'): string {
-    if (typeof value === 'string' && value.includes('\u0000') && type !== 'string') this.fail(`${what} contains a NUL character`, index);
+    if (typeof value === 'string' && value.includes('\u0000') && type !== 'string')
+      this.fail(`${what} contains a NUL character`, index);
     try {
       return literal(value, type);
     } catch (err) {
@@ -518,26 +603,43 @@ class Values {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const obj = value as Record<string, unknown>;
       if (typeof obj.variable === 'string') return this.variable(obj.variable, type, index);
-      if ('ago' in obj || 'ahead' in obj) return this.relative(obj as { ago?: number; ahead?: number; unit: TimeUnit }, type, index);
+      if ('ago' in obj || 'ahead' in obj)
+        return this.relative(obj as { ago?: number; ahead?: number; unit: TimeUnit }, type, index);
       return this.fail(`a ${type} value is expected here, not a period; use the 'within' operator for periods`, index);
     }
     if (Array.isArray(value)) this.fail(`one ${type} value is expected, not a list`, index);
-    if (typeof value === 'string' && (RELATIVE_KEYWORDS as readonly string[]).includes(value) && (type === 'date' || type === 'timestamp')) {
-      if (value === 'now') return type === 'date' ? literal(formatDate(this.today), 'date') : literal(formatUtcTimestamp(this.scope.env.now), 'timestamp');
+    if (
+      typeof value === 'string' &&
+      (RELATIVE_KEYWORDS as readonly string[]).includes(value) &&
+      (type === 'date' || type === 'timestamp')
+    ) {
+      if (value === 'now')
+        return type === 'date'
+          ? literal(formatDate(this.today), 'date')
+          : literal(formatUtcTimestamp(this.scope.env.now), 'timestamp');
       const day = addDays(this.today, value === 'today' ? 0 : value === 'yesterday' ? -1 : 1);
-      return type === 'date' ? literal(formatDate(day), 'date') : literal(formatUtcTimestamp(zonedTimeToUtc(day, this.scope.env.timezone)), 'timestamp');
+      return type === 'date'
+        ? literal(formatDate(day), 'date')
+        : literal(formatUtcTimestamp(zonedTimeToUtc(day, this.scope.env.timezone)), 'timestamp');
     }
-    if (type === 'integer' && typeof value === 'number' && !Number.isInteger(value)) this.fail(`expected a whole number, got ${value}`, index);
+    if (type === 'integer' && typeof value === 'number' && !Number.isInteger(value))
+      this.fail(`expected a whole number, got ${value}`, index);
     return this.literalOf(value, type, index);
   }
 
   private relative(v: { ago?: number; ahead?: number; unit: TimeUnit }, type: ColumnType, index?: number): string {
-    if (type !== 'date' && type !== 'timestamp') this.fail(`relative dates apply to dates and timestamps, not to a ${type}`, index);
+    if (type !== 'date' && type !== 'timestamp')
+      this.fail(`relative dates apply to dates and timestamps, not to a ${type}`, index);
     const n = v.ago !== undefined ? -v.ago : v.ahead!;
     const env = this.scope.env;
     if (type === 'date' || v.unit === 'days' || v.unit === 'weeks' || v.unit === 'months' || v.unit === 'years') {
-      const day = v.unit === 'minutes' || v.unit === 'hours' ? localDate(shiftInstant(env.now, n, v.unit, env.timezone), env.timezone) : shiftDate(this.today, n, v.unit);
-      return type === 'date' ? literal(formatDate(day), 'date') : literal(formatUtcTimestamp(zonedTimeToUtc(day, env.timezone)), 'timestamp');
+      const day =
+        v.unit === 'minutes' || v.unit === 'hours'
+          ? localDate(shiftInstant(env.now, n, v.unit, env.timezone), env.timezone)
+          : shiftDate(this.today, n, v.unit);
+      return type === 'date'
+        ? literal(formatDate(day), 'date')
+        : literal(formatUtcTimestamp(zonedTimeToUtc(day, env.timezone)), 'timestamp');
     }
     return literal(formatUtcTimestamp(shiftInstant(env.now, n, v.unit, env.timezone)), 'timestamp');
   }
@@ -545,7 +647,8 @@ class Values {
   /** When a value denotes a whole day (a date, today, 3 days ago), that day; else undefined. */
   dayOf(value: unknown): Ymd | undefined {
     if (typeof value === 'string') {
-      if (value === 'today' || value === 'yesterday' || value === 'tomorrow') return addDays(this.today, value === 'today' ? 0 : value === 'yesterday' ? -1 : 1);
+      if (value === 'today' || value === 'yesterday' || value === 'tomorrow')
+        return addDays(this.today, value === 'today' ? 0 : value === 'yesterday' ? -1 : 1);
       const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
       if (m && !literalFails(value, 'date')) return { y: +m[1]!, m: +m[2]!, d: +m[3]! };
       return undefined;
@@ -574,7 +677,9 @@ class Values {
           };
     if (typeof value === 'string') {
       if (!(PERIOD_PRESETS as readonly string[]).includes(value)) {
-        this.fail(`'${value}' is not a period; use one of ${PERIOD_PRESETS.join(', ')}, or { last: N, unit: days } / { next: N, unit: days }.${didYouMean(value, PERIOD_PRESETS)}`);
+        this.fail(
+          `'${value}' is not a period; use one of ${PERIOD_PRESETS.join(', ')}, or { last: N, unit: days } / { next: N, unit: days }.${didYouMean(value, PERIOD_PRESETS)}`,
+        );
       }
       const r = presetRange(value as PeriodPreset, this.today);
       return dates(r.from, r.to);
@@ -591,7 +696,9 @@ class Values {
         ? dates(shiftDate(this.today, -v.last, v.unit), addDays(this.today, 1))
         : dates(this.today, addDays(shiftDate(this.today, v.next!, v.unit), 1));
     }
-    return this.fail(`within needs a period: ${PERIOD_PRESETS.join(', ')}, or { last: N, unit: days } / { next: N, unit: days }`);
+    return this.fail(
+      `within needs a period: ${PERIOD_PRESETS.join(', ')}, or { last: N, unit: days } / { next: N, unit: days }`,
+    );
   }
 }
 

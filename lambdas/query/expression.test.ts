@@ -14,8 +14,17 @@ describe('expression parser', () => {
       },
       right: { kind: 'in', operand: { kind: 'call', name: 'f', args: [{ value: 1 }, { value: "it's" }] } },
     });
-    expect(parseExpression("CASE WHEN a BETWEEN 1 AND 2 THEN 'x' ELSE NULL END")).toMatchObject({ kind: 'case', whens: [{ when: { kind: 'between' } }], else: { kind: 'literal', type: 'null' } });
-    expect(parseExpression("DATE '2026-01-01'")).toEqual({ kind: 'literal', type: 'date', value: '2026-01-01', pos: 0 });
+    expect(parseExpression("CASE WHEN a BETWEEN 1 AND 2 THEN 'x' ELSE NULL END")).toMatchObject({
+      kind: 'case',
+      whens: [{ when: { kind: 'between' } }],
+      else: { kind: 'literal', type: 'null' },
+    });
+    expect(parseExpression("DATE '2026-01-01'")).toEqual({
+      kind: 'literal',
+      type: 'date',
+      value: '2026-01-01',
+      pos: 0,
+    });
     expect(parseExpression('-3')).toMatchObject({ kind: 'literal', value: -3 });
   });
 

@@ -12,7 +12,12 @@
  */
 
 export type Expr =
-  | { kind: 'literal'; type: 'string' | 'number' | 'boolean' | 'null' | 'date' | 'timestamp'; value: string | number | boolean | null; pos: number }
+  | {
+      kind: 'literal';
+      type: 'string' | 'number' | 'boolean' | 'null' | 'date' | 'timestamp';
+      value: string | number | boolean | null;
+      pos: number;
+    }
   | { kind: 'ref'; path: string[]; pos: number }
   | { kind: 'call'; name: string; args: Expr[]; pos: number }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; pos: number }
@@ -22,7 +27,23 @@ export type Expr =
   | { kind: 'in'; operand: Expr; list: Expr[]; negated: boolean; pos: number }
   | { kind: 'between'; operand: Expr; low: Expr; high: Expr; negated: boolean; pos: number };
 
-export type BinaryOp = 'or' | 'and' | '=' | '<>' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%' | '||' | 'like' | 'not like';
+export type BinaryOp =
+  | 'or'
+  | 'and'
+  | '='
+  | '<>'
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | '||'
+  | 'like'
+  | 'not like';
 
 export class ExpressionSyntaxError extends Error {
   override name = 'ExpressionSyntaxError';
@@ -41,12 +62,31 @@ type Token =
   | { t: 'op'; v: string; pos: number }
   | { t: 'eof'; pos: number };
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'case', 'when', 'then', 'else', 'end', 'true', 'false', 'null', 'is', 'in', 'like', 'between', 'date', 'timestamp']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'not',
+  'case',
+  'when',
+  'then',
+  'else',
+  'end',
+  'true',
+  'false',
+  'null',
+  'is',
+  'in',
+  'like',
+  'between',
+  'date',
+  'timestamp',
+]);
 const MAX_LENGTH = 20_000;
 const MAX_DEPTH = 64;
 
 function tokenize(text: string): Token[] {
-  if (text.length > MAX_LENGTH) throw new ExpressionSyntaxError(`expression is longer than ${MAX_LENGTH} characters`, 0);
+  if (text.length > MAX_LENGTH)
+    throw new ExpressionSyntaxError(`expression is longer than ${MAX_LENGTH} characters`, 0);
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -61,7 +101,11 @@ function tokenize(text: string): Token[] {
       let j = i + 1;
       let v = '';
       for (;;) {
-        if (j >= text.length) throw new ExpressionSyntaxError('unterminated string (strings are written in single quotes; double a quote to include it)', i);
+        if (j >= text.length)
+          throw new ExpressionSyntaxError(
+            'unterminated string (strings are written in single quotes; double a quote to include it)',
+            i,
+          );
         if (text[j] === "'") {
           if (text[j + 1] === "'") {
             v += "'";
@@ -142,7 +186,8 @@ class Parser {
   }
 
   private expr(): Expr {
-    if (++this.depth > MAX_DEPTH) throw new ExpressionSyntaxError(`expression is nested more than ${MAX_DEPTH} levels deep`, this.peek().pos);
+    if (++this.depth > MAX_DEPTH)
+      throw new ExpressionSyntaxError(`expression is nested more than ${MAX_DEPTH} levels deep`, this.peek().pos);
     try {
       return this.or();
     } finally {
@@ -189,7 +234,8 @@ class Parser {
       this.expectKeyword('null', 'after IS');
       return { kind: 'isNull', operand: left, negated, pos };
     }
-    const negated = this.isKeyword('not') && (this.isKeyword('in', 1) || this.isKeyword('like', 1) || this.isKeyword('between', 1));
+    const negated =
+      this.isKeyword('not') && (this.isKeyword('in', 1) || this.isKeyword('like', 1) || this.isKeyword('between', 1));
     if (negated) this.i++;
     if (this.isKeyword('in')) {
       const pos = this.next().pos;
@@ -242,7 +288,8 @@ class Parser {
     if (this.isOp('-')) {
       const pos = this.next().pos;
       const operand = this.unary();
-      if (operand.kind === 'literal' && operand.type === 'number') return { ...operand, value: -(operand.value as number), pos };
+      if (operand.kind === 'literal' && operand.type === 'number')
+        return { ...operand, value: -(operand.value as number), pos };
       return { kind: 'unary', op: '-', operand, pos };
     }
     if (this.isOp('+')) {

@@ -28,13 +28,23 @@ const temporal = (t: ArgType) => t !== 'null' && isTemporal(t);
 const str = (t: ArgType) => t === 'string';
 const int = (t: ArgType) => t === 'integer';
 
-function simple(name: string, signature: string, arity: [number, number], check: Array<(t: ArgType) => boolean>, result: (args: TypedSql[]) => ColumnType, render?: (args: string[]) => string): FunctionDef {
+function simple(
+  name: string,
+  signature: string,
+  arity: [number, number],
+  check: Array<(t: ArgType) => boolean>,
+  result: (args: TypedSql[]) => ColumnType,
+  render?: (args: string[]) => string,
+): FunctionDef {
   const def: FunctionDef = {
     signature,
     arity,
     compile(args) {
       args.forEach((a, i) => expect(name, def, i, a, check[Math.min(i, check.length - 1)]!));
-      return { sql: render ? render(args.map((a) => a.sql)) : `${name}(${args.map((a) => a.sql).join(', ')})`, type: result(args) };
+      return {
+        sql: render ? render(args.map((a) => a.sql)) : `${name}(${args.map((a) => a.sql).join(', ')})`,
+        type: result(args),
+      };
     },
   };
   return def;
@@ -52,7 +62,10 @@ function dateAdd(unit: DatePart, name: string): FunctionDef {
       let type = args[0]!.type === 'date' ? 'date' : 'timestamp';
       if (type === 'date' && (unit === 'hour' || unit === 'minute')) type = 'timestamp';
       const x = type === 'timestamp' && args[0]!.type === 'date' ? `CAST(${args[0]!.sql} AS TIMESTAMP)` : args[0]!.sql;
-      return { sql: scope.env.dialect.dateAdd(unit, args[1]!.sql, x, type as 'date' | 'timestamp'), type: type as ColumnType };
+      return {
+        sql: scope.env.dialect.dateAdd(unit, args[1]!.sql, x, type as 'date' | 'timestamp'),
+        type: type as ColumnType,
+      };
     },
   };
   return def;
@@ -103,13 +116,23 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   lower: simple('lower', 'lower(string)', [1, 1], [str], () => 'string'),
   upper: simple('upper', 'upper(string)', [1, 1], [str], () => 'string'),
   trim: simple('trim', 'trim(string)', [1, 1], [str], () => 'string'),
-  length: simple('length', 'length(string)', [1, 1], [str], () => 'integer', ([a]) => `CAST(length(${a}) AS BIGINT)`),
+  length: simple(
+    'length',
+    'length(string)',
+    [1, 1],
+    [str],
+    () => 'integer',
+    ([a]) => `CAST(length(${a}) AS BIGINT)`,
+  ),
   substr: simple('substr', 'substr(string, start integer[, length integer])', [2, 3], [str, int], () => 'string'),
   replace: simple('replace', 'replace(string, search string, replacement string)', [3, 3], [str], () => 'string'),
   concat: {
     signature: 'concat(value, ...)',
     arity: [1, 100],
-    compile: (args) => ({ sql: `concat(${args.map((a) => (a.type === 'string' ? a.sql : `CAST(${a.sql} AS VARCHAR)`)).join(', ')})`, type: 'string' }),
+    compile: (args) => ({
+      sql: `concat(${args.map((a) => (a.type === 'string' ? a.sql : `CAST(${a.sql} AS VARCHAR)`)).join(', ')})`,
+      type: 'string',
+    }),
   },
   coalesce: variadicSameType('coalesce'),
   nullif: simple('nullif', 'nullif(value, value)', [2, 2], [() => true], resultOf),
@@ -117,10 +140,38 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   round: simple('round', 'round(number[, digits integer])', [1, 2], [numeric, int], resultOf),
   floor: simple('floor', 'floor(number)', [1, 1], [numeric], resultOf),
   ceil: simple('ceil', 'ceil(number)', [1, 1], [numeric], resultOf),
-  year: simple('year', 'year(date|timestamp)', [1, 1], [temporal], () => 'integer', ([a]) => `CAST(year(${a}) AS BIGINT)`),
-  month: simple('month', 'month(date|timestamp)', [1, 1], [temporal], () => 'integer', ([a]) => `CAST(month(${a}) AS BIGINT)`),
-  day: simple('day', 'day(date|timestamp)', [1, 1], [temporal], () => 'integer', ([a]) => `CAST(day(${a}) AS BIGINT)`),
-  hour: simple('hour', 'hour(timestamp)', [1, 1], [temporal], () => 'integer', ([a]) => `CAST(hour(${a}) AS BIGINT)`),
+  year: simple(
+    'year',
+    'year(date|timestamp)',
+    [1, 1],
+    [temporal],
+    () => 'integer',
+    ([a]) => `CAST(year(${a}) AS BIGINT)`,
+  ),
+  month: simple(
+    'month',
+    'month(date|timestamp)',
+    [1, 1],
+    [temporal],
+    () => 'integer',
+    ([a]) => `CAST(month(${a}) AS BIGINT)`,
+  ),
+  day: simple(
+    'day',
+    'day(date|timestamp)',
+    [1, 1],
+    [temporal],
+    () => 'integer',
+    ([a]) => `CAST(day(${a}) AS BIGINT)`,
+  ),
+  hour: simple(
+    'hour',
+    'hour(timestamp)',
+    [1, 1],
+    [temporal],
+    () => 'integer',
+    ([a]) => `CAST(hour(${a}) AS BIGINT)`,
+  ),
   dayofweek: {
     signature: 'dayOfWeek(date|timestamp): 1 = Monday … 7 = Sunday',
     arity: [1, 1],
@@ -137,11 +188,21 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
       return { sql: `CAST(${scope.env.dialect.dayOfYear(args[0]!.sql)} AS BIGINT)`, type: 'integer' };
     },
   },
-  date: simple('date', 'date(timestamp)', [1, 1], [temporal], () => 'date', ([a]) => `CAST(${a} AS DATE)`),
+  date: simple(
+    'date',
+    'date(timestamp)',
+    [1, 1],
+    [temporal],
+    () => 'date',
+    ([a]) => `CAST(${a} AS DATE)`,
+  ),
   today: {
     signature: 'today(): the run date in the campaign time zone',
     arity: [0, 0],
-    compile: (_args, scope) => ({ sql: literal(formatDate(localDate(scope.env.now, scope.env.timezone)), 'date'), type: 'date' }),
+    compile: (_args, scope) => ({
+      sql: literal(formatDate(localDate(scope.env.now, scope.env.timezone)), 'date'),
+      type: 'date',
+    }),
   },
   now: {
     signature: 'now(): the run start time (UTC)',
@@ -177,4 +238,3 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   todate: cast('toDate', 'date'),
   totimestamp: cast('toTimestamp', 'timestamp'),
 };
-

@@ -18,18 +18,39 @@
 import { z } from 'zod';
 
 export const OPERATORS = [
-  'equal', 'notEqual', 'greater', 'less', 'greaterOrEqual', 'lessOrEqual',
-  'in', 'notIn', 'isEmpty', 'isNotEmpty',
-  'startsWith', 'notStartsWith', 'contains', 'notContains', 'like', 'notLike',
+  'equal',
+  'notEqual',
+  'greater',
+  'less',
+  'greaterOrEqual',
+  'lessOrEqual',
+  'in',
+  'notIn',
+  'isEmpty',
+  'isNotEmpty',
+  'startsWith',
+  'notStartsWith',
+  'contains',
+  'notContains',
+  'like',
+  'notLike',
   'within',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 export const PERIOD_PRESETS = [
-  'today', 'yesterday', 'tomorrow',
-  'thisWeek', 'lastWeek', 'nextWeek',
-  'thisMonth', 'lastMonth', 'nextMonth',
-  'thisYear', 'lastYear', 'nextYear',
+  'today',
+  'yesterday',
+  'tomorrow',
+  'thisWeek',
+  'lastWeek',
+  'nextWeek',
+  'thisMonth',
+  'lastMonth',
+  'nextMonth',
+  'thisYear',
+  'lastYear',
+  'nextYear',
 ] as const;
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
 
@@ -48,10 +69,22 @@ export const valueSchema = z.union([
   scalar,
   z.array(scalar).min(1).max(10_000),
   z.object({ variable: z.string() }).strict().describe('the value of a campaign variable'),
-  z.object({ ago: count, unit: z.enum(TIME_UNITS) }).strict().describe('a date or time relative to the run: N units before'),
-  z.object({ ahead: count, unit: z.enum(TIME_UNITS) }).strict().describe('a date or time relative to the run: N units after'),
-  z.object({ last: count, unit: z.enum(TIME_UNITS) }).strict().describe('for within: the last N units up to now (dates: up to and including today)'),
-  z.object({ next: count, unit: z.enum(TIME_UNITS) }).strict().describe('for within: the next N units from now (dates: from today)'),
+  z
+    .object({ ago: count, unit: z.enum(TIME_UNITS) })
+    .strict()
+    .describe('a date or time relative to the run: N units before'),
+  z
+    .object({ ahead: count, unit: z.enum(TIME_UNITS) })
+    .strict()
+    .describe('a date or time relative to the run: N units after'),
+  z
+    .object({ last: count, unit: z.enum(TIME_UNITS) })
+    .strict()
+    .describe('for within: the last N units up to now (dates: up to and including today)'),
+  z
+    .object({ next: count, unit: z.enum(TIME_UNITS) })
+    .strict()
+    .describe('for within: the next N units from now (dates: from today)'),
 ]);
 export type RuleValue = z.infer<typeof valueSchema>;
 
@@ -60,7 +93,11 @@ export type Rule =
   | { expression: string; operator?: Operator; value?: RuleValue }
   | { exists: string; where?: Rule }
   | { notExists: string; where?: Rule }
-  | { aggregate: { function: AggregateFunction; collection: string; attribute?: string; where?: Rule }; operator: Operator; value: RuleValue }
+  | {
+      aggregate: { function: AggregateFunction; collection: string; attribute?: string; where?: Rule };
+      operator: Operator;
+      value: RuleValue;
+    }
   | { and: Rule[] }
   | { or: Rule[] }
   | { except: Rule[] };
@@ -73,19 +110,29 @@ export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
   z.union(
     [
       z.object({ attribute: z.string().min(1), operator: z.enum(OPERATORS), value: valueSchema.optional() }).strict(),
-      z.object({ expression: z.string().min(1), operator: z.enum(OPERATORS).optional(), value: valueSchema.optional() }).strict(),
+      z
+        .object({
+          expression: z.string().min(1),
+          operator: z.enum(OPERATORS).optional(),
+          value: valueSchema.optional(),
+        })
+        .strict(),
       z.object({ exists: z.string().min(1), where: ruleSchema.optional() }).strict(),
       z.object({ notExists: z.string().min(1), where: ruleSchema.optional() }).strict(),
-      z.object({
-        aggregate: z.object({
-          function: z.enum(AGGREGATES),
-          collection: z.string().min(1),
-          attribute: z.string().min(1).optional(),
-          where: ruleSchema.optional(),
-        }).strict(),
-        operator: z.enum(OPERATORS),
-        value: valueSchema,
-      }).strict(),
+      z
+        .object({
+          aggregate: z
+            .object({
+              function: z.enum(AGGREGATES),
+              collection: z.string().min(1),
+              attribute: z.string().min(1).optional(),
+              where: ruleSchema.optional(),
+            })
+            .strict(),
+          operator: z.enum(OPERATORS),
+          value: valueSchema,
+        })
+        .strict(),
       z.object({ and: z.array(ruleSchema).min(1) }).strict(),
       z.object({ or: z.array(ruleSchema).min(1) }).strict(),
       z.object({ except: z.array(ruleSchema).min(2) }).strict(),

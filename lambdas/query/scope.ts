@@ -87,7 +87,9 @@ export class Scope {
   ) {
     this.table = spec.table;
     this.tableAlias = spec.tableAlias;
-    this.work = spec.work ? { alias: spec.work.alias, columns: new Map(spec.work.columns.map((c) => [c.name, c])) } : undefined;
+    this.work = spec.work
+      ? { alias: spec.work.alias, columns: new Map(spec.work.columns.map((c) => [c.name, c])) }
+      : undefined;
     this.dimensionJoined = spec.dimensionInFrom ?? false;
   }
 
@@ -135,7 +137,9 @@ export class Scope {
    */
   private walk(path: readonly string[]): { alias: string; table: CatalogTable; last: string } {
     if (!this.table) {
-      throw new QueryError(`'${path.join('.')}' is not a column of this population (it comes from a file and has no dimension).${didYouMean(path[0]!, this.knownNames())}`);
+      throw new QueryError(
+        `'${path.join('.')}' is not a column of this population (it comes from a file and has no dimension).${didYouMean(path[0]!, this.knownNames())}`,
+      );
     }
     let table = this.table;
     let alias = this.dimensionAlias();
@@ -143,11 +147,17 @@ export class Scope {
       const name = path[i]!;
       const link = table.links.get(name);
       if (!link) {
-        const what = table.columns.has(name) ? `'${name}' is a column, not a link` : `unknown link '${name}' on ${table.name}`;
-        throw new QueryError(`${what} (in '${path.join('.')}').${table.columns.has(name) ? '' : didYouMean(name, table.links.keys())}`);
+        const what = table.columns.has(name)
+          ? `'${name}' is a column, not a link`
+          : `unknown link '${name}' on ${table.name}`;
+        throw new QueryError(
+          `${what} (in '${path.join('.')}').${table.columns.has(name) ? '' : didYouMean(name, table.links.keys())}`,
+        );
       }
       if (link.kind === 'many') {
-        throw new QueryError(`'${path.slice(0, i + 1).join('.')}' is a collection (1-N): use exists, notExists or an aggregate to test it`);
+        throw new QueryError(
+          `'${path.slice(0, i + 1).join('.')}' is a collection (1-N): use exists, notExists or an aggregate to test it`,
+        );
       }
       alias = this.joinLink(alias, link, `${alias}:${path.slice(0, i + 1).join('.')}`);
       table = this.catalog.table(link.to)!;
@@ -165,10 +175,18 @@ export class Scope {
     const column = table.columns.get(last);
     if (column) return { sql: `${alias}.${quoteIdent(column.name)}`, type: column.type };
     const link = table.links.get(last);
-    if (link?.kind === 'many') throw new QueryError(`'${path.join('.')}' is a collection (1-N): use exists, notExists or an aggregate to test it`);
-    if (link) throw new QueryError(`'${path.join('.')}' is a link to ${link.to}: name one of its attributes, e.g. '${path.join('.')}.${this.catalog.table(link.to)!.primaryKey}'`);
+    if (link?.kind === 'many')
+      throw new QueryError(
+        `'${path.join('.')}' is a collection (1-N): use exists, notExists or an aggregate to test it`,
+      );
+    if (link)
+      throw new QueryError(
+        `'${path.join('.')}' is a link to ${link.to}: name one of its attributes, e.g. '${path.join('.')}.${this.catalog.table(link.to)!.primaryKey}'`,
+      );
     const names = path.length === 1 ? this.knownNames() : [...table.columns.keys(), ...table.links.keys()];
-    throw new QueryError(`unknown attribute '${path.join('.')}' on ${path.length === 1 && this.work ? 'this population' : table.name}.${didYouMean(last, names)}`);
+    throw new QueryError(
+      `unknown attribute '${path.join('.')}' on ${path.length === 1 && this.work ? 'this population' : table.name}.${didYouMean(last, names)}`,
+    );
   }
 
   /** Resolves the path of a 1-N collection (optionally reached through N-1 links). */
@@ -176,14 +194,23 @@ export class Scope {
     const { alias, table, last } = this.walk(path);
     const link = table.links.get(last);
     if (!link) {
-      throw new QueryError(`unknown collection '${path.join('.')}' on ${table.name}.${didYouMean(last, [...table.links.values()].filter((l) => l.kind === 'many').map((l) => l.name))}`);
+      throw new QueryError(
+        `unknown collection '${path.join('.')}' on ${table.name}.${didYouMean(
+          last,
+          [...table.links.values()].filter((l) => l.kind === 'many').map((l) => l.name),
+        )}`,
+      );
     }
-    if (link.kind !== 'many') throw new QueryError(`'${path.join('.')}' is a link to a single ${link.to}, not a collection: test its attributes directly (e.g. '${path.join('.')}.${this.catalog.table(link.to)!.primaryKey}')`);
+    if (link.kind !== 'many')
+      throw new QueryError(
+        `'${path.join('.')}' is a link to a single ${link.to}, not a collection: test its attributes directly (e.g. '${path.join('.')}.${this.catalog.table(link.to)!.primaryKey}')`,
+      );
     const target = this.catalog.table(link.to)!;
     return {
       link,
       table: target,
-      correlate: (inner) => link.on.map((p) => `${inner}.${quoteIdent(p.to)} = ${alias}.${quoteIdent(p.from)}`).join(' AND '),
+      correlate: (inner) =>
+        link.on.map((p) => `${inner}.${quoteIdent(p.to)} = ${alias}.${quoteIdent(p.from)}`).join(' AND '),
       outer: link.on.map((p) => `${alias}.${quoteIdent(p.from)}`),
     };
   }

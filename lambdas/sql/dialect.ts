@@ -109,7 +109,8 @@ export class DuckDbDialect implements Dialect {
   }
 
   dateAdd(unit: DatePart, n: string, x: string, type: 'date' | 'timestamp'): string {
-    const sum = unit === 'week' ? `${x} + to_days(CAST(7 * (${n}) AS INTEGER))` : `${x} + to_${unit}s(CAST(${n} AS INTEGER))`;
+    const sum =
+      unit === 'week' ? `${x} + to_days(CAST(7 * (${n}) AS INTEGER))` : `${x} + to_${unit}s(CAST(${n} AS INTEGER))`;
     return `CAST(${sum} AS ${type === 'date' ? 'DATE' : 'TIMESTAMP'})`;
   }
 

@@ -22,10 +22,18 @@ class InMemoryDialect extends DuckDbDialect {
   }
 }
 
-const catalog = buildCatalog({ tables: { people: { primaryKey: 'id', location: 'people', columns: { id: 'integer', name: 'string' } } } });
+const catalog = buildCatalog({
+  tables: { people: { primaryKey: 'id', location: 'people', columns: { id: 'integer', name: 'string' } } },
+});
 const PLACEHOLDER = 'orca_placeholder_value_7f3a';
 
-type Kind = { name: string; rule: (v: string) => Rule; matches: (x: string, v: string) => boolean; values?: (v: string) => Record<string, unknown>; maxLength?: number };
+type Kind = {
+  name: string;
+  rule: (v: string) => Rule;
+  matches: (x: string, v: string) => boolean;
+  values?: (v: string) => Record<string, unknown>;
+  maxLength?: number;
+};
 
 /** SQL LIKE (no escape character), by code point: the classic two-pointer wildcard match. */
 function like(text: string, pattern: string): boolean {
@@ -54,36 +62,116 @@ const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
 const KINDS: Kind[] = [
   { name: 'equal', rule: (v) => ({ attribute: 'name', operator: 'equal', value: v }), matches: (x, v) => x === v },
-  { name: 'notEqual', rule: (v) => ({ attribute: 'name', operator: 'notEqual', value: v }), matches: (x, v) => x !== v },
-  { name: 'in', rule: (v) => ({ attribute: 'name', operator: 'in', value: [v, 'plain'] }), matches: (x, v) => x === v || x === 'plain' },
-  { name: 'notIn', rule: (v) => ({ attribute: 'name', operator: 'notIn', value: [v, 'plain'] }), matches: (x, v) => x !== v && x !== 'plain' },
-  { name: 'startsWith', rule: (v) => ({ attribute: 'name', operator: 'startsWith', value: v }), matches: (x, v) => x.startsWith(v) },
-  { name: 'notStartsWith', rule: (v) => ({ attribute: 'name', operator: 'notStartsWith', value: v }), matches: (x, v) => !x.startsWith(v) },
-  { name: 'contains', rule: (v) => ({ attribute: 'name', operator: 'contains', value: v }), matches: (x, v) => x.includes(v) },
-  { name: 'notContains', rule: (v) => ({ attribute: 'name', operator: 'notContains', value: v }), matches: (x, v) => !x.includes(v) },
+  {
+    name: 'notEqual',
+    rule: (v) => ({ attribute: 'name', operator: 'notEqual', value: v }),
+    matches: (x, v) => x !== v,
+  },
+  {
+    name: 'in',
+    rule: (v) => ({ attribute: 'name', operator: 'in', value: [v, 'plain'] }),
+    matches: (x, v) => x === v || x === 'plain',
+  },
+  {
+    name: 'notIn',
+    rule: (v) => ({ attribute: 'name', operator: 'notIn', value: [v, 'plain'] }),
+    matches: (x, v) => x !== v && x !== 'plain',
+  },
+  {
+    name: 'startsWith',
+    rule: (v) => ({ attribute: 'name', operator: 'startsWith', value: v }),
+    matches: (x, v) => x.startsWith(v),
+  },
+  {
+    name: 'notStartsWith',
+    rule: (v) => ({ attribute: 'name', operator: 'notStartsWith', value: v }),
+    matches: (x, v) => !x.startsWith(v),
+  },
+  {
+    name: 'contains',
+    rule: (v) => ({ attribute: 'name', operator: 'contains', value: v }),
+    matches: (x, v) => x.includes(v),
+  },
+  {
+    name: 'notContains',
+    rule: (v) => ({ attribute: 'name', operator: 'notContains', value: v }),
+    matches: (x, v) => !x.includes(v),
+  },
   { name: 'like', rule: (v) => ({ attribute: 'name', operator: 'like', value: v }), matches: (x, v) => like(x, v) },
-  { name: 'notLike', rule: (v) => ({ attribute: 'name', operator: 'notLike', value: v }), matches: (x, v) => !like(x, v) },
-  { name: 'greater', rule: (v) => ({ attribute: 'name', operator: 'greater', value: v }), matches: (x, v) => Buffer.compare(utf8(x), utf8(v)) > 0 },
-  { name: 'lessOrEqual', rule: (v) => ({ attribute: 'name', operator: 'lessOrEqual', value: v }), matches: (x, v) => Buffer.compare(utf8(x), utf8(v)) <= 0 },
+  {
+    name: 'notLike',
+    rule: (v) => ({ attribute: 'name', operator: 'notLike', value: v }),
+    matches: (x, v) => !like(x, v),
+  },
+  {
+    name: 'greater',
+    rule: (v) => ({ attribute: 'name', operator: 'greater', value: v }),
+    matches: (x, v) => Buffer.compare(utf8(x), utf8(v)) > 0,
+  },
+  {
+    name: 'lessOrEqual',
+    rule: (v) => ({ attribute: 'name', operator: 'lessOrEqual', value: v }),
+    matches: (x, v) => Buffer.compare(utf8(x), utf8(v)) <= 0,
+  },
   {
     name: 'expression string literal',
-    rule: (v) => ({ expression: `name = '${v.replaceAll("'", "''")}' OR name = 'x' || '${v.replaceAll("'", "''")}' || 'y'` }),
+    rule: (v) => ({
+      expression: `name = '${v.replaceAll("'", "''")}' OR name = 'x' || '${v.replaceAll("'", "''")}' || 'y'`,
+    }),
     matches: (x, v) => x === v || x === `x${v}y`,
     // Two copies must fit in the expression language's 20,000 characters.
     maxLength: 9000,
   },
-  { name: 'variable value', rule: () => ({ attribute: 'name', operator: 'equal', value: { variable: 'who' } }), matches: (x, v) => x === v, values: (v) => ({ who: v }) },
+  {
+    name: 'variable value',
+    rule: () => ({ attribute: 'name', operator: 'equal', value: { variable: 'who' } }),
+    matches: (x, v) => x === v,
+    values: (v) => ({ who: v }),
+  },
   {
     name: 'nested in except and or',
-    rule: (v) => ({ except: [{ or: [{ attribute: 'name', operator: 'contains', value: v }, { attribute: 'id', operator: 'equal', value: 4 }] }, { attribute: 'name', operator: 'equal', value: v }] }),
+    rule: (v) => ({
+      except: [
+        {
+          or: [
+            { attribute: 'name', operator: 'contains', value: v },
+            { attribute: 'id', operator: 'equal', value: 4 },
+          ],
+        },
+        { attribute: 'name', operator: 'equal', value: v },
+      ],
+    }),
     matches: (x, v) => (x.includes(v) || x === 'plain') && x !== v,
   },
 ];
 
 const hostile = fc.oneof(
   fc.constantFrom(
-    "'", "''", '\\', "\\'", "'; DROP TABLE people; --", "x' OR '1'='1", '"; DROP TABLE people; --', '\u0000', 'a\u0000b', "\u0000'; --",
-    '%', '_', '%_%', '\n', '\r\n\t', '😀', 'é', 'Ω≈ç√', '\u202eevil', '/*', '*/', '$$', "E'\\x27'", '${x}', 'Robert\'); DROP TABLE students;--',
+    "'",
+    "''",
+    '\\',
+    "\\'",
+    "'; DROP TABLE people; --",
+    "x' OR '1'='1",
+    '"; DROP TABLE people; --',
+    '\u0000',
+    'a\u0000b',
+    "\u0000'; --",
+    '%',
+    '_',
+    '%_%',
+    '\n',
+    '\r\n\t',
+    '😀',
+    'é',
+    'Ω≈ç√',
+    '\u202eevil',
+    '/*',
+    '*/',
+    '$$',
+    "E'\\x27'",
+    '${x}',
+    "Robert'); DROP TABLE students;--",
   ),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => s.isWellFormed()),
@@ -154,8 +242,14 @@ describe('hostile values', () => {
           if (kind.name !== 'expression string literal') expect(sql).toBe(swapped);
           // 2. Semantics: DuckDB returns exactly the rows the value matches.
           const rows = await load(v);
-          const expected = [...rows].filter(([, x]) => kind.matches(x, v)).map(([id]) => id).sort((a, b) => a - b);
-          const got = (await db.runAndReadAll(`SELECT id FROM (${sql}) AS q`)).getRows().map((r) => Number(r[0])).sort((a, b) => a - b);
+          const expected = [...rows]
+            .filter(([, x]) => kind.matches(x, v))
+            .map(([id]) => id)
+            .sort((a, b) => a - b);
+          const got = (await db.runAndReadAll(`SELECT id FROM (${sql}) AS q`))
+            .getRows()
+            .map((r) => Number(r[0]))
+            .sort((a, b) => a - b);
           expect(got).toEqual(expected);
           // The table is still there and intact.
           expect(Number((await db.runAndReadAll('SELECT count(*) FROM people')).getRows()[0]![0])).toBe(8);
@@ -196,11 +290,18 @@ describe('hostile values', () => {
       catalog,
       dialect: new InMemoryDialect('/nowhere'),
       campaign: { id: 'c', dimension: 'people', timezone: 'UTC', variables: {} },
-      activity: { id: 'q', type: 'buildAudience', query: { attribute: 'id', operator: 'equal', value: "1 OR 1=1; --" }, emitWhenEmpty: false } as never,
+      activity: {
+        id: 'q',
+        type: 'buildAudience',
+        query: { attribute: 'id', operator: 'equal', value: '1 OR 1=1; --' },
+        emitWhenEmpty: false,
+      } as never,
       inputs: [],
       now: new Date(),
       report: findings.at('q', []),
     });
-    expect(findings.errors).toEqual([{ activity: 'q', path: 'query.value', message: expect.stringContaining('expected an integer') }]);
+    expect(findings.errors).toEqual([
+      { activity: 'q', path: 'query.value', message: expect.stringContaining('expected an integer') },
+    ]);
   });
 });

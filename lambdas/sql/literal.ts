@@ -18,7 +18,8 @@ export class SqlSafetyError extends Error {
 }
 
 export function quoteIdent(name: string): string {
-  if (!IDENTIFIER.test(name) || name.length > 128) throw new SqlSafetyError(`not a valid identifier: ${JSON.stringify(name)}`);
+  if (!IDENTIFIER.test(name) || name.length > 128)
+    throw new SqlSafetyError(`not a valid identifier: ${JSON.stringify(name)}`);
   return `"${name}"`;
 }
 
@@ -60,14 +61,18 @@ export function literalProblem(value: unknown, type: ColumnType): string | undef
     case 'decimal':
     case 'double':
       if (typeof value === 'number' && Number.isFinite(value)) {
-        return type === 'decimal' && Math.abs(value) >= 1e18 ? `${value} is out of range for a decimal (at most 18 digits)` : undefined;
+        return type === 'decimal' && Math.abs(value) >= 1e18
+          ? `${value} is out of range for a decimal (at most 18 digits)`
+          : undefined;
       }
       if (typeof value === 'string' && DECIMAL.test(value)) return undefined;
       return `expected a number, got ${describe(value)}`;
     case 'boolean':
       return typeof value === 'boolean' ? undefined : `expected true or false, got ${describe(value)}`;
     case 'date':
-      return typeof value === 'string' && isValidDate(value) ? undefined : `expected a date YYYY-MM-DD, got ${describe(value)}`;
+      return typeof value === 'string' && isValidDate(value)
+        ? undefined
+        : `expected a date YYYY-MM-DD, got ${describe(value)}`;
     case 'timestamp':
       return typeof value === 'string' && (isValidTimestamp(value) || isValidDate(value))
         ? undefined
@@ -112,7 +117,15 @@ export function literal(value: unknown, type: ColumnType): string {
 }
 
 function nullType(type: ColumnType): string {
-  return { string: 'VARCHAR', integer: 'BIGINT', decimal: 'DECIMAL(18, 2)', double: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP' }[type];
+  return {
+    string: 'VARCHAR',
+    integer: 'BIGINT',
+    decimal: 'DECIMAL(18, 2)',
+    double: 'DOUBLE',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    timestamp: 'TIMESTAMP',
+  }[type];
 }
 
 function numberText(n: number): string {

@@ -24,7 +24,15 @@ export function sqlType(type: ColumnType): string {
 
 /** Glue/Hive type names, for external tables in the cloud. */
 export function glueType(type: ColumnType): string {
-  return { string: 'string', integer: 'bigint', decimal: 'decimal(18,2)', double: 'double', boolean: 'boolean', date: 'date', timestamp: 'timestamp' }[type];
+  return {
+    string: 'string',
+    integer: 'bigint',
+    decimal: 'decimal(18,2)',
+    double: 'double',
+    boolean: 'boolean',
+    date: 'date',
+    timestamp: 'timestamp',
+  }[type];
 }
 
 export const isNumeric = (t: ColumnType): boolean => t === 'integer' || t === 'decimal' || t === 'double';

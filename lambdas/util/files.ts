@@ -21,7 +21,10 @@ export function parseDocument(text: string, file: string): unknown {
   } catch (e) {
     if (e instanceof YAMLParseError) {
       const pos = e.linePos?.[0];
-      throw new UnreadableFileError(file, `not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}: ${e.message.split('\n')[0]}`);
+      throw new UnreadableFileError(
+        file,
+        `not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}: ${e.message.split('\n')[0]}`,
+      );
     }
     throw new UnreadableFileError(file, `not valid JSON: ${(e as Error).message}`);
   }
@@ -33,7 +36,10 @@ export function readDocument(file: string): unknown {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UnreadableFileError(file, code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (e as Error).message})`);
+    throw new UnreadableFileError(
+      file,
+      code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (e as Error).message})`,
+    );
   }
   return parseDocument(text, file);
 }

@@ -71,14 +71,21 @@ export function didYouMean(name: string, known: Iterable<string>): string {
     let prefix = 0;
     while (prefix < lower.length && lower[prefix] === kl[prefix]) prefix++;
     // A known name that starts like this one ('dedupe' -> 'deduplication') is a good guess too.
-    const d = lower.length >= 3 && kl.startsWith(lower) ? 0.5 : prefix >= Math.max(4, lower.length - 2) ? 0.75 : distance(lower, kl);
+    const d =
+      lower.length >= 3 && kl.startsWith(lower)
+        ? 0.5
+        : prefix >= Math.max(4, lower.length - 2)
+          ? 0.75
+          : distance(lower, kl);
     if (d < bestDistance) {
       bestDistance = d;
       best = k;
     }
   }
   const threshold = Math.max(1, Math.floor(name.length / 3));
-  return best !== undefined && bestDistance <= threshold && bestDistance < name.length ? ` Did you mean '${best}'?` : '';
+  return best !== undefined && bestDistance <= threshold && bestDistance < name.length
+    ? ` Did you mean '${best}'?`
+    : '';
 }
 
 /** Optimal string alignment distance: edits, with a swap of two neighbours counting as one. */

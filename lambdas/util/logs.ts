@@ -12,5 +12,10 @@ export interface LogFilter {
 export function filterLogs<T extends LogEntry>(entries: T[], f: LogFilter): T[] {
   const min = LOG_LEVELS.indexOf(f.level ?? 'debug');
   const q = f.q?.toLowerCase();
-  return entries.filter((l) => LOG_LEVELS.indexOf(l.level) >= min && (!f.activity || l.activity === f.activity) && (!q || `${l.activity ?? ''} ${l.message} ${l.sql ?? ''}`.toLowerCase().includes(q)));
+  return entries.filter(
+    (l) =>
+      LOG_LEVELS.indexOf(l.level) >= min &&
+      (!f.activity || l.activity === f.activity) &&
+      (!q || `${l.activity ?? ''} ${l.message} ${l.sql ?? ''}`.toLowerCase().includes(q)),
+  );
 }

@@ -28,7 +28,8 @@ function word(issue: ZodIssue, known?: (path: readonly PathPart[]) => Iterable<s
   switch (issue.code) {
     case 'unrecognized_keys': {
       const names = issue.keys.map((k) => `'${k}'`).join(', ');
-      const hint = issue.keys.length === 1 && known ? didYouMean(issue.keys[0]!, known(issue.path as PathPart[]) ?? []) : '';
+      const hint =
+        issue.keys.length === 1 && known ? didYouMean(issue.keys[0]!, known(issue.path as PathPart[]) ?? []) : '';
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${names}.${hint}`.replace(/\.$/, hint ? '' : '');
     }
     case 'invalid_type':
@@ -44,7 +45,11 @@ function word(issue: ZodIssue, known?: (path: readonly PathPart[]) => Iterable<s
 }
 
 /** Reports every issue of a failed parse under `report`, with field paths. */
-export function reportZodIssues(error: z.ZodError, report: Reporter, known?: (path: readonly PathPart[]) => Iterable<string> | undefined): void {
+export function reportZodIssues(
+  error: z.ZodError,
+  report: Reporter,
+  known?: (path: readonly PathPart[]) => Iterable<string> | undefined,
+): void {
   for (const issue of error.issues.flatMap(flatten)) {
     report.error(issue.path as PathPart[], word(issue, known));
   }

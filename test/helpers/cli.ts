@@ -10,7 +10,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function orca(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function orca(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/orca.js'), ...args], {
       cwd: options.cwd ?? ROOT,

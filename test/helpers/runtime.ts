@@ -18,9 +18,19 @@ export interface CampaignRun {
   activity(id: string): Promise<{ status: string; error?: string; rows?: number }>;
 }
 
-export async function openRuntime(catalog: Catalog, dataRoot?: string): Promise<{ rt: LocalRuntime; dir: string; close: () => Promise<void> }> {
+export async function openRuntime(
+  catalog: Catalog,
+  dataRoot?: string,
+): Promise<{ rt: LocalRuntime; dir: string; close: () => Promise<void> }> {
   const dir = dataRoot ?? mkdtempSync(join(tmpdir(), 'orca-rt-'));
-  const rt = await LocalRuntime.open({ dataRoot: dir, catalog, memoryStore: true, waitMs: 0, threads: 2, memoryLimit: '1GB' });
+  const rt = await LocalRuntime.open({
+    dataRoot: dir,
+    catalog,
+    memoryStore: true,
+    waitMs: 0,
+    threads: 2,
+    memoryLimit: '1GB',
+  });
   return {
     rt,
     dir,
@@ -32,7 +42,12 @@ export async function openRuntime(catalog: Catalog, dataRoot?: string): Promise<
 }
 
 /** Validates (must be valid), compiles and runs a campaign. */
-export async function runCampaign(rt: LocalRuntime, catalog: Catalog, doc: Record<string, unknown>, options: RunOptions = {}): Promise<CampaignRun> {
+export async function runCampaign(
+  rt: LocalRuntime,
+  catalog: Catalog,
+  doc: Record<string, unknown>,
+  options: RunOptions = {},
+): Promise<CampaignRun> {
   const full = { id: 'test', label: 'Test', dimension: 'recipients', timezone: 'UTC', ...doc };
   const v = validateCampaign(full, catalog, { now: new Date() });
   if (!v.valid) throw new Error(`invalid test campaign: ${JSON.stringify(v.errors, null, 1)}`);
@@ -44,8 +59,14 @@ export async function runCampaign(rt: LocalRuntime, catalog: Catalog, doc: Recor
     const t = find(from, output);
     if (!t) throw new Error(`no transition from ${from}.${output}`);
     if (!t.active) return [];
-    const r = await rt.engine.preview({ location: t.location, table: t.table, output: t.output, columns: t.columns, stored: t.stored }, 1_000_000, 0);
-    return r.sort((a, b) => (Number(a[key]) || 0) - (Number(b[key]) || 0) || String(a[key]).localeCompare(String(b[key])));
+    const r = await rt.engine.preview(
+      { location: t.location, table: t.table, output: t.output, columns: t.columns, stored: t.stored },
+      1_000_000,
+      0,
+    );
+    return r.sort(
+      (a, b) => (Number(a[key]) || 0) - (Number(b[key]) || 0) || String(a[key]).localeCompare(String(b[key])),
+    );
   };
   return {
     run,
@@ -58,7 +79,10 @@ export async function runCampaign(rt: LocalRuntime, catalog: Catalog, doc: Recor
 }
 
 /** A linear chain of activities, each feeding the next. */
-export function chain(...activities: Array<Record<string, unknown>>): { activities: Array<Record<string, unknown>>; transitions: Array<Record<string, unknown>> } {
+export function chain(...activities: Array<Record<string, unknown>>): {
+  activities: Array<Record<string, unknown>>;
+  transitions: Array<Record<string, unknown>>;
+} {
   const acts = [...activities, { id: 'the_end', type: 'end' }];
   return { activities: acts, transitions: acts.slice(1).map((a, i) => ({ from: acts[i]!.id, to: a.id })) };
 }

@@ -19,7 +19,10 @@ export async function startS3rver(buckets: string[]): Promise<LocalS3> {
     const S3rver = require('s3rver');
     new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(dir)}, configureBuckets: ${JSON.stringify(buckets.map((name) => ({ name })))} })
       .run().then((a) => console.log(JSON.stringify(a)));`;
-  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script], { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script], {
+    cwd: join(import.meta.dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));

@@ -6,7 +6,12 @@ import { OrcaServer } from '../../runtime/server.js';
 export interface TestServer {
   server: OrcaServer;
   db: TestDb;
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Polls until the predicate holds on GET path (or times out). */
   until(path: string, predicate: (body: any) => boolean, timeoutMs?: number): Promise<any>;
   close(): Promise<void>;
