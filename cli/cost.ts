@@ -6,10 +6,9 @@
  *
  * Prices: us-east-1 list prices (USD), November 2026; pass others with --prices.
  */
-import type { Analysis } from '../statemachines/validate.js';
+import type { Analysis, ValidNode } from '../statemachines/validate.js';
 import type { Compiled } from '../statemachines/compile.js';
 import { allStates, successPath } from '../statemachines/asl.js';
-import { executionOf } from '../lambdas/activities/framework.js';
 
 export const PRICES = {
   stateTransition: 0.025 / 1000,
@@ -65,9 +64,9 @@ export function estimateCost(
   profiles: number,
   prices: Prices = PRICES,
 ): CostEstimate {
-  const nodes = [...analysis.nodes.values()].filter((n) => !n.def.disabled);
-  const queries = nodes.filter((n) => executionOf(n.module) === 'query');
-  const waits = nodes.filter((n) => executionOf(n.module) === 'wait');
+  const nodes = [...analysis.nodes.values()].filter((n): n is ValidNode => n.valid && !n.def.disabled);
+  const queries = nodes.filter((n) => n.module.execution === 'query');
+  const waits = nodes.filter((n) => n.module.execution === 'wait');
   const parallels = [...allStates(compiled.definition)].filter(([, s]) => s.Type === 'Parallel').length;
   const transitions =
     nodes.reduce((sum, n) => sum + successPath(compiled.definition, n.def.id).length, 0) + parallels + 5;

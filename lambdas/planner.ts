@@ -4,7 +4,7 @@
  * view and the runtime (real inputs), so what is validated is what runs.
  */
 import type { Catalog } from './catalog/catalog.js';
-import { ACTIVITIES } from './activities/index.js';
+import { type ActivityDef, moduleOf } from './activities/index.js';
 import type { ActivityState, Input, Plan, RunInfo } from './activities/framework.js';
 import type { Dialect } from './sql/dialect.js';
 import type { ColumnType } from './sql/types.js';
@@ -23,7 +23,7 @@ export interface PlanArgs {
   catalog: Catalog;
   dialect: Dialect;
   campaign: CampaignContext;
-  activity: { id: string; type: string };
+  activity: ActivityDef;
   inputs: Input[];
   /** The run's start time (relative dates are computed from it). */
   now: Date;
@@ -44,8 +44,6 @@ export function variableInfo(campaign: CampaignContext, values?: Record<string, 
 }
 
 export function planActivity(args: PlanArgs): Plan {
-  const module = ACTIVITIES.get(args.activity.type);
-  if (!module) throw new Error(`unknown activity type ${args.activity.type}`);
   const env: QueryEnv = {
     catalog: args.catalog,
     dialect: args.dialect,
@@ -54,7 +52,7 @@ export function planActivity(args: PlanArgs): Plan {
     variables: variableInfo(args.campaign, args.values),
     seed: args.run?.id ?? 'RUN',
   };
-  return module.plan(args.activity as never, {
+  return moduleOf(args.activity).plan(args.activity, {
     env,
     catalog: args.catalog,
     campaign: { id: args.campaign.id, dimension: args.campaign.dimension },

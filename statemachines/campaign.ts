@@ -4,7 +4,7 @@
  * discriminated union for the JSON Schema that editors use for completion.
  */
 import { z } from 'zod';
-import { ACTIVITY_MODULES } from '../lambdas/activities/index.js';
+import { ACTIVITY_MODULES, type ActivityDef } from '../lambdas/activities/index.js';
 import { idSchema } from '../lambdas/activities/framework.js';
 import { COLUMN_TYPES } from '../lambdas/sql/types.js';
 import { IDENTIFIER } from '../lambdas/sql/literal.js';
@@ -162,22 +162,17 @@ export const campaignEnvelopeSchema = z
   })
   .strict();
 
+const [firstSchema, ...otherSchemas] = ACTIVITY_MODULES.map((m) => m.schema);
+
 /** The complete campaign, for the JSON Schema and for types. */
 export const campaignSchema = z
   .object({
     ...campaignFields,
-    activities: z.array(z.discriminatedUnion('type', ACTIVITY_MODULES.map((m) => m.schema) as never)).min(1),
+    activities: z.array(z.discriminatedUnion('type', [firstSchema!, ...otherSchemas])).min(1),
   })
   .strict();
 
-export interface ActivityDef {
-  id: string;
-  type: string;
-  label?: string;
-  disabled?: boolean;
-  breakpoint?: boolean;
-  [setting: string]: unknown;
-}
+export type { ActivityDef } from '../lambdas/activities/index.js';
 
 export type Campaign = Omit<z.infer<typeof campaignEnvelopeSchema>, 'activities' | 'transitions'> & {
   activities: ActivityDef[];

@@ -13,9 +13,8 @@
  * The graph becomes nested Parallel states (see graph.ts). Populations never travel in the
  * payload: transitions are recorded in the status store, the payload holds the run context.
  */
-import { ACTIVITIES } from '../lambdas/activities/index.js';
-import { executionOf, type WorkSchema } from '../lambdas/activities/framework.js';
-import type { Analysis, ActivityNode } from './validate.js';
+import type { Execution, WorkSchema } from '../lambdas/activities/framework.js';
+import type { Analysis, ValidNode } from './validate.js';
 import {
   ATHENA_RETRY,
   ATHENA_SYNC,
@@ -95,18 +94,20 @@ class Names {
 
 export function compileCampaign(analysis: Analysis): Compiled {
   const { campaign, nodes } = analysis;
+  const runnable = new Map<string, ValidNode>();
   for (const node of nodes.values()) {
     if (node.def.disabled) continue;
-    const action = node.plan?.action;
-    if (!action || action.type === 'invalid')
+    const action = node.valid ? node.plan?.action : undefined;
+    if (!node.valid || !action || action.type === 'invalid')
       throw new CompileError(`activity '${node.def.id}' has errors; validate the campaign first`, node.def.id);
     if (action.type === 'unsupported')
       throw new CompileError(
         `activity '${node.def.id}': ${action.reason}; disable it to run the rest of the campaign`,
         node.def.id,
       );
+    runnable.set(node.def.id, node);
   }
-  const enabled = [...nodes.values()].filter((n) => !n.def.disabled).map((n) => n.def.id);
+  const enabled = [...runnable.keys()];
   const enabledSet = new Set(enabled);
   const arcs = [...analysis.transitions.values()]
     .filter((t) => enabledSet.has(t.from) && enabledSet.has(t.to))
@@ -119,7 +120,7 @@ export function compileCampaign(analysis: Analysis): Compiled {
   const emit = (p: Program | null, next: string | undefined, scope: Scope): string | undefined => {
     if (!p) return next;
     if (p.kind === 'activity') {
-      const node = nodes.get(p.id)!;
+      const node = runnable.get(p.id)!;
       return emitActivity(node, next, scope, schemas, analysis);
     }
     if (p.kind === 'sequence') {
@@ -229,14 +230,83 @@ function continueWith(next: string | undefined): { Next: string } | { End: true 
 function staticSchemas(analysis: Analysis): Map<string, WorkSchema | null> {
   const out = new Map<string, WorkSchema | null>();
   for (const t of analysis.transitions.values()) {
-    const schema = analysis.nodes.get(t.from)?.plan?.outputs[t.output];
+    const from = analysis.nodes.get(t.from);
+    const schema = from?.valid ? from.plan?.outputs[t.output] : undefined;
     out.set(t.id, schema ?? null);
   }
   return out;
 }
 
+interface Work {
+  node: ValidNode;
+  id: string;
+  scope: Scope;
+  /** Where an error goes: the activity's failure handler. */
+  catchTo: unknown[];
+  /** The state after the activity. */
+  after: string;
+  next: string | undefined;
+}
+
+/**
+ * The states between an activity's gate and what follows it, one emitter per kind of execution
+ * (see `Execution`); each returns the state its gate goes to. The gate answers `done` when it did
+ * the activity itself (an at-once activity, a skipped one, Save audience in test mode): each
+ * chain's Choice then goes straight on.
+ */
+const WORK: Record<Execution, (w: Work) => string> = {
+  atOnce: (w) => w.after,
+  query(w) {
+    const { id, scope } = w;
+    scope.add(`${id} ?`, {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: `${id} query` }],
+      Default: w.after,
+    });
+    scope.add(`${id} query`, {
+      Type: 'Task',
+      Resource: ATHENA_SYNC,
+      Parameters: { 'QueryString.$': '$.step.sql', WorkGroup: PLACEHOLDERS.workGroup },
+      ResultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId', 'statistics.$': '$.QueryExecution.Statistics' },
+      ResultPath: '$.step.query',
+      Retry: [ATHENA_RETRY],
+      Catch: w.catchTo,
+      Next: `${id} record`,
+    });
+    record(w);
+    return `${id} ?`;
+  },
+  wait(w) {
+    const { id, scope } = w;
+    scope.add(`${id} ?`, {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.step.action', StringEquals: 'wait', Next: `${id} wait` }],
+      Default: w.after,
+    });
+    const action = w.node.plan?.action;
+    const until = action?.type === 'wait' && action.until !== undefined;
+    scope.add(`${id} wait`, {
+      Type: 'Wait',
+      ...(until ? { TimestampPath: '$.step.until' } : { SecondsPath: '$.step.seconds' }),
+      Next: `${id} record`,
+    });
+    record(w);
+    return `${id} ?`;
+  },
+};
+
+/** The record step after an activity's query or wait. */
+function record(w: Work): void {
+  w.scope.add(`${w.id} record`, {
+    ...lambda(PLACEHOLDERS.record, { step: 'record', 'run.$': '$.run', 'gate.$': '$.step' }),
+    ResultPath: null,
+    Catch: w.catchTo,
+    ...continueWith(w.next),
+  });
+}
+
 function emitActivity(
-  node: ActivityNode,
+  node: ValidNode,
   next: string | undefined,
   scope: Scope,
   schemas: Map<string, WorkSchema | null>,
@@ -244,9 +314,6 @@ function emitActivity(
 ): string {
   const id = node.def.id;
   const type = node.def.type;
-  const execution = executionOf(node.module);
-  const isQuery = execution === 'query';
-  const isWait = execution === 'wait';
   const policy = analysis.campaign.errorPolicy;
   const catchTo = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${id} failed` }];
   const after = next ?? scope.done();
@@ -259,9 +326,9 @@ function emitActivity(
   }));
   const outbound = node.outbound.map((t) => ({ transition: t.id, output: t.output, to: t.to }));
 
-  const gateNext = isQuery || isWait ? `${id} ?` : after;
-  scope.add(id, {
-    Comment: `${ACTIVITIES.get(type)!.title}${node.def.label ? `: ${node.def.label}` : ''}`,
+  // The gate first (its name is the activity's id, so the work states come after it in the scope).
+  const gate = {
+    Comment: `${node.module.title}${node.def.label ? `: ${node.def.label}` : ''}`,
     ...callback(PLACEHOLDERS.gate, {
       step: 'gate',
       'token.$': '$$.Task.Token',
@@ -272,45 +339,9 @@ function emitActivity(
     }),
     ResultPath: '$.step',
     Catch: catchTo,
-    Next: gateNext,
-  });
-  if (isQuery) {
-    scope.add(`${id} ?`, {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: `${id} query` }],
-      Default: after,
-    });
-    scope.add(`${id} query`, {
-      Type: 'Task',
-      Resource: ATHENA_SYNC,
-      Parameters: { 'QueryString.$': '$.step.sql', WorkGroup: PLACEHOLDERS.workGroup },
-      ResultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId', 'statistics.$': '$.QueryExecution.Statistics' },
-      ResultPath: '$.step.query',
-      Retry: [ATHENA_RETRY],
-      Catch: catchTo,
-      Next: `${id} record`,
-    });
-  } else if (isWait) {
-    scope.add(`${id} ?`, {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.step.action', StringEquals: 'wait', Next: `${id} wait` }],
-      Default: after,
-    });
-    const until = Boolean(node.def.until);
-    scope.add(`${id} wait`, {
-      Type: 'Wait',
-      ...(until ? { TimestampPath: '$.step.until' } : { SecondsPath: '$.step.seconds' }),
-      Next: `${id} record`,
-    });
-  }
-  if (isQuery || isWait) {
-    scope.add(`${id} record`, {
-      ...lambda(PLACEHOLDERS.record, { step: 'record', 'run.$': '$.run', 'gate.$': '$.step' }),
-      ResultPath: null,
-      Catch: catchTo,
-      ...continueWith(next),
-    });
-  }
+  };
+  scope.add(id, gate);
+  Object.assign(gate, { Next: WORK[node.module.execution]({ node, id, scope, catchTo, after, next }) });
   // Failure handling: record the error, then retry, suspend, carry on or abort.
   scope.add(`${id} failed`, {
     ...lambda(PLACEHOLDERS.control, {

@@ -6,7 +6,8 @@
  */
 import type { Catalog } from '../lambdas/catalog/catalog.js';
 import { ACTIVITIES } from '../lambdas/activities/index.js';
-import type { ActivityModule, Input, Plan, WorkSchema } from '../lambdas/activities/framework.js';
+import type { Input, Plan, WorkSchema } from '../lambdas/activities/framework.js';
+import type { AnyActivityModule } from '../lambdas/activities/index.js';
 import { DuckDbDialect, type Dialect } from '../lambdas/sql/dialect.js';
 import { Findings, didYouMean, type Issue } from '../lambdas/util/issues.js';
 import { reportZodIssues } from '../lambdas/util/zod-issues.js';
@@ -14,6 +15,7 @@ import { isValidTimeZone } from '../lambdas/query/time.js';
 import { literalProblem } from '../lambdas/sql/literal.js';
 import { workLocation, workTableName } from '../lambdas/layout.js';
 import { planActivity } from '../lambdas/planner.js';
+import { population } from '../lambdas/sql/population.js';
 import { minimumGapMinutes, scheduleOf } from './schedule.js';
 import {
   CAMPAIGN_FIELDS,
@@ -24,30 +26,49 @@ import {
   type TransitionDef,
 } from './campaign.js';
 
-/** Stands in for an activity whose type is unknown: accepts any transition, plans nothing. */
-const UNKNOWN: ActivityModule = {
-  type: 'unknown',
-  title: 'Activity',
-  category: 'flow',
-  schema: undefined as never,
-  inbound: { min: 0, max: Infinity },
-  usesPopulation: true,
-  fanOut: true,
-  outputs: () => [],
-  plan: () => ({ action: { type: 'invalid' }, outputs: {} }),
-};
-
-export interface ActivityNode {
-  def: ActivityDef;
-  module: ActivityModule;
+interface NodeBase {
   /** Position in the file's activities array. */
   index: number;
   inbound: TransitionDef[];
   outbound: TransitionDef[];
-  /** False when the settings failed their schema: the activity is checked for structure only. */
-  valid: boolean;
+}
+
+/** An activity whose settings passed its module's schema. */
+export interface ValidNode extends NodeBase {
+  valid: true;
+  def: ActivityDef;
+  module: AnyActivityModule;
   /** The activity's plan with placeholder inputs; absent when it could not be analysed. */
   plan?: Plan | undefined;
+}
+
+/**
+ * An activity whose settings failed their schema (checked for structure only), or whose type is
+ * unknown (no module: it accepts any transition, so that its transitions do not cascade into errors).
+ */
+export interface InvalidNode extends NodeBase {
+  valid: false;
+  def: RawActivity;
+  module: AnyActivityModule | undefined;
+}
+
+export type ActivityNode = ValidNode | InvalidNode;
+
+/** What the file says of an activity that could not be parsed. */
+export interface RawActivity {
+  id: string;
+  type: string;
+  label?: string;
+  disabled?: boolean;
+}
+
+function rawActivity(id: string, a: Record<string, unknown>): RawActivity {
+  return {
+    id,
+    type: typeof a.type === 'string' ? a.type : 'unknown',
+    ...(typeof a.label === 'string' ? { label: a.label } : {}),
+    ...(a.disabled === true ? { disabled: true } : {}),
+  };
 }
 
 export interface Analysis {
@@ -107,26 +128,18 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
       );
       // Kept in the graph as an unknown node, so that its transitions do not cascade into more errors.
       if (id !== null && !nodes.has(id))
-        nodes.set(id, { def: a as ActivityDef, module: UNKNOWN, index, inbound: [], outbound: [], valid: false });
+        nodes.set(id, { def: rawActivity(id, a), module: undefined, index, inbound: [], outbound: [], valid: false });
       return;
     }
     const parsed = module.schema.safeParse(a);
     if (!parsed.success) {
-      reportZodIssues(parsed.error, report, (path) =>
-        path.length === 0 ? Object.keys((module.schema as unknown as { shape: object }).shape ?? {}) : undefined,
-      );
+      reportZodIssues(parsed.error, report, (path) => (path.length === 0 ? Object.keys(module.schema.shape) : undefined));
       if (id === null) return;
     }
     if (id === null) return;
     if (nodes.has(id)) return report.error(['id'], `duplicate activity id '${id}'`);
-    nodes.set(id, {
-      def: (parsed.success ? parsed.data : a) as ActivityDef,
-      module,
-      index,
-      inbound: [],
-      outbound: [],
-      valid: parsed.success,
-    });
+    const base = { module, index, inbound: [], outbound: [] };
+    nodes.set(id, parsed.success ? { ...base, def: parsed.data, valid: true } : { ...base, def: rawActivity(id, a), valid: false });
   });
   if (!envelope.success) return result();
   const campaign = raw as Campaign;
@@ -177,7 +190,7 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
         `transition '${id}' goes to nowhere: there is no activity '${t.to}'.${didYouMean(t.to, nodes.keys())}`,
       );
     if (from.valid) {
-      const outputs = from.module.outputs(from.def as never);
+      const outputs = from.module.outputs(from.def);
       if (!outputs.includes(t.output)) {
         return findings.error(
           t.from,
@@ -199,7 +212,7 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
   const audiences = new Map<string, string>();
   for (const [id, n] of nodes) {
     const at = ['activities', n.index];
-    if (n.module === UNKNOWN) continue;
+    if (!n.module) continue;
     const { min, max } = n.module.inbound;
     if (n.inbound.length < min) {
       findings.error(
@@ -229,7 +242,7 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
           `output '${output}' has ${count} transitions; to start parallel branches with the same population, add a Fork`,
         );
     }
-    for (const output of n.module.outputs(n.def as never)) {
+    for (const output of n.module.outputs(n.def)) {
       if (!byOutput.has(output) && output !== 'rejects')
         findings.warn(
           id,
@@ -238,7 +251,7 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
         );
     }
     if (n.def.type === 'saveAudience') {
-      const name = String(n.def.audience);
+      const name = n.def.audience;
       if (audiences.has(name))
         findings.error(
           id,
@@ -251,7 +264,7 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
 
   // Cycles and reachability.
   const order = topologicalOrder(nodes, findings);
-  const entries = [...nodes.values()].filter((n) => n.inbound.length === 0 && n.module.inbound.min === 0);
+  const entries = [...nodes.values()].filter((n) => n.inbound.length === 0 && (n.module?.inbound.min ?? 0) === 0);
   if (entries.length === 0 && nodes.size)
     findings.error(
       null,
@@ -322,14 +335,12 @@ function analyse(analysis: Analysis, catalog: Catalog, findings: Findings, optio
         output: t.output,
         schema: schema ?? null,
         ref: schema
-          ? {
+          ? population(schema, {
               location: workLocation(campaign.id, 'RUN', t.from),
               table: workTableName(campaign.id, 'RUN', t.from),
               output: t.output,
               rows: -1,
-              columns: schema.columns,
-              stored: schema.stored,
-            }
+            })
           : null,
       });
     }

@@ -35,7 +35,7 @@ export function sqlCommand(program: Command): void {
           throw new CliError(`no activity '${opts.activity}' in ${file}${ids ? `; activities: ${ids}` : ''}`, 1);
         }
         const own = result.errors.filter((e) => e.activity === opts.activity);
-        if (own.length || !node.plan) {
+        if (own.length || !node.valid || !node.plan) {
           printFindings(file, own.length ? own : result.errors, []);
           throw new CliError(`the SQL of '${opts.activity}' cannot be shown while it has errors`, 1);
         }

@@ -17,12 +17,15 @@ export const alert = defineActivity<Alert>({
   type: 'alert',
   title: 'Alert',
   category: 'flow',
+  execution: 'atOnce',
   schema: alertSchema,
   inbound: { min: 0, max: 1 },
   usesPopulation: true,
   outputs: () => ['main'],
-  plan: (a, ctx) => ({
-    action: { type: 'alert', title: a.title, message: a.message, severity: a.severity, from: { main: 0 } },
-    outputs: { main: ctx.inputs[0]?.schema ?? null },
-  }),
+  plan: (_a, ctx) => ({ action: { type: 'atOnce', from: { main: 0 } }, outputs: { main: ctx.inputs[0]?.schema ?? null } }),
+  async act(a, ctx) {
+    await ctx.effects.notify({ title: a.title, message: a.message, severity: a.severity });
+    const level = a.severity === 'error' ? 'error' : a.severity === 'warning' ? 'warn' : 'info';
+    return { forward: { main: 0 }, note: 'alert sent', log: { level, message: `alert: ${a.title}: ${a.message}` } };
+  },
 });

@@ -15,6 +15,7 @@ export const andJoin = defineActivity<AndJoin>({
   type: 'andJoin',
   title: 'And-join',
   category: 'flow',
+  execution: 'atOnce',
   schema: andJoinSchema,
   inbound: { min: 2, max: 32 },
   usesPopulation: true,
@@ -23,6 +24,6 @@ export const andJoin = defineActivity<AndJoin>({
   plan(a, ctx) {
     const i = a.primary ? inputIndex(ctx, a.primary, ['primary']) : 0;
     if (i === undefined) return invalid();
-    return { action: { type: 'forward', from: { main: i } }, outputs: { main: ctx.inputs[i]?.schema ?? null } };
+    return { action: { type: 'atOnce', from: { main: i } }, outputs: { main: ctx.inputs[i]?.schema ?? null } };
   },
 });

@@ -32,6 +32,7 @@ export const buildAudience = defineActivity<BuildAudience>({
   type: 'buildAudience',
   title: 'Build audience',
   category: 'targeting',
+  execution: 'query',
   schema: buildAudienceSchema,
   inbound: { min: 0, max: 1 },
   usesPopulation: false,

@@ -35,6 +35,7 @@ export const changeDimension = defineActivity<ChangeDimension>({
   type: 'changeDimension',
   title: 'Change dimension',
   category: 'targeting',
+  execution: 'query',
   schema: changeDimensionSchema,
   inbound: { min: 1, max: 1 },
   usesPopulation: true,

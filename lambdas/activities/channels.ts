@@ -100,13 +100,15 @@ function planChannel(a: ChannelActivity, ctx: PlanContext, texts: Record<string,
 function channel<A extends ChannelActivity>(
   type: A['type'],
   title: string,
-  schema: z.ZodType<A>,
+  schema: z.ZodType<A> & z.ZodObject,
   texts: (a: A) => Record<string, string | undefined>,
 ): ActivityModule<A> {
   return defineActivity<A>({
     type,
     title,
     category: 'channel',
+    // Sending is not implemented yet: compile refuses the plan's 'unsupported' action.
+    execution: 'atOnce',
     schema,
     inbound: { min: 1, max: 1 },
     usesPopulation: true,

@@ -18,10 +18,10 @@ import {
   inputScope,
   outputTag,
   type Input,
+  type PopulationInput,
   type PlanContext,
   type WorkSchema,
 } from './framework.js';
-import type { WorkTableRef } from '../sql/dialect.js';
 
 export const combineSchema = z
   .object({
@@ -39,12 +39,13 @@ export const combineSchema = z
   .strict();
 export type Combine = z.infer<typeof combineSchema>;
 
-type Ready = Input & { schema: WorkSchema; ref: WorkTableRef };
+type Ready = PopulationInput;
 
 export const combine = defineActivity<Combine>({
   type: 'combine',
   title: 'Combine',
   category: 'targeting',
+  execution: 'query',
   schema: combineSchema,
   inbound: { min: 2, max: 32 },
   usesPopulation: true,

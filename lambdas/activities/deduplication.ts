@@ -70,6 +70,7 @@ export const deduplication = defineActivity<Deduplication>({
   type: 'deduplication',
   title: 'Deduplication',
   category: 'targeting',
+  execution: 'query',
   schema: deduplicationSchema,
   inbound: { min: 1, max: 1 },
   usesPopulation: true,
@@ -107,10 +108,11 @@ export const deduplication = defineActivity<Deduplication>({
       if (empties.length) order.push(`${empties.join(' + ')} ASC`);
     } else {
       const x = resolve(m.attribute, ['method', 'attribute']);
-      if (x && x.type !== 'null') {
+      const type = x?.type;
+      if (x && type && type !== 'null') {
         const whens = m.values.map((v, i) => {
           try {
-            return `WHEN ${literal(v, x.type as never)} THEN ${i}`;
+            return `WHEN ${literal(v, type)} THEN ${i}`;
           } catch (err) {
             ctx.report.error(['method', 'values', i], `${(err as Error).message} (${m.attribute} is a ${x.type})`);
             return '';

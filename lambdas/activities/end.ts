@@ -25,9 +25,22 @@ export const end = defineActivity<End>({
   type: 'end',
   title: 'End',
   category: 'flow',
+  execution: 'atOnce',
   schema: endSchema,
   inbound: { min: 1, max: 64 },
   usesPopulation: false,
   outputs: () => [],
-  plan: (a) => ({ action: { type: 'end', ...(a.signal ? { signal: a.signal } : {}) }, outputs: {} }),
+  plan: () => ({ action: { type: 'atOnce', from: {} }, outputs: {} }),
+  async act(a, ctx) {
+    const signal = a.signal;
+    if (!signal) return { forward: {}, note: 'branch ended' };
+    if (ctx.run.testMode) return { forward: {}, note: `test mode: signal to '${signal.campaign}' not sent` };
+    if (!ctx.effects.signal)
+      return {
+        forward: {},
+        note: `signal to '${signal.campaign}' not sent: signals need the orca service (orca serve) or the cloud deployment`,
+      };
+    const runId = await ctx.effects.signal(signal.campaign, signal.variables ?? {});
+    return { forward: {}, note: `signal sent: started campaign '${signal.campaign}' (run ${runId})` };
+  },
 });

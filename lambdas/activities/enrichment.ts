@@ -102,6 +102,7 @@ export const enrichment = defineActivity<Enrichment>({
   type: 'enrichment',
   title: 'Enrichment',
   category: 'targeting',
+  execution: 'query',
   schema: enrichmentSchema,
   inbound: { min: 1, max: 8 },
   usesPopulation: true,

@@ -9,6 +9,7 @@ export const fork = defineActivity<Fork>({
   type: 'fork',
   title: 'Fork',
   category: 'flow',
+  execution: 'atOnce',
   schema: forkSchema,
   inbound: { min: 0, max: 1 },
   usesPopulation: true,

@@ -9,12 +9,12 @@
  */
 import { z } from 'zod';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
-import { OUTPUT_COLUMN, type CsvSource, type WorkTableRef } from '../sql/dialect.js';
+import { OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
+import type { Population, WorkSchema } from '../sql/population.js';
 import { IDENTIFIER, quoteIdent, stringLiteral } from '../sql/literal.js';
 import { sqlType, type Column, type ColumnType } from '../sql/types.js';
 import { type AliasGen, Scope, type QueryEnv } from '../query/scope.js';
 import type { Reporter } from '../util/issues.js';
-import type { RuleValue } from '../query/rules.js';
 
 // ---------------------------------------------------------------------------------------------
 // Common settings
@@ -72,14 +72,7 @@ export const sortSchema = z
 // ---------------------------------------------------------------------------------------------
 // Populations
 
-/** The shape of a work table: its targeting dimension (null for data from a file) and columns. */
-export interface WorkSchema {
-  dimension: string | null;
-  /** When there is a dimension, the first column is its primary key. */
-  columns: Column[];
-  /** Physical names of columns stored under another name (see `physicalSelect`). */
-  stored?: Record<string, string>;
-}
+export type { WorkSchema } from '../sql/population.js';
 
 export interface Input {
   /** The inbound transition's id. */
@@ -89,21 +82,51 @@ export interface Input {
   /** null when the transition carries no population (e.g. from a Wait with no inbound). */
   schema: WorkSchema | null;
   /** Where its rows are; a placeholder when validating. */
-  ref: WorkTableRef | null;
+  ref: Population | null;
 }
+
+/** An input that carries a population. */
+export type PopulationInput = Input & { schema: WorkSchema; ref: Population };
 
 export interface RunInfo {
   id: string;
   testMode: boolean;
 }
 
-/** Extra state some activities read at run time from the status store. */
+/** Extra state some activities read at run time from the status store (see `load`). */
 export interface ActivityState {
   /** readAudience: the saved audience. */
-  audience?: { ref: WorkTableRef; dimension: string } | undefined;
+  audience?: SavedAudience | undefined;
   /** incrementalQuery: keys output by earlier runs, or the last run's start time. */
-  history?: WorkTableRef[];
+  history?: Population[];
   lastRunAt?: string | undefined;
+}
+
+/** A saved audience: the population a Save audience activity stored under a name. */
+export interface SavedAudience {
+  name: string;
+  campaignId: string;
+  runId: string;
+  savedAt: string;
+  population: Population & { dimension: string };
+}
+
+/** What an incremental query output in one run. */
+export interface HistoryEntry {
+  runId: string;
+  at: string;
+  population: Population;
+}
+
+/** The part of the status store that activities read their state from (a port of the core). */
+export interface StateReader {
+  getAudience(name: string): Promise<SavedAudience | undefined>;
+  getHistory(campaignId: string, activityId: string): Promise<{ lastRunAt?: string; entries: HistoryEntry[] }>;
+}
+
+export interface LoadContext {
+  store: StateReader;
+  run: { id: string; campaignId: string; startedAt: string };
 }
 
 export interface PlanContext {
@@ -123,32 +146,29 @@ export interface PlanContext {
 // ---------------------------------------------------------------------------------------------
 // What an activity does
 
+/**
+ * How an activity runs in the state machine. The compiler emits one chain of states per kind:
+ * - `query`: gate -> the engine runs the plan's statement (Athena .sync / DuckDB) -> record;
+ * - `wait`: gate -> a Wait state for the plan's seconds or date-time -> record;
+ * - `atOnce`: the gate does it (forwards populations, or runs the module's `act` hook).
+ * A plan may still answer `atOnce` for a `query` or `wait` activity (Save audience in test mode):
+ * the state machine then goes straight on.
+ */
+export type Execution = 'query' | 'wait' | 'atOnce';
+
+export type Saves = { audience: string } | { history: true } | { watermark: true };
+
 export type Action =
   /** One SELECT whose last column, orca_output, names the output each row belongs to. */
-  | {
-      type: 'query';
-      sql: string;
-      location: string;
-      csv?: CsvSource;
-      saves?: { audience: string } | { history: true } | { watermark: true };
-    }
-  /** Outputs carry inbound populations unchanged. */
-  | { type: 'forward'; from: Record<string, number> }
-  /** Test: the first branch whose condition holds gets the inbound population. */
-  | { type: 'branch'; branches: Array<{ output: string; test: BranchTest }>; otherwise?: string }
+  | { type: 'query'; sql: string; location: string; csv?: CsvSource; saves?: Saves }
+  /** Wait, then the outputs carry the inputs of `from` (output -> input index). */
   | { type: 'wait'; seconds?: number; until?: string; from: Record<string, number> }
-  | { type: 'alert'; title: string; message: string; severity: string; from: Record<string, number> }
-  | { type: 'end'; signal?: { campaign: string; variables?: Record<string, unknown> } }
+  /** Done by the gate: the module's `act` hook, or else the outputs carry the inputs of `from`. */
+  | { type: 'atOnce'; from: Record<string, number> }
   /** Channels: modelled, not run yet. */
   | { type: 'unsupported'; reason: string }
   /** The settings have errors (reported); nothing can run. */
   | { type: 'invalid' };
-
-export interface BranchTest {
-  subject: { population: true } | { variable: string };
-  operator: 'equal' | 'notEqual' | 'greater' | 'less' | 'greaterOrEqual' | 'lessOrEqual' | 'isEmpty' | 'isNotEmpty';
-  value?: RuleValue;
-}
 
 export interface Plan {
   action: Action;
@@ -163,11 +183,35 @@ export interface Settled {
   error?: string;
 }
 
+/** What an at-once activity may do beyond forwarding populations (ports of the core). */
+export interface Effects {
+  notify(alert: { title: string; message: string; severity: string }): Promise<void>;
+  /** Starts a published campaign; absent where no service runs them (a plain `orca run`). */
+  signal?: ((campaignId: string, variables: Record<string, unknown>) => Promise<string>) | undefined;
+}
+
+export interface ActContext {
+  inputs: Input[];
+  run: { id: string; campaignId: string; testMode: boolean; variables: Record<string, unknown> };
+  effects: Effects;
+}
+
+export interface Acted {
+  /** Output -> the index of the input whose population it carries. */
+  forward: Record<string, number>;
+  /** The log line of the activity's task. */
+  note: string;
+  /** A log entry written before the task's (an alert's text). */
+  log?: { level: 'info' | 'warn' | 'error'; message: string };
+}
+
 export interface ActivityModule<A extends { type: string; id: string } = { type: string; id: string }> {
   type: A['type'];
   title: string;
   category: 'targeting' | 'flow' | 'channel';
-  schema: z.ZodType<A>;
+  execution: Execution;
+  /** A strict zod object; its output type is the activity's type. */
+  schema: z.ZodType<A> & z.ZodObject;
   /** How many inbound transitions it accepts. */
   inbound: { min: number; max: number };
   /** Whether the inbound population is used (false: an inbound transition only triggers it). */
@@ -183,7 +227,11 @@ export interface ActivityModule<A extends { type: string; id: string } = { type:
   requires?(a: A, inbound: string[]): string[];
   /** Leave inbound transitions that did not run out of the plan (Combine); by default they are empty populations. */
   dropsInactive?: boolean;
+  /** State read from the status store before planning at run time (a saved audience, a history). */
+  load?(a: A, ctx: LoadContext): Promise<ActivityState>;
   plan(a: A, ctx: PlanContext): Plan;
+  /** At-once activities: what the gate does for them (choose a branch, alert, signal). */
+  act?(a: A, ctx: ActContext): Promise<Acted>;
   /** After the query ran: which outputs stop, or why the activity fails. */
   settle?(a: A, rows: Record<string, number>): Settled;
 }
@@ -191,14 +239,6 @@ export interface ActivityModule<A extends { type: string; id: string } = { type:
 /** The plan of an activity whose settings have errors: no outputs, so nothing downstream cascades. */
 export function invalid(): Plan {
   return { action: { type: 'invalid' }, outputs: {} };
-}
-
-/**
- * How an activity runs in the state machine: targeting activities run one query; Wait waits;
- * the other flow-control activities (and the skipped) are done by their gate at once.
- */
-export function executionOf(m: ActivityModule): 'query' | 'wait' | 'at once' {
-  return m.category === 'targeting' ? 'query' : m.type === 'wait' ? 'wait' : 'at once';
 }
 
 export function defineActivity<A extends { type: string; id: string }>(m: ActivityModule<A>): ActivityModule<A> {
@@ -231,7 +271,7 @@ export function dimensionSchema(catalog: Catalog, dimension: string): WorkSchema
 export function populationInput(
   ctx: PlanContext,
   index = 0,
-): (Input & { schema: WorkSchema; ref: WorkTableRef }) | undefined {
+): PopulationInput | undefined {
   const input = ctx.inputs[index];
   if (!input) {
     ctx.report.error([], 'needs an inbound transition carrying a population');
@@ -244,7 +284,7 @@ export function populationInput(
     );
     return undefined;
   }
-  return input as Input & { schema: WorkSchema; ref: WorkTableRef };
+  return { ...input, schema: input.schema, ref: input.ref };
 }
 
 /** A scope over an input's work table: its columns by name, its dimension's attributes through a join. */
@@ -315,7 +355,7 @@ export function inputIndex(ctx: PlanContext, transition: string, path: (string |
 export function forwardAll(ctx: PlanContext, outputs: string[]): Plan {
   const schema = ctx.inputs[0]?.schema ?? null;
   return {
-    action: { type: 'forward', from: Object.fromEntries(outputs.map((o) => [o, 0])) },
+    action: { type: 'atOnce', from: Object.fromEntries(outputs.map((o) => [o, 0])) },
     outputs: Object.fromEntries(outputs.map((o) => [o, schema])),
   };
 }

@@ -9,6 +9,7 @@ import { compileRule } from '../query/compile.js';
 import { Scope, QueryError, splitPath } from '../query/scope.js';
 import { literal, quoteIdent } from '../sql/literal.js';
 import { isTemporal } from '../sql/types.js';
+import { formatUtcTimestamp } from '../query/time.js';
 import {
   commonFields,
   defineActivity,
@@ -57,10 +58,20 @@ export const incrementalQuery = defineActivity<IncrementalQuery>({
   type: 'incrementalQuery',
   title: 'Incremental query',
   category: 'targeting',
+  execution: 'query',
   schema: incrementalQuerySchema,
   inbound: { min: 0, max: 1 },
   usesPopulation: false,
   outputs: () => ['main'],
+  async load(a, { store, run }) {
+    const h = await store.getHistory(run.campaignId, a.id);
+    const days = a.mode.type === 'newKeys' ? a.mode.historyDays : 0;
+    const since = days ? Date.parse(run.startedAt) - days * 86_400_000 : Number.NEGATIVE_INFINITY;
+    const history = h.entries
+      .filter((x) => x.runId !== run.id && Date.parse(x.at) >= since && x.population.rows > 0)
+      .map((x) => x.population);
+    return { history, lastRunAt: h.lastRunAt ? formatUtcTimestamp(new Date(h.lastRunAt)) : undefined };
+  },
   plan(a, ctx) {
     const table = dimensionTable(ctx, a.dimension, ['dimension']);
     if (!table) return invalid();
@@ -86,6 +97,7 @@ export const incrementalQuery = defineActivity<IncrementalQuery>({
               {
                 location: `state/${ctx.campaign.id}/${a.id}/RUN`,
                 table: 'history',
+                dimension: table.name,
                 output: 'main',
                 rows: -1,
                 columns: [dimensionSchema(ctx.catalog, table.name).columns[0]!],

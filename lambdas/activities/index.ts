@@ -1,23 +1,27 @@
-/** The registry of activity types: one module per type. */
-import type { ActivityModule } from './framework.js';
+/**
+ * The registry of activity types: one module per type. The campaign's activity type (`ActivityDef`,
+ * a union discriminated by `type`) is derived from it, so adding a type is one module file, its
+ * test file and one line here.
+ */
+import { alert } from './alert.js';
+import { andJoin } from './and-join.js';
 import { buildAudience } from './build-audience.js';
-import { readAudience } from './read-audience.js';
-import { incrementalQuery } from './incremental-query.js';
 import { changeDimension } from './change-dimension.js';
+import { email, push, sms } from './channels.js';
 import { combine } from './combine.js';
 import { deduplication } from './deduplication.js';
-import { enrichment } from './enrichment.js';
-import { reconciliation } from './reconciliation.js';
-import { split } from './split.js';
-import { saveAudience } from './save-audience.js';
-import { loadFile } from './load-file.js';
-import { fork } from './fork.js';
-import { andJoin } from './and-join.js';
-import { wait } from './wait.js';
-import { test } from './test.js';
-import { alert } from './alert.js';
 import { end } from './end.js';
-import { email, sms, push } from './channels.js';
+import { enrichment } from './enrichment.js';
+import { fork } from './fork.js';
+import type { ActivityModule } from './framework.js';
+import { incrementalQuery } from './incremental-query.js';
+import { loadFile } from './load-file.js';
+import { readAudience } from './read-audience.js';
+import { reconciliation } from './reconciliation.js';
+import { saveAudience } from './save-audience.js';
+import { split } from './split.js';
+import { test } from './test.js';
+import { wait } from './wait.js';
 
 export const ACTIVITY_MODULES = [
   buildAudience,
@@ -40,8 +44,27 @@ export const ACTIVITY_MODULES = [
   email,
   sms,
   push,
-] as unknown as ActivityModule[];
+] as const;
 
-export const ACTIVITIES: ReadonlyMap<string, ActivityModule> = new Map(ACTIVITY_MODULES.map((m) => [m.type, m]));
+type DefOf<M> = M extends ActivityModule<infer A> ? A : never;
+
+/** A campaign's activity, as its module's schema parses it. */
+export type ActivityDef = DefOf<(typeof ACTIVITY_MODULES)[number]>;
+export type ActivityType = ActivityDef['type'];
+export type ActivityOf<T extends ActivityType> = Extract<ActivityDef, { type: T }>;
+
+/** A module over the whole union: its hooks take any activity, and the registry hands each its own type. */
+export type AnyActivityModule = ActivityModule<ActivityDef>;
+
+const modules: readonly AnyActivityModule[] = ACTIVITY_MODULES;
+
+export const ACTIVITIES: ReadonlyMap<string, AnyActivityModule> = new Map(modules.map((m) => [m.type, m]));
+
+/** The module of an activity. */
+export function moduleOf(a: ActivityDef): AnyActivityModule {
+  const m = ACTIVITIES.get(a.type);
+  if (!m) throw new Error(`unknown activity type ${a.type}`);
+  return m;
+}
 
 export type { ActivityModule } from './framework.js';

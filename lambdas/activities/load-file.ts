@@ -57,6 +57,7 @@ export const loadFile = defineActivity<LoadFile>({
   type: 'loadFile',
   title: 'Load file',
   category: 'targeting',
+  execution: 'query',
   schema: loadFileSchema,
   inbound: { min: 0, max: 1 },
   usesPopulation: false,

@@ -36,15 +36,20 @@ export const readAudience = defineActivity<ReadAudience>({
   type: 'readAudience',
   title: 'Read audience',
   category: 'targeting',
+  execution: 'query',
   schema: readAudienceSchema,
   inbound: { min: 0, max: 1 },
   usesPopulation: false,
   outputs: () => ['main'],
+  async load(a, { store }) {
+    const saved = await store.getAudience(a.audience);
+    return saved ? { audience: saved } : {};
+  },
   plan(a, ctx) {
     const table = dimensionTable(ctx, a.dimension, ['dimension']);
     if (!table) return invalid();
     const key: Column = dimensionSchema(ctx.catalog, table.name).columns[0]!;
-    const saved = ctx.state?.audience;
+    const saved = ctx.state?.audience?.population;
     if (saved && saved.dimension !== table.name) {
       ctx.report.error(
         ['audience'],
@@ -52,12 +57,13 @@ export const readAudience = defineActivity<ReadAudience>({
       );
     }
     const source = saved
-      ? ctx.env.dialect.workTable(saved.ref)
+      ? ctx.env.dialect.workTable(saved)
       : ctx.run
         ? undefined
         : ctx.env.dialect.workTable({
             location: `audiences/${a.audience}/CURRENT`,
             table: `audience_${a.audience.replaceAll('-', '_')}`,
+            dimension: table.name,
             output: 'main',
             rows: -1,
             columns: [key],

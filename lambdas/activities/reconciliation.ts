@@ -58,6 +58,7 @@ export const reconciliation = defineActivity<Reconciliation>({
   type: 'reconciliation',
   title: 'Reconciliation',
   category: 'targeting',
+  execution: 'query',
   schema: reconciliationSchema,
   inbound: { min: 1, max: 1 },
   usesPopulation: true,

@@ -22,6 +22,7 @@ export const saveAudience = defineActivity<SaveAudience>({
   type: 'saveAudience',
   title: 'Save audience',
   category: 'targeting',
+  execution: 'query',
   schema: saveAudienceSchema,
   inbound: { min: 1, max: 1 },
   usesPopulation: true,
@@ -34,7 +35,7 @@ export const saveAudience = defineActivity<SaveAudience>({
         [],
         'only a population with a targeting dimension can be saved as an audience; reconcile the file first',
       );
-    if (ctx.run?.testMode) return { action: { type: 'forward', from: { main: 0 } }, outputs: { main: input.schema } };
+    if (ctx.run?.testMode) return { action: { type: 'atOnce', from: { main: 0 } }, outputs: { main: input.schema } };
     const [key, ...extra] = input.schema.columns;
     let keep = extra;
     if (a.columns) {

@@ -64,6 +64,7 @@ export const split = defineActivity<Split>({
   type: 'split',
   title: 'Split',
   category: 'targeting',
+  execution: 'query',
   schema: splitSchema,
   inbound: { min: 1, max: 1 },
   usesPopulation: true,

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { valueSchema } from '../query/rules.js';
 import { literalProblem } from '../sql/literal.js';
 import { didYouMean } from '../util/issues.js';
-import { commonFields, defineActivity, idSchema, type BranchTest } from './framework.js';
+import type { RuleValue } from '../query/rules.js';
+import { commonFields, defineActivity, idSchema, type Input } from './framework.js';
 
 const TEST_OPERATORS = [
   'equal',
@@ -56,6 +57,7 @@ export const test = defineActivity<Test>({
   type: 'test',
   title: 'Test',
   category: 'flow',
+  execution: 'atOnce',
   schema: testSchema,
   inbound: { min: 0, max: 1 },
   usesPopulation: true,
@@ -63,7 +65,7 @@ export const test = defineActivity<Test>({
   plan(a, ctx) {
     const schema = ctx.inputs[0]?.schema ?? null;
     const seen = new Set<string>();
-    const branches = a.branches.map((b, i): { output: string; test: BranchTest } => {
+    a.branches.forEach((b, i) => {
       const at = ['branches', i];
       if (b.id === 'default') ctx.report.error([...at, 'id'], "'default' is reserved for the default branch");
       if (seen.has(b.id)) ctx.report.error([...at, 'id'], `duplicate branch id '${b.id}'`);
@@ -75,14 +77,7 @@ export const test = defineActivity<Test>({
         if (!ctx.inputs[0]) ctx.report.error([...at, 'when'], 'a test on the population needs an inbound transition');
         else if (!schema && ctx.inputs[0].schema === null)
           ctx.report.error([...at, 'when'], `transition '${ctx.inputs[0].transition}' carries no population to count`);
-        return {
-          output: b.id,
-          test: {
-            subject: { population: true },
-            operator: w.population,
-            ...(w.value !== undefined ? { value: w.value } : {}),
-          },
-        };
+        return;
       }
       const v = ctx.env.variables.get(w.variable);
       if (!v)
@@ -94,19 +89,61 @@ export const test = defineActivity<Test>({
         const problem = literalProblem(w.value, v.type);
         if (problem) ctx.report.error([...at, 'when', 'value'], `variable '${w.variable}' is a ${v.type}: ${problem}`);
       }
-      return {
-        output: b.id,
-        test: {
-          subject: { variable: w.variable },
-          operator: w.operator,
-          ...(w.value !== undefined ? { value: w.value } : {}),
-        },
-      };
     });
     const outputs = Object.fromEntries([
-      ...branches.map((b) => [b.output, schema]),
+      ...a.branches.map((b) => [b.id, schema]),
       ...(a.default ? [['default', schema]] : []),
     ]);
-    return { action: { type: 'branch', branches, ...(a.default ? { otherwise: 'default' } : {}) }, outputs };
+    return { action: { type: 'atOnce', from: {} }, outputs };
+  },
+  async act(a, ctx) {
+    const chosen = a.branches.find((b) => holds(testOf(b.when), ctx.inputs, ctx.run.variables))?.id;
+    const output = chosen ?? (a.default ? 'default' : undefined);
+    return output
+      ? { forward: { [output]: 0 }, note: `took branch '${output}'` }
+      : { forward: {}, note: 'no branch matched: the path stops here' };
   },
 });
+
+type Operator = (typeof TEST_OPERATORS)[number];
+
+type Scalar = string | number | boolean;
+
+interface BranchTest {
+  subject: { population: true } | { variable: string };
+  operator: Operator;
+  value?: RuleValue;
+}
+
+function testOf(w: Test['branches'][number]['when']): BranchTest {
+  const value = w.value !== undefined ? { value: w.value } : {};
+  return 'population' in w
+    ? { subject: { population: true }, operator: w.population, ...value }
+    : { subject: { variable: w.variable }, operator: w.operator, ...value };
+}
+
+/** Whether a branch's condition holds for the inbound population's row count or a variable's value. */
+function holds(test: BranchTest, inputs: Input[], variables: Record<string, unknown>): boolean {
+  const subject = 'population' in test.subject ? (inputs[0]?.ref?.rows ?? 0) : variables[test.subject.variable];
+  const empty = subject === null || subject === undefined || subject === '';
+  if (test.operator === 'isEmpty') return empty;
+  if (test.operator === 'isNotEmpty') return !empty;
+  if (empty) return false;
+  const a = subject as Scalar;
+  const b = test.value as Scalar;
+  const [x, y] = typeof a === 'number' || typeof b === 'number' ? [Number(a), Number(b)] : [a, b];
+  switch (test.operator) {
+    case 'equal':
+      return x === y;
+    case 'notEqual':
+      return x !== y;
+    case 'greater':
+      return x > y;
+    case 'less':
+      return x < y;
+    case 'greaterOrEqual':
+      return x >= y;
+    case 'lessOrEqual':
+      return x <= y;
+  }
+}

@@ -31,6 +31,7 @@ export const wait = defineActivity<Wait>({
   type: 'wait',
   title: 'Wait',
   category: 'flow',
+  execution: 'wait',
   schema: waitSchema,
   inbound: { min: 0, max: 1 },
   usesPopulation: true,

@@ -12,11 +12,7 @@ export function inactiveTransition(from: string, t: OutboundRef, at: string): Tr
     output: t.output,
     to: t.to,
     active: false,
-    rows: 0,
-    dimension: null,
-    location: '-',
-    table: '-',
-    columns: [],
+    population: null,
     at,
   };
 }

@@ -1,19 +1,19 @@
 /**
  * The gate before every activity: honours stop, pause and breakpoints; skips the activity when
- * its required inputs did not run (and with it, its path); plans it with the real inputs; then
- * either does it right away (flow control: forward, branch, alert, end) or hands the statement to
- * the state machine (a query) or asks it to wait.
+ * its required inputs did not run (and with it, its path); loads the state the activity's module
+ * asks for and plans it with the real inputs; then hands the statement to the state machine (a
+ * query), asks it to wait, or does the activity at once (the module's `act` hook, or forwarding
+ * the plan's populations). Nothing here knows an activity type: the modules carry their behaviour.
  */
-import { ACTIVITIES } from '../activities/index.js';
-import type { Action, BranchTest, Input, Plan, WorkSchema } from '../activities/framework.js';
-import { planActivity } from '../planner.js';
+import type { Acted, Action, Input } from '../activities/framework.js';
+import { moduleOf } from '../activities/index.js';
 import { glueTableName, workTableName } from '../layout.js';
+import { planActivity } from '../planner.js';
 import { Findings } from '../util/issues.js';
-import { formatUtcTimestamp } from '../query/time.js';
 import type { RunRecord, TransitionRecord } from '../ports/store.js';
 import { ActivityError, RunStopped } from './errors.js';
 import { finishActivity, inactiveTransition, iso } from './activity-records.js';
-import type { Deps, ForwardedInput, GateEvent, GateResult, OutboundRef, RunContext, SuspendedEvent } from './types.js';
+import type { Carried, Deps, GateEvent, GateResult, OutboundRef, RunContext, SuspendedEvent } from './types.js';
 
 export const PARKED = { parked: true } as const;
 export type Parked = typeof PARKED;
@@ -85,8 +85,7 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
     return { action: 'done' };
   }
 
-  const module = ACTIVITIES.get(activity.type);
-  if (!module) throw new ActivityError(`unknown activity type ${activity.type}`);
+  const module = moduleOf(activity);
   const records = await deps.store.getTransitions(
     runId,
     e.inbound.map((t) => t.transition),
@@ -95,7 +94,7 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
 
   // Dead paths: an activity whose required inputs did not run is skipped, and so is its path.
   const inboundIds = e.inbound.map((t) => t.transition);
-  const required = module.requires?.(activity as never, inboundIds) ?? [];
+  const required = module.requires?.(activity, inboundIds) ?? [];
   const missing = required.find((t) => !ran(t));
   const noneRan = inboundIds.length > 0 && !inboundIds.some(ran);
   if (missing || noneRan) {
@@ -117,34 +116,22 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
   const inputs: Input[] = [];
   for (const t of e.inbound) {
     const rec = records.get(t.transition);
-    if (rec?.active)
-      inputs.push({
-        transition: t.transition,
-        from: t.from,
-        output: t.output,
-        schema: schemaOf(rec),
-        ref: {
-          location: rec.location,
-          table: rec.table,
-          output: rec.output,
-          rows: rec.rows,
-          columns: rec.columns,
-          stored: rec.stored,
-        },
-      });
+    const edge = { transition: t.transition, from: t.from, output: t.output };
+    if (rec?.active) inputs.push({ ...edge, schema: rec.population, ref: rec.population });
     else if (!module.dropsInactive)
       inputs.push({
-        transition: t.transition,
-        from: t.from,
-        output: t.output,
+        ...edge,
         schema: t.schema,
-        ref: t.schema ? { location: '-', table: '-', output: t.output, rows: 0, columns: t.schema.columns } : null,
+        ref: t.schema ? { ...t.schema, location: '-', table: '-', output: t.output, rows: 0 } : null,
       });
   }
 
-  const state = await loadState(e, deps);
+  const state = await module.load?.(activity, {
+    store: deps.store,
+    run: { id: runId, campaignId: run.campaign.id, startedAt: run.startedAt },
+  });
   const findings = new Findings();
-  const plan: Plan = planActivity({
+  const plan = planActivity({
     catalog: deps.catalog,
     dialect: deps.engine.dialect,
     campaign: run.campaign,
@@ -159,8 +146,8 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
   if (findings.errors.length)
     throw new ActivityError(findings.errors.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '));
 
-  const action: Action = plan.action;
-  const forwardFrom = (from: Record<string, number>) => forwarded(from, inputs);
+  const action = plan.action;
+  const common = { activity, outbound: e.outbound, startedAt, resetErrors };
   switch (action.type) {
     case 'query': {
       const target = { location: action.location, table: targetTable(run, activity.id, action) };
@@ -172,12 +159,9 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
         sql,
         select: action.sql,
         target,
-        activity,
-        outbound: e.outbound,
         outputs: plan.outputs,
         ...(action.saves ? { saves: action.saves } : {}),
-        startedAt,
-        resetErrors,
+        ...common,
       };
     }
     case 'wait':
@@ -185,136 +169,47 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
         action: 'wait',
         ...(action.seconds !== undefined ? { seconds: Math.round(action.seconds) } : {}),
         ...(action.until ? { until: action.until } : {}),
-        activity,
-        outbound: e.outbound,
-        forward: forwardFrom(action.from),
-        startedAt,
-        resetErrors,
+        forward: forwarded(action.from, inputs),
+        ...common,
       };
-    case 'forward':
-      await complete(run, deps, activity.id, startedAt, e.outbound, forwardFrom(action.from), 'done', resetErrors);
-      return { action: 'done' };
-    case 'branch': {
-      const chosen = chooseBranch(action.branches, action.otherwise, inputs, run);
-      const out = forwardFrom(Object.fromEntries(chosen ? [[chosen, 0]] : []));
-      await complete(
-        run,
-        deps,
-        activity.id,
-        startedAt,
-        e.outbound,
-        out,
-        chosen ? `took branch '${chosen}'` : 'no branch matched: the path stops here',
-        resetErrors,
-      );
+    case 'atOnce': {
+      const signal = deps.signal;
+      const acted: Acted = (await module.act?.(activity, {
+        inputs,
+        run: { id: runId, campaignId: run.campaign.id, testMode: run.testMode, variables: run.variables },
+        effects: {
+          notify: (alert) => deps.notifier.notify({ campaignId: run.campaign.id, runId, activityId: activity.id, ...alert }),
+          signal: signal
+            ? (campaignId, variables) => signal(campaignId, variables, { campaignId: run.campaign.id, runId })
+            : undefined,
+        },
+      })) ?? { forward: action.from, note: 'done' };
+      if (acted.log) await deps.store.log(runId, { at: iso(deps), activity: activity.id, ...acted.log });
+      await complete(run, deps, { ...common, activityId: activity.id }, forwarded(acted.forward, inputs), acted.note);
       return { action: 'done' };
     }
-    case 'alert': {
-      await deps.notifier.notify({
-        campaignId: run.campaign.id,
-        runId,
-        activityId: activity.id,
-        title: action.title,
-        message: action.message,
-        severity: action.severity,
-      });
-      await deps.store.log(runId, {
-        at: iso(deps),
-        level: action.severity === 'error' ? 'error' : action.severity === 'warning' ? 'warn' : 'info',
-        activity: activity.id,
-        message: `alert: ${action.title}: ${action.message}`,
-      });
-      await complete(
-        run,
-        deps,
-        activity.id,
-        startedAt,
-        e.outbound,
-        forwardFrom(action.from),
-        'alert sent',
-        resetErrors,
-      );
-      return { action: 'done' };
-    }
-    case 'end': {
-      let note = 'branch ended';
-      if (action.signal) {
-        if (run.testMode) note = `test mode: signal to '${action.signal.campaign}' not sent`;
-        else if (deps.signal)
-          note = `signal sent: started campaign '${action.signal.campaign}' (run ${await deps.signal(action.signal.campaign, action.signal.variables ?? {}, { campaignId: run.campaign.id, runId })})`;
-        else
-          note = `signal to '${action.signal.campaign}' not sent: signals need the orca service (orca serve) or the cloud deployment`;
-      }
-      await complete(run, deps, activity.id, startedAt, e.outbound, {}, note, resetErrors);
-      return { action: 'done' };
-    }
-    default:
-      throw new ActivityError(action.type === 'unsupported' ? action.reason : 'the activity cannot run');
+    case 'unsupported':
+      throw new ActivityError(action.reason);
+    case 'invalid':
+      throw new ActivityError('the activity cannot run');
   }
 }
 
-function schemaOf(rec: TransitionRecord): WorkSchema {
-  return { dimension: rec.dimension, columns: rec.columns, ...(rec.stored ? { stored: rec.stored } : {}) };
-}
-
 function targetTable(run: RunContext, activityId: string, action: Extract<Action, { type: 'query' }>): string {
-  if (action.saves && 'audience' in action.saves)
-    return glueTableName('a', action.saves.audience, run.runId, activityId);
+  if (action.saves && 'audience' in action.saves) return glueTableName('a', action.saves.audience, run.runId, activityId);
   if (action.saves && 'history' in action.saves) return glueTableName('h', run.campaign.id, activityId, run.runId);
   return workTableName(run.campaign.id, run.runId, activityId);
 }
 
-async function loadState(e: GateEvent, deps: Deps) {
-  const a = e.activity as Record<string, unknown>;
-  if (a.type === 'readAudience') {
-    const saved = await deps.store.getAudience(String(a.audience));
-    return saved
-      ? {
-          audience: {
-            ref: {
-              location: saved.location,
-              table: saved.table,
-              output: 'main',
-              rows: saved.rows,
-              columns: saved.columns,
-              stored: saved.stored,
-            },
-            dimension: saved.dimension,
-          },
-        }
-      : {};
-  }
-  if (a.type === 'incrementalQuery') {
-    const h = await deps.store.getHistory(e.run.campaign.id, e.activity.id);
-    const mode = a.mode as { type: string; historyDays?: number };
-    const since = mode.historyDays ? Date.parse(e.run.startedAt) - mode.historyDays * 86_400_000 : -Infinity;
-    const history = h.entries
-      .filter((x) => x.runId !== e.run.runId && Date.parse(x.at) >= since && x.rows > 0)
-      .map((x) => ({ location: x.location, table: x.table, output: 'main', rows: x.rows, columns: x.columns }));
-    return { history, lastRunAt: h.lastRunAt ? formatUtcTimestamp(new Date(h.lastRunAt)) : undefined };
-  }
-  return {};
-}
-
 /** Outputs that carry inputs on: output -> the input's population (or inactive). */
-function forwarded(from: Record<string, number>, inputs: Input[]): Record<string, ForwardedInput> {
-  const out: Record<string, ForwardedInput> = {};
+function forwarded(from: Record<string, number>, inputs: Input[]): Record<string, Carried> {
+  const out: Record<string, Carried> = {};
   for (const [output, i] of Object.entries(from)) {
     const input = inputs[i];
-    if (input?.ref && input.schema && input.ref.location !== '-') {
-      out[output] = {
-        active: true,
-        rows: input.ref.rows,
-        dimension: input.schema.dimension,
-        location: input.ref.location,
-        table: input.ref.table,
-        columns: input.ref.columns,
-        ...(input.ref.stored ? { stored: input.ref.stored } : {}),
-      };
-    } else if (!input ? inputs.length === 0 : !input.schema) {
-      // An entry activity (a first Wait...) or an input without population: control flow only.
-      out[output] = { active: true, rows: 0, dimension: null, location: '-', table: '-', columns: [] };
-    } else out[output] = { active: false };
+    if (input?.ref && input.schema && input.ref.location !== '-') out[output] = { active: true, population: input.ref };
+    // An entry activity (a first Wait...) or an input without population: control flow only.
+    else if (!input ? inputs.length === 0 : !input.schema) out[output] = { active: true, population: null };
+    else out[output] = { active: false, population: null };
   }
   return out;
 }
@@ -323,40 +218,24 @@ function forwarded(from: Record<string, number>, inputs: Input[]): Record<string
 export async function complete(
   run: RunContext,
   deps: Deps,
-  activityId: string,
-  startedAt: string,
-  outbound: OutboundRef[],
-  outputs: Record<string, ForwardedInput>,
+  done: { activityId: string; startedAt: string; outbound: OutboundRef[]; resetErrors: boolean },
+  outputs: Record<string, Carried>,
   note: string,
-  resetErrors: boolean,
 ): Promise<void> {
   const at = iso(deps);
-  const transitions: TransitionRecord[] = outbound.map((t) => {
+  const transitions: TransitionRecord[] = done.outbound.map((t) => {
     const o = outputs[t.output];
     return o?.active
-      ? {
-          transitionId: t.transition,
-          from: activityId,
-          output: t.output,
-          to: t.to,
-          active: true,
-          rows: o.rows,
-          dimension: o.dimension,
-          location: o.location,
-          table: o.table,
-          columns: o.columns,
-          ...(o.stored ? { stored: o.stored } : {}),
-          at,
-        }
-      : inactiveTransition(activityId, t, at);
+      ? { transitionId: t.transition, from: done.activityId, output: t.output, to: t.to, active: true, population: o.population, at }
+      : inactiveTransition(done.activityId, t, at);
   });
   await finishActivity(deps, run.runId, {
-    activityId,
-    startedAt,
+    activityId: done.activityId,
+    startedAt: done.startedAt,
     at,
     transitions,
-    log: { message: note, durationMs: Date.parse(at) - Date.parse(startedAt) },
-    resetErrors,
+    log: { message: note, durationMs: Date.parse(at) - Date.parse(done.startedAt) },
+    resetErrors: done.resetErrors,
   });
 }
 
@@ -369,39 +248,4 @@ async function skip(e: GateEvent, deps: Deps, why: string): Promise<void> {
     logs: [{ at, level: 'info', activity: e.activity.id, message: `skipped: ${why}` }],
   });
   await deps.store.updateActivity(runId, e.activity.id, { status: 'skipped', endedAt: at });
-}
-
-function chooseBranch(
-  branches: Array<{ output: string; test: BranchTest }>,
-  otherwise: string | undefined,
-  inputs: Input[],
-  run: RunContext,
-): string | undefined {
-  for (const b of branches) if (holds(b.test, inputs, run)) return b.output;
-  return otherwise;
-}
-
-function holds(test: BranchTest, inputs: Input[], run: RunContext): boolean {
-  const subject = 'population' in test.subject ? (inputs[0]?.ref?.rows ?? 0) : run.variables[test.subject.variable];
-  const empty = subject === null || subject === undefined || subject === '';
-  if (test.operator === 'isEmpty') return empty;
-  if (test.operator === 'isNotEmpty') return !empty;
-  if (empty) return false;
-  const a = subject as string | number | boolean;
-  const b = test.value as string | number | boolean;
-  const [x, y] = typeof a === 'number' || typeof b === 'number' ? [Number(a), Number(b)] : [a, b];
-  switch (test.operator) {
-    case 'equal':
-      return x === y;
-    case 'notEqual':
-      return x !== y;
-    case 'greater':
-      return x > y;
-    case 'less':
-      return x < y;
-    case 'greaterOrEqual':
-      return x >= y;
-    case 'lessOrEqual':
-      return x <= y;
-  }
 }

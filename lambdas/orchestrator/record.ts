@@ -4,7 +4,9 @@
  * moves a saved audience's pointer, remembers an incremental query's keys, and records the
  * transitions, the task and the log.
  */
-import { ACTIVITIES } from '../activities/index.js';
+import { moduleOf } from '../activities/index.js';
+import { population } from '../sql/population.js';
+import type { WorkSchema } from '../activities/framework.js';
 import type { TransitionRecord } from '../ports/store.js';
 import { ActivityError } from './errors.js';
 import { complete } from './gate.js';
@@ -16,15 +18,14 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
   const run = e.run;
   const activityId = g.activity.id;
   if (g.action === 'wait') {
-    await complete(run, deps, activityId, g.startedAt, g.outbound, g.forward, 'waited', g.resetErrors);
+    await complete(run, deps, { ...g, activityId }, g.forward, 'waited');
     return;
   }
   const at = iso(deps);
   // An output with no rows has no files at all: count it as 0.
   const written = await deps.engine.outputRows(g.target, g.query?.id ?? '');
   const rows = Object.fromEntries(Object.keys(g.outputs).map((o) => [o, written[o] ?? 0]));
-  const module = ACTIVITIES.get(g.activity.type)!;
-  const settled = module.settle?.(g.activity as never, rows) ?? {};
+  const settled = moduleOf(g.activity).settle?.(g.activity, rows) ?? {};
   const counts = Object.keys(g.outputs)
     .map((o) => `${o} ${(rows[o] ?? 0).toLocaleString('en-US')}`)
     .join(', ');
@@ -43,6 +44,8 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
     throw new ActivityError(settled.error);
   }
   const inactive = new Set(settled.inactive ?? []);
+  const carried = (output: string, schema: WorkSchema) =>
+    population(schema, { ...g.target, output, rows: rows[output] ?? 0 });
   const records: TransitionRecord[] = g.outbound.map((t) => {
     const schema = g.outputs[t.output];
     if (!schema || inactive.has(t.output)) return inactiveTransition(activityId, t, at);
@@ -52,12 +55,7 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
       output: t.output,
       to: t.to,
       active: true,
-      rows: rows[t.output] ?? 0,
-      dimension: schema.dimension,
-      location: g.target.location,
-      table: g.target.table,
-      columns: schema.columns,
-      ...(schema.stored ? { stored: schema.stored } : {}),
+      population: carried(t.output, schema),
       at,
     };
   });
@@ -67,29 +65,17 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
     // One write moves the audience to its new version: readers see the old one or the new one.
     await deps.store.putAudience({
       name: g.saves.audience,
-      dimension: main.dimension ?? '',
-      location: g.target.location,
-      table: g.target.table,
-      columns: main.columns,
-      ...(main.stored ? { stored: main.stored } : {}),
-      rows: rows.main ?? 0,
       campaignId: run.campaign.id,
       runId: run.runId,
       savedAt: at,
+      population: { ...carried('main', main), dimension: main.dimension ?? '' },
     });
   } else if (g.saves && 'history' in g.saves) {
     const main = g.outputs.main!;
     await deps.store.addHistory(
       run.campaign.id,
       activityId,
-      {
-        runId: run.runId,
-        at: run.startedAt,
-        location: g.target.location,
-        table: g.target.table,
-        rows: rows.main ?? 0,
-        columns: main.columns,
-      },
+      { runId: run.runId, at: run.startedAt, population: carried('main', main) },
       run.startedAt,
     );
   } else if (g.saves && 'watermark' in g.saves) {

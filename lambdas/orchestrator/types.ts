@@ -1,11 +1,11 @@
 /** The events the state machine sends to the orchestrator's steps, and what they return. */
-import type { ActivityDef } from '../../statemachines/campaign.js';
-import type { WorkSchema } from '../activities/framework.js';
+import type { Saves, WorkSchema } from '../activities/framework.js';
+import type { ActivityDef } from '../activities/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { RunControl } from '../ports/control.js';
-import type { StatusStore } from '../ports/store.js';
+import type { StatusStore, TransitionRecord } from '../ports/store.js';
 import type { CampaignContext } from '../planner.js';
 
 export interface Deps {
@@ -93,7 +93,7 @@ export type GateResult =
       activity: ActivityDef;
       outbound: OutboundRef[];
       outputs: Record<string, WorkSchema | null>;
-      saves?: { audience: string } | { history: true } | { watermark: true };
+      saves?: Saves;
       startedAt: string;
       resetErrors: boolean;
     }
@@ -103,23 +103,13 @@ export type GateResult =
       until?: string;
       activity: ActivityDef;
       outbound: OutboundRef[];
-      forward: Record<string, ForwardedInput>;
+      forward: Record<string, Carried>;
       startedAt: string;
       resetErrors: boolean;
     };
 
-/** An output that carries an input's population unchanged. */
-export type ForwardedInput =
-  | { active: false }
-  | {
-      active: true;
-      rows: number;
-      dimension: string | null;
-      location: string;
-      table: string;
-      columns: WorkSchema['columns'];
-      stored?: Record<string, string>;
-    };
+/** What an output carries on: its population, if any, when it is active. */
+export type Carried = Pick<TransitionRecord, 'active' | 'population'>;
 
 export interface RecordEvent {
   step: 'record';

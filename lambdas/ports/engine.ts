@@ -4,11 +4,12 @@
  * the target and CSV sources, counts rows per output, previews and cancels. Running the statement
  * is the state machine's job (the Athena .sync task; locally the same task served by `execute`).
  */
-import type { CsvSource, Dialect, WorkTableRef } from '../sql/dialect.js';
+import type { CsvSource, Dialect } from '../sql/dialect.js';
+import type { Population } from '../sql/population.js';
 import type { TransitionRecord } from './store.js';
 
 /** One output of a work table, to read a page of. */
-export type PreviewRef = Omit<WorkTableRef, 'rows'>;
+export type PreviewRef = Omit<Population, 'rows' | 'dimension'>;
 
 export interface Target {
   /** work/<campaign>/<run>/<activity>, audiences/<name>/<version>, state/... */

@@ -3,7 +3,8 @@
  * audiences and incremental-query memory. One DynamoDB repository implements it for both
  * deployments (dynalite on loopback locally).
  */
-import type { Column } from '../sql/types.js';
+import type { HistoryEntry, SavedAudience } from '../activities/framework.js';
+import type { Population } from '../sql/population.js';
 import type { CampaignStatus, RunState } from '../../statemachines/lifecycle.js';
 
 export type RunStatus = RunState;
@@ -56,12 +57,8 @@ export interface TransitionRecord {
   to: string;
   /** False when the transition did not carry on (branch not taken, skipped, empty with skip-if-empty). */
   active: boolean;
-  rows: number;
-  dimension: string | null;
-  location: string;
-  table: string;
-  columns: Column[];
-  stored?: Record<string, string>;
+  /** What it carries; null when it carries no population (inactive, or control flow only). */
+  population: Population | null;
   at: string;
 }
 
@@ -86,27 +83,10 @@ export interface TaskRecord {
   error?: string;
 }
 
-export interface AudienceRecord {
-  name: string;
-  dimension: string;
-  location: string;
-  table: string;
-  columns: Column[];
-  stored?: Record<string, string>;
-  rows: number;
-  campaignId: string;
-  runId: string;
-  savedAt: string;
-}
+/** A saved audience: the population a Save audience activity stored under a name. */
+export type AudienceRecord = SavedAudience;
 
-export interface HistoryEntry {
-  runId: string;
-  at: string;
-  location: string;
-  table: string;
-  rows: number;
-  columns: Column[];
-}
+export type { HistoryEntry } from '../activities/framework.js';
 
 export interface CampaignRecord {
   id: string;

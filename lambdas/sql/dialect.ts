@@ -4,6 +4,7 @@
  * for division, dates through these helpers).
  */
 import { literal, quoteIdent, stringLiteral } from './literal.js';
+import type { Population } from './population.js';
 import { sqlType, type Column } from './types.js';
 
 export type DialectName = 'duckdb' | 'athena';
@@ -17,21 +18,8 @@ export interface TableSource {
   name: string;
 }
 
-/** A work table (one output of one activity of one run), as the planner reads it. */
-export interface WorkTableRef {
-  /** Folder of the activity's outputs, relative to the data root: work/<campaign>/<run>/<activity> */
-  location: string;
-  /** Glue table of the activity's outputs (cloud). */
-  table: string;
-  output: string;
-  /** -1 when unknown (the code view). */
-  rows: number;
-  columns: Column[];
-  /** Physical column names where they differ from the logical ones (outputs of one query share one layout). */
-  stored?: Record<string, string> | undefined;
-}
 
-function selectList(ref: WorkTableRef): string {
+function selectList(ref: Population): string {
   return ref.columns
     .map((c) => {
       const stored = ref.stored?.[c.name];
@@ -56,7 +44,7 @@ export interface Dialect {
   /** A FROM item for a catalog table. */
   catalogTable(t: TableSource): string;
   /** A FROM item for a work table; an empty work table has no files and becomes an empty relation. */
-  workTable(ref: WorkTableRef): string;
+  workTable(ref: Population): string;
   /** A FROM item for a CSV file, every column VARCHAR, plus orca_line (1-based line number). */
   csvFile(src: CsvSource): string;
   /** Whole `unit`s from a to b (b - a), the same way in both engines (complete units, not boundaries). */
@@ -91,7 +79,7 @@ export class DuckDbDialect implements Dialect {
     return `read_parquet(${stringLiteral(parquetGlob(this.dataRoot, t.location))})`;
   }
 
-  workTable(ref: WorkTableRef): string {
+  workTable(ref: Population): string {
     if (ref.rows === 0) return emptyRelation(ref.columns);
     const glob = `${this.dataRoot.replace(/\/+$/, '')}/${ref.location}/${OUTPUT_COLUMN}=${ref.output}/*.parquet`;
     return `(SELECT ${selectList(ref)} FROM read_parquet(${stringLiteral(glob)}))`;
@@ -154,7 +142,7 @@ export class AthenaDialect implements Dialect {
     return t.glue ? this.table(t.glue.database, t.glue.table) : this.ownTable(t.name);
   }
 
-  workTable(ref: WorkTableRef): string {
+  workTable(ref: Population): string {
     if (ref.rows === 0) return emptyRelation(ref.columns);
     return `(SELECT ${selectList(ref)} FROM ${this.ownTable(ref.table)} WHERE ${quoteIdent(OUTPUT_COLUMN)} = ${stringLiteral(ref.output)})`;
   }
