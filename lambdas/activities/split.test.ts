@@ -11,7 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const split = (subsets: unknown[], extra: Record<string, unknown> = {}) => ({ id: 's', type: 'split', subsets, ...extra });
+const split = (subsets: unknown[], extra: Record<string, unknown> = {}) => ({
+  id: 's',
+  type: 'split',
+  subsets,
+  ...extra,
+});
 const fr = { id: 'fr', filter: { attribute: 'country', operator: 'equal', value: 'FR' } };
 const vips = { id: 'vips', filter: { attribute: 'vip', operator: 'equal', value: true } };
 
@@ -67,7 +72,9 @@ describe('split', () => {
 
   it('one output with a segment column: fr for 1 and 3, other for the rest', async () => {
     const r = await h.run(split([fr, { id: 'other' }], { segmentColumn: 'segment' }), { inputs: [everyone] });
-    expect(r.outputs.main).toEqual([1, 2, 3, 4, 5, 6].map((id) => ({ id, segment: id === 1 || id === 3 ? 'fr' : 'other' })));
+    expect(r.outputs.main).toEqual(
+      [1, 2, 3, 4, 5, 6].map((id) => ({ id, segment: id === 1 || id === 3 ? 'fr' : 'other' })),
+    );
     expect(r.plan.outputs.main!.columns).toEqual([
       { name: 'id', type: 'integer' },
       { name: 'segment', type: 'string' },
@@ -76,7 +83,10 @@ describe('split', () => {
 
   it('skip if empty: an empty subset does not continue; the others do', async () => {
     const r = await h.run(
-      split([{ id: 'none', filter: { attribute: 'country', operator: 'equal', value: 'XX' }, skipIfEmpty: true }, { id: 'all' }]),
+      split([
+        { id: 'none', filter: { attribute: 'country', operator: 'equal', value: 'XX' }, skipIfEmpty: true },
+        { id: 'all' },
+      ]),
       { inputs: [everyone] },
     );
     expect(r.counts).toEqual({ none: 0, all: 6 });
