@@ -18,19 +18,23 @@ const alert = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('alert', () => {
-  it('returns its title, message and severity, and forwards the inbound population', async () => {
+  it('notifies its title, message and severity, logs them at that level, and forwards the inbound population', async () => {
     const p = await h.population([1, 3]);
-    const r = h.plan(alert({ severity: 'warning' }), { inputs: [p] });
-    expect(r.errors).toEqual([]);
+    const r = await h.act(alert({ severity: 'warning' }), { inputs: [p] });
     expect(r.plan).toEqual({
-      action: { type: 'alert', title: 'Special', message: 'special mode', severity: 'warning', from: { main: 0 } },
+      action: { type: 'atOnce', from: { main: 0 } },
       outputs: { main: { dimension: 'recipients', columns: [{ name: 'id', type: 'integer' }] } },
     });
+    expect(r.notified).toEqual([{ title: 'Special', message: 'special mode', severity: 'warning' }]);
+    expect(r.log).toEqual({ level: 'warn', message: 'alert: Special: special mode' });
+    expect(r.forward).toEqual({ main: 0 });
+    expect(r.note).toBe('alert sent');
   });
 
-  it('the severity defaults to info; without inbound, main carries no population', () => {
-    const r = h.plan(alert());
-    expect(r.plan.action).toMatchObject({ type: 'alert', severity: 'info' });
+  it('the severity defaults to info; without inbound, main carries no population', async () => {
+    const r = await h.act(alert());
+    expect(r.notified).toEqual([{ title: 'Special', message: 'special mode', severity: 'info' }]);
+    expect(r.log?.level).toBe('info');
     expect(r.plan.outputs).toEqual({ main: null });
   });
 

@@ -29,14 +29,14 @@ describe('andJoin', () => {
   it('carries the first inbound population by default', () => {
     const r = h.plan({ id: 'j', type: 'andJoin' }, { inputs: inputs() });
     expect(r.plan).toEqual({
-      action: { type: 'forward', from: { main: 0 } },
+      action: { type: 'atOnce', from: { main: 0 } },
       outputs: { main: { dimension: 'recipients', columns: [{ name: 'id', type: 'integer' }] } },
     });
   });
 
   it('carries the primary transition, with its schema', () => {
     const r = h.plan({ id: 'j', type: 'andJoin', primary: 'y-j' }, { inputs: inputs() });
-    expect(r.plan.action).toEqual({ type: 'forward', from: { main: 1 } });
+    expect(r.plan.action).toEqual({ type: 'atOnce', from: { main: 1 } });
     expect(r.plan.outputs.main!.columns.map((c) => c.name)).toEqual(['id', 'email']);
   });
 

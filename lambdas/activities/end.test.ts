@@ -11,15 +11,24 @@ afterAll(() => h.close());
 
 describe('end', () => {
   it('ends the branch: no outputs, whatever comes in', async () => {
-    const r = h.plan({ id: 'e', type: 'end' }, { inputs: [await h.population([1])] });
-    expect(r.errors).toEqual([]);
-    expect(r.plan).toEqual({ action: { type: 'end' }, outputs: {} });
+    const r = await h.act({ id: 'e', type: 'end' }, { inputs: [await h.population([1])] });
+    expect(r.plan).toEqual({ action: { type: 'atOnce', from: {} }, outputs: {} });
+    expect(r.forward).toEqual({});
+    expect(r.note).toBe('branch ended');
     expect(end.outputs({ id: 'e', type: 'end' })).toEqual([]);
   });
 
-  it('a signal names the campaign to start, with its variables', () => {
+  it('a signal starts the named campaign with its variables; not in test mode, nor without a service', async () => {
     const signal = { campaign: 'follow-up', variables: { wave: 2, mode: 'vip' } };
-    expect(h.plan({ id: 'e', type: 'end', signal }).plan).toEqual({ action: { type: 'end', signal }, outputs: {} });
+    const def = { id: 'e', type: 'end', signal };
+    const sent = await h.act(def, { signal: true });
+    expect(sent.signalled).toEqual([{ campaignId: 'follow-up', variables: { wave: 2, mode: 'vip' } }]);
+    expect(sent.note).toBe("signal sent: started campaign 'follow-up' (run SIGNALLED-RUN)");
+    const test = await h.act(def, { signal: true, run: { id: 'RUN', testMode: true } });
+    expect(test.signalled).toEqual([]);
+    expect(test.note).toBe("test mode: signal to 'follow-up' not sent");
+    const alone = await h.act(def);
+    expect(alone.note).toMatch(/^signal to 'follow-up' not sent: signals need the orca service/);
   });
 
   it('the settings reject a campaign id that is not one, and unknown signal fields', () => {

@@ -15,7 +15,7 @@ describe('fork', () => {
     const r = h.plan({ id: 'f', type: 'fork' }, { inputs: [p] });
     expect(r.errors).toEqual([]);
     expect(r.plan).toEqual({
-      action: { type: 'forward', from: { main: 0 } },
+      action: { type: 'atOnce', from: { main: 0 } },
       outputs: {
         main: {
           dimension: 'recipients',

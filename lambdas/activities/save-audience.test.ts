@@ -61,7 +61,7 @@ describe('saveAudience', () => {
     const p = h.plan(save(), { inputs: [named], run: { id: 'T', testMode: true } });
     expect(p.errors).toEqual([]);
     expect(p.plan).toEqual({
-      action: { type: 'forward', from: { main: 0 } },
+      action: { type: 'atOnce', from: { main: 0 } },
       outputs: { main: { dimension: 'recipients', columns: named.columns } },
     });
   });

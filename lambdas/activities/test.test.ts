@@ -20,35 +20,37 @@ const test = (branches: unknown[], extra: Record<string, unknown> = {}) => ({
 const variables = { mode: { type: 'string' as const, default: 'normal' }, limit: { type: 'integer' as const } };
 
 describe('test', () => {
-  it('a branch on the row count and one on a variable, in order, then default; each output carries the population', () => {
-    const r = h.plan(
-      test([
-        { id: 'big', when: { population: 'greaterOrEqual', value: 3 } },
-        { id: 'special', when: { variable: 'mode', operator: 'equal', value: 'special' } },
-      ]),
-      { inputs: [fr], campaign: { variables } },
-    );
-    expect(r.errors).toEqual([]);
-    expect(r.plan.action).toEqual({
-      type: 'branch',
-      branches: [
-        { output: 'big', test: { subject: { population: true }, operator: 'greaterOrEqual', value: 3 } },
-        { output: 'special', test: { subject: { variable: 'mode' }, operator: 'equal', value: 'special' } },
-      ],
-      otherwise: 'default',
-    });
+  it('a branch on the row count and one on a variable, in order, then default; each output carries the population', async () => {
+    const def = test([
+      { id: 'big', when: { population: 'greaterOrEqual', value: 3 } },
+      { id: 'special', when: { variable: 'mode', operator: 'equal', value: 'special' } },
+    ]);
+    const options = { inputs: [fr], campaign: { variables } };
     const schema = { dimension: 'recipients', columns: [{ name: 'id', type: 'integer' }] };
-    expect(r.plan.outputs).toEqual({ big: schema, special: schema, default: schema });
+    expect(h.plan(def, options).plan.outputs).toEqual({ big: schema, special: schema, default: schema });
+    // fr has 2 rows: not big; mode is special: the second branch.
+    const special = await h.act(def, { ...options, variables: { mode: 'special' } });
+    expect(special.forward).toEqual({ special: 0 });
+    expect(special.note).toBe("took branch 'special'");
+    // Neither holds: the default branch.
+    expect((await h.act(def, { ...options, variables: { mode: 'normal' } })).forward).toEqual({ default: 0 });
+    // Both hold (3 rows, special): the first one listed wins.
+    const three = await h.population([1, 2, 3]);
+    const first = await h.act(def, { ...options, inputs: [three], variables: { mode: 'special' } });
+    expect(first.forward).toEqual({ big: 0 });
   });
 
-  it('default: false leaves no default output (the path stops when no branch holds); isEmpty takes no value', () => {
-    const r = h.plan(test([{ id: 'none', when: { population: 'isEmpty' } }], { default: false }), { inputs: [fr] });
+  it('default: false leaves no default output (the path stops when no branch holds); isEmpty takes no value', async () => {
+    const def = test([{ id: 'none', when: { population: 'isEmpty' } }], { default: false });
+    const r = h.plan(def, { inputs: [fr] });
     expect(r.errors).toEqual([]);
-    expect(r.plan.action).toEqual({
-      type: 'branch',
-      branches: [{ output: 'none', test: { subject: { population: true }, operator: 'isEmpty' } }],
-    });
     expect(Object.keys(r.plan.outputs)).toEqual(['none']);
+    const stops = await h.act(def, { inputs: [fr] });
+    expect(stops.forward).toEqual({});
+    expect(stops.note).toBe('no branch matched: the path stops here');
+    const unset = test([{ id: 'unset', when: { variable: 'limit', operator: 'isEmpty' } }], { default: false });
+    expect((await h.act(unset, { campaign: { variables }, variables: {} })).forward).toEqual({ unset: 0 });
+    expect((await h.act(unset, { campaign: { variables }, variables: { limit: 5 } })).forward).toEqual({});
   });
 
   it('reports reserved and duplicate branch ids, and a comparison without a value', () => {

@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ACTIVITIES } from '../../lambdas/activities/index.js';
-import type { ActivityState, Input, Plan, RunInfo, Settled } from '../../lambdas/activities/framework.js';
+import type { Acted, ActivityState, Input, Plan, RunInfo, Settled } from '../../lambdas/activities/framework.js';
 import { typedRow } from '../../lambdas/adapters/rows.js';
 import type { Catalog } from '../../lambdas/catalog/catalog.js';
 import { type CampaignContext, planActivity } from '../../lambdas/planner.js';
@@ -94,7 +94,24 @@ export interface ActivityHarness {
   plan(def: Row, options?: PlanOptions): Planned;
   /** Plans and runs an activity; it must plan without errors and its action must be a query. */
   run(def: Row, options?: PlanOptions): Promise<Ran>;
+  /**
+   * Plans an at-once activity and does it as its gate would (the module's `act` hook, or else the
+   * plan's forwarding); the notifications and signals it sends are recorded.
+   */
+  act(def: Row, options?: ActOptions): Promise<ActedResult>;
   close(): void;
+}
+
+export interface ActOptions extends PlanOptions {
+  variables?: Record<string, unknown>;
+  /** Without it, the activity runs where no service starts campaigns (a plain `orca run`). */
+  signal?: boolean;
+}
+
+export interface ActedResult extends Acted {
+  plan: Plan;
+  notified: Array<{ title: string; message: string; severity: string }>;
+  signalled: Array<{ campaignId: string; variables: Record<string, unknown> }>;
 }
 
 export const RUN = { id: 'RUN', testMode: false } as const;
@@ -107,19 +124,19 @@ export function toInput(spec: InboundSpec, index: number): Input {
     from: spec.from ?? `src${index}`,
     output: spec.output ?? 'main',
     schema: p ? schemaOf(p) : null,
-    ref: p
-      ? { location: p.location, table: p.table, output: p.output, rows: p.rows, columns: p.columns, stored: p.stored }
-      : null,
+    ref: p,
   };
 }
 
 /** The only place that builds the activity state the planner takes. */
 export function toState(spec: StateSpec | undefined): ActivityState | undefined {
   if (!spec) return undefined;
-  const ref = (p: Population) => toInput({ population: p }, 0).ref!;
+  const saved = { name: 'saved', campaignId: 'test', runId: 'EARLIER', savedAt: '2026-11-21T12:00:00.000Z' };
   return {
-    ...(spec.audience ? { audience: { ref: ref(spec.audience), dimension: spec.audience.dimension ?? '' } } : {}),
-    ...(spec.history ? { history: spec.history.map(ref) } : {}),
+    ...(spec.audience
+      ? { audience: { ...saved, population: { ...spec.audience, dimension: spec.audience.dimension ?? '' } } }
+      : {}),
+    ...(spec.history ? { history: spec.history } : {}),
     ...(spec.lastRunAt ? { lastRunAt: spec.lastRunAt } : {}),
   };
 }
@@ -224,6 +241,36 @@ export async function openActivityHarness(): Promise<ActivityHarness> {
         warnings: findings.warnings,
         messages: findings.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)),
       };
+    },
+
+    async act(def, options = {}) {
+      const planned = harness.plan(def, { run: RUN, ...options });
+      if (planned.errors.length) throw new Error(`the plan has errors: ${planned.messages.join('; ')}`);
+      const action = planned.plan.action;
+      if (action.type !== 'atOnce') throw new Error(`the plan is a ${action.type}, not done at once`);
+      const module = ACTIVITIES.get(String(def.type))!;
+      const notified: ActedResult['notified'] = [];
+      const signalled: ActedResult['signalled'] = [];
+      const run = options.run ?? RUN;
+      const inputs = (options.inputs ?? []).map((x, i) =>
+        toInput(x === null ? { population: null } : isPopulation(x) ? { population: x } : x, i),
+      );
+      const acted = (await module.act?.(module.schema.parse(def), {
+        inputs,
+        run: { id: run.id, campaignId: 'test', testMode: run.testMode, variables: options.variables ?? {} },
+        effects: {
+          notify: async (alert) => {
+            notified.push(alert);
+          },
+          signal: options.signal
+            ? async (campaignId, variables) => {
+                signalled.push({ campaignId, variables });
+                return 'SIGNALLED-RUN';
+              }
+            : undefined,
+        },
+      })) ?? { forward: action.from, note: 'done' };
+      return { ...acted, plan: planned.plan, notified, signalled };
     },
 
     async run(def, options = {}) {
