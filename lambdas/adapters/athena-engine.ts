@@ -121,22 +121,25 @@ export class AthenaEngine implements QueryEngine {
     await deletePrefix(this.o.s3, this.o.bucket, location);
   }
 
-  /** A Glue table per transition, over its partition folder, so analysts can query it by name. */
+  /** A Glue table per transition that carries a population, over its partition folder, so analysts can query it by name. */
   async registerTransitions(records: TransitionRecord[]): Promise<void> {
     for (const t of records) {
-      const name = glueTableName('t', t.location, t.transitionId);
+      const p = t.population;
+      if (!p) continue;
+      const name = glueTableName('t', p.location, t.transitionId);
       await this.dropTable(name);
       await this.o.glue.send(
         new CreateTableCommand({
           DatabaseName: this.o.database,
           TableInput: {
             Name: name,
-            Description: `orca transition ${t.transitionId} (${t.from}.${t.output} -> ${t.to}), ${t.rows} rows`,
+            Description: `orca transition ${t.transitionId} (${t.from}.${t.output} -> ${t.to}), ${p.rows} rows`,
             TableType: 'EXTERNAL_TABLE',
             Parameters: { classification: 'parquet', 'orca.transition': t.transitionId },
             StorageDescriptor: {
-              Columns: t.columns.map((c) => ({ Name: t.stored?.[c.name] ?? c.name, Type: glueType(c.type) })),
-              Location: this.url(`${t.location}/${OUTPUT_COLUMN}=${t.output}`),
+              Columns: p.columns.map((c) => ({ Name: p.stored?.[c.name] ?? c.name, Type: glueType(c.type) })),
+              // The partition that holds the rows: a forwarded population keeps its writer's output.
+              Location: this.url(`${p.location}/${OUTPUT_COLUMN}=${p.output}`),
               InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
               OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
               SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },

@@ -3,11 +3,21 @@
  * audiences and incremental-query memory. One DynamoDB repository implements it for both
  * deployments (dynalite on loopback locally).
  */
-import type { Column } from '../sql/types.js';
+import type { Population } from '../sql/population.js';
 import type { CampaignStatus, RunState } from '../../statemachines/lifecycle.js';
 
 export type RunStatus = RunState;
-export type ActivityStatus = 'pending' | 'running' | 'waiting' | 'needsAttention' | 'failed' | 'done' | 'skipped';
+export const ACTIVITY_STATUSES = [
+  'pending',
+  'running',
+  'waiting',
+  'needsAttention',
+  'failed',
+  'done',
+  'skipped',
+] as const;
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
+export const TASK_STATUSES = ['running', 'done', 'failed', 'skipped'] as const;
 /** In increasing order of importance. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -52,16 +62,13 @@ export interface ActivityRecord {
 export interface TransitionRecord {
   transitionId: string;
   from: string;
+  /** The transition's source output (may differ from population.output when a flow-control activity forwards). */
   output: string;
   to: string;
   /** False when the transition did not carry on (branch not taken, skipped, empty with skip-if-empty). */
   active: boolean;
-  rows: number;
-  dimension: string | null;
-  location: string;
-  table: string;
-  columns: Column[];
-  stored?: Record<string, string>;
+  /** What it carries; null when it carries no population (inactive, or control flow only). */
+  population: Population | null;
   at: string;
 }
 
@@ -81,31 +88,23 @@ export interface TaskRecord {
   activityId: string;
   startedAt: string;
   endedAt?: string;
-  status: 'running' | 'done' | 'failed' | 'skipped';
+  status: (typeof TASK_STATUSES)[number];
   rows?: number;
   error?: string;
 }
 
 export interface AudienceRecord {
   name: string;
-  dimension: string;
-  location: string;
-  table: string;
-  columns: Column[];
-  stored?: Record<string, string>;
-  rows: number;
   campaignId: string;
   runId: string;
   savedAt: string;
+  population: Population & { dimension: string };
 }
 
 export interface HistoryEntry {
   runId: string;
   at: string;
-  location: string;
-  table: string;
-  rows: number;
-  columns: Column[];
+  population: Population;
 }
 
 export interface CampaignRecord {
