@@ -110,7 +110,7 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<CampaignBe
       ['vip', 'regular', 'control'].map(async (n) => [n, (await runtime.store.getAudience(`winback-${n}`))!] as const),
     ),
   );
-  const audiences = Object.fromEntries(Object.entries(saved).map(([n, a]) => [n, a.rows]));
+  const audiences = Object.fromEntries(Object.entries(saved).map(([n, a]) => [n, a.population.rows]));
   await runtime.close();
 
   // hand-written SQL, same engine settings
@@ -144,9 +144,9 @@ export async function benchCampaign(o: CampaignBenchOptions): Promise<CampaignBe
   // Both must give the same audiences, row for row and column for column.
   const counts: Record<string, number> = {};
   for (const name of ['vip', 'regular', 'control']) {
-    const cols = saved[name]!.columns.map((c) => `"${c.name}"`).join(', ');
+    const cols = saved[name]!.population.columns.map((c) => `"${c.name}"`).join(', ');
     const raw = `(SELECT ${cols} FROM read_parquet('${out}/${name}.parquet'))`;
-    const mine = `(SELECT ${cols} FROM read_parquet('${join(o.dataRoot, saved[name]!.location)}/orca_output=main/*.parquet'))`;
+    const mine = `(SELECT ${cols} FROM read_parquet('${join(o.dataRoot, saved[name]!.population.location)}/orca_output=main/*.parquet'))`;
     const r = (
       await db.runAndReadAll(
         `SELECT (SELECT count(*) FROM ${raw}) AS n, (SELECT count(*) FROM (SELECT * FROM ${raw} EXCEPT SELECT * FROM ${mine})) AS missing, (SELECT count(*) FROM (SELECT * FROM ${mine} EXCEPT SELECT * FROM ${raw})) AS extra`,

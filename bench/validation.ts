@@ -19,7 +19,7 @@ export function benchValidation(root: string, runs = 30): { activities: number; 
     const r = validateCampaign(doc, catalog, { dialect });
     const ms = performance.now() - started;
     if (!r.valid) throw new Error(`the benchmark campaign is invalid: ${JSON.stringify(r.errors.slice(0, 3))}`);
-    const queries = [...r.analysis!.nodes.values()].filter((n) => n.plan?.action.type === 'query').length;
+    const queries = [...r.analysis!.nodes.values()].filter((n) => n.valid && n.plan?.action.type === 'query').length;
     if (queries < 150) throw new Error(`only ${queries} queries compiled`);
     if (i >= 5) times.push(ms);
   }

@@ -95,7 +95,7 @@ export class Progress {
       const status = a?.status ?? 'pending';
       const counts = out
         .filter((t) => t.from === id)
-        .map((t) => `${t.output === 'main' ? '' : `${t.output} `}${t.rows.toLocaleString('en-US')}`);
+        .map((t) => `${t.output === 'main' ? '' : `${t.output} `}${(t.population?.rows ?? 0).toLocaleString('en-US')}`);
       const detail =
         status === 'running' && a?.startedAt
           ? color.cyan(`running ${((Date.now() - Date.parse(a.startedAt)) / 1000).toFixed(1)}s`)
@@ -116,7 +116,9 @@ export class Progress {
     for (const a of activities) {
       if (a.status === 'pending' || this.seen.get(a.activityId) === a.status) continue;
       this.seen.set(a.activityId, a.status);
-      const counts = transitions.filter((t) => t.from === a.activityId && t.active).map((t) => `${t.output} ${t.rows}`);
+      const counts = transitions
+        .filter((t) => t.from === a.activityId && t.active)
+        .map((t) => `${t.output} ${t.population?.rows ?? 0}`);
       this.o.write(
         `[${this.elapsed()}] ${a.activityId}: ${a.status}${a.status === 'done' && counts.length ? ` (${[...new Set(counts)].join(', ')})` : ''}${a.error ? `: ${a.error}` : ''}\n`,
       );

@@ -47,7 +47,7 @@ describe('Build audience', () => {
     const r = await run(chain(build('a', { attribute: 'country', operator: 'in', value: ['FR', 'GB'] })));
     expect(r.run.status).toBe('completed');
     expect(await r.ids('a')).toEqual([1, 3, 5]);
-    expect(r.transition('a')!.columns).toEqual([{ name: 'id', type: 'integer' }]);
+    expect(r.transition('a')!.population!.columns).toEqual([{ name: 'id', type: 'integer' }]);
   });
 
   it('an empty result stops the branch, unless emitWhenEmpty', async () => {
@@ -92,7 +92,7 @@ describe('Change dimension', () => {
     const r = await run(doc);
     expect(await r.ids('c')).toEqual([105]);
     expect(await r.ids('c', 'complement')).toEqual([3, 4]);
-    expect(r.transition('c', 'complement')!.dimension).toBe('recipients');
+    expect(r.transition('c', 'complement')!.population!.dimension).toBe('recipients');
   });
 });
 
@@ -572,19 +572,19 @@ describe('Save audience and Read audience', () => {
     ]);
     const v1 = await rt.store.getAudience('fr-gb');
     expect(v1).toMatchObject({
-      rows: 3,
-      dimension: 'recipients',
       runId: r1.run.runId,
-      columns: [{ name: 'id' }, { name: 'first_name' }],
+      population: { rows: 3, dimension: 'recipients', columns: [{ name: 'id' }, { name: 'first_name' }] },
     });
     const r2 = await run(doc);
     const v2 = await rt.store.getAudience('fr-gb');
     expect(v2!.runId).toBe(r2.run.runId);
-    expect(v2!.location).not.toBe(v1!.location);
+    expect(v2!.population.location).not.toBe(v1!.population.location);
     // The earlier version stays whole for anyone still reading it.
     expect(
       (
-        await db.column(`SELECT count(*) FROM read_parquet('${join(db.dir, v1!.location)}/orca_output=main/*.parquet')`)
+        await db.column(
+          `SELECT count(*) FROM read_parquet('${join(db.dir, v1!.population.location)}/orca_output=main/*.parquet')`,
+        )
       ).map(Number),
     ).toEqual([3]);
   });
@@ -775,7 +775,7 @@ describe('runs', () => {
   it("two runs are two runs, and the second never touches the first one's work tables", async () => {
     const doc = { id: 'twice', ...chain(build('a', { attribute: 'country', operator: 'equal', value: 'FR' })) };
     const one = await run(doc);
-    const loc = one.transition('a')!.location;
+    const loc = one.transition('a')!.population!.location;
     const files = () =>
       readdirSync(join(db.dir, loc), { recursive: true })
         .map((f) => `${f}:${statSync(join(db.dir, loc, String(f))).mtimeMs}`)
@@ -783,7 +783,7 @@ describe('runs', () => {
     const before = files();
     const two = await run(doc);
     expect(two.run.runId).not.toBe(one.run.runId);
-    expect(two.transition('a')!.location).not.toBe(loc);
+    expect(two.transition('a')!.population!.location).not.toBe(loc);
     expect(files()).toEqual(before);
     expect(await one.ids('a')).toEqual([1, 3]);
     const runs = await rt.store.listRuns('twice');

@@ -196,17 +196,44 @@ describe('AthenaEngine', () => {
         output: 'complement',
         to: 'x',
         active: true,
-        rows: 3,
-        dimension: 'recipients',
-        location: 'work/c/r1/c',
-        table: 'w',
-        columns: [
-          { name: 'id', type: 'integer' },
-          { name: 'spent', type: 'decimal' },
-        ],
-        stored: { id: 'orca_c_id' },
+        population: {
+          rows: 3,
+          dimension: 'recipients',
+          location: 'work/c/r1/c',
+          table: 'w',
+          output: 'complement',
+          columns: [
+            { name: 'id', type: 'integer' },
+            { name: 'spent', type: 'decimal' },
+          ],
+          stored: { id: 'orca_c_id' },
+        },
         at: 'now',
       },
+      // Control flow only: no population, no table.
+      { transitionId: 'w-x', from: 'w', output: 'main', to: 'x', active: true, population: null, at: 'now' },
+      // A wait forwarding c's complement: its table is over c's partition, not over 'main'.
+      {
+        transitionId: 'v-y',
+        from: 'v',
+        output: 'main',
+        to: 'y',
+        active: true,
+        population: {
+          rows: 3,
+          dimension: null,
+          location: 'work/c/r1/c',
+          table: 'w',
+          output: 'complement',
+          columns: [],
+        },
+        at: 'now',
+      },
+    ]);
+    const created = glue.commandCalls(CreateTableCommand).map((c) => c.args[0].input.TableInput!);
+    expect(created.map((t) => t.StorageDescriptor!.Location)).toEqual([
+      's3://orca-data/work/c/r1/c/orca_output=complement/',
+      's3://orca-data/work/c/r1/c/orca_output=complement/',
     ]);
     const input = glue.commandCalls(CreateTableCommand)[0]!.args[0].input;
     expect(input.TableInput!.StorageDescriptor).toMatchObject({

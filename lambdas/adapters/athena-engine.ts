@@ -18,7 +18,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { AthenaDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
 import { quoteIdent, stringLiteral } from '../sql/literal.js';
 import { glueType } from '../sql/types.js';
-import type { PreviewRef, QueryEngine, Target } from '../ports/engine.js';
+import type { QueryEngine, Target } from '../ports/engine.js';
+import type { Population } from '../sql/population.js';
 import type { TransitionRecord } from '../ports/store.js';
 import { glueTableName } from '../layout.js';
 import { deletePrefix } from './s3-objects.js';
@@ -106,7 +107,7 @@ export class AthenaEngine implements QueryEngine {
     return Object.fromEntries(rows.map((r) => [String(r[0]), Number(r[1])]));
   }
 
-  async preview(ref: PreviewRef, limit: number, offset: number): Promise<Record<string, unknown>[]> {
+  async preview(ref: Population, limit: number, offset: number): Promise<Record<string, unknown>[]> {
     const rel = this.dialect.workTable({ ...ref, rows: -1 });
     const names = ref.columns.map((c) => c.name);
     const rows = await this.query(`SELECT * FROM ${rel} AS w OFFSET ${Math.floor(offset)} LIMIT ${Math.floor(limit)}`);
@@ -121,22 +122,25 @@ export class AthenaEngine implements QueryEngine {
     await deletePrefix(this.o.s3, this.o.bucket, location);
   }
 
-  /** A Glue table per transition, over its partition folder, so analysts can query it by name. */
+  /** A Glue table per transition that carries a population, over its partition folder, so analysts can query it by name. */
   async registerTransitions(records: TransitionRecord[]): Promise<void> {
     for (const t of records) {
-      const name = glueTableName('t', t.location, t.transitionId);
+      const p = t.population;
+      if (!p) continue;
+      const name = glueTableName('t', p.location, t.transitionId);
       await this.dropTable(name);
       await this.o.glue.send(
         new CreateTableCommand({
           DatabaseName: this.o.database,
           TableInput: {
             Name: name,
-            Description: `orca transition ${t.transitionId} (${t.from}.${t.output} -> ${t.to}), ${t.rows} rows`,
+            Description: `orca transition ${t.transitionId} (${t.from}.${t.output} -> ${t.to}), ${p.rows} rows`,
             TableType: 'EXTERNAL_TABLE',
             Parameters: { classification: 'parquet', 'orca.transition': t.transitionId },
             StorageDescriptor: {
-              Columns: t.columns.map((c) => ({ Name: t.stored?.[c.name] ?? c.name, Type: glueType(c.type) })),
-              Location: this.url(`${t.location}/${OUTPUT_COLUMN}=${t.output}`),
+              Columns: p.columns.map((c) => ({ Name: p.stored?.[c.name] ?? c.name, Type: glueType(c.type) })),
+              // The partition that holds the rows: a forwarded population keeps its writer's output.
+              Location: this.url(`${p.location}/${OUTPUT_COLUMN}=${p.output}`),
               InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
               OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
               SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },

@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DuckDbDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
 import { stringLiteral } from '../sql/literal.js';
-import type { PreviewRef, QueryEngine, Target } from '../ports/engine.js';
+import type { QueryEngine, Target } from '../ports/engine.js';
+import type { Population } from '../sql/population.js';
 import { typedRow } from './rows.js';
 
 export interface DuckDbOptions {
@@ -135,7 +136,7 @@ export class DuckDbEngine implements QueryEngine {
     return out;
   }
 
-  async preview(ref: PreviewRef, limit: number, offset: number): Promise<Record<string, unknown>[]> {
+  async preview(ref: Population, limit: number, offset: number): Promise<Record<string, unknown>[]> {
     const dir = join(this.path(ref.location), `${OUTPUT_COLUMN}=${ref.output}`);
     if (!existsSync(dir)) return [];
     const rel = this.dialect.workTable({ ...ref, rows: -1 });

@@ -1,8 +1,10 @@
 /** The DynamoDB repository against dynalite on loopback: the same code the Lambdas run. */
 import { describe, expect, it } from 'vitest';
-import { useDynaliteStore } from '../../test/helpers/dynalite.js';
+import { useDynalite } from '../../test/helpers/dynalite.js';
+import type { TransitionRecord } from '../ports/store.js';
+import { population } from '../sql/population.js';
 
-const store = useDynaliteStore();
+const { store, putItem } = useDynalite();
 
 const run = (runId: string, startedAt: string, campaignId = 'c') => ({
   runId,
@@ -48,17 +50,16 @@ describe('DynamoDbStore on dynalite', () => {
     await store.updateActivity('r1', 'a', { status: 'running', addTasks: 1 });
     const a = await store.updateActivity('r1', 'a', { status: 'done', addTasks: 1, addAttempts: 1, error: undefined });
     expect(a).toMatchObject({ status: 'done', tasks: 2, attempts: 1 });
-    const many = Array.from({ length: 130 }, (_, i) => ({
+    const many: TransitionRecord[] = Array.from({ length: 130 }, (_, i) => ({
       transitionId: `t${i}`,
       from: 'a',
       output: `s${i}`,
       to: 'b',
       active: i % 2 === 0,
-      rows: i,
-      dimension: 'recipients',
-      location: 'work/c/r1/a',
-      table: 'w',
-      columns: [{ name: 'id', type: 'integer' as const }],
+      population: population(
+        { dimension: 'recipients', columns: [{ name: 'id', type: 'integer' }] },
+        { location: 'work/c/r1/a', table: 'w', output: `s${i}`, rows: i },
+      ),
       at: 'now',
     }));
     await store.putTransitions('r1', many);
@@ -67,7 +68,10 @@ describe('DynamoDbStore on dynalite', () => {
       many.map((t) => t.transitionId),
     );
     expect(got.size).toBe(130);
-    expect(got.get('t129')).toMatchObject({ rows: 129, active: false, columns: [{ name: 'id', type: 'integer' }] });
+    expect(got.get('t129')).toMatchObject({
+      active: false,
+      population: { rows: 129, columns: [{ name: 'id', type: 'integer' }] },
+    });
     expect((await store.listTransitions('r1')).length).toBe(130);
   });
 
@@ -90,23 +94,27 @@ describe('DynamoDbStore on dynalite', () => {
   it('an audience points at one version at a time; history and parked tokens', async () => {
     const version = (runId: string) => ({
       name: 'vip',
-      dimension: 'recipients',
-      location: `audiences/vip/${runId}`,
-      table: 't',
-      columns: [],
-      rows: 3,
       campaignId: 'c',
       runId,
       savedAt: 'now',
+      population: {
+        dimension: 'recipients',
+        columns: [],
+        location: `audiences/vip/${runId}`,
+        table: 't',
+        output: 'main',
+        rows: 3,
+      },
     });
     await store.putAudience(version('r1'));
     await store.putAudience(version('r2'));
     expect((await store.getAudience('vip'))!.runId).toBe('r2');
-    await store.addHistory('c', 'inc', { runId: 'r1', at: 'a', location: 'l', table: 't', rows: 1, columns: [] }, 'a');
+    const kept = { dimension: null, columns: [], location: 'l', table: 't', output: 'main', rows: 1 };
+    await store.addHistory('c', 'inc', { runId: 'r1', at: 'a', population: kept }, 'a');
     await store.addHistory('c', 'inc', undefined, 'b');
     expect(await store.getHistory('c', 'inc')).toEqual({
       lastRunAt: 'b',
-      entries: [{ runId: 'r1', at: 'a', location: 'l', table: 't', rows: 1, columns: [] }],
+      entries: [{ runId: 'r1', at: 'a', population: kept }],
     });
     await store.park({ runId: 'r1', activityId: 'g', kind: 'gate', token: 'tok', event: { step: 'gate' } });
     expect(await store.parked('r1')).toEqual([
@@ -117,5 +125,138 @@ describe('DynamoDbStore on dynalite', () => {
       true,
     ]);
     expect(await store.parked('r1')).toEqual([]);
+  });
+
+  it('round-trips populations: stored names, a forwarded partition, control flow only, inactive', async () => {
+    const columns = [
+      { name: 'id', type: 'integer' as const },
+      { name: 'email', type: 'string' as const },
+    ];
+    const at = { location: 'work/c/r5/q', table: 'w_q', output: 'main', rows: 7 };
+    const records: TransitionRecord[] = [
+      {
+        transitionId: 'q-main',
+        from: 'q',
+        output: 'main',
+        to: 'w',
+        active: true,
+        population: population({ dimension: 'recipients', columns, stored: { email: 'c1' } }, at),
+        at: 't1',
+      },
+      // A wait forwards q's population: its output 'main' carries q's partition 'complement'.
+      {
+        transitionId: 'w-main',
+        from: 'w',
+        output: 'main',
+        to: 'e',
+        active: true,
+        population: population({ dimension: null, columns }, { ...at, output: 'complement' }),
+        at: 't2',
+      },
+      { transitionId: 'start', from: 's', output: 'main', to: 'w', active: true, population: null, at: 't0' },
+      { transitionId: 'off', from: 'b', output: 'other', to: 'e', active: false, population: null, at: 't3' },
+    ];
+    await store.putMany('r5', { transitions: records });
+    expect(await store.listTransitions('r5')).toEqual(
+      [...records].sort((a, b) => a.transitionId.localeCompare(b.transitionId)),
+    );
+    expect((await store.getTransitions('r5', ['w-main'])).get('w-main')).toEqual(records[1]);
+
+    const audience = {
+      name: 'kept',
+      campaignId: 'c',
+      runId: 'r5',
+      savedAt: 'now',
+      population: {
+        ...population({ dimension: 'recipients', columns, stored: { email: 'c1' } }, at),
+        dimension: 'recipients',
+      },
+    };
+    await store.putAudience(audience);
+    expect(await store.getAudience('kept')).toEqual(audience);
+    const entry = { runId: 'r5', at: 'then', population: population({ dimension: 'recipients', columns }, at) };
+    await store.addHistory('c', 'again', entry, 'then');
+    expect(await store.getHistory('c', 'again')).toEqual({ lastRunAt: 'then', entries: [entry] });
+  });
+
+  it('an item that does not match its record is an error naming its key', async () => {
+    const good = {
+      transitionId: 't1',
+      from: 'a',
+      output: 'main',
+      to: 'b',
+      active: true,
+      population: { dimension: 'recipients', columns: [], location: 'l', table: 't', output: 'main', rows: 1 },
+      at: 'now',
+    };
+    await putItem({ pk: 'RUN#bad', sk: 'TR#t1', ...good, population: { ...good.population, rows: 'many' } });
+    const message =
+      /^status store: item RUN#bad \/ TR#t1 does not match a transition record: population\.rows: expected number, received string$/;
+    await expect(store.listTransitions('bad')).rejects.toThrow(message);
+    await expect(store.getTransitions('bad', ['t1'])).rejects.toThrow(message);
+
+    await putItem({ pk: 'RUN#bad', sk: 'RUN', runId: 'bad', campaignId: 'c', status: 'lost', startedAt: 'now' });
+    await expect(store.getRun('bad')).rejects.toThrow(
+      /^status store: item RUN#bad \/ RUN does not match a run record: status: expected one of .*; testMode: expected boolean, received undefined; variables: expected record, received undefined$/,
+    );
+
+    const { dimension: _, ...noDimension } = good.population;
+    await putItem({
+      pk: 'AUDIENCE#broken',
+      sk: 'AUDIENCE',
+      name: 'broken',
+      campaignId: 'c',
+      runId: 'r',
+      savedAt: 'now',
+      population: noDimension,
+    });
+    await expect(store.getAudience('broken')).rejects.toThrow(
+      'status store: item AUDIENCE#broken / AUDIENCE does not match a saved audience record: population.dimension: expected string, received undefined',
+    );
+
+    await putItem({ pk: 'RUN#bad', sk: 'ACT#x', activityId: 'x', type: 'split', status: 'pending', tasks: 'two' });
+    await expect(store.updateActivity('bad', 'x', { status: 'running' })).rejects.toThrow(
+      'status store: item RUN#bad / ACT#x does not match an activity record: tasks: expected number, received string',
+    );
+  });
+
+  it('reads items written before populations had one type in the current shape', async () => {
+    const columns = [{ name: 'id', type: 'integer' }];
+    const flat = { location: 'work/c/old/a', table: 'w_a', rows: 4, columns, dimension: 'recipients' };
+    const base = { from: 'a', to: 'b', at: 'then' };
+    await putItem({ pk: 'RUN#old', sk: 'TR#t1', transitionId: 't1', output: 'main', active: true, ...base, ...flat });
+    await putItem({
+      pk: 'RUN#old',
+      sk: 'TR#t2',
+      transitionId: 't2',
+      output: 'other',
+      active: false,
+      ...base,
+      ...flat,
+      rows: 0,
+      dimension: null,
+      location: '-',
+      table: '-',
+      columns: [],
+    });
+    expect(await store.listTransitions('old')).toEqual([
+      { transitionId: 't1', output: 'main', active: true, ...base, population: { ...flat, output: 'main' } },
+      { transitionId: 't2', output: 'other', active: false, ...base, population: null },
+    ]);
+    await putItem({
+      pk: 'AUDIENCE#old',
+      sk: 'AUDIENCE',
+      name: 'old',
+      campaignId: 'c',
+      runId: 'old',
+      savedAt: 'then',
+      ...flat,
+    });
+    expect((await store.getAudience('old'))!.population).toEqual({ ...flat, output: 'main' });
+    const { dimension: _, ...noDimension } = flat;
+    await putItem({ pk: 'HISTORY#c#old', sk: 'RUN#old', runId: 'old', at: 'then', ...noDimension });
+    expect((await store.getHistory('c', 'old')).entries).toEqual([
+      { runId: 'old', at: 'then', population: { ...noDimension, dimension: null, output: 'main' } },
+    ]);
   });
 });

@@ -3,12 +3,7 @@
  * about it under one partition; runs of a campaign newest first through GSI1; recent runs through
  * GSI2). Conditional writes and atomic counters only, no transactions (dynalite has none).
  */
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  type CreateTableCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -36,6 +31,24 @@ import type {
 } from '../ports/store.js';
 import type { Parking } from '../ports/control.js';
 import { isAwsError } from './aws-errors.js';
+import {
+  campaignIndexKeys,
+  campaignPk,
+  historyPk,
+  INDEX,
+  isHistoryEntry,
+  keys,
+  LIST,
+  logIdOf,
+  logRange,
+  PREFIX,
+  runIndexKeys,
+  runPk,
+  tableDefinition,
+} from './dynamodb-keys.js';
+import { read } from './dynamodb-records.js';
+
+export { tableDefinition } from './dynamodb-keys.js';
 
 const backoff = (attempt: number) => new Promise((res) => setTimeout(res, Math.min(1000, 20 * 2 ** attempt)));
 
@@ -70,46 +83,6 @@ function updateOf(fields: Record<string, unknown>, counters: Record<string, numb
   return { expression, names, values };
 }
 
-const RUN = (id: string) => `RUN#${id}`;
-
-/** The table's key schema, for CDK and for creating it locally. */
-export function tableDefinition(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-      { AttributeName: 'gsi1pk', AttributeType: 'S' },
-      { AttributeName: 'gsi1sk', AttributeType: 'S' },
-      { AttributeName: 'gsi2pk', AttributeType: 'S' },
-      { AttributeName: 'gsi2sk', AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: 'gsi1',
-        KeySchema: [
-          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-      {
-        IndexName: 'gsi2',
-        KeySchema: [
-          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
-          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
-  };
-}
-
 /** Creates the table if it does not exist (local runtime and tests). */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
@@ -123,12 +96,6 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       await new Promise((r) => setTimeout(r, 20));
     }
   }
-}
-
-function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
-  if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
-  return rest as T;
 }
 
 let logSeq = 0;
@@ -176,7 +143,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `CAMPAIGN#${record.id}`, sk: 'CAMPAIGN', gsi2pk: 'CAMPAIGNS', gsi2sk: record.id, ...record },
+          Item: { ...keys.campaign(record.id), ...campaignIndexKeys(record.id), ...record },
           ...(expectRevision === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : {
@@ -195,24 +162,24 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
 
   async getCampaign(id: string): Promise<CampaignRecord | undefined> {
     const r = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: keys.campaign(id), ConsistentRead: true }),
     );
-    return strip<CampaignRecord>(r.Item);
+    return r.Item && read.campaign(r.Item);
   }
 
   async listCampaigns(): Promise<CampaignRecord[]> {
     const items = await this.queryAll({
-      IndexName: 'gsi2',
+      IndexName: INDEX.lists,
       KeyConditionExpression: 'gsi2pk = :c',
-      ExpressionAttributeValues: { ':c': 'CAMPAIGNS' },
+      ExpressionAttributeValues: { ':c': LIST.campaigns },
     });
-    return items.map((i) => strip<CampaignRecord>(i)!);
+    return items.map(read.campaign);
   }
 
   async deleteCampaign(id: string): Promise<void> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': `CAMPAIGN#${id}` },
+      ExpressionAttributeValues: { ':p': campaignPk(id) },
     });
     for (const i of items)
       await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: i.pk, sk: i.sk } }));
@@ -222,40 +189,23 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: {
-          pk: `CAMPAIGN#${record.campaignId}`,
-          sk: `VERSION#${String(record.version).padStart(6, '0')}`,
-          ...record,
-        },
+        Item: { ...keys.version(record.campaignId, record.version), ...record },
       }),
     );
   }
 
   async getVersion(campaignId: string, version: number): Promise<VersionRecord | undefined> {
     const r = await this.doc.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: `CAMPAIGN#${campaignId}`, sk: `VERSION#${String(version).padStart(6, '0')}` },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.table, Key: keys.version(campaignId, version), ConsistentRead: true }),
     );
-    return strip<VersionRecord>(r.Item);
+    return r.Item && read.version(r.Item);
   }
 
   async createRun(run: RunRecord): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        // Runs sort by start time: scheduled executions have random names.
-        Item: {
-          pk: RUN(run.runId),
-          sk: 'RUN',
-          gsi1pk: `CAMPAIGN#${run.campaignId}`,
-          gsi1sk: `RUN#${run.startedAt}#${run.runId}`,
-          gsi2pk: 'RUNS',
-          gsi2sk: `${run.startedAt}#${run.runId}`,
-          ...run,
-        },
+        Item: { ...keys.run(run.runId), ...runIndexKeys(run), ...run },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -263,9 +213,9 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const r = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk: RUN(runId), sk: 'RUN' }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: keys.run(runId), ConsistentRead: true }),
     );
-    return strip<RunRecord>(r.Item);
+    return r.Item && read.run(r.Item);
   }
 
   async updateRun(runId: string, patch: Partial<RunRecord>, onlyIf?: RunStatus[]): Promise<boolean> {
@@ -276,14 +226,14 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     let condition = 'attribute_exists(#pk)';
     if (onlyIf) {
       names['#status'] = 'status';
-      onlyIf.forEach((s, i) => (values[`:s${i}`] = s));
+      for (const [i, s] of onlyIf.entries()) values[`:s${i}`] = s;
       condition += ` AND #status IN (${onlyIf.map((_, i) => `:s${i}`).join(', ')})`;
     }
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: RUN(runId), sk: 'RUN' },
+          Key: keys.run(runId),
           UpdateExpression: expression,
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
@@ -301,7 +251,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     const r = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: RUN(runId), sk: 'RUN' },
+        Key: keys.run(runId),
         UpdateExpression: n === 0 ? 'SET consecutiveErrors = :zero' : 'ADD consecutiveErrors :one',
         ExpressionAttributeValues: n === 0 ? { ':zero': 0 } : { ':one': 1 },
         ReturnValues: 'UPDATED_NEW',
@@ -313,33 +263,42 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   async listRuns(campaignId: string, limit = 50): Promise<RunRecord[]> {
     const items = await this.queryAll(
       {
-        IndexName: 'gsi1',
+        IndexName: INDEX.byCampaign,
         KeyConditionExpression: 'gsi1pk = :c AND begins_with(gsi1sk, :r)',
-        ExpressionAttributeValues: { ':c': `CAMPAIGN#${campaignId}`, ':r': 'RUN#' },
+        ExpressionAttributeValues: { ':c': campaignPk(campaignId), ':r': PREFIX.run },
         ScanIndexForward: false,
         Limit: limit,
       },
       limit,
     );
-    return items.map((i) => strip<RunRecord>(i)!);
+    return items.map(read.run);
   }
 
   async recentRuns(limit = 20): Promise<RunRecord[]> {
     const items = await this.queryAll(
       {
-        IndexName: 'gsi2',
+        IndexName: INDEX.lists,
         KeyConditionExpression: 'gsi2pk = :r',
-        ExpressionAttributeValues: { ':r': 'RUNS' },
+        ExpressionAttributeValues: { ':r': LIST.runs },
         ScanIndexForward: false,
         Limit: limit,
       },
       limit,
     );
-    return items.map((i) => strip<RunRecord>(i)!);
+    return items.map(read.run);
+  }
+
+  /** The items of a run's partition whose sort key starts with `prefix`. */
+  private runItems(runId: string, prefix: string): Promise<Record<string, unknown>[]> {
+    return this.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': runPk(runId), ':s': prefix },
+      ConsistentRead: true,
+    });
   }
 
   async putActivities(runId: string, records: ActivityRecord[]): Promise<void> {
-    await this.writeAll(records.map((r) => ({ pk: RUN(runId), sk: `ACT#${r.activityId}`, ...r })));
+    await this.writeAll(records.map((r) => ({ ...keys.activity(runId, r.activityId), ...r })));
   }
 
   async updateActivity(
@@ -349,26 +308,22 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   ): Promise<ActivityRecord> {
     const { addTasks, addAttempts, ...fields } = patch;
     const { expression, names, values } = updateOf(fields, { tasks: addTasks, attempts: addAttempts });
+    const key = keys.activity(runId, activityId);
     const r = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: RUN(runId), sk: `ACT#${activityId}` },
+        Key: key,
         UpdateExpression: expression,
         ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
         ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return strip<ActivityRecord>(r.Attributes)!;
+    return read.activity({ ...r.Attributes, ...key });
   }
 
   async listActivities(runId: string): Promise<ActivityRecord[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-      ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'ACT#' },
-      ConsistentRead: true,
-    });
-    return items.map((i) => strip<ActivityRecord>(i)!);
+    return (await this.runItems(runId, PREFIX.activity)).map(read.activity);
   }
 
   async putTransitions(runId: string, records: TransitionRecord[]): Promise<void> {
@@ -379,29 +334,24 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     const out = new Map<string, TransitionRecord>();
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => ({ pk: RUN(runId), sk: `TR#${id}` }));
-      for (let attempt = 0; keys.length; attempt++) {
+      let batch: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => keys.transition(runId, id));
+      for (let attempt = 0; batch.length; attempt++) {
         const r = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch, ConsistentRead: true } } }),
         );
         for (const item of r.Responses?.[this.table] ?? []) {
-          const t = strip<TransitionRecord>(item)!;
+          const t = read.transition(item);
           out.set(t.transitionId, t);
         }
-        keys = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
-        if (keys.length) await backoff(attempt);
+        batch = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+        if (batch.length) await backoff(attempt);
       }
     }
     return out;
   }
 
   async listTransitions(runId: string): Promise<TransitionRecord[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-      ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'TR#' },
-      ConsistentRead: true,
-    });
-    return items.map((i) => strip<TransitionRecord>(i)!);
+    return (await this.runItems(runId, PREFIX.transition)).map(read.transition);
   }
 
   async log(runId: string, entries: LogEntry | LogEntry[]): Promise<void> {
@@ -410,16 +360,16 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async listLogs(runId: string, options: { after?: string } = {}): Promise<Array<LogEntry & { id: string }>> {
-    // Only the run's LOG# items ('$' sorts right after '#'), not its tasks and transitions.
-    const from = `LOG#${options.after ?? ''}`;
+    // Only the run's log items, not its tasks and transitions.
+    const range = logRange(options.after);
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :p AND sk BETWEEN :s AND :e',
-      ExpressionAttributeValues: { ':p': RUN(runId), ':s': from, ':e': 'LOG$' },
+      ExpressionAttributeValues: { ':p': runPk(runId), ':s': range.from, ':e': range.to },
       ConsistentRead: true,
     });
     return items
-      .filter((i) => i.sk !== from || !options.after)
-      .map((i) => ({ id: String(i.sk).slice(4), ...strip<LogEntry>(i)! }));
+      .filter((i) => i.sk !== range.from || !options.after)
+      .map((i) => ({ id: logIdOf(String(i.sk)), ...read.log(i) }));
   }
 
   async putTask(runId: string, task: TaskRecord): Promise<void> {
@@ -427,15 +377,15 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   private taskItem(runId: string, task: TaskRecord): Record<string, unknown> {
-    return { pk: RUN(runId), sk: `TASK#${task.startedAt}#${task.activityId}`, ...task };
+    return { ...keys.task(runId, task.startedAt, task.activityId), ...task };
   }
 
   private transitionItem(runId: string, r: TransitionRecord): Record<string, unknown> {
-    return { pk: RUN(runId), sk: `TR#${r.transitionId}`, ...r };
+    return { ...keys.transition(runId, r.transitionId), ...r };
   }
 
   private logItem(runId: string, e: LogEntry): Record<string, unknown> {
-    return { pk: RUN(runId), sk: `LOG#${e.at}#${instance}#${String(++logSeq).padStart(9, '0')}`, ...e };
+    return { ...keys.log(runId, e.at, instance, ++logSeq), ...e };
   }
 
   async putMany(
@@ -450,36 +400,30 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async listTasks(runId: string): Promise<TaskRecord[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-      ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'TASK#' },
-      ConsistentRead: true,
-    });
-    return items.map((i) => strip<TaskRecord>(i)!);
+    return (await this.runItems(runId, PREFIX.task)).map(read.task);
   }
 
   async getAudience(name: string): Promise<AudienceRecord | undefined> {
     const r = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `AUDIENCE#${name}`, sk: 'AUDIENCE' }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: keys.audience(name), ConsistentRead: true }),
     );
-    return strip<AudienceRecord>(r.Item);
+    return r.Item && read.audience(r.Item);
   }
 
   async putAudience(record: AudienceRecord): Promise<void> {
-    await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { pk: `AUDIENCE#${record.name}`, sk: 'AUDIENCE', ...record } }),
-    );
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.audience(record.name), ...record } }));
   }
 
   async getHistory(campaignId: string, activityId: string): Promise<{ lastRunAt?: string; entries: HistoryEntry[] }> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': `HISTORY#${campaignId}#${activityId}` },
+      ExpressionAttributeValues: { ':p': historyPk(campaignId, activityId) },
       ConsistentRead: true,
     });
-    const meta = items.find((i) => i.sk === 'META');
-    const entries = items.filter((i) => String(i.sk).startsWith('RUN#')).map((i) => strip<HistoryEntry>(i)!);
-    return { ...(meta?.lastRunAt ? { lastRunAt: String(meta.lastRunAt) } : {}), entries };
+    const metaKey = keys.historyMeta(campaignId, activityId).sk;
+    const meta = items.find((i) => i.sk === metaKey);
+    const entries = items.filter((i) => isHistoryEntry(String(i.sk))).map(read.history);
+    return { ...(meta ? { lastRunAt: read.historyMeta(meta).lastRunAt } : {}), entries };
   }
 
   async addHistory(
@@ -488,25 +432,26 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     entry: HistoryEntry | undefined,
     lastRunAt: string,
   ): Promise<void> {
-    const pk = `HISTORY#${campaignId}#${activityId}`;
     if (entry)
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk: `RUN#${entry.runId}`, ...entry } }));
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk: 'META', lastRunAt } }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.history(campaignId, activityId, entry.runId), ...entry },
+        }),
+      );
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.historyMeta(campaignId, activityId), lastRunAt } }),
+    );
   }
 
   async park(p: Parking): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { pk: RUN(p.runId), sk: `WAIT#${p.activityId}`, ...p } }),
+      new PutCommand({ TableName: this.table, Item: { ...keys.parking(p.runId, p.activityId), ...p } }),
     );
   }
 
   async parked(runId: string): Promise<Parking[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-      ExpressionAttributeValues: { ':p': RUN(runId), ':s': 'WAIT#' },
-      ConsistentRead: true,
-    });
-    return items.map((i) => strip<Parking>(i)!);
+    return (await this.runItems(runId, PREFIX.parking)).map(read.parking);
   }
 
   async unpark(runId: string, activityId: string): Promise<boolean> {
@@ -514,7 +459,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       await this.doc.send(
         new DeleteCommand({
           TableName: this.table,
-          Key: { pk: RUN(runId), sk: `WAIT#${activityId}` },
+          Key: keys.parking(runId, activityId),
           ConditionExpression: 'attribute_exists(pk)',
         }),
       );

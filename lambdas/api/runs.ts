@@ -36,7 +36,7 @@ export async function runDetail(store: StatusStore, r: RunRecord) {
       from: t.from,
       output: t.output,
       to: t.to,
-      rows: t.rows,
+      rows: t.population?.rows ?? 0,
       active: t.active,
     })),
   };

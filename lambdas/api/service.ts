@@ -443,34 +443,23 @@ export class CampaignService {
       output: t.output,
       to: t.to,
       active: t.active,
-      rows: t.rows,
-      dimension: t.dimension,
-      columns: t.columns,
+      rows: t.population?.rows ?? 0,
+      dimension: t.population?.dimension ?? null,
+      columns: t.population?.columns ?? [],
     };
   }
 
   async transitionRows(runId: string, transitionId: string, page: { limit: number; offset: number }) {
     const t = await this.transition(runId, transitionId);
-    const rows =
-      t.active && t.rows > 0
-        ? await this.d.engine.preview(
-            {
-              location: t.location,
-              table: t.table,
-              output: t.output,
-              columns: t.columns,
-              ...(t.stored ? { stored: t.stored } : {}),
-            },
-            page.limit,
-            page.offset,
-          )
-        : [];
+    const p = t.population;
+    // The population's own partition: a forwarded population is read where its writer put it.
+    const rows = t.active && p && p.rows > 0 ? await this.d.engine.preview(p, page.limit, page.offset) : [];
     return {
       transition: t.transitionId,
-      total: t.rows,
+      total: p?.rows ?? 0,
       limit: page.limit,
       offset: page.offset,
-      columns: t.columns,
+      columns: p?.columns ?? [],
       rows,
     };
   }

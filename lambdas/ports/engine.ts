@@ -8,8 +8,6 @@ import type { CsvSource, Dialect } from '../sql/dialect.js';
 import type { Population } from '../sql/population.js';
 import type { TransitionRecord } from './store.js';
 
-/** One output of a work table, to read a page of. */
-export type PreviewRef = Omit<Population, 'rows' | 'dimension'>;
 
 export interface Target {
   /** work/<campaign>/<run>/<activity>, audiences/<name>/<version>, state/... */
@@ -28,8 +26,8 @@ export interface QueryEngine {
   prepareCsv(csv: CsvSource): Promise<void>;
   /** Rows written per output by a finished materialisation. */
   outputRows(target: Target, queryId: string): Promise<Record<string, number>>;
-  /** First rows of one output of a work table. */
-  preview(ref: PreviewRef, limit: number, offset: number): Promise<Record<string, unknown>[]>;
+  /** A page of the rows of a population. */
+  preview(ref: Population, limit: number, offset: number): Promise<Record<string, unknown>[]>;
   /** Removes a whole prefix of work tables (the purge). */
   remove(location: string): Promise<void>;
   /** Makes each transition's work table queryable on its own (a Glue table per transition in the cloud). */

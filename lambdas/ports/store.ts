@@ -8,7 +8,17 @@ import type { Population } from '../sql/population.js';
 import type { CampaignStatus, RunState } from '../../statemachines/lifecycle.js';
 
 export type RunStatus = RunState;
-export type ActivityStatus = 'pending' | 'running' | 'waiting' | 'needsAttention' | 'failed' | 'done' | 'skipped';
+export const ACTIVITY_STATUSES = [
+  'pending',
+  'running',
+  'waiting',
+  'needsAttention',
+  'failed',
+  'done',
+  'skipped',
+] as const;
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
+export const TASK_STATUSES = ['running', 'done', 'failed', 'skipped'] as const;
 /** In increasing order of importance. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -53,6 +63,7 @@ export interface ActivityRecord {
 export interface TransitionRecord {
   transitionId: string;
   from: string;
+  /** The transition's source output (may differ from population.output when a flow-control activity forwards). */
   output: string;
   to: string;
   /** False when the transition did not carry on (branch not taken, skipped, empty with skip-if-empty). */
@@ -78,7 +89,7 @@ export interface TaskRecord {
   activityId: string;
   startedAt: string;
   endedAt?: string;
-  status: 'running' | 'done' | 'failed' | 'skipped';
+  status: (typeof TASK_STATUSES)[number];
   rows?: number;
   error?: string;
 }

@@ -58,12 +58,8 @@ export async function runCampaign(
   const rows = async (from: string, output = 'main', key = 'id') => {
     const t = find(from, output);
     if (!t) throw new Error(`no transition from ${from}.${output}`);
-    if (!t.active) return [];
-    const r = await rt.engine.preview(
-      { location: t.location, table: t.table, output: t.output, columns: t.columns, stored: t.stored },
-      1_000_000,
-      0,
-    );
+    if (!t.active || !t.population) return [];
+    const r = await rt.engine.preview(t.population, 1_000_000, 0);
     return r.sort(
       (a, b) => (Number(a[key]) || 0) - (Number(b[key]) || 0) || String(a[key]).localeCompare(String(b[key])),
     );
