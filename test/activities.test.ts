@@ -59,7 +59,7 @@ describe('Build audience', () => {
     const r2 = await run(
       chain(build('a', q, { emitWhenEmpty: true }), { id: 'd', type: 'deduplication', fields: ['email'] }),
     );
-    expect(r2.transition('a')).toMatchObject({ active: true, rows: 0 });
+    expect(r2.transition('a')).toMatchObject({ active: true, population: { rows: 0 } });
     expect((await r2.activity('d')).status).toBe('done');
   });
 });
@@ -697,14 +697,14 @@ describe('Flow control', () => {
       ],
     };
     const normal = await run(doc);
-    expect(normal.transition('t', 'default')).toMatchObject({ active: true, rows: 2 });
+    expect(normal.transition('t', 'default')).toMatchObject({ active: true, population: { rows: 2 } });
     expect(normal.transition('t', 'big')!.active).toBe(false);
     expect((await normal.activity('w')).status).toBe('done');
     expect(await normal.ids('w')).toEqual([1, 3]);
     expect((await normal.activity('al')).status).toBe('skipped');
     const alerts = rt.notifier.alerts.length;
     const special = await run(doc, { variables: { mode: 'special' } });
-    expect(special.transition('t', 'special')).toMatchObject({ active: true, rows: 2 });
+    expect(special.transition('t', 'special')).toMatchObject({ active: true, population: { rows: 2 } });
     expect((await special.activity('w')).status).toBe('skipped');
     expect(rt.notifier.alerts.slice(alerts)).toEqual([
       expect.objectContaining({ title: 'Special', message: 'special mode', severity: 'warning', activityId: 'al' }),
@@ -804,7 +804,7 @@ describe('runs', () => {
       ['the_end', 'done', 1],
       ['x', 'done', 1],
     ]);
-    expect(r.transition('x')).toMatchObject({
+    expect(r.transition('x')!.population).toMatchObject({
       rows: 2,
       dimension: 'recipients',
       columns: [
