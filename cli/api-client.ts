@@ -73,14 +73,21 @@ export class ApiClient {
 
   /** Calls and returns the body, turning an API error into a CLI error (exit 1). */
   async ok<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
-    const r = await this.call<T>(method, path, body, contentType);
+    const r = await this.call<T | ApiErrorBody | undefined>(method, path, body, contentType);
     if (r.status >= 400) {
-      const e = r.body as unknown as { error?: string; message?: string; details?: unknown };
+      const e = r.body as ApiErrorBody | undefined;
       const details = Array.isArray(e?.details)
         ? `\n${(e.details as Array<Record<string, unknown>>).map((d) => `  ${Object.values(d).filter(Boolean).join(' ')}`).join('\n')}`
         : '';
       throw new CliError(`${e?.message ?? `HTTP ${r.status}`}${details}`, r.status >= 500 ? 2 : 1);
     }
-    return r.body;
+    return r.body as T;
   }
+}
+
+/** What the API answers with an error status. */
+interface ApiErrorBody {
+  error?: string;
+  message?: string;
+  details?: unknown;
 }

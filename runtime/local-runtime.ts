@@ -5,12 +5,13 @@
  * by DuckDB); dynalite, persisted under the data folder, holds statuses and logs.
  */
 import { join, resolve } from 'node:path';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { type RunOptions as LocalRunOptions, type StateMachineDefinition as LocalDefinition, StateMachine } from 'aws-local-stepfunctions';
 import type { Catalog } from '../lambdas/catalog/catalog.js';
 import { DynamoDbStore } from '../lambdas/adapters/dynamodb-store.js';
 import { DuckDbEngine, QueryCancelled, type DuckDbOptions } from '../lambdas/adapters/duckdb-engine.js';
 import { makeControlHandler, makeGateHandler, makeRecordHandler } from '../lambdas/handlers/handlers.js';
-import type { Deps } from '../lambdas/orchestrator/types.js';
+import type { ControlEvent } from '../lambdas/handlers/handlers.js';
+import type { Deps, GateEvent, RecordEvent, SuspendedEvent } from '../lambdas/orchestrator/types.js';
 import type { RunRecord } from '../lambdas/ports/store.js';
 import type { Alert, Notifier } from '../lambdas/ports/notifier.js';
 import {
@@ -45,11 +46,33 @@ export interface RunOptions {
   realWaits?: boolean;
 }
 
-const LOCAL_CONTEXT = {
+/** The Lambda context the in-process handlers get (a function with Lambda's longest timeout). */
+const LOCAL_CONTEXT: Context = {
+  callbackWaitsForEmptyEventLoop: false,
   functionName: 'local',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:local',
+  memoryLimitInMB: '1024',
   awsRequestId: 'local',
+  logGroupName: 'local',
+  logStreamName: 'local',
   getRemainingTimeInMillis: () => 900_000,
-} as unknown as Context;
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+
+/** A JSON value, as the local runner passes it between states. */
+type Json = Parameters<StateMachine['run']>[0];
+type LocalHandlers = NonNullable<NonNullable<LocalRunOptions['overrides']>['taskResourceLocalHandlers']>;
+
+/** What a Lambda answers, as Step Functions sees it: serialized (undefined becomes null, dates strings...). */
+const asJson = (x: unknown): Json => JSON.parse(JSON.stringify(x ?? null));
+
+/** A field of a Task's parameters. */
+function parameter(input: Json, name: string): unknown {
+  return input !== null && typeof input === 'object' && !Array.isArray(input) ? input[name] : undefined;
+}
 
 class LocalNotifier implements Notifier {
   readonly alerts: Alert[] = [];
@@ -105,10 +128,10 @@ export class LocalRuntime {
     const gate = makeGateHandler(deps, this.control);
     const record = makeRecordHandler(deps);
     const lambdas: Record<string, (payload: unknown) => Promise<unknown>> = {
-      [PLACEHOLDERS.control]: (p) => control(p as never, LOCAL_CONTEXT),
-      [PLACEHOLDERS.record]: (p) => record(p as never, LOCAL_CONTEXT),
+      [PLACEHOLDERS.control]: (p) => control(p as ControlEvent, LOCAL_CONTEXT),
+      [PLACEHOLDERS.record]: (p) => record(p as RecordEvent, LOCAL_CONTEXT),
     };
-    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    const handlers: LocalHandlers = {};
     const waits: Record<string, number> = {};
     for (const [name, state] of allStates(definition)) {
       if (state.Type === 'Wait' && this.options.waitMs !== undefined && !options.realWaits)
@@ -117,20 +140,21 @@ export class LocalRuntime {
       const resource = state.Resource as string;
       if (resource === LAMBDA_INVOKE) {
         handlers[name] = async (input) => {
-          const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
-          return { StatusCode: 200, Payload: (await lambdas[FunctionName]!(Payload)) ?? null };
+          const FunctionName = String(parameter(input, 'FunctionName'));
+          const Payload = parameter(input, 'Payload');
+          return asJson({ StatusCode: 200, Payload: await lambdas[FunctionName]!(Payload) });
         };
       } else if (resource === LAMBDA_CALLBACK) {
         // .waitForTaskToken: the task ends when the handler calls back with its token.
         handlers[name] = async (input) => {
-          const { Payload } = input as { Payload: Record<string, unknown> };
+          const Payload = parameter(input, 'Payload') as Omit<GateEvent, 'token'> | Omit<SuspendedEvent, 'token'>;
           const task = this.control.newTask();
-          await gate({ ...(Payload as object), token: task.token } as never, LOCAL_CONTEXT);
-          return task.done;
+          await gate({ ...Payload, token: task.token }, LOCAL_CONTEXT);
+          return asJson(await task.done);
         };
       } else if (resource === ATHENA_SYNC) {
         handlers[name] = async (input) => {
-          const { QueryString } = input as { QueryString: string };
+          const QueryString = String(parameter(input, 'QueryString'));
           try {
             const r = await this.engine.execute(QueryString);
             return {
@@ -167,16 +191,16 @@ export class LocalRuntime {
 
     // The compiler's output is checked with asl-validator by the tests; validating it again here
     // would cost ~200 ms per run.
-    const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+    const machine = new StateMachine(definition as LocalDefinition, { validationOptions: { noValidate: true } });
     const startTime = new Date().toISOString();
     const execution = machine.run(
-      {
+      asJson({
         run: { runId, testMode: options.testMode ?? false, variables: options.variables ?? {} },
         trigger: options.trigger ?? 'manual',
-      } as never,
+      }),
       {
         context: { Execution: { Id: `local:${runId}`, Name: runId, StartTime: startTime }, Task: { Token: 'local' } },
-        overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
+        overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits },
         noThrowOnAbort: true,
       },
     );

@@ -8,7 +8,7 @@
  * - record: after an activity's query or wait
  */
 import middy from '@middy/core';
-import type { MiddlewareObj } from '@middy/core';
+import type { MiddlewareObj, MiddyHandlerObject } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { TaskCallbacks } from '../ports/control.js';
 import { finalizeRun } from '../orchestrator/finalize.js';
@@ -34,10 +34,13 @@ export interface HandlerOptions {
   middlewares?: MiddlewareObj[];
 }
 
+/** What middy hands its inner handler besides the event and context; its own handler ignores it. */
+const NO_OPTIONS: MiddyHandlerObject = { signal: new AbortController().signal };
+
 function wrap<E, R>(fn: (event: E) => Promise<R>, options: HandlerOptions): Handler<E, R> {
   const handler = middy<E, R>(async (event: E) => fn(event));
   for (const m of options.middlewares ?? []) handler.use(m as MiddlewareObj<E, R>);
-  return handler as unknown as Handler<E, R>;
+  return async (event, context) => (await handler(event, context, NO_OPTIONS)) as R;
 }
 
 export function makeControlHandler(deps: Deps, options: HandlerOptions = {}): Handler<ControlEvent, unknown> {
