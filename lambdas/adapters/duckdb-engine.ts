@@ -12,6 +12,7 @@ import { DuckDbDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js'
 import { stringLiteral } from '../sql/literal.js';
 import type { PreviewRef, QueryEngine, Target } from '../ports/engine.js';
 import { typedRow } from './rows.js';
+import { OrcaError } from '../util/errors.js';
 
 export interface DuckDbOptions {
   threads?: number;
@@ -19,12 +20,12 @@ export interface DuckDbOptions {
   memoryLimit?: string;
 }
 
-export class QueryFailed extends Error {
-  override name = 'QueryFailed';
+export class QueryFailed extends OrcaError {
+  static override readonly errorName = 'QueryFailed';
 }
 
-export class QueryCancelled extends Error {
-  override name = 'QueryCancelled';
+export class QueryCancelled extends OrcaError {
+  static override readonly errorName = 'QueryCancelled';
 }
 
 export class DuckDbEngine implements QueryEngine {

@@ -9,6 +9,7 @@ import type { Dialect } from '../sql/dialect.js';
 import { quoteIdent } from '../sql/literal.js';
 import type { Column, ColumnType } from '../sql/types.js';
 import { didYouMean } from '../util/issues.js';
+import { OrcaError } from '../util/errors.js';
 
 export interface VariableInfo {
   type: ColumnType;
@@ -30,8 +31,8 @@ export interface QueryEnv {
 }
 
 /** An error in a query, with the position in an expression when there is one. */
-export class QueryError extends Error {
-  override name = 'QueryError';
+export class QueryError extends OrcaError {
+  static override readonly errorName = 'QueryError';
   constructor(
     message: string,
     readonly pos?: number,
