@@ -10,7 +10,7 @@
  * against the catalog, and literals are rendered by the one escaping function. Nothing in the
  * text reaches SQL as text.
  */
-import { OrcaError } from '../util/errors.js';
+import { QueryError } from './problems.js';
 
 export type Expr =
   | {
@@ -46,13 +46,16 @@ export type BinaryOp =
   | 'like'
   | 'not like';
 
-export class ExpressionSyntaxError extends OrcaError {
+/** A problem of a query like any other, found before the names and types are: its position is known. */
+export class ExpressionSyntaxError extends QueryError {
   static override readonly errorName = 'ExpressionSyntaxError';
-  constructor(
-    message: string,
-    readonly pos: number,
-  ) {
-    super(message);
+  declare pos: number;
+  constructor(message: string, pos: number) {
+    super(message, { pos });
+  }
+
+  protected override get summary(): string {
+    return `syntax error: ${this.message}`;
   }
 }
 
