@@ -8,6 +8,7 @@ import { compileCampaign } from '../statemachines/compile.js';
 import type { StateMachineDefinition } from '../statemachines/asl.js';
 import { scheduleOf, scheduleProblem, type ScheduleSpec } from '../statemachines/schedule.js';
 import { AthenaDialect } from '../lambdas/sql/dialect.js';
+import { OrcaError } from '../lambdas/util/errors.js';
 
 export interface CompiledCampaign {
   id: string;
@@ -20,8 +21,8 @@ export interface CompiledCampaign {
   supervisors: string[];
 }
 
-export class CampaignsInvalid extends Error {
-  override name = 'CampaignsInvalid';
+export class CampaignsInvalid extends OrcaError {
+  static override readonly errorName = 'CampaignsInvalid';
 }
 
 /** The campaign files of a folder, read: YAML or JSON files with `activities` (catalogs are skipped). */

@@ -1,12 +1,13 @@
 /** Terminal output helpers: colours only on a terminal, findings, tables. */
 import pc from 'picocolors';
 import type { Issue } from '../lambdas/util/issues.js';
+import { OrcaError } from '../lambdas/util/errors.js';
 
 export const color = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
 
 /** An error the CLI reports in one line and exits with `code` (2: cannot read; 1: invalid / failed). */
-export class CliError extends Error {
-  override name = 'CliError';
+export class CliError extends OrcaError {
+  static override readonly errorName = 'CliError';
   constructor(
     message: string,
     readonly code = 2,
@@ -47,6 +48,6 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
 }
 
 export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the ANSI colour codes it removes
   return s.replace(/\u001b\[[0-9;]*m/g, '');
 }

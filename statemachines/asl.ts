@@ -3,6 +3,9 @@
  * left as ${placeholders} (CloudFormation definition substitutions in the cloud; unused locally,
  * where each Task is served in-process). JSONPath only: no JSONata, no Assign, no Distributed Map.
  */
+import { STATE_MACHINE_ERRORS } from '../lambdas/orchestrator/errors.js';
+import { retryableNames } from '../lambdas/util/errors.js';
+
 export type State = Record<string, unknown> & { Type: string };
 export interface StateMachineDefinition {
   Comment?: string;
@@ -11,12 +14,14 @@ export interface StateMachineDefinition {
   TimeoutSeconds?: number;
 }
 
+// biome-ignore-start lint/suspicious/noTemplateCurlyInString: CloudFormation's ${Name} substitutions, not JS templates
 export const PLACEHOLDERS = {
   control: '${ControlFunction}',
   gate: '${GateFunction}',
   record: '${RecordFunction}',
   workGroup: '${AthenaWorkGroup}',
 } as const;
+// biome-ignore-end lint/suspicious/noTemplateCurlyInString: CloudFormation's ${Name} substitutions, not JS templates
 
 export type DeploymentNames = Record<keyof typeof PLACEHOLDERS, string>;
 
@@ -38,14 +43,17 @@ export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 export const LAMBDA_CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 export const ATHENA_SYNC = 'arn:aws:states:::athena:startQueryExecution.sync';
 
-/** Retries for Lambda invocations that failed for reasons of the service, not of orca. */
+/**
+ * Retries for Lambda invocations that failed for reasons of the service, not of orca, and for
+ * orca's own retryable errors (named by their classes).
+ */
 export const LAMBDA_RETRY = {
   ErrorEquals: [
     'Lambda.ServiceException',
     'Lambda.AWSLambdaException',
     'Lambda.SdkClientException',
     'Lambda.TooManyRequestsException',
-    'Orca.Transient',
+    ...retryableNames(STATE_MACHINE_ERRORS),
   ],
   IntervalSeconds: 1,
   MaxAttempts: 5,

@@ -26,9 +26,10 @@ import {
   type StateMachineDefinition,
 } from './asl.js';
 import { decompose, type Program } from './graph.js';
+import { OrcaError } from '../lambdas/util/errors.js';
 
-export class CompileError extends Error {
-  override name = 'CompileError';
+export class CompileError extends OrcaError {
+  static override readonly errorName = 'CompileError';
   constructor(
     message: string,
     readonly activity: string | null = null,

@@ -13,6 +13,7 @@ import { stringLiteral } from '../sql/literal.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
 import type { Population } from '../sql/population.js';
 import { typedRow } from './rows.js';
+import { OrcaError } from '../util/errors.js';
 
 export interface DuckDbOptions {
   threads?: number;
@@ -20,12 +21,12 @@ export interface DuckDbOptions {
   memoryLimit?: string;
 }
 
-export class QueryFailed extends Error {
-  override name = 'QueryFailed';
+export class QueryFailed extends OrcaError {
+  static override readonly errorName = 'QueryFailed';
 }
 
-export class QueryCancelled extends Error {
-  override name = 'QueryCancelled';
+export class QueryCancelled extends OrcaError {
+  static override readonly errorName = 'QueryCancelled';
 }
 
 export class DuckDbEngine implements QueryEngine {

@@ -1,6 +1,8 @@
+import { OrcaError } from '../util/errors.js';
+
 /** API errors: a status, a short code, a message that says what to do, and details. */
-export class ApiError extends Error {
-  override name = 'ApiError';
+export class ApiError extends OrcaError {
+  static override readonly errorName = 'ApiError';
   constructor(
     readonly status: number,
     readonly error: string,

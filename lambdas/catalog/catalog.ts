@@ -9,6 +9,7 @@ import { readDocument } from '../util/files.js';
 import { reportZodIssues } from '../util/zod-issues.js';
 import { COLUMN_TYPES, comparable, type ColumnType } from '../sql/types.js';
 import { IDENTIFIER } from '../sql/literal.js';
+import { OrcaError } from '../util/errors.js';
 
 const name = z
   .string()
@@ -110,8 +111,8 @@ export class Catalog {
   }
 }
 
-export class CatalogError extends Error {
-  override name = 'CatalogError';
+export class CatalogError extends OrcaError {
+  static override readonly errorName = 'CatalogError';
   constructor(readonly issues: Issue[]) {
     super(`the catalog is not valid:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
   }

@@ -1,22 +1,63 @@
 /**
- * Errors the orchestrator raises. Their names are what Step Functions matches in Retry and Catch
- * and what the failure handler reads to decide between retrying, failing and the error policy.
+ * Errors the orchestrator raises, and how it reads the errors Step Functions hands it. The names of
+ * these classes are what Step Functions matches in Retry and Catch and what the failure handler
+ * reads to decide between retrying, failing and the error policy.
  */
-export class ActivityError extends Error {
-  override name = 'Orca.ActivityError';
+import { OrcaError, retryableByName } from '../util/errors.js';
+
+/** An activity failed for a reason of its own (bad data, a query error): trying again would not help. */
+export class ActivityError extends OrcaError {
+  static override readonly errorName = 'Orca.ActivityError';
 }
 
 /** Worth trying again: throttling, a service hiccup. */
-export class TransientError extends Error {
-  override name = 'Orca.Transient';
+export class TransientError extends OrcaError {
+  static override readonly errorName = 'Orca.Transient';
+  static override readonly retryable = true;
 }
 
-export class RunStopped extends Error {
-  override name = 'Orca.RunStopped';
+export class RunStopped extends OrcaError {
+  static override readonly errorName = 'Orca.RunStopped';
   constructor() {
     super('the run was stopped');
   }
 }
+
+/** The orca errors whose names reach the state machine (a Lambda's errorType, a callback's error). */
+export const STATE_MACHINE_ERRORS = [ActivityError, TransientError, RunStopped] as const;
+
+/** Orca's own names → retryable, from the classes. */
+const ORCA_ERRORS = retryableByName(STATE_MACHINE_ERRORS);
+
+/**
+ * Errors that are not orca's, by the name Step Functions gives them: `true` transient, `false`
+ * not, `'cause'` decided by what the cause says (see `parseError`). A `Service.*` row stands for
+ * the names of that service not listed. Names in neither table are decided by the cause too.
+ *
+ * | name | transient | why |
+ * |---|---|---|
+ * | States.Timeout | yes | a task ran past its TimeoutSeconds: the next attempt may be quicker |
+ * | States.TaskFailed | cause | an Athena query that failed (`athena:startQueryExecution.sync`) |
+ * | Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException, Lambda.ClientExecutionTimeoutException | yes | the Lambda service failed (a 500) |
+ * | Lambda.TooManyRequestsException | yes | Lambda's concurrency limit |
+ * | Lambda.Unknown | yes | the function ran out of time or memory |
+ * | Lambda.* | yes | any other error of the Lambda service, as orca has always treated them |
+ */
+const FOREIGN_ERRORS: Readonly<Record<string, boolean | 'cause'>> = {
+  'States.Timeout': true,
+  'States.TaskFailed': 'cause',
+  'Lambda.ServiceException': true,
+  'Lambda.AWSLambdaException': true,
+  'Lambda.SdkClientException': true,
+  'Lambda.ClientExecutionTimeoutException': true,
+  'Lambda.TooManyRequestsException': true,
+  'Lambda.Unknown': true,
+  'Lambda.*': true,
+};
+
+/** Words of a message that says the failure was the service's and may not happen again. */
+const TRANSIENT_MESSAGE =
+  /Throttl|TooManyRequests|Rate exceeded|SlowDown|ServiceUnavailable|InternalServerError|INTERNAL_ERROR|timed out|ECONNRESET|socket hang up/i;
 
 export interface ParsedError {
   name: string;
@@ -24,10 +65,12 @@ export interface ParsedError {
   transient: boolean;
 }
 
-const TRANSIENT =
-  /Throttl|TooManyRequests|Rate exceeded|SlowDown|ServiceUnavailable|InternalServerError|INTERNAL_ERROR|timed out|ECONNRESET|socket hang up/i;
-
-/** Reads a Step Functions error ({ Error, Cause }) from a Lambda, an Athena query or orca itself. */
+/**
+ * Reads a Step Functions error ({ Error, Cause }) from a Lambda, an Athena query or orca itself.
+ * Whether it is transient: an orca name says so through its class; another name through
+ * FOREIGN_ERRORS; otherwise (or for a `'cause'` row) the cause decides: an Athena query's
+ * `AthenaError.Retryable` when there is one, else the words of the message.
+ */
 export function parseError(error: { Error?: string; Cause?: string } | undefined): ParsedError {
   const name = error?.Error ?? 'Unknown';
   let message = error?.Cause ?? '';
@@ -47,11 +90,12 @@ export function parseError(error: { Error?: string; Cause?: string } | undefined
   } catch {
     // a plain message
   }
-  const transient =
-    name === 'Orca.Transient' ||
-    name === 'States.Timeout' ||
-    name.startsWith('Lambda.') ||
-    retryable === true ||
-    (retryable === undefined && name !== 'Orca.ActivityError' && TRANSIENT.test(message));
+  const byName = ORCA_ERRORS.get(name) ?? foreignTransience(name);
+  const transient = byName === 'cause' ? (retryable ?? TRANSIENT_MESSAGE.test(message)) : byName;
   return { name, message: message || name, transient };
+}
+
+function foreignTransience(name: string): boolean | 'cause' {
+  const service = name.includes('.') ? `${name.slice(0, name.indexOf('.'))}.*` : undefined;
+  return FOREIGN_ERRORS[name] ?? (service ? FOREIGN_ERRORS[service] : undefined) ?? 'cause';
 }

@@ -10,6 +10,7 @@
  * against the catalog, and literals are rendered by the one escaping function. Nothing in the
  * text reaches SQL as text.
  */
+import { QueryError } from './problems.js';
 
 export type Expr =
   | {
@@ -45,13 +46,16 @@ export type BinaryOp =
   | 'like'
   | 'not like';
 
-export class ExpressionSyntaxError extends Error {
-  override name = 'ExpressionSyntaxError';
-  constructor(
-    message: string,
-    readonly pos: number,
-  ) {
-    super(message);
+/** A problem of a query like any other, found before the names and types are: its position is known. */
+export class ExpressionSyntaxError extends QueryError {
+  static override readonly errorName = 'ExpressionSyntaxError';
+  declare pos: number;
+  constructor(message: string, pos: number) {
+    super(message, { pos });
+  }
+
+  protected override get summary(): string {
+    return `syntax error: ${this.message}`;
   }
 }
 
@@ -230,7 +234,8 @@ class Parser {
     }
     if (this.isKeyword('is')) {
       const pos = this.next().pos;
-      const negated = this.isKeyword('not') ? (this.i++, true) : false;
+      const negated = this.isKeyword('not');
+      if (negated) this.i++;
       this.expectKeyword('null', 'after IS');
       return { kind: 'isNull', operand: left, negated, pos };
     }
@@ -367,6 +372,7 @@ class Parser {
       this.i++;
       const when = this.expr();
       this.expectKeyword('then', 'after the WHEN condition');
+      // biome-ignore lint/suspicious/noThenProperty: a CASE branch's THEN, in a plain AST node (never awaited)
       whens.push({ when, then: this.expr() });
     }
     if (whens.length === 0) throw this.error('expected WHEN after CASE');

@@ -5,7 +5,8 @@
 import type { DatePart } from '../sql/dialect.js';
 import { literal } from '../sql/literal.js';
 import { isNumeric, isTemporal, sqlType, unify, type ColumnType } from '../sql/types.js';
-import { QueryError, type Scope, type TypedSql } from './scope.js';
+import { QueryError } from './problems.js';
+import type { Scope, TypedSql } from './scope.js';
 import { formatDate, formatUtcTimestamp, localDate } from './time.js';
 
 type ArgType = ColumnType | 'null';
@@ -40,7 +41,9 @@ function simple(
     signature,
     arity,
     compile(args) {
-      args.forEach((a, i) => expect(name, def, i, a, check[Math.min(i, check.length - 1)]!));
+      args.forEach((a, i) => {
+        expect(name, def, i, a, check[Math.min(i, check.length - 1)]!);
+      });
       return {
         sql: render ? render(args.map((a) => a.sql)) : `${name}(${args.map((a) => a.sql).join(', ')})`,
         type: result(args),
@@ -76,7 +79,9 @@ function dateDiff(unit: DatePart, name: string): FunctionDef {
     signature: `${name}(date|timestamp, date|timestamp): whole ${unit}s from the first to the second`,
     arity: [2, 2],
     compile(args, scope) {
-      args.forEach((a, i) => expect(name, def, i, a, temporal));
+      args.forEach((a, i) => {
+        expect(name, def, i, a, temporal);
+      });
       const mixed = args[0]!.type !== args[1]!.type || unit === 'hour' || unit === 'minute';
       const [a, b] = args.map((x) => (mixed && x.type === 'date' ? `CAST(${x.sql} AS TIMESTAMP)` : x.sql));
       return { sql: `CAST(${scope.env.dialect.dateDiff(unit, a!, b!)} AS BIGINT)`, type: 'integer' };

@@ -9,6 +9,9 @@ import type { Dialect } from '../sql/dialect.js';
 import { quoteIdent } from '../sql/literal.js';
 import type { Column, ColumnType } from '../sql/types.js';
 import { didYouMean } from '../util/issues.js';
+import { QueryError } from './problems.js';
+
+export { QueryError };
 
 export interface VariableInfo {
   type: ColumnType;
@@ -27,17 +30,6 @@ export interface QueryEnv {
   variables: ReadonlyMap<string, VariableInfo>;
   /** Seed of pseudo-random choices (deduplication, random limits): the run id. */
   seed: string;
-}
-
-/** An error in a query, with the position in an expression when there is one. */
-export class QueryError extends Error {
-  override name = 'QueryError';
-  constructor(
-    message: string,
-    readonly pos?: number,
-  ) {
-    super(message);
-  }
 }
 
 export class AliasGen {

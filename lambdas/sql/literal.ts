@@ -10,11 +10,12 @@
  * Nothing else in orca concatenates user text into SQL.
  */
 import type { ColumnType } from './types.js';
+import { OrcaError } from '../util/errors.js';
 
 export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
-export class SqlSafetyError extends Error {
-  override name = 'SqlSafetyError';
+export class SqlSafetyError extends OrcaError {
+  static override readonly errorName = 'SqlSafetyError';
 }
 
 export function quoteIdent(name: string): string {

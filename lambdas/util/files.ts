@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { OrcaError } from './errors.js';
 
 /** A file that cannot be read or parsed (exit code 2 in the CLI), as opposed to an invalid one. */
-export class UnreadableFileError extends Error {
-  override name = 'UnreadableFileError';
+export class UnreadableFileError extends OrcaError {
+  static override readonly errorName = 'UnreadableFileError';
   constructor(
     readonly file: string,
     message: string,

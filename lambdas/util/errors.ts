@@ -1,0 +1,53 @@
+/**
+ * The one base of orca's errors. Each kind of error is a class deriving from `OrcaError` that
+ * declares, as static members, its stable `errorName` and whether it is `retryable`:
+ *
+ * - `name` (an instance's, from `errorName`) is what Step Functions matches in a Retry or Catch
+ *   `ErrorEquals` (a Lambda error's `errorType`), what the failure handler reads and what tests and
+ *   callers compare; it never changes with the message.
+ * - `retryable` says whether trying the same thing again may succeed (throttling, a service
+ *   hiccup), as opposed to a problem that stays until something is changed.
+ *
+ * Being static, both can be read from the classes without making an error: the state machine's
+ * retry lists and the failure handler's name → retryable table are built from the classes.
+ */
+export abstract class OrcaError extends Error {
+  /** The stable name of this kind of error (a subclass declares its own). */
+  static readonly errorName: string = 'OrcaError';
+  /** Whether trying again may succeed (a subclass declares its own; most are not). */
+  static readonly retryable: boolean = false;
+
+  override readonly name: string;
+  readonly #kind: ErrorKind;
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.#kind = new.target;
+    this.name = new.target.errorName;
+  }
+
+  get retryable(): boolean {
+    return this.#kind.retryable;
+  }
+}
+
+/** What a class of error declares: its name and whether it is retryable. */
+export interface ErrorKind {
+  readonly errorName: string;
+  readonly retryable: boolean;
+}
+
+/** A name → retryable table of some kinds of error (names must be distinct). */
+export function retryableByName(kinds: readonly ErrorKind[]): ReadonlyMap<string, boolean> {
+  const table = new Map<string, boolean>();
+  for (const k of kinds) {
+    if (table.has(k.errorName)) throw new Error(`two error classes are named ${k.errorName}`);
+    table.set(k.errorName, k.retryable);
+  }
+  return table;
+}
+
+/** The names of the retryable kinds, in order: e.g. for a Retry's `ErrorEquals`. */
+export function retryableNames(kinds: readonly ErrorKind[]): string[] {
+  return kinds.filter((k) => k.retryable).map((k) => k.errorName);
+}
