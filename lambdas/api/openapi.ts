@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Route } from './router.js';
 import { errorBody } from './schemas.js';
-import { version } from '../../cli/paths.js';
+import { version } from '../util/package.js';
 
 function packageVersion(): string {
   try {
