@@ -47,6 +47,6 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
 }
 
 export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC (\u001b)
   return s.replace(/\u001b\[[0-9;]*m/g, '');
 }

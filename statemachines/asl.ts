@@ -12,9 +12,13 @@ export interface StateMachineDefinition {
 }
 
 export const PLACEHOLDERS = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, filled in by CloudFormation
   control: '${ControlFunction}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, filled in by CloudFormation
   gate: '${GateFunction}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, filled in by CloudFormation
   record: '${RecordFunction}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, filled in by CloudFormation
   workGroup: '${AthenaWorkGroup}',
 } as const;
 

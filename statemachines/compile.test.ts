@@ -62,7 +62,7 @@ describe('compiler', () => {
   it('a query activity is gate -> choice -> Athena .sync -> record; failures go to the failure handler', () => {
     const c = compile(readDocument(join(import.meta.dirname, '../examples/winback.yaml')));
     const s = Object.fromEntries(allStates(c.definition));
-    expect(s['lapsed']).toMatchObject({
+    expect(s.lapsed).toMatchObject({
       Next: 'lapsed ?',
       Catch: [{ ErrorEquals: ['States.ALL'], Next: 'lapsed failed' }],
     });
@@ -72,6 +72,7 @@ describe('compiler', () => {
     });
     expect(s['lapsed query']).toMatchObject({
       Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the work group's DefinitionSubstitutions placeholder
       Parameters: { 'QueryString.$': '$.step.sql', WorkGroup: '${AthenaWorkGroup}' },
       Next: 'lapsed record',
     });

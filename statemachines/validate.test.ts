@@ -7,6 +7,7 @@ import { validateCampaign } from './validate.js';
 const catalog = loadCatalog(join(import.meta.dirname, '../examples/catalog.yaml'));
 
 /** A small valid campaign; tests change one thing. */
+// biome-ignore lint/suspicious/noExplicitAny: each test edits the document freely, into an invalid campaign on purpose
 function base(): Record<string, any> {
   return {
     id: 'test',

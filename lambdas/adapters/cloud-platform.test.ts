@@ -57,6 +57,7 @@ const definition = {
     A: {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: DefinitionSubstitutions placeholders, which publishing fills in
       Parameters: { FunctionName: '${GateFunction}', W: '${AthenaWorkGroup}' },
       End: true,
     },

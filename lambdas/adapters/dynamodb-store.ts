@@ -276,7 +276,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     let condition = 'attribute_exists(#pk)';
     if (onlyIf) {
       names['#status'] = 'status';
-      onlyIf.forEach((s, i) => (values[`:s${i}`] = s));
+      for (const [i, s] of onlyIf.entries()) values[`:s${i}`] = s;
       condition += ` AND #status IN (${onlyIf.map((_, i) => `:s${i}`).join(', ')})`;
     }
     try {

@@ -230,7 +230,8 @@ class Parser {
     }
     if (this.isKeyword('is')) {
       const pos = this.next().pos;
-      const negated = this.isKeyword('not') ? (this.i++, true) : false;
+      const negated = this.isKeyword('not');
+      if (negated) this.i++;
       this.expectKeyword('null', 'after IS');
       return { kind: 'isNull', operand: left, negated, pos };
     }
@@ -367,6 +368,7 @@ class Parser {
       this.i++;
       const when = this.expr();
       this.expectKeyword('then', 'after the WHEN condition');
+      // biome-ignore lint/suspicious/noThenProperty: a CASE branch of the syntax tree (WHEN ... THEN ...), never awaited
       whens.push({ when, then: this.expr() });
     }
     if (whens.length === 0) throw this.error('expected WHEN after CASE');
