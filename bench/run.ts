@@ -3,7 +3,7 @@
  * last line is the campaign benchmark's summary:
  *   bench profiles=N total_s=X raw_s=Y ratio=Z
  */
-import '../cli/polyfills.js';
+import '../lambdas/util/polyfills.js';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';

@@ -3,7 +3,7 @@
  * orca:catalog, orca:campaigns, orca:alarmEmail, orca:retentionDays, orca:databaseName.
  * cdk-nag's AwsSolutions checks run at synth; every accepted finding is acknowledged with a reason.
  */
-import '../cli/polyfills.js';
+import '../lambdas/util/polyfills.js';
 import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

@@ -1,5 +1,5 @@
 /** The orca command line. Every command has --help; errors are one line, never a stack trace. */
-import './polyfills.js';
+import '../lambdas/util/polyfills.js';
 import { Command, CommanderError } from 'commander';
 import { CliError, color } from './output.js';
 import { version } from './paths.js';

@@ -1,23 +1,9 @@
 /** Where orca finds its own files, the catalog and the data folder. */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../lambdas/util/package.js';
 
-/** The folder of orca's package.json (works from dist/ and from the TypeScript sources). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'orca') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the orca package folder');
-    dir = up;
-  }
-}
-
-export function version(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
+export { packageRoot, version } from '../lambdas/util/package.js';
 
 /** --catalog, else $ORCA_CATALOG, else ./catalog.yaml, else the sample catalog. */
 export function catalogPath(option?: string): string {

@@ -15,7 +15,8 @@ export function glueTableName(prefix: string, ...parts: string[]): string {
   const raw = parts.join('/');
   const clean = parts.map((p) => p.toLowerCase().replace(/[^a-z0-9]+/g, '_')).join('_');
   const hash = createHash('sha256').update(raw).digest('hex').slice(0, 8);
-  return `${prefix}_${clean}`.slice(0, 200).replace(/_+$/, '') + `_${hash}`;
+  const head = `${prefix}_${clean}`.slice(0, 200).replace(/_+$/, '');
+  return `${head}_${hash}`;
 }
 
 /** Glue table of the outputs of one activity in one run. */

@@ -36,7 +36,7 @@ export class LocalPlatform implements Platform {
     this.timers.delete(campaignId);
   }
 
-  async start(r: StartRequest): Promise<void> {
+  async start(r: StartRequest): Promise<undefined> {
     const done = this.runtime
       .run(r.definition, {
         runId: r.runId,

@@ -5,7 +5,11 @@
  * by DuckDB); dynalite, persisted under the data folder, holds statuses and logs.
  */
 import { join, resolve } from 'node:path';
-import { type RunOptions as LocalRunOptions, type StateMachineDefinition as LocalDefinition, StateMachine } from 'aws-local-stepfunctions';
+import {
+  type RunOptions as LocalRunOptions,
+  type StateMachineDefinition as LocalDefinition,
+  StateMachine,
+} from 'aws-local-stepfunctions';
 import type { Catalog } from '../lambdas/catalog/catalog.js';
 import { DynamoDbStore } from '../lambdas/adapters/dynamodb-store.js';
 import { DuckDbEngine, QueryCancelled, type DuckDbOptions } from '../lambdas/adapters/duckdb-engine.js';

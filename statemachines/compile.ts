@@ -73,15 +73,17 @@ class Scope {
 
   /** A Succeed state ending this branch, for Choice defaults that end it. */
   done(): string {
-    return (this.doneName ??= this.add(this.names.next('Branch done'), { Type: 'Succeed' }));
+    this.doneName ??= this.add(this.names.next('Branch done'), { Type: 'Succeed' });
+    return this.doneName;
   }
 
   abort(): string {
-    return (this.abortName ??= this.add(this.names.next('Abort'), {
+    this.abortName ??= this.add(this.names.next('Abort'), {
       Type: 'Fail',
       Error: 'Orca.ActivityFailed',
       Cause: 'an activity failed and the error policy stops the run; see the run log',
-    }));
+    });
+    return this.abortName;
   }
 }
 

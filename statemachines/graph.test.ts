@@ -120,7 +120,10 @@ describe('graph decomposition', () => {
 
   it('random DAGs: every activity once, every arc respected', () => {
     let seed = 7;
-    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let trial = 0; trial < 300; trial++) {
       const n = 2 + Math.floor(rand() * 12);
       const nodes = Array.from({ length: n }, (_, i) => `n${i}`);

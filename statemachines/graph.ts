@@ -125,7 +125,11 @@ function levels(alive: Set<string>, edges: Map<number, Edge>): Program | null {
     return d;
   };
   const byLevel: Program[][] = [];
-  for (const k of tasks.keys()) (byLevel[depth(k) - 1] ??= []).push(tasks.get(k)!.program);
+  for (const k of tasks.keys()) {
+    const level = depth(k) - 1;
+    byLevel[level] ??= [];
+    byLevel[level].push(tasks.get(k)!.program);
+  }
   return sequence(byLevel.map((ps) => parallel(ps)));
 }
 

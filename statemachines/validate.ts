@@ -114,10 +114,13 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
 
   // Activities, one by one, against their type's module.
   const nodes = new Map<string, ActivityNode>();
-  raw.activities.forEach((a, index) => {
+  for (const [index, a] of raw.activities.entries()) {
     const id = typeof a?.id === 'string' ? a.id : null;
     const report = findings.at(id, ['activities', index]);
-    if (!a || typeof a !== 'object') return report.error([], 'an activity must be an object with an id and a type');
+    if (!a || typeof a !== 'object') {
+      report.error([], 'an activity must be an object with an id and a type');
+      continue;
+    }
     const module = typeof a.type === 'string' ? ACTIVITIES.get(a.type) : undefined;
     if (!module) {
       report.error(
@@ -129,18 +132,26 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
       // Kept in the graph as an unknown node, so that its transitions do not cascade into more errors.
       if (id !== null && !nodes.has(id))
         nodes.set(id, { def: rawActivity(id, a), module: undefined, index, inbound: [], outbound: [], valid: false });
-      return;
+      continue;
     }
     const parsed = module.schema.safeParse(a);
     if (!parsed.success) {
-      reportZodIssues(parsed.error, report, (path) => (path.length === 0 ? Object.keys(module.schema.shape) : undefined));
-      if (id === null) return;
+      reportZodIssues(parsed.error, report, (path) =>
+        path.length === 0 ? Object.keys(module.schema.shape) : undefined,
+      );
+      if (id === null) continue;
     }
-    if (id === null) return;
-    if (nodes.has(id)) return report.error(['id'], `duplicate activity id '${id}'`);
+    if (id === null) continue;
+    if (nodes.has(id)) {
+      report.error(['id'], `duplicate activity id '${id}'`);
+      continue;
+    }
     const base = { module, index, inbound: [], outbound: [] };
-    nodes.set(id, parsed.success ? { ...base, def: parsed.data, valid: true } : { ...base, def: rawActivity(id, a), valid: false });
-  });
+    nodes.set(
+      id,
+      parsed.success ? { ...base, def: parsed.data, valid: true } : { ...base, def: rawActivity(id, a), valid: false },
+    );
+  }
   if (!envelope.success) return result();
   const campaign = raw as Campaign;
 
@@ -166,47 +177,57 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
 
   // Transitions.
   const transitions = new Map<string, TransitionDef>();
-  campaign.transitions.forEach((t, i) => {
+  for (const [i, t] of campaign.transitions.entries()) {
     const id = transitionId(t);
     const at = ['transitions', i];
     const from = nodes.get(t.from);
     const to = nodes.get(t.to);
-    if (transitions.has(id))
-      return findings.error(
+    if (transitions.has(id)) {
+      findings.error(
         null,
         [...at, 'id'],
         `duplicate transition id '${id}'${t.id ? '' : ' (generated from from/to; give the transitions distinct ids)'}`,
       );
-    if (!from)
-      return findings.error(
+      continue;
+    }
+    if (!from) {
+      findings.error(
         null,
         [...at, 'from'],
         `transition '${id}' comes from unknown activity '${t.from}'.${didYouMean(t.from, nodes.keys())}`,
       );
-    if (!to)
-      return findings.error(
+      continue;
+    }
+    if (!to) {
+      findings.error(
         t.from,
         [...at, 'to'],
         `transition '${id}' goes to nowhere: there is no activity '${t.to}'.${didYouMean(t.to, nodes.keys())}`,
       );
+      continue;
+    }
     if (from.valid) {
       const outputs = from.module.outputs(from.def);
       if (!outputs.includes(t.output)) {
-        return findings.error(
+        findings.error(
           t.from,
           [...at, 'output'],
           outputs.length
             ? `${from.module.title} '${t.from}' has no output '${t.output}'; its outputs: ${outputs.join(', ')}`
             : `${from.module.title} '${t.from}' has no outputs; it ends its branch`,
         );
+        continue;
       }
     }
-    if (t.from === t.to) return findings.error(t.from, at, `transition '${id}' loops back to its own activity`);
+    if (t.from === t.to) {
+      findings.error(t.from, at, `transition '${id}' loops back to its own activity`);
+      continue;
+    }
     const def = { ...t, id };
     transitions.set(id, def);
     from.outbound.push(def);
     to.inbound.push(def);
-  });
+  }
 
   // Inbound counts, fan-out and outputs going nowhere.
   const audiences = new Map<string, string>();
@@ -368,8 +389,10 @@ function analyse(analysis: Analysis, catalog: Catalog, findings: Findings, optio
 
 function checkTrigger(campaign: Campaign, findings: Findings): void {
   const t = campaign.trigger;
-  if ('timezone' in t && t.timezone && !isValidTimeZone(t.timezone))
-    return findings.error(null, ['trigger', 'timezone'], `unknown time zone '${t.timezone}'`);
+  if ('timezone' in t && t.timezone && !isValidTimeZone(t.timezone)) {
+    findings.error(null, ['trigger', 'timezone'], `unknown time zone '${t.timezone}'`);
+    return;
+  }
   if (t.type === 'daily' && new Set(t.hours).size !== t.hours.length)
     findings.error(null, ['trigger', 'hours'], 'an hour is listed twice');
   if (t.type === 'monthly' && t.days.includes('last') && t.days.length > 1)

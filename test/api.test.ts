@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitingCampaign, type TestServer } from './helpers/server.js';
 import { registerCodeCampaign } from '../lambdas/api/code-campaigns.js';
 import { request } from 'node:http';
+import type { RunDetail } from '../lambdas/api/runs.js';
+import type { LogEntry, TaskRecord } from '../lambdas/ports/store.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -10,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const done = (b: any) => ['completed', 'failed', 'stopped'].includes(b?.status);
+const done = (b: { status?: string } | undefined) => ['completed', 'failed', 'stopped'].includes(b?.status ?? '');
 
 describe('campaigns', () => {
   it('POST /campaigns creates a draft (201), even with validation errors; a second one with the same id is a conflict', async () => {
@@ -72,8 +74,8 @@ describe('campaigns', () => {
   it('GET /campaigns lists with filters; GET /campaigns/{id} shows the working copy; unknown and malformed ids', async () => {
     const all = await t.call('GET', '/campaigns');
     expect(all.status).toBe(200);
-    expect(all.body.map((c: any) => c.id)).toEqual(expect.arrayContaining(['api-one', 'api-yaml']));
-    expect((await t.call('GET', '/campaigns?q=yaml')).body.map((c: any) => c.id)).toEqual(['api-yaml']);
+    expect(all.body.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['api-one', 'api-yaml']));
+    expect((await t.call('GET', '/campaigns?q=yaml')).body.map((c: { id: string }) => c.id)).toEqual(['api-yaml']);
     expect((await t.call('GET', '/campaigns?status=live')).body).toEqual([]);
     expect((await t.call('GET', '/campaigns?status=bogus')).status).toBe(400);
     const one = await t.call('GET', '/campaigns/api-one');
@@ -219,19 +221,23 @@ describe('runs', () => {
   it("GET /runs/{runId}: status, each activity's status and times, each transition's rows", async () => {
     const r = await t.call('GET', `/runs/${runId}`);
     expect(r.body).toMatchObject({ runId, campaignId: 'api-one', status: 'completed', version: 2 });
-    expect(r.body.activities.find((a: any) => a.id === 'people')).toMatchObject({
+    expect(r.body.activities.find((a: RunDetail['activities'][number]) => a.id === 'people')).toMatchObject({
       status: 'done',
       rows: 3,
       startedAt: expect.any(String),
       endedAt: expect.any(String),
     });
-    expect(r.body.transitions.find((x: any) => x.id === 'people-pause_here')).toMatchObject({ rows: 3, active: true });
+    expect(
+      r.body.transitions.find((x: RunDetail['transitions'][number]) => x.id === 'people-pause_here'),
+    ).toMatchObject({ rows: 3, active: true });
     expect((await t.call('GET', '/runs/nope')).status).toBe(404);
-    expect((await t.call('GET', '/campaigns/api-one/runs')).body.map((x: any) => x.runId)).toContain(runId);
+    expect((await t.call('GET', '/campaigns/api-one/runs')).body.map((x: { runId: string }) => x.runId)).toContain(
+      runId,
+    );
     const recent = await t.call('GET', '/runs?limit=2');
     expect(recent.body).toHaveLength(2);
     expect(recent.body[0].startedAt >= recent.body[1].startedAt).toBe(true);
-    expect(recent.body.map((x: any) => x.campaignId)).toContain('api-one');
+    expect(recent.body.map((x: { campaignId: string }) => x.campaignId)).toContain('api-one');
     expect((await t.call('GET', '/runs?limit=0')).status).toBe(400);
   });
 
@@ -241,17 +247,23 @@ describe('runs', () => {
     const people = (await t.call('GET', `/runs/${runId}/logs?activity=people`)).body;
     expect(people.length).toBeGreaterThan(0);
     expect(people.length).toBeLessThan(logs.body.length);
-    expect(people.every((l: any) => l.activity === 'people')).toBe(true);
+    expect(people.every((l: LogEntry) => l.activity === 'people')).toBe(true);
     // Nothing went wrong in this run: info and above is everything but debug, warn and above is nothing.
     expect((await t.call('GET', `/runs/${runId}/logs?level=info`)).body).toEqual(
-      logs.body.filter((l: any) => l.level !== 'debug'),
+      logs.body.filter((l: LogEntry) => l.level !== 'debug'),
     );
-    expect(logs.body.some((l: any) => l.level === 'info')).toBe(true);
+    expect(logs.body.some((l: LogEntry) => l.level === 'info')).toBe(true);
     expect((await t.call('GET', `/runs/${runId}/logs?level=warn`)).body).toEqual([]);
     expect((await t.call('GET', `/runs/${runId}/logs?q=branch%20ended`)).body).toHaveLength(1);
     expect((await t.call('GET', `/runs/${runId}/logs?level=loud`)).status).toBe(400);
     const tasks = await t.call('GET', `/runs/${runId}/tasks`);
-    expect(tasks.body.map((x: any) => x.activityId)).toEqual(['people', 'pause_here', 'dedup', 'enrich', 'done']);
+    expect(tasks.body.map((x: TaskRecord) => x.activityId)).toEqual([
+      'people',
+      'pause_here',
+      'dedup',
+      'enrich',
+      'done',
+    ]);
     const schema = await t.call('GET', `/runs/${runId}/transitions/enrich-done/schema`);
     expect(schema.body).toMatchObject({
       rows: 3,
@@ -321,7 +333,7 @@ describe('the API itself', () => {
     expect(doc.paths['/runs/{runId}/pause'].post.responses).not.toHaveProperty('422');
     expect(doc.paths['/campaigns/{id}/schedule/preview'].get.responses).toHaveProperty('422');
     expect(doc.paths['/campaigns'].get.responses).not.toHaveProperty('404');
-    expect(doc.paths['/runs/{runId}/logs'].get.parameters.map((p: any) => p.name)).toEqual([
+    expect(doc.paths['/runs/{runId}/logs'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
       'runId',
       'activity',
       'level',

@@ -28,7 +28,7 @@ describe('examples', () => {
         const r = validateCampaign(readDocument(join(dir, f)), catalog, { dialect });
         expect(r.errors).toEqual([]);
         expect(r.warnings).toEqual([]);
-        for (const node of r.analysis!.nodes.values()) expect(node.plan, node.def.id).toBeDefined();
+        for (const node of r.analysis!.nodes.values()) expect(node.valid && node.plan, node.def.id).toBeTruthy();
       }
     });
   }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitingCampaign, type TestServer } from './helpers/server.js';
 import { DuckDbEngine, QueryCancelled } from '../lambdas/adapters/duckdb-engine.js';
+import type { RunDetail } from '../lambdas/api/runs.js';
+import type { LogEntry } from '../lambdas/ports/store.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -15,9 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const ended = (b: any) => ['completed', 'failed', 'stopped'].includes(b?.status);
-const activity = (run: any, id: string) => run.activities.find((a: any) => a.id === id);
-const counts = (run: any) => Object.fromEntries(run.transitions.map((x: any) => [x.id, [x.active, x.rows]]));
+type Transition = RunDetail['transitions'][number];
+const ended = (b: { status?: string } | undefined) => ['completed', 'failed', 'stopped'].includes(b?.status ?? '');
+const activity = (run: RunDetail, id: string) => run.activities.find((a) => a.id === id);
+const counts = (run: RunDetail) => Object.fromEntries(run.transitions.map((x) => [x.id, [x.active, x.rows]]));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function publish(doc: Record<string, unknown>) {
@@ -52,17 +55,17 @@ describe('pause, resume, stop', () => {
     await sleep(2800);
     const paused = (await t.call('GET', `/runs/${runId}`)).body;
     expect(paused.status).toBe('paused');
-    expect(activity(paused, 'pause_here').status).toBe('done');
-    expect(activity(paused, 'dedup').status).toBe('waiting');
-    expect(activity(paused, 'dedup').startedAt).toBeUndefined();
-    expect(activity(paused, 'enrich').status).toBe('pending');
+    expect(activity(paused, 'pause_here')?.status).toBe('done');
+    expect(activity(paused, 'dedup')?.status).toBe('waiting');
+    expect(activity(paused, 'dedup')?.startedAt).toBeUndefined();
+    expect(activity(paused, 'enrich')?.status).toBe('pending');
     expect((await t.call('POST', `/runs/${runId}/pause`)).status).toBe(409);
 
     expect((await t.call('POST', `/runs/${runId}/resume`)).status).toBe(200);
     const resumed = await t.until(`/runs/${runId}`, ended);
     expect(resumed.status).toBe('completed');
     expect(counts(resumed)).toEqual(counts(reference));
-    const logs = (await t.call('GET', `/runs/${runId}/logs?q=by%20local`)).body.map((l: any) => l.message);
+    const logs = (await t.call('GET', `/runs/${runId}/logs?q=by%20local`)).body.map((l: LogEntry) => l.message);
     expect(logs).toEqual([expect.stringMatching(/^paused by local/), 'resumed by local']);
   });
 
@@ -78,9 +81,9 @@ describe('pause, resume, stop', () => {
     await sleep(2500);
     const after = (await t.call('GET', `/runs/${runId}`)).body;
     expect(after.status).toBe('stopped');
-    expect(activity(after, 'dedup').status).toBe('skipped');
-    expect(activity(after, 'enrich').status).toBe('skipped');
-    expect(activity(after, 'pause_here').status).toBe('failed');
+    expect(activity(after, 'dedup')?.status).toBe('skipped');
+    expect(activity(after, 'enrich')?.status).toBe('skipped');
+    expect(activity(after, 'pause_here')?.status).toBe('failed');
   });
 
   it('a paused run can be stopped too', async () => {
@@ -167,7 +170,7 @@ describe('when the platform fails', () => {
     await t.until(`/runs/${runId}`, (b) => activity(b, 'pause_here')?.status === 'running');
     expect((await failing('stop', () => t.call('POST', `/runs/${runId}/stop`))).status).toBe(500);
     expect((await t.call('GET', `/runs/${runId}`)).body.status).toBe('stopping');
-    expect((await t.call('GET', `/runs/${runId}/logs?level=error`)).body.map((l: any) => l.message)).toEqual([
+    expect((await t.call('GET', `/runs/${runId}/logs?level=error`)).body.map((l: LogEntry) => l.message)).toEqual([
       expect.stringContaining('send stop again'),
     ]);
     expect((await t.call('POST', `/runs/${runId}/stop`)).body.status).toBe('stopped');
@@ -217,7 +220,7 @@ describe('error policies', () => {
     const run = await t.until(`/runs/${await start('abort-policy')}`, ended);
     expect(run).toMatchObject({ status: 'failed', error: expect.stringContaining('load failed: 1 line(s)') });
     expect(activity(run, 'load')).toMatchObject({ status: 'failed' });
-    expect(activity(run, 'people').status).toBe('done');
+    expect(activity(run, 'people')?.status).toBe('done');
   });
 
   it('suspend: the run pauses on the failing activity; fix the cause, resume, and it runs again', async () => {
@@ -226,13 +229,13 @@ describe('error policies', () => {
     const runId = await start('suspend-policy');
     const paused = await t.until(`/runs/${runId}`, (b) => b.status === 'paused');
     expect(paused.pausedReason).toMatch(/^load failed: 1 line\(s\)/);
-    expect(activity(paused, 'load').status).toBe('needsAttention');
+    expect(activity(paused, 'load')?.status).toBe('needsAttention');
     csv('suspend.csv', 'n\n1\n2\n');
     await t.call('POST', `/runs/${runId}/resume`);
     const run = await t.until(`/runs/${runId}`, ended);
     expect(run.status).toBe('completed');
     expect(activity(run, 'load')).toMatchObject({ status: 'done', tasks: 2 });
-    expect(run.transitions.find((x: any) => x.id === 'load-done')).toMatchObject({ active: true, rows: 2 });
+    expect(run.transitions.find((x: Transition) => x.id === 'load-done')).toMatchObject({ active: true, rows: 2 });
   });
 
   it('ignore: the failing path stops, the run goes on; more errors in a row than allowed fail it', async () => {
@@ -241,8 +244,8 @@ describe('error policies', () => {
     );
     const run = await t.until(`/runs/${await start('ignore-policy')}`, ended);
     expect(run.status).toBe('completed');
-    expect(activity(run, 'load').status).toBe('failed');
-    expect(run.transitions.find((x: any) => x.id === 'load-done').active).toBe(false);
+    expect(activity(run, 'load')?.status).toBe('failed');
+    expect(run.transitions.find((x: Transition) => x.id === 'load-done').active).toBe(false);
     const strict = {
       ...loading('ignore-strict', csv('ignore2.csv', 'n\nx\n'), { onError: 'ignore', maxConsecutiveErrors: 1 }),
     };
@@ -272,7 +275,7 @@ describe('breakpoints, signals, asap', () => {
     const paused = await t.until(`/runs/${runId}`, (b) => b.status === 'paused');
     expect(paused.pausedReason).toBe('breakpoint before dedup');
     const rows = await t.call('GET', `/runs/${runId}/transitions/pause_here-dedup/rows`);
-    expect(rows.body.rows.map((r: any) => r.id).sort()).toEqual([1, 3, 5]);
+    expect(rows.body.rows.map((r: Record<string, unknown>) => r.id).sort()).toEqual([1, 3, 5]);
     await t.call('POST', `/runs/${runId}/resume`);
     expect((await t.until(`/runs/${runId}`, ended)).status).toBe('completed');
   });

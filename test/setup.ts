@@ -1,2 +1,2 @@
 // Shared setup for every test file: the same polyfill the CLI loads first.
-import '../cli/polyfills.js';
+import '../lambdas/util/polyfills.js';

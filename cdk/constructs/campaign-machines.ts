@@ -13,7 +13,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { CompiledCampaign } from '../campaigns.js';
-import { stateMachineName } from '../../lambdas/entry/names.js';
+import { stateMachineName } from '../../lambdas/util/names.js';
 import { definitionSubstitutions } from '../../statemachines/asl.js';
 import { accountArn, glueArns, LOG_DELIVERY_ACTIONS, WRITTEN_PREFIXES } from './functions.js';
 

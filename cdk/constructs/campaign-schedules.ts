@@ -5,7 +5,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { CompiledCampaign } from '../campaigns.js';
-import { stateMachineName } from '../../lambdas/entry/names.js';
+import { stateMachineName } from '../../lambdas/util/names.js';
 import { schedulerWindow } from '../../statemachines/schedule.js';
 
 export interface CampaignSchedulesProps {

@@ -20,7 +20,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { packageRoot } from '../../cli/paths.js';
+import { packageRoot } from '../../lambdas/util/package.js';
 
 /** The package root (package.json, package-lock.json), from the sources or from dist/. */
 export const ORCA_ROOT = packageRoot();

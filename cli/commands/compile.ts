@@ -13,7 +13,10 @@ export function compileCommand(program: Command): void {
     .option('--out <file>', 'write to a file instead of standard output')
     .action((file: string, opts: { catalog?: string; out?: string }) => {
       const c = compileFile(file, loadCatalogFor(opts.catalog));
-      if (!c) return void (process.exitCode = 1);
+      if (!c) {
+        process.exitCode = 1;
+        return;
+      }
       const json = `${JSON.stringify(c.compiled.definition, null, 2)}\n`;
       if (opts.out) writeFileSync(opts.out, json);
       else process.stdout.write(json);

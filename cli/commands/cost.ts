@@ -66,7 +66,10 @@ export function costCommand(program: Command): void {
     .action(async (file: string, opts: { profiles: number; catalog?: string; data?: string; json?: boolean }) => {
       const catalog = loadCatalogFor(opts.catalog);
       const c = compileFile(file, catalog, { dialect: new AthenaDialect({ database: 'orca' }) });
-      if (!c) return void (process.exitCode = 1);
+      if (!c) {
+        process.exitCode = 1;
+        return;
+      }
       const { analysis, compiled } = c;
       const measured = await measure(catalog, dataPath(opts.data), analysis.campaign.dimension);
       const sizes = measured ?? SAMPLE_SHAPE;

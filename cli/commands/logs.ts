@@ -4,7 +4,7 @@ import { CliError, color } from '../output.js';
 import { dataPath } from '../paths.js';
 import { openRuntime } from '../runs.js';
 import { LOG_LEVELS, type LogEntry, type LogLevel } from '../../lambdas/ports/store.js';
-import { filterLogs } from '../../lambdas/util/logs.js';
+import { filterLogs } from '../../lambdas/api/logs.js';
 import { hasEnded } from '../../statemachines/lifecycle.js';
 import { viaApiOrLocal } from './status.js';
 import { API_OR_DATA_OPTIONS } from '../options.js';

@@ -22,7 +22,10 @@ export const alert = defineActivity<Alert>({
   inbound: { min: 0, max: 1 },
   usesPopulation: true,
   outputs: () => ['main'],
-  plan: (_a, ctx) => ({ action: { type: 'atOnce', from: { main: 0 } }, outputs: { main: ctx.inputs[0]?.schema ?? null } }),
+  plan: (_a, ctx) => ({
+    action: { type: 'atOnce', from: { main: 0 } },
+    outputs: { main: ctx.inputs[0]?.schema ?? null },
+  }),
   async act(a, ctx) {
     await ctx.effects.notify({ title: a.title, message: a.message, severity: a.severity });
     const level = a.severity === 'error' ? 'error' : a.severity === 'warning' ? 'warn' : 'info';

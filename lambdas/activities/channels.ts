@@ -11,8 +11,8 @@ import {
   populationInput,
   type ActivityModule,
   type PlanContext,
+  resolveAt,
 } from './framework.js';
-import { QueryError, splitPath } from '../query/scope.js';
 import { inputScope } from './framework.js';
 
 const throttle = z
@@ -79,14 +79,7 @@ function planChannel(a: ChannelActivity, ctx: PlanContext, texts: Record<string,
   const input = populationInput(ctx);
   if (!input) return invalid();
   const scope = inputScope(ctx, input, 'w');
-  const check = (path: string, at: (string | number)[]) => {
-    try {
-      scope.resolve(splitPath(path));
-    } catch (err) {
-      if (!(err instanceof QueryError)) throw err;
-      ctx.report.error(at, err.message);
-    }
-  };
+  const check = (path: string, at: (string | number)[]) => resolveAt(ctx, scope, path, at);
   check(a.address, ['address']);
   for (const [field, text] of Object.entries(texts)) {
     for (const m of text?.matchAll(PLACEHOLDER) ?? []) check(m[1]!, [field]);

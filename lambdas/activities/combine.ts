@@ -17,7 +17,6 @@ import {
   inputIndex,
   inputScope,
   outputTag,
-  type Input,
   type PopulationInput,
   type PlanContext,
   type WorkSchema,

@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import { literal, quoteIdent } from '../sql/literal.js';
 import { expressionField } from '../query/compile.js';
-import { QueryError, splitPath } from '../query/scope.js';
 import {
   columnList,
   commonFields,
@@ -18,6 +17,7 @@ import {
   populationInput,
   OUTPUT,
   type WorkSchema,
+  resolveAt,
 } from './framework.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -79,15 +79,7 @@ export const deduplication = defineActivity<Deduplication>({
     const input = populationInput(ctx);
     if (!input) return invalid();
     const scope = inputScope(ctx, input, 'w');
-    const resolve = (path: string, at: (string | number)[]) => {
-      try {
-        return scope.resolve(splitPath(path));
-      } catch (err) {
-        if (!(err instanceof QueryError)) throw err;
-        ctx.report.error(at, err.message);
-        return undefined;
-      }
-    };
+    const resolve = (path: string, at: (string | number)[]) => resolveAt(ctx, scope, path, at);
     const fields = a.fields.map((f, i) => resolve(f, ['fields', i])).filter((x) => x !== undefined);
     const order: string[] = [];
     const m = a.method;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { AGGREGATES, ruleSchema } from '../query/rules.js';
 import { aggregateParts, compileRule, expressionField } from '../query/compile.js';
-import { QueryError, splitPath, type Scope } from '../query/scope.js';
+import { type CollectionRef, QueryError, splitPath } from '../query/scope.js';
 import { comparable, type Column, type ColumnType } from '../sql/types.js';
 import { quoteIdent } from '../sql/literal.js';
 import {
@@ -24,7 +24,8 @@ import {
   nameSchema,
   outputTag,
   sortSchema,
-  type PlanContext,
+  collectionAt,
+  resolveAt,
 } from './framework.js';
 
 const columnRef = z.union([
@@ -86,16 +87,6 @@ export const enrichmentSchema = z
   .strict();
 export type Enrichment = z.infer<typeof enrichmentSchema>;
 
-function resolveOr(scope: Scope, path: string, ctx: PlanContext, at: (string | number)[]) {
-  try {
-    return scope.resolve(splitPath(path));
-  } catch (err) {
-    if (!(err instanceof QueryError)) throw err;
-    ctx.report.error(at, err.message);
-    return undefined;
-  }
-}
-
 const typeOf = (t: ColumnType | 'null'): ColumnType => (t === 'null' ? 'string' : t);
 
 export const enrichment = defineActivity<Enrichment>({
@@ -141,7 +132,7 @@ export const enrichment = defineActivity<Enrichment>({
 
     a.attributes.forEach((attr, i) => {
       const { path, as } = attributeColumnName(attr);
-      const r = resolveOr(scope, path, ctx, ['attributes', i]);
+      const r = resolveAt(ctx, scope, path, ['attributes', i]);
       if (r) add(as, r.type, r.sql, ['attributes', i]);
     });
 
@@ -153,14 +144,16 @@ export const enrichment = defineActivity<Enrichment>({
     // Aggregates over the same collection share one grouped scan (one FILTER per aggregate),
     // restricted to the population's keys when the collection hangs off its key.
     const byCollection = new Map<string, number[]>();
-    a.aggregates.forEach((g, i) => byCollection.set(g.collection, [...(byCollection.get(g.collection) ?? []), i]));
+    for (const [i, g] of a.aggregates.entries())
+      byCollection.set(g.collection, [...(byCollection.get(g.collection) ?? []), i]);
     for (const [path, indexes] of byCollection) {
-      let coll;
+      let coll: CollectionRef;
       try {
         coll = scope.collection(splitPath(path));
       } catch (err) {
         if (!(err instanceof QueryError)) throw err;
-        for (const i of indexes) ctx.report.error(['aggregates', i, 'collection'], err.message);
+        // Each aggregate over a collection that cannot be reached has the problem.
+        for (const i of indexes) ctx.report.error(['aggregates', i, 'collection'], err.issue);
         continue;
       }
       const inner = scope.child(coll.table);
@@ -192,18 +185,12 @@ export const enrichment = defineActivity<Enrichment>({
 
     a.lines.forEach((l, i) => {
       const at = ['lines', i];
-      let coll;
-      try {
-        coll = scope.collection(splitPath(l.collection));
-      } catch (err) {
-        if (!(err instanceof QueryError)) throw err;
-        ctx.report.error([...at, 'collection'], err.message);
-        return;
-      }
+      const coll = collectionAt(ctx, scope, l.collection, [...at, 'collection']);
+      if (!coll) return;
       const inner = scope.child(coll.table);
       const attrs = l.attributes.map((attr, j) => {
         const { path, as } = attributeColumnName(attr);
-        return { as, r: resolveOr(inner, path, ctx, [...at, 'attributes', j]) };
+        return { as, r: resolveAt(ctx, inner, path, [...at, 'attributes', j]) };
       });
       const where = l.where ? compileRule(l.where, inner, ctx.report, [...at, 'where']) : 'TRUE';
       const sort = l.sort
@@ -256,7 +243,7 @@ export const enrichment = defineActivity<Enrichment>({
       const pairs: string[] = [];
       const rights: string[] = [];
       j.on.forEach((p, k) => {
-        const left = resolveOr(scope, p.left, ctx, [...at, 'on', k, 'left']);
+        const left = resolveAt(ctx, scope, p.left, [...at, 'on', k, 'left']);
         const right = cols.get(p.right);
         if (!right)
           ctx.report.error(

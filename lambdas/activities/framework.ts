@@ -13,7 +13,8 @@ import { OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
 import type { Population, WorkSchema } from '../sql/population.js';
 import { IDENTIFIER, quoteIdent, stringLiteral } from '../sql/literal.js';
 import { sqlType, type Column, type ColumnType } from '../sql/types.js';
-import { type AliasGen, Scope, type QueryEnv } from '../query/scope.js';
+import { reported } from '../query/problems.js';
+import { type AliasGen, type CollectionRef, type QueryEnv, Scope, splitPath, type TypedSql } from '../query/scope.js';
 import type { Reporter } from '../util/issues.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -268,10 +269,7 @@ export function dimensionSchema(catalog: Catalog, dimension: string): WorkSchema
 }
 
 /** The main inbound population, reporting an error when there is none. */
-export function populationInput(
-  ctx: PlanContext,
-  index = 0,
-): PopulationInput | undefined {
+export function populationInput(ctx: PlanContext, index = 0): PopulationInput | undefined {
   const input = ctx.inputs[index];
   if (!input) {
     ctx.report.error([], 'needs an inbound transition carrying a population');
@@ -358,4 +356,19 @@ export function forwardAll(ctx: PlanContext, outputs: string[]): Plan {
     action: { type: 'atOnce', from: Object.fromEntries(outputs.map((o) => [o, 0])) },
     outputs: Object.fromEntries(outputs.map((o) => [o, schema])),
   };
+}
+
+/** An attribute path resolved in a scope; a problem is reported at `at` (and undefined returned). */
+export function resolveAt(ctx: PlanContext, scope: Scope, path: string, at: (string | number)[]): TypedSql | undefined {
+  return reported(ctx.report, at, undefined, () => scope.resolve(splitPath(path)));
+}
+
+/** A 1-N collection reached from a scope; a problem is reported at `at` (and undefined returned). */
+export function collectionAt(
+  ctx: PlanContext,
+  scope: Scope,
+  path: string,
+  at: (string | number)[],
+): CollectionRef | undefined {
+  return reported(ctx.report, at, undefined, () => scope.collection(splitPath(path)));
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ruleSchema } from '../query/rules.js';
 import { compileRule } from '../query/compile.js';
-import { Scope, QueryError, splitPath } from '../query/scope.js';
+import { Scope } from '../query/scope.js';
 import { literal, quoteIdent } from '../sql/literal.js';
 import { isTemporal } from '../sql/types.js';
 import { formatUtcTimestamp } from '../query/time.js';
@@ -18,6 +18,7 @@ import {
   dimensionTable,
   nameSchema,
   outputTag,
+  resolveAt,
 } from './framework.js';
 
 export const incrementalQuerySchema = z
@@ -79,15 +80,11 @@ export const incrementalQuery = defineActivity<IncrementalQuery>({
     const conditions = [a.query ? compileRule(a.query, scope, ctx.report, ['query']) : 'TRUE'];
     const key = quoteIdent(table.primaryKey);
     if (a.mode.type === 'newerThanLastRun') {
-      try {
-        const field = scope.resolve(splitPath(a.mode.field));
-        if (field.type === 'null' || !isTemporal(field.type))
-          ctx.report.error(['mode', 'field'], `'${a.mode.field}' is a ${field.type}; a date or timestamp is needed`);
-        else if (ctx.state?.lastRunAt) conditions.push(`${field.sql} > ${literal(ctx.state.lastRunAt, 'timestamp')}`);
-      } catch (err) {
-        if (!(err instanceof QueryError)) throw err;
-        ctx.report.error(['mode', 'field'], err.message);
-      }
+      const field = resolveAt(ctx, scope, a.mode.field, ['mode', 'field']);
+      if (field && (field.type === 'null' || !isTemporal(field.type)))
+        ctx.report.error(['mode', 'field'], `'${a.mode.field}' is a ${field.type}; a date or timestamp is needed`);
+      else if (field && ctx.state?.lastRunAt)
+        conditions.push(`${field.sql} > ${literal(ctx.state.lastRunAt, 'timestamp')}`);
     } else {
       const history =
         ctx.state?.history ??

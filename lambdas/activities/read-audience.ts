@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { quoteIdent } from '../sql/literal.js';
 import type { Column } from '../sql/types.js';
-import { Scope, QueryError, splitPath } from '../query/scope.js';
+import { Scope } from '../query/scope.js';
 import {
   addColumn,
   attributeColumn,
@@ -14,6 +14,7 @@ import {
   dimensionTable,
   nameSchema,
   outputTag,
+  resolveAt,
 } from './framework.js';
 
 export const AUDIENCE_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -79,14 +80,9 @@ export const readAudience = defineActivity<ReadAudience>({
     const select: string[] = [`t.${quoteIdent(key.name)}`];
     a.attributes.forEach((attr, i) => {
       const { path, as } = attributeColumnName(attr);
-      try {
-        const r = scope.resolve(splitPath(path));
-        if (addColumn(columns, as, r.type === 'null' ? 'string' : r.type, ctx.report, ['attributes', i]))
-          select.push(`${r.sql} AS ${quoteIdent(as)}`);
-      } catch (err) {
-        if (!(err instanceof QueryError)) throw err;
-        ctx.report.error(['attributes', i], err.message);
-      }
+      const r = resolveAt(ctx, scope, path, ['attributes', i]);
+      if (r && addColumn(columns, as, r.type === 'null' ? 'string' : r.type, ctx.report, ['attributes', i]))
+        select.push(`${r.sql} AS ${quoteIdent(as)}`);
     });
     const k = quoteIdent(key.name);
     const sql = `SELECT ${select.join(', ')}, ${outputTag('main')}\nFROM (SELECT DISTINCT ${k} FROM ${source ?? '(SELECT 1)'}) AS a\nJOIN ${ctx.env.dialect.catalogTable(table)} AS t ON t.${k} = a.${k}${scope.joinSql()}`;

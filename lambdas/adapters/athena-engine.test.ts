@@ -5,6 +5,8 @@ import {
   AthenaClient,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
+  type QueryExecutionState,
+  type QueryExecutionStatus,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
   TooManyRequestsException,
@@ -35,7 +37,7 @@ function engine() {
   });
 }
 
-const state = (State: string, extra: Record<string, unknown> = {}) => ({
+const state = (State: QueryExecutionState, extra: Omit<QueryExecutionStatus, 'State'> = {}) => ({
   QueryExecution: { QueryExecutionId: 'q1', Status: { State, ...extra } },
 });
 const sequence = (client: typeof athena) => client.calls().map((c) => c.args[0].constructor.name);

@@ -57,6 +57,7 @@ const definition = {
     A: {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: DefinitionSubstitutions placeholders, which publishing fills in
       Parameters: { FunctionName: '${GateFunction}', W: '${AthenaWorkGroup}' },
       End: true,
     },
@@ -112,7 +113,9 @@ describe('CloudPlatform', () => {
     sfn.on(CreateStateMachineCommand).rejects(new StateMachineAlreadyExists({ message: 'exists', $metadata: {} }));
     sfn.on(ListTagsForResourceCommand).resolves({ tags: [{ key: 'orca:source', value: 'api' }] });
     sfn.on(UpdateStateMachineCommand).resolves({ stateMachineVersionArn: 'arn:sm:orca-w:2', updateDate: new Date() });
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     scheduler.on(UpdateScheduleCommand).resolves({});
     expect(await platform().publish('w', 2, definition as never, schedule)).toEqual({ machine: 'arn:sm:orca-w:2' });
     expect(names(sfn)).toEqual([
@@ -157,7 +160,9 @@ describe('CloudPlatform', () => {
     sfn
       .on(CreateStateMachineCommand)
       .resolves({ stateMachineArn: 'arn:sm:orca-m', stateMachineVersionArn: 'arn:sm:orca-m:1' });
-    scheduler.on(DeleteScheduleCommand).rejects(new ResourceNotFoundException({ message: 'none', $metadata: {} }));
+    scheduler
+      .on(DeleteScheduleCommand)
+      .rejects(new ResourceNotFoundException({ message: 'none', Message: 'none', $metadata: {} }));
     await platform().publish('m', 1, definition as never, undefined);
     expect(scheduler.commandCalls(DeleteScheduleCommand)[0]!.args[0].input).toEqual({ Name: 'orca-m' });
   });

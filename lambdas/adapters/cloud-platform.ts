@@ -34,7 +34,7 @@ import type { StateMachineDefinition } from '../../statemachines/asl.js';
 import { substituteNames } from '../../statemachines/asl.js';
 import { isOneOff, schedulerWindow, type ScheduleSpec } from '../../statemachines/schedule.js';
 import type { ParkingStore, RunRecord } from '../ports/store.js';
-import { executionArn, stateMachineArn, stateMachineName, testMachineName, type AwsLocation } from '../entry/names.js';
+import { executionArn, stateMachineArn, stateMachineName, testMachineName, type AwsLocation } from '../util/names.js';
 import { wakeParked } from './cloud-control.js';
 import { isAwsError } from './aws-errors.js';
 

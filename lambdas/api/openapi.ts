@@ -1,8 +1,23 @@
 /** The OpenAPI 3.1 document of the HTTP API, generated from the same zod schemas as the router. */
 import { z } from 'zod';
-import type { Route } from './router.js';
 import { errorBody } from './schemas.js';
-import { version } from '../../cli/paths.js';
+import { version } from '../util/package.js';
+
+/** What the document says of a route (the router's routes are these and their handlers). */
+export interface DocumentedRoute {
+  method: string;
+  path: string;
+  summary: string;
+  status: number;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** The body may be left out. */
+  optionalBody?: boolean;
+  response?: z.ZodType;
+  /** Refusals it may answer besides 400 (and 404 when it has path parameters, 413 with a body). */
+  errors?: number[];
+}
 
 function packageVersion(): string {
   try {
@@ -17,7 +32,7 @@ let cached: unknown;
 const schema = (s: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
 
-export function openApiDocument(routes: Route[]): unknown {
+export function openApiDocument(routes: readonly DocumentedRoute[]): unknown {
   if (cached) return cached;
   const paths: Record<string, Record<string, unknown>> = {};
   const error = { description: 'error', content: { 'application/json': { schema: schema(errorBody, 'output') } } };

@@ -28,7 +28,7 @@ export interface Platform {
   /** Removes what publish deployed that would start runs (the schedule); all of it on delete. */
   retire(campaignId: string, how: 'archive' | 'delete'): Promise<void>;
   /** Starts the execution; returns its handle (execution ARN) when there is one. */
-  start(request: StartRequest): Promise<{ execution?: string } | void>;
+  start(request: StartRequest): Promise<{ execution?: string } | undefined>;
   /** Lets parked gates of a resumed run go on. */
   wake(runId: string): Promise<void>;
   /** Ends an execution and cancels its queries. */

@@ -22,7 +22,7 @@ import { triggerSchema, type Campaign } from '../../statemachines/campaign.js';
 import { literalProblem } from '../sql/literal.js';
 import { runPrefixOf } from '../layout.js';
 import { stopRun } from '../orchestrator/stopped.js';
-import { filterLogs, type LogFilter } from '../util/logs.js';
+import { filterLogs, type LogFilter } from './logs.js';
 import { runDetail, runSummary } from './runs.js';
 import type { Dialect } from '../sql/dialect.js';
 import { badRequest, conflict, invalid, notFound } from './errors.js';

@@ -18,7 +18,7 @@ import { SnsNotifier } from '../adapters/sns-notifier.js';
 import { CloudRunControl, SfnCallbacks } from '../adapters/cloud-control.js';
 import type { Deps } from '../orchestrator/types.js';
 import type { Notifier } from '../ports/notifier.js';
-import { stateMachineArn, stateMachineName, type AwsLocation } from './names.js';
+import { stateMachineArn, stateMachineName, type AwsLocation } from '../util/names.js';
 
 declare const ORCA_CATALOG: string | undefined;
 

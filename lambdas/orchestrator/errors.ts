@@ -3,28 +3,9 @@
  * these classes are what Step Functions matches in Retry and Catch and what the failure handler
  * reads to decide between retrying, failing and the error policy.
  */
-import { OrcaError, retryableByName } from '../util/errors.js';
+import { retryableByName, STATE_MACHINE_ERRORS } from '../util/errors.js';
 
-/** An activity failed for a reason of its own (bad data, a query error): trying again would not help. */
-export class ActivityError extends OrcaError {
-  static override readonly errorName = 'Orca.ActivityError';
-}
-
-/** Worth trying again: throttling, a service hiccup. */
-export class TransientError extends OrcaError {
-  static override readonly errorName = 'Orca.Transient';
-  static override readonly retryable = true;
-}
-
-export class RunStopped extends OrcaError {
-  static override readonly errorName = 'Orca.RunStopped';
-  constructor() {
-    super('the run was stopped');
-  }
-}
-
-/** The orca errors whose names reach the state machine (a Lambda's errorType, a callback's error). */
-export const STATE_MACHINE_ERRORS = [ActivityError, TransientError, RunStopped] as const;
+export { ActivityError, RunStopped, STATE_MACHINE_ERRORS, TransientError } from '../util/errors.js';
 
 /** Orca's own names → retryable, from the classes. */
 const ORCA_ERRORS = retryableByName(STATE_MACHINE_ERRORS);

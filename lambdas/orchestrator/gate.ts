@@ -178,7 +178,8 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
         inputs,
         run: { id: runId, campaignId: run.campaign.id, testMode: run.testMode, variables: run.variables },
         effects: {
-          notify: (alert) => deps.notifier.notify({ campaignId: run.campaign.id, runId, activityId: activity.id, ...alert }),
+          notify: (alert) =>
+            deps.notifier.notify({ campaignId: run.campaign.id, runId, activityId: activity.id, ...alert }),
           signal: signal
             ? (campaignId, variables) => signal(campaignId, variables, { campaignId: run.campaign.id, runId })
             : undefined,
@@ -196,7 +197,8 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
 }
 
 function targetTable(run: RunContext, activityId: string, action: Extract<Action, { type: 'query' }>): string {
-  if (action.saves && 'audience' in action.saves) return glueTableName('a', action.saves.audience, run.runId, activityId);
+  if (action.saves && 'audience' in action.saves)
+    return glueTableName('a', action.saves.audience, run.runId, activityId);
   if (action.saves && 'history' in action.saves) return glueTableName('h', run.campaign.id, activityId, run.runId);
   return workTableName(run.campaign.id, run.runId, activityId);
 }
@@ -226,7 +228,15 @@ export async function complete(
   const transitions: TransitionRecord[] = done.outbound.map((t) => {
     const o = outputs[t.output];
     return o?.active
-      ? { transitionId: t.transition, from: done.activityId, output: t.output, to: t.to, active: true, population: o.population, at }
+      ? {
+          transitionId: t.transition,
+          from: done.activityId,
+          output: t.output,
+          to: t.to,
+          active: true,
+          population: o.population,
+          at,
+        }
       : inactiveTransition(done.activityId, t, at);
   });
   await finishActivity(deps, run.runId, {

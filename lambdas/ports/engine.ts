@@ -8,7 +8,6 @@ import type { CsvSource, Dialect } from '../sql/dialect.js';
 import type { Population } from '../sql/population.js';
 import type { TransitionRecord } from './store.js';
 
-
 export interface Target {
   /** work/<campaign>/<run>/<activity>, audiences/<name>/<version>, state/... */
   location: string;

@@ -41,9 +41,7 @@ function simple(
     signature,
     arity,
     compile(args) {
-      args.forEach((a, i) => {
-        expect(name, def, i, a, check[Math.min(i, check.length - 1)]!);
-      });
+      for (const [i, a] of args.entries()) expect(name, def, i, a, check[Math.min(i, check.length - 1)]!);
       return {
         sql: render ? render(args.map((a) => a.sql)) : `${name}(${args.map((a) => a.sql).join(', ')})`,
         type: result(args),
@@ -79,9 +77,7 @@ function dateDiff(unit: DatePart, name: string): FunctionDef {
     signature: `${name}(date|timestamp, date|timestamp): whole ${unit}s from the first to the second`,
     arity: [2, 2],
     compile(args, scope) {
-      args.forEach((a, i) => {
-        expect(name, def, i, a, temporal);
-      });
+      for (const [i, a] of args.entries()) expect(name, def, i, a, temporal);
       const mixed = args[0]!.type !== args[1]!.type || unit === 'hour' || unit === 'minute';
       const [a, b] = args.map((x) => (mixed && x.type === 'date' ? `CAST(${x.sql} AS TIMESTAMP)` : x.sql));
       return { sql: `CAST(${scope.env.dialect.dateDiff(unit, a!, b!)} AS BIGINT)`, type: 'integer' };

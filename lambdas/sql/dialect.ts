@@ -18,7 +18,6 @@ export interface TableSource {
   name: string;
 }
 
-
 function selectList(ref: Population): string {
   return ref.columns
     .map((c) => {

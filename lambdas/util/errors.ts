@@ -51,3 +51,27 @@ export function retryableByName(kinds: readonly ErrorKind[]): ReadonlyMap<string
 export function retryableNames(kinds: readonly ErrorKind[]): string[] {
   return kinds.filter((k) => k.retryable).map((k) => k.errorName);
 }
+
+// The errors of a run, whose names the compiled state machine matches (Retry, Catch) and the
+// failure handler reads to decide between retrying, failing and the error policy.
+
+/** An activity failed for a reason of its own (bad data, a query error): trying again would not help. */
+export class ActivityError extends OrcaError {
+  static override readonly errorName = 'Orca.ActivityError';
+}
+
+/** Worth trying again: throttling, a service hiccup. */
+export class TransientError extends OrcaError {
+  static override readonly errorName = 'Orca.Transient';
+  static override readonly retryable = true;
+}
+
+export class RunStopped extends OrcaError {
+  static override readonly errorName = 'Orca.RunStopped';
+  constructor() {
+    super('the run was stopped');
+  }
+}
+
+/** The orca errors whose names reach the state machine (a Lambda's errorType, a callback's error). */
+export const STATE_MACHINE_ERRORS = [ActivityError, TransientError, RunStopped] as const;

@@ -3,6 +3,10 @@ import { tinyCatalog, writeTinyData } from '../fixtures/tiny.js';
 import { openTestDb, type TestDb } from './duckdb.js';
 import { OrcaServer } from '../../runtime/server.js';
 
+/** A response body: the API's JSON, whose shape the tests' assertions check. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read the JSON of many endpoints freely; a wrong read fails the assertion
+type ResponseBody = any;
+
 export interface TestServer {
   server: OrcaServer;
   db: TestDb;
@@ -11,9 +15,9 @@ export interface TestServer {
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: any; headers: Headers }>;
+  ): Promise<{ status: number; body: ResponseBody; headers: Headers }>;
   /** Polls until the predicate holds on GET path (or times out). */
-  until(path: string, predicate: (body: any) => boolean, timeoutMs?: number): Promise<any>;
+  until(path: string, predicate: (body: ResponseBody) => boolean, timeoutMs?: number): Promise<ResponseBody>;
   close(): Promise<void>;
 }
 
