@@ -37,6 +37,7 @@ import type { ParkingStore, RunRecord } from '../ports/store.js';
 import { executionArn, stateMachineArn, stateMachineName, testMachineName, type AwsLocation } from '../util/names.js';
 import { wakeParked } from './cloud-control.js';
 import { isAwsError } from './aws-errors.js';
+import { RunStopped } from '../util/errors.js';
 
 export interface CloudPlatformOptions extends AwsLocation {
   sfn: SFNClient;
@@ -186,7 +187,7 @@ export class CloudPlatform implements Platform {
       await this.o.sfn.send(
         new StopExecutionCommand({
           executionArn: arn,
-          error: 'Orca.RunStopped',
+          error: RunStopped.errorName,
           cause: 'stopped through the orca API',
         }),
       );

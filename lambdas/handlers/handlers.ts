@@ -11,6 +11,7 @@ import middy from '@middy/core';
 import type { MiddlewareObj, MiddyHandlerObject } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { TaskCallbacks } from '../ports/control.js';
+import { ActivityError, STATE_MACHINE_ERRORS } from '../orchestrator/errors.js';
 import { finalizeRun } from '../orchestrator/finalize.js';
 import { failActivity } from '../orchestrator/fail.js';
 import { gate, PARKED, suspended } from '../orchestrator/gate.js';
@@ -69,7 +70,7 @@ export function makeGateHandler(
       const err = e as Error;
       await callbacks.fail(
         event.token,
-        err.name?.startsWith('Orca.') ? err.name : 'Orca.ActivityError',
+        STATE_MACHINE_ERRORS.some((kind) => e instanceof kind) ? err.name : ActivityError.errorName,
         err.message ?? String(e),
       );
       return;

@@ -3,7 +3,7 @@
  * record the error and apply the campaign's error policy: abort the run, suspend it on this
  * activity until resumed, or carry on without this activity's outputs (up to N errors in a row).
  */
-import { parseError } from './errors.js';
+import { parseError, RunStopped } from './errors.js';
 import type { Deps, FailDecision, FailEvent } from './types.js';
 import { inactiveTransition, iso } from './activity-records.js';
 
@@ -14,7 +14,7 @@ export async function failActivity(e: FailEvent, deps: Deps): Promise<FailDecisi
   const runId = e.run.runId;
   const id = e.activity.id;
   const error = parseError(e.error);
-  const stopped = error.name === 'Orca.RunStopped';
+  const stopped = error.name === RunStopped.errorName;
   const record = await deps.store.updateActivity(runId, id, { addAttempts: 1 });
   const attempts = record.attempts ?? 1;
 

@@ -1,5 +1,5 @@
 /** The last state of every run: its final status. */
-import { parseError } from './errors.js';
+import { parseError, RunStopped } from './errors.js';
 import type { Deps, FinalizeEvent } from './types.js';
 import { iso } from './activity-records.js';
 
@@ -17,8 +17,8 @@ export async function finalizeRun(
     return { status: 'completed' };
   }
   const error = parseError(e.error);
-  const message = run?.error ?? (error.name === 'Orca.RunStopped' ? 'stopped' : error.message);
-  if (error.name === 'Orca.RunStopped' || run?.status === 'stopping') {
+  const message = run?.error ?? (error.name === RunStopped.errorName ? 'stopped' : error.message);
+  if (error.name === RunStopped.errorName || run?.status === 'stopping') {
     await deps.store.updateRun(runId, { status: 'stopped', endedAt: now });
     await deps.store.log(runId, { at: now, level: 'warn', message: 'run stopped' });
     return { status: 'stopped' };
