@@ -36,8 +36,10 @@ const copy = <T>(x: T): T => structuredClone(x);
 
 /** The map of a run's items of one kind, created on first use. */
 function partition<V>(maps: Map<string, Map<string, V>>, runId: string): Map<string, V> {
-  let m = maps.get(runId);
-  if (!m) maps.set(runId, (m = new Map()));
+  const existing = maps.get(runId);
+  if (existing) return existing;
+  const m = new Map<string, V>();
+  maps.set(runId, m);
   return m;
 }
 
