@@ -12,7 +12,7 @@ import {
   seedRun,
   STARTED_AT,
 } from '../../test/helpers/fakes/events.js';
-import type { SuspendedEvent } from './types.js';
+import type { GateResult, SuspendedEvent } from './types.js';
 import type { TransitionRecord } from '../ports/store.js';
 import type { Population } from '../sql/population.js';
 import { glueTableName, workTableName } from '../layout.js';
@@ -26,10 +26,16 @@ function ran(id: string, from: string, population: Population | null, at = START
 async function withRun(
   f: Fakes,
   activities: Array<{ id: string; type: string }>,
-  record: Parameters<typeof seedRun>[1]['record'] = {},
+  record: NonNullable<Parameters<typeof seedRun>[1]>['record'] = {},
   run = runContext(),
 ): Promise<void> {
   await seedRun(f.store, { run, record, activities });
+}
+
+/** The gate's answer when it is a query (fails the test otherwise). */
+function asQuery(r: Awaited<ReturnType<typeof gate>>): Extract<GateResult, { action: 'query' }> {
+  if ('parked' in r || r.action !== 'query') throw new Error(`expected a query, got ${JSON.stringify(r)}`);
+  return r;
 }
 
 const messages = async (f: Fakes) => (await f.store.listLogs(RUN_ID)).map((l) => l.message);
@@ -68,7 +74,7 @@ describe('gate: run control', () => {
     const f = fakeDeps({
       park: async () => {
         await f.store.updateRun(RUN_ID, { status: 'running', pausedReason: undefined });
-        return 'resumed';
+        return 'resumed' as const;
       },
     });
     await withRun(f, [{ id: 'build', type: 'buildAudience' }], { status: 'paused' });
@@ -183,8 +189,7 @@ describe('gate: query activities', () => {
     const f = fakeDeps();
     await withRun(f, [{ id: 'build', type: 'buildAudience' }]);
     const e = gateEvent({ id: 'build', type: 'buildAudience' }, { outbound: [outbound('t1', 'split')] });
-    const r = await gate(e, f.deps);
-    if (r === PARKED || r.action !== 'query') throw new Error(`expected a query, got ${JSON.stringify(r)}`);
+    const r = asQuery(await gate(e, f.deps));
     const target = { location: `work/camp/${RUN_ID}/build`, table: workTableName('camp', RUN_ID, 'build') };
     expect(r.target).toEqual(target);
     expect(r.select).toContain(`read_parquet('/fake-data/catalog/recipients/**/*.parquet')`);
@@ -309,8 +314,7 @@ describe('gate: query activities', () => {
     );
     const mine = { ...pop('inc', 'main', 2), location: `state/camp/inc/${RUN_ID}` };
     await f.store.addHistory('camp', 'inc', { runId: RUN_ID, at: STARTED_AT, population: mine }, STARTED_AT);
-    const r = await gate(gateEvent({ id: 'inc', type: 'incrementalQuery' }), f.deps);
-    if (r === PARKED || r.action !== 'query') throw new Error('expected a query');
+    const r = asQuery(await gate(gateEvent({ id: 'inc', type: 'incrementalQuery' }), f.deps));
     expect(r.select).toContain('/fake-data/state/camp/inc/EARLIER/orca_output=main');
     expect(r.select).not.toContain(`state/camp/inc/${RUN_ID}/`);
     expect(r.saves).toEqual({ history: true });
@@ -328,8 +332,7 @@ describe('gate: query activities', () => {
       { id: 'union', type: 'combine', operation: 'union' },
       { inbound: [inbound('t1', 'a'), inbound('t2', 'b')] },
     );
-    const r = await gate(e, f.deps);
-    if (r === PARKED || r.action !== 'query') throw new Error('expected a query');
+    const r = asQuery(await gate(e, f.deps));
     expect(r.select).toContain(`work/camp/${RUN_ID}/a/`);
     expect(r.select).not.toContain(`work/camp/${RUN_ID}/b/`);
   });
