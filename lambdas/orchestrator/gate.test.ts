@@ -335,6 +335,31 @@ describe('gate: query activities', () => {
     const r = asQuery(await gate(e, f.deps));
     expect(r.select).toContain(`work/camp/${RUN_ID}/a/`);
     expect(r.select).not.toContain(`work/camp/${RUN_ID}/b/`);
+    // Not even as an empty population.
+    expect(r.select.match(/read_parquet/g)).toHaveLength(1);
+    expect(r.select).not.toContain('WHERE FALSE');
+  });
+
+  it('plans an inbound transition that did not run, and is not required, as an empty population', async () => {
+    const f = fakeDeps();
+    await withRun(f, [{ id: 'enrich', type: 'enrichment' }]);
+    await f.store.putTransitions(RUN_ID, [ran('t1', 'a', pop('a')), ran('t2', 'load', null)]);
+    const file = schema(null, [
+      { name: 'mail', type: 'string' },
+      { name: 'points', type: 'integer' },
+    ]);
+    const e = gateEvent(
+      {
+        id: 'enrich',
+        type: 'enrichment',
+        joins: [{ transition: 't2', on: [{ left: 'email', right: 'mail' }], columns: ['points'] }],
+      },
+      { inbound: [inbound('t1', 'a'), inbound('t2', 'load', file)] },
+    );
+    const r = asQuery(await gate(e, f.deps));
+    expect(r.select).toContain('CAST(NULL AS BIGINT) AS "points"');
+    expect(r.select).toContain('WHERE FALSE');
+    expect(r.outputs.main?.columns.map((c) => c.name)).toEqual(['id', 'points']);
   });
 
   it('fails with the plan errors, naming the setting', async () => {
