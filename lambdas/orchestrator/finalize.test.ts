@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { type Fakes, fakeDeps } from '../../test/helpers/fakes/index.js';
+import { finalizeEvent, RUN_ID, seedRun } from '../../test/helpers/fakes/events.js';
+import type { RunRecord } from '../ports/store.js';
+import { finalizeRun } from './finalize.js';
+
+async function withRun(f: Fakes, record: Partial<RunRecord> = {}): Promise<void> {
+  await seedRun(f.store, { record });
+}
+
+const logs = async (f: Fakes) => (await f.store.listLogs(RUN_ID)).map(({ level, message }) => ({ level, message }));
+
+describe('finalizeRun', () => {
+  it('completes a run, with its duration', async () => {
+    const f = fakeDeps();
+    await withRun(f);
+    expect(await finalizeRun(finalizeEvent('completed'), f.deps)).toEqual({ status: 'completed' });
+    expect(f.store.run(RUN_ID)).toMatchObject({ status: 'completed', endedAt: f.clock.iso() });
+    expect(f.store.run(RUN_ID)).not.toHaveProperty('error');
+    expect(await logs(f)).toEqual([{ level: 'info', message: 'run completed in 5.0 s' }]);
+  });
+
+  it('completes a run that is paused when its last branch ends', async () => {
+    const f = fakeDeps();
+    await withRun(f, { status: 'paused' });
+    await finalizeRun(finalizeEvent('completed'), f.deps);
+    expect(f.store.run(RUN_ID).status).toBe('completed');
+  });
+
+  it('fails a run the error policy aborted, though its branches all ended', async () => {
+    const f = fakeDeps();
+    await withRun(f, { aborting: true, error: 'a failed: bad column' });
+    f.clock.advance(60_000);
+    expect(await finalizeRun(finalizeEvent('completed'), f.deps)).toEqual({ status: 'failed' });
+    expect(f.store.run(RUN_ID)).toMatchObject({
+      status: 'failed',
+      endedAt: f.clock.iso(),
+      error: 'a failed: bad column',
+    });
+    expect(await logs(f)).toEqual([{ level: 'error', message: 'run failed after 65.0 s: a failed: bad column' }]);
+  });
+
+  it('fails a run with the error the state machine caught', async () => {
+    const f = fakeDeps();
+    await withRun(f);
+    const error = { Error: 'Orca.ActivityError', Cause: JSON.stringify({ errorMessage: "unknown variable 'x'" }) };
+    expect(await finalizeRun(finalizeEvent('failed', { error }), f.deps)).toEqual({ status: 'failed' });
+    expect(f.store.run(RUN_ID)).toMatchObject({ status: 'failed', error: "unknown variable 'x'" });
+    expect(await logs(f)).toEqual([{ level: 'error', message: "run failed after 5.0 s: unknown variable 'x'" }]);
+  });
+
+  it("prefers the run's own error (the policy's reason) to the state machine's", async () => {
+    const f = fakeDeps();
+    await withRun(f, { aborting: true, error: 'a failed: bad column' });
+    const error = { Error: 'Orca.ActivityFailed', Cause: 'an activity failed and the error policy stops the run' };
+    await finalizeRun(finalizeEvent('failed', { error }), f.deps);
+    expect(f.store.run(RUN_ID).error).toBe('a failed: bad column');
+  });
+
+  it('records a stopped run as stopped, not failed', async () => {
+    const f = fakeDeps();
+    await withRun(f, { status: 'stopping' });
+    const error = { Error: 'Orca.RunStopped', Cause: 'the run was stopped' };
+    expect(await finalizeRun(finalizeEvent('failed', { error }), f.deps)).toEqual({ status: 'stopped' });
+    expect(f.store.run(RUN_ID)).toMatchObject({ status: 'stopped', endedAt: f.clock.iso() });
+    expect(f.store.run(RUN_ID)).not.toHaveProperty('error');
+    expect(await logs(f)).toEqual([{ level: 'warn', message: 'run stopped' }]);
+  });
+
+  it('records a run being stopped as stopped, whatever error ended it', async () => {
+    const f = fakeDeps();
+    await withRun(f, { status: 'stopping' });
+    const error = { Error: 'States.Runtime', Cause: 'cancelled' };
+    expect(await finalizeRun(finalizeEvent('failed', { error }), f.deps)).toEqual({ status: 'stopped' });
+    expect(f.store.run(RUN_ID).status).toBe('stopped');
+  });
+
+  it('does not turn a run that ended into another final status', async () => {
+    const f = fakeDeps();
+    await withRun(f, { status: 'completed', endedAt: '2026-11-22T12:00:01.000Z' });
+    await finalizeRun(finalizeEvent('failed', { error: { Error: 'States.Runtime', Cause: 'late' } }), f.deps);
+    expect(f.store.run(RUN_ID)).toMatchObject({ status: 'completed', endedAt: '2026-11-22T12:00:01.000Z' });
+    expect(f.store.run(RUN_ID)).not.toHaveProperty('error');
+  });
+
+  it('a stopped run stays stopped when its execution completes anyway', async () => {
+    const f = fakeDeps();
+    await withRun(f, { status: 'stopped', endedAt: '2026-11-22T12:00:01.000Z' });
+    await finalizeRun(finalizeEvent('completed'), f.deps);
+    expect(f.store.run(RUN_ID)).toMatchObject({ status: 'stopped', endedAt: '2026-11-22T12:00:01.000Z' });
+  });
+});
