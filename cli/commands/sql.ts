@@ -41,7 +41,7 @@ export function sqlCommand(program: Command): void {
         }
         const action = node.plan.action;
         if (action.type !== 'query') {
-          console.log(`-- ${node.module.title} '${opts.activity}' runs no query (${action.type})`);
+          console.log(`-- ${node.module.title} '${opts.activity}' runs no query (${node.def.type})`);
           return;
         }
         console.log(`${action.sql};`);

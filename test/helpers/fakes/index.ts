@@ -2,17 +2,12 @@
  * Fake ports for the orchestrator's steps: an in-memory status store, a recording query engine,
  * notifier and run control, a fixed clock and a recording signal, put together as the steps' Deps.
  */
-import { vi } from 'vitest';
 import type { Deps } from '../../../lambdas/orchestrator/types.js';
 import { tinyCatalog } from '../../fixtures/tiny.js';
 import { type ParkAnswer, ScriptedControl } from './control.js';
 import { RecordingEngine } from './engine.js';
 import { RecordingNotifier } from './notifier.js';
 import { MemoryStore } from './store.js';
-
-// The tiny fixture's data writers need DuckDB; no query runs on fake ports, so its native module is
-// not loaded (it would double the time of these tests). Only the fixture's catalog is used.
-vi.mock('../duckdb.js', () => ({}));
 
 export { type ParkAnswer, ScriptedControl } from './control.js';
 export { DATA_ROOT, materialized, RecordingEngine } from './engine.js';
