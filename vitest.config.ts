@@ -27,13 +27,20 @@ const EXCLUDE = [...configDefaults.exclude, 'dist/**', 'cdk.out/**'];
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Two files at a time on the 2-core reference machine: much of the time is spent waiting on
+    // spawned processes, DuckDB threads and timers (vitest's default here would be one).
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     setupFiles: ['./test/setup.ts'],
     coverage: {
       provider: 'v8',
-      include: ['lambdas/**', 'statemachines/**', 'cli/**', 'runtime/**', 'sampledata/**', 'cdk/**'],
+      include: ['{lambdas,statemachines,cli,runtime,sampledata,cdk}/**/*.ts'],
       exclude: ['**/*.test.ts', '**/*.d.ts'],
+      reporter: ['text-summary'],
+      // A ratchet: just below the figures reached (in-process code only; spawned CLIs are not
+      // measured). Raise them with coverage, never lower them.
+      thresholds: { statements: 76, branches: 65, functions: 78, lines: 78 },
     },
     projects: [
       {
