@@ -2,6 +2,7 @@
  * The stack, with aws-cdk-lib/assertions: each resource and its security properties, the state
  * machines equal to the compiler's output, least-privilege IAM, schedules and alarms; and cdk-nag.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { App, Validations } from 'aws-cdk-lib';
@@ -16,11 +17,25 @@ import { compileCampaign } from '../statemachines/compile.js';
 import { AthenaDialect } from '../lambdas/sql/dialect.js';
 
 const root = join(import.meta.dirname, '..');
+
+/**
+ * An app as cdk.json configures it. Bundling the five functions (esbuild) is skipped, with CDK's own
+ * `aws:cdk:bundling-stacks` context (as `cdk synth --exclusively` does for other stacks), in the tests
+ * that only read the template: their code is then a placeholder asset. One test bundles for real.
+ */
+function testApp(options: { bundle?: boolean } = {}): App {
+  return new App({
+    context: {
+      '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
+}
 let template: Template;
 let stack: OrcaStack;
 
 beforeAll(() => {
-  const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+  const app = testApp();
   stack = new OrcaStack(app, 'Orca', { orca: { alarmEmail: 'ops@example.com', retentionDays: 45 } });
   template = Template.fromStack(stack);
 });
@@ -326,7 +341,7 @@ describe('the API', () => {
   });
 
   it('api: false leaves the API out', () => {
-    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+    const app = testApp();
     const t = Template.fromStack(new OrcaStack(app, 'NoApi', { orca: { api: false } }));
     expect(Object.keys(t.findResources('AWS::ApiGatewayV2::Api'))).toHaveLength(0);
     expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(3);
@@ -335,14 +350,14 @@ describe('the API', () => {
 
 describe('cdk-nag', () => {
   it('AwsSolutions checks pass, with a written reason for each accepted finding', () => {
-    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+    const app = testApp();
     new OrcaStack(app, 'Orca');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
 
   it('an unacknowledged wildcard fails the synth', async () => {
-    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+    const app = testApp();
     const s = new OrcaStack(app, 'Orca');
     const { PolicyStatement } = await import('aws-cdk-lib/aws-iam');
     s.orca.functions.control.addToRolePolicy(
@@ -374,7 +389,7 @@ describe('campaign files at synth', () => {
 
 describe('an existing data lake', () => {
   it("catalog tables in a team's Glue database: no table created, read access to that database and its bucket", () => {
-    const app = new App({ context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true } });
+    const app = testApp({ bundle: true });
     const s = new OrcaStack(app, 'Lake', {
       orca: {
         catalog: {
@@ -417,5 +432,13 @@ describe('an existing data lake', () => {
     expect(text).toContain(':database/lake');
     expect(text).toContain(':s3:::acme-lake/*');
     expect(() => app.synth()).not.toThrow();
+    // The one test that bundles: each function is an ESM bundle; the gate's has the catalog compiled in.
+    const out = app.synth().directory;
+    const bundles = readdirSync(out)
+      .filter((d) => d.startsWith('asset.') && existsSync(join(out, d, 'index.mjs')))
+      .map((d) => readFileSync(join(out, d, 'index.mjs'), 'utf8'));
+    expect(bundles).toHaveLength(5);
+    for (const b of bundles) expect(b).toMatch(/^import \{ createRequire as orcaCreateRequire \} from/);
+    expect(bundles.filter((b) => b.includes('crm_customers')).length).toBeGreaterThanOrEqual(3);
   });
 });

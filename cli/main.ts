@@ -1,6 +1,6 @@
 /** The orca command line. Every command has --help; errors are one line, never a stack trace. */
 import '../lambdas/util/polyfills.js';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { CliError, color } from './output.js';
 import { version } from './paths.js';
 import { validateCommand } from './commands/validate.js';
@@ -16,7 +16,8 @@ import { costCommand } from './commands/cost.js';
 import { serveCommand } from './commands/serve.js';
 import { remoteCommands } from './commands/remote.js';
 
-export function buildProgram(): Command {
+/** `output` replaces where commander writes help and usage errors (tests capture them in-process). */
+export function buildProgram(output: OutputConfiguration = {}): Command {
   const program = new Command();
   program
     .name('orca')
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
     .version(version(), '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(color.red(str)) });
+    .configureOutput({ outputError: (str, write) => write(color.red(str)), ...output });
   for (const add of [
     runCommand,
     statusCommand,
@@ -44,9 +45,9 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], output?: OutputConfiguration): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await buildProgram(output).parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError)

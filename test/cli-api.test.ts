@@ -1,18 +1,17 @@
 /** The CLI over the HTTP API: `orca serve` in its own process, the other commands talking to it. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleData } from '../sampledata/generate.js';
 import { orca, ROOT } from './helpers/cli.js';
+import { sampleDataFolder } from './helpers/sample-data.js';
 
-const data = mkdtempSync(join(tmpdir(), 'orca-serve-'));
+/** The shared sample data; what the server stores is this file's own. */
+const data = sampleDataFolder('orca-serve-');
 let server: ChildProcess;
 let endpoint: string;
 
 beforeAll(async () => {
-  await generateSampleData({ dataRoot: data, profiles: 2000, seed: 3 });
   server = spawn(process.execPath, [join(ROOT, 'bin/orca.js'), 'serve', '--port', '0', '--data', data, '--quiet'], {
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,9 +1,11 @@
-/** The CLI as a user runs it: exit codes, --json, --help, errors without stack traces. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+/** The CLI as a user runs it: exit codes, --json, errors without stack traces, what it loads. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { orca } from './helpers/cli.js';
+import { orca, ROOT } from './helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'orca-cli-'));
 const file = (name: string, text: string) => {
@@ -106,21 +108,52 @@ describe('orca sql', () => {
 });
 
 describe('orca', () => {
-  it('has --help on every command', async () => {
-    const top = await orca(['--help']);
-    expect(top.code).toBe(0);
-    const commands = [...top.stdout.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]!).filter((c) => c !== 'help');
-    expect(commands.length).toBeGreaterThanOrEqual(4);
-    for (const c of commands) {
-      const r = await orca([c, '--help']);
-      expect(r.code, c).toBe(0);
-      expect(r.stdout, c).toContain(`Usage: orca ${c}`);
-    }
-  });
+  // --help on every command and usage errors: in-process, in cli/main.test.ts.
 
-  it('rejects an unknown command or option with exit code 2', async () => {
-    expect((await orca(['frobnicate'])).code).toBe(2);
-    expect((await orca(['validate', 'examples/winback.yaml', '--frob'])).code).toBe(2);
+  it('--help, <command> --help and validate load neither DuckDB, dynalite, the AWS SDK nor the local Step Functions runner', () => {
+    // An ESM resolve hook records every module resolved while main() runs these commands in one process.
+    const dir = mkdtempSync(join(tmpdir(), 'orca-loads-'));
+    const log = join(dir, 'resolved.txt');
+    writeFileSync(
+      join(dir, 'hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
+  return r;
+}`,
+    );
+    writeFileSync(
+      join(dir, 'register.mjs'),
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});`,
+    );
+    const script = `
+      const { buildProgram, main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist/cli/main.js')).href)});
+      const quiet = { writeOut() {}, writeErr() {} };
+      const codes = { help: await main(['--help'], quiet) };
+      for (const c of buildProgram().commands.map((c) => c.name())) codes[c] = await main([c, '--help'], quiet);
+      codes.validate = await main(['validate', 'examples/winback.yaml', '--json'], quiet);
+      process.stderr.write(JSON.stringify(codes));`;
+    const r = spawnSync(
+      process.execPath,
+      ['--import', pathToFileURL(join(dir, 'register.mjs')).href, '--input-type=module', '-e', script],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    const codes = JSON.parse(r.stderr) as Record<string, number>;
+    expect(Object.keys(codes).length).toBeGreaterThanOrEqual(15);
+    expect(new Set(Object.values(codes))).toEqual(new Set([0]));
+    expect(JSON.parse(r.stdout)).toMatchObject({ valid: true });
+    const packages = new Set(
+      [...readFileSync(log, 'utf8').matchAll(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]!),
+    );
+    // What validate needs was loaded (and recorded) ...
+    expect(packages).toContain('commander');
+    expect(packages).toContain('yaml');
+    // ... and nothing of the runtime.
+    const heavy = [...packages].filter((p) =>
+      /^(@duckdb\/|dynalite$|@aws-sdk\/|@smithy\/|@aws-crypto\/|aws-local-stepfunctions$)/.test(p),
+    );
+    expect(heavy).toEqual([]);
   });
 });
 

@@ -1,17 +1,14 @@
-/** Every example runs end to end through the CLI, on generated sample data. */
+/** Every example runs end to end through the CLI, on the generated sample data. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleData } from '../sampledata/generate.js';
+import { describe, expect, it } from 'vitest';
 import { orca } from './helpers/cli.js';
 import { EXAMPLES } from './fixtures/examples.js';
+import { sampleDataFolder } from './helpers/sample-data.js';
 
-const data = mkdtempSync(join(tmpdir(), 'orca-e2e-'));
-
-beforeAll(async () => {
-  await generateSampleData({ dataRoot: data, profiles: 5000, seed: 7 });
-});
+/** The shared sample data; runs and work tables of this file only. */
+const data = sampleDataFolder('orca-e2e-');
 
 describe('examples, end to end', () => {
   for (const f of EXAMPLES) {

@@ -4,9 +4,12 @@
  * policy; breakpoints; signals; asap; and stop cancels a query in flight.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, waitingCampaign, type TestServer } from './helpers/server.js';
+import { waitFor } from './helpers/wait.js';
 import { DuckDbEngine, QueryCancelled } from '../lambdas/adapters/duckdb-engine.js';
 import type { RunDetail } from '../lambdas/api/runs.js';
 import type { LogEntry } from '../lambdas/ports/store.js';
@@ -21,7 +24,6 @@ type Transition = RunDetail['transitions'][number];
 const ended = (b: { status?: string } | undefined) => ['completed', 'failed', 'stopped'].includes(b?.status ?? '');
 const activity = (run: RunDetail, id: string) => run.activities.find((a) => a.id === id);
 const counts = (run: RunDetail) => Object.fromEntries(run.transitions.map((x) => [x.id, [x.active, x.rows]]));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function publish(doc: Record<string, unknown>) {
   expect((await t.call('POST', '/campaigns', doc)).status).toBe(201);
@@ -51,9 +53,8 @@ describe('pause, resume, stop', () => {
       status: 'paused',
       pausedReason: 'paused by local',
     });
-    // The wait (2 s) ends while paused: the next activity must not start.
-    await sleep(2800);
-    const paused = (await t.call('GET', `/runs/${runId}`)).body;
+    // The wait (2 s) ends while paused: the next activity's gate then parks it instead of starting it.
+    const paused = await t.until(`/runs/${runId}`, (b) => activity(b, 'dedup')?.status !== 'pending');
     expect(paused.status).toBe('paused');
     expect(activity(paused, 'pause_here')?.status).toBe('done');
     expect(activity(paused, 'dedup')?.status).toBe('waiting');
@@ -78,7 +79,8 @@ describe('pause, resume, stop', () => {
       status: 409,
       body: { message: 'a stopped run cannot be resumed; restart the campaign' },
     });
-    await sleep(2500);
+    // Once the execution has ended (the wait would have ended after 2 s), nothing ran after the stop.
+    await waitFor(() => !t.server.platform.running.has(runId), { what: `the end of run ${runId}'s execution` });
     const after = (await t.call('GET', `/runs/${runId}`)).body;
     expect(after.status).toBe('stopped');
     expect(activity(after, 'dedup')?.status).toBe('skipped');
@@ -311,29 +313,34 @@ describe('breakpoints, signals, asap', () => {
 describe('cancelling a query', () => {
   it('stop interrupts the queries in flight of its run, and only those', async () => {
     const engine = await DuckDbEngine.open(t.db.dir, { threads: 2 });
+    const submitted = vi.spyOn(DuckDBConnection.prototype, 'runAndReadAll');
     const slow = (location: string) =>
       engine.execute(`SELECT count(*) FROM range(100000000000) AS r(i) WHERE hash(i) % 7 = 3 AND '${location}' <> ''`);
     try {
       const mine = slow('work/c/20261122T100000000Z-aaaaaa/a/');
       const other = slow('work/c/20261122T100000000Z-bbbbbb/a/');
       other.catch(() => undefined);
-      await sleep(300);
+      let otherSettled = false;
+      other.finally(() => (otherSettled = true)).catch(() => undefined);
+      // Both statements handed to DuckDB ...
+      await waitFor(
+        () => submitted.mock.calls.filter(([sql]) => String(sql).includes('range(100000000000)')).length === 2,
+        { what: 'both queries to be submitted' },
+      );
+      // ... and taken up by their worker threads: libuv's pool runs work in order, so a file-system
+      // call queued after them returns once both have started (an interrupt before would be lost).
+      await stat(t.db.dir);
       const started = performance.now();
       expect(engine.cancelRun('20261122T100000000Z-aaaaaa')).toHaveLength(1);
       await expect(mine).rejects.toBeInstanceOf(QueryCancelled);
       expect(performance.now() - started).toBeLessThan(5000);
       // The other run's query is still running until it is cancelled in turn.
-      const stillRunning = await Promise.race([
-        other.then(
-          () => 'ended',
-          () => 'ended',
-        ),
-        sleep(200).then(() => 'running'),
-      ]);
+      const stillRunning = otherSettled ? 'ended' : 'running';
       expect(stillRunning).toBe('running');
       expect(engine.cancelRun('20261122T100000000Z-bbbbbb')).toHaveLength(1);
       await expect(other).rejects.toBeInstanceOf(QueryCancelled);
     } finally {
+      submitted.mockRestore();
       engine.close();
     }
   });

@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { compileFile, loadCatalogFor } from '../load.js';
+import { lazy } from './lazy.js';
 
 export function compileCommand(program: Command): void {
   program
@@ -11,14 +10,5 @@ export function compileCommand(program: Command): void {
     .argument('<file>', 'campaign file')
     .option('--catalog <file>', 'data catalog')
     .option('--out <file>', 'write to a file instead of standard output')
-    .action((file: string, opts: { catalog?: string; out?: string }) => {
-      const c = compileFile(file, loadCatalogFor(opts.catalog));
-      if (!c) {
-        process.exitCode = 1;
-        return;
-      }
-      const json = `${JSON.stringify(c.compiled.definition, null, 2)}\n`;
-      if (opts.out) writeFileSync(opts.out, json);
-      else process.stdout.write(json);
-    });
+    .action(lazy(async () => (await import('./actions/compile.js')).compile));
 }

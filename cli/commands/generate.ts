@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { generateSampleData } from '../../sampledata/generate.js';
-import { color } from '../output.js';
-import { dataPath } from '../paths.js';
 import { positiveInt } from '../options.js';
+import { lazy } from './lazy.js';
 
 export function generateCommand(program: Command): void {
   program
@@ -15,26 +13,5 @@ export function generateCommand(program: Command): void {
     .option('--as-of <date>', 'date the data ends at, YYYY-MM-DD (default: today)')
     .option('--data <dir>', 'data folder (default: $ORCA_DATA or ./.orca)')
     .option('--json', 'print the row counts as JSON')
-    .action(async (opts: { profiles: number; seed: number; asOf?: string; data?: string; json?: boolean }) => {
-      const root = dataPath(opts.data);
-      const tty = process.stderr.isTTY && !opts.json;
-      const result = await generateSampleData({
-        dataRoot: root,
-        profiles: opts.profiles,
-        seed: opts.seed,
-        ...(opts.asOf ? { asOf: opts.asOf } : {}),
-        onProgress: (step, done, total) => {
-          if (!opts.json)
-            process.stderr.write(`${tty ? '\r\u001b[K' : ''}generating ${step} (${done}/${total})${tty ? '' : '\n'}`);
-        },
-      });
-      if (tty) process.stderr.write('\r\u001b[K');
-      if (opts.json) console.log(JSON.stringify({ data: root, ...result }));
-      else
-        console.log(
-          `${color.green('✓')} sample data in ${root} (${result.seconds.toFixed(1)} s): ${Object.entries(result.rows)
-            .map(([t, n]) => `${n.toLocaleString('en-US')} ${t}`)
-            .join(', ')}`,
-        );
-    });
+    .action(lazy(async () => (await import('./actions/generate.js')).generate));
 }

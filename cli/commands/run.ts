@@ -1,72 +1,5 @@
 import type { Command } from 'commander';
-import { ACTIVITIES } from '../../lambdas/activities/index.js';
-import { newRunId } from '../../lambdas/orchestrator/run-id.js';
-import { compileFile, loadCatalogFor } from '../load.js';
-import { color } from '../output.js';
-import { dataPath } from '../paths.js';
-import { Progress } from '../progress.js';
-import { checkData, jsonSummary, openRuntime, printSummary, summarize } from '../runs.js';
-import { parseVariables } from '../options.js';
-
-export interface RunCommandOptions {
-  data?: string;
-  catalog?: string;
-  json?: boolean;
-  test?: boolean;
-  var?: string[];
-}
-
-/** Validates, compiles and runs a campaign file on the local stack; returns the exit code. */
-export async function runCampaignFile(file: string, opts: RunCommandOptions): Promise<number> {
-  const catalog = loadCatalogFor(opts.catalog);
-  const compiledFile = compileFile(
-    file,
-    catalog,
-    {},
-    opts.json
-      ? (r) => console.log(JSON.stringify({ status: 'invalid', errors: r.errors, warnings: r.warnings }, null, 2))
-      : undefined,
-  );
-  if (!compiledFile) return 1;
-  const { analysis, compiled } = compiledFile;
-  const dataRoot = dataPath(opts.data);
-  checkData(dataRoot, catalog, catalog.tableNames);
-  const runtime = await openRuntime(dataRoot, catalog);
-  const runId = newRunId();
-  const tty = Boolean(process.stdout.isTTY) && !opts.json;
-  const order = analysis.order;
-  const progress = opts.json
-    ? undefined
-    : new Progress({
-        store: runtime.store,
-        runId,
-        activities: order.map((id) => ({ id, title: ACTIVITIES.get(analysis.nodes.get(id)!.def.type)!.title })),
-        tty,
-        write: (s) => process.stdout.write(s),
-      });
-  if (!opts.json)
-    console.log(
-      `${color.bold(analysis.campaign.label)} ${color.dim(`(${analysis.campaign.id}, run ${runId}, data ${dataRoot})`)}`,
-    );
-  const onSignal = () => void runtime.stop(runId, 'Ctrl-C');
-  process.once('SIGINT', onSignal);
-  try {
-    progress?.start();
-    const run = await runtime.run(compiled.definition, {
-      runId,
-      testMode: opts.test ?? false,
-      variables: parseVariables(opts.var ?? [], analysis.campaign.variables),
-    });
-    await progress?.stop();
-    const summary = await summarize(runtime.store, runId, order);
-    if (opts.json) console.log(JSON.stringify(jsonSummary(summary), null, 2));
-    else printSummary(summary);
-    return run.status === 'completed' ? 0 : 1;
-  } finally {
-    process.off('SIGINT', onSignal);
-    await runtime.close();
-  }
-}
+import { lazy } from './lazy.js';
 
 export function runCommand(program: Command): void {
   program
@@ -80,7 +13,5 @@ export function runCommand(program: Command): void {
     .option('--test', 'test mode: everything but Save audience and channels')
     .option('--var <name=value...>', 'campaign variables, e.g. --var minSpend=300')
     .option('--json', 'print {"status", "activities", "transitions"} as JSON, without progress')
-    .action(async (file: string, opts: RunCommandOptions) => {
-      process.exitCode = await runCampaignFile(file, opts);
-    });
+    .action(lazy(async () => (await import('./actions/run.js')).run));
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { campaignJsonSchema } from '../../statemachines/campaign.js';
+import { lazy } from './lazy.js';
 
 export function schemaCommand(program: Command): void {
   program
@@ -7,7 +7,5 @@ export function schemaCommand(program: Command): void {
     .description(
       'print the JSON Schema of campaign files (for editor completion; also in schemas/campaign.schema.json)',
     )
-    .action(() => {
-      console.log(JSON.stringify(campaignJsonSchema(), null, 2));
-    });
+    .action(lazy(async () => (await import('./actions/schema.js')).schema));
 }

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { OrcaServer } from '../../runtime/server.js';
-import { loadCatalogFor } from '../load.js';
-import { color } from '../output.js';
-import { dataPath } from '../paths.js';
 import { CliError } from '../output.js';
+import { lazy } from './lazy.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -24,23 +21,5 @@ export function serveCommand(program: Command): void {
     .option('--data <dir>', 'data folder (default: $ORCA_DATA or ./.orca)')
     .option('--catalog <file>', 'data catalog')
     .option('--quiet', 'do not log requests')
-    .action(async (opts: { port: number; host: string; data?: string; catalog?: string; quiet?: boolean }) => {
-      const server = await OrcaServer.start({
-        dataRoot: dataPath(opts.data),
-        catalog: loadCatalogFor(opts.catalog),
-        port: opts.port,
-        host: opts.host,
-        log: (l) => !opts.quiet && console.log(color.dim(`${new Date().toISOString()} ${l}`)),
-      });
-      console.log(
-        `${color.green('✓')} orca API on ${server.url} (data ${dataPath(opts.data)}); OpenAPI at ${server.url}/openapi.json`,
-      );
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      console.log('stopping…');
-      await server.close();
-    });
+    .action(lazy(async () => (await import('./actions/serve.js')).serve));
 }

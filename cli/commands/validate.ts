@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { loadCatalogFor, validateFile } from '../load.js';
-import { printFindings } from '../output.js';
+import { lazy } from './lazy.js';
 
 export function validateCommand(program: Command): void {
   program
@@ -11,11 +10,5 @@ export function validateCommand(program: Command): void {
     .argument('<file>', 'campaign file (.yaml, .yml or .json)')
     .option('--catalog <file>', 'data catalog (default: $ORCA_CATALOG, ./catalog.yaml, or the sample catalog)')
     .option('--json', 'print {"valid", "errors", "warnings"} as JSON')
-    .action((file: string, opts: { catalog?: string; json?: boolean }) => {
-      const result = validateFile(file, loadCatalogFor(opts.catalog));
-      if (opts.json)
-        console.log(JSON.stringify({ valid: result.valid, errors: result.errors, warnings: result.warnings }, null, 2));
-      else printFindings(file, result.errors, result.warnings);
-      process.exitCode = result.valid ? 0 : 1;
-    });
+    .action(lazy(async () => (await import('./actions/validate.js')).validate));
 }

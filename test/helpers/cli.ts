@@ -1,4 +1,8 @@
-/** Runs the built CLI (bin/orca.js) as a user would. `npm test` builds first (pretest). */
+/**
+ * The CLI in tests: `orca` spawns bin/orca.js as a user runs it (the process tier builds dist/
+ * first, see test/helpers/global-build.ts); `orcaInProcess` calls main() in the test's own process
+ * for what needs no process of its own (--help, usage errors).
+ */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -32,4 +36,20 @@ export function orca(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** main() in this process, with what commander writes (help, usage errors) captured. */
+export async function orcaInProcess(args: string[]): Promise<CliResult> {
+  const { main } = await import('../../cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    writeOut: (s) => {
+      stdout += s;
+    },
+    writeErr: (s) => {
+      stderr += s;
+    },
+  });
+  return { code, stdout, stderr };
 }

@@ -1,0 +1,5 @@
+import { campaignJsonSchema } from '../../../statemachines/campaign.js';
+
+export function schema(): void {
+  console.log(JSON.stringify(campaignJsonSchema(), null, 2));
+}

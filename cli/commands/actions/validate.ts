@@ -1,0 +1,11 @@
+import { loadCatalogFor, validateFile } from '../../load.js';
+import { printFindings } from '../../output.js';
+import type { ValidateCommandOptions } from '../options.js';
+
+export function validate(file: string, opts: ValidateCommandOptions): void {
+  const result = validateFile(file, loadCatalogFor(opts.catalog));
+  if (opts.json)
+    console.log(JSON.stringify({ valid: result.valid, errors: result.errors, warnings: result.warnings }, null, 2));
+  else printFindings(file, result.errors, result.warnings);
+  process.exitCode = result.valid ? 0 : 1;
+}
