@@ -45,7 +45,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['**/*.test.ts'], exclude: [...EXCLUDE, ...INTEGRATION, ...PROCESS] },
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: [...EXCLUDE, ...INTEGRATION, ...PROCESS],
+          // Unit tests hold no global state: their files share a worker's loaded modules (DuckDB's
+          // native module, the planner...) instead of loading them once per file.
+          isolate: false,
+        },
       },
       { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: EXCLUDE } },
       {
