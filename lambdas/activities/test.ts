@@ -7,19 +7,10 @@ import { z } from 'zod';
 import { valueSchema } from '../query/rules.js';
 import { literalProblem } from '../sql/literal.js';
 import { didYouMean } from '../util/issues.js';
-import type { RuleValue } from '../query/rules.js';
+import { COMPARISONS, EMPTINESS, type RuleValue } from '../query/rules.js';
 import { commonFields, defineActivity, idSchema, type Input } from './framework.js';
 
-const TEST_OPERATORS = [
-  'equal',
-  'notEqual',
-  'greater',
-  'less',
-  'greaterOrEqual',
-  'lessOrEqual',
-  'isEmpty',
-  'isNotEmpty',
-] as const;
+const TEST_OPERATORS = [...COMPARISONS, ...EMPTINESS] as const;
 
 export const testSchema = z
   .object({

@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './errors.js';
 import type { CampaignService } from './service.js';
 import * as S from './schemas.js';
-import { openApiDocument } from './openapi.js';
+import { type DocumentedRoute, openApiDocument } from './openapi.js';
 
 export interface ApiRequest {
   method: string;
@@ -35,18 +35,8 @@ interface Context {
   actor: string;
 }
 
-export interface Route {
+export interface Route extends DocumentedRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
-  summary: string;
-  status: number;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  /** The body may be left out. */
-  optionalBody?: boolean;
-  response?: z.ZodType;
-  /** Refusals it may answer besides 400 (and 404 when it has path parameters, 413 with a body). */
   errors?: Array<409 | 422>;
   handle(service: CampaignService, c: Context): Promise<unknown>;
 }

@@ -7,41 +7,13 @@ import { literal } from '../sql/literal.js';
 import { isTemporal, type ColumnType } from '../sql/types.js';
 import { didYouMean, type PathPart, type Reporter } from '../util/issues.js';
 import { QueryError, reported } from './problems.js';
-import { OPERATORS, type Operator, type RuleValue } from './rules.js';
+import { COMPARISONS, EMPTINESS, LISTS, OPERATORS, type Operator, type RuleValue, TEXT_MATCHES } from './rules.js';
 import type { Scope, TypedSql } from './scope.js';
 import { addDays, formatUtcTimestamp, zonedTimeToUtc, type Ymd } from './time.js';
 import { Values } from './values.js';
 
-const STRING_OPS: Operator[] = [
-  'equal',
-  'notEqual',
-  'greater',
-  'less',
-  'greaterOrEqual',
-  'lessOrEqual',
-  'in',
-  'notIn',
-  'isEmpty',
-  'isNotEmpty',
-  'startsWith',
-  'notStartsWith',
-  'contains',
-  'notContains',
-  'like',
-  'notLike',
-];
-const NUMBER_OPS: Operator[] = [
-  'equal',
-  'notEqual',
-  'greater',
-  'less',
-  'greaterOrEqual',
-  'lessOrEqual',
-  'in',
-  'notIn',
-  'isEmpty',
-  'isNotEmpty',
-];
+const NUMBER_OPS: Operator[] = [...COMPARISONS, ...LISTS, ...EMPTINESS];
+const STRING_OPS: Operator[] = [...NUMBER_OPS, ...TEXT_MATCHES];
 const TEMPORAL_OPS: Operator[] = [...NUMBER_OPS, 'within'];
 const BOOLEAN_OPS: Operator[] = ['equal', 'notEqual', 'isEmpty', 'isNotEmpty'];
 

@@ -17,25 +17,13 @@
  */
 import { z } from 'zod';
 
-export const OPERATORS = [
-  'equal',
-  'notEqual',
-  'greater',
-  'less',
-  'greaterOrEqual',
-  'lessOrEqual',
-  'in',
-  'notIn',
-  'isEmpty',
-  'isNotEmpty',
-  'startsWith',
-  'notStartsWith',
-  'contains',
-  'notContains',
-  'like',
-  'notLike',
-  'within',
-] as const;
+/** Comparisons with one value, and tests of emptiness: for every type (Test activities use these). */
+export const COMPARISONS = ['equal', 'notEqual', 'greater', 'less', 'greaterOrEqual', 'lessOrEqual'] as const;
+export const EMPTINESS = ['isEmpty', 'isNotEmpty'] as const;
+export const LISTS = ['in', 'notIn'] as const;
+export const TEXT_MATCHES = ['startsWith', 'notStartsWith', 'contains', 'notContains', 'like', 'notLike'] as const;
+
+export const OPERATORS = [...COMPARISONS, ...LISTS, ...EMPTINESS, ...TEXT_MATCHES, 'within'] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 export const PERIOD_PRESETS = [

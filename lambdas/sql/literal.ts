@@ -9,7 +9,7 @@
  *
  * Nothing else in orca concatenates user text into SQL.
  */
-import type { ColumnType } from './types.js';
+import { type ColumnType, sqlType } from './types.js';
 import { OrcaError } from '../util/errors.js';
 
 export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -91,7 +91,7 @@ function describe(value: unknown): string {
 
 /** Renders a value of a column type as a SQL literal expression. Throws on a value of the wrong type. */
 export function literal(value: unknown, type: ColumnType): string {
-  if (value === null) return `CAST(NULL AS ${nullType(type)})`;
+  if (value === null) return `CAST(NULL AS ${sqlType(type)})`;
   const problem = literalProblem(value, type);
   if (problem) throw new SqlSafetyError(problem);
   switch (type) {
@@ -115,18 +115,6 @@ export function literal(value: unknown, type: ColumnType): string {
       return `TIMESTAMP '${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}'`;
     }
   }
-}
-
-function nullType(type: ColumnType): string {
-  return {
-    string: 'VARCHAR',
-    integer: 'BIGINT',
-    decimal: 'DECIMAL(18, 2)',
-    double: 'DOUBLE',
-    boolean: 'BOOLEAN',
-    date: 'DATE',
-    timestamp: 'TIMESTAMP',
-  }[type];
 }
 
 function numberText(n: number): string {
