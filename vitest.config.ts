@@ -40,7 +40,7 @@ export default defineConfig({
       reporter: ['text-summary'],
       // A ratchet: just below the figures reached (in-process code only; spawned CLIs are not
       // measured). Raise them with coverage, never lower them.
-      thresholds: { statements: 76, branches: 65, functions: 78, lines: 78 },
+      thresholds: { statements: 80, branches: 70, functions: 80, lines: 82 },
     },
     projects: [
       {
