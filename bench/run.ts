@@ -19,7 +19,7 @@ const program = new Command()
   .option('--data <dir>', 'where generated data is kept between runs (default: bench-data/ in the repository)')
   .option('--threads <n>', 'DuckDB threads', positiveInt('--threads'), 2)
   .option('--memory-limit <size>', 'DuckDB memory limit', '4GB')
-  .option('--only <name>', 'one benchmark: validation, synth, overhead or campaign')
+  .option('--only <name>', 'one benchmark: cli, validation, synth, overhead or campaign')
   .parse(process.argv);
 const opts = program.opts<{ profiles: number; data?: string; threads: number; memoryLimit: string; only?: string }>();
 const root = packageRoot();
@@ -27,6 +27,19 @@ const dataBase = resolve(opts.data ?? join(root, 'bench-data'));
 const log = (s: string) => console.log(s);
 const want = (name: string) => !opts.only || opts.only === name;
 
+if (want('cli')) {
+  // How long `orca --help` takes to answer, as a user types it (a new Node process each time).
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, [join(root, 'bin/orca.js'), '--help'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`orca --help failed:\n${r.stderr}`);
+    times.push(performance.now() - started);
+  }
+  const median = times.sort((a, b) => a - b)[2]!;
+  log(`orca --help: median ${median.toFixed(0)} ms of 5 runs (floor: 300 ms)`);
+  log(`bench cli help_median_ms=${median.toFixed(0)}`);
+}
 if (want('validation')) {
   const v = benchValidation(root);
   log(
