@@ -711,6 +711,27 @@ describe('Flow control', () => {
     ]);
   });
 
+  it('a data activity after a Test branch reads the population the branch carries (FR: 1, 3)', async () => {
+    const r = await run({
+      activities: [
+        build('a', { attribute: 'country', operator: 'equal', value: 'FR' }),
+        { id: 't', type: 'test', branches: [{ id: 'some', when: { population: 'greater', value: 0 } }] },
+        { id: 'x', type: 'enrichment', attributes: ['email'] },
+        { id: 'e', type: 'end' },
+      ],
+      transitions: [
+        { from: 'a', to: 't' },
+        { from: 't', output: 'some', to: 'x' },
+        { from: 't', output: 'default', to: 'e' },
+        { from: 'x', to: 'e' },
+      ],
+    });
+    expect(r.run.status).toBe('completed');
+    // The branch's transition points at the rows Build audience wrote (its main partition).
+    expect(r.transition('t', 'some')!.population).toMatchObject({ output: 'main', rows: 2 });
+    expect(await r.ids('x')).toEqual([1, 3]);
+  });
+
   it('a disabled activity does not run, nor what follows on its path', async () => {
     const r = await run({
       activities: [
