@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
 import { OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
-import type { Population, WorkSchema } from '../sql/population.js';
+import type { HistoryEntry, Population, SavedAudience, WorkSchema } from '../sql/population.js';
 import { IDENTIFIER, quoteIdent, stringLiteral } from '../sql/literal.js';
 import { sqlType, type Column, type ColumnType } from '../sql/types.js';
 import { reported } from '../query/problems.js';
@@ -73,7 +73,7 @@ export const sortSchema = z
 // ---------------------------------------------------------------------------------------------
 // Populations
 
-export type { WorkSchema } from '../sql/population.js';
+export type { HistoryEntry, SavedAudience, WorkSchema } from '../sql/population.js';
 
 export interface Input {
   /** The inbound transition's id. */
@@ -101,22 +101,6 @@ export interface ActivityState {
   /** incrementalQuery: keys output by earlier runs, or the last run's start time. */
   history?: Population[];
   lastRunAt?: string | undefined;
-}
-
-/** A saved audience: the population a Save audience activity stored under a name. */
-export interface SavedAudience {
-  name: string;
-  campaignId: string;
-  runId: string;
-  savedAt: string;
-  population: Population & { dimension: string };
-}
-
-/** What an incremental query output in one run. */
-export interface HistoryEntry {
-  runId: string;
-  at: string;
-  population: Population;
 }
 
 /** The part of the status store that activities read their state from (a port of the core). */
@@ -204,6 +188,16 @@ export interface Acted {
   note: string;
   /** A log entry written before the task's (an alert's text). */
   log?: { level: 'info' | 'warn' | 'error'; message: string };
+}
+
+/** What the gate does for an at-once activity: the module's `act` hook, or else the plan's forwarding. */
+export async function actAtOnce<A extends { type: string; id: string }>(
+  module: ActivityModule<A>,
+  a: A,
+  action: Extract<Action, { type: 'atOnce' }>,
+  ctx: ActContext,
+): Promise<Acted> {
+  return (await module.act?.(a, ctx)) ?? { forward: action.from, note: 'done' };
 }
 
 export interface ActivityModule<A extends { type: string; id: string } = { type: string; id: string }> {

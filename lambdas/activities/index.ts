@@ -3,6 +3,7 @@
  * a union discriminated by `type`) is derived from it, so adding a type is one module file, its
  * test file and one line here.
  */
+import { ActivityError } from '../util/errors.js';
 import { alert } from './alert.js';
 import { andJoin } from './and-join.js';
 import { buildAudience } from './build-audience.js';
@@ -50,8 +51,6 @@ type DefOf<M> = M extends ActivityModule<infer A> ? A : never;
 
 /** A campaign's activity, as its module's schema parses it. */
 export type ActivityDef = DefOf<(typeof ACTIVITY_MODULES)[number]>;
-export type ActivityType = ActivityDef['type'];
-export type ActivityOf<T extends ActivityType> = Extract<ActivityDef, { type: T }>;
 
 /** A module over the whole union: its hooks take any activity, and the registry hands each its own type. */
 export type AnyActivityModule = ActivityModule<ActivityDef>;
@@ -63,7 +62,7 @@ export const ACTIVITIES: ReadonlyMap<string, AnyActivityModule> = new Map(module
 /** The module of an activity. */
 export function moduleOf(a: ActivityDef): AnyActivityModule {
   const m = ACTIVITIES.get(a.type);
-  if (!m) throw new Error(`unknown activity type ${a.type}`);
+  if (!m) throw new ActivityError(`unknown activity type ${a.type}`);
   return m;
 }
 

@@ -99,6 +99,7 @@ export const test = defineActivity<Test>({
 type Operator = (typeof TEST_OPERATORS)[number];
 
 type Scalar = string | number | boolean;
+const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 interface BranchTest {
   subject: { population: true } | { variable: string };
@@ -119,9 +120,9 @@ function holds(test: BranchTest, inputs: Input[], variables: Record<string, unkn
   const empty = subject === null || subject === undefined || subject === '';
   if (test.operator === 'isEmpty') return empty;
   if (test.operator === 'isNotEmpty') return !empty;
-  if (empty) return false;
-  const a = subject as Scalar;
-  const b = test.value as Scalar;
+  const a = subject;
+  const b = test.value;
+  if (empty || !isScalar(a) || !isScalar(b)) return false;
   const [x, y] = typeof a === 'number' || typeof b === 'number' ? [Number(a), Number(b)] : [a, b];
   switch (test.operator) {
     case 'equal':

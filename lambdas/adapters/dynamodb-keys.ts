@@ -21,7 +21,7 @@ export const PREFIX = {
 } as const;
 
 /** Sort keys of the single item of a partition. */
-export const SINGLE = { campaign: 'CAMPAIGN', run: 'RUN', audience: 'AUDIENCE', historyMeta: 'META' } as const;
+const SINGLE = { campaign: 'CAMPAIGN', run: 'RUN', audience: 'AUDIENCE', historyMeta: 'META' } as const;
 
 /** GSI partition keys of the lists that span partitions. */
 export const LIST = { campaigns: 'CAMPAIGNS', runs: 'RUNS' } as const;

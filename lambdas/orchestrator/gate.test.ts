@@ -161,6 +161,22 @@ describe('gate: skipping', () => {
     expect(await messages(f)).toEqual(['skipped: no inbound transition ran']);
   });
 
+  it('control flow from an entry activity carries on: a Fork after an entry Wait (no population) continues', async () => {
+    const f = fakeDeps();
+    await withRun(f, [{ id: 'fork', type: 'fork' }]);
+    // The entry Wait ran, and its transition carries no population.
+    await f.store.putTransitions(RUN_ID, [{ ...ran('t0', 'wait', null), active: true }]);
+    const e = gateEvent(
+      { id: 'fork', type: 'fork' },
+      { inbound: [inbound('t0', 'wait', null)], outbound: [outbound('t1', 'a')] },
+    );
+    expect(await gate(e, f.deps)).toEqual({ action: 'done' });
+    expect(f.store.activity(RUN_ID, 'fork').status).toBe('done');
+    expect((await f.store.listTransitions(RUN_ID)).filter((t) => t.from === 'fork')).toMatchObject([
+      { transitionId: 't1', active: true, population: null },
+    ]);
+  });
+
   it('skips an activity after a disabled one (whose transitions are never written)', async () => {
     const f = fakeDeps();
     await withRun(f, [{ id: 'alert', type: 'alert' }]);

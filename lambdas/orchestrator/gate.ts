@@ -5,10 +5,11 @@
  * query), asks it to wait, or does the activity at once (the module's `act` hook, or forwarding
  * the plan's populations). Nothing here knows an activity type: the modules carry their behaviour.
  */
-import type { Acted, Action, Input } from '../activities/framework.js';
+import { type Action, actAtOnce, type Input } from '../activities/framework.js';
 import { moduleOf } from '../activities/index.js';
 import { glueTableName, workTableName } from '../layout.js';
 import { planActivity } from '../planner.js';
+import { schemaOf } from '../sql/population.js';
 import { Findings } from '../util/issues.js';
 import type { RunRecord, TransitionRecord } from '../ports/store.js';
 import { ActivityError, RunStopped } from './errors.js';
@@ -117,7 +118,7 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
   for (const t of e.inbound) {
     const rec = records.get(t.transition);
     const edge = { transition: t.transition, from: t.from, output: t.output };
-    if (rec?.active) inputs.push({ ...edge, schema: rec.population, ref: rec.population });
+    if (rec?.active) inputs.push({ ...edge, schema: rec.population && schemaOf(rec.population), ref: rec.population });
     else if (!module.dropsInactive)
       inputs.push({
         ...edge,
@@ -174,7 +175,7 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
       };
     case 'atOnce': {
       const signal = deps.signal;
-      const acted: Acted = (await module.act?.(activity, {
+      const acted = await actAtOnce(module, activity, action, {
         inputs,
         run: { id: runId, campaignId: run.campaign.id, testMode: run.testMode, variables: run.variables },
         effects: {
@@ -184,7 +185,7 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
             ? (campaignId, variables) => signal(campaignId, variables, { campaignId: run.campaign.id, runId })
             : undefined,
         },
-      })) ?? { forward: action.from, note: 'done' };
+      });
       if (acted.log) await deps.store.log(runId, { at: iso(deps), activity: activity.id, ...acted.log });
       await complete(run, deps, { ...common, activityId: activity.id }, forwarded(acted.forward, inputs), acted.note);
       return { action: 'done' };

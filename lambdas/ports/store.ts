@@ -3,8 +3,7 @@
  * audiences and incremental-query memory. One DynamoDB repository implements it for both
  * deployments (dynalite on loopback locally).
  */
-import type { HistoryEntry, SavedAudience } from '../activities/framework.js';
-import type { Population } from '../sql/population.js';
+import type { HistoryEntry, Population, SavedAudience } from '../sql/population.js';
 import type { CampaignStatus, RunState } from '../../statemachines/lifecycle.js';
 
 export type RunStatus = RunState;
@@ -97,7 +96,7 @@ export interface TaskRecord {
 /** A saved audience: the population a Save audience activity stored under a name. */
 export type AudienceRecord = SavedAudience;
 
-export type { HistoryEntry } from '../activities/framework.js';
+export type { HistoryEntry } from '../sql/population.js';
 
 export interface CampaignRecord {
   id: string;

@@ -25,6 +25,22 @@ export interface Population extends WorkSchema {
   rows: number;
 }
 
+/** A saved audience: the population a Save audience activity stored under a name. */
+export interface SavedAudience {
+  name: string;
+  campaignId: string;
+  runId: string;
+  savedAt: string;
+  population: Population & { dimension: string };
+}
+
+/** What an incremental query output in one run. */
+export interface HistoryEntry {
+  runId: string;
+  at: string;
+  population: Population;
+}
+
 /** The schema part of a population. */
 export function schemaOf(p: WorkSchema): WorkSchema {
   return { dimension: p.dimension, columns: p.columns, ...(p.stored ? { stored: p.stored } : {}) };

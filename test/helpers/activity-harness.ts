@@ -12,7 +12,15 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ACTIVITIES } from '../../lambdas/activities/index.js';
-import type { Acted, ActivityState, Input, Plan, RunInfo, Settled } from '../../lambdas/activities/framework.js';
+import {
+  type Acted,
+  type ActivityState,
+  actAtOnce,
+  type Input,
+  type Plan,
+  type RunInfo,
+  type Settled,
+} from '../../lambdas/activities/framework.js';
 import { typedRow } from '../../lambdas/adapters/rows.js';
 import type { Catalog } from '../../lambdas/catalog/catalog.js';
 import { type CampaignContext, planActivity } from '../../lambdas/planner.js';
@@ -255,7 +263,7 @@ export async function openActivityHarness(): Promise<ActivityHarness> {
       const inputs = (options.inputs ?? []).map((x, i) =>
         toInput(x === null ? { population: null } : isPopulation(x) ? { population: x } : x, i),
       );
-      const acted = (await module.act?.(module.schema.parse(def), {
+      const acted = await actAtOnce(module, module.schema.parse(def), action, {
         inputs,
         run: { id: run.id, campaignId: 'test', testMode: run.testMode, variables: options.variables ?? {} },
         effects: {
@@ -269,7 +277,7 @@ export async function openActivityHarness(): Promise<ActivityHarness> {
               }
             : undefined,
         },
-      })) ?? { forward: action.from, note: 'done' };
+      });
       return { ...acted, plan: planned.plan, notified, signalled };
     },
 

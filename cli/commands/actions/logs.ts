@@ -8,7 +8,7 @@ import { hasEnded } from '../../../statemachines/lifecycle.js';
 import { viaApiOrLocal } from './status.js';
 import type { LogsCommandOptions } from '../options.js';
 
-export function formatLog(l: LogEntry): string {
+function formatLog(l: LogEntry): string {
   const level =
     l.level === 'error'
       ? color.red('error')
