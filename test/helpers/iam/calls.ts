@@ -1,0 +1,195 @@
+/**
+ * AWS calls as IAM sees them: an SDK command (as aws-sdk-client-mock records it) becomes the IAM
+ * requests it makes (action, resource ARN, context keys), from the "Service Authorization
+ * Reference" (actions, resources and condition keys of each service) and, where one API call needs
+ * several authorizations, from the service guide that says so (named next to the rule).
+ */
+import { DEPLOYMENT } from './template.js';
+
+export interface IamCall {
+  action: string;
+  resource: string;
+  context?: Record<string, string | string[]>;
+  /** Where the call comes from (the SDK command, the ASL state...). */
+  source: string;
+}
+
+export interface Deployment {
+  bucket: string;
+  table: string;
+  database: string;
+  workGroup: string;
+}
+
+type Input = Record<string, unknown>;
+const { account, region, partition } = DEPLOYMENT;
+const regional = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
+
+/** Glue: an operation on a table needs the catalog, the database and the table ("AWS Glue Developer Guide — Specifying AWS Glue resource ARNs"). */
+export function glueCalls(action: string, database: string, table: string | undefined, source: string): IamCall[] {
+  return [
+    { action, resource: regional('glue', 'catalog'), source },
+    { action, resource: regional('glue', `database/${database}`), source },
+    ...(table ? [{ action, resource: regional('glue', `table/${database}/${table}`), source }] : []),
+  ];
+}
+
+/** lib-dynamodb's document commands, by the DynamoDB operation they send. */
+const DOCUMENT_COMMANDS: Record<string, string> = {
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  TransactGet: 'TransactGetItems',
+  TransactWrite: 'TransactWriteItems',
+  Query: 'Query',
+  Scan: 'Scan',
+};
+
+const s3Object = (bucket: string, key: string) => `arn:${partition}:s3:::${bucket}/${key}`;
+const s3Bucket = (bucket: string) => `arn:${partition}:s3:::${bucket}`;
+
+/** Tables a statement names as "database"."table". */
+export function tablesIn(sql: string): Array<{ database: string; table: string }> {
+  return [...sql.matchAll(/"([^"]+)"\."([^"]+)"/g)].map((m) => ({ database: m[1]!, table: m[2]! }));
+}
+
+/**
+ * The IAM requests of one SDK command. Athena's StartQueryExecution also reads the Glue catalog
+ * as the caller ("Amazon Athena User Guide — Fine-grained access to databases and tables": the
+ * catalog, the database of the query's context — `default` when there is none — and each table it
+ * names) and writes its results to S3 ("Amazon Athena User Guide — Access to Amazon S3").
+ */
+export function sdkCalls(command: string, input: Input, d: Deployment): IamCall[] {
+  const name = command.replace(/Command$/, '');
+  const source = `${command} ${JSON.stringify(input).slice(0, 160)}`;
+  const call = (action: string, resource: string, context?: IamCall['context']): IamCall => ({
+    action,
+    resource,
+    source,
+    ...(context ? { context } : {}),
+  });
+  // DynamoDB (client and document commands).
+  if (
+    name in DOCUMENT_COMMANDS ||
+    /^(GetItem|PutItem|UpdateItem|DeleteItem|BatchGetItem|BatchWriteItem|DescribeTable)$/.test(name)
+  ) {
+    const action = `dynamodb:${DOCUMENT_COMMANDS[name] ?? name}`;
+    const tables = input.RequestItems ? Object.keys(input.RequestItems as Input) : [String(input.TableName)];
+    return tables.map((t) =>
+      call(action, regional('dynamodb', `table/${t}${input.IndexName ? `/index/${input.IndexName}` : ''}`)),
+    );
+  }
+  switch (name) {
+    // Athena
+    case 'StartQueryExecution': {
+      const database = (input.QueryExecutionContext as { Database?: string } | undefined)?.Database ?? 'default';
+      const sql = String(input.QueryString);
+      return [
+        call('athena:StartQueryExecution', regional('athena', `workgroup/${input.WorkGroup}`)),
+        ...glueCalls('glue:GetDatabase', database, undefined, source),
+        ...tablesIn(sql).flatMap((t) => glueCalls('glue:GetTable', t.database, t.table, source)),
+        call('s3:GetBucketLocation', s3Bucket(d.bucket)),
+        call('s3:PutObject', s3Object(d.bucket, 'athena-results/00000000-query.csv')),
+      ];
+    }
+    case 'GetQueryExecution':
+    case 'GetQueryResults':
+    case 'StopQueryExecution':
+    case 'ListQueryExecutions':
+    case 'BatchGetQueryExecution': {
+      const calls = [call(`athena:${name}`, regional('athena', `workgroup/${input.WorkGroup ?? d.workGroup}`))];
+      // Reading results reads the result file ("Amazon Athena User Guide — Access to Amazon S3").
+      if (name === 'GetQueryResults')
+        calls.push(call('s3:GetObject', s3Object(d.bucket, 'athena-results/00000000-query.csv')));
+      return calls;
+    }
+    // Glue
+    case 'CreateTable':
+      return glueCalls(
+        'glue:CreateTable',
+        String(input.DatabaseName),
+        String((input.TableInput as Input).Name),
+        source,
+      );
+    case 'DeleteTable':
+    case 'GetTable':
+    case 'UpdateTable':
+      return glueCalls(`glue:${name}`, String(input.DatabaseName), String(input.Name), source);
+    case 'GetTables':
+    case 'GetDatabase':
+      return glueCalls(`glue:${name}`, String(input.DatabaseName ?? input.Name), undefined, source);
+    // S3
+    case 'ListObjectsV2':
+      return [call('s3:ListBucket', s3Bucket(String(input.Bucket)), { 's3:prefix': String(input.Prefix ?? '') })];
+    case 'DeleteObjects':
+      // "Amazon S3 API Reference — DeleteObjects": s3:DeleteObject on each key.
+      return ((input.Delete as { Objects: Array<{ Key: string }> }).Objects ?? []).map((o) =>
+        call('s3:DeleteObject', s3Object(String(input.Bucket), o.Key)),
+      );
+    case 'GetObject':
+    case 'PutObject':
+    case 'DeleteObject':
+      return [call(`s3:${name}`, s3Object(String(input.Bucket), String(input.Key)))];
+    // Step Functions
+    case 'SendTaskSuccess':
+    case 'SendTaskFailure':
+    case 'SendTaskHeartbeat':
+      // No resource types in the Service Authorization Reference: the request's resource is "*".
+      return [call(`states:${name}`, '*')];
+    case 'StartExecution':
+      return [call('states:StartExecution', String(input.stateMachineArn))];
+    case 'StopExecution':
+      return [call('states:StopExecution', String(input.executionArn))];
+    case 'ListTagsForResource':
+      return [call('states:ListTagsForResource', String(input.resourceArn))];
+    case 'DeleteStateMachine':
+      return [call('states:DeleteStateMachine', String(input.stateMachineArn))];
+    case 'CreateStateMachine':
+    case 'UpdateStateMachine': {
+      const arn = String(input.stateMachineArn ?? regional('states', `stateMachine:${input.name}`));
+      const calls = [call(`states:${name}`, arn)];
+      // "AWS Step Functions Developer Guide": tags on create need states:TagResource; publish: true
+      // needs states:PublishStateMachineVersion; the role is passed (iam:PassRole); logging is set
+      // up as the caller (the CloudWatch Logs delivery actions, which have no resource types).
+      if (input.tags) calls.push(call('states:TagResource', arn));
+      if (input.publish) calls.push(call('states:PublishStateMachineVersion', arn));
+      if (input.roleArn)
+        calls.push(call('iam:PassRole', String(input.roleArn), { 'iam:PassedToService': 'states.amazonaws.com' }));
+      if (input.loggingConfiguration)
+        for (const a of [
+          'CreateLogDelivery',
+          'GetLogDelivery',
+          'UpdateLogDelivery',
+          'ListLogDeliveries',
+          'PutResourcePolicy',
+          'DescribeResourcePolicies',
+          'DescribeLogGroups',
+        ])
+          calls.push(call(`logs:${a}`, '*'));
+      return calls;
+    }
+    // EventBridge Scheduler ("EventBridge Scheduler User Guide — Set up the execution role": the role is passed).
+    case 'CreateSchedule':
+    case 'UpdateSchedule':
+    case 'DeleteSchedule': {
+      const calls = [
+        call(`scheduler:${name}`, regional('scheduler', `schedule/${input.GroupName ?? 'default'}/${input.Name}`)),
+      ];
+      const role = (input.Target as { RoleArn?: string } | undefined)?.RoleArn;
+      if (role) calls.push(call('iam:PassRole', role, { 'iam:PassedToService': 'scheduler.amazonaws.com' }));
+      return calls;
+    }
+    // Lambda
+    case 'Invoke': {
+      const fn = String(input.FunctionName);
+      return [call('lambda:InvokeFunction', fn.startsWith('arn:') ? fn : regional('lambda', `function:${fn}`))];
+    }
+    // SNS
+    case 'Publish':
+      return [call('sns:Publish', String(input.TopicArn))];
+  }
+  throw new Error(`no IAM mapping for the SDK command ${command}: add it to test/helpers/iam/calls.ts`);
+}
