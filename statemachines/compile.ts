@@ -2,7 +2,8 @@
  * The compiler: a validated campaign becomes one Step Functions state machine.
  *
  *   Start run -> Run campaign (Parallel: the activity graph) -> Run completed
- *                     └ catch -> Run failed -> Campaign failed (Fail)
+ *     │ catch       └ catch -> Run failed ──┐
+ *     └ Start failed ───────────────────────┴> Campaign failed (Fail)
  *
  * Each activity is a short chain: a gate (Lambda with a task token: honours pause, stop and
  * breakpoints, skips dead paths, plans the SQL) -> for a query, an Athena .sync task (no Lambda
@@ -148,13 +149,16 @@ export function compileCampaign(analysis: Analysis): Compiled {
   const graphStart = emit(program, undefined, graph) ?? graph.add('Nothing to run', { Type: 'Pass', End: true });
 
   const top = new Scope(names);
+  const execution = {
+    'input.$': '$',
+    'execution.$': '$$.Execution.Name',
+    'executionArn.$': '$$.Execution.Id',
+    'startTime.$': '$$.Execution.StartTime',
+  };
   top.add('Start run', {
     ...lambda(PLACEHOLDERS.control, {
       step: 'start',
-      'input.$': '$',
-      'execution.$': '$$.Execution.Name',
-      'executionArn.$': '$$.Execution.Id',
-      'startTime.$': '$$.Execution.StartTime',
+      ...execution,
       campaign: campaignContext(analysis),
       activities: [...nodes.values()].map((n) => ({
         id: n.def.id,
@@ -167,7 +171,19 @@ export function compileCampaign(analysis: Analysis): Compiled {
     // Equivalent to ResultPath "$", which aws-local-stepfunctions 3.0.0 mishandles (it adds a "$" key).
     ResultPath: '$.start',
     OutputPath: '$.start',
+    // A start that failed (after its retries) still ends its run: failed, with the error.
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Start failed' }],
     Next: 'Run campaign',
+  });
+  top.add('Start failed', {
+    ...lambda(PLACEHOLDERS.control, {
+      step: 'startFailed',
+      ...execution,
+      campaign: { id: campaign.id, label: campaign.label },
+      'error.$': '$.error',
+    }),
+    ResultPath: null,
+    Next: 'Campaign failed',
   });
   top.add('Run campaign', {
     Type: 'Parallel',
