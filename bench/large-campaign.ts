@@ -1,5 +1,19 @@
 /** A 200-activity campaign built from a realistic block of 8 activities repeated 25 times. */
 export function largeCampaign(blocks = 25): Record<string, unknown> {
+  return campaignOf(blocks, 0);
+}
+
+/**
+ * A campaign of `activities` activities (0 or 2 to 7 more than a multiple of 8): the blocks of
+ * `largeCampaign`, then a chain Build audience -> Deduplication... -> End for the rest.
+ */
+export function campaignOfSize(activities: number): Record<string, unknown> {
+  const rest = activities % 8;
+  if (rest === 1) throw new Error('a campaign of 8n + 1 activities cannot be generated');
+  return campaignOf(Math.floor(activities / 8), rest);
+}
+
+function campaignOf(blocks: number, rest: number): Record<string, unknown> {
   const activities: unknown[] = [];
   const transitions: unknown[] = [];
   const categories = ['running', 'shoes', 'apparel', 'electronics', 'books'];
@@ -99,5 +113,23 @@ export function largeCampaign(blocks = 25): Record<string, unknown> {
       { from: `save${k}`, to: `end${k}` },
     );
   }
-  return { id: 'large', label: 'A 200-activity campaign', dimension: 'recipients', activities, transitions };
+  if (rest) {
+    const chain = Array.from({ length: rest }, (_, i) => `tail${i}`);
+    activities.push(
+      { id: chain[0], type: 'buildAudience', query: { attribute: 'country', operator: 'equal', value: 'FR' } },
+      ...chain.slice(1, -1).map((id) => ({ id, type: 'deduplication', fields: ['email'] })),
+      { id: chain[rest - 1], type: 'end' },
+    );
+    for (let i = 1; i < rest; i++) transitions.push({ from: chain[i - 1], to: chain[i] });
+  }
+  const label = `A ${activities.length}-activity campaign`;
+  return { id: 'large', label, dimension: 'recipients', activities, transitions };
+}
+
+/** The compiled definition's size, in bytes as a deployment sends it, of an n-activity campaign. */
+export function definitionSizeOf(
+  activities: number,
+  compile: (doc: Record<string, unknown>) => { bytes: number },
+): { activities: number; bytes: number } {
+  return { activities, bytes: compile(campaignOfSize(activities)).bytes };
 }

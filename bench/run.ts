@@ -11,6 +11,10 @@ import { packageRoot } from '../cli/paths.js';
 import { positiveInt } from '../cli/options.js';
 import { benchValidation } from './validation.js';
 import { benchCampaign, benchOverhead } from './campaign.js';
+import { definitionSizeOf } from './large-campaign.js';
+import { loadCatalog } from '../lambdas/catalog/catalog.js';
+import { validateCampaign } from '../statemachines/validate.js';
+import { compileCampaign, MAX_DEFINITION_BYTES } from '../statemachines/compile.js';
 
 const program = new Command()
   .name('npm run bench --')
@@ -19,7 +23,7 @@ const program = new Command()
   .option('--data <dir>', 'where generated data is kept between runs (default: bench-data/ in the repository)')
   .option('--threads <n>', 'DuckDB threads', positiveInt('--threads'), 2)
   .option('--memory-limit <size>', 'DuckDB memory limit', '4GB')
-  .option('--only <name>', 'one benchmark: cli, validation, synth, overhead or campaign')
+  .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead or campaign')
   .parse(process.argv);
 const opts = program.opts<{ profiles: number; data?: string; threads: number; memoryLimit: string; only?: string }>();
 const root = packageRoot();
@@ -46,6 +50,19 @@ if (want('validation')) {
     `validation of a ${v.activities}-activity campaign, every query compiled: median ${v.medianMs.toFixed(1)} ms, worst ${v.maxMs.toFixed(1)} ms (floor: 200 ms)`,
   );
   log(`bench validation activities=${v.activities} median_ms=${v.medianMs.toFixed(1)} max_ms=${v.maxMs.toFixed(1)}`);
+}
+if (want('asl')) {
+  // The size of the state machine of a 500-activity campaign, against Step Functions' 1 MB limit.
+  const catalog = loadCatalog(join(root, 'examples/catalog.yaml'));
+  const size = definitionSizeOf(500, (doc) => {
+    const v = validateCampaign(doc, catalog);
+    if (!v.valid) throw new Error(`the benchmark campaign is invalid: ${JSON.stringify(v.errors.slice(0, 3))}`);
+    return compileCampaign(v.analysis!, { maxDefinitionBytes: Number.POSITIVE_INFINITY });
+  });
+  log(
+    `state machine of a ${size.activities}-activity campaign: ${(size.bytes / 1024).toFixed(0)} KB (limit: ${MAX_DEFINITION_BYTES / 1024} KB)`,
+  );
+  log(`bench asl activities=${size.activities} definition_bytes=${size.bytes} limit_bytes=${MAX_DEFINITION_BYTES}`);
 }
 if (want('synth')) {
   // The whole stack with the example campaigns, as `npx cdk synth` does it (bundling included).

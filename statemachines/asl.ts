@@ -45,10 +45,16 @@ export const ATHENA_SYNC = 'arn:aws:states:::athena:startQueryExecution.sync';
 
 /**
  * Retries for Lambda invocations that failed for reasons of the service, not of orca, and for
- * orca's own retryable errors (named by their classes).
+ * orca's own retryable errors (named by their classes). The service's names are those of "AWS Step
+ * Functions Developer Guide — Handle Lambda service exceptions" (the 500s: ClientExecutionTimeout,
+ * Service, AWSLambda and SdkClient exceptions) and its TooManyRequestsException (the invocation
+ * limit). `Lambda.Unknown` (an unhandled error: the function ran out of time or memory) is left
+ * out on purpose: invoking the same function again at once mostly runs out again; the failure
+ * handler treats it as transient, so the error policy retries it with its delay and its limit.
  */
 export const LAMBDA_RETRY = {
   ErrorEquals: [
+    'Lambda.ClientExecutionTimeoutException',
     'Lambda.ServiceException',
     'Lambda.AWSLambdaException',
     'Lambda.SdkClientException',
@@ -62,9 +68,14 @@ export const LAMBDA_RETRY = {
   JitterStrategy: 'FULL',
 };
 
-/** Throttled query submissions: nothing ran yet, so trying again is safe. */
+/**
+ * Query submissions the service refused for its own reasons ("Amazon Athena API Reference —
+ * StartQueryExecution, Errors": TooManyRequestsException, the request was throttled;
+ * InternalServerException, a platform issue that may be transient). Athena has no
+ * ThrottlingException; InvalidRequestException is the query's fault and is not retried.
+ */
 export const ATHENA_RETRY = {
-  ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.ThrottlingException'],
+  ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.InternalServerException'],
   IntervalSeconds: 2,
   MaxAttempts: 6,
   BackoffRate: 2,

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { readDocument } from '../lambdas/util/files.js';
 import { validateCampaign } from './validate.js';
-import { compileCampaign, CompileError } from './compile.js';
+import { compileCampaign, CompileError, definitionBytes, MAX_DEFINITION_BYTES } from './compile.js';
 import { allStates, successPath } from './asl.js';
-import { largeCampaign } from '../bench/large-campaign.js';
+import { campaignOfSize, largeCampaign } from '../bench/large-campaign.js';
 import { EXAMPLES } from '../test/fixtures/examples.js';
 
 const catalog = loadCatalog(join(import.meta.dirname, '../examples/catalog.yaml'));
@@ -116,5 +116,32 @@ describe('compiler', () => {
     expect(() => compileCampaign(v.analysis!)).toThrow(
       "activity 'm': sending email messages is not available yet; disable it to run the rest of the campaign",
     );
+  });
+
+  // "AWS Step Functions Developer Guide — Quotas": a state machine definition is at most 1 MB.
+  describe("Step Functions' 1 MB definition limit", () => {
+    it('is 1 MB, measured with the longest names a deployment can substitute', () => {
+      expect(MAX_DEFINITION_BYTES).toBe(1024 * 1024);
+      const c = compile(readDocument(join(import.meta.dirname, '../examples/winback.yaml')));
+      expect(c.bytes).toBe(definitionBytes(c.definition));
+      expect(c.bytes).toBeGreaterThan(Buffer.byteLength(JSON.stringify(c.definition)));
+    });
+
+    it('a 200-activity campaign fits', () => {
+      expect(compile(largeCampaign()).bytes).toBeLessThan(MAX_DEFINITION_BYTES);
+    });
+
+    it('a campaign whose machine would not fit is refused with a CompileError naming the limit', () => {
+      const v = validateCampaign(campaignOfSize(300), catalog);
+      expect(v.valid).toBe(true);
+      expect(() => compileCampaign(v.analysis!)).toThrow(CompileError);
+      expect(() => compileCampaign(v.analysis!)).toThrow(
+        /^the compiled state machine of 300 activities is \d+ KB, over Step Functions' limit of 1 MB per definition: split the campaign/,
+      );
+      const small = validateCampaign(readDocument(join(import.meta.dirname, '../examples/winback.yaml')), catalog);
+      expect(() => compileCampaign(small.analysis!, { maxDefinitionBytes: 10_000 })).toThrow(
+        /is \d+ KB, over Step Functions' limit of 10 KB per definition/,
+      );
+    });
   });
 });

@@ -2,7 +2,8 @@
  * The compiler: a validated campaign becomes one Step Functions state machine.
  *
  *   Start run -> Run campaign (Parallel: the activity graph) -> Run completed
- *                     └ catch -> Run failed -> Campaign failed (Fail)
+ *     │ catch       └ catch -> Run failed ──┐
+ *     └ Start failed ───────────────────────┴> Campaign failed (Fail)
  *
  * Each activity is a short chain: a gate (Lambda with a task token: honours pause, stop and
  * breakpoints, skips dead paths, plans the SQL) -> for a query, an Athena .sync task (no Lambda
@@ -22,8 +23,10 @@ import {
   LAMBDA_INVOKE,
   LAMBDA_RETRY,
   PLACEHOLDERS,
+  type DeploymentNames,
   type State,
   type StateMachineDefinition,
+  substituteNames,
 } from './asl.js';
 import { decompose, type Program } from './graph.js';
 import { OrcaError } from '../lambdas/util/errors.js';
@@ -42,7 +45,31 @@ export interface Compiled {
   definition: StateMachineDefinition;
   /** Whether the graph had full concurrency (series-parallel). */
   seriesParallel: boolean;
-  /** State transitions on the success path, per activity. */
+  /** The definition's size as a deployment sends it (see `definitionBytes`). */
+  bytes: number;
+}
+
+/**
+ * Step Functions' limit on a state machine definition: 1 MB ("AWS Step Functions Developer Guide —
+ * Quotas": maximum request size, 1 MB per request, which holds the definition).
+ */
+export const MAX_DEFINITION_BYTES = 1_048_576;
+
+/** The longest a deployment's name can be (a Lambda function ARN: 140 characters). */
+const LONGEST_NAMES = Object.fromEntries(Object.keys(PLACEHOLDERS).map((k) => [k, 'x'.repeat(140)])) as DeploymentNames;
+
+/**
+ * The size in bytes of a definition as a deployment sends it: UTF-8 JSON with its placeholders
+ * replaced by the longest names a deployment can have (a function ARN is longer than its
+ * placeholder), so that a definition that fits here fits in every account.
+ */
+export function definitionBytes(definition: StateMachineDefinition): number {
+  return Buffer.byteLength(substituteNames(definition, LONGEST_NAMES), 'utf8');
+}
+
+export interface CompileOptions {
+  /** Refuse a definition larger than this (default: Step Functions' limit). */
+  maxDefinitionBytes?: number;
 }
 
 /** What the start step needs to create the run's records. */
@@ -95,7 +122,7 @@ class Names {
   }
 }
 
-export function compileCampaign(analysis: Analysis): Compiled {
+export function compileCampaign(analysis: Analysis, options: CompileOptions = {}): Compiled {
   const { campaign, nodes } = analysis;
   const runnable = new Map<string, ValidNode>();
   for (const node of nodes.values()) {
@@ -148,13 +175,16 @@ export function compileCampaign(analysis: Analysis): Compiled {
   const graphStart = emit(program, undefined, graph) ?? graph.add('Nothing to run', { Type: 'Pass', End: true });
 
   const top = new Scope(names);
+  const execution = {
+    'input.$': '$',
+    'execution.$': '$$.Execution.Name',
+    'executionArn.$': '$$.Execution.Id',
+    'startTime.$': '$$.Execution.StartTime',
+  };
   top.add('Start run', {
     ...lambda(PLACEHOLDERS.control, {
       step: 'start',
-      'input.$': '$',
-      'execution.$': '$$.Execution.Name',
-      'executionArn.$': '$$.Execution.Id',
-      'startTime.$': '$$.Execution.StartTime',
+      ...execution,
       campaign: campaignContext(analysis),
       activities: [...nodes.values()].map((n) => ({
         id: n.def.id,
@@ -167,7 +197,19 @@ export function compileCampaign(analysis: Analysis): Compiled {
     // Equivalent to ResultPath "$", which aws-local-stepfunctions 3.0.0 mishandles (it adds a "$" key).
     ResultPath: '$.start',
     OutputPath: '$.start',
+    // A start that failed (after its retries) still ends its run: failed, with the error.
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Start failed' }],
     Next: 'Run campaign',
+  });
+  top.add('Start failed', {
+    ...lambda(PLACEHOLDERS.control, {
+      step: 'startFailed',
+      ...execution,
+      campaign: { id: campaign.id, label: campaign.label },
+      'error.$': '$.error',
+    }),
+    ResultPath: null,
+    Next: 'Campaign failed',
   });
   top.add('Run campaign', {
     Type: 'Parallel',
@@ -200,15 +242,21 @@ export function compileCampaign(analysis: Analysis): Compiled {
     Cause: 'the campaign run failed; see the run log',
   });
 
-  return {
-    definition: {
-      Comment: `orca campaign ${campaign.id}: ${campaign.label}`,
-      StartAt: 'Start run',
-      States: top.states,
-    },
-    seriesParallel,
+  const definition: StateMachineDefinition = {
+    Comment: `orca campaign ${campaign.id}: ${campaign.label}`,
+    StartAt: 'Start run',
+    States: top.states,
   };
+  const bytes = definitionBytes(definition);
+  const max = options.maxDefinitionBytes ?? MAX_DEFINITION_BYTES;
+  if (bytes > max)
+    throw new CompileError(
+      `the compiled state machine of ${runnable.size} activities is ${kb(bytes)}, over Step Functions' limit of ${kb(max)} per definition: split the campaign (an End activity can start another campaign) or remove activities`,
+    );
+  return { definition, seriesParallel, bytes };
 }
+
+const kb = (bytes: number) => (bytes === MAX_DEFINITION_BYTES ? '1 MB' : `${Math.ceil(bytes / 1024)} KB`);
 
 /** A Lambda task (its result comes back). */
 const lambda = (fn: string, payload: Record<string, unknown>) => ({
@@ -321,11 +369,12 @@ function emitActivity(
   const catchTo = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${id} failed` }];
   const after = next ?? scope.done();
 
+  // The schema of an input that did not run, for the modules that plan with it (not those that drop it).
   const inbound = node.inbound.map((t) => ({
     transition: t.id,
     from: t.from,
     output: t.output,
-    schema: schemas.get(t.id) ?? null,
+    schema: node.module.dropsInactive ? null : (schemas.get(t.id) ?? null),
   }));
   const outbound = node.outbound.map((t) => ({ transition: t.id, output: t.output, to: t.to }));
 

@@ -378,4 +378,20 @@ describe('validation', () => {
       message: expect.stringContaining('more often than every 15 minutes is discouraged'),
     });
   });
+
+  it('refuses more than 500 activities, naming the limit', async () => {
+    const { campaignOfSize } = await import('../bench/large-campaign.js');
+    const { MAX_ACTIVITIES } = await import('./validate.js');
+    expect(MAX_ACTIVITIES).toBe(500);
+    const errors = errorsOf(campaignOfSize(506));
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        activity: null,
+        path: 'activities',
+        message:
+          "a campaign has at most 500 activities (this one has 506): its state machine must fit Step Functions' 1 MB definition limit; split it (an End activity can start another campaign)",
+      }),
+    );
+    expect(check(campaignOfSize(500)).errors.filter((e) => e.path === 'activities')).toEqual([]);
+  });
 });

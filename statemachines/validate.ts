@@ -94,6 +94,12 @@ export interface ValidateOptions {
   now?: Date;
 }
 
+/**
+ * The most activities a campaign may have: what the hosted service allows. Its state machine must
+ * also fit Step Functions' 1 MB definition limit, which the compiler checks (see compile.ts).
+ */
+export const MAX_ACTIVITIES = 500;
+
 export function validateCampaign(doc: unknown, catalog: Catalog, options: ValidateOptions = {}): ValidationResult {
   const findings = new Findings();
   const result = (analysis?: Analysis): ValidationResult => ({
@@ -111,6 +117,13 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
       return result();
   }
   const raw = (envelope.success ? envelope.data : doc) as Campaign & { activities: Array<Record<string, unknown>> };
+  if (raw.activities.length > MAX_ACTIVITIES)
+    findings
+      .at(null, ['activities'])
+      .error(
+        [],
+        `a campaign has at most ${MAX_ACTIVITIES} activities (this one has ${raw.activities.length}): its state machine must fit Step Functions' 1 MB definition limit; split it (an End activity can start another campaign)`,
+      );
 
   // Activities, one by one, against their type's module.
   const nodes = new Map<string, ActivityNode>();

@@ -2,7 +2,7 @@
  * The Lambda handlers, wrapped with middy. They are built from their dependencies (ports), so the
  * Lambda entry points (AWS adapters) and the embedded runtime (local adapters) run the same code.
  *
- * - control: start, finalize and the failure handler (status store only)
+ * - control: start, finalize (also after a failed start) and the failure handler (status store only)
  * - gate: the gate before each activity and the wait of a suspended one; it completes its task
  *   through TaskCallbacks (SendTaskSuccess in the cloud), or not at all while the run is paused
  * - record: after an activity's query or wait
@@ -12,7 +12,7 @@ import type { MiddlewareObj, MiddyHandlerObject } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { TaskCallbacks } from '../ports/control.js';
 import { ActivityError, STATE_MACHINE_ERRORS } from '../orchestrator/errors.js';
-import { finalizeRun } from '../orchestrator/finalize.js';
+import { finalizeFailedStart, finalizeRun } from '../orchestrator/finalize.js';
 import { failActivity } from '../orchestrator/fail.js';
 import { gate, PARKED, suspended } from '../orchestrator/gate.js';
 import { recordActivity } from '../orchestrator/record.js';
@@ -24,10 +24,11 @@ import type {
   GateEvent,
   RecordEvent,
   StartEvent,
+  StartFailedEvent,
   SuspendedEvent,
 } from '../orchestrator/types.js';
 
-export type ControlEvent = StartEvent | FinalizeEvent | FailEvent;
+export type ControlEvent = StartEvent | StartFailedEvent | FinalizeEvent | FailEvent;
 export type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
 export interface HandlerOptions {
@@ -51,6 +52,8 @@ export function makeControlHandler(deps: Deps, options: HandlerOptions = {}): Ha
         return startRun(event, deps);
       case 'finalize':
         return finalizeRun(event, deps);
+      case 'startFailed':
+        return finalizeFailedStart(event, deps);
       case 'fail':
         return failActivity(event, deps);
     }

@@ -21,7 +21,9 @@ const ORCA_ERRORS = retryableByName(STATE_MACHINE_ERRORS);
  * | States.TaskFailed | cause | an Athena query that failed (`athena:startQueryExecution.sync`) |
  * | Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException, Lambda.ClientExecutionTimeoutException | yes | the Lambda service failed (a 500) |
  * | Lambda.TooManyRequestsException | yes | Lambda's concurrency limit |
- * | Lambda.Unknown | yes | the function ran out of time or memory |
+ * | Lambda.Unknown | yes | the function ran out of time or memory ("AWS Step Functions Developer Guide — Handle Lambda service exceptions"): not retried by the state, retried here under the error policy, whose delay and limit bound it |
+ * | Athena.TooManyRequestsException, Athena.InternalServerException | yes | a query submission throttled, or a platform issue ("Amazon Athena API Reference — StartQueryExecution, Errors") |
+ * | Athena.InvalidRequestException | no | the request itself is wrong |
  * | Lambda.* | yes | any other error of the Lambda service, as orca has always treated them |
  */
 const FOREIGN_ERRORS: Readonly<Record<string, boolean | 'cause'>> = {
@@ -34,11 +36,19 @@ const FOREIGN_ERRORS: Readonly<Record<string, boolean | 'cause'>> = {
   'Lambda.TooManyRequestsException': true,
   'Lambda.Unknown': true,
   'Lambda.*': true,
+  'Athena.TooManyRequestsException': true,
+  'Athena.InternalServerException': true,
+  'Athena.InvalidRequestException': false,
 };
 
-/** Words of a message that says the failure was the service's and may not happen again. */
+/**
+ * Words of a message that says the failure was the service's and may not happen again: AWS's
+ * exception names (Athena's InternalServerException and TooManyRequestsException, S3's SlowDown,
+ * the common InternalFailure and ServiceUnavailable, the ThrottlingException of Glue and others),
+ * timeouts, network resets.
+ */
 const TRANSIENT_MESSAGE =
-  /Throttl|TooManyRequests|Rate exceeded|SlowDown|ServiceUnavailable|InternalServerError|INTERNAL_ERROR|timed out|ECONNRESET|socket hang up/i;
+  /Throttl|TooManyRequests|Rate exceeded|SlowDown|ServiceUnavailable|InternalServerError|InternalServerException|InternalFailure|INTERNAL_ERROR|timed out|ECONNRESET|socket hang up/i;
 
 export interface ParsedError {
   name: string;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type Fakes, fakeDeps } from '../../test/helpers/fakes/index.js';
 import { finalizeEvent, RUN_ID, seedRun } from '../../test/helpers/fakes/events.js';
 import type { RunRecord } from '../ports/store.js';
-import { finalizeRun } from './finalize.js';
+import { finalizeFailedStart, finalizeRun } from './finalize.js';
+import type { StartFailedEvent } from './types.js';
 
 async function withRun(f: Fakes, record: Partial<RunRecord> = {}): Promise<void> {
   await seedRun(f.store, { record });
@@ -88,5 +89,55 @@ describe('finalizeRun', () => {
     await withRun(f, { status: 'stopped', endedAt: '2026-11-22T12:00:01.000Z' });
     await finalizeRun(finalizeEvent('completed'), f.deps);
     expect(f.store.run(RUN_ID)).toMatchObject({ status: 'stopped', endedAt: '2026-11-22T12:00:01.000Z' });
+  });
+});
+
+describe('finalizeFailedStart', () => {
+  const failed = (over: Partial<StartFailedEvent> = {}): StartFailedEvent => ({
+    step: 'startFailed',
+    input: { run: { runId: RUN_ID, testMode: true, version: 3 }, trigger: 'api' },
+    execution: 'exec-1',
+    executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:camp:exec-1',
+    startTime: '2024-05-01T09:59:55.000Z',
+    campaign: { id: 'camp', label: 'A campaign' },
+    error: { Error: 'Orca.ActivityError', Cause: JSON.stringify({ errorMessage: "unknown variable 'x'" }) },
+    ...over,
+  });
+
+  it('fails the run the start created (or the API), with the start error', async () => {
+    const f = fakeDeps();
+    await withRun(f);
+    expect(await finalizeFailedStart(failed(), f.deps)).toEqual({ status: 'failed' });
+    expect(f.store.run(RUN_ID)).toMatchObject({ status: 'failed', error: "unknown variable 'x'" });
+  });
+
+  it('creates the run, failed, when the start could not: named after the execution without a run id', async () => {
+    const f = fakeDeps();
+    expect(await finalizeFailedStart(failed({ input: {} }), f.deps)).toEqual({ status: 'failed' });
+    expect(f.store.run('exec-1')).toEqual({
+      runId: 'exec-1',
+      campaignId: 'camp',
+      campaignLabel: 'A campaign',
+      status: 'failed',
+      startedAt: '2024-05-01T09:59:55.000Z',
+      endedAt: f.clock.iso(),
+      testMode: false,
+      variables: {},
+      trigger: 'manual',
+      execution: 'arn:aws:states:eu-west-1:123456789012:execution:camp:exec-1',
+      error: "unknown variable 'x'",
+    });
+  });
+
+  it('keeps what the input says of the run it could not create', async () => {
+    const f = fakeDeps();
+    await finalizeFailedStart(failed(), f.deps);
+    expect(f.store.run(RUN_ID)).toMatchObject({ version: 3, testMode: true, trigger: 'api', status: 'failed' });
+  });
+
+  it('a run stopped meanwhile ends stopped', async () => {
+    const f = fakeDeps();
+    await withRun(f, { status: 'stopping' });
+    expect(await finalizeFailedStart(failed(), f.deps)).toEqual({ status: 'stopped' });
   });
 });

@@ -4,9 +4,14 @@ import { ActivityError } from './errors.js';
 import type { Deps, RunContext, StartEvent } from './types.js';
 import { iso } from './activity-records.js';
 
+/** The run an execution runs: the one the input names (created by the API), else the execution's name. */
+export function runIdOf(e: Pick<StartEvent, 'input' | 'execution'>): string {
+  return e.input?.run?.runId ?? e.execution;
+}
+
 export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
   const now = iso(deps);
-  const runId = e.input?.run?.runId ?? e.execution;
+  const runId = runIdOf(e);
   const given = e.input?.run?.variables ?? {};
   const variables: Record<string, unknown> = {};
   const problems: string[] = [];

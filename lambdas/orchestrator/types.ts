@@ -141,4 +141,14 @@ export interface FinalizeEvent {
   error?: { Error?: string; Cause?: string };
 }
 
+/**
+ * After a failed start (the `Start run` state's Catch): what the start step got, and its error. The
+ * run record may not exist (the start failed before it could create it).
+ */
+export interface StartFailedEvent extends Omit<StartEvent, 'step' | 'campaign' | 'activities'> {
+  step: 'startFailed';
+  campaign: { id: string; label: string };
+  error: { Error?: string; Cause?: string };
+}
+
 export type FailDecision = { decision: 'retry' | 'fail' | 'continue' | 'suspend'; delay: number };
