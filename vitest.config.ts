@@ -17,11 +17,19 @@ const INTEGRATION = [
   'lambdas/entry/entries.test.ts',
   'lambdas/query/compile.test.ts',
   'lambdas/sql/literal.test.ts',
+  'runtime/start-failure.test.ts',
   'test/activities.test.ts',
   'test/api.test.ts',
   'test/run-control.test.ts',
 ];
-const PROCESS = ['test/cli.test.ts', 'test/cli-api.test.ts', 'test/e2e.test.ts', 'cdk/orca.test.ts'];
+const PROCESS = [
+  'test/cli.test.ts',
+  'test/cli-api.test.ts',
+  'test/e2e.test.ts',
+  'cdk/orca.test.ts',
+  // Synthesizes the stack and simulates every AWS call against its IAM policies (~40 s).
+  'test/iam.test.ts',
+];
 const EXCLUDE = [...configDefaults.exclude, 'dist/**', 'cdk.out/**'];
 
 export default defineConfig({
