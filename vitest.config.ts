@@ -21,7 +21,13 @@ const INTEGRATION = [
   'test/api.test.ts',
   'test/run-control.test.ts',
 ];
-const PROCESS = ['test/cli.test.ts', 'test/cli-api.test.ts', 'test/e2e.test.ts', 'cdk/orca.test.ts'];
+const PROCESS = [
+  'test/cli.test.ts',
+  'test/cli-api.test.ts',
+  'test/e2e.test.ts',
+  'cdk/orca.test.ts',
+  'test/integ/integ.test.ts',
+];
 const EXCLUDE = [...configDefaults.exclude, 'dist/**', 'cdk.out/**'];
 
 export default defineConfig({
