@@ -29,6 +29,7 @@ const PROCESS = [
   'cdk/orca.test.ts',
   // Synthesizes the stack and simulates every AWS call against its IAM policies (~40 s).
   'test/iam.test.ts',
+  'test/integ/integ.test.ts',
 ];
 const EXCLUDE = [...configDefaults.exclude, 'dist/**', 'cdk.out/**'];
 

@@ -1,0 +1,272 @@
+/**
+ * Every statement Athena can receive from orca parses with a real Trino grammar (dt-sql-parser's
+ * TrinoSQL, the engine of Athena v3: "Amazon Athena User Guide — Athena engine version 3" says it is
+ * based on Trino). The statements are collected from what orca really emits, for every example
+ * campaign compiled with the Athena dialect:
+ *
+ * - each query activity's CTAS (`AthenaEngine.materialize` of its plan's SELECT), planned as
+ *   validation plans it (placeholder inputs), as a run plans it (inputs with rows, a run id, the
+ *   state an incremental query or a read audience loads), with inbound transitions that did not
+ *   run (empty relations), and in test mode;
+ * - the statements the engine sends itself (captured with aws-sdk-client-mock on
+ *   StartQueryExecution): the row counts per output (`outputRows`) and the previews of every output;
+ * - the tables it creates through Glue (CSV sources, one table per transition): Athena's DDL is
+ *   Hive's ("Amazon Athena User Guide — DDL statements"), so each Glue TableInput is written as the
+ *   CREATE EXTERNAL TABLE it stands for and parsed with dt-sql-parser's Hive grammar, which checks
+ *   the column names and types Glue is given.
+ *
+ * No purge statement exists yet (the purge removes S3 objects only); when one does, add it here.
+ */
+import { join } from 'node:path';
+import { HiveSQL, TrinoSQL } from 'dt-sql-parser';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { CreateTableCommand, DeleteTableCommand, GlueClient, type TableInput } from '@aws-sdk/client-glue';
+import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityState, Input, Plan } from '../lambdas/activities/framework.js';
+import { AthenaEngine } from '../lambdas/adapters/athena-engine.js';
+import { loadCatalog } from '../lambdas/catalog/catalog.js';
+import { glueTableName, workLocation, workTableName } from '../lambdas/layout.js';
+import { planActivity } from '../lambdas/planner.js';
+import { AthenaDialect } from '../lambdas/sql/dialect.js';
+import { population, type WorkSchema } from '../lambdas/sql/population.js';
+import { readDocument } from '../lambdas/util/files.js';
+import { Findings } from '../lambdas/util/issues.js';
+import { type Analysis, validateCampaign } from '../statemachines/validate.js';
+import { EXAMPLES, EXAMPLES_DIR } from './fixtures/examples.js';
+
+const catalog = loadCatalog(join(EXAMPLES_DIR, 'catalog.yaml'));
+const NOW = new Date('2026-11-22T12:00:00Z');
+const RUN_ID = '20261122T120000Z-abcd';
+const DATABASE = 'orca';
+
+interface Statement {
+  /** Where it comes from: campaign, activity, variant, kind. */
+  origin: string;
+  sql: string;
+}
+
+const athena = mockClient(AthenaClient);
+const glue = mockClient(GlueClient);
+const s3 = mockClient(S3Client);
+
+function engine(): AthenaEngine {
+  return new AthenaEngine({
+    athena: new AthenaClient({ region: 'eu-west-1' }),
+    glue: new GlueClient({ region: 'eu-west-1' }),
+    s3: new S3Client({ region: 'eu-west-1' }),
+    bucket: 'orca-data',
+    database: DATABASE,
+    workGroup: 'orca',
+    sleep: async () => {},
+  });
+}
+
+type Variant = 'validation' | 'run' | 'run, inputs that did not run' | 'test mode';
+const VARIANTS: Variant[] = ['validation', 'run', 'run, inputs that did not run', 'test mode'];
+
+/** The state the status store gives some activities at run time (a saved audience, earlier keys). */
+function stateFor(type: string, dimension: WorkSchema): ActivityState | undefined {
+  const earlier = population(dimension, {
+    location: workLocation('c', 'earlier', 'a'),
+    table: workTableName('c', 'earlier', 'a'),
+    output: 'main',
+    rows: 12,
+  });
+  if (type === 'incrementalQuery') return { history: [earlier, earlier], lastRunAt: '2026-11-15 12:00:00.000' };
+  if (type === 'readAudience')
+    return {
+      audience: {
+        name: 'saved',
+        campaignId: 'c',
+        runId: 'earlier',
+        savedAt: '2026-11-15T12:00:00Z',
+        population: { ...earlier, dimension: dimension.dimension ?? 'recipients' },
+      },
+    };
+  return undefined;
+}
+
+/** Plans every activity of an analysed campaign in order, the way a run of the given variant would. */
+function plans(analysis: Analysis, variant: Variant): Array<{ id: string; type: string; plan: Plan }> {
+  if (variant === 'validation') {
+    return [...analysis.nodes.values()].flatMap((n) =>
+      n.valid && n.plan ? [{ id: n.def.id, type: n.def.type, plan: n.plan }] : [],
+    );
+  }
+  const { campaign } = analysis;
+  const runId = RUN_ID;
+  const schemas = new Map<string, WorkSchema | null>();
+  const out: Array<{ id: string; type: string; plan: Plan }> = [];
+  const dimension = catalog.table(campaign.dimension);
+  const dimSchema: WorkSchema = {
+    dimension: campaign.dimension,
+    columns: dimension ? [{ name: dimension.primaryKey, type: 'integer' }] : [],
+  };
+  for (const id of analysis.order) {
+    const node = analysis.nodes.get(id);
+    if (!node?.valid) continue;
+    const inputs: Input[] = node.inbound.map((t) => {
+      const schema = schemas.get(`${t.from}\u0000${t.output}`) ?? null;
+      const rows = variant === 'run, inputs that did not run' ? 0 : 1000;
+      return {
+        transition: t.id,
+        from: t.from,
+        output: t.output,
+        schema,
+        ref: schema
+          ? population(schema, {
+              location: rows ? workLocation(campaign.id, runId, t.from) : '-',
+              table: rows ? workTableName(campaign.id, runId, t.from) : '-',
+              output: t.output,
+              rows,
+            })
+          : null,
+      };
+    });
+    const findings = new Findings();
+    const plan = planActivity({
+      catalog,
+      dialect: new AthenaDialect({ database: DATABASE }),
+      campaign,
+      activity: node.def,
+      inputs,
+      now: NOW,
+      report: findings.at(id, []),
+      run: { id: runId, testMode: variant === 'test mode' },
+      state: stateFor(node.def.type, dimSchema),
+    });
+    expect(findings.errors, `${campaign.id}.${id} (${variant})`).toEqual([]);
+    for (const [output, schema] of Object.entries(plan.outputs)) schemas.set(`${id}\u0000${output}`, schema);
+    out.push({ id, type: node.def.type, plan });
+  }
+  return out;
+}
+
+/** The Hive DDL a Glue TableInput stands for (what `SHOW CREATE TABLE` would print in Athena). */
+function hiveDdl(t: TableInput): string {
+  const sd = t.StorageDescriptor ?? {};
+  const cols = (sd.Columns ?? []).map((c) => `\`${c.Name}\` ${c.Type}`).join(', ');
+  const props = (o: Record<string, string> | undefined) =>
+    Object.entries(o ?? {})
+      .map(([k, v]) => `'${k}'='${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`)
+      .join(', ');
+  const serdeProps = sd.SerdeInfo?.Parameters;
+  return [
+    `CREATE EXTERNAL TABLE \`${DATABASE}\`.\`${t.Name}\` (${cols})`,
+    `ROW FORMAT SERDE '${sd.SerdeInfo?.SerializationLibrary}'`,
+    ...(serdeProps && Object.keys(serdeProps).length ? [`WITH SERDEPROPERTIES (${props(serdeProps)})`] : []),
+    `STORED AS INPUTFORMAT '${sd.InputFormat}' OUTPUTFORMAT '${sd.OutputFormat}'`,
+    `LOCATION '${sd.Location}'`,
+    ...(t.Parameters && Object.keys(t.Parameters).length ? [`TBLPROPERTIES (${props(t.Parameters)})`] : []),
+  ].join('\n');
+}
+
+const trino: Statement[] = [];
+const hive: Statement[] = [];
+
+beforeAll(async () => {
+  athena.reset();
+  glue.reset();
+  s3.reset();
+  athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
+  athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+  athena.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [{ Data: [] }] } });
+  glue.on(DeleteTableCommand).resolves({});
+  glue.on(CreateTableCommand).resolves({});
+  s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+  s3.on(DeleteObjectsCommand).resolves({});
+  const e = engine();
+  for (const file of EXAMPLES) {
+    const r = validateCampaign(readDocument(join(EXAMPLES_DIR, file)), catalog, { dialect: e.dialect, now: NOW });
+    expect(r.errors, file).toEqual([]);
+    const analysis = r.analysis!;
+    const campaignId = analysis.campaign.id;
+    for (const variant of VARIANTS) {
+      const runId = variant === 'validation' ? 'RUN' : RUN_ID;
+      for (const { id, plan } of plans(analysis, variant)) {
+        const action = plan.action;
+        if (action.type !== 'query') continue;
+        const origin = `${file} ${id} (${variant})`;
+        const target = { location: action.location, table: glueTableName('w', campaignId, runId, id) };
+        trino.push({ origin: `${origin}: CTAS`, sql: e.materialize(action.sql, target) });
+        const before = athena.commandCalls(StartQueryExecutionCommand).length;
+        const glueBefore = glue.commandCalls(CreateTableCommand).length;
+        if (action.csv) await e.prepareCsv(action.csv);
+        await e.outputRows(target);
+        for (const [output, schema] of Object.entries(plan.outputs)) {
+          if (!schema) continue;
+          const p = population(schema, { location: action.location, table: target.table, output, rows: 1000 });
+          await e.preview(p, 50, 100);
+          await e.registerTransitions([
+            { transitionId: `${id}_${output}`, from: id, output, to: 'next', active: true, population: p, at: '' },
+          ]);
+        }
+        for (const c of athena.commandCalls(StartQueryExecutionCommand).slice(before))
+          trino.push({ origin: `${origin}: sent by the engine`, sql: c.args[0].input.QueryString ?? '' });
+        for (const c of glue.commandCalls(CreateTableCommand).slice(glueBefore))
+          hive.push({
+            origin: `${origin}: Glue CreateTable`,
+            sql: hiveDdl(c.args[0].input.TableInput ?? { Name: '' }),
+          });
+      }
+    }
+  }
+});
+
+afterAll(() => {
+  athena.restore();
+  glue.restore();
+  s3.restore();
+});
+
+function problems(parser: TrinoSQL | HiveSQL, statements: Statement[]): string[] {
+  return statements.flatMap(({ origin, sql }) => {
+    const errors = parser.validate(sql);
+    const count = parser.splitSQLByStatement(sql)?.length ?? 0;
+    const why = [
+      ...errors.map((x) => `line ${x.startLine}:${x.startColumn}: ${x.message}`),
+      ...(count === 1 ? [] : [`${count} statements where Athena takes one`]),
+    ];
+    return why.length ? [`${origin}\n${why.join('\n')}\n--- statement:\n${sql}\n`] : [];
+  });
+}
+
+describe('every statement Athena can receive parses with a Trino grammar', () => {
+  it('collects the statements of every example (CTAS of each query activity, counts, previews, Glue tables)', () => {
+    const kinds = new Set(trino.map((s) => s.origin.replace(/^.*: /, '')));
+    expect(kinds).toEqual(new Set(['CTAS', 'sent by the engine']));
+    expect(trino.filter((s) => /^CREATE TABLE/.test(s.sql)).length).toBeGreaterThan(40);
+    expect(trino.some((s) => /\bcount\(\*\)/.test(s.sql))).toBe(true);
+    expect(trino.some((s) => /\bOFFSET\b/.test(s.sql))).toBe(true);
+    expect(hive.some((s) => s.sql.includes('OpenCSVSerde'))).toBe(true);
+    expect(hive.some((s) => s.sql.includes('ParquetHiveSerDe'))).toBe(true);
+  });
+
+  it('the grammar refuses what Athena refuses (the check can fail)', () => {
+    const bad = [
+      { origin: 'DuckDB-only QUALIFY', sql: 'SELECT * FROM t QUALIFY row_number() OVER () = 1' },
+      { origin: 'two statements', sql: 'SELECT 1; SELECT 2' },
+    ];
+    expect(problems(new TrinoSQL(), bad)).toHaveLength(2);
+    expect(
+      problems(new HiveSQL(), [{ origin: 'no type', sql: 'CREATE EXTERNAL TABLE `t` (`a`) LOCATION ' }]),
+    ).toHaveLength(1);
+  });
+
+  it('each Athena statement (CTAS, counts, previews) parses as one Trino statement', () => {
+    const found = problems(new TrinoSQL(), trino);
+    expect(found.join('\n'), `${found.length} of ${trino.length} statements do not parse`).toBe('');
+  });
+
+  it('each Glue table (CSV sources, transitions) is a valid Hive CREATE EXTERNAL TABLE', () => {
+    const found = problems(new HiveSQL(), hive);
+    expect(found.join('\n'), `${found.length} of ${hive.length} tables do not parse`).toBe('');
+  });
+});
