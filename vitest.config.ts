@@ -18,6 +18,7 @@ const INTEGRATION = [
   'lambdas/query/compile.test.ts',
   'lambdas/sql/literal.test.ts',
   'runtime/start-failure.test.ts',
+  'cli/doctor.test.ts',
   'test/activities.test.ts',
   'test/api.test.ts',
   'test/run-control.test.ts',

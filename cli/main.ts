@@ -15,6 +15,7 @@ import { demoCommand } from './commands/demo.js';
 import { costCommand } from './commands/cost.js';
 import { serveCommand } from './commands/serve.js';
 import { remoteCommands } from './commands/remote.js';
+import { doctorCommand } from './commands/doctor.js';
 
 /** `output` replaces where commander writes help and usage errors (tests capture them in-process). */
 export function buildProgram(output: OutputConfiguration = {}): Command {
@@ -38,6 +39,7 @@ export function buildProgram(output: OutputConfiguration = {}): Command {
     costCommand,
     serveCommand,
     remoteCommands,
+    doctorCommand,
     schemaCommand,
   ])
     add(program);

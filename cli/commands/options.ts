@@ -101,3 +101,13 @@ export interface ValidateCommandOptions {
   catalog?: string;
   json?: boolean;
 }
+
+export interface DoctorCommandOptions {
+  endpoint?: string;
+  catalog?: string;
+  region?: string;
+  workgroup: string;
+  database: string;
+  bucket?: string;
+  json?: boolean;
+}

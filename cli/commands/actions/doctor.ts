@@ -1,0 +1,32 @@
+import { ApiClient, endpointOf } from '../../api-client.js';
+import { awsTarget, runDoctor } from '../../doctor.js';
+import { loadCatalogFor } from '../../load.js';
+import { color } from '../../output.js';
+import type { DoctorCommandOptions } from '../options.js';
+
+/** The region of a deployed endpoint (an execute-api host), or the one given. */
+function regionOf(endpoint: string, option?: string): string | undefined {
+  const host = new URL(endpoint).hostname;
+  return option ?? /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host)?.[1];
+}
+
+export async function doctor(opts: DoctorCommandOptions): Promise<void> {
+  const endpoint = endpointOf(opts.endpoint).url;
+  const region = regionOf(endpoint, opts.region);
+  const checks = await runDoctor({
+    api: new ApiClient(endpoint),
+    catalog: loadCatalogFor(opts.catalog),
+    aws: region
+      ? awsTarget({ region, workGroup: opts.workgroup, database: opts.database, bucket: opts.bucket })
+      : undefined,
+  });
+  if (opts.json) console.log(JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2));
+  else {
+    for (const c of checks) {
+      console.log(`${c.ok ? color.green('✓') : color.red('✗')} ${c.name}: ${c.detail}`);
+      if (!c.ok && c.fix) console.log(`  ${color.dim(`what to do: ${c.fix}`)}`);
+    }
+    if (!region) console.log(color.dim('(no AWS region: the AWS checks were skipped; pass --region for a deployment)'));
+  }
+  process.exitCode = checks.every((c) => c.ok) ? 0 : 1;
+}
