@@ -96,6 +96,10 @@ describe('AthenaEngine', () => {
       QueryString: 'SELECT "orca_output", count(*) FROM "orca"."w_t" GROUP BY 1',
       WorkGroup: 'orca',
       QueryExecutionContext: { Database: 'orca' },
+      ResultConfiguration: {
+        OutputLocation: 's3://orca-data/athena-results/',
+        EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+      },
     });
     expect(athena.commandCalls(GetQueryResultsCommand)[1]!.args[0].input).toEqual({
       QueryExecutionId: 'q1',

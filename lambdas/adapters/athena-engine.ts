@@ -21,7 +21,7 @@ import { glueType } from '../sql/types.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
 import type { Population } from '../sql/population.js';
 import type { TransitionRecord } from '../ports/store.js';
-import { glueTableName } from '../layout.js';
+import { athenaResultsLocation, glueTableName } from '../layout.js';
 import { deletePrefix } from './s3-objects.js';
 import { ActivityError, RunStopped, TransientError } from '../orchestrator/errors.js';
 import { typedRow } from './rows.js';
@@ -160,6 +160,10 @@ export class AthenaEngine implements QueryEngine {
             QueryString: sql,
             WorkGroup: this.o.workGroup,
             QueryExecutionContext: { Database: this.o.database },
+            ResultConfiguration: {
+              OutputLocation: athenaResultsLocation(this.o.bucket),
+              EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+            },
           }),
         );
         return r.QueryExecutionId!;

@@ -48,6 +48,8 @@ const platform = () =>
     logGroupArn: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/orca-api:*',
     functions: { control: 'arn:fn:control', gate: 'arn:fn:gate', record: 'arn:fn:record' },
     workGroup: 'orca',
+    database: 'orca_db',
+    bucket: 'orca-data',
     clock: () => Date.parse('2026-11-22T10:00:00Z'),
   });
 
@@ -107,6 +109,38 @@ describe('CloudPlatform', () => {
       },
     });
     expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input.ActionAfterCompletion).toBeUndefined();
+  });
+
+  it('fills in the database and the results location of the query tasks (Amazon Athena API Reference — StartQueryExecution)', async () => {
+    sfn
+      .on(CreateStateMachineCommand)
+      .resolves({ stateMachineArn: 'arn:sm:orca-q', stateMachineVersionArn: 'arn:sm:orca-q:1' });
+    const query = {
+      StartAt: 'Q',
+      States: {
+        Q: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
+          Parameters: {
+            'QueryString.$': '$.step.sql',
+            // biome-ignore-start lint/suspicious/noTemplateCurlyInString: DefinitionSubstitutions placeholders
+            WorkGroup: '${AthenaWorkGroup}',
+            QueryExecutionContext: { Database: '${AthenaDatabase}' },
+            ResultConfiguration: { OutputLocation: '${AthenaResults}' },
+            // biome-ignore-end lint/suspicious/noTemplateCurlyInString: DefinitionSubstitutions placeholders
+          },
+          End: true,
+        },
+      },
+    };
+    await platform().publish('q', 1, query, undefined);
+    const create = sfn.commandCalls(CreateStateMachineCommand)[0]!.args[0].input;
+    expect(JSON.parse(create.definition!).States.Q.Parameters).toEqual({
+      'QueryString.$': '$.step.sql',
+      WorkGroup: 'orca',
+      QueryExecutionContext: { Database: 'orca_db' },
+      ResultConfiguration: { OutputLocation: 's3://orca-data/athena-results/' },
+    });
   });
 
   it('publishes a new version of its own machine, and updates the schedule', async () => {

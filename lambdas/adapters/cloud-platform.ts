@@ -37,6 +37,7 @@ import type { ParkingStore, RunRecord } from '../ports/store.js';
 import { executionArn, stateMachineArn, stateMachineName, testMachineName, type AwsLocation } from '../util/names.js';
 import { wakeParked } from './cloud-control.js';
 import { isAwsError } from './aws-errors.js';
+import { athenaResultsLocation } from '../layout.js';
 import { RunStopped } from '../util/errors.js';
 
 export interface CloudPlatformOptions extends AwsLocation {
@@ -50,6 +51,10 @@ export interface CloudPlatformOptions extends AwsLocation {
   logGroupArn: string;
   functions: { control: string; gate: string; record: string };
   workGroup: string;
+  /** The Glue database the queries run in. */
+  database: string;
+  /** The data bucket (Athena's results go to its athena-results/ prefix). */
+  bucket: string;
   clock?: () => number;
 }
 
@@ -64,7 +69,12 @@ export class CloudPlatform implements Platform {
 
   /** The compiled definition with this deployment's names, as CloudFormation substitutes them. */
   definitionText(definition: StateMachineDefinition): string {
-    return substituteNames(definition, { ...this.o.functions, workGroup: this.o.workGroup });
+    return substituteNames(definition, {
+      ...this.o.functions,
+      workGroup: this.o.workGroup,
+      database: this.o.database,
+      results: athenaResultsLocation(this.o.bucket),
+    });
   }
 
   /** Creates or updates a machine; with publish, returns the new version's ARN. */
