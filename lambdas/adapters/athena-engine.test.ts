@@ -108,6 +108,33 @@ describe('AthenaEngine', () => {
     expect(sleeps).toEqual([100, 200, 400]);
   });
 
+  it('a preview pages in the order of the key (Trino: without ORDER BY, OFFSET and LIMIT pick arbitrary rows)', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
+    athena.on(GetQueryExecutionCommand).resolves(state('SUCCEEDED'));
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: { Rows: [{ Data: [{ VarCharValue: 'id' }] }, { Data: [{ VarCharValue: '7' }] }] },
+    });
+    const p = {
+      dimension: 'recipients',
+      columns: [
+        { name: 'id', type: 'integer' as const },
+        { name: 'email', type: 'string' as const },
+      ],
+      location: 'work/c/r1/a',
+      table: 'w_t',
+      output: 'main',
+      rows: 40,
+    };
+    expect(await engine().preview(p, 10, 20)).toEqual([{ id: 7, email: null }]);
+    expect(athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.QueryString).toBe(
+      `SELECT * FROM (SELECT "id", "email" FROM "orca"."w_t" WHERE "orca_output" = 'main') AS w ORDER BY w."id" ASC NULLS LAST OFFSET 20 LIMIT 10`,
+    );
+    await engine().preview({ ...p, dimension: null }, 10, 0);
+    expect(athena.commandCalls(StartQueryExecutionCommand)[1]!.args[0].input.QueryString).toMatch(
+      / AS w ORDER BY w\."id" ASC NULLS LAST, w\."email" ASC NULLS LAST OFFSET 0 LIMIT 10$/,
+    );
+  });
+
   it('a failed query raises its reason; a retryable failure is transient', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
     athena.on(GetQueryExecutionCommand).resolves(

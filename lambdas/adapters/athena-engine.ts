@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { CreateTableCommand, DeleteTableCommand, type GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { AthenaDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
+import { AthenaDialect, OUTPUT_COLUMN, pageOrder, type CsvSource } from '../sql/dialect.js';
 import { quoteIdent, stringLiteral } from '../sql/literal.js';
 import { glueType } from '../sql/types.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
@@ -110,7 +110,9 @@ export class AthenaEngine implements QueryEngine {
   async preview(ref: Population, limit: number, offset: number): Promise<Record<string, unknown>[]> {
     const rel = this.dialect.workTable({ ...ref, rows: -1 });
     const names = ref.columns.map((c) => c.name);
-    const rows = await this.query(`SELECT * FROM ${rel} AS w OFFSET ${Math.floor(offset)} LIMIT ${Math.floor(limit)}`);
+    const rows = await this.query(
+      `SELECT * FROM ${rel} AS w${pageOrder(ref)} OFFSET ${Math.floor(offset)} LIMIT ${Math.floor(limit)}`,
+    );
     return rows.map((r) => typedRow(Object.fromEntries(names.map((n, i) => [n, r[i]])), ref.columns));
   }
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { DuckDbDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
+import { DuckDbDialect, OUTPUT_COLUMN, pageOrder, type CsvSource } from '../sql/dialect.js';
 import { stringLiteral } from '../sql/literal.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
 import type { Population } from '../sql/population.js';
@@ -141,7 +141,9 @@ export class DuckDbEngine implements QueryEngine {
     const dir = join(this.path(ref.location), `${OUTPUT_COLUMN}=${ref.output}`);
     if (!existsSync(dir)) return [];
     const rel = this.dialect.workTable({ ...ref, rows: -1 });
-    const rows = await this.query(`SELECT * FROM ${rel} AS w LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`);
+    const rows = await this.query(
+      `SELECT * FROM ${rel} AS w${pageOrder(ref)} LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`,
+    );
     return rows.map((r) => typedRow(r, ref.columns));
   }
 

@@ -38,6 +38,16 @@ export interface CsvSource {
 
 export const OUTPUT_COLUMN = 'orca_output';
 
+/**
+ * The ORDER BY of a page of a population's rows, so that pages neither overlap nor skip rows: the
+ * key (the first column) when there is a dimension, else every column. Empty when there are no columns.
+ */
+export function pageOrder(ref: Population, alias = 'w'): string {
+  const columns = ref.dimension ? ref.columns.slice(0, 1) : ref.columns;
+  if (!columns.length) return '';
+  return ` ORDER BY ${columns.map((c) => `${alias}.${quoteIdent(c.name)} ASC NULLS LAST`).join(', ')}`;
+}
+
 export interface Dialect {
   readonly name: DialectName;
   /** A FROM item for a catalog table. */
