@@ -11,7 +11,13 @@ import {
   StopQueryExecutionCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-athena';
-import { CreateTableCommand, DeleteTableCommand, EntityNotFoundException, GlueClient } from '@aws-sdk/client-glue';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  EntityNotFoundException,
+  GetTableCommand,
+  GlueClient,
+} from '@aws-sdk/client-glue';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { AthenaEngine } from './athena-engine.js';
 import { ActivityError, RunStopped } from '../orchestrator/errors.js';
@@ -278,6 +284,49 @@ describe('AthenaEngine', () => {
       SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
     });
     expect(input.TableInput!.Name).toMatch(/^t_work_c_r1_c_c_x_[0-9a-f]{8}$/);
+  });
+
+  it('a transition table declares the types its files have: those of the CTAS table (Amazon Athena User Guide — CREATE TABLE AS: the columns take the types of the SELECT)', async () => {
+    glue.on(DeleteTableCommand).resolves({});
+    glue.on(CreateTableCommand).resolves({});
+    // sum() of a decimal(18,2) is a decimal(38,2) in Trino; the CTAS table says so.
+    glue.on(GetTableCommand).resolves({
+      Table: {
+        Name: 'w_sum',
+        StorageDescriptor: {
+          Columns: [
+            { Name: 'orca_c_id', Type: 'bigint' },
+            { Name: 'spent', Type: 'decimal(38,2)' },
+          ],
+        },
+        PartitionKeys: [{ Name: 'orca_output', Type: 'string' }],
+      },
+    });
+    const population = {
+      rows: 3,
+      dimension: 'recipients',
+      location: 'work/c/r1/c',
+      table: 'w_sum',
+      output: 'main',
+      columns: [
+        { name: 'id', type: 'integer' as const },
+        { name: 'spent', type: 'decimal' as const },
+      ],
+      stored: { id: 'orca_c_id' },
+    };
+    await engine().registerTransitions([
+      { transitionId: 'c-x', from: 'c', output: 'main', to: 'x', active: true, population, at: 'now' },
+      { transitionId: 'c-y', from: 'c', output: 'main', to: 'y', active: true, population, at: 'now' },
+    ]);
+    expect(glue.commandCalls(GetTableCommand).map((c) => c.args[0].input)).toEqual([
+      { DatabaseName: 'orca', Name: 'w_sum' },
+    ]);
+    for (const c of glue.commandCalls(CreateTableCommand)) {
+      expect(c.args[0].input.TableInput!.StorageDescriptor!.Columns).toEqual([
+        { Name: 'orca_c_id', Type: 'bigint' },
+        { Name: 'spent', Type: 'decimal(38,2)' },
+      ]);
+    }
   });
 
   it('makes a CSV file queryable: a text table over its folder', async () => {

@@ -13,7 +13,7 @@ import {
   StopQueryExecutionCommand,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
-import { CreateTableCommand, DeleteTableCommand, type GlueClient } from '@aws-sdk/client-glue';
+import { CreateTableCommand, DeleteTableCommand, GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { AthenaDialect, OUTPUT_COLUMN, pageOrder, type CsvSource } from '../sql/dialect.js';
 import { quoteIdent, stringLiteral } from '../sql/literal.js';
@@ -126,9 +126,16 @@ export class AthenaEngine implements QueryEngine {
 
   /** A Glue table per transition that carries a population, over its partition folder, so analysts can query it by name. */
   async registerTransitions(records: TransitionRecord[]): Promise<void> {
+    // The types the CTAS wrote (Athena decides them: decimal(38,s) for sums, bigint for counts...), per table.
+    const written = new Map<string, Map<string, string>>();
     for (const t of records) {
       const p = t.population;
       if (!p) continue;
+      let types = written.get(p.table);
+      if (!types) {
+        types = await this.columnTypes(p.table);
+        written.set(p.table, types);
+      }
       const name = glueTableName('t', p.location, t.transitionId);
       await this.dropTable(name);
       await this.o.glue.send(
@@ -140,7 +147,10 @@ export class AthenaEngine implements QueryEngine {
             TableType: 'EXTERNAL_TABLE',
             Parameters: { classification: 'parquet', 'orca.transition': t.transitionId },
             StorageDescriptor: {
-              Columns: p.columns.map((c) => ({ Name: p.stored?.[c.name] ?? c.name, Type: glueType(c.type) })),
+              Columns: p.columns.map((c) => {
+                const physical = p.stored?.[c.name] ?? c.name;
+                return { Name: physical, Type: types.get(physical) ?? glueType(c.type) };
+              }),
               // The partition that holds the rows: a forwarded population keeps its writer's output.
               Location: this.url(`${p.location}/${OUTPUT_COLUMN}=${p.output}`),
               InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
@@ -150,6 +160,17 @@ export class AthenaEngine implements QueryEngine {
           },
         }),
       );
+    }
+  }
+
+  /** The column types of one of orca's Glue tables, as its CTAS wrote them (empty when it is gone). */
+  private async columnTypes(table: string): Promise<Map<string, string>> {
+    try {
+      const r = await this.o.glue.send(new GetTableCommand({ DatabaseName: this.o.database, Name: table }));
+      return new Map((r?.Table?.StorageDescriptor?.Columns ?? []).map((c) => [c.Name!.toLowerCase(), c.Type!]));
+    } catch (e) {
+      if (!isAwsError(e, 'EntityNotFoundException')) throw e;
+      return new Map();
     }
   }
 
