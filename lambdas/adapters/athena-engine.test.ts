@@ -18,7 +18,14 @@ import {
   GetTableCommand,
   GlueClient,
 } from '@aws-sdk/client-glue';
-import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
 import { AthenaEngine } from './athena-engine.js';
 import { ActivityError, RunStopped } from '../orchestrator/errors.js';
 import { TransientError } from '../orchestrator/errors.js';
@@ -329,23 +336,44 @@ describe('AthenaEngine', () => {
     }
   });
 
-  it('makes a CSV file queryable: a text table over its folder', async () => {
+  it("makes a CSV file queryable: the run's own copy (JSON lines with the file's line numbers) and a table of the run's over it", async () => {
+    s3.on(GetObjectCommand).resolves({
+      // Line 3 is blank; line 4 has a quoted delimiter and a backslash, kept as it is.
+      Body: Readable.from(['email;name\r\nann@x.com;Ann\r\n\r\n', '"b;c@x.com";C:\\dir\r\n']) as never,
+    });
+    s3.on(ListObjectsV2Command).resolves({});
+    s3.on(PutObjectCommand).resolves({});
     glue.on(DeleteTableCommand).resolves({});
     glue.on(CreateTableCommand).resolves({});
     await engine().prepareCsv({
       location: 'incoming/leads/leads.csv',
-      table: 'csv_load',
+      copy: 'work/c/r1/load.source',
+      table: 'csv_work_c_r1_load_1234abcd',
       delimiter: ';',
       header: true,
-      columns: ['orca_raw_email'],
+      columns: ['orca_raw_email', 'orca_raw_name'],
     });
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({
+      Bucket: 'orca-data',
+      Key: 'incoming/leads/leads.csv',
+    });
+    const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(put.Key).toBe('work/c/r1/load.source/records.json');
+    expect(String(put.Body)).toBe(
+      '{"orca_line":2,"orca_raw_email":"ann@x.com","orca_raw_name":"Ann"}\n' +
+        '{"orca_line":4,"orca_raw_email":"b;c@x.com","orca_raw_name":"C:\\\\dir"}\n',
+    );
     expect(glue.commandCalls(CreateTableCommand)[0]!.args[0].input.TableInput).toMatchObject({
-      Name: 'csv_load',
-      Parameters: { 'skip.header.line.count': '1' },
+      Name: 'csv_work_c_r1_load_1234abcd',
       StorageDescriptor: {
-        Location: 's3://orca-data/incoming/leads/',
-        Columns: [{ Name: 'orca_raw_email', Type: 'string' }],
-        SerdeInfo: { Parameters: { separatorChar: ';' } },
+        // Never the file's folder, which other runs and campaigns share.
+        Location: 's3://orca-data/work/c/r1/load.source/',
+        Columns: [
+          { Name: 'orca_line', Type: 'bigint' },
+          { Name: 'orca_raw_email', Type: 'string' },
+          { Name: 'orca_raw_name', Type: 'string' },
+        ],
+        SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
       },
     });
   });

@@ -14,8 +14,10 @@ import {
   type QueryExecution,
 } from '@aws-sdk/client-athena';
 import { CreateTableCommand, DeleteTableCommand, GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { AthenaDialect, OUTPUT_COLUMN, pageOrder, type CsvSource } from '../sql/dialect.js';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import { AthenaDialect, CSV_COPY_FILE, OUTPUT_COLUMN, pageOrder, type CsvSource } from '../sql/dialect.js';
+import { LINE_COLUMN, csvToJsonLines } from '../sql/csv.js';
 import { quoteIdent, stringLiteral } from '../sql/literal.js';
 import { glueType } from '../sql/types.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
@@ -74,26 +76,46 @@ export class AthenaEngine implements QueryEngine {
     }
   }
 
-  /** A Glue table over the CSV file's folder, every column as text (the planner types them). */
+  /**
+   * Copies the file's records as JSON lines into the run's folder (lambdas/sql/csv.ts: the same parser
+   * as locally, with the file's line numbers), and makes a Glue table of this run's over that copy.
+   */
   async prepareCsv(csv: CsvSource): Promise<void> {
-    const folder = csv.location.includes('/') ? csv.location.slice(0, csv.location.lastIndexOf('/')) : '';
+    let body: Readable;
+    try {
+      const r = await this.o.s3.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: csv.location }));
+      body = r.Body as Readable;
+    } catch (e) {
+      if (isAwsError(e, 'NoSuchKey', 'NotFound'))
+        throw new ActivityError(`the file s3://${this.o.bucket}/${csv.location} does not exist`);
+      throw e;
+    }
+    const chunks: Buffer[] = [];
+    for await (const line of csvToJsonLines(body, csv)) chunks.push(Buffer.from(line));
+    await deletePrefix(this.o.s3, this.o.bucket, csv.copy);
+    await this.o.s3.send(
+      new PutObjectCommand({
+        Bucket: this.o.bucket,
+        Key: `${csv.copy}/${CSV_COPY_FILE}`,
+        Body: Buffer.concat(chunks),
+        ContentType: 'application/x-ndjson',
+      }),
+    );
     await this.dropTable(csv.table);
     await this.o.glue.send(
       new CreateTableCommand({
         DatabaseName: this.o.database,
         TableInput: {
           Name: csv.table,
+          Description: `orca: the records of ${csv.location} for one run`,
           TableType: 'EXTERNAL_TABLE',
-          Parameters: { classification: 'csv', 'skip.header.line.count': csv.header ? '1' : '0' },
+          Parameters: { classification: 'json' },
           StorageDescriptor: {
-            Columns: csv.columns.map((c) => ({ Name: c, Type: 'string' })),
-            Location: this.url(folder),
+            Columns: [{ Name: LINE_COLUMN, Type: 'bigint' }, ...csv.columns.map((c) => ({ Name: c, Type: 'string' }))],
+            Location: this.url(csv.copy),
             InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
             OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-            SerdeInfo: {
-              SerializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde',
-              Parameters: { separatorChar: csv.delimiter, quoteChar: '"', escapeChar: '\\' },
-            },
+            SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
           },
         },
       }),

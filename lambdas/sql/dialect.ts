@@ -6,6 +6,7 @@
 import { literal, quoteIdent, stringLiteral } from './literal.js';
 import type { Population } from './population.js';
 import { sqlType, type Column } from './types.js';
+import { LINE_COLUMN } from './csv.js';
 
 export type DialectName = 'duckdb' | 'athena';
 
@@ -27,14 +28,23 @@ function selectList(ref: Population): string {
     .join(', ');
 }
 
-/** A CSV file to load, read with every column as text. */
+/**
+ * A CSV file to load, read with every column as text. Before the query, the engine copies its records
+ * (lambdas/sql/csv.ts, one parser for both engines) as JSON lines into `copy`, a folder of this run's
+ * (never the file's own folder, which other runs and campaigns share), and the query reads that copy.
+ */
 export interface CsvSource {
   location: string;
+  /** Folder of the run's copy (work/<campaign>/<run>/<activity>.source); its file is CSV_COPY_FILE. */
+  copy: string;
+  /** Glue table over the copy (cloud), named after campaign, run and activity. */
   table: string;
   delimiter: string;
   header: boolean;
   columns: string[];
 }
+
+export const CSV_COPY_FILE = 'records.json';
 
 export const OUTPUT_COLUMN = 'orca_output';
 
@@ -95,9 +105,13 @@ export class DuckDbDialect implements Dialect {
   }
 
   csvFile(src: CsvSource): string {
-    const path = `${this.dataRoot.replace(/\/+$/, '')}/${src.location}`;
-    const types = src.columns.map((c) => `${stringLiteral(c)}: 'VARCHAR'`).join(', ');
-    return `(SELECT *, CAST(row_number() OVER () AS BIGINT) + ${src.header ? 1 : 0} AS "orca_line" FROM read_csv(${stringLiteral(path)}, delim = ${stringLiteral(src.delimiter)}, header = ${src.header ? 'true' : 'false'}, columns = {${types}}, quote = '"', escape = '"', null_padding = true, strict_mode = false, auto_detect = false))`;
+    const path = `${this.dataRoot.replace(/\/+$/, '')}/${src.copy}/${CSV_COPY_FILE}`;
+    const types = [
+      `${stringLiteral(LINE_COLUMN)}: 'BIGINT'`,
+      ...src.columns.map((c) => `${stringLiteral(c)}: 'VARCHAR'`),
+    ];
+    const cols = [...src.columns, LINE_COLUMN].map((c) => quoteIdent(c)).join(', ');
+    return `(SELECT ${cols} FROM read_json(${stringLiteral(path)}, format = 'newline_delimited', columns = {${types.join(', ')}}))`;
   }
 
   dateDiff(unit: DatePart, a: string, b: string): string {
@@ -157,10 +171,9 @@ export class AthenaDialect implements Dialect {
   }
 
   csvFile(src: CsvSource): string {
-    // The Glue table over the file is created (all columns string, OpenCSVSerDe) before the query runs.
-    // Athena has no line numbers; the row's position in the split is the best available.
-    const cols = src.columns.map((c) => quoteIdent(c)).join(', ');
-    return `(SELECT ${cols}, CAST(row_number() OVER () AS BIGINT) + ${src.header ? 1 : 0} AS "orca_line" FROM ${this.ownTable(src.table)})`;
+    // The Glue table over the run's copy (JSON lines, the file's line numbers in orca_line) is created before the query.
+    const cols = [...src.columns, LINE_COLUMN].map((c) => quoteIdent(c)).join(', ');
+    return `(SELECT ${cols} FROM ${this.ownTable(src.table)})`;
   }
 
   dateDiff(unit: DatePart, a: string, b: string): string {
