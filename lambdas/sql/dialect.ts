@@ -49,6 +49,13 @@ export const CSV_COPY_FILE = 'records.json';
 export const OUTPUT_COLUMN = 'orca_output';
 
 /**
+ * 2^52: random draws are the first 13 hex digits (52 bits) of md5(key || seed) over it, a number in
+ * [0, 1) that DuckDB (md5) and Trino (md5(to_utf8(...)), from_base) compute identically, so control
+ * groups and ties are drawn the same in local and cloud runs (for keys whose text is the same in both).
+ */
+const RANDOM_SCALE = '4503599627370496.0';
+
+/**
  * The ORDER BY of a page of a population's rows, so that pages neither overlap nor skip rows: the
  * key (the first column) when there is a dimension, else every column. Empty when there are no columns.
  */
@@ -134,7 +141,9 @@ export class DuckDbDialect implements Dialect {
   }
 
   randomFromKey(key: string, seed: string): string {
-    return `(CAST(hash(CAST(${key} AS VARCHAR) || ${stringLiteral(seed)}) % 1000000007 AS DOUBLE) / 1000000007.0)`;
+    // The same number as Athena's: the first 52 bits of md5(key || seed), over 2^52.
+    const hex = `substr(md5(CAST(${key} AS VARCHAR) || ${stringLiteral(seed)}), 1, 13)`;
+    return `(CAST(CAST(('0x' || ${hex}) AS BIGINT) AS DOUBLE) / ${RANDOM_SCALE})`;
   }
 
   tryCast(x: string, type: string): string {
@@ -193,8 +202,9 @@ export class AthenaDialect implements Dialect {
   }
 
   randomFromKey(key: string, seed: string): string {
-    const h = `from_big_endian_64(xxhash64(to_utf8(CAST(${key} AS VARCHAR) || ${stringLiteral(seed)})))`;
-    return `(CAST(((${h} % 1000000007) + 1000000007) % 1000000007 AS DOUBLE) / 1000000007.0)`;
+    // The same number as DuckDB's: the first 52 bits of md5(key || seed), over 2^52.
+    const hex = `substr(lower(to_hex(md5(to_utf8(CAST(${key} AS VARCHAR) || ${stringLiteral(seed)})))), 1, 13)`;
+    return `(CAST(from_base(${hex}, 16) AS DOUBLE) / ${RANDOM_SCALE})`;
   }
 
   tryCast(x: string, type: string): string {
