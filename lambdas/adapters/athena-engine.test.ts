@@ -19,11 +19,14 @@ import {
   GlueClient,
 } from '@aws-sdk/client-glue';
 import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { AthenaEngine } from './athena-engine.js';
@@ -230,6 +233,50 @@ describe('AthenaEngine', () => {
       { Bucket: 'orca-data', Delete: { Objects: [{ Key: 'work/c/r1/a/orca_output=main/2.parquet' }], Quiet: true } },
     ]);
     expect(glue.commandCalls(DeleteTableCommand)[0]!.args[0].input).toEqual({ DatabaseName: 'orca', Name: 'w_t' });
+  });
+
+  it('a large file is copied in parts, never whole in memory (Amazon S3 User Guide — Uploading and copying objects using multipart upload)', async () => {
+    // About 20 MiB of JSON lines: two parts of 8 MiB and the rest.
+    const line = `${'x'.repeat(200)}\n`;
+    const text = Array.from({ length: 100 }, () => line.repeat(1000));
+    s3.on(GetObjectCommand).resolves({ Body: Readable.from(['v\n', ...text]) as never });
+    s3.on(ListObjectsV2Command).resolves({});
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
+    s3.on(UploadPartCommand).callsFake((input: { PartNumber: number }) => ({ ETag: `e${input.PartNumber}` }));
+    s3.on(CompleteMultipartUploadCommand).resolves({});
+    glue.on(DeleteTableCommand).resolves({});
+    glue.on(CreateTableCommand).resolves({});
+    await engine().prepareCsv({
+      location: 'incoming/big.csv',
+      copy: 'work/c/r1/load.source',
+      table: 'csv_t',
+      delimiter: ',',
+      header: true,
+      columns: ['orca_raw_v'],
+    });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    const parts = s3.commandCalls(UploadPartCommand).map((c) => c.args[0].input);
+    expect(parts.map((p) => [p.Key, p.UploadId, p.PartNumber])).toEqual([
+      ['work/c/r1/load.source/records.json', 'u1', 1],
+      ['work/c/r1/load.source/records.json', 'u1', 2],
+      ['work/c/r1/load.source/records.json', 'u1', 3],
+    ]);
+    const sizes = parts.map((p) => (p.Body as Buffer).length);
+    expect(sizes.slice(0, 2).every((n) => n >= 8 * 1024 * 1024)).toBe(true);
+    const record = (n: number) => `{"orca_line":${n},"orca_raw_v":"${'x'.repeat(200)}"}\n`.length;
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(
+      Array.from({ length: 100_000 }, (_, i) => record(i + 2)).reduce((a, b) => a + b, 0),
+    );
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input).toMatchObject({
+      UploadId: 'u1',
+      MultipartUpload: {
+        Parts: [
+          { ETag: 'e1', PartNumber: 1 },
+          { ETag: 'e2', PartNumber: 2 },
+          { ETag: 'e3', PartNumber: 3 },
+        ],
+      },
+    });
   });
 
   it('registers a Glue table per transition over its partition, with physical column names', async () => {

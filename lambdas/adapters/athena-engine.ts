@@ -14,7 +14,15 @@ import {
   type QueryExecution,
 } from '@aws-sdk/client-athena';
 import { CreateTableCommand, DeleteTableCommand, GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { AthenaDialect, CSV_COPY_FILE, OUTPUT_COLUMN, pageOrder, type CsvSource } from '../sql/dialect.js';
 import { LINE_COLUMN, csvToJsonLines } from '../sql/csv.js';
@@ -42,6 +50,9 @@ export interface AthenaEngineOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
+
+/** Size of the parts of a multipart upload (S3: 5 MiB at least). */
+const UPLOAD_PART = 8 * 1024 * 1024;
 
 const THROTTLED = ['TooManyRequestsException', 'ThrottlingException', 'ServiceUnavailableException'];
 
@@ -90,17 +101,8 @@ export class AthenaEngine implements QueryEngine {
         throw new ActivityError(`the file s3://${this.o.bucket}/${csv.location} does not exist`);
       throw e;
     }
-    const chunks: Buffer[] = [];
-    for await (const line of csvToJsonLines(body, csv)) chunks.push(Buffer.from(line));
     await deletePrefix(this.o.s3, this.o.bucket, csv.copy);
-    await this.o.s3.send(
-      new PutObjectCommand({
-        Bucket: this.o.bucket,
-        Key: `${csv.copy}/${CSV_COPY_FILE}`,
-        Body: Buffer.concat(chunks),
-        ContentType: 'application/x-ndjson',
-      }),
-    );
+    await this.upload(`${csv.copy}/${CSV_COPY_FILE}`, csvToJsonLines(body, csv));
     await this.dropTable(csv.table);
     await this.o.glue.send(
       new CreateTableCommand({
@@ -120,6 +122,53 @@ export class AthenaEngine implements QueryEngine {
         },
       }),
     );
+  }
+
+  /**
+   * Writes a stream of text to one object without holding it in memory: parts of UPLOAD_PART bytes
+   * (Amazon S3 User Guide — multipart upload: parts of 5 MiB at least, but the last), or one
+   * PutObject when it is smaller than a part.
+   */
+  private async upload(key: string, text: AsyncIterable<string>): Promise<void> {
+    const target = { Bucket: this.o.bucket, Key: key };
+    const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let uploadId: string | undefined;
+    const flush = async () => {
+      uploadId ??= (
+        await this.o.s3.send(new CreateMultipartUploadCommand({ ...target, ContentType: 'application/x-ndjson' }))
+      ).UploadId!;
+      const PartNumber = parts.length + 1;
+      const r = await this.o.s3.send(
+        new UploadPartCommand({ ...target, UploadId: uploadId, PartNumber, Body: Buffer.concat(chunks) }),
+      );
+      parts.push({ ETag: r.ETag, PartNumber });
+      chunks = [];
+      size = 0;
+    };
+    try {
+      for await (const piece of text) {
+        const b = Buffer.from(piece);
+        chunks.push(b);
+        size += b.length;
+        if (size >= UPLOAD_PART) await flush();
+      }
+      if (!uploadId) {
+        await this.o.s3.send(
+          new PutObjectCommand({ ...target, Body: Buffer.concat(chunks), ContentType: 'application/x-ndjson' }),
+        );
+        return;
+      }
+      if (size) await flush();
+      await this.o.s3.send(
+        new CompleteMultipartUploadCommand({ ...target, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+      );
+    } catch (e) {
+      if (uploadId)
+        await this.o.s3.send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId })).catch(() => undefined);
+      throw e;
+    }
   }
 
   async outputRows(target: Target): Promise<Record<string, number>> {
