@@ -141,6 +141,6 @@ describe('loadFile in the cloud: each run has its own table and copy', () => {
     expect(copies).toEqual(['work/leads/r1/load.source', 'work/leads/r2/load.source', 'work/other/r1/load.source']);
     expect(tables[0]).toMatch(/^csv_work_leads_r1_load_[0-9a-f]{8}$/);
     // The query reads its own run's table, never the file's shared folder.
-    plans.forEach((p, i) => expect(p.sql).toContain(`FROM "orca"."${tables[i]}"`));
+    for (const [i, p] of plans.entries()) expect(p.sql).toContain(`FROM "orca"."${tables[i]}"`);
   });
 });
