@@ -19,11 +19,13 @@ import {
   GlueClient,
 } from '@aws-sdk/client-glue';
 import {
+  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
+  NoSuchKey,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -277,6 +279,35 @@ describe('AthenaEngine', () => {
         ],
       },
     });
+  });
+
+  it('a missing file is a clear error; a failed copy aborts its multipart upload', async () => {
+    const src = {
+      location: 'incoming/nope.csv',
+      copy: 'work/c/r1/load.source',
+      table: 'csv_t',
+      delimiter: ',',
+      header: false,
+      columns: ['orca_raw_v'],
+    };
+    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
+    await expect(engine().prepareCsv(src)).rejects.toThrow(
+      new ActivityError('the file s3://orca-data/incoming/nope.csv does not exist'),
+    );
+    s3.reset();
+    const big = `${'y'.repeat(1024)}\n`.repeat(9 * 1024);
+    s3.on(GetObjectCommand).resolves({ Body: Readable.from([big, big]) as never });
+    s3.on(ListObjectsV2Command).resolves({});
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u2' });
+    s3.on(UploadPartCommand).resolvesOnce({ ETag: 'e1' }).rejects(new Error('network down'));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    await expect(engine().prepareCsv(src)).rejects.toThrow('network down');
+    expect(s3.commandCalls(AbortMultipartUploadCommand)[0]!.args[0].input).toEqual({
+      Bucket: 'orca-data',
+      Key: 'work/c/r1/load.source/records.json',
+      UploadId: 'u2',
+    });
+    expect(glue.commandCalls(CreateTableCommand)).toHaveLength(0);
   });
 
   it('registers a Glue table per transition over its partition, with physical column names', async () => {
