@@ -88,8 +88,11 @@ describe('Load file: the same records and line numbers in both engines', () => {
     await engine.prepareCsv(src);
     const local = readFileSync(join(dir, src.copy, 'records.json'), 'utf8');
 
-    const s3 = mockClient(S3Client);
-    const glue = mockClient(GlueClient);
+    // Mocks of these instances only: other test files of the worker mock the client classes.
+    const s3Client = new S3Client({ region: 'eu-west-1' });
+    const glueClient = new GlueClient({ region: 'eu-west-1' });
+    const s3 = mockClient(s3Client);
+    const glue = mockClient(glueClient);
     s3.on(GetObjectCommand).resolves({ Body: Readable.from([text]) as never });
     s3.on(ListObjectsV2Command).resolves({});
     s3.on(PutObjectCommand).resolves({});
@@ -97,8 +100,8 @@ describe('Load file: the same records and line numbers in both engines', () => {
     glue.on(CreateTableCommand).resolves({});
     await new AthenaEngine({
       athena: new AthenaClient({ region: 'eu-west-1' }),
-      glue: new GlueClient({ region: 'eu-west-1' }),
-      s3: new S3Client({ region: 'eu-west-1' }),
+      glue: glueClient,
+      s3: s3Client,
       bucket: 'b',
       database: 'orca',
       workGroup: 'orca',
