@@ -22,3 +22,6 @@ export function glueTableName(prefix: string, ...parts: string[]): string {
 /** Glue table of the outputs of one activity in one run. */
 export const workTableName = (campaign: string, run: string, activity: string): string =>
   glueTableName('w', campaign, run, activity);
+
+/** Where Athena writes query results (the workgroup's location, sent with every query start). */
+export const athenaResultsLocation = (bucket: string): string => `s3://${bucket}/athena-results/`;

@@ -72,8 +72,20 @@ describe('compiler', () => {
     });
     expect(s['lapsed query']).toMatchObject({
       Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the work group's DefinitionSubstitutions placeholder
-      Parameters: { 'QueryString.$': '$.step.sql', WorkGroup: '${AthenaWorkGroup}' },
+      Parameters: {
+        'QueryString.$': '$.step.sql',
+        // biome-ignore-start lint/suspicious/noTemplateCurlyInString: DefinitionSubstitutions placeholders
+        WorkGroup: '${AthenaWorkGroup}',
+        // Amazon Athena API Reference — StartQueryExecution: without QueryExecutionContext the query runs in
+        // `default`; Amazon Athena User Guide — "Specify a query result location": a workgroup that does not
+        // enforce its settings takes the location (and its encryption) the query sends.
+        QueryExecutionContext: { Database: '${AthenaDatabase}' },
+        ResultConfiguration: {
+          OutputLocation: '${AthenaResults}',
+          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+        },
+        // biome-ignore-end lint/suspicious/noTemplateCurlyInString: DefinitionSubstitutions placeholders
+      },
       Next: 'lapsed record',
     });
     expect(s['lapsed failed ?']).toMatchObject({ Type: 'Choice', Default: expect.stringMatching(/^Abort \d+$/) });

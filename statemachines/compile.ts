@@ -317,7 +317,16 @@ const WORK: Record<Execution, (w: Work) => string> = {
     scope.add(`${id} query`, {
       Type: 'Task',
       Resource: ATHENA_SYNC,
-      Parameters: { 'QueryString.$': '$.step.sql', WorkGroup: PLACEHOLDERS.workGroup },
+      // Athena User Guide: the database the query runs in, and where its results go (the workgroup does not enforce them).
+      Parameters: {
+        'QueryString.$': '$.step.sql',
+        WorkGroup: PLACEHOLDERS.workGroup,
+        QueryExecutionContext: { Database: PLACEHOLDERS.database },
+        ResultConfiguration: {
+          OutputLocation: PLACEHOLDERS.results,
+          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+        },
+      },
       ResultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId', 'statistics.$': '$.QueryExecution.Statistics' },
       ResultPath: '$.step.query',
       Retry: [ATHENA_RETRY],

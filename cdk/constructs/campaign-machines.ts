@@ -156,6 +156,8 @@ export class CampaignMachines extends Construct {
           gate: props.functions.gate.functionArn,
           record: props.functions.record.functionArn,
           workGroup: props.workGroupName,
+          database: props.databaseName,
+          results: props.bucket.s3UrlForObject('athena-results/'),
         }),
         role: this.role,
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },

@@ -1,6 +1,11 @@
 /** Load file: hand-written CSV files under the fixture's data folder. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openActivityHarness, type ActivityHarness } from '../../test/helpers/activity-harness.js';
+import { planActivity } from '../planner.js';
+import { loadFileSchema } from './load-file.js';
+import { AthenaDialect } from '../sql/dialect.js';
+import { Findings } from '../util/issues.js';
+import { TODAY, tinyCatalog } from '../../test/fixtures/tiny.js';
 
 let h: ActivityHarness;
 beforeAll(async () => {
@@ -103,5 +108,39 @@ describe('loadFile', () => {
     const unused = h.plan(load(f, [{ name: 'n', default: 'x' }]));
     expect(unused.errors).toEqual([]);
     expect(unused.warnings.map((w) => w.path)).toEqual(['columns[0].default']);
+  });
+});
+
+describe('loadFile in the cloud: each run has its own table and copy', () => {
+  const plan = (campaign: string, run: string) => {
+    const findings = new Findings();
+    const p = planActivity({
+      catalog: tinyCatalog(),
+      dialect: new AthenaDialect({ database: 'orca' }),
+      campaign: { id: campaign, dimension: 'recipients', timezone: 'UTC', variables: {} },
+      activity: loadFileSchema.parse({
+        id: 'load',
+        type: 'loadFile',
+        file: 'incoming/leads.csv',
+        columns: [{ name: 'email' }],
+      }),
+      inputs: [],
+      now: TODAY,
+      report: findings.at('load', []),
+      run: { id: run, testMode: false },
+    });
+    if (p.action.type !== 'query' || !p.action.csv) throw new Error('not a query with a CSV source');
+    return { csv: p.action.csv, sql: p.action.sql };
+  };
+
+  it('concurrent runs, and two campaigns with the same activity id, never share the Glue table or what it reads', () => {
+    const plans = [plan('leads', 'r1'), plan('leads', 'r2'), plan('other', 'r1')];
+    const tables = plans.map((p) => p.csv.table);
+    const copies = plans.map((p) => p.csv.copy);
+    expect(new Set(tables).size).toBe(3);
+    expect(copies).toEqual(['work/leads/r1/load.source', 'work/leads/r2/load.source', 'work/other/r1/load.source']);
+    expect(tables[0]).toMatch(/^csv_work_leads_r1_load_[0-9a-f]{8}$/);
+    // The query reads its own run's table, never the file's shared folder.
+    for (const [i, p] of plans.entries()) expect(p.sql).toContain(`FROM "orca"."${tables[i]}"`);
   });
 });

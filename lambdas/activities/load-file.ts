@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { literal, quoteIdent, stringLiteral } from '../sql/literal.js';
 import { COLUMN_TYPES, sqlType, type Column } from '../sql/types.js';
+import { glueTableName } from '../layout.js';
 import { commonFields, defineActivity, invalid, nameSchema, type WorkSchema } from './framework.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -91,10 +92,11 @@ export const loadFile = defineActivity<LoadFile>({
         ctx.report.warn(['columns', i, 'default'], `the default is only used with onError: default`);
     });
     if (!ok) return invalid();
-    const table = `csv_${a.id.toLowerCase().replaceAll('-', '_')}`;
+    // This run's own copy and table: concurrent runs, and campaigns with the same activity id, never share them.
     const csv = {
       location: a.file,
-      table,
+      copy: `${ctx.outputLocation}.source`,
+      table: glueTableName('csv', ctx.outputLocation),
       delimiter: a.delimiter,
       header: a.header,
       columns: a.columns.map((c) => `orca_raw_${c.name}`),

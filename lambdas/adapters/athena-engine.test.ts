@@ -11,8 +11,26 @@ import {
   StopQueryExecutionCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-athena';
-import { CreateTableCommand, DeleteTableCommand, EntityNotFoundException, GlueClient } from '@aws-sdk/client-glue';
-import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  EntityNotFoundException,
+  GetTableCommand,
+  GlueClient,
+} from '@aws-sdk/client-glue';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
 import { AthenaEngine } from './athena-engine.js';
 import { ActivityError, RunStopped } from '../orchestrator/errors.js';
 import { TransientError } from '../orchestrator/errors.js';
@@ -96,12 +114,43 @@ describe('AthenaEngine', () => {
       QueryString: 'SELECT "orca_output", count(*) FROM "orca"."w_t" GROUP BY 1',
       WorkGroup: 'orca',
       QueryExecutionContext: { Database: 'orca' },
+      ResultConfiguration: {
+        OutputLocation: 's3://orca-data/athena-results/',
+        EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+      },
     });
     expect(athena.commandCalls(GetQueryResultsCommand)[1]!.args[0].input).toEqual({
       QueryExecutionId: 'q1',
       NextToken: 't2',
     });
     expect(sleeps).toEqual([100, 200, 400]);
+  });
+
+  it('a preview pages in the order of the key (Trino: without ORDER BY, OFFSET and LIMIT pick arbitrary rows)', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
+    athena.on(GetQueryExecutionCommand).resolves(state('SUCCEEDED'));
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: { Rows: [{ Data: [{ VarCharValue: 'id' }] }, { Data: [{ VarCharValue: '7' }] }] },
+    });
+    const p = {
+      dimension: 'recipients',
+      columns: [
+        { name: 'id', type: 'integer' as const },
+        { name: 'email', type: 'string' as const },
+      ],
+      location: 'work/c/r1/a',
+      table: 'w_t',
+      output: 'main',
+      rows: 40,
+    };
+    expect(await engine().preview(p, 10, 20)).toEqual([{ id: 7, email: null }]);
+    expect(athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.QueryString).toBe(
+      `SELECT * FROM (SELECT "id", "email" FROM "orca"."w_t" WHERE "orca_output" = 'main') AS w ORDER BY w."id" ASC NULLS LAST OFFSET 20 LIMIT 10`,
+    );
+    await engine().preview({ ...p, dimension: null }, 10, 0);
+    expect(athena.commandCalls(StartQueryExecutionCommand)[1]!.args[0].input.QueryString).toMatch(
+      / AS w ORDER BY w\."id" ASC NULLS LAST, w\."email" ASC NULLS LAST OFFSET 0 LIMIT 10$/,
+    );
   });
 
   it('a failed query raises its reason; a retryable failure is transient', async () => {
@@ -188,6 +237,79 @@ describe('AthenaEngine', () => {
     expect(glue.commandCalls(DeleteTableCommand)[0]!.args[0].input).toEqual({ DatabaseName: 'orca', Name: 'w_t' });
   });
 
+  it('a large file is copied in parts, never whole in memory (Amazon S3 User Guide — Uploading and copying objects using multipart upload)', async () => {
+    // About 20 MiB of JSON lines: two parts of 8 MiB and the rest.
+    const line = `${'x'.repeat(200)}\n`;
+    const text = Array.from({ length: 100 }, () => line.repeat(1000));
+    s3.on(GetObjectCommand).resolves({ Body: Readable.from(['v\n', ...text]) as never });
+    s3.on(ListObjectsV2Command).resolves({});
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
+    s3.on(UploadPartCommand).callsFake((input: { PartNumber: number }) => ({ ETag: `e${input.PartNumber}` }));
+    s3.on(CompleteMultipartUploadCommand).resolves({});
+    glue.on(DeleteTableCommand).resolves({});
+    glue.on(CreateTableCommand).resolves({});
+    await engine().prepareCsv({
+      location: 'incoming/big.csv',
+      copy: 'work/c/r1/load.source',
+      table: 'csv_t',
+      delimiter: ',',
+      header: true,
+      columns: ['orca_raw_v'],
+    });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    const parts = s3.commandCalls(UploadPartCommand).map((c) => c.args[0].input);
+    expect(parts.map((p) => [p.Key, p.UploadId, p.PartNumber])).toEqual([
+      ['work/c/r1/load.source/records.json', 'u1', 1],
+      ['work/c/r1/load.source/records.json', 'u1', 2],
+      ['work/c/r1/load.source/records.json', 'u1', 3],
+    ]);
+    const sizes = parts.map((p) => (p.Body as Buffer).length);
+    expect(sizes.slice(0, 2).every((n) => n >= 8 * 1024 * 1024)).toBe(true);
+    const record = (n: number) => `{"orca_line":${n},"orca_raw_v":"${'x'.repeat(200)}"}\n`.length;
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(
+      Array.from({ length: 100_000 }, (_, i) => record(i + 2)).reduce((a, b) => a + b, 0),
+    );
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input).toMatchObject({
+      UploadId: 'u1',
+      MultipartUpload: {
+        Parts: [
+          { ETag: 'e1', PartNumber: 1 },
+          { ETag: 'e2', PartNumber: 2 },
+          { ETag: 'e3', PartNumber: 3 },
+        ],
+      },
+    });
+  });
+
+  it('a missing file is a clear error; a failed copy aborts its multipart upload', async () => {
+    const src = {
+      location: 'incoming/nope.csv',
+      copy: 'work/c/r1/load.source',
+      table: 'csv_t',
+      delimiter: ',',
+      header: false,
+      columns: ['orca_raw_v'],
+    };
+    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
+    await expect(engine().prepareCsv(src)).rejects.toThrow(
+      new ActivityError('the file s3://orca-data/incoming/nope.csv does not exist'),
+    );
+    s3.reset();
+    const big = `${'y'.repeat(1024)}\n`.repeat(9 * 1024);
+    s3.on(GetObjectCommand).resolves({ Body: Readable.from([big, big]) as never });
+    s3.on(ListObjectsV2Command).resolves({});
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u2' });
+    s3.on(UploadPartCommand).resolvesOnce({ ETag: 'e1' }).rejects(new Error('network down'));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    await expect(engine().prepareCsv(src)).rejects.toThrow('network down');
+    expect(s3.commandCalls(AbortMultipartUploadCommand)[0]!.args[0].input).toEqual({
+      Bucket: 'orca-data',
+      Key: 'work/c/r1/load.source/records.json',
+      UploadId: 'u2',
+    });
+    expect(glue.commandCalls(CreateTableCommand)).toHaveLength(0);
+  });
+
   it('registers a Glue table per transition over its partition, with physical column names', async () => {
     glue.on(DeleteTableCommand).resolves({});
     glue.on(CreateTableCommand).resolves({});
@@ -249,23 +371,87 @@ describe('AthenaEngine', () => {
     expect(input.TableInput!.Name).toMatch(/^t_work_c_r1_c_c_x_[0-9a-f]{8}$/);
   });
 
-  it('makes a CSV file queryable: a text table over its folder', async () => {
+  it('a transition table declares the types its files have: those of the CTAS table (Amazon Athena User Guide — CREATE TABLE AS: the columns take the types of the SELECT)', async () => {
+    glue.on(DeleteTableCommand).resolves({});
+    glue.on(CreateTableCommand).resolves({});
+    // sum() of a decimal(18,2) is a decimal(38,2) in Trino; the CTAS table says so.
+    glue.on(GetTableCommand).resolves({
+      Table: {
+        Name: 'w_sum',
+        StorageDescriptor: {
+          Columns: [
+            { Name: 'orca_c_id', Type: 'bigint' },
+            { Name: 'spent', Type: 'decimal(38,2)' },
+          ],
+        },
+        PartitionKeys: [{ Name: 'orca_output', Type: 'string' }],
+      },
+    });
+    const population = {
+      rows: 3,
+      dimension: 'recipients',
+      location: 'work/c/r1/c',
+      table: 'w_sum',
+      output: 'main',
+      columns: [
+        { name: 'id', type: 'integer' as const },
+        { name: 'spent', type: 'decimal' as const },
+      ],
+      stored: { id: 'orca_c_id' },
+    };
+    await engine().registerTransitions([
+      { transitionId: 'c-x', from: 'c', output: 'main', to: 'x', active: true, population, at: 'now' },
+      { transitionId: 'c-y', from: 'c', output: 'main', to: 'y', active: true, population, at: 'now' },
+    ]);
+    expect(glue.commandCalls(GetTableCommand).map((c) => c.args[0].input)).toEqual([
+      { DatabaseName: 'orca', Name: 'w_sum' },
+    ]);
+    for (const c of glue.commandCalls(CreateTableCommand)) {
+      expect(c.args[0].input.TableInput!.StorageDescriptor!.Columns).toEqual([
+        { Name: 'orca_c_id', Type: 'bigint' },
+        { Name: 'spent', Type: 'decimal(38,2)' },
+      ]);
+    }
+  });
+
+  it("makes a CSV file queryable: the run's own copy (JSON lines with the file's line numbers) and a table of the run's over it", async () => {
+    s3.on(GetObjectCommand).resolves({
+      // Line 3 is blank; line 4 has a quoted delimiter and a backslash, kept as it is.
+      Body: Readable.from(['email;name\r\nann@x.com;Ann\r\n\r\n', '"b;c@x.com";C:\\dir\r\n']) as never,
+    });
+    s3.on(ListObjectsV2Command).resolves({});
+    s3.on(PutObjectCommand).resolves({});
     glue.on(DeleteTableCommand).resolves({});
     glue.on(CreateTableCommand).resolves({});
     await engine().prepareCsv({
       location: 'incoming/leads/leads.csv',
-      table: 'csv_load',
+      copy: 'work/c/r1/load.source',
+      table: 'csv_work_c_r1_load_1234abcd',
       delimiter: ';',
       header: true,
-      columns: ['orca_raw_email'],
+      columns: ['orca_raw_email', 'orca_raw_name'],
     });
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({
+      Bucket: 'orca-data',
+      Key: 'incoming/leads/leads.csv',
+    });
+    const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(put.Key).toBe('work/c/r1/load.source/records.json');
+    expect(String(put.Body)).toBe(
+      '{"orca_line":2,"orca_raw_email":"ann@x.com","orca_raw_name":"Ann"}\n' +
+        '{"orca_line":4,"orca_raw_email":"b;c@x.com","orca_raw_name":"C:\\\\dir"}\n',
+    );
     expect(glue.commandCalls(CreateTableCommand)[0]!.args[0].input.TableInput).toMatchObject({
-      Name: 'csv_load',
-      Parameters: { 'skip.header.line.count': '1' },
+      Name: 'csv_work_c_r1_load_1234abcd',
       StorageDescriptor: {
-        Location: 's3://orca-data/incoming/leads/',
-        Columns: [{ Name: 'orca_raw_email', Type: 'string' }],
-        SerdeInfo: { Parameters: { separatorChar: ';' } },
+        // Never the file's folder, which other runs and campaigns share.
+        Location: 's3://orca-data/work/c/r1/load.source/',
+        Columns: [
+          { Name: 'orca_line', Type: 'bigint' },
+          { Name: 'orca_raw_email', Type: 'string' },
+          { Name: 'orca_raw_name', Type: 'string' },
+        ],
+        SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
       },
     });
   });

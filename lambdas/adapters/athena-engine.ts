@@ -13,15 +13,25 @@ import {
   StopQueryExecutionCommand,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
-import { CreateTableCommand, DeleteTableCommand, type GlueClient } from '@aws-sdk/client-glue';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { AthenaDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
+import { CreateTableCommand, DeleteTableCommand, GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import { AthenaDialect, CSV_COPY_FILE, OUTPUT_COLUMN, pageOrder, type CsvSource } from '../sql/dialect.js';
+import { LINE_COLUMN, csvToJsonLines } from '../sql/csv.js';
 import { quoteIdent, stringLiteral } from '../sql/literal.js';
 import { glueType } from '../sql/types.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
 import type { Population } from '../sql/population.js';
 import type { TransitionRecord } from '../ports/store.js';
-import { glueTableName } from '../layout.js';
+import { athenaResultsLocation, glueTableName } from '../layout.js';
 import { deletePrefix } from './s3-objects.js';
 import { ActivityError, RunStopped, TransientError } from '../orchestrator/errors.js';
 import { typedRow } from './rows.js';
@@ -40,6 +50,9 @@ export interface AthenaEngineOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
+
+/** Size of the parts of a multipart upload (S3: 5 MiB at least). */
+const UPLOAD_PART = 8 * 1024 * 1024;
 
 const THROTTLED = ['TooManyRequestsException', 'ThrottlingException', 'ServiceUnavailableException'];
 
@@ -74,30 +87,88 @@ export class AthenaEngine implements QueryEngine {
     }
   }
 
-  /** A Glue table over the CSV file's folder, every column as text (the planner types them). */
+  /**
+   * Copies the file's records as JSON lines into the run's folder (lambdas/sql/csv.ts: the same parser
+   * as locally, with the file's line numbers), and makes a Glue table of this run's over that copy.
+   */
   async prepareCsv(csv: CsvSource): Promise<void> {
-    const folder = csv.location.includes('/') ? csv.location.slice(0, csv.location.lastIndexOf('/')) : '';
+    let body: Readable;
+    try {
+      const r = await this.o.s3.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: csv.location }));
+      body = r.Body as Readable;
+    } catch (e) {
+      if (isAwsError(e, 'NoSuchKey', 'NotFound'))
+        throw new ActivityError(`the file s3://${this.o.bucket}/${csv.location} does not exist`);
+      throw e;
+    }
+    await deletePrefix(this.o.s3, this.o.bucket, csv.copy);
+    await this.upload(`${csv.copy}/${CSV_COPY_FILE}`, csvToJsonLines(body, csv));
     await this.dropTable(csv.table);
     await this.o.glue.send(
       new CreateTableCommand({
         DatabaseName: this.o.database,
         TableInput: {
           Name: csv.table,
+          Description: `orca: the records of ${csv.location} for one run`,
           TableType: 'EXTERNAL_TABLE',
-          Parameters: { classification: 'csv', 'skip.header.line.count': csv.header ? '1' : '0' },
+          Parameters: { classification: 'json' },
           StorageDescriptor: {
-            Columns: csv.columns.map((c) => ({ Name: c, Type: 'string' })),
-            Location: this.url(folder),
+            Columns: [{ Name: LINE_COLUMN, Type: 'bigint' }, ...csv.columns.map((c) => ({ Name: c, Type: 'string' }))],
+            Location: this.url(csv.copy),
             InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
             OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-            SerdeInfo: {
-              SerializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde',
-              Parameters: { separatorChar: csv.delimiter, quoteChar: '"', escapeChar: '\\' },
-            },
+            SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
           },
         },
       }),
     );
+  }
+
+  /**
+   * Writes a stream of text to one object without holding it in memory: parts of UPLOAD_PART bytes
+   * (Amazon S3 User Guide — multipart upload: parts of 5 MiB at least, but the last), or one
+   * PutObject when it is smaller than a part.
+   */
+  private async upload(key: string, text: AsyncIterable<string>): Promise<void> {
+    const target = { Bucket: this.o.bucket, Key: key };
+    const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let uploadId: string | undefined;
+    const flush = async () => {
+      uploadId ??= (
+        await this.o.s3.send(new CreateMultipartUploadCommand({ ...target, ContentType: 'application/x-ndjson' }))
+      ).UploadId!;
+      const PartNumber = parts.length + 1;
+      const r = await this.o.s3.send(
+        new UploadPartCommand({ ...target, UploadId: uploadId, PartNumber, Body: Buffer.concat(chunks) }),
+      );
+      parts.push({ ETag: r.ETag, PartNumber });
+      chunks = [];
+      size = 0;
+    };
+    try {
+      for await (const piece of text) {
+        const b = Buffer.from(piece);
+        chunks.push(b);
+        size += b.length;
+        if (size >= UPLOAD_PART) await flush();
+      }
+      if (!uploadId) {
+        await this.o.s3.send(
+          new PutObjectCommand({ ...target, Body: Buffer.concat(chunks), ContentType: 'application/x-ndjson' }),
+        );
+        return;
+      }
+      if (size) await flush();
+      await this.o.s3.send(
+        new CompleteMultipartUploadCommand({ ...target, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+      );
+    } catch (e) {
+      if (uploadId)
+        await this.o.s3.send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId })).catch(() => undefined);
+      throw e;
+    }
   }
 
   async outputRows(target: Target): Promise<Record<string, number>> {
@@ -110,7 +181,9 @@ export class AthenaEngine implements QueryEngine {
   async preview(ref: Population, limit: number, offset: number): Promise<Record<string, unknown>[]> {
     const rel = this.dialect.workTable({ ...ref, rows: -1 });
     const names = ref.columns.map((c) => c.name);
-    const rows = await this.query(`SELECT * FROM ${rel} AS w OFFSET ${Math.floor(offset)} LIMIT ${Math.floor(limit)}`);
+    const rows = await this.query(
+      `SELECT * FROM ${rel} AS w${pageOrder(ref)} OFFSET ${Math.floor(offset)} LIMIT ${Math.floor(limit)}`,
+    );
     return rows.map((r) => typedRow(Object.fromEntries(names.map((n, i) => [n, r[i]])), ref.columns));
   }
 
@@ -124,9 +197,16 @@ export class AthenaEngine implements QueryEngine {
 
   /** A Glue table per transition that carries a population, over its partition folder, so analysts can query it by name. */
   async registerTransitions(records: TransitionRecord[]): Promise<void> {
+    // The types the CTAS wrote (Athena decides them: decimal(38,s) for sums, bigint for counts...), per table.
+    const written = new Map<string, Map<string, string>>();
     for (const t of records) {
       const p = t.population;
       if (!p) continue;
+      let types = written.get(p.table);
+      if (!types) {
+        types = await this.columnTypes(p.table);
+        written.set(p.table, types);
+      }
       const name = glueTableName('t', p.location, t.transitionId);
       await this.dropTable(name);
       await this.o.glue.send(
@@ -138,7 +218,10 @@ export class AthenaEngine implements QueryEngine {
             TableType: 'EXTERNAL_TABLE',
             Parameters: { classification: 'parquet', 'orca.transition': t.transitionId },
             StorageDescriptor: {
-              Columns: p.columns.map((c) => ({ Name: p.stored?.[c.name] ?? c.name, Type: glueType(c.type) })),
+              Columns: p.columns.map((c) => {
+                const physical = p.stored?.[c.name] ?? c.name;
+                return { Name: physical, Type: types.get(physical) ?? glueType(c.type) };
+              }),
               // The partition that holds the rows: a forwarded population keeps its writer's output.
               Location: this.url(`${p.location}/${OUTPUT_COLUMN}=${p.output}`),
               InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
@@ -151,6 +234,17 @@ export class AthenaEngine implements QueryEngine {
     }
   }
 
+  /** The column types of one of orca's Glue tables, as its CTAS wrote them (empty when it is gone). */
+  private async columnTypes(table: string): Promise<Map<string, string>> {
+    try {
+      const r = await this.o.glue.send(new GetTableCommand({ DatabaseName: this.o.database, Name: table }));
+      return new Map((r?.Table?.StorageDescriptor?.Columns ?? []).map((c) => [c.Name!.toLowerCase(), c.Type!]));
+    } catch (e) {
+      if (!isAwsError(e, 'EntityNotFoundException')) throw e;
+      return new Map();
+    }
+  }
+
   /** Starts a query, retrying throttled submissions with backoff. */
   async start(sql: string): Promise<string> {
     for (let attempt = 0; ; attempt++) {
@@ -160,6 +254,10 @@ export class AthenaEngine implements QueryEngine {
             QueryString: sql,
             WorkGroup: this.o.workGroup,
             QueryExecutionContext: { Database: this.o.database },
+            ResultConfiguration: {
+              OutputLocation: athenaResultsLocation(this.o.bucket),
+              EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+            },
           }),
         );
         return r.QueryExecutionId!;

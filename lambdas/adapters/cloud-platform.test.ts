@@ -5,6 +5,7 @@ import {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
   ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
   ListTagsForResourceCommand,
   SFNClient,
   StartExecutionCommand,
@@ -48,6 +49,8 @@ const platform = () =>
     logGroupArn: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/orca-api:*',
     functions: { control: 'arn:fn:control', gate: 'arn:fn:gate', record: 'arn:fn:record' },
     workGroup: 'orca',
+    database: 'orca_db',
+    bucket: 'orca-data',
     clock: () => Date.parse('2026-11-22T10:00:00Z'),
   });
 
@@ -107,6 +110,38 @@ describe('CloudPlatform', () => {
       },
     });
     expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input.ActionAfterCompletion).toBeUndefined();
+  });
+
+  it('fills in the database and the results location of the query tasks (Amazon Athena API Reference — StartQueryExecution)', async () => {
+    sfn
+      .on(CreateStateMachineCommand)
+      .resolves({ stateMachineArn: 'arn:sm:orca-q', stateMachineVersionArn: 'arn:sm:orca-q:1' });
+    const query = {
+      StartAt: 'Q',
+      States: {
+        Q: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
+          Parameters: {
+            'QueryString.$': '$.step.sql',
+            // biome-ignore-start lint/suspicious/noTemplateCurlyInString: DefinitionSubstitutions placeholders
+            WorkGroup: '${AthenaWorkGroup}',
+            QueryExecutionContext: { Database: '${AthenaDatabase}' },
+            ResultConfiguration: { OutputLocation: '${AthenaResults}' },
+            // biome-ignore-end lint/suspicious/noTemplateCurlyInString: DefinitionSubstitutions placeholders
+          },
+          End: true,
+        },
+      },
+    };
+    await platform().publish('q', 1, query, undefined);
+    const create = sfn.commandCalls(CreateStateMachineCommand)[0]!.args[0].input;
+    expect(JSON.parse(create.definition!).States.Q.Parameters).toEqual({
+      'QueryString.$': '$.step.sql',
+      WorkGroup: 'orca',
+      QueryExecutionContext: { Database: 'orca_db' },
+      ResultConfiguration: { OutputLocation: 's3://orca-data/athena-results/' },
+    });
   });
 
   it('publishes a new version of its own machine, and updates the schedule', async () => {
@@ -192,18 +227,33 @@ describe('CloudPlatform', () => {
     expect(sfn.commandCalls(StartExecutionCommand)[1]!.args[0].input.stateMachineArn).toBe('arn:sm:orca-w_test');
   });
 
-  it("stop: StopExecution, then StopQueryExecution for the run's queries still running", async () => {
+  it("stop: StopExecution, then StopQueryExecution for exactly the execution's queries still running (AWS Step Functions API Reference — GetExecutionHistory, TaskSubmittedEventDetails)", async () => {
     sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
-    athena.on(ListQueryExecutionsCommand).resolves({ QueryExecutionIds: ['q1', 'q2', 'q3'] });
+    const submitted = (id: string) => ({
+      type: 'TaskSubmitted' as const,
+      id: 1,
+      timestamp: new Date(),
+      taskSubmittedEventDetails: {
+        resourceType: 'athena',
+        resource: 'startQueryExecution.sync',
+        output: JSON.stringify({ QueryExecutionId: id, SdkHttpMetadata: {} }),
+      },
+    });
+    const lambda = {
+      type: 'TaskSubmitted' as const,
+      id: 2,
+      timestamp: new Date(),
+      taskSubmittedEventDetails: { resourceType: 'lambda', resource: 'invoke', output: '{"Payload":{}}' },
+    };
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({ events: [submitted('q1'), lambda], nextToken: 'n2' })
+      .resolvesOnce({ events: [submitted('q2')] });
+    // Another run's query q3 runs in the same workgroup: it is never looked at.
     athena.on(BatchGetQueryExecutionCommand).resolves({
       QueryExecutions: [
-        {
-          QueryExecutionId: 'q1',
-          Query: "CREATE TABLE ... external_location = 's3://b/work/w/r1/a/' ...",
-          Status: { State: 'RUNNING' },
-        },
-        { QueryExecutionId: 'q2', Query: "CREATE TABLE ... 's3://b/work/w/r1/b/'", Status: { State: 'SUCCEEDED' } },
-        { QueryExecutionId: 'q3', Query: "CREATE TABLE ... 's3://b/work/w/r9/a/'", Status: { State: 'RUNNING' } },
+        { QueryExecutionId: 'q1', Status: { State: 'RUNNING' } },
+        { QueryExecutionId: 'q2', Status: { State: 'SUCCEEDED' } },
       ],
     });
     athena.on(StopQueryExecutionCommand).resolves({});
@@ -220,7 +270,24 @@ describe('CloudPlatform', () => {
       executionArn: 'arn:aws:states:eu-west-1:1:execution:orca-w:r1',
       error: 'Orca.RunStopped',
     });
-    expect(athena.commandCalls(ListQueryExecutionsCommand)[0]!.args[0].input).toMatchObject({ WorkGroup: 'orca' });
+    expect(sfn.commandCalls(GetExecutionHistoryCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        executionArn: 'arn:aws:states:eu-west-1:1:execution:orca-w:r1',
+        includeExecutionData: true,
+        maxResults: 1000,
+        nextToken: undefined,
+      },
+      {
+        executionArn: 'arn:aws:states:eu-west-1:1:execution:orca-w:r1',
+        includeExecutionData: true,
+        maxResults: 1000,
+        nextToken: 'n2',
+      },
+    ]);
+    expect(athena.commandCalls(BatchGetQueryExecutionCommand)[0]!.args[0].input).toEqual({
+      QueryExecutionIds: ['q1', 'q2'],
+    });
+    expect(athena.commandCalls(ListQueryExecutionsCommand)).toHaveLength(0);
     expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
       { QueryExecutionId: 'q1' },
     ]);
@@ -228,7 +295,7 @@ describe('CloudPlatform', () => {
 
   it('stop before the execution ARN is recorded: the ARN follows from the machine and the run id; an ended execution is fine', async () => {
     sfn.on(StopExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'gone', $metadata: {} }));
-    athena.on(ListQueryExecutionsCommand).resolves({ QueryExecutionIds: [] });
+    sfn.on(GetExecutionHistoryCommand).rejects(new ExecutionDoesNotExist({ message: 'gone', $metadata: {} }));
     await platform().stop({
       runId: 'r2',
       campaignId: 'w',

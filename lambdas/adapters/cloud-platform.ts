@@ -2,12 +2,14 @@
  * Publishing and running campaigns in the cloud, for the API: a published version is a state
  * machine version (`orca-<campaign>`, created or updated, tagged as the API's) and, when the
  * trigger is a schedule, an EventBridge Scheduler schedule that starts that version. Test runs of
- * a draft use `orca-<campaign>_test`. Stop ends the execution and cancels the run's queries.
+ * a draft use `orca-<campaign>_test`. Stop ends the execution and cancels the queries it started.
  * Machines deployed as code (cdk deploy) are left to CloudFormation.
  */
 import {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
+  GetExecutionHistoryCommand,
+  type GetExecutionHistoryCommandOutput,
   ListTagsForResourceCommand,
   StartExecutionCommand,
   StopExecutionCommand,
@@ -21,12 +23,7 @@ import {
   type SchedulerClient,
   type CreateScheduleCommandInput,
 } from '@aws-sdk/client-scheduler';
-import {
-  BatchGetQueryExecutionCommand,
-  ListQueryExecutionsCommand,
-  StopQueryExecutionCommand,
-  type AthenaClient,
-} from '@aws-sdk/client-athena';
+import { BatchGetQueryExecutionCommand, StopQueryExecutionCommand, type AthenaClient } from '@aws-sdk/client-athena';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Platform, StartRequest } from '../api/platform.js';
 import { conflict } from '../api/errors.js';
@@ -37,6 +34,7 @@ import type { ParkingStore, RunRecord } from '../ports/store.js';
 import { executionArn, stateMachineArn, stateMachineName, testMachineName, type AwsLocation } from '../util/names.js';
 import { wakeParked } from './cloud-control.js';
 import { isAwsError } from './aws-errors.js';
+import { athenaResultsLocation } from '../layout.js';
 import { RunStopped } from '../util/errors.js';
 
 export interface CloudPlatformOptions extends AwsLocation {
@@ -50,6 +48,10 @@ export interface CloudPlatformOptions extends AwsLocation {
   logGroupArn: string;
   functions: { control: string; gate: string; record: string };
   workGroup: string;
+  /** The Glue database the queries run in. */
+  database: string;
+  /** The data bucket (Athena's results go to its athena-results/ prefix). */
+  bucket: string;
   clock?: () => number;
 }
 
@@ -64,7 +66,12 @@ export class CloudPlatform implements Platform {
 
   /** The compiled definition with this deployment's names, as CloudFormation substitutes them. */
   definitionText(definition: StateMachineDefinition): string {
-    return substituteNames(definition, { ...this.o.functions, workGroup: this.o.workGroup });
+    return substituteNames(definition, {
+      ...this.o.functions,
+      workGroup: this.o.workGroup,
+      database: this.o.database,
+      results: athenaResultsLocation(this.o.bucket),
+    });
   }
 
   /** Creates or updates a machine; with publish, returns the new version's ARN. */
@@ -195,30 +202,54 @@ export class CloudPlatform implements Platform {
       // Already ended (or never started): nothing left to stop.
       if (!isAwsError(e, 'ExecutionDoesNotExist')) throw e;
     }
-    await this.cancelQueries(run.runId);
+    await this.cancelQueries(arn);
   }
 
-  /** Stops the queries of a run still running in the workgroup (their SQL names the run's folders). */
-  async cancelQueries(runId: string): Promise<string[]> {
-    const stopped: string[] = [];
+  /**
+   * Stops the queries of one execution still running, and only those: each query the execution
+   * started is in its history (the TaskSubmitted event of an athena:startQueryExecution.sync task
+   * holds StartQueryExecution's answer, its QueryExecutionId).
+   */
+  async cancelQueries(executionArn: string): Promise<string[]> {
+    const ids = new Set<string>();
     let token: string | undefined;
-    let pages = 0;
     do {
-      const list = await this.o.athena.send(
-        new ListQueryExecutionsCommand({ WorkGroup: this.o.workGroup, MaxResults: 50, NextToken: token }),
+      let page: GetExecutionHistoryCommandOutput;
+      try {
+        page = await this.o.sfn.send(
+          new GetExecutionHistoryCommand({
+            executionArn,
+            includeExecutionData: true,
+            maxResults: 1000,
+            nextToken: token,
+          }),
+        );
+      } catch (e) {
+        if (isAwsError(e, 'ExecutionDoesNotExist')) return [];
+        throw e;
+      }
+      for (const event of page.events ?? []) {
+        const d = event.taskSubmittedEventDetails;
+        if (event.type !== 'TaskSubmitted' || d?.resourceType !== 'athena' || !d.output) continue;
+        const id = (JSON.parse(d.output) as { QueryExecutionId?: unknown }).QueryExecutionId;
+        if (typeof id === 'string') ids.add(id);
+      }
+      token = page.nextToken;
+    } while (token);
+    const stopped: string[] = [];
+    const all = [...ids];
+    // BatchGetQueryExecution takes up to 50 ids.
+    for (let i = 0; i < all.length; i += 50) {
+      const batch = await this.o.athena.send(
+        new BatchGetQueryExecutionCommand({ QueryExecutionIds: all.slice(i, i + 50) }),
       );
-      const ids = list.QueryExecutionIds ?? [];
-      if (ids.length) {
-        const batch = await this.o.athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: ids }));
-        for (const q of batch.QueryExecutions ?? []) {
-          if ((q.Status?.State === 'RUNNING' || q.Status?.State === 'QUEUED') && q.Query?.includes(runId)) {
-            await this.o.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: q.QueryExecutionId }));
-            stopped.push(q.QueryExecutionId!);
-          }
+      for (const q of batch.QueryExecutions ?? []) {
+        if (q.Status?.State === 'RUNNING' || q.Status?.State === 'QUEUED') {
+          await this.o.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: q.QueryExecutionId }));
+          stopped.push(q.QueryExecutionId!);
         }
       }
-      token = list.NextToken;
-    } while (token && ++pages < 4);
+    }
     return stopped;
   }
 }

@@ -4,11 +4,14 @@
  * Athena's startQueryExecution.sync: each query gets its own connection, so parallel branches run
  * concurrently and a query can be interrupted.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { DuckDbDialect, OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
+import { CSV_COPY_FILE, DuckDbDialect, OUTPUT_COLUMN, pageOrder, type CsvSource } from '../sql/dialect.js';
+import { csvToJsonLines } from '../sql/csv.js';
 import { stringLiteral } from '../sql/literal.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
 import type { Population } from '../sql/population.js';
@@ -78,9 +81,17 @@ export class DuckDbEngine implements QueryEngine {
     mkdirSync(dirname(dir), { recursive: true });
   }
 
+  /** Copies the file's records as JSON lines into the run's folder (lambdas/sql/csv.ts: the same parser as in the cloud). */
   async prepareCsv(csv: CsvSource): Promise<void> {
     if (!existsSync(this.path(csv.location)))
       throw new QueryFailed(`the file ${csv.location} does not exist under the data folder ${this.dataRoot}`);
+    const copy = this.path(csv.copy);
+    rmSync(copy, { recursive: true, force: true });
+    mkdirSync(copy, { recursive: true });
+    await pipeline(
+      Readable.from(csvToJsonLines(createReadStream(this.path(csv.location)), csv)),
+      createWriteStream(join(copy, CSV_COPY_FILE)),
+    );
   }
 
   /** Runs one statement; for a materialisation, remembers the rows written per output. */
@@ -141,7 +152,9 @@ export class DuckDbEngine implements QueryEngine {
     const dir = join(this.path(ref.location), `${OUTPUT_COLUMN}=${ref.output}`);
     if (!existsSync(dir)) return [];
     const rel = this.dialect.workTable({ ...ref, rows: -1 });
-    const rows = await this.query(`SELECT * FROM ${rel} AS w LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`);
+    const rows = await this.query(
+      `SELECT * FROM ${rel} AS w${pageOrder(ref)} LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`,
+    );
     return rows.map((r) => typedRow(r, ref.columns));
   }
 

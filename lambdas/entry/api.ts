@@ -38,6 +38,8 @@ const service = new CampaignService({
       record: env('ORCA_RECORD_FUNCTION'),
     },
     workGroup: env('ORCA_WORKGROUP'),
+    database: env('ORCA_DATABASE'),
+    bucket: env('ORCA_BUCKET'),
   }),
 });
 

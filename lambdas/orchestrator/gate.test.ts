@@ -250,9 +250,20 @@ describe('gate: query activities', () => {
     const e = gateEvent({ id: 'load', type: 'loadFile', file: 'incoming/leads.csv', columns: [{ name: 'email' }] });
     const r = await gate(e, f.deps);
     expect(r).toMatchObject({ action: 'query', outputs: { main: { dimension: null }, rejects: { dimension: null } } });
+    // The run's own copy and table (campaign, run and activity in their names), never the file's shared folder.
     expect(f.engine.csvs).toEqual([
-      { location: 'incoming/leads.csv', table: 'csv_load', delimiter: ',', header: true, columns: ['orca_raw_email'] },
+      {
+        location: 'incoming/leads.csv',
+        copy: `work/camp/${RUN_ID}/load.source`,
+        table: glueTableName('csv', `work/camp/${RUN_ID}/load`),
+        delimiter: ',',
+        header: true,
+        columns: ['orca_raw_email'],
+      },
     ]);
+    expect(f.engine.csvs[0]!.table).toMatch(
+      new RegExp(`^csv_work_camp_${RUN_ID.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_load_[0-9a-f]{8}$`),
+    );
   });
 
   it('writes a saved audience to its own version and table', async () => {

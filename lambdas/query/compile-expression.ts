@@ -161,6 +161,8 @@ function compileBinary(e: Extract<Expr, { kind: 'binary' }>, scope: Scope): Type
       }
       numericOperands(l, r, e);
       const type = l.type === 'null' ? r.type : r.type === 'null' ? l.type : unify(l.type, r.type)!;
+      // x % 0 is NULL in DuckDB and fails in Trino ("Division by zero"): NULL in both.
+      if (e.op === '%') return { sql: `(${l.sql} % NULLIF(${r.sql}, 0))`, type };
       return { sql: `(${l.sql} ${e.op} ${r.sql})`, type };
     }
   }

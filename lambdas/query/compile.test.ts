@@ -164,6 +164,12 @@ const CASES: Array<[string, string, Rule, number[]]> = [
     { expression: "CASE WHEN coalesce(score, 0) > 15 THEN 'high' ELSE 'low' END = 'low'" },
     [1, 3, 4],
   ],
+  [
+    'expression: % by zero is empty, in both engines',
+    'recipients',
+    { expression: 'coalesce(score % 0, -1) = -1' },
+    [1, 2, 3, 4, 5, 6],
+  ],
   ['expression: division is never integer division', 'recipients', { expression: 'score / 20 = 0.5' }, [1]],
   [
     'expression: IN and NOT LIKE',
@@ -363,6 +369,12 @@ describe('query modeler on DuckDB (hand-computed answers)', () => {
 });
 
 describe('Athena SQL (golden files)', () => {
+  it('% by zero gives NULL (Trino Functions and Operators — mathematical operators: % fails on a zero divisor)', () => {
+    const { sql } = compile({ expression: 'score % 0 IS NULL' }, new AthenaDialect({ database: 'orca' }));
+    expect(sql).toContain('% NULLIF(0, 0))');
+    expect(sql).not.toMatch(/% 0\)/);
+  });
+
   for (const [name, dimension, rule] of CASES) {
     it(name, async () => {
       const { sql, findings } = compile(rule, new AthenaDialect({ database: 'orca' }), dimension);

@@ -6,6 +6,7 @@
 import { literal, quoteIdent, stringLiteral } from './literal.js';
 import type { Population } from './population.js';
 import { sqlType, type Column } from './types.js';
+import { LINE_COLUMN } from './csv.js';
 
 export type DialectName = 'duckdb' | 'athena';
 
@@ -27,16 +28,42 @@ function selectList(ref: Population): string {
     .join(', ');
 }
 
-/** A CSV file to load, read with every column as text. */
+/**
+ * A CSV file to load, read with every column as text. Before the query, the engine copies its records
+ * (lambdas/sql/csv.ts, one parser for both engines) as JSON lines into `copy`, a folder of this run's
+ * (never the file's own folder, which other runs and campaigns share), and the query reads that copy.
+ */
 export interface CsvSource {
   location: string;
+  /** Folder of the run's copy (work/<campaign>/<run>/<activity>.source); its file is CSV_COPY_FILE. */
+  copy: string;
+  /** Glue table over the copy (cloud), named after campaign, run and activity. */
   table: string;
   delimiter: string;
   header: boolean;
   columns: string[];
 }
 
+export const CSV_COPY_FILE = 'records.json';
+
 export const OUTPUT_COLUMN = 'orca_output';
+
+/**
+ * 2^52: random draws are the first 13 hex digits (52 bits) of md5(key || seed) over it, a number in
+ * [0, 1) that DuckDB (md5) and Trino (md5(to_utf8(...)), from_base) compute identically, so control
+ * groups and ties are drawn the same in local and cloud runs (for keys whose text is the same in both).
+ */
+const RANDOM_SCALE = '4503599627370496.0';
+
+/**
+ * The ORDER BY of a page of a population's rows, so that pages neither overlap nor skip rows: the
+ * key (the first column) when there is a dimension, else every column. Empty when there are no columns.
+ */
+export function pageOrder(ref: Population, alias = 'w'): string {
+  const columns = ref.dimension ? ref.columns.slice(0, 1) : ref.columns;
+  if (!columns.length) return '';
+  return ` ORDER BY ${columns.map((c) => `${alias}.${quoteIdent(c.name)} ASC NULLS LAST`).join(', ')}`;
+}
 
 export interface Dialect {
   readonly name: DialectName;
@@ -85,9 +112,13 @@ export class DuckDbDialect implements Dialect {
   }
 
   csvFile(src: CsvSource): string {
-    const path = `${this.dataRoot.replace(/\/+$/, '')}/${src.location}`;
-    const types = src.columns.map((c) => `${stringLiteral(c)}: 'VARCHAR'`).join(', ');
-    return `(SELECT *, CAST(row_number() OVER () AS BIGINT) + ${src.header ? 1 : 0} AS "orca_line" FROM read_csv(${stringLiteral(path)}, delim = ${stringLiteral(src.delimiter)}, header = ${src.header ? 'true' : 'false'}, columns = {${types}}, quote = '"', escape = '"', null_padding = true, strict_mode = false, auto_detect = false))`;
+    const path = `${this.dataRoot.replace(/\/+$/, '')}/${src.copy}/${CSV_COPY_FILE}`;
+    const types = [
+      `${stringLiteral(LINE_COLUMN)}: 'BIGINT'`,
+      ...src.columns.map((c) => `${stringLiteral(c)}: 'VARCHAR'`),
+    ];
+    const cols = [...src.columns, LINE_COLUMN].map((c) => quoteIdent(c)).join(', ');
+    return `(SELECT ${cols} FROM read_json(${stringLiteral(path)}, format = 'newline_delimited', columns = {${types.join(', ')}}))`;
   }
 
   dateDiff(unit: DatePart, a: string, b: string): string {
@@ -110,7 +141,9 @@ export class DuckDbDialect implements Dialect {
   }
 
   randomFromKey(key: string, seed: string): string {
-    return `(CAST(hash(CAST(${key} AS VARCHAR) || ${stringLiteral(seed)}) % 1000000007 AS DOUBLE) / 1000000007.0)`;
+    // The same number as Athena's: the first 52 bits of md5(key || seed), over 2^52.
+    const hex = `substr(md5(CAST(${key} AS VARCHAR) || ${stringLiteral(seed)}), 1, 13)`;
+    return `(CAST(CAST(('0x' || ${hex}) AS BIGINT) AS DOUBLE) / ${RANDOM_SCALE})`;
   }
 
   tryCast(x: string, type: string): string {
@@ -147,10 +180,9 @@ export class AthenaDialect implements Dialect {
   }
 
   csvFile(src: CsvSource): string {
-    // The Glue table over the file is created (all columns string, OpenCSVSerDe) before the query runs.
-    // Athena has no line numbers; the row's position in the split is the best available.
-    const cols = src.columns.map((c) => quoteIdent(c)).join(', ');
-    return `(SELECT ${cols}, CAST(row_number() OVER () AS BIGINT) + ${src.header ? 1 : 0} AS "orca_line" FROM ${this.ownTable(src.table)})`;
+    // The Glue table over the run's copy (JSON lines, the file's line numbers in orca_line) is created before the query.
+    const cols = [...src.columns, LINE_COLUMN].map((c) => quoteIdent(c)).join(', ');
+    return `(SELECT ${cols} FROM ${this.ownTable(src.table)})`;
   }
 
   dateDiff(unit: DatePart, a: string, b: string): string {
@@ -170,8 +202,9 @@ export class AthenaDialect implements Dialect {
   }
 
   randomFromKey(key: string, seed: string): string {
-    const h = `from_big_endian_64(xxhash64(to_utf8(CAST(${key} AS VARCHAR) || ${stringLiteral(seed)})))`;
-    return `(CAST(((${h} % 1000000007) + 1000000007) % 1000000007 AS DOUBLE) / 1000000007.0)`;
+    // The same number as DuckDB's: the first 52 bits of md5(key || seed), over 2^52.
+    const hex = `substr(lower(to_hex(md5(to_utf8(CAST(${key} AS VARCHAR) || ${stringLiteral(seed)})))), 1, 13)`;
+    return `(CAST(from_base(${hex}, 16) AS DOUBLE) / ${RANDOM_SCALE})`;
   }
 
   tryCast(x: string, type: string): string {

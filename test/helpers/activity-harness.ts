@@ -9,7 +9,18 @@
  * `Population` of lambdas/sql/population.ts): populations are held here as `Population`s, and
  * `toInput` / `toState` are the only places that build what the planner takes.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { csvToJsonLines } from '../../lambdas/sql/csv.js';
 import { dirname, join } from 'node:path';
 import { ACTIVITIES } from '../../lambdas/activities/index.js';
 import {
@@ -24,7 +35,7 @@ import {
 import { typedRow } from '../../lambdas/adapters/rows.js';
 import type { Catalog } from '../../lambdas/catalog/catalog.js';
 import { type CampaignContext, planActivity } from '../../lambdas/planner.js';
-import { DuckDbDialect, OUTPUT_COLUMN } from '../../lambdas/sql/dialect.js';
+import { CSV_COPY_FILE, DuckDbDialect, OUTPUT_COLUMN } from '../../lambdas/sql/dialect.js';
 import { literal, quoteIdent, stringLiteral } from '../../lambdas/sql/literal.js';
 import { type Population, population, schemaOf, type WorkSchema } from '../../lambdas/sql/population.js';
 import { type Column, type ColumnType, sqlType } from '../../lambdas/sql/types.js';
@@ -286,6 +297,15 @@ export async function openActivityHarness(): Promise<ActivityHarness> {
       if (planned.errors.length) throw new Error(`the plan has errors: ${planned.messages.join('; ')}`);
       const action = planned.plan.action;
       if (action.type !== 'query') throw new Error(`the plan is a ${action.type}, not a query`);
+      // The embedded engine's preparation of a CSV source: the run's copy of its records.
+      if (action.csv) {
+        const copy = join(db.dir, action.csv.copy);
+        mkdirSync(copy, { recursive: true });
+        await pipeline(
+          Readable.from(csvToJsonLines(createReadStream(join(db.dir, action.csv.location)), action.csv)),
+          createWriteStream(join(copy, CSV_COPY_FILE)),
+        );
+      }
       // The contract of a query action: one SELECT whose last column names each row's output.
       const names = (await db.db.runAndReadAll(`SELECT * FROM (\n${action.sql}\n) AS q LIMIT 0`)).columnNames();
       if (names.at(-1) !== OUTPUT_COLUMN) throw new Error(`the last column is ${names.at(-1)}, not ${OUTPUT_COLUMN}`);
