@@ -453,6 +453,7 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       await deps.engine.prepareTarget({ location: 'audiences/winback/2', table: 'a_winback_2' });
       await deps.engine.prepareCsv({
         location: 'incoming/leads/leads.csv',
+        copy: 'work/winback/r1/load.source',
         table: 'csv_load',
         delimiter: ';',
         header: true,
@@ -515,6 +516,8 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
           record: f.env.ORCA_RECORD_FUNCTION!,
         },
         workGroup: f.env.ORCA_WORKGROUP!,
+        database: f.env.ORCA_DATABASE!,
+        bucket: f.env.ORCA_BUCKET!,
       });
       const definition = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } } as StateMachineDefinition;
       await platform.publish('winback', 1, definition, { expression: 'cron(0 8 ? * MON *)', timezone: 'Europe/Paris' });
