@@ -91,11 +91,11 @@ describe('the orca stack', () => {
     expect(JSON.stringify(purchases.StorageDescriptor.Location)).toContain('/catalog/purchases/');
   });
 
-  it('Athena workgroup: engine v3, enforced encrypted results, a scan cutoff', () => {
+  it('Athena workgroup: engine v3, encrypted results (not enforced: CTAS names its location), a scan cutoff', () => {
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: 'orca',
       WorkGroupConfiguration: {
-        EnforceWorkGroupConfiguration: true,
+        EnforceWorkGroupConfiguration: false,
         EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
         BytesScannedCutoffPerQuery: 1024 ** 4,
         ResultConfiguration: {

@@ -7,6 +7,7 @@
  * watches them; it never changes them.
  */
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -39,6 +40,27 @@ export interface OrcaApiProps {
 }
 
 const MACHINES = 'stateMachine:orca-*';
+
+/**
+ * The stage's access log line, JSON, with HTTP API logging variables only (CDK's default CLF format
+ * has $context.resourcePath, a REST API variable that HTTP API stages reject).
+ */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.userArn',
+  method: '$context.httpMethod',
+  route: '$context.routeKey',
+  path: '$context.path',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+});
 
 export class OrcaApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -200,7 +222,10 @@ export class OrcaApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: props.rateLimit, burstLimit: props.rateLimit * 2 },
-      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+      },
     });
   }
 

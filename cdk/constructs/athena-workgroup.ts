@@ -23,7 +23,10 @@ export class AthenaWorkGroup extends Construct {
       state: 'ENABLED',
       recursiveDeleteOption: true,
       workGroupConfiguration: {
-        enforceWorkGroupConfiguration: true,
+        // Not enforced: CTAS statements name their external_location (work tables per run and activity), which
+        // Athena refuses in a workgroup that enforces its results location. Queries send their own
+        // database and results location; the engine version and the scan cutoff still apply.
+        enforceWorkGroupConfiguration: false,
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         publishCloudWatchMetricsEnabled: true,
         bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
