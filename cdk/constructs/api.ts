@@ -20,7 +20,14 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, arnRef } from '../nag.js';
 import type { CompiledCampaign } from '../campaigns.js';
-import { accountArn, grantWorkTableQueries, LOG_DELIVERY_ACTIONS, orcaFunction, QUERY_ACTIONS } from './functions.js';
+import {
+  accountArn,
+  deploymentLogGroupName,
+  grantWorkTableQueries,
+  LOG_DELIVERY_ACTIONS,
+  orcaFunction,
+  QUERY_ACTIONS,
+} from './functions.js';
 
 export interface OrcaApiProps {
   campaigns: CompiledCampaign[];
@@ -84,7 +91,7 @@ export class OrcaApi extends Construct {
     };
 
     this.machineLogs = new logs.LogGroup(this, 'MachineLogs', {
-      logGroupName: '/aws/vendedlogs/states/orca-api',
+      logGroupName: deploymentLogGroupName(this, 'orca-api'),
       retention: props.logRetention,
       removalPolicy,
     });

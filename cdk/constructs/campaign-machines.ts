@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import type { CompiledCampaign } from '../campaigns.js';
 import { stateMachineName } from '../../lambdas/util/names.js';
 import { definitionSubstitutions } from '../../statemachines/asl.js';
-import { accountArn, glueArns, LOG_DELIVERY_ACTIONS, WRITTEN_PREFIXES } from './functions.js';
+import { accountArn, deploymentLogGroupName, glueArns, LOG_DELIVERY_ACTIONS, WRITTEN_PREFIXES } from './functions.js';
 
 export interface CampaignMachinesProps {
   campaigns: CompiledCampaign[];
@@ -143,7 +143,7 @@ export class CampaignMachines extends Construct {
 
     for (const c of props.campaigns) {
       const logGroup = new logs.LogGroup(this, `Logs-${c.id}`, {
-        logGroupName: `/aws/vendedlogs/states/${stateMachineName(c.id)}`,
+        logGroupName: deploymentLogGroupName(this, stateMachineName(c.id)),
         retention: props.logRetention,
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });

@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -129,6 +129,17 @@ export function glueArns(scope: Construct, database: string, tables: string[]): 
     accountArn(scope, 'glue', `database/${database}`),
     ...tables.map((t) => accountArn(scope, 'glue', `table/${database}/${t}`)),
   ];
+}
+
+/**
+ * A log group name unique to this deployment of the stack: `/aws/vendedlogs/states/<base>-<stack uuid>`.
+ * Retained log groups outlive `cdk destroy`; a fixed name would make the next deployment fail
+ * ("already exists"). The stack id's UUID changes with each creation of the stack; the
+ * /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy small for Step Functions logging.
+ */
+export function deploymentLogGroupName(scope: Construct, base: string): string {
+  const uuid = Fn.select(2, Fn.split('/', Stack.of(scope).stackId));
+  return `/aws/vendedlogs/states/${base}-${uuid}`;
 }
 
 /** Actions Step Functions logging needs (on the caller and on the machine's role); no resource-level permissions. */
