@@ -17,7 +17,7 @@ import { StatusTable } from './constructs/status-table.js';
 import { OrcaFunctions } from './constructs/functions.js';
 import { CampaignMachines } from './constructs/campaign-machines.js';
 import { CampaignSchedules } from './constructs/campaign-schedules.js';
-import { AlertTopic, OperationalAlarms } from './constructs/alarms.js';
+import { AlertTopic, OperationalAlarms, TopicKey } from './constructs/alarms.js';
 import { OrcaApi } from './constructs/api.js';
 import { campaignFiles, compileCampaigns, type CompiledCampaign } from './campaigns.js';
 
@@ -57,6 +57,7 @@ export class OrcaCampaigns extends Construct {
   readonly functions: OrcaFunctions;
   readonly machines: CampaignMachines;
   readonly schedules: CampaignSchedules;
+  readonly topicKey: TopicKey;
   readonly alerts: AlertTopic;
   readonly alarms: OperationalAlarms;
   readonly api?: OrcaApi;
@@ -79,7 +80,9 @@ export class OrcaCampaigns extends Construct {
       bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 1024 ** 4,
     });
     this.status = new StatusTable(this, 'Status', { removalPolicy });
+    this.topicKey = new TopicKey(this, 'TopicKey', { removalPolicy });
     this.alerts = new AlertTopic(this, 'Alerts', {
+      key: this.topicKey.key,
       supervisors: new Map(this.campaigns.map((c) => [c.id, c.supervisors])),
     });
     const catalogJson = JSON.stringify(catalogFileSchema.parse(catalogDoc));
@@ -137,6 +140,7 @@ export class OrcaCampaigns extends Construct {
         this.functions.record,
         ...(this.api ? [this.api.handler, this.api.register] : []),
       ],
+      key: this.topicKey.key,
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
   }

@@ -8,6 +8,8 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::S3::Bucket': 'BucketName',
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::DynamoDB::GlobalTable': 'TableName',
+  // Keys have no name (aliases do; orca makes none).
+  'AWS::KMS::Key': '',
 };
 
 describe('AWS CloudFormation User Guide — DeletionPolicy attribute (Retain) and Name type; Amazon CloudWatch Logs API Reference — CreateLogGroup (ResourceAlreadyExistsException)', () => {
