@@ -369,7 +369,7 @@ describe('cdk-nag', () => {
 });
 
 describe('campaign files at synth', () => {
-  it('a schedule that would never fire fails the synth, naming the file', () => {
+  it('a schedule that would never fire is left out with a warning naming the file; the campaign still compiles', () => {
     const doc = {
       id: 'late',
       label: 'Late',
@@ -381,9 +381,13 @@ describe('campaign files at synth', () => {
       ],
       transitions: [{ from: 'a', to: 'e' }],
     };
-    expect(() =>
-      compileCampaigns(loadCatalog(join(root, 'examples/catalog.yaml')), [{ file: 'late.yaml', doc }], 'orca'),
-    ).toThrow(/late\.yaml: trigger: the schedule has no launch after now/);
+    const [late] = compileCampaigns(
+      loadCatalog(join(root, 'examples/catalog.yaml')),
+      [{ file: 'late.yaml', doc }],
+      'orca',
+    );
+    expect(late!.schedule).toBeUndefined();
+    expect(late!.scheduleSkipped).toMatch(/trigger: the schedule has no launch after now/);
   });
 });
 

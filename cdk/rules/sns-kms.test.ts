@@ -21,7 +21,10 @@ const allows = (statements: Statement[], service: string, action: string) =>
 
 /** The key of a topic, resolved to the KMS key resource (a Ref or a GetAtt of its Arn). */
 function keyOf(topic: { [key: string]: { KmsMasterKeyId?: unknown } }) {
-  const ref = topic.Properties?.KmsMasterKeyId as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | string | undefined;
+  const ref = topic.Properties?.KmsMasterKeyId as
+    | { Ref?: string; 'Fn::GetAtt'?: [string, string] }
+    | string
+    | undefined;
   const id = typeof ref === 'object' ? (ref.Ref ?? ref['Fn::GetAtt']?.[0]) : undefined;
   const keys = Object.fromEntries(resourcesOf(orcaTemplate().template, 'AWS::KMS::Key'));
   return id ? keys[id] : undefined;
