@@ -186,6 +186,8 @@ describe('the orca stack', () => {
       const m = byName[`orca-${id}`];
       expect(JSON.parse(m.DefinitionString)).toEqual(expected);
       expect(Object.keys(m.DefinitionSubstitutions).sort()).toEqual([
+        'AthenaDatabase',
+        'AthenaResults',
         'AthenaWorkGroup',
         'ControlFunction',
         'GateFunction',

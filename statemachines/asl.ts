@@ -20,6 +20,8 @@ export const PLACEHOLDERS = {
   gate: '${GateFunction}',
   record: '${RecordFunction}',
   workGroup: '${AthenaWorkGroup}',
+  database: '${AthenaDatabase}',
+  results: '${AthenaResults}',
 } as const;
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: CloudFormation's ${Name} substitutions, not JS templates
 

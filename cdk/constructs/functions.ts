@@ -31,6 +31,9 @@ function entry(name: string): string {
   return existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.js`;
 }
 
+/** Where queries write their results (the workgroup's default, and what every query start names). */
+export const ATHENA_RESULTS = 'athena-results/';
+
 /** Prefixes of the data bucket orca writes. */
 export const WRITTEN_PREFIXES = ['work/', 'audiences/', 'state/'];
 

@@ -48,6 +48,8 @@ const platform = () =>
     logGroupArn: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/orca-api:*',
     functions: { control: 'arn:fn:control', gate: 'arn:fn:gate', record: 'arn:fn:record' },
     workGroup: 'orca',
+    database: 'orca',
+    results: 's3://orca-data/athena-results/',
     clock: () => Date.parse('2026-11-22T10:00:00Z'),
   });
 

@@ -50,6 +50,9 @@ export interface CloudPlatformOptions extends AwsLocation {
   logGroupArn: string;
   functions: { control: string; gate: string; record: string };
   workGroup: string;
+  /** The Glue database and the query results location (s3://<bucket>/athena-results/) the ASL's queries name. */
+  database: string;
+  results: string;
   clock?: () => number;
 }
 
@@ -64,7 +67,12 @@ export class CloudPlatform implements Platform {
 
   /** The compiled definition with this deployment's names, as CloudFormation substitutes them. */
   definitionText(definition: StateMachineDefinition): string {
-    return substituteNames(definition, { ...this.o.functions, workGroup: this.o.workGroup });
+    return substituteNames(definition, {
+      ...this.o.functions,
+      workGroup: this.o.workGroup,
+      database: this.o.database,
+      results: this.o.results,
+    });
   }
 
   /** Creates or updates a machine; with publish, returns the new version's ARN. */

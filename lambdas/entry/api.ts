@@ -38,6 +38,8 @@ const service = new CampaignService({
       record: env('ORCA_RECORD_FUNCTION'),
     },
     workGroup: env('ORCA_WORKGROUP'),
+    database: env('ORCA_DATABASE'),
+    results: `s3://${env('ORCA_BUCKET')}/athena-results/`,
   }),
 });
 
