@@ -4,7 +4,7 @@ import { PLACEHOLDERS } from '../../statemachines/asl.js';
 import { orcaTemplate } from './template.js';
 
 describe('AWS CloudFormation User Guide — AWS::StepFunctions::StateMachine DefinitionSubstitutions', () => {
-  it('every ${Name} of each definition has a substitution, and each of the compiler’s placeholders is substituted', () => {
+  it('every placeholder of each definition has a substitution, and each of the compiler’s placeholders is substituted', () => {
     const machines = Object.values(orcaTemplate().template.findResources('AWS::StepFunctions::StateMachine'));
     expect(machines).toHaveLength(5);
     const placeholders = Object.values(PLACEHOLDERS).map((p) => p.slice(2, -1));
