@@ -19,6 +19,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, arnRef } from '../nag.js';
+import { QUERY_LIMITS } from '../../lambdas/entry/deadlines.js';
 import type { CompiledCampaign } from '../campaigns.js';
 import {
   accountArn,
@@ -112,7 +113,7 @@ export class OrcaApi extends Construct {
       ...common,
       entry: 'api',
       description: 'orca: the HTTP API (campaigns, runs, monitoring)',
-      timeout: Duration.seconds(29),
+      timeout: Duration.seconds(QUERY_LIMITS.api.timeoutSeconds),
       memorySize: 1024,
       environment: {
         ORCA_BUCKET: props.bucket.bucketName,

@@ -21,6 +21,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { packageRoot } from '../../lambdas/util/package.js';
+import { QUERY_LIMITS } from '../../lambdas/entry/deadlines.js';
 
 /** The package root (package.json, package-lock.json), from the sources or from dist/. */
 export const ORCA_ROOT = packageRoot();
@@ -272,7 +273,12 @@ export class OrcaFunctions extends Construct {
 
     this.control = make('Control', 'orca: starts and ends runs, handles activity failures', Duration.seconds(30), 256);
     this.gate = make('Gate', 'orca: the gate before each campaign activity', Duration.minutes(2), 512);
-    this.record = make('Record', 'orca: records an activity’s outputs', Duration.minutes(5), 512);
+    this.record = make(
+      'Record',
+      'orca: records an activity’s outputs',
+      Duration.seconds(QUERY_LIMITS.record.timeoutSeconds),
+      512,
+    );
 
     // gate: clear a query's target before it runs (an earlier attempt's files and table) ...
     const gate = this.gate.role!;
