@@ -119,9 +119,9 @@ describe('the orca stack', () => {
     });
   });
 
-  it('five functions (control, gate, record, API, registry): current Node runtime, tracing, their settings, no managed policies', () => {
+  it('six functions (control, gate, record, purge, API, registry): current Node runtime, tracing, their settings, no managed policies', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(5);
+    expect(fns).toHaveLength(6);
     for (const f of fns) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -256,8 +256,8 @@ describe('the orca stack', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(5);
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(5);
-    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(5);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(5);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(6);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(6);
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Subscription', {
@@ -346,7 +346,7 @@ describe('the API', () => {
     const app = testApp();
     const t = Template.fromStack(new OrcaStack(app, 'NoApi', { orca: { api: false } }));
     expect(Object.keys(t.findResources('AWS::ApiGatewayV2::Api'))).toHaveLength(0);
-    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(3);
+    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(4);
   });
 });
 
@@ -438,12 +438,12 @@ describe('an existing data lake', () => {
     expect(text).toContain(':database/lake');
     expect(text).toContain(':s3:::acme-lake/*');
     expect(() => app.synth()).not.toThrow();
-    // The one test that bundles: each function is an ESM bundle; the gate's has the catalog compiled in.
+    // The one test that bundles: each function (purge included) is an ESM bundle; the gate's has the catalog compiled in.
     const out = app.synth().directory;
     const bundles = readdirSync(out)
       .filter((d) => d.startsWith('asset.') && existsSync(join(out, d, 'index.mjs')))
       .map((d) => readFileSync(join(out, d, 'index.mjs'), 'utf8'));
-    expect(bundles).toHaveLength(5);
+    expect(bundles).toHaveLength(6);
     for (const b of bundles) expect(b).toMatch(/^import \{ createRequire as orcaCreateRequire \} from/);
     expect(bundles.filter((b) => b.includes('crm_customers')).length).toBeGreaterThanOrEqual(3);
   });

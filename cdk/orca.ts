@@ -19,6 +19,7 @@ import { CampaignMachines } from './constructs/campaign-machines.js';
 import { CampaignSchedules } from './constructs/campaign-schedules.js';
 import { AlertTopic, OperationalAlarms, TopicKey } from './constructs/alarms.js';
 import { OrcaApi } from './constructs/api.js';
+import { OrcaPurge } from './constructs/purge.js';
 import { campaignFiles, compileCampaigns, type CompiledCampaign } from './campaigns.js';
 
 export interface OrcaCampaignsProps {
@@ -61,6 +62,7 @@ export class OrcaCampaigns extends Construct {
   readonly alerts: AlertTopic;
   readonly alarms: OperationalAlarms;
   readonly api?: OrcaApi;
+  readonly purge: OrcaPurge;
 
   constructor(scope: Construct, id: string, props: OrcaCampaignsProps) {
     super(scope, id);
@@ -132,12 +134,23 @@ export class OrcaCampaigns extends Construct {
         removalPolicy,
       });
     }
+    this.purge = new OrcaPurge(this, 'Purge', {
+      table: this.status.table,
+      bucket: this.data.bucket,
+      databaseName,
+      workGroupName: this.workGroup.name,
+      catalogJson,
+      retentionDays: props.retentionDays ?? 30,
+      logRetention,
+      removalPolicy,
+    });
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       machines: this.machines.machines,
       functions: [
         this.functions.control,
         this.functions.gate,
         this.functions.record,
+        this.purge.function,
         ...(this.api ? [this.api.handler, this.api.register] : []),
       ],
       key: this.topicKey.key,

@@ -67,3 +67,29 @@ describe('AWS Step Functions Developer Guide — IAM policies for calling Amazon
     expect(granted(machines(), 's3:GetObject', /\/catalog\/purchases\/\*/)).toBe(true);
   });
 });
+
+describe('AWS Glue Developer Guide — Specifying AWS Glue resource ARNs (table actions need the catalog, the database and the table)', () => {
+  const purge = () => roleStatements('OrcaPurgePurgeRole');
+
+  it('the purge lists the database’s tables and drops only run tables (w_, t_); it deletes objects only under work/', () => {
+    expect(purge().length).toBeGreaterThan(0);
+    for (const [re, what] of [
+      [/:glue:.*:catalog"/, 'catalog'],
+      [/:database\/orca"/, 'database'],
+      [/:table\/orca\/\*"/, 'tables'],
+    ] as const)
+      expect(granted(purge(), 'glue:GetTables', re), `GetTables on the ${what}`).toBe(true);
+    for (const action of ['glue:BatchDeleteTable', 'glue:DeleteTable']) {
+      expect(granted(purge(), action, /:database\/orca"/)).toBe(true);
+      expect(granted(purge(), action, /:table\/orca\/w_\*"/)).toBe(true);
+      expect(granted(purge(), action, /:table\/orca\/t_\*"/)).toBe(true);
+      expect(granted(purge(), action, /:table\/orca\/\*"/), `${action} on every table`).toBe(false);
+    }
+    const deletes = purge().filter((s) => list(s.Action).includes('s3:DeleteObject'));
+    expect(deletes.flatMap((s) => list(s.Resource)).map((r) => JSON.stringify(r))).toEqual([
+      expect.stringMatching(/"\/work\/\*"/),
+    ]);
+    const all = purge().flatMap((s) => list(s.Action));
+    for (const a of ['s3:PutObject', 'glue:CreateTable', 'athena:StartQueryExecution']) expect(all).not.toContain(a);
+  });
+});

@@ -1,7 +1,7 @@
 /** EventBridge Scheduler rules, checked on the template of a stack with one-off campaigns. */
 import { describe, expect, it } from 'vitest';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { templateOf } from './template.js';
+import { orcaTemplate, templateOf } from './template.js';
 
 const campaign = (id: string, at: string) => ({
   file: `${id}.yaml`,
@@ -44,6 +44,23 @@ describe('Amazon EventBridge Scheduler API Reference — CreateSchedule (a sched
     Annotations.fromStack(stack).hasWarning(
       '*',
       Match.stringLikeRegexp('campaign past \\(past\\.yaml\\) is deployed without a schedule: .*change the trigger'),
+    );
+  });
+});
+
+describe('Amazon EventBridge User Guide — Creating a rule that runs on a schedule (rate expressions)', () => {
+  it('the purge function runs daily', () => {
+    const { template } = orcaTemplate();
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties);
+    const purge = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, f]) =>
+      /purges the work tables/.test(f.Properties.Description),
+    )![0];
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        ScheduleExpression: 'rate(1 day)',
+        State: 'ENABLED',
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [purge, 'Arn'] } })],
+      }),
     );
   });
 });
