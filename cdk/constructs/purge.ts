@@ -1,8 +1,9 @@
 /**
  * The purge in the cloud, as `orca serve` runs it locally: a function run daily by an EventBridge
  * rule removes the work tables of old runs (their objects under work/ and the Glue tables over
- * them), keeping each campaign's last run and the runs within the retention. Its role may list and
- * delete under work/ and drop the w_ and t_ Glue tables, nothing else.
+ * them, and audience versions no longer current), keeping each campaign's last run and the runs
+ * within the retention. Its role may list and delete under work/ and audiences/ and drop the w_, t_
+ * and a_ Glue tables, nothing else.
  */
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -15,6 +16,9 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
 import { glueArns, grantRunTables, orcaFunction } from './functions.js';
+
+/** Where old runs' objects are: work tables, and versions of saved audiences. */
+const PURGED_PREFIXES = ['work/', 'audiences/'];
 
 export interface OrcaPurgeProps {
   table: dynamodb.ITable;
@@ -55,11 +59,14 @@ export class OrcaPurge extends Construct {
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [props.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': ['work/*'] } },
+        conditions: { StringLike: { 's3:prefix': PURGED_PREFIXES.map((p) => `${p}*`) } },
       }),
     );
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [props.bucket.arnForObjects('work/*')] }),
+      new iam.PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: PURGED_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)),
+      }),
     );
     // Finding the tables over a run's folder means listing the database's tables.
     role.addToPrincipalPolicy(
@@ -68,12 +75,12 @@ export class OrcaPurge extends Construct {
         resources: glueArns(role, props.databaseName, ['*']),
       }),
     );
-    grantRunTables(role, props.databaseName, ['glue:BatchDeleteTable', 'glue:DeleteTable'], ['w_*', 't_*']);
+    grantRunTables(role, props.databaseName, ['glue:BatchDeleteTable', 'glue:DeleteTable'], ['w_*', 't_*', 'a_*']);
     acknowledgeWildcards(role, [
-      {
-        resource: `${arnRef(props.bucket)}/work/*`,
-        reason: 'Objects of old runs under work/<campaign>/<run>/, named per run: what the purge removes.',
-      },
+      ...PURGED_PREFIXES.map((p) => ({
+        resource: `${arnRef(props.bucket)}/${p}*`,
+        reason: `Objects of old runs under ${p} (work tables, audience versions no longer current), named per run: what the purge removes.`,
+      })),
       {
         resource: `${glueTables(props.databaseName)}*`,
         reason: 'Listing the tables of the database (GetTables) to find those over an old run’s folder.',

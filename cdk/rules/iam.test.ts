@@ -71,7 +71,7 @@ describe('AWS Step Functions Developer Guide — IAM policies for calling Amazon
 describe('AWS Glue Developer Guide — Specifying AWS Glue resource ARNs (table actions need the catalog, the database and the table)', () => {
   const purge = () => roleStatements('OrcaPurgePurgeRole');
 
-  it('the purge lists the database’s tables and drops only run tables (w_, t_); it deletes objects only under work/', () => {
+  it('the purge lists the database’s tables and drops only run tables (w_, t_, a_); it deletes objects only under work/ and audiences/', () => {
     expect(purge().length).toBeGreaterThan(0);
     for (const [re, what] of [
       [/:glue:.*:catalog"/, 'catalog'],
@@ -83,11 +83,13 @@ describe('AWS Glue Developer Guide — Specifying AWS Glue resource ARNs (table 
       expect(granted(purge(), action, /:database\/orca"/)).toBe(true);
       expect(granted(purge(), action, /:table\/orca\/w_\*"/)).toBe(true);
       expect(granted(purge(), action, /:table\/orca\/t_\*"/)).toBe(true);
+      expect(granted(purge(), action, /:table\/orca\/a_\*"/)).toBe(true);
       expect(granted(purge(), action, /:table\/orca\/\*"/), `${action} on every table`).toBe(false);
     }
     const deletes = purge().filter((s) => list(s.Action).includes('s3:DeleteObject'));
     expect(deletes.flatMap((s) => list(s.Resource)).map((r) => JSON.stringify(r))).toEqual([
       expect.stringMatching(/"\/work\/\*"/),
+      expect.stringMatching(/"\/audiences\/\*"/),
     ]);
     const all = purge().flatMap((s) => list(s.Action));
     for (const a of ['s3:PutObject', 'glue:CreateTable', 'athena:StartQueryExecution']) expect(all).not.toContain(a);

@@ -8,19 +8,24 @@ import { BatchDeleteTableCommand, type GlueClient, paginateGetTables } from '@aw
 /** BatchDeleteTable takes at most 100 names. */
 const BATCH = 100;
 
-export async function dropTablesUnder(
+/** A table of the database: its name and its folder (s3://bucket/prefix/, with a final slash). */
+export interface GlueTableRef {
+  name: string;
+  folder: string;
+}
+
+/** Drops the tables of the database that `drop` selects; returns their names. */
+export async function dropTablesWhere(
   glue: GlueClient,
   database: string,
-  bucket: string,
-  prefix: string,
+  drop: (t: GlueTableRef) => boolean | Promise<boolean>,
 ): Promise<string[]> {
-  const url = `s3://${bucket}/${prefix.replace(/^\/+|\/+$/g, '')}/`;
   const names: string[] = [];
   for await (const page of paginateGetTables({ client: glue }, { DatabaseName: database })) {
     for (const t of page.TableList ?? []) {
       const location = t.StorageDescriptor?.Location ?? '';
-      const under = (location.endsWith('/') ? location : `${location}/`).startsWith(url);
-      if (t.Name && under) names.push(t.Name);
+      const folder = location.endsWith('/') ? location : `${location}/`;
+      if (t.Name && (await drop({ name: t.Name, folder }))) names.push(t.Name);
     }
   }
   for (let i = 0; i < names.length; i += BATCH) {
@@ -34,4 +39,10 @@ export async function dropTablesUnder(
       );
   }
   return names;
+}
+
+/** Drops every table whose folder lies under a prefix of the bucket. */
+export function dropTablesUnder(glue: GlueClient, database: string, bucket: string, prefix: string): Promise<string[]> {
+  const url = `s3://${bucket}/${prefix.replace(/^\/+|\/+$/g, '')}/`;
+  return dropTablesWhere(glue, database, (t) => t.folder.startsWith(url));
 }

@@ -32,6 +32,23 @@ function fakeStore(runs: RunRecord[], definition: unknown = {}) {
     log: async (runId: string, entries: LogEntry | LogEntry[]) => {
       logs.push([runId, entries]);
     },
+    // vip was saved again by the last run; loyal's current version is the one the old run saved.
+    getAudience: async (name: string) => {
+      const location = (
+        { vip: 'audiences/vip/last-save', loyal: 'audiences/loyal/old-save' } as Record<string, string>
+      )[name];
+      if (!location) return undefined;
+      const population = {
+        location,
+        table: 'a',
+        output: 'main',
+        rows: 1,
+        dimension: 'recipients',
+        keys: ['id'],
+        columns: [],
+      };
+      return { name, campaignId: 'c', runId: 'x', savedAt: NOW.toISOString(), population };
+    },
   };
 }
 
@@ -42,7 +59,7 @@ const table = (Name: string, location: string) => ({
 });
 
 describe('the cloud purge (lambdas/entry/purge.ts)', () => {
-  it("removes an old run's Glue tables (w_, t_) and objects, keeps the last run, running runs, recent runs and other tables", async () => {
+  it("removes an old run's Glue tables (w_, t_, a_ of audience versions no longer current) and objects, keeps the last run, running runs, recent runs and other tables", async () => {
     const glue = mockClient(GlueClient);
     glue.on(GetTablesCommand).resolves({
       TableList: [
@@ -51,7 +68,9 @@ describe('the cloud purge (lambdas/entry/purge.ts)', () => {
         table('w_c_old2_a_3', 'work/c/old2/a/'),
         table('w_c_last_a_4', 'work/c/last/a/'),
         table('recipients', 'catalog/recipients/'),
-        table('a_vip_old_save_5', 'audiences/vip/3/'),
+        table('a_vip_old_save_5', 'audiences/vip/old-save'),
+        table('a_vip_last_save_6', 'audiences/vip/last-save'),
+        table('a_loyal_old_save_7', 'audiences/loyal/old-save/'),
       ],
     });
     glue.on(BatchDeleteTableCommand).resolves({ Errors: [] });
@@ -72,10 +91,13 @@ describe('the cloud purge (lambdas/entry/purge.ts)', () => {
       now: () => NOW,
     });
     expect(r.purged).toEqual(['old']);
-    expect(removed).toEqual(['work/c/old']);
+    expect(removed).toEqual(['audiences/vip/old-save', 'work/c/old']);
     const deletes = glue.commandCalls(BatchDeleteTableCommand).map((c) => c.args[0].input);
     // work/c/old2/ is another run: a prefix match on the folder, not on the name.
-    expect(deletes).toEqual([{ DatabaseName: 'orca', TablesToDelete: ['w_c_old_a_1', 't_work_c_old_a_main_2'] }]);
+    // An audience version the old run saved goes unless it is still the audience's current one.
+    expect(deletes).toEqual([
+      { DatabaseName: 'orca', TablesToDelete: ['w_c_old_a_1', 't_work_c_old_a_main_2', 'a_vip_old_save_5'] },
+    ]);
     expect(store.updates).toEqual([['old', { purged: true }]]);
     glue.restore();
   });

@@ -6,13 +6,13 @@
 import { GlueClient } from '@aws-sdk/client-glue';
 import middy from '@middy/core';
 import { purgeOldRuns } from '../api/service.js';
-import { dropTablesUnder } from '../adapters/glue-tables.js';
+import { dropTablesWhere } from '../adapters/glue-tables.js';
 import type { QueryEngine } from '../ports/engine.js';
 import type { StatusStore } from '../ports/store.js';
 import { awsDeps, env, logger, middlewares } from './aws.js';
 
 export interface CloudPurgeDeps {
-  store: Pick<StatusStore, 'listCampaigns' | 'listRuns' | 'updateRun' | 'log'>;
+  store: Pick<StatusStore, 'listCampaigns' | 'listRuns' | 'updateRun' | 'log' | 'getAudience'>;
   engine: Pick<QueryEngine, 'remove'>;
   glue: GlueClient;
   bucket: string;
@@ -21,14 +21,31 @@ export interface CloudPurgeDeps {
   now?: () => Date;
 }
 
-/** The purge with the Glue tables of each purged run removed before its objects. */
+/**
+ * The purge with, for each purged run, the Glue tables over its folder (w_, t_) and the versions of
+ * saved audiences it wrote that are no longer current (a_ tables over audiences/<name>/<run>-<activity>/,
+ * and their objects) removed before its objects.
+ */
 export function cloudPurge(d: CloudPurgeDeps): Promise<{ purged: string[] }> {
+  const root = `s3://${d.bucket}/`;
   return purgeOldRuns({
     store: d.store,
     engine: {
       remove: async (location) => {
-        const tables = await dropTablesUnder(d.glue, d.database, d.bucket, location);
+        const run = `${root}${location.replace(/^\/+|\/+$/g, '')}/`;
+        const runId = run.split('/').at(-2)!;
+        const oldAudiences: string[] = [];
+        const tables = await dropTablesWhere(d.glue, d.database, async (t) => {
+          if (t.folder.startsWith(run)) return true;
+          const audience = t.folder.slice(root.length).match(/^audiences\/([^/]+)\/([^/]+)\/$/);
+          if (!audience?.[2]?.startsWith(`${runId}-`)) return false;
+          const current = await d.store.getAudience(audience[1]!);
+          const old = current?.population.location.replace(/\/+$/, '') !== `audiences/${audience[1]}/${audience[2]}`;
+          if (old) oldAudiences.push(`audiences/${audience[1]}/${audience[2]}`);
+          return old;
+        });
         if (tables.length) logger.info('dropped Glue tables', { location, tables: tables.length });
+        for (const a of oldAudiences) await d.engine.remove(a);
         await d.engine.remove(location);
       },
     },
