@@ -147,6 +147,15 @@ describe('the orca stack', () => {
         .filter((k) => k.startsWith('ORCA_'))
         .sort();
     expect(envOf(/records campaigns deployed as code/)).toEqual(['ORCA_ACCOUNT', 'ORCA_PARTITION', 'ORCA_TABLE']);
+    expect(envOf(/purges the work tables/)).toEqual([
+      'ORCA_ACCOUNT',
+      'ORCA_BUCKET',
+      'ORCA_DATABASE',
+      'ORCA_PARTITION',
+      'ORCA_RETENTION_DAYS',
+      'ORCA_TABLE',
+      'ORCA_WORKGROUP',
+    ]);
     expect(envOf(/the HTTP API/)).toEqual([
       'ORCA_ACCOUNT',
       'ORCA_BUCKET',
