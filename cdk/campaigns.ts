@@ -18,6 +18,8 @@ export interface CompiledCampaign {
   document: unknown;
   definition: StateMachineDefinition;
   schedule?: ScheduleSpec;
+  /** Why the campaign's trigger gets no schedule (it would never fire): the synth warns and deploys the rest. */
+  scheduleSkipped?: string;
   supervisors: string[];
 }
 
@@ -58,15 +60,17 @@ export function compileCampaigns(
     try {
       const { definition } = compileCampaign(v.analysis);
       const schedule = scheduleOf(c.trigger, c.timezone);
+      // A trigger that will never fire again (a past `once`, an ended window) must not stop the other
+      // campaigns from deploying: the campaign deploys without its schedule, with a warning.
       const problem = schedule && scheduleProblem(schedule, new Date());
-      if (problem) problems.push(`${basename(file)}: trigger: ${problem}`);
       out.push({
         id: c.id,
         label: c.label,
         file: basename(file),
         document: doc,
         definition,
-        ...(schedule ? { schedule } : {}),
+        ...(schedule && !problem ? { schedule } : {}),
+        ...(problem ? { scheduleSkipped: `trigger: ${problem}` } : {}),
         supervisors: c.supervisors,
       });
     } catch (e) {

@@ -91,11 +91,11 @@ describe('the orca stack', () => {
     expect(JSON.stringify(purchases.StorageDescriptor.Location)).toContain('/catalog/purchases/');
   });
 
-  it('Athena workgroup: engine v3, enforced encrypted results, a scan cutoff', () => {
+  it('Athena workgroup: engine v3, encrypted results (not enforced: CTAS names its location), a scan cutoff', () => {
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: 'orca',
       WorkGroupConfiguration: {
-        EnforceWorkGroupConfiguration: true,
+        EnforceWorkGroupConfiguration: false,
         EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
         BytesScannedCutoffPerQuery: 1024 ** 4,
         ResultConfiguration: {
@@ -119,9 +119,9 @@ describe('the orca stack', () => {
     });
   });
 
-  it('five functions (control, gate, record, API, registry): current Node runtime, tracing, their settings, no managed policies', () => {
+  it('six functions (control, gate, record, purge, API, registry): current Node runtime, tracing, their settings, no managed policies', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(5);
+    expect(fns).toHaveLength(6);
     for (const f of fns) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -147,6 +147,15 @@ describe('the orca stack', () => {
         .filter((k) => k.startsWith('ORCA_'))
         .sort();
     expect(envOf(/records campaigns deployed as code/)).toEqual(['ORCA_ACCOUNT', 'ORCA_PARTITION', 'ORCA_TABLE']);
+    expect(envOf(/purges the work tables/)).toEqual([
+      'ORCA_ACCOUNT',
+      'ORCA_BUCKET',
+      'ORCA_DATABASE',
+      'ORCA_PARTITION',
+      'ORCA_RETENTION_DAYS',
+      'ORCA_TABLE',
+      'ORCA_WORKGROUP',
+    ]);
     expect(envOf(/the HTTP API/)).toEqual([
       'ORCA_ACCOUNT',
       'ORCA_BUCKET',
@@ -256,8 +265,8 @@ describe('the orca stack', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(5);
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(5);
-    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(5);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(5);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(6);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(6);
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Subscription', {
@@ -346,7 +355,7 @@ describe('the API', () => {
     const app = testApp();
     const t = Template.fromStack(new OrcaStack(app, 'NoApi', { orca: { api: false } }));
     expect(Object.keys(t.findResources('AWS::ApiGatewayV2::Api'))).toHaveLength(0);
-    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(3);
+    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(4);
   });
 });
 
@@ -371,7 +380,7 @@ describe('cdk-nag', () => {
 });
 
 describe('campaign files at synth', () => {
-  it('a schedule that would never fire fails the synth, naming the file', () => {
+  it('a schedule that would never fire is left out with a warning naming the file; the campaign still compiles', () => {
     const doc = {
       id: 'late',
       label: 'Late',
@@ -383,9 +392,13 @@ describe('campaign files at synth', () => {
       ],
       transitions: [{ from: 'a', to: 'e' }],
     };
-    expect(() =>
-      compileCampaigns(loadCatalog(join(root, 'examples/catalog.yaml')), [{ file: 'late.yaml', doc }], 'orca'),
-    ).toThrow(/late\.yaml: trigger: the schedule has no launch after now/);
+    const [late] = compileCampaigns(
+      loadCatalog(join(root, 'examples/catalog.yaml')),
+      [{ file: 'late.yaml', doc }],
+      'orca',
+    );
+    expect(late!.schedule).toBeUndefined();
+    expect(late!.scheduleSkipped).toMatch(/trigger: the schedule has no launch after now/);
   });
 });
 
@@ -434,12 +447,12 @@ describe('an existing data lake', () => {
     expect(text).toContain(':database/lake');
     expect(text).toContain(':s3:::acme-lake/*');
     expect(() => app.synth()).not.toThrow();
-    // The one test that bundles: each function is an ESM bundle; the gate's has the catalog compiled in.
+    // The one test that bundles: each function (purge included) is an ESM bundle; the gate's has the catalog compiled in.
     const out = app.synth().directory;
     const bundles = readdirSync(out)
       .filter((d) => d.startsWith('asset.') && existsSync(join(out, d, 'index.mjs')))
       .map((d) => readFileSync(join(out, d, 'index.mjs'), 'utf8'));
-    expect(bundles).toHaveLength(5);
+    expect(bundles).toHaveLength(6);
     for (const b of bundles) expect(b).toMatch(/^import \{ createRequire as orcaCreateRequire \} from/);
     expect(bundles.filter((b) => b.includes('crm_customers')).length).toBeGreaterThanOrEqual(3);
   });

@@ -17,8 +17,9 @@ import { StatusTable } from './constructs/status-table.js';
 import { OrcaFunctions } from './constructs/functions.js';
 import { CampaignMachines } from './constructs/campaign-machines.js';
 import { CampaignSchedules } from './constructs/campaign-schedules.js';
-import { AlertTopic, OperationalAlarms } from './constructs/alarms.js';
+import { AlertTopic, OperationalAlarms, TopicKey } from './constructs/alarms.js';
 import { OrcaApi } from './constructs/api.js';
+import { OrcaPurge } from './constructs/purge.js';
 import { campaignFiles, compileCampaigns, type CompiledCampaign } from './campaigns.js';
 
 export interface OrcaCampaignsProps {
@@ -57,9 +58,11 @@ export class OrcaCampaigns extends Construct {
   readonly functions: OrcaFunctions;
   readonly machines: CampaignMachines;
   readonly schedules: CampaignSchedules;
+  readonly topicKey: TopicKey;
   readonly alerts: AlertTopic;
   readonly alarms: OperationalAlarms;
   readonly api?: OrcaApi;
+  readonly purge: OrcaPurge;
 
   constructor(scope: Construct, id: string, props: OrcaCampaignsProps) {
     super(scope, id);
@@ -79,7 +82,9 @@ export class OrcaCampaigns extends Construct {
       bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 1024 ** 4,
     });
     this.status = new StatusTable(this, 'Status', { removalPolicy });
+    this.topicKey = new TopicKey(this, 'TopicKey', { removalPolicy });
     this.alerts = new AlertTopic(this, 'Alerts', {
+      key: this.topicKey.key,
       supervisors: new Map(this.campaigns.map((c) => [c.id, c.supervisors])),
     });
     const catalogJson = JSON.stringify(catalogFileSchema.parse(catalogDoc));
@@ -129,14 +134,26 @@ export class OrcaCampaigns extends Construct {
         removalPolicy,
       });
     }
+    this.purge = new OrcaPurge(this, 'Purge', {
+      table: this.status.table,
+      bucket: this.data.bucket,
+      databaseName,
+      workGroupName: this.workGroup.name,
+      catalogJson,
+      retentionDays: props.retentionDays ?? 30,
+      logRetention,
+      removalPolicy,
+    });
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       machines: this.machines.machines,
       functions: [
         this.functions.control,
         this.functions.gate,
         this.functions.record,
+        this.purge.function,
         ...(this.api ? [this.api.handler, this.api.register] : []),
       ],
+      key: this.topicKey.key,
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
   }

@@ -12,6 +12,7 @@ import {
 import { GetDatabaseCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Catalog } from '../lambdas/catalog/catalog.js';
+import { athenaResultsLocation } from '../lambdas/layout.js';
 import { hasEnded } from '../statemachines/lifecycle.js';
 import type { ApiClient } from './api-client.js';
 
@@ -166,7 +167,7 @@ async function awsChecks(aws: AwsTarget, o: DoctorOptions): Promise<Check[]> {
             ...(aws.bucket
               ? {
                   ResultConfiguration: {
-                    OutputLocation: `s3://${aws.bucket}/athena-results/`,
+                    OutputLocation: athenaResultsLocation(aws.bucket),
                     EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
                   },
                 }

@@ -24,4 +24,6 @@ export const workTableName = (campaign: string, run: string, activity: string): 
   glueTableName('w', campaign, run, activity);
 
 /** Where Athena writes query results (the workgroup's location, sent with every query start). */
-export const athenaResultsLocation = (bucket: string): string => `s3://${bucket}/athena-results/`;
+/** The prefix of the data bucket where Athena writes query results. */
+export const ATHENA_RESULTS = 'athena-results/';
+export const athenaResultsLocation = (bucket: string): string => `s3://${bucket}/${ATHENA_RESULTS}`;

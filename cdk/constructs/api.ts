@@ -7,6 +7,7 @@
  * watches them; it never changes them.
  */
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -18,8 +19,16 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, arnRef } from '../nag.js';
+import { QUERY_LIMITS } from '../../lambdas/entry/deadlines.js';
 import type { CompiledCampaign } from '../campaigns.js';
-import { accountArn, grantWorkTableQueries, LOG_DELIVERY_ACTIONS, orcaFunction, QUERY_ACTIONS } from './functions.js';
+import {
+  accountArn,
+  deploymentLogGroupName,
+  grantWorkTableQueries,
+  LOG_DELIVERY_ACTIONS,
+  orcaFunction,
+  QUERY_ACTIONS,
+} from './functions.js';
 
 export interface OrcaApiProps {
   campaigns: CompiledCampaign[];
@@ -39,6 +48,27 @@ export interface OrcaApiProps {
 }
 
 const MACHINES = 'stateMachine:orca-*';
+
+/**
+ * The stage's access log line, JSON, with HTTP API logging variables only (CDK's default CLF format
+ * has $context.resourcePath, a REST API variable that HTTP API stages reject).
+ */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.userArn',
+  method: '$context.httpMethod',
+  route: '$context.routeKey',
+  path: '$context.path',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+});
 
 export class OrcaApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -62,7 +92,7 @@ export class OrcaApi extends Construct {
     };
 
     this.machineLogs = new logs.LogGroup(this, 'MachineLogs', {
-      logGroupName: '/aws/vendedlogs/states/orca-api',
+      logGroupName: deploymentLogGroupName(this, 'orca-api'),
       retention: props.logRetention,
       removalPolicy,
     });
@@ -83,7 +113,7 @@ export class OrcaApi extends Construct {
       ...common,
       entry: 'api',
       description: 'orca: the HTTP API (campaigns, runs, monitoring)',
-      timeout: Duration.seconds(29),
+      timeout: Duration.seconds(QUERY_LIMITS.api.timeoutSeconds),
       memorySize: 1024,
       environment: {
         ORCA_BUCKET: props.bucket.bucketName,
@@ -200,7 +230,10 @@ export class OrcaApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: props.rateLimit, burstLimit: props.rateLimit * 2 },
-      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+      },
     });
   }
 

@@ -2,6 +2,7 @@
 import * as athena from 'aws-cdk-lib/aws-athena';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ATHENA_RESULTS } from '../../lambdas/layout.js';
 
 export interface AthenaWorkGroupProps {
   name: string;
@@ -23,12 +24,15 @@ export class AthenaWorkGroup extends Construct {
       state: 'ENABLED',
       recursiveDeleteOption: true,
       workGroupConfiguration: {
-        enforceWorkGroupConfiguration: true,
+        // Not enforced: CTAS statements name their external_location (work tables per run and activity), which
+        // Athena refuses in a workgroup that enforces its results location. Queries send their own
+        // database and results location; the engine version and the scan cutoff still apply.
+        enforceWorkGroupConfiguration: false,
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         publishCloudWatchMetricsEnabled: true,
         bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
         resultConfiguration: {
-          outputLocation: props.bucket.s3UrlForObject('athena-results/'),
+          outputLocation: props.bucket.s3UrlForObject(ATHENA_RESULTS),
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
         },
       },

@@ -15,7 +15,14 @@ import { Construct } from 'constructs';
 import type { CompiledCampaign } from '../campaigns.js';
 import { stateMachineName } from '../../lambdas/util/names.js';
 import { definitionSubstitutions } from '../../statemachines/asl.js';
-import { accountArn, glueArns, LOG_DELIVERY_ACTIONS, WRITTEN_PREFIXES } from './functions.js';
+import {
+  accountArn,
+  ATHENA_RESULTS,
+  deploymentLogGroupName,
+  glueArns,
+  LOG_DELIVERY_ACTIONS,
+  WRITTEN_PREFIXES,
+} from './functions.js';
 
 export interface CampaignMachinesProps {
   campaigns: CompiledCampaign[];
@@ -31,6 +38,16 @@ export interface CampaignMachinesProps {
   logRetention: logs.RetentionDays;
   removalPolicy?: RemovalPolicy;
 }
+
+/** Athena actions of the startQueryExecution.sync integration (it starts, polls, reads and stops the query). */
+export const ATHENA_SYNC_ACTIONS = [
+  'athena:StartQueryExecution',
+  'athena:GetQueryExecution',
+  'athena:GetQueryResults',
+  'athena:StopQueryExecution',
+  'athena:GetWorkGroup',
+  'athena:GetDataCatalog',
+];
 
 export class CampaignMachines extends Construct {
   readonly machines = new Map<string, sfn.StateMachine>();
@@ -50,10 +67,15 @@ export class CampaignMachines extends Construct {
         resources: fns.flatMap((f) => [f.functionArn, `${f.functionArn}:*`]),
       }),
     );
+    // What "AWS Step Functions Developer Guide — IAM policies for calling Amazon Athena" lists for
+    // startQueryExecution.sync, on orca's workgroup and the account's data catalog.
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'],
-        resources: [accountArn(this, 'athena', `workgroup/${props.workGroupName}`)],
+        actions: ATHENA_SYNC_ACTIONS,
+        resources: [
+          accountArn(this, 'athena', `workgroup/${props.workGroupName}`),
+          accountArn(this, 'athena', 'datacatalog/AwsDataCatalog'),
+        ],
       }),
     );
     // What the activity queries need: read the catalog, write work tables (CTAS) and results.
@@ -66,9 +88,12 @@ export class CampaignMachines extends Construct {
           'glue:GetTables',
           'glue:GetPartition',
           'glue:GetPartitions',
+          'glue:BatchGetPartition',
           'glue:CreateTable',
+          'glue:UpdateTable',
           'glue:BatchCreatePartition',
           'glue:CreatePartition',
+          'glue:UpdatePartition',
         ],
         resources: [...new Set(databases.flatMap((d) => glueArns(this, d, ['*'])))],
       }),
@@ -88,7 +113,7 @@ export class CampaignMachines extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        resources: [...WRITTEN_PREFIXES, 'athena-results/'].map((p) => props.bucket.arnForObjects(`${p}*`)),
+        resources: [...WRITTEN_PREFIXES, ATHENA_RESULTS].map((p) => props.bucket.arnForObjects(`${p}*`)),
       }),
     );
     // Machines the API publishes later use this role too: their logs and traces, granted up front.
@@ -126,7 +151,7 @@ export class CampaignMachines extends Construct {
         resource: `${bucket}/${p}*`,
         reason: `Files under ${p}: the data queries read.`,
       })),
-      ...[...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({
+      ...[...WRITTEN_PREFIXES, ATHENA_RESULTS].map((p) => ({
         resource: `${bucket}/${p}*`,
         reason: `Files under ${p}: what queries write (work tables, audiences, results).`,
       })),
@@ -143,7 +168,7 @@ export class CampaignMachines extends Construct {
 
     for (const c of props.campaigns) {
       const logGroup = new logs.LogGroup(this, `Logs-${c.id}`, {
-        logGroupName: `/aws/vendedlogs/states/${stateMachineName(c.id)}`,
+        logGroupName: deploymentLogGroupName(this, stateMachineName(c.id)),
         retention: props.logRetention,
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });
@@ -157,7 +182,7 @@ export class CampaignMachines extends Construct {
           record: props.functions.record.functionArn,
           workGroup: props.workGroupName,
           database: props.databaseName,
-          results: props.bucket.s3UrlForObject('athena-results/'),
+          results: props.bucket.s3UrlForObject(ATHENA_RESULTS),
         }),
         role: this.role,
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },

@@ -1,5 +1,5 @@
 /** EventBridge Scheduler schedules for campaigns with a recurring or one-off trigger. */
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -21,6 +21,12 @@ export class CampaignSchedules extends Construct {
 
   constructor(scope: Construct, id: string, props: CampaignSchedulesProps) {
     super(scope, id);
+    for (const c of props.campaigns)
+      if (c.scheduleSkipped)
+        Annotations.of(this).addWarningV2(
+          `orca:schedule-skipped:${c.id}`,
+          `campaign ${c.id} (${c.file}) is deployed without a schedule: its ${c.scheduleSkipped}, then deploy again (it can still be started through the API)`,
+        );
     const scheduled = props.campaigns.filter((c) => c.schedule);
     if (!scheduled.length) return;
     const stack = Stack.of(this);
@@ -47,6 +53,9 @@ export class CampaignSchedules extends Construct {
           ...(window.end ? { endDate: window.end.toISOString() } : {}),
           flexibleTimeWindow: { mode: 'OFF' },
           state: 'ENABLED',
+          // No ActionAfterCompletion: AWS::Scheduler::Schedule has no such property (the API path sets
+          // DELETE). A one-off schedule CloudFormation owns must not delete itself either (the stack would
+          // drift); once it has fired, the next synth leaves it out (see above) and the deploy removes it.
           target: {
             arn: machine.stateMachineArn,
             roleArn: role.roleArn,

@@ -5,6 +5,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ATHENA_RESULTS } from '../../lambdas/layout.js';
 
 export interface DataBucketProps {
   /** Days after which work tables expire (the S3 lifecycle backstop of the purge). */
@@ -41,7 +42,7 @@ export class DataBucket extends Construct {
       serverAccessLogsPrefix: 'data/',
       lifecycleRules: [
         { id: 'expire-work-tables', prefix: 'work/', expiration: Duration.days(props.retentionDays) },
-        { id: 'expire-athena-results', prefix: 'athena-results/', expiration: Duration.days(7) },
+        { id: 'expire-athena-results', prefix: ATHENA_RESULTS, expiration: Duration.days(7) },
         { id: 'abort-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy,

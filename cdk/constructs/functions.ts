@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,6 +21,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { packageRoot } from '../../lambdas/util/package.js';
+import { QUERY_LIMITS } from '../../lambdas/entry/deadlines.js';
 
 /** The package root (package.json, package-lock.json), from the sources or from dist/. */
 export const ORCA_ROOT = packageRoot();
@@ -30,6 +31,11 @@ function entry(name: string): string {
   const base = join(import.meta.dirname, '../../lambdas/entry', name);
   return existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.js`;
 }
+
+/** Where queries write their results (the workgroup's default, and what every query start names). */
+import { ATHENA_RESULTS } from '../../lambdas/layout.js';
+
+export { ATHENA_RESULTS };
 
 /** Prefixes of the data bucket orca writes. */
 export const WRITTEN_PREFIXES = ['work/', 'audiences/', 'state/'];
@@ -131,6 +137,17 @@ export function glueArns(scope: Construct, database: string, tables: string[]): 
   ];
 }
 
+/**
+ * A log group name unique to this deployment of the stack: `/aws/vendedlogs/states/<base>-<stack uuid>`.
+ * Retained log groups outlive `cdk destroy`; a fixed name would make the next deployment fail
+ * ("already exists"). The stack id's UUID changes with each creation of the stack; the
+ * /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy small for Step Functions logging.
+ */
+export function deploymentLogGroupName(scope: Construct, base: string): string {
+  const uuid = Fn.select(2, Fn.split('/', Stack.of(scope).stackId));
+  return `/aws/vendedlogs/states/${base}-${uuid}`;
+}
+
 /** Actions Step Functions logging needs (on the caller and on the machine's role); no resource-level permissions. */
 export const LOG_DELIVERY_ACTIONS = [
   'logs:CreateLogDelivery',
@@ -196,13 +213,13 @@ export function grantWorkTableQueries(
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-      resources: [o.bucket.arnForObjects('athena-results/*')],
+      resources: [o.bucket.arnForObjects(`${ATHENA_RESULTS}*`)],
     }),
   );
   grantRunTables(role, o.databaseName, o.glueActions, ['w_*', 'a_*', 'h_*', 't_*']);
   acknowledgeWildcards(
     role,
-    [...WRITTEN_PREFIXES, 'athena-results/'].map((p) => ({
+    [...WRITTEN_PREFIXES, ATHENA_RESULTS].map((p) => ({
       resource: `${arnRef(o.bucket)}/${p}*`,
       reason: `Objects under ${p} in the data bucket: what runs wrote, and query results.`,
     })),
@@ -258,7 +275,12 @@ export class OrcaFunctions extends Construct {
 
     this.control = make('Control', 'orca: starts and ends runs, handles activity failures', Duration.seconds(30), 256);
     this.gate = make('Gate', 'orca: the gate before each campaign activity', Duration.minutes(2), 512);
-    this.record = make('Record', 'orca: records an activity’s outputs', Duration.minutes(5), 512);
+    this.record = make(
+      'Record',
+      'orca: records an activity’s outputs',
+      Duration.seconds(QUERY_LIMITS.record.timeoutSeconds),
+      512,
+    );
 
     // gate: clear a query's target before it runs (an earlier attempt's files and table) ...
     const gate = this.gate.role!;
@@ -302,7 +324,13 @@ export class OrcaFunctions extends Construct {
         resources: [machines],
       }),
     );
+    // Alerts: publishing to the encrypted topic takes its key too (kms:Decrypt, kms:GenerateDataKey*).
     props.alertTopic.grantPublish(this.gate);
+    Validations.of(gate).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'Publishing to an SNS topic encrypted with a customer-managed key: SNS asks for a data key of the topic key only (the grant names that key).',
+    });
 
     // record: row counts and a Glue table per transition (t_).
     grantWorkTableQueries(this.record.role!, {

@@ -465,28 +465,43 @@ export class CampaignService {
   }
 
   /** Removes the work tables of runs older than each campaign's retention; a campaign's last run is kept. */
-  async purge(): Promise<{ purged: string[] }> {
-    const purged: string[] = [];
-    const now = this.now().getTime();
-    for (const c of await this.d.store.listCampaigns()) {
-      const days = Number((c.definition as { retentionDays?: unknown }).retentionDays);
-      const retention = Number.isFinite(days) && days > 0 ? days : 30;
-      const runs = await this.d.store.listRuns(c.id, 1000);
-      for (const r of runs.slice(1)) {
-        if (isInProgress(r.status) || r.purged) continue;
-        if (now - Date.parse(r.endedAt ?? r.startedAt) < retention * 86_400_000) continue;
-        await this.d.engine.remove(runPrefixOf(c.id, r.runId));
-        await this.d.store.updateRun(r.runId, { purged: true });
-        await this.d.store.log(r.runId, {
-          at: this.now().toISOString(),
-          level: 'info',
-          message: `work tables purged after ${retention} days`,
-        });
-        purged.push(r.runId);
-      }
-    }
-    return { purged };
+  purge(): Promise<{ purged: string[] }> {
+    return purgeOldRuns({ store: this.d.store, engine: this.d.engine, now: () => this.now() });
   }
+}
+
+/**
+ * The purge, on its ports alone (`orca serve` hourly, the cloud's scheduled purge function): the work
+ * tables of every finished run older than its campaign's `retentionDays` (else `defaultRetentionDays`,
+ * 30), except each campaign's last run. The engine removes the run's prefix (and, in the cloud, the
+ * Glue tables over it).
+ */
+export async function purgeOldRuns(d: {
+  store: Pick<StatusStore, 'listCampaigns' | 'listRuns' | 'updateRun' | 'log'>;
+  engine: Pick<QueryEngine, 'remove'>;
+  now: () => Date;
+  defaultRetentionDays?: number;
+}): Promise<{ purged: string[] }> {
+  const purged: string[] = [];
+  const now = d.now().getTime();
+  for (const c of await d.store.listCampaigns()) {
+    const days = Number((c.definition as { retentionDays?: unknown }).retentionDays);
+    const retention = Number.isFinite(days) && days > 0 ? days : (d.defaultRetentionDays ?? 30);
+    const runs = await d.store.listRuns(c.id, 1000);
+    for (const r of runs.slice(1)) {
+      if (isInProgress(r.status) || r.purged) continue;
+      if (now - Date.parse(r.endedAt ?? r.startedAt) < retention * 86_400_000) continue;
+      await d.engine.remove(runPrefixOf(c.id, r.runId));
+      await d.store.updateRun(r.runId, { purged: true });
+      await d.store.log(r.runId, {
+        at: d.now().toISOString(),
+        level: 'info',
+        message: `work tables purged after ${retention} days`,
+      });
+      purged.push(r.runId);
+    }
+  }
+  return { purged };
 }
 
 /** The schedule of a scheduled campaign, from its published version (not the working copy). */

@@ -14,8 +14,9 @@ import { handle } from '../api/router.js';
 import { requestOf, resultOf } from '../api/apigateway.js';
 import { newRunId } from '../orchestrator/run-id.js';
 import { awsDeps, awsLocation, env, logger, middlewares } from './aws.js';
+import { QUERY_LIMITS } from './deadlines.js';
 
-const deps = awsDeps();
+const deps = awsDeps(QUERY_LIMITS.api);
 const service = new CampaignService({
   store: deps.store,
   engine: deps.engine,

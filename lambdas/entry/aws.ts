@@ -19,6 +19,7 @@ import { CloudRunControl, SfnCallbacks } from '../adapters/cloud-control.js';
 import type { Deps } from '../orchestrator/types.js';
 import type { Notifier } from '../ports/notifier.js';
 import { stateMachineArn, stateMachineName, type AwsLocation } from '../util/names.js';
+import type { QueryLimits } from './deadlines.js';
 
 declare const ORCA_CATALOG: string | undefined;
 
@@ -40,7 +41,10 @@ export function awsStore(): DynamoDbStore {
   return new DynamoDbStore(new DynamoDBClient({}), env('ORCA_TABLE'));
 }
 
-export function awsDeps(): Deps & { sfn: SFNClient; store: DynamoDbStore; engine: AthenaEngine } {
+/** The adapters; `limits` for the functions that wait on queries (their deadline fits their timeout). */
+export function awsDeps(
+  limits?: Pick<QueryLimits, 'queryDeadlineMs' | 'pollMs'>,
+): Deps & { sfn: SFNClient; store: DynamoDbStore; engine: AthenaEngine } {
   const catalogJson = typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON');
   const store = awsStore();
   const sfn = new SFNClient({});
@@ -58,6 +62,7 @@ export function awsDeps(): Deps & { sfn: SFNClient; store: DynamoDbStore; engine
       bucket: env('ORCA_BUCKET'),
       database: env('ORCA_DATABASE'),
       workGroup: env('ORCA_WORKGROUP'),
+      ...(limits ? { timeoutMs: limits.queryDeadlineMs, poll: limits.pollMs } : {}),
     }),
     notifier,
     control: new CloudRunControl(store),

@@ -170,3 +170,49 @@ describe('api entry', () => {
     });
   });
 });
+
+describe('purge entry', () => {
+  it('purges an old run of a campaign with exactly the environment the CDK gives it (Glue and S3 mocked)', async () => {
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { GlueClient, GetTablesCommand, BatchDeleteTableCommand } = await import('@aws-sdk/client-glue');
+    const { S3Client, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const glue = mockClient(GlueClient);
+    glue.on(GetTablesCommand).resolves({
+      TableList: [{ Name: 'w_old', StorageDescriptor: { Location: 's3://orca-data/work/deployed/r-old/a/' } }],
+    });
+    glue.on(BatchDeleteTableCommand).resolves({ Errors: [] });
+    const s3 = mockClient(S3Client);
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    const store = new DynamoDbStore(dynamo.client, TABLE);
+    const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    for (const [runId, days] of [
+      ['r-old', 60],
+      ['r-last', 1],
+    ] as const)
+      await store.createRun({
+        runId,
+        campaignId: 'deployed',
+        status: 'completed',
+        startedAt: ago(days),
+        endedAt: ago(days),
+        testMode: false,
+        variables: {},
+      });
+    lambdaEnvironment({
+      ...COMMON(),
+      ORCA_BUCKET: 'orca-data',
+      ORCA_DATABASE: 'orca',
+      ORCA_WORKGROUP: 'orca',
+      ORCA_RETENTION_DAYS: '30',
+      ORCA_CATALOG_JSON: JSON.stringify(tinyCatalogDoc),
+    });
+    const { handler } = await import('./purge.js');
+    const r = await handler({}, { functionName: 'purge', awsRequestId: 'p' } as never);
+    expect(r.purged).toContain('r-old');
+    expect(r.purged).not.toContain('r-last');
+    expect((await store.getRun('r-old'))?.purged).toBe(true);
+    expect(glue.commandCalls(BatchDeleteTableCommand)[0]!.args[0].input.TablesToDelete).toEqual(['w_old']);
+    glue.restore();
+    s3.restore();
+  });
+});
