@@ -212,7 +212,7 @@ describe('the orca stack', () => {
     // Actions with no resource-level permissions: X-Ray tracing, and CloudWatch Logs log delivery
     // (used by Step Functions logging).
     const unscopable =
-      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+      /^(states:SendTask(Success|Failure|Heartbeat)|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
     const all = statements();
     expect(all.length).toBeGreaterThan(10);
     for (const { policy, s } of all) {

@@ -144,7 +144,11 @@ export class OrcaApi extends Construct {
       }),
     );
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [arn('states', 'execution:orca-*:*')] }),
+      // Stopping a run: the execution, and its history, which names its queries in flight (cancelled too).
+      new iam.PolicyStatement({
+        actions: ['states:StopExecution', 'states:GetExecutionHistory'],
+        resources: [arn('states', 'execution:orca-*:*')],
+      }),
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -172,7 +176,7 @@ export class OrcaApi extends Construct {
     props.functions.gate.grantInvoke(this.handler);
     grantWorkTableQueries(role, {
       ...props,
-      athenaActions: [...QUERY_ACTIONS, 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution'],
+      athenaActions: [...QUERY_ACTIONS, 'athena:BatchGetQueryExecution'],
       glueActions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
     });
     const stateMachines = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:${MACHINES}`;

@@ -69,13 +69,17 @@ export class CampaignMachines extends Construct {
     );
     // What "AWS Step Functions Developer Guide — IAM policies for calling Amazon Athena" lists for
     // startQueryExecution.sync, on orca's workgroup and the account's data catalog.
+    // Each on the resource type the Service Authorization Reference gives it.
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ATHENA_SYNC_ACTIONS,
-        resources: [
-          accountArn(this, 'athena', `workgroup/${props.workGroupName}`),
-          accountArn(this, 'athena', 'datacatalog/AwsDataCatalog'),
-        ],
+        actions: ATHENA_SYNC_ACTIONS.filter((a) => a !== 'athena:GetDataCatalog'),
+        resources: [accountArn(this, 'athena', `workgroup/${props.workGroupName}`)],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['athena:GetDataCatalog'],
+        resources: [accountArn(this, 'athena', 'datacatalog/AwsDataCatalog')],
       }),
     );
     // What the activity queries need: read the catalog, write work tables (CTAS) and results.
@@ -89,13 +93,23 @@ export class CampaignMachines extends Construct {
           'glue:GetPartition',
           'glue:GetPartitions',
           'glue:BatchGetPartition',
+        ],
+        resources: [...new Set(databases.flatMap((d) => glueArns(this, d, ['*'])))],
+      }),
+    );
+    // A CTAS creates its table in orca's database (only there), adds its partitions, and Athena drops
+    // the table again when the query fails half-way.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
           'glue:CreateTable',
           'glue:UpdateTable',
+          'glue:DeleteTable',
           'glue:BatchCreatePartition',
           'glue:CreatePartition',
           'glue:UpdatePartition',
         ],
-        resources: [...new Set(databases.flatMap((d) => glueArns(this, d, ['*'])))],
+        resources: glueArns(this, props.databaseName, ['*']),
       }),
     );
     this.role.addToPolicy(

@@ -118,6 +118,11 @@ export function sdkCalls(command: string, input: Input, d: Deployment): IamCall[
     case 'GetTable':
     case 'UpdateTable':
       return glueCalls(`glue:${name}`, String(input.DatabaseName), String(input.Name), source);
+    case 'BatchDeleteTable':
+      // "AWS Glue Developer Guide — Specifying AWS Glue resource ARNs": each table deleted.
+      return ((input.TablesToDelete as string[] | undefined) ?? []).flatMap((table) =>
+        glueCalls('glue:BatchDeleteTable', String(input.DatabaseName), table, source),
+      );
     case 'GetTables':
     case 'GetDatabase':
       return glueCalls(`glue:${name}`, String(input.DatabaseName ?? input.Name), undefined, source);
@@ -133,6 +138,14 @@ export function sdkCalls(command: string, input: Input, d: Deployment): IamCall[
     case 'PutObject':
     case 'DeleteObject':
       return [call(`s3:${name}`, s3Object(String(input.Bucket), String(input.Key)))];
+    // "Amazon S3 User Guide — Multipart upload and permissions": creating, uploading and completing
+    // parts need s3:PutObject on the object; aborting needs s3:AbortMultipartUpload.
+    case 'CreateMultipartUpload':
+    case 'UploadPart':
+    case 'CompleteMultipartUpload':
+      return [call('s3:PutObject', s3Object(String(input.Bucket), String(input.Key)))];
+    case 'AbortMultipartUpload':
+      return [call('s3:AbortMultipartUpload', s3Object(String(input.Bucket), String(input.Key)))];
     // Step Functions
     case 'SendTaskSuccess':
     case 'SendTaskFailure':
@@ -142,7 +155,8 @@ export function sdkCalls(command: string, input: Input, d: Deployment): IamCall[
     case 'StartExecution':
       return [call('states:StartExecution', String(input.stateMachineArn))];
     case 'StopExecution':
-      return [call('states:StopExecution', String(input.executionArn))];
+    case 'GetExecutionHistory':
+      return [call(`states:${name}`, String(input.executionArn))];
     case 'ListTagsForResource':
       return [call('states:ListTagsForResource', String(input.resourceArn))];
     case 'DeleteStateMachine':

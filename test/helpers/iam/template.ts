@@ -71,6 +71,8 @@ export class ResolvedTemplate {
     if (id === 'AWS::Partition') return partition;
     if (id === 'AWS::URLSuffix') return 'amazonaws.com';
     if (id === 'AWS::StackName') return 'Orca';
+    if (id === 'AWS::StackId')
+      return `arn:${partition}:cloudformation:${region}:${account}:stack/Orca/0a1b2c3d-4e5f-6789-abcd-ef0123456789`;
     const r = this.resource(id);
     switch (r.Type) {
       case 'AWS::SNS::Topic':
