@@ -19,6 +19,8 @@ const INTEGRATION = [
   'lambdas/sql/literal.test.ts',
   'runtime/start-failure.test.ts',
   'cli/doctor.test.ts',
+  // Compiles every example four ways and parses each statement with the Trino grammar.
+  'test/athena-statements.test.ts',
   'test/activities.test.ts',
   'test/api.test.ts',
   'test/run-control.test.ts',
@@ -28,9 +30,13 @@ const PROCESS = [
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
   'cdk/orca.test.ts',
-  // Synthesizes the stack and simulates every AWS call against its IAM policies (~40 s).
-  'test/iam.test.ts',
   'test/integ/integ.test.ts',
+];
+/** AWS's documented rules and IAM, on one synthesized stack per worker shared by the files (no isolation). */
+const RULES = [
+  'cdk/rules/*.test.ts',
+  // Simulates every AWS call against the synthesized IAM policies.
+  'test/iam.test.ts',
 ];
 const EXCLUDE = [...configDefaults.exclude, 'dist/**', 'cdk.out/**'];
 
@@ -58,13 +64,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: [...EXCLUDE, ...INTEGRATION, ...PROCESS],
+          exclude: [...EXCLUDE, ...INTEGRATION, ...PROCESS, ...RULES],
           // Unit tests hold no global state: their files share a worker's loaded modules (DuckDB's
           // native module, the planner...) instead of loading them once per file.
           isolate: false,
         },
       },
       { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: EXCLUDE } },
+      { extends: true, test: { name: 'process-rules', include: RULES, exclude: EXCLUDE, isolate: false } },
       {
         extends: true,
         test: {

@@ -12,8 +12,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import {
   AthenaClient,
   BatchGetQueryExecutionCommand,
@@ -44,13 +42,13 @@ import {
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { OrcaStack } from '../cdk/stack.js';
 import { awsDeps } from '../lambdas/entry/aws.js';
 import { CloudPlatform } from '../lambdas/adapters/cloud-platform.js';
 import { SfnCallbacks } from '../lambdas/adapters/cloud-control.js';
 import type { DynamoDbStore } from '../lambdas/adapters/dynamodb-store.js';
 import type { CampaignRecord, RunRecord, TransitionRecord } from '../lambdas/ports/store.js';
 import type { StateMachineDefinition } from '../statemachines/asl.js';
+import { orcaTemplate } from '../cdk/rules/template.js';
 import { tinyCatalogDoc } from './fixtures/tiny.js';
 import { type CfnTemplate, DEPLOYMENT, type Json, ResolvedTemplate } from './helpers/iam/template.js';
 import { type Deployment, glueCalls, type IamCall, sdkCalls } from './helpers/iam/calls.js';
@@ -326,11 +324,8 @@ const roleLabel = (roleId: string) =>
     : roleId.replace(/^Orca(Functions|Api)?/, '').replace(/Role.*$/, '');
 
 beforeAll(() => {
-  const app = new App({
-    context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true, 'aws:cdk:bundling-stacks': [] },
-  });
-  const stack = new OrcaStack(app, 'Orca', { orca: { alarmEmail: 'ops@example.com' } });
-  t = new ResolvedTemplate(Template.fromStack(stack).toJSON() as CfnTemplate);
+  // The stack the rule tests read (cdk/rules), synthesized once per worker.
+  t = new ResolvedTemplate(orcaTemplate().template.toJSON() as CfnTemplate);
   const env = fn('OrcaFunctionsRecord').env;
   deployment = {
     bucket: env.ORCA_BUCKET!,

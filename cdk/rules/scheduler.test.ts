@@ -18,11 +18,13 @@ const campaign = (id: string, at: string) => ({
   },
 });
 
+let synthesized: ReturnType<typeof templateOf> | undefined;
+/** One stack with a future and a past one-off campaign, synthesized once for the tests below. */
 const synth = () =>
-  templateOf({
+  (synthesized ??= templateOf({
     campaigns: undefined,
     definitions: [campaign('soon', '2099-06-01T09:00'), campaign('past', '2020-01-01T09:00')],
-  });
+  }));
 
 describe('AWS CloudFormation User Guide — AWS::Scheduler::Schedule (no ActionAfterCompletion property)', () => {
   it('a one-off schedule is deployed without ActionAfterCompletion, which CloudFormation would refuse; a fired one is removed by the next deploy', () => {
