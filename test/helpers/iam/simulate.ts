@@ -44,7 +44,20 @@ export class RoleSimulator {
     );
   }
 
+  /** Verdicts of the requests already simulated (the same call recurs across scenarios). */
+  private readonly seen = new Map<string, Promise<Omit<Verdict, 'call'>>>();
+
   async evaluate(call: IamCall): Promise<Verdict> {
+    const key = JSON.stringify([call.action, call.resource, call.context ?? {}]);
+    let verdict = this.seen.get(key);
+    if (!verdict) {
+      verdict = this.simulate(call).then(({ allowed, reason }) => ({ allowed, reason }));
+      this.seen.set(key, verdict);
+    }
+    return { call, ...(await verdict) };
+  }
+
+  private async simulate(call: IamCall): Promise<Verdict> {
     const resourcePolicy = this.resourcePolicies.find((p) => call.resource.startsWith(p.prefix))?.policy;
     const r = await runSimulation(
       {
