@@ -3,8 +3,7 @@
  * left as ${placeholders} (CloudFormation definition substitutions in the cloud; unused locally,
  * where each Task is served in-process). JSONPath only: no JSONata, no Assign, no Distributed Map.
  */
-import { STATE_MACHINE_ERRORS } from '../lambdas/util/errors.js';
-import { retryableNames } from '../lambdas/util/errors.js';
+import { retryableNames, STATE_MACHINE_ERRORS } from '../lambdas/util/errors.js';
 
 export type State = Record<string, unknown> & { Type: string };
 export interface StateMachineDefinition {

@@ -5,8 +5,7 @@
  * transitions, the task and the log.
  */
 import { moduleOf } from '../activities/index.js';
-import { population } from '../sql/population.js';
-import type { WorkSchema } from '../activities/framework.js';
+import { population, type WorkSchema } from '../sql/population.js';
 import type { TransitionRecord } from '../ports/store.js';
 import { ActivityError } from './errors.js';
 import { complete } from './gate.js';
