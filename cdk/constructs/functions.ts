@@ -169,6 +169,35 @@ const RUN_TABLES: Record<string, string> = {
   'csv_*': 'loaded files',
 };
 
+/**
+ * Lets a role list and delete the objects under some prefixes of the data bucket (each wildcard
+ * acknowledged for cdk-nag with the reason given for its prefix).
+ */
+export function grantDeleteUnder(
+  role: iam.IRole,
+  bucket: s3.IBucket,
+  prefixes: readonly string[],
+  reason: (prefix: string) => string,
+): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:DeleteObject'],
+      resources: prefixes.map((p) => bucket.arnForObjects(`${p}*`)),
+    }),
+  );
+  acknowledgeWildcards(
+    role,
+    prefixes.map((p) => ({ resource: `${arnRef(bucket)}/${p}*`, reason: reason(p) })),
+  );
+}
+
 /** Grants actions on Glue tables of runs, acknowledging exactly those wildcards. */
 export function grantRunTables(role: iam.IRole, databaseName: string, actions: string[], tables: string[]): void {
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: glueArns(role, databaseName, tables) }));
@@ -284,25 +313,11 @@ export class OrcaFunctions extends Construct {
 
     // gate: clear a query's target before it runs (an earlier attempt's files and table) ...
     const gate = this.gate.role!;
-    gate.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [props.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': WRITTEN_PREFIXES.map((p) => `${p}*`) } },
-      }),
-    );
-    gate.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:DeleteObject'],
-        resources: WRITTEN_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)),
-      }),
-    );
-    acknowledgeWildcards(
+    grantDeleteUnder(
       gate,
-      WRITTEN_PREFIXES.map((p) => ({
-        resource: `${arnRef(props.bucket)}/${p}*`,
-        reason: `Objects under ${p} in the data bucket: an earlier attempt's files, cleared before a query runs again.`,
-      })),
+      props.bucket,
+      WRITTEN_PREFIXES,
+      (p) => `Objects under ${p} in the data bucket: an earlier attempt's files, cleared before a query runs again.`,
     );
     // ... and its Glue table.
     grantRunTables(

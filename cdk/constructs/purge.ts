@@ -14,8 +14,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
-import { glueArns, grantRunTables, orcaFunction } from './functions.js';
+import { acknowledgeWildcards, glueTables } from '../nag.js';
+import { glueArns, grantDeleteUnder, grantRunTables, orcaFunction } from './functions.js';
 
 /** Where old runs' objects are: work tables, and versions of saved audiences. */
 const PURGED_PREFIXES = ['work/', 'audiences/'];
@@ -55,18 +55,12 @@ export class OrcaPurge extends Construct {
       removalPolicy: props.removalPolicy,
     });
     const role = this.function.role!;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [props.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': PURGED_PREFIXES.map((p) => `${p}*`) } },
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:DeleteObject'],
-        resources: PURGED_PREFIXES.map((p) => props.bucket.arnForObjects(`${p}*`)),
-      }),
+    grantDeleteUnder(
+      role,
+      props.bucket,
+      PURGED_PREFIXES,
+      (p) =>
+        `Objects of old runs under ${p} (work tables, audience versions no longer current), named per run: what the purge removes.`,
     );
     // Finding the tables over a run's folder means listing the database's tables.
     role.addToPrincipalPolicy(
@@ -77,10 +71,6 @@ export class OrcaPurge extends Construct {
     );
     grantRunTables(role, props.databaseName, ['glue:BatchDeleteTable', 'glue:DeleteTable'], ['w_*', 't_*', 'a_*']);
     acknowledgeWildcards(role, [
-      ...PURGED_PREFIXES.map((p) => ({
-        resource: `${arnRef(props.bucket)}/${p}*`,
-        reason: `Objects of old runs under ${p} (work tables, audience versions no longer current), named per run: what the purge removes.`,
-      })),
       {
         resource: `${glueTables(props.databaseName)}*`,
         reason: 'Listing the tables of the database (GetTables) to find those over an old run’s folder.',
