@@ -206,7 +206,9 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async getPlan(runId: string): Promise<string | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.plan(runId), ConsistentRead: true }));
+    const r = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.plan(runId), ConsistentRead: true }),
+    );
     return typeof r.Item?.plan === 'string' ? r.Item.plan : undefined;
   }
 
