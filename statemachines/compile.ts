@@ -7,9 +7,16 @@
  *
  * Each activity is a short chain: a gate (Lambda with a task token: honours pause, stop and
  * breakpoints, skips dead paths, plans the SQL) -> for a query, an Athena .sync task (no Lambda
- * waits on a query) -> a record step. Success costs 4 state transitions for a query activity,
- * 1 for flow control. Failures go to a handler that records the error and applies the campaign's
- * error policy: retry transient errors, fail, suspend until resumed, or carry on.
+ * waits on a query) -> a record step -> on to the next activity. Success costs 5 state transitions
+ * for a query activity, 1 for flow control. Failures go to a handler that records the error and
+ * applies the campaign's error policy: retry transient errors, fail, suspend until resumed, or
+ * carry on.
+ *
+ * Size (Step Functions' 1 MB per definition): an activity's own states are its gate (which names
+ * it), a Choice for its action and a Pass naming it on failure. Its settings travel once for the
+ * whole campaign, compressed, in the Start run state (the plan: see asl.ts), and the query, the
+ * record step and the failure handler are shared by the activities of a branch, a Choice on the
+ * activity's id going on after them.
  *
  * The graph becomes nested Parallel states (see graph.ts). Populations never travel in the
  * payload: transitions are recorded in the status store, the payload holds the run context.
