@@ -3,6 +3,9 @@
  * left as ${placeholders} (CloudFormation definition substitutions in the cloud; unused locally,
  * where each Task is served in-process). JSONPath only: no JSONata, no Assign, no Distributed Map.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ActivityDef } from '../lambdas/activities/index.js';
+import type { WorkSchema } from '../lambdas/activities/framework.js';
 import { retryableNames, STATE_MACHINE_ERRORS } from '../lambdas/util/errors.js';
 
 export type State = Record<string, unknown> & { Type: string };
@@ -95,17 +98,47 @@ export function* allStates(def: { States: Record<string, State> }): Generator<[s
 
 /**
  * The states an activity goes through when it succeeds: from its gate, following each Choice's
- * first branch (the activity's action), until the next activity. Its length is what the activity
- * costs in state transitions.
+ * branch for this activity (the first: its action; in a scope's shared dispatch, the one naming
+ * it), through the scope's shared query and record states, until the next activity's gate, a
+ * Parallel or the end of the branch. Its length is what the activity costs in state transitions.
  */
 export function successPath(definition: { States: Record<string, State> }, activityId: string): string[] {
   const states = Object.fromEntries(allStates(definition));
   const path: string[] = [];
   let name: string | undefined = activityId;
-  while (name && (name === activityId || name.startsWith(`${activityId} `)) && states[name] && !path.includes(name)) {
-    path.push(name);
+  while (name && states[name] && !path.includes(name)) {
     const s: State = states[name]!;
-    name = s.Type === 'Choice' ? (s.Choices as Array<{ Next: string }>)[0]?.Next : (s.Next as string | undefined);
+    if (path.length > 0 && (isGate(s) || s.Type === 'Parallel' || s.Type === 'Succeed' || s.Type === 'Fail')) break;
+    path.push(name);
+    if (s.Type === 'Choice') {
+      const choices = s.Choices as Array<{ StringEquals?: string; Next: string }>;
+      name = (choices.find((c) => c.StringEquals === activityId) ?? choices[0])?.Next;
+    } else name = s.Next as string | undefined;
   }
   return path;
+}
+
+const isGate = (s: State) =>
+  s.Type === 'Task' && (s.Parameters as { Payload?: { step?: string } } | undefined)?.Payload?.step === 'gate';
+
+/**
+ * An activity's settings as validation left them: its definition, its inbound transitions with the
+ * schema each has when it did not run, its outbound transitions. They do not sit in each state:
+ * the whole campaign's travel once, compressed, in the `Start run` state (see `encodePlan`), which
+ * records them with the run; the gate reads them from there.
+ */
+export interface PlanEntry {
+  activity: ActivityDef;
+  inbound: Array<{ transition: string; from: string; output: string; schema: WorkSchema | null }>;
+  outbound: Array<{ transition: string; output: string; to: string }>;
+}
+export type CampaignPlan = Record<string, PlanEntry>;
+
+/** The campaign's plan as one string: gzip-compressed JSON in base64 (settings repeat a lot). */
+export function encodePlan(plan: CampaignPlan): string {
+  return gzipSync(JSON.stringify(plan), { level: 9 }).toString('base64');
+}
+
+export function decodePlan(text: string): CampaignPlan {
+  return JSON.parse(gunzipSync(Buffer.from(text, 'base64')).toString('utf8')) as CampaignPlan;
 }

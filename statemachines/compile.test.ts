@@ -6,7 +6,7 @@ import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { readDocument } from '../lambdas/util/files.js';
 import { validateCampaign } from './validate.js';
 import { compileCampaign, CompileError, definitionBytes, MAX_DEFINITION_BYTES } from './compile.js';
-import { allStates, successPath } from './asl.js';
+import { allStates, decodePlan, successPath } from './asl.js';
 import { campaignOfSize, largeCampaign } from '../bench/large-campaign.js';
 import { EXAMPLES } from '../test/fixtures/examples.js';
 
@@ -59,18 +59,21 @@ describe('compiler', () => {
     expect(parallels.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('a query activity is gate -> choice -> Athena .sync -> record; failures go to the failure handler', () => {
+  it('a query activity is gate -> choice -> the branch Athena .sync -> record -> on; failures go to the branch handler', () => {
     const c = compile(readDocument(join(import.meta.dirname, '../examples/winback.yaml')));
     const s = Object.fromEntries(allStates(c.definition));
+    // The gate names its activity; the settings travel once, in the Start run state's plan.
     expect(s.lapsed).toMatchObject({
+      Parameters: { Payload: { step: 'gate', activity: 'lapsed' } },
       Next: 'lapsed ?',
       Catch: [{ ErrorEquals: ['States.ALL'], Next: 'lapsed failed' }],
     });
+    const query = (s['lapsed ?']!.Choices as Array<{ Next: string }>)[0]!.Next;
     expect(s['lapsed ?']).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: 'lapsed query' }],
+      Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: expect.stringMatching(/^Run query \d+$/) }],
     });
-    expect(s['lapsed query']).toMatchObject({
+    expect(s[query]).toMatchObject({
       Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
       Parameters: {
         'QueryString.$': '$.step.sql',
@@ -86,20 +89,47 @@ describe('compiler', () => {
         },
         // biome-ignore-end lint/suspicious/noTemplateCurlyInString: DefinitionSubstitutions placeholders
       },
-      Next: 'lapsed record',
+      Next: expect.stringMatching(/^Record \d+$/),
     });
-    expect(s['lapsed failed ?']).toMatchObject({ Type: 'Choice', Default: expect.stringMatching(/^Abort \d+$/) });
-    expect(successPath(c.definition, 'lapsed')).toEqual(['lapsed', 'lapsed ?', 'lapsed query', 'lapsed record']);
+    const record = s[query]!.Next as string;
+    const goOn = s[record]!.Next as string;
+    expect(s[goOn]!.Choices).toContainEqual({
+      Variable: '$.step.activity.id',
+      StringEquals: 'lapsed',
+      Next: s['lapsed ?']!.Default,
+    });
+    // A failed gate says which activity it was; the branch's handler applies the error policy.
+    expect(s['lapsed failed']).toMatchObject({
+      Type: 'Pass',
+      Result: { activity: { id: 'lapsed' } },
+      ResultPath: '$.step',
+    });
+    const failed = s['lapsed failed']!.Next as string;
+    expect(s[failed]).toMatchObject({
+      Parameters: { Payload: { step: 'fail', 'activity.$': '$.step.activity' } },
+      Next: expect.stringMatching(/^Error policy \d+$/),
+    });
+    expect(s[s[failed]!.Next as string]).toMatchObject({
+      Type: 'Choice',
+      Default: expect.stringMatching(/^Abort \d+$/),
+    });
+    expect(successPath(c.definition, 'lapsed')).toEqual(['lapsed', 'lapsed ?', query, record, goOn]);
     expect(successPath(c.definition, 'enough_vips')).toEqual(['enough_vips']);
     expect(successPath(c.definition, 'done')).toEqual(['done']);
   });
 
-  it('the suspend policy adds a wait for resume after a failure', () => {
+  it('the suspend policy adds a wait for resume after a failure, then the activity runs again', () => {
     const doc = readDocument(join(import.meta.dirname, '../examples/crosssell.yaml')) as Record<string, unknown>;
     const c = compile({ ...doc, errorPolicy: { onError: 'suspend' } });
     const s = Object.fromEntries(allStates(c.definition));
-    expect(s['buyers suspended']).toMatchObject({
+    const suspended = Object.keys(s).find((n) => /^Suspended \d+$/.test(n))!;
+    expect(s[suspended]).toMatchObject({
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { Payload: { step: 'suspended', 'activity.$': '$.step.activity' } },
+    });
+    expect(s[s[suspended]!.Next as string]!.Choices).toContainEqual({
+      Variable: '$.step.activity.id',
+      StringEquals: 'buyers',
       Next: 'buyers',
     });
   });
@@ -143,12 +173,29 @@ describe('compiler', () => {
       expect(compile(largeCampaign()).bytes).toBeLessThan(MAX_DEFINITION_BYTES);
     });
 
+    // The hosted anchor allows 500 activities per campaign (validation refuses more).
+    it('500 activities fit with margin: the benchmark campaign, and query activities with several inputs', () => {
+      expect(compile(campaignOfSize(500)).bytes).toBeLessThan(1_000_000);
+      expect(compile(queryBlocks(100)).bytes).toBeLessThan(1_000_000);
+    });
+
+    it('the settings travel once, compressed, in the Start run state, and decode to each activity', () => {
+      const c = compile(queryBlocks(2));
+      const start = c.definition.States['Start run']!.Parameters as { Payload: { plan: string } };
+      const plan = decodePlan(start.Payload.plan);
+      expect(Object.keys(plan).sort()).toEqual(['b0', 'b1', 'd0', 'd1', 'e0', 'e1', 's0', 's1', 'u0', 'u1']);
+      expect(plan.u0!.activity).toMatchObject({ id: 'u0', type: 'combine', operation: 'union' });
+      expect(plan.u0!.inbound.map((t) => t.output).sort()).toEqual(['a', 'b', 'c']);
+      expect(plan.u0!.outbound).toEqual([{ transition: 'u0-e0', output: 'main', to: 'e0' }]);
+    });
+
     it('a campaign whose machine would not fit is refused with a CompileError naming the limit', () => {
-      const v = validateCampaign(campaignOfSize(300), catalog);
+      // 250 two-activity branches: each Parallel branch has its own shared states.
+      const v = validateCampaign(tinyBranches(250), catalog);
       expect(v.valid).toBe(true);
       expect(() => compileCampaign(v.analysis!)).toThrow(CompileError);
       expect(() => compileCampaign(v.analysis!)).toThrow(
-        /^the compiled state machine of 300 activities is \d+ KB, over Step Functions' limit of 1 MB per definition: split the campaign/,
+        /^the compiled state machine of 500 activities is \d+ KB, over Step Functions' limit of 1 MB per definition: split the campaign/,
       );
       const small = validateCampaign(readDocument(join(import.meta.dirname, '../examples/winback.yaml')), catalog);
       expect(() => compileCampaign(small.analysis!, { maxDefinitionBytes: 10_000 })).toThrow(
@@ -157,3 +204,39 @@ describe('compiler', () => {
     });
   });
 });
+
+/** Independent blocks of query activities: build -> split (3 subsets) -> union of the 3 -> enrich -> dedup. */
+function queryBlocks(blocks: number): Record<string, unknown> {
+  const activities: unknown[] = [];
+  const transitions: unknown[] = [];
+  for (let k = 0; k < blocks; k++) {
+    activities.push(
+      { id: `b${k}`, type: 'buildAudience', query: { attribute: 'country', operator: 'in', value: ['FR', 'DE'] } },
+      {
+        id: `s${k}`,
+        type: 'split',
+        subsets: [{ id: 'a', limit: { percent: 10 } }, { id: 'b', limit: { count: 100 } }, { id: 'c' }],
+      },
+      { id: `u${k}`, type: 'combine', operation: 'union' },
+      { id: `e${k}`, type: 'enrichment', attributes: ['email', 'first_name', 'loyalty_tier'] },
+      { id: `d${k}`, type: 'deduplication', fields: ['email'] },
+    );
+    transitions.push(
+      { from: `b${k}`, to: `s${k}` },
+      ...['a', 'b', 'c'].map((output) => ({ from: `s${k}`, output, to: `u${k}` })),
+      { from: `u${k}`, to: `e${k}` },
+      { from: `e${k}`, to: `d${k}` },
+    );
+  }
+  return { id: 'queries', label: 'Query blocks', dimension: 'recipients', activities, transitions };
+}
+
+/** Independent two-activity branches: build -> end. */
+function tinyBranches(n: number): Record<string, unknown> {
+  const activities = Array.from({ length: n }, (_, k) => [
+    { id: `b${k}`, type: 'buildAudience', query: { attribute: 'country', operator: 'equal', value: 'FR' } },
+    { id: `e${k}`, type: 'end' },
+  ]).flat();
+  const transitions = Array.from({ length: n }, (_, k) => ({ from: `b${k}`, to: `e${k}` }));
+  return { id: 'tiny', label: 'Tiny branches', dimension: 'recipients', activities, transitions };
+}

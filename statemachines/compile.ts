@@ -7,9 +7,16 @@
  *
  * Each activity is a short chain: a gate (Lambda with a task token: honours pause, stop and
  * breakpoints, skips dead paths, plans the SQL) -> for a query, an Athena .sync task (no Lambda
- * waits on a query) -> a record step. Success costs 4 state transitions for a query activity,
- * 1 for flow control. Failures go to a handler that records the error and applies the campaign's
- * error policy: retry transient errors, fail, suspend until resumed, or carry on.
+ * waits on a query) -> a record step -> on to the next activity. Success costs 5 state transitions
+ * for a query activity, 1 for flow control. Failures go to a handler that records the error and
+ * applies the campaign's error policy: retry transient errors, fail, suspend until resumed, or
+ * carry on.
+ *
+ * Size (Step Functions' 1 MB per definition): an activity's own states are its gate (which names
+ * it), a Choice for its action and a Pass naming it on failure. Its settings travel once for the
+ * whole campaign, compressed, in the Start run state (the plan: see asl.ts), and the query, the
+ * record step and the failure handler are shared by the activities of a branch, a Choice on the
+ * activity's id going on after them.
  *
  * The graph becomes nested Parallel states (see graph.ts). Populations never travel in the
  * payload: transitions are recorded in the status store, the payload holds the run context.
@@ -23,7 +30,9 @@ import {
   LAMBDA_INVOKE,
   LAMBDA_RETRY,
   PLACEHOLDERS,
+  type CampaignPlan,
   type DeploymentNames,
+  encodePlan,
   type State,
   type StateMachineDefinition,
   substituteNames,
@@ -55,6 +64,13 @@ export interface Compiled {
  */
 export const MAX_DEFINITION_BYTES = 1_048_576;
 
+/**
+ * Step Functions' limit on what a state receives or sends: 256 KiB ("AWS Step Functions Developer
+ * Guide — Quotas": maximum input or output size for a task, state or execution), which bounds the
+ * `Start run` state's payload, the campaign's plan included.
+ */
+export const MAX_PAYLOAD_BYTES = 262_144;
+
 /** The longest a deployment's name can be (a Lambda function ARN: 140 characters). */
 const LONGEST_NAMES = Object.fromEntries(Object.keys(PLACEHOLDERS).map((k) => [k, 'x'.repeat(140)])) as DeploymentNames;
 
@@ -85,11 +101,29 @@ export function campaignContext(analysis: Analysis) {
   };
 }
 
+/**
+ * The states of one branch (the graph's, or a Parallel branch's): state names are unique in the
+ * whole machine, states are reachable only from their own branch. What every activity of a branch
+ * does the same way is one set of states shared by the branch's activities, created on first use:
+ * the query and its record step, the failure handler and the error policy. After a shared state,
+ * a Choice on the activity's id (`$.step.activity.id`) goes on to what follows that activity.
+ */
 class Scope {
   readonly states: Record<string, State> = {};
+  /** Each activity of the branch and the state after it, for the dispatch after shared states. */
+  private readonly after = new Map<string, string>();
+  private readonly n: number;
   private doneName?: string;
   private abortName?: string;
-  constructor(private readonly names: Names) {}
+  private queryName?: string;
+  private recordName?: string;
+  private failedName?: string;
+  constructor(
+    private readonly names: Names,
+    private readonly onError: 'abort' | 'suspend' | 'ignore' = 'abort',
+  ) {
+    this.n = names.scope();
+  }
 
   add(name: string, state: State): string {
     if (this.names.used.has(name)) throw new CompileError(`duplicate state name ${name}`);
@@ -98,27 +132,149 @@ class Scope {
     return name;
   }
 
+  /** An activity of this branch, and the state after it. */
+  member(id: string, after: string): void {
+    this.after.set(id, after);
+  }
+
   /** A Succeed state ending this branch, for Choice defaults that end it. */
   done(): string {
-    this.doneName ??= this.add(this.names.next('Branch done'), { Type: 'Succeed' });
+    this.doneName ??= this.add(`Branch done ${this.n}`, { Type: 'Succeed' });
     return this.doneName;
   }
 
   abort(): string {
-    this.abortName ??= this.add(this.names.next('Abort'), {
+    this.abortName ??= this.add(`Abort ${this.n}`, {
       Type: 'Fail',
       Error: 'Orca.ActivityFailed',
       Cause: 'an activity failed and the error policy stops the run; see the run log',
     });
     return this.abortName;
   }
+
+  /** Goes on after the activity in $.step.activity.id (a Choice made by `close`). */
+  private goOn(): string {
+    return `Go on ${this.n}`;
+  }
+  /** Runs the activity in $.step.activity.id again, from its gate (a Choice made by `close`). */
+  private runAgain(): string {
+    return `Run again ${this.n}`;
+  }
+
+  /** The branch's Athena query, for the activity whose gate result is in $.step. */
+  query(): string {
+    if (this.queryName) return this.queryName;
+    this.queryName = `Run query ${this.n}`;
+    this.add(this.queryName, {
+      Type: 'Task',
+      Resource: ATHENA_SYNC,
+      // Athena User Guide: the database the query runs in, and where its results go (the workgroup does not enforce them).
+      Parameters: {
+        'QueryString.$': '$.step.sql',
+        WorkGroup: PLACEHOLDERS.workGroup,
+        QueryExecutionContext: { Database: PLACEHOLDERS.database },
+        ResultConfiguration: {
+          OutputLocation: PLACEHOLDERS.results,
+          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+        },
+      },
+      ResultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId', 'statistics.$': '$.QueryExecution.Statistics' },
+      ResultPath: '$.step.query',
+      Retry: [ATHENA_RETRY],
+      Catch: [catchTo(this.failed())],
+      Next: this.record(),
+    });
+    return this.queryName;
+  }
+
+  /** The branch's record step after a query or a wait. */
+  record(): string {
+    if (this.recordName) return this.recordName;
+    this.recordName = this.add(`Record ${this.n}`, {
+      ...lambda(PLACEHOLDERS.record, { step: 'record', 'run.$': '$.run', 'gate.$': '$.step' }),
+      ResultPath: null,
+      Catch: [catchTo(this.failed())],
+      Next: this.goOn(),
+    });
+    return this.recordName;
+  }
+
+  /**
+   * The failure handler for the activity in $.step (its gate result, or what its `failed` state
+   * put there): records the error, then the error policy retries, suspends, carries on or aborts.
+   */
+  failed(): string {
+    if (this.failedName) return this.failedName;
+    const n = this.n;
+    this.failedName = `Failed ${n}`;
+    const policy = `Error policy ${n}`;
+    this.add(this.failedName, {
+      ...lambda(PLACEHOLDERS.control, {
+        step: 'fail',
+        'run.$': '$.run',
+        // Its outbound transitions are in the run's plan.
+        'activity.$': '$.step.activity',
+        'error.$': '$.error',
+      }),
+      ResultSelector: { 'decision.$': '$.Payload.decision', 'delay.$': '$.Payload.delay' },
+      ResultPath: '$.failure',
+      Next: policy,
+    });
+    const choices: unknown[] = [
+      { Variable: '$.failure.decision', StringEquals: 'retry', Next: `Retry ${n}` },
+      { Variable: '$.failure.decision', StringEquals: 'continue', Next: this.goOn() },
+    ];
+    if (this.onError === 'suspend')
+      choices.push({ Variable: '$.failure.decision', StringEquals: 'suspend', Next: `Suspended ${n}` });
+    this.add(policy, { Type: 'Choice', Choices: choices, Default: this.abort() });
+    this.add(`Retry ${n}`, { Type: 'Wait', SecondsPath: '$.failure.delay', Next: this.runAgain() });
+    if (this.onError === 'suspend')
+      this.add(`Suspended ${n}`, {
+        ...callback(PLACEHOLDERS.gate, {
+          step: 'suspended',
+          'token.$': '$$.Task.Token',
+          'run.$': '$.run',
+          'activity.$': '$.step.activity',
+        }),
+        ResultPath: null,
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: this.abort() }],
+        Next: this.runAgain(),
+      });
+    return this.failedName;
+  }
+
+  /** The dispatches on the activity's id that the shared states used. */
+  close(): void {
+    const dispatch = (to: (id: string, after: string) => string) => ({
+      Type: 'Choice',
+      Choices: [...this.after].map(([id, after]) => ({
+        Variable: '$.step.activity.id',
+        StringEquals: id,
+        Next: to(id, after),
+      })),
+    });
+    if (this.recordName || this.failedName)
+      this.add(
+        this.goOn(),
+        dispatch((_, after) => after),
+      );
+    if (this.failedName)
+      this.add(
+        this.runAgain(),
+        dispatch((id) => id),
+      );
+  }
 }
 
 class Names {
   readonly used = new Set<string>();
   private n = 0;
+  private scopes = 0;
   next(prefix: string): string {
     return `${prefix} ${++this.n}`;
+  }
+  scope(): number {
+    return ++this.scopes;
   }
 }
 
@@ -146,12 +302,14 @@ export function compileCampaign(analysis: Analysis, options: CompileOptions = {}
 
   const names = new Names();
   const schemas = staticSchemas(analysis);
+  const onError = campaign.errorPolicy.onError;
+  const plan: CampaignPlan = {};
 
   const emit = (p: Program | null, next: string | undefined, scope: Scope): string | undefined => {
     if (!p) return next;
     if (p.kind === 'activity') {
       const node = runnable.get(p.id)!;
-      return emitActivity(node, next, scope, schemas, analysis);
+      return emitActivity(node, next, scope, schemas, plan);
     }
     if (p.kind === 'sequence') {
       let entry = next;
@@ -159,8 +317,9 @@ export function compileCampaign(analysis: Analysis, options: CompileOptions = {}
       return entry;
     }
     const branches = p.branches.map((b) => {
-      const inner = new Scope(names);
+      const inner = new Scope(names, onError);
       const start = emit(b, undefined, inner)!;
+      inner.close();
       return { StartAt: start, States: inner.states };
     });
     return scope.add(names.next('Parallel'), {
@@ -171,8 +330,9 @@ export function compileCampaign(analysis: Analysis, options: CompileOptions = {}
     });
   };
 
-  const graph = new Scope(names);
+  const graph = new Scope(names, onError);
   const graphStart = emit(program, undefined, graph) ?? graph.add('Nothing to run', { Type: 'Pass', End: true });
+  graph.close();
 
   const top = new Scope(names);
   const execution = {
@@ -181,18 +341,26 @@ export function compileCampaign(analysis: Analysis, options: CompileOptions = {}
     'executionArn.$': '$$.Execution.Id',
     'startTime.$': '$$.Execution.StartTime',
   };
+  const startPayload = {
+    step: 'start',
+    ...execution,
+    campaign: campaignContext(analysis),
+    activities: [...nodes.values()].map((n) => ({
+      id: n.def.id,
+      type: n.def.type,
+      ...(n.def.label ? { label: n.def.label } : {}),
+      ...(n.def.disabled ? { disabled: true } : {}),
+    })),
+    // The activities' settings, once for the whole run (the start step records them for the gates).
+    plan: encodePlan(plan),
+  };
+  const startBytes = Buffer.byteLength(JSON.stringify(startPayload), 'utf8');
+  if (startBytes > MAX_PAYLOAD_BYTES)
+    throw new CompileError(
+      `the settings of the campaign's ${runnable.size} activities are ${kb(startBytes)} compressed, over Step Functions' limit of 256 KB per state input: split the campaign (an End activity can start another campaign) or remove activities`,
+    );
   top.add('Start run', {
-    ...lambda(PLACEHOLDERS.control, {
-      step: 'start',
-      ...execution,
-      campaign: campaignContext(analysis),
-      activities: [...nodes.values()].map((n) => ({
-        id: n.def.id,
-        type: n.def.type,
-        ...(n.def.label ? { label: n.def.label } : {}),
-        ...(n.def.disabled ? { disabled: true } : {}),
-      })),
-    }),
+    ...lambda(PLACEHOLDERS.control, startPayload),
     ResultSelector: { 'run.$': '$.Payload' },
     // Equivalent to ResultPath "$", which aws-local-stepfunctions 3.0.0 mishandles (it adds a "$" key).
     ResultPath: '$.start',
@@ -292,91 +460,57 @@ interface Work {
   node: ValidNode;
   id: string;
   scope: Scope;
-  /** Where an error goes: the activity's failure handler. */
-  catchTo: unknown[];
   /** The state after the activity. */
   after: string;
-  next: string | undefined;
 }
 
 /**
  * The states between an activity's gate and what follows it, one emitter per kind of execution
  * (see `Execution`); each returns the state its gate goes to. The gate answers `done` when it did
  * the activity itself (an at-once activity, a skipped one, Save audience in test mode): each
- * chain's Choice then goes straight on.
+ * chain's Choice then goes straight on. The query and the record step are the branch's shared ones.
  */
 const WORK: Record<Execution, (w: Work) => string> = {
   atOnce: (w) => w.after,
   query(w) {
     const { id, scope } = w;
-    scope.add(`${id} ?`, {
+    return scope.add(`${id} ?`, {
       Type: 'Choice',
-      Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: `${id} query` }],
+      Choices: [{ Variable: '$.step.action', StringEquals: 'query', Next: scope.query() }],
       Default: w.after,
     });
-    scope.add(`${id} query`, {
-      Type: 'Task',
-      Resource: ATHENA_SYNC,
-      // Athena User Guide: the database the query runs in, and where its results go (the workgroup does not enforce them).
-      Parameters: {
-        'QueryString.$': '$.step.sql',
-        WorkGroup: PLACEHOLDERS.workGroup,
-        QueryExecutionContext: { Database: PLACEHOLDERS.database },
-        ResultConfiguration: {
-          OutputLocation: PLACEHOLDERS.results,
-          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
-        },
-      },
-      ResultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId', 'statistics.$': '$.QueryExecution.Statistics' },
-      ResultPath: '$.step.query',
-      Retry: [ATHENA_RETRY],
-      Catch: w.catchTo,
-      Next: `${id} record`,
-    });
-    record(w);
-    return `${id} ?`;
   },
   wait(w) {
     const { id, scope } = w;
+    const action = w.node.plan?.action;
+    const until = action?.type === 'wait' && action.until !== undefined;
     scope.add(`${id} ?`, {
       Type: 'Choice',
       Choices: [{ Variable: '$.step.action', StringEquals: 'wait', Next: `${id} wait` }],
       Default: w.after,
     });
-    const action = w.node.plan?.action;
-    const until = action?.type === 'wait' && action.until !== undefined;
     scope.add(`${id} wait`, {
       Type: 'Wait',
       ...(until ? { TimestampPath: '$.step.until' } : { SecondsPath: '$.step.seconds' }),
-      Next: `${id} record`,
+      Next: scope.record(),
     });
-    record(w);
     return `${id} ?`;
   },
 };
 
-/** The record step after an activity's query or wait. */
-function record(w: Work): void {
-  w.scope.add(`${w.id} record`, {
-    ...lambda(PLACEHOLDERS.record, { step: 'record', 'run.$': '$.run', 'gate.$': '$.step' }),
-    ResultPath: null,
-    Catch: w.catchTo,
-    ...continueWith(w.next),
-  });
-}
+/** Where a state's errors go: the state's input, with the error in $.error, goes to `next`. */
+const catchTo = (next: string) => ({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next });
 
 function emitActivity(
   node: ValidNode,
   next: string | undefined,
   scope: Scope,
   schemas: Map<string, WorkSchema | null>,
-  analysis: Analysis,
+  plan: CampaignPlan,
 ): string {
   const id = node.def.id;
-  const type = node.def.type;
-  const policy = analysis.campaign.errorPolicy;
-  const catchTo = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${id} failed` }];
   const after = next ?? scope.done();
+  scope.member(id, after);
 
   // The schema of an input that did not run, for the modules that plan with it (not those that drop it).
   const inbound = node.inbound.map((t) => ({
@@ -386,56 +520,24 @@ function emitActivity(
     schema: node.module.dropsInactive ? null : (schemas.get(t.id) ?? null),
   }));
   const outbound = node.outbound.map((t) => ({ transition: t.id, output: t.output, to: t.to }));
+  plan[id] = { activity: node.def, inbound, outbound };
 
   // The gate first (its name is the activity's id, so the work states come after it in the scope).
+  // It gets the activity's id; its settings are in the run's plan.
   const gate = {
-    Comment: `${node.module.title}${node.def.label ? `: ${node.def.label}` : ''}`,
-    ...callback(PLACEHOLDERS.gate, {
-      step: 'gate',
-      'token.$': '$$.Task.Token',
-      'run.$': '$.run',
-      activity: node.def,
-      inbound,
-      outbound,
-    }),
+    Comment: node.module.title,
+    ...callback(PLACEHOLDERS.gate, { step: 'gate', 'token.$': '$$.Task.Token', 'run.$': '$.run', activity: id }),
     ResultPath: '$.step',
-    Catch: catchTo,
+    Catch: [catchTo(`${id} failed`)],
   };
   scope.add(id, gate);
-  Object.assign(gate, { Next: WORK[node.module.execution]({ node, id, scope, catchTo, after, next }) });
-  // Failure handling: record the error, then retry, suspend, carry on or abort.
+  Object.assign(gate, { Next: WORK[node.module.execution]({ node, id, scope, after }) });
+  // A gate that failed left no result: say which activity it was, for the branch's failure handler.
   scope.add(`${id} failed`, {
-    ...lambda(PLACEHOLDERS.control, {
-      step: 'fail',
-      'run.$': '$.run',
-      activity: { id, type },
-      outbound,
-      'error.$': '$.error',
-    }),
-    ResultSelector: { 'decision.$': '$.Payload.decision', 'delay.$': '$.Payload.delay' },
-    ResultPath: '$.failure',
-    Next: `${id} failed ?`,
+    Type: 'Pass',
+    Result: { activity: { id } },
+    ResultPath: '$.step',
+    Next: scope.failed(),
   });
-  const choices: unknown[] = [
-    { Variable: '$.failure.decision', StringEquals: 'retry', Next: `${id} retry` },
-    { Variable: '$.failure.decision', StringEquals: 'continue', Next: after },
-  ];
-  if (policy.onError === 'suspend')
-    choices.push({ Variable: '$.failure.decision', StringEquals: 'suspend', Next: `${id} suspended` });
-  scope.add(`${id} failed ?`, { Type: 'Choice', Choices: choices, Default: scope.abort() });
-  scope.add(`${id} retry`, { Type: 'Wait', SecondsPath: '$.failure.delay', Next: id });
-  if (policy.onError === 'suspend') {
-    scope.add(`${id} suspended`, {
-      ...callback(PLACEHOLDERS.gate, {
-        step: 'suspended',
-        'token.$': '$$.Task.Token',
-        'run.$': '$.run',
-        activity: { id, type },
-      }),
-      ResultPath: null,
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: scope.abort() }],
-      Next: id,
-    });
-  }
   return id;
 }

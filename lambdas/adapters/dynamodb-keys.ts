@@ -21,7 +21,7 @@ export const PREFIX = {
 } as const;
 
 /** Sort keys of the single item of a partition. */
-const SINGLE = { campaign: 'CAMPAIGN', run: 'RUN', audience: 'AUDIENCE', historyMeta: 'META' } as const;
+const SINGLE = { campaign: 'CAMPAIGN', run: 'RUN', plan: 'PLAN', audience: 'AUDIENCE', historyMeta: 'META' } as const;
 
 /** GSI partition keys of the lists that span partitions. */
 export const LIST = { campaigns: 'CAMPAIGNS', runs: 'RUNS' } as const;
@@ -49,6 +49,8 @@ export const keys = {
     sk: `${PREFIX.version}${pad(version)}`,
   }),
   run: (runId: string): Key => ({ pk: runPk(runId), sk: SINGLE.run }),
+  /** The run's campaign plan (its activities' settings), next to the run. */
+  plan: (runId: string): Key => ({ pk: runPk(runId), sk: SINGLE.plan }),
   activity: (runId: string, activityId: string): Key => ({ pk: runPk(runId), sk: `${PREFIX.activity}${activityId}` }),
   transition: (runId: string, transitionId: string): Key => ({
     pk: runPk(runId),

@@ -201,6 +201,17 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     return r.Item && read.version(r.Item);
   }
 
+  async putPlan(runId: string, plan: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.plan(runId), plan } }));
+  }
+
+  async getPlan(runId: string): Promise<string | undefined> {
+    const r = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.plan(runId), ConsistentRead: true }),
+    );
+    return typeof r.Item?.plan === 'string' ? r.Item.plan : undefined;
+  }
+
   async createRun(run: RunRecord): Promise<void> {
     await this.doc.send(
       new PutCommand({

@@ -22,6 +22,7 @@ import type {
   FailEvent,
   FinalizeEvent,
   GateEvent,
+  GateRef,
   RecordEvent,
   StartEvent,
   StartFailedEvent,
@@ -64,8 +65,8 @@ export function makeGateHandler(
   deps: Deps,
   callbacks: TaskCallbacks,
   options: HandlerOptions = {},
-): Handler<GateEvent | SuspendedEvent, void> {
-  return wrap<GateEvent | SuspendedEvent, void>(async (event) => {
+): Handler<GateRef | GateEvent | SuspendedEvent, void> {
+  return wrap<GateRef | GateEvent | SuspendedEvent, void>(async (event) => {
     let result: unknown;
     try {
       result = event.step === 'gate' ? await gate(event, deps) : await suspended(event, deps);

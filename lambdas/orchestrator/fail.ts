@@ -4,6 +4,7 @@
  * activity until resumed, or carry on without this activity's outputs (up to N errors in a row).
  */
 import { parseError, RunStopped } from './errors.js';
+import { planOf } from './plan.js';
 import type { Deps, FailDecision, FailEvent } from './types.js';
 import { inactiveTransition, iso } from './activity-records.js';
 
@@ -70,7 +71,9 @@ export async function failActivity(e: FailEvent, deps: Deps): Promise<FailDecisi
   await deps.store.putMany(runId, {
     tasks: [task],
     logs: [failed],
-    transitions: e.outbound.map((t) => inactiveTransition(id, t, at)),
+    transitions: (e.outbound ?? (await planOf(deps.store, runId))?.[id]?.outbound ?? []).map((t) =>
+      inactiveTransition(id, t, at),
+    ),
   });
   if (policy.onError === 'ignore') {
     const count = await deps.store.countError(runId, 1);

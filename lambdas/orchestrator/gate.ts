@@ -14,7 +14,17 @@ import { Findings } from '../util/issues.js';
 import type { RunRecord, TransitionRecord } from '../ports/store.js';
 import { ActivityError, RunStopped } from './errors.js';
 import { finishActivity, inactiveTransition, iso } from './activity-records.js';
-import type { Carried, Deps, GateEvent, GateResult, OutboundRef, RunContext, SuspendedEvent } from './types.js';
+import { planEntry } from './plan.js';
+import type {
+  Carried,
+  Deps,
+  GateEvent,
+  GateRef,
+  GateResult,
+  OutboundRef,
+  RunContext,
+  SuspendedEvent,
+} from './types.js';
 
 export const PARKED = { parked: true } as const;
 export type Parked = typeof PARKED;
@@ -24,20 +34,21 @@ export type Parked = typeof PARKED;
  * paused; a suspended activity only once it was resumed.
  */
 async function waitUntilRunnable(
-  e: GateEvent | SuspendedEvent,
+  e: GateRef | GateEvent | SuspendedEvent,
   deps: Deps,
   kind: 'gate' | 'suspended',
 ): Promise<RunRecord | Parked> {
   const runId = e.run.runId;
+  const activityId = typeof e.activity === 'string' ? e.activity : e.activity.id;
   let resumed = e.resumed === true;
   for (;;) {
     const run = await deps.store.getRun(runId);
     if (!run || run.status === 'stopping' || run.status === 'stopped') throw new RunStopped();
     if (run.status !== 'paused' && (kind === 'gate' || resumed)) return run;
-    await deps.store.updateActivity(runId, e.activity.id, { status: kind === 'gate' ? 'waiting' : 'needsAttention' });
+    await deps.store.updateActivity(runId, activityId, { status: kind === 'gate' ? 'waiting' : 'needsAttention' });
     const outcome = await deps.control.park({
       runId,
-      activityId: e.activity.id,
+      activityId,
       kind,
       token: e.token,
       event: { ...e, resumed: true },
@@ -60,7 +71,15 @@ export async function suspended(e: SuspendedEvent, deps: Deps): Promise<{ resume
   return { resumed: true };
 }
 
-export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parked> {
+/** The gate's event with the activity's settings: as given, or from the run's plan. */
+async function withSettings(e: GateRef | GateEvent, deps: Deps): Promise<GateEvent> {
+  if (typeof e.activity !== 'string') return e as GateEvent;
+  const { activity, inbound, outbound } = await planEntry(deps.store, e.run.runId, e.activity);
+  return { ...e, activity, inbound, outbound };
+}
+
+export async function gate(ref: GateRef | GateEvent, deps: Deps): Promise<GateResult | Parked> {
+  const e = await withSettings(ref, deps);
   const { run, activity } = e;
   const runId = run.runId;
   if (activity.breakpoint && !e.resumed) {
@@ -77,7 +96,8 @@ export async function gate(e: GateEvent, deps: Deps): Promise<GateResult | Parke
         message: 'paused at a breakpoint: inspect the inbound transitions, then resume',
       });
   }
-  const current = await waitUntilRunnable(e, deps, 'gate');
+  // A parked gate is called again with the event it was given (the id, not the settings).
+  const current = await waitUntilRunnable(ref, deps, 'gate');
   if ('parked' in current) return PARKED;
   // The run's consecutive error count goes back to 0 when an activity succeeds after errors.
   const resetErrors = (current.consecutiveErrors ?? 0) > 0;

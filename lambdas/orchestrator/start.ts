@@ -32,6 +32,8 @@ export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
       );
 
   const existing = await deps.store.getRun(runId);
+  // The activities' settings, for the gates (before any can run).
+  if (e.plan) await deps.store.putPlan(runId, e.plan);
   const startedAt = existing?.startedAt ?? e.startTime ?? now;
   const testMode = e.input?.run?.testMode ?? existing?.testMode ?? false;
   if (!existing) {

@@ -62,24 +62,38 @@ export interface StartEvent {
   startTime: string;
   campaign: RunCampaign;
   activities: Array<{ id: string; type: string; label?: string; disabled?: boolean }>;
+  /** The activities' settings, encoded (statemachines/asl.ts `encodePlan`): recorded for the gates. */
+  plan?: string;
 }
 
-export interface GateEvent {
+interface GateBase {
   step: 'gate';
   token: string;
   run: RunContext;
+  /** Set when a parked gate is called again on resume. */
+  resumed?: boolean;
+}
+
+/**
+ * What the compiled state machine sends a gate: the activity's id, whose settings are in the run's
+ * plan (see plan.ts). The gate then works on the `GateEvent` they make.
+ */
+export interface GateRef extends GateBase {
+  activity: string;
+}
+
+/** A gate with the activity's settings. */
+export interface GateEvent extends GateBase {
   activity: ActivityDef;
   inbound: InboundRef[];
   outbound: OutboundRef[];
-  /** Set when a parked gate is called again on resume. */
-  resumed?: boolean;
 }
 
 export interface SuspendedEvent {
   step: 'suspended';
   token: string;
   run: RunContext;
-  activity: { id: string; type: string };
+  activity: { id: string; type?: string };
   resumed?: boolean;
 }
 
@@ -129,8 +143,10 @@ export interface RecordEvent {
 export interface FailEvent {
   step: 'fail';
   run: RunContext;
-  activity: { id: string; type: string };
-  outbound: OutboundRef[];
+  /** The failed activity (its gate result's, or the id its `failed` state gives). */
+  activity: { id: string; type?: string };
+  /** Its outbound transitions; when absent, those of the run's plan. */
+  outbound?: OutboundRef[];
   error: { Error?: string; Cause?: string };
 }
 

@@ -136,6 +136,10 @@ export interface StatusStore {
   putVersion(record: VersionRecord): Promise<void>;
   getVersion(campaignId: string, version: number): Promise<VersionRecord | undefined>;
 
+  /** Records the compiled settings of a run's activities (the campaign plan, encoded: a string under 256 KB). */
+  putPlan(runId: string, plan: string): Promise<void>;
+  getPlan(runId: string): Promise<string | undefined>;
+
   createRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Updates fields of a run; with `onlyIf`, only when its status is one of those (false otherwise). */

@@ -50,6 +50,7 @@ export class MemoryStore implements StatusStore {
   readonly campaigns = new Map<string, CampaignRecord>();
   readonly versions = new Map<string, VersionRecord>();
   readonly runs = new Map<string, RunRecord>();
+  readonly plans = new Map<string, string>();
   readonly activities = new Map<string, Map<string, ActivityRecord>>();
   readonly transitions = new Map<string, Map<string, TransitionRecord>>();
   readonly logs = new Map<string, Map<string, LogEntry>>();
@@ -88,6 +89,14 @@ export class MemoryStore implements StatusStore {
     const key = keys.version(campaignId, version);
     const v = this.versions.get(`${key.pk}/${key.sk}`);
     return v && copy(v);
+  }
+
+  async putPlan(runId: string, plan: string): Promise<void> {
+    this.plans.set(runId, plan);
+  }
+
+  async getPlan(runId: string): Promise<string | undefined> {
+    return this.plans.get(runId);
   }
 
   async createRun(run: RunRecord): Promise<void> {
