@@ -3,7 +3,7 @@
  * Functions, DuckDB, Parquet, dynalite) on the tiny hand-made dataset of test/fixtures/tiny.ts.
  * Expected rows are worked out by hand from the fixture, in the comments.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from './helpers/duckdb.js';
@@ -634,6 +634,42 @@ describe('Incremental query', () => {
     };
     expect(await (await run(doc)).ids('i')).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await run(doc)).transition('i')!.active).toBe(false);
+  });
+});
+
+describe('Test mode changes nothing a later run reads', () => {
+  it('a real run after a test run outputs what a real run alone outputs: incremental keys, watermark, audience', async () => {
+    const campaign = (id: string) => ({
+      id,
+      activities: [
+        { id: 'keys', type: 'incrementalQuery', query: { attribute: 'country', operator: 'in', value: ['FR', 'DE'] } },
+        { id: 'newer', type: 'incrementalQuery', mode: { type: 'newerThanLastRun', field: 'created_at' } },
+        { id: 'save', type: 'saveAudience', audience: `aud-${id}` },
+        { id: 'e', type: 'end' },
+      ],
+      transitions: [
+        { from: 'keys', to: 'save' },
+        { from: 'save', to: 'e' },
+        { from: 'newer', to: 'e' },
+      ],
+    });
+    // Alone: FR/DE people (1, 2, 3) are new; every recipient is newer than a last run there never was.
+    const alone = await run(campaign('alone'));
+    expect(await alone.ids('keys')).toEqual([1, 2, 3]);
+    expect(await alone.ids('newer')).toEqual([1, 2, 3, 4, 5, 6]);
+    // After a test run of the same campaign, the real run outputs the same rows.
+    const test = await run(campaign('after-test'), { testMode: true });
+    expect(test.run.status).toBe('completed');
+    expect(await test.ids('keys')).toEqual([1, 2, 3]);
+    expect(await rt.store.getHistory('after-test', 'keys')).toEqual({ entries: [] });
+    expect(await rt.store.getHistory('after-test', 'newer')).toEqual({ entries: [] });
+    expect(await rt.store.getAudience('aud-after-test')).toBeUndefined();
+    expect(existsSync(join(db.dir, 'state', 'after-test'))).toBe(false);
+    expect(existsSync(join(db.dir, 'audiences', 'aud-after-test'))).toBe(false);
+    const real = await run(campaign('after-test'));
+    expect(await real.ids('keys')).toEqual(await alone.ids('keys'));
+    expect(await real.ids('newer')).toEqual(await alone.ids('newer'));
+    expect((await rt.store.getAudience('aud-after-test'))?.population.rows).toBe(3);
   });
 });
 
