@@ -3,7 +3,7 @@
  * Functions, DuckDB, Parquet, dynalite) on the tiny hand-made dataset of test/fixtures/tiny.ts.
  * Expected rows are worked out by hand from the fixture, in the comments.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from './helpers/duckdb.js';
@@ -497,6 +497,19 @@ describe('Load file and Reconciliation', () => {
     expect((await r.activity('load')).error).toMatch(
       /the file incoming\/nope\.csv does not exist under the data folder/,
     );
+  });
+
+  it('a file that is a link out of the data folder (to /etc/passwd) is refused, and nothing of it is read', async () => {
+    mkdirSync(join(db.dir, 'incoming'), { recursive: true });
+    symlinkSync('/etc/passwd', join(db.dir, 'incoming', 'passwd.csv'));
+    const doc = chain({ id: 'load', type: 'loadFile', file: 'incoming/passwd.csv', columns: [{ name: 'line' }] });
+    doc.transitions.push({ from: 'load', output: 'rejects', to: 'the_end' });
+    const r = await run(doc);
+    expect(r.run.status).toBe('failed');
+    expect((await r.activity('load')).error).toMatch(
+      /^file: incoming\/passwd\.csv leads to \/etc\/passwd, outside the data folder .*; Load file reads only files inside it$/,
+    );
+    expect(r.transitions.filter((t) => t.active)).toEqual([]);
   });
 
   it('reconciliation by email: ann@ (twice) and eve@ are known (1, 5), nobody@ goes to the complement', async () => {
