@@ -3,12 +3,17 @@
  * Functions, DuckDB, Parquet, dynalite) on the tiny hand-made dataset of test/fixtures/tiny.ts.
  * Expected rows are worked out by hand from the fixture, in the comments.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from './helpers/duckdb.js';
 import { tinyCatalog, writeTinyData } from './fixtures/tiny.js';
 import { chain, openRuntime, runCampaign } from './helpers/runtime.js';
+import { EXAMPLES_DIR } from './fixtures/examples.js';
+import { loadCatalog } from '../lambdas/catalog/catalog.js';
+import { readDocument } from '../lambdas/util/files.js';
+import { generateSampleData } from '../sampledata/generate.js';
 import type { LocalRuntime } from '../runtime/local-runtime.js';
 
 const catalog = tinyCatalog();
@@ -512,7 +517,7 @@ describe('Load file and Reconciliation', () => {
     expect(r.transitions.filter((t) => t.active)).toEqual([]);
   });
 
-  it('reconciliation by email: ann@ (twice) and eve@ are known (1, 5), nobody@ goes to the complement', async () => {
+  it('reconciliation by email: ann@ (both lines) and eve@ are known (1, 1, 5), nobody@ goes to the complement', async () => {
     const file = csv('leads.csv', 'email,name,rank\nann@x.com,A,1\neve@x.com,E,2\nnobody@z.com,N,3\nann@x.com,A2,4\n');
     const doc = {
       activities: [
@@ -538,9 +543,10 @@ describe('Load file and Reconciliation', () => {
       ],
     };
     const r = await run(doc);
-    expect(await r.rows('rec')).toEqual([
+    expect((await r.rows('rec')).sort((a, b) => Number(a.rank) - Number(b.rank))).toEqual([
       { id: 1, email: 'ann@x.com', name: 'A', rank: 1 },
       { id: 5, email: 'eve@x.com', name: 'E', rank: 2 },
+      { id: 1, email: 'ann@x.com', name: 'A2', rank: 4 },
     ]);
     expect(await r.rows('rec', 'complement', 'rank')).toEqual([{ email: 'nobody@z.com', name: 'N', rank: 3 }]);
     // keepUnreconciled keeps it in the main output, without a key.
@@ -548,7 +554,7 @@ describe('Load file and Reconciliation', () => {
     (doc.activities[1] as Record<string, unknown>).generateComplement = false;
     doc.transitions = doc.transitions.filter((t) => t.output !== 'complement');
     const kept = await run(doc);
-    expect((await kept.rows('rec', 'main', 'rank')).map((x) => x.id)).toEqual([1, 5, null]);
+    expect((await kept.rows('rec', 'main', 'rank')).map((x) => x.id)).toEqual([1, 5, null, 1]);
   });
 
   it('reconciliation by an advanced condition', async () => {
@@ -889,5 +895,52 @@ describe('runs', () => {
     expect(query.sql).toContain('"email"');
     expect(query.durationMs).toBeGreaterThanOrEqual(0);
     expect((await rt.store.listTasks(r.run.runId)).map((t) => t.activityId).sort()).toEqual(['a', 'the_end', 'x']);
+  });
+});
+
+describe('examples/leads.yaml on the sample data', () => {
+  it('"best score" keeps each known lead once, with their best score: the counts of a hand-written query', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orca-leads-'));
+    const examples = loadCatalog(join(EXAMPLES_DIR, 'catalog.yaml'));
+    await generateSampleData({ dataRoot: dir, profiles: 500, seed: 7 });
+    const leads = await openRuntime(examples, dir);
+    try {
+      const r = await runCampaign(
+        leads.rt,
+        examples,
+        readDocument(join(EXAMPLES_DIR, 'leads.yaml')) as Record<string, unknown>,
+      );
+      expect(r.run.status).toBe('completed');
+      // By hand, from the file's text: a line is kept when its email is there, its date empty or YYYY-MM-DD
+      // (a real day) and its score empty or an integer (lambdas/activities/load-file.ts's rule); each known
+      // recipient (email equal) once, with the highest score of their lines.
+      const expected = await db.db.runAndReadAll(`
+        WITH f AS (
+          SELECT NULLIF(trim(email), '') AS email, NULLIF(trim(signup_date), '') AS d, NULLIF(trim(score), '') AS s
+          FROM read_csv('${join(dir, 'incoming/leads/leads.csv')}', all_varchar = true, header = true)
+        ), good AS (
+          SELECT email, CAST(s AS BIGINT) AS score FROM f
+          WHERE email IS NOT NULL
+            AND (d IS NULL OR (regexp_full_match(d, '[0-9]{4}-[0-9]{2}-[0-9]{2}') AND TRY_CAST(d AS DATE) IS NOT NULL))
+            AND (s IS NULL OR regexp_full_match(s, '[+-]?[0-9]+'))
+        )
+        SELECT t.id, max(g.score) AS best
+        FROM good AS g JOIN read_parquet('${join(dir, 'catalog/recipients/*.parquet')}') AS t ON t.email = g.email
+        GROUP BY t.id ORDER BY t.id`);
+      const best = expected
+        .getRowObjectsJson()
+        .map((x) => ({ id: Number(x.id), score: x.best === null ? null : Number(x.best) }));
+      const known = await r.rows('known');
+      expect(known.length).toBeGreaterThan(best.length); // some recipients have several lines: all are kept
+      const kept = (await r.rows('best_score')).map((x) => ({
+        id: Number(x.id),
+        score: x.score === null ? null : Number(x.score),
+      }));
+      expect(kept).toEqual(best);
+      expect(r.transition('best_score')!.population!.rows).toBe(best.length);
+    } finally {
+      await leads.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
