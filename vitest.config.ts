@@ -22,6 +22,7 @@ const INTEGRATION = [
   // Compiles every example four ways and parses each statement with the Trino grammar.
   'test/athena-statements.test.ts',
   'test/activities.test.ts',
+  'test/activity-pairs.test.ts',
   'test/api.test.ts',
   'test/run-control.test.ts',
 ];

@@ -3,12 +3,17 @@
  * Functions, DuckDB, Parquet, dynalite) on the tiny hand-made dataset of test/fixtures/tiny.ts.
  * Expected rows are worked out by hand from the fixture, in the comments.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from './helpers/duckdb.js';
 import { tinyCatalog, writeTinyData } from './fixtures/tiny.js';
 import { chain, openRuntime, runCampaign } from './helpers/runtime.js';
+import { EXAMPLES_DIR } from './fixtures/examples.js';
+import { loadCatalog } from '../lambdas/catalog/catalog.js';
+import { readDocument } from '../lambdas/util/files.js';
+import { generateSampleData } from '../sampledata/generate.js';
 import type { LocalRuntime } from '../runtime/local-runtime.js';
 
 const catalog = tinyCatalog();
@@ -499,7 +504,20 @@ describe('Load file and Reconciliation', () => {
     );
   });
 
-  it('reconciliation by email: ann@ (twice) and eve@ are known (1, 5), nobody@ goes to the complement', async () => {
+  it('a file that is a link out of the data folder (to /etc/passwd) is refused, and nothing of it is read', async () => {
+    mkdirSync(join(db.dir, 'incoming'), { recursive: true });
+    symlinkSync('/etc/passwd', join(db.dir, 'incoming', 'passwd.csv'));
+    const doc = chain({ id: 'load', type: 'loadFile', file: 'incoming/passwd.csv', columns: [{ name: 'line' }] });
+    doc.transitions.push({ from: 'load', output: 'rejects', to: 'the_end' });
+    const r = await run(doc);
+    expect(r.run.status).toBe('failed');
+    expect((await r.activity('load')).error).toMatch(
+      /^file: incoming\/passwd\.csv leads to \/etc\/passwd, outside the data folder .*; Load file reads only files inside it$/,
+    );
+    expect(r.transitions.filter((t) => t.active)).toEqual([]);
+  });
+
+  it('reconciliation by email: ann@ (both lines) and eve@ are known (1, 1, 5), nobody@ goes to the complement', async () => {
     const file = csv('leads.csv', 'email,name,rank\nann@x.com,A,1\neve@x.com,E,2\nnobody@z.com,N,3\nann@x.com,A2,4\n');
     const doc = {
       activities: [
@@ -525,9 +543,10 @@ describe('Load file and Reconciliation', () => {
       ],
     };
     const r = await run(doc);
-    expect(await r.rows('rec')).toEqual([
+    expect((await r.rows('rec')).sort((a, b) => Number(a.rank) - Number(b.rank))).toEqual([
       { id: 1, email: 'ann@x.com', name: 'A', rank: 1 },
       { id: 5, email: 'eve@x.com', name: 'E', rank: 2 },
+      { id: 1, email: 'ann@x.com', name: 'A2', rank: 4 },
     ]);
     expect(await r.rows('rec', 'complement', 'rank')).toEqual([{ email: 'nobody@z.com', name: 'N', rank: 3 }]);
     // keepUnreconciled keeps it in the main output, without a key.
@@ -535,7 +554,7 @@ describe('Load file and Reconciliation', () => {
     (doc.activities[1] as Record<string, unknown>).generateComplement = false;
     doc.transitions = doc.transitions.filter((t) => t.output !== 'complement');
     const kept = await run(doc);
-    expect((await kept.rows('rec', 'main', 'rank')).map((x) => x.id)).toEqual([1, 5, null]);
+    expect((await kept.rows('rec', 'main', 'rank')).map((x) => x.id)).toEqual([1, 5, null, 1]);
   });
 
   it('reconciliation by an advanced condition', async () => {
@@ -634,6 +653,42 @@ describe('Incremental query', () => {
     };
     expect(await (await run(doc)).ids('i')).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await run(doc)).transition('i')!.active).toBe(false);
+  });
+});
+
+describe('Test mode changes nothing a later run reads', () => {
+  it('a real run after a test run outputs what a real run alone outputs: incremental keys, watermark, audience', async () => {
+    const campaign = (id: string) => ({
+      id,
+      activities: [
+        { id: 'keys', type: 'incrementalQuery', query: { attribute: 'country', operator: 'in', value: ['FR', 'DE'] } },
+        { id: 'newer', type: 'incrementalQuery', mode: { type: 'newerThanLastRun', field: 'created_at' } },
+        { id: 'save', type: 'saveAudience', audience: `aud-${id}` },
+        { id: 'e', type: 'end' },
+      ],
+      transitions: [
+        { from: 'keys', to: 'save' },
+        { from: 'save', to: 'e' },
+        { from: 'newer', to: 'e' },
+      ],
+    });
+    // Alone: FR/DE people (1, 2, 3) are new; every recipient is newer than a last run there never was.
+    const alone = await run(campaign('alone'));
+    expect(await alone.ids('keys')).toEqual([1, 2, 3]);
+    expect(await alone.ids('newer')).toEqual([1, 2, 3, 4, 5, 6]);
+    // After a test run of the same campaign, the real run outputs the same rows.
+    const test = await run(campaign('after-test'), { testMode: true });
+    expect(test.run.status).toBe('completed');
+    expect(await test.ids('keys')).toEqual([1, 2, 3]);
+    expect(await rt.store.getHistory('after-test', 'keys')).toEqual({ entries: [] });
+    expect(await rt.store.getHistory('after-test', 'newer')).toEqual({ entries: [] });
+    expect(await rt.store.getAudience('aud-after-test')).toBeUndefined();
+    expect(existsSync(join(db.dir, 'state', 'after-test'))).toBe(false);
+    expect(existsSync(join(db.dir, 'audiences', 'aud-after-test'))).toBe(false);
+    const real = await run(campaign('after-test'));
+    expect(await real.ids('keys')).toEqual(await alone.ids('keys'));
+    expect(await real.ids('newer')).toEqual(await alone.ids('newer'));
+    expect((await rt.store.getAudience('aud-after-test'))?.population.rows).toBe(3);
   });
 });
 
@@ -840,5 +895,52 @@ describe('runs', () => {
     expect(query.sql).toContain('"email"');
     expect(query.durationMs).toBeGreaterThanOrEqual(0);
     expect((await rt.store.listTasks(r.run.runId)).map((t) => t.activityId).sort()).toEqual(['a', 'the_end', 'x']);
+  });
+});
+
+describe('examples/leads.yaml on the sample data', () => {
+  it('"best score" keeps each known lead once, with their best score: the counts of a hand-written query', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orca-leads-'));
+    const examples = loadCatalog(join(EXAMPLES_DIR, 'catalog.yaml'));
+    await generateSampleData({ dataRoot: dir, profiles: 500, seed: 7 });
+    const leads = await openRuntime(examples, dir);
+    try {
+      const r = await runCampaign(
+        leads.rt,
+        examples,
+        readDocument(join(EXAMPLES_DIR, 'leads.yaml')) as Record<string, unknown>,
+      );
+      expect(r.run.status).toBe('completed');
+      // By hand, from the file's text: a line is kept when its email is there, its date empty or YYYY-MM-DD
+      // (a real day) and its score empty or an integer (lambdas/activities/load-file.ts's rule); each known
+      // recipient (email equal) once, with the highest score of their lines.
+      const expected = await db.db.runAndReadAll(`
+        WITH f AS (
+          SELECT NULLIF(trim(email), '') AS email, NULLIF(trim(signup_date), '') AS d, NULLIF(trim(score), '') AS s
+          FROM read_csv('${join(dir, 'incoming/leads/leads.csv')}', all_varchar = true, header = true)
+        ), good AS (
+          SELECT email, CAST(s AS BIGINT) AS score FROM f
+          WHERE email IS NOT NULL
+            AND (d IS NULL OR (regexp_full_match(d, '[0-9]{4}-[0-9]{2}-[0-9]{2}') AND TRY_CAST(d AS DATE) IS NOT NULL))
+            AND (s IS NULL OR regexp_full_match(s, '[+-]?[0-9]+'))
+        )
+        SELECT t.id, max(g.score) AS best
+        FROM good AS g JOIN read_parquet('${join(dir, 'catalog/recipients/*.parquet')}') AS t ON t.email = g.email
+        GROUP BY t.id ORDER BY t.id`);
+      const best = expected
+        .getRowObjectsJson()
+        .map((x) => ({ id: Number(x.id), score: x.best === null ? null : Number(x.best) }));
+      const known = await r.rows('known');
+      expect(known.length).toBeGreaterThan(best.length); // some recipients have several lines: all are kept
+      const kept = (await r.rows('best_score')).map((x) => ({
+        id: Number(x.id),
+        score: x.score === null ? null : Number(x.score),
+      }));
+      expect(kept).toEqual(best);
+      expect(r.transition('best_score')!.population!.rows).toBe(best.length);
+    } finally {
+      await leads.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -77,10 +77,67 @@ describe('combine', () => {
       { id: 2, first_name: 'only a' },
       { id: 4, first_name: 'only b' },
     ]);
-    // With a set lacking the column, only the key is left.
+    // With a set lacking the column, the primary set's column stays, empty on that set's rows.
     expect(
-      (await h.run(combine('union'), { inputs: [...inputs, { transition: 'b-c', population: b }] })).outputs.main,
-    ).toEqual([{ id: 1 }, { id: 2 }, { id: 4 }, { id: 6 }]);
+      (await h.run(combine('union', { primary: 'p-c' }), { inputs: [...inputs, { transition: 'b-c', population: b }] }))
+        .outputs.main,
+    ).toEqual([
+      { id: 1, first_name: 'from a' },
+      { id: 2, first_name: 'only a' },
+      { id: 4, first_name: 'only b' },
+      { id: 6, first_name: null },
+    ]);
+  });
+
+  it("a union keeps the primary set's rows and columns; columns another set lacks are empty on its rows", async () => {
+    // Primary P: (1, score 10, tag x), (2, 20, y). Q: (2, tag 'q2', extra 'drop me'), (5, 'q5', ...). R: keys 6, 1.
+    const p = await h.population(
+      [
+        { id: 1, score: 10, tag: 'x' },
+        { id: 2, score: 20, tag: 'y' },
+      ],
+      {
+        columns: [
+          { name: 'score', type: 'integer' },
+          { name: 'tag', type: 'string' },
+        ],
+      },
+    );
+    const q = await h.population(
+      [
+        { id: 2, tag: 'q2', extra: 'drop me' },
+        { id: 5, tag: 'q5', extra: 'drop me' },
+      ],
+      {
+        columns: [
+          { name: 'tag', type: 'string' },
+          { name: 'extra', type: 'string' },
+        ],
+      },
+    );
+    const r6 = await h.population([6, 1]);
+    const inputs = [
+      { transition: 'q-c', population: q },
+      { transition: 'p-c', population: p },
+      { transition: 'r-c', population: r6 },
+    ];
+    const r = await h.run(combine('union', { primary: 'p-c' }), { inputs });
+    expect(r.plan.outputs.main?.columns.map((c) => c.name)).toEqual(['id', 'score', 'tag']);
+    expect(r.outputs.main).toEqual([
+      { id: 1, score: 10, tag: 'x' },
+      { id: 2, score: 20, tag: 'y' },
+      { id: 5, score: null, tag: 'q5' },
+      { id: 6, score: null, tag: null },
+    ]);
+    // The same on an attribute (country): one row per country, the primary's first; 5 (GB) and 6 (no country) added.
+    const on = await h.run(combine('union', { primary: 'p-c', on: ['country'] }), { inputs });
+    expect(on.ids()).toEqual([1, 2, 5, 6]);
+    // A column of the same name and another type cannot be carried.
+    const clash = await h.population([{ id: 3, score: 'high' }], { columns: [{ name: 'score', type: 'string' }] });
+    expect(
+      h.plan(combine('union', { primary: 'p-c' }), { inputs: [...inputs, { transition: 's-c', population: clash }] })
+        .messages,
+    ).toEqual(["column 'score' has type integer in 'p-c' and string in 's-c'; rename one of them"]);
   });
 
   it('exclusion on an attribute: people with an email (1, 2, 5, 6) minus the countries of 3 (FR) -> 2, 5, 6', async () => {

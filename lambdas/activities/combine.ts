@@ -92,20 +92,40 @@ export const combine = defineActivity<Combine>({
     const outputs: Record<string, WorkSchema | null> = {};
     let sql: string;
     if (a.operation === 'union') {
-      const common = primary.schema.columns.filter((c) =>
-        inputs.every((x) => x.schema.columns.some((y) => y.name === c.name && y.type === c.type)),
-      );
-      outputs.main = { dimension: primary.schema.dimension, columns: common };
-      const cols = columnList(common);
+      // The primary set's columns; a set that lacks one gives it empty (NULL) on its rows.
+      const columns = primary.schema.columns;
+      let clash = false;
+      for (const x of others)
+        for (const c of columns) {
+          const y = x.schema.columns.find((z) => z.name === c.name);
+          if (y && y.type !== c.type) {
+            clash = true;
+            ctx.report.error(
+              [],
+              `column '${c.name}' has type ${c.type} in '${primary.transition}' and ${y.type} in '${x.transition}'; rename one of them`,
+            );
+          }
+        }
+      if (clash) return invalid();
+      outputs.main = { dimension: primary.schema.dimension, columns };
+      const cols = columnList(columns);
+      const select = (x: Ready, alias: string) =>
+        columns
+          .map((c) =>
+            x.schema.columns.some((y) => y.name === c.name)
+              ? `${alias}.${quoteIdent(c.name)}`
+              : `CAST(NULL AS ${sqlType(c.type)}) AS ${quoteIdent(c.name)}`,
+          )
+          .join(', ');
       const ordered = [primary, ...others];
-      if (byKey && common.length === 1) {
+      if (byKey && columns.length === 1) {
         sql = `SELECT ${cols}, ${outputTag('main')}\nFROM (\n  ${ordered.map((x) => `SELECT ${cols} FROM ${d.workTable(x.ref)} AS w${inputs.indexOf(x)}`).join('\n  UNION\n  ')}\n) AS u`;
       } else {
         const all = ordered
-          .map((x, i) => `SELECT ${cols}, ${match.columns('w')}${i} AS orca_src FROM ${rel(x)} AS w`)
+          .map((x, i) => `SELECT ${select(x, 'w')}, ${match.columns('w')}${i} AS orca_src FROM ${rel(x)} AS w`)
           .join('\n    UNION ALL\n    ');
         const rank = `CASE WHEN ${match.nullTest('u')} THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY ${match.partition('u')} ORDER BY u.orca_src) END`;
-        sql = `SELECT ${cols}, ${outputTag('main')}\nFROM (\n  SELECT ${columnList(common, 'u')}, ${rank} AS orca_rank\n  FROM (\n    ${all}\n  ) AS u\n) AS r\nWHERE r.orca_rank = 1`;
+        sql = `SELECT ${cols}, ${outputTag('main')}\nFROM (\n  SELECT ${columnList(columns, 'u')}, ${rank} AS orca_rank\n  FROM (\n    ${all}\n  ) AS u\n) AS r\nWHERE r.orca_rank = 1`;
       }
     } else {
       outputs.main = primary.schema;

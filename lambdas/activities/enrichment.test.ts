@@ -80,7 +80,7 @@ describe('enrichment', () => {
             sort: { expression: 'purchased_at', order: 'highest' },
             as: 'recent',
           },
-          // One attribute: the columns are <as>_<n>. The cheapest purchase first.
+          // One attribute: the columns follow the same documented pattern, <as>_<n>_<attribute>. The cheapest first.
           {
             collection: 'purchases',
             count: 1,
@@ -99,7 +99,7 @@ describe('enrichment', () => {
         recent_1_category: 'running',
         recent_2_amount: 15,
         recent_2_category: 'books',
-        cheapest_1: 15,
+        cheapest_1_amount: 15,
       },
       {
         id: 2,
@@ -107,7 +107,7 @@ describe('enrichment', () => {
         recent_1_category: 'electronics',
         recent_2_amount: 240,
         recent_2_category: 'running',
-        cheapest_1: 80,
+        cheapest_1_amount: 80,
       },
       {
         id: 4,
@@ -115,7 +115,7 @@ describe('enrichment', () => {
         recent_1_category: null,
         recent_2_amount: null,
         recent_2_category: null,
-        cheapest_1: null,
+        cheapest_1_amount: null,
       },
       {
         id: 5,
@@ -123,7 +123,7 @@ describe('enrichment', () => {
         recent_1_category: 'books',
         recent_2_amount: null,
         recent_2_category: null,
-        cheapest_1: 30,
+        cheapest_1_amount: 30,
       },
       {
         id: 6,
@@ -131,7 +131,7 @@ describe('enrichment', () => {
         recent_1_category: 'running',
         recent_2_amount: null,
         recent_2_category: null,
-        cheapest_1: 120,
+        cheapest_1_amount: 120,
       },
     ]);
   });

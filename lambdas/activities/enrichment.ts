@@ -209,7 +209,7 @@ export const enrichment = defineActivity<Enrichment>({
       for (let n = 1; n <= l.count; n++) {
         for (const [j, { as, r }] of attrs.entries()) {
           if (!r) continue;
-          const name = attrs.length === 1 ? `${l.as}_${n}` : `${l.as}_${n}_${as}`;
+          const name = `${l.as}_${n}_${as}`;
           pivots.push(`max(CASE WHEN x.orca_n = ${n} THEN x.orca_a${j} END) AS ${quoteIdent(name)}`);
           if (addColumn(columns, name, typeOf(r.type), ctx.report, [...at, 'as']))
             select.push(`${alias}.${quoteIdent(name)} AS ${quoteIdent(name)}`);

@@ -43,6 +43,19 @@ describe('incrementalQuery', () => {
     expect((await h.run(incr({ mode }))).ids()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('a test run reads the history but saves nothing: no memory, no watermark, its rows in its own work folder', async () => {
+    const test = { id: 'T1', testMode: true };
+    const history = [await h.population([1])];
+    const keys = await h.run(incr({ query: frDe }), { state: { history }, run: test });
+    expect(keys.ids()).toEqual([2, 3]);
+    expect(keys.plan.action).toMatchObject({ type: 'query', location: 'work/test/T1/i' });
+    expect(keys.plan.action).not.toHaveProperty('saves');
+    const mode = { type: 'newerThanLastRun', field: 'created_at' };
+    const newer = await h.run(incr({ mode }), { state: { lastRunAt: '2026-11-15 00:00:00' }, run: test });
+    expect(newer.ids()).toEqual([1, 4]);
+    expect(newer.plan.action).not.toHaveProperty('saves');
+  });
+
   it('when validating, the history is a placeholder of the activity state folder', () => {
     const p = h.plan(incr());
     expect(p.errors).toEqual([]);

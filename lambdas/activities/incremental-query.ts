@@ -1,7 +1,8 @@
 /**
  * Incremental query: like Build audience, but each run only outputs what is new since earlier runs:
  * either keys never output before (within a history of N days, 0 = forever), or rows whose date
- * field is later than the previous run's start. An empty result stops the branch.
+ * field is later than the previous run's start. An empty result stops the branch. A test run
+ * reads what earlier real runs output and remembers nothing.
  */
 import { z } from 'zod';
 import { ruleSchema } from '../query/rules.js';
@@ -106,14 +107,19 @@ export const incrementalQuery = defineActivity<IncrementalQuery>({
       }
     }
     const sql = `SELECT t.${key}, ${outputTag('main')}\nFROM ${ctx.env.dialect.catalogTable(table)} AS t${scope.joinSql()}\nWHERE ${conditions.join('\n  AND ')}`;
+    // A test run reads the memory but never writes it: its keys stay in its own work folder, and the
+    // next real run outputs what it would have output without the test run.
+    const test = ctx.run?.testMode === true;
     const location =
-      a.mode.type === 'newKeys' ? `state/${ctx.campaign.id}/${a.id}/${ctx.run?.id ?? 'RUN'}` : ctx.outputLocation;
+      a.mode.type === 'newKeys' && !test
+        ? `state/${ctx.campaign.id}/${a.id}/${ctx.run?.id ?? 'RUN'}`
+        : ctx.outputLocation;
     return {
       action: {
         type: 'query',
         sql,
         location,
-        saves: a.mode.type === 'newKeys' ? { history: true } : { watermark: true },
+        ...(test ? {} : { saves: a.mode.type === 'newKeys' ? { history: true } : { watermark: true } }),
       },
       outputs: { main: dimensionSchema(ctx.catalog, table.name) },
     };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openActivityHarness, type ActivityHarness } from '../../test/helpers/activity-harness.js';
 import { planActivity } from '../planner.js';
 import { loadFileSchema } from './load-file.js';
-import { AthenaDialect } from '../sql/dialect.js';
+import { AthenaDialect, DuckDbDialect } from '../sql/dialect.js';
 import { Findings } from '../util/issues.js';
 import { TODAY, tinyCatalog } from '../../test/fixtures/tiny.js';
 
@@ -70,6 +70,76 @@ describe('loadFile', () => {
       ],
       rejects: [],
     });
+  });
+
+  it('numbers parse strictly, the same rule for both engines: a sign and digits, one point, an exponent for doubles', async () => {
+    // Worked by hand from the rule: an integer is [+-]digits; a decimal may have one point; a double an exponent.
+    // Line 2: all good. 3: 12.5 is no integer (DuckDB's cast would round it to 13). 4: 0x1F (DuckDB: 31).
+    // 5: a space inside. 6: 1_000 (DuckDB reads 1000). 7: two points. 8: 1e3 is no decimal, but a double.
+    // 9: empty cells stay empty. 10: signs and stray spaces around.
+    const file = h.file(
+      'numbers.csv',
+      [
+        'i,d,f',
+        '12,12.50,1.5',
+        '12.5,1,1',
+        '0x1F,1,1',
+        '1 2,1,1',
+        '1_000,1,1',
+        '1,1.2.3,1',
+        '1,1e3,1e3',
+        ',,',
+        ' -7 , +.5 , -2.5E-1 ',
+      ].join('\n'),
+    );
+    const r = await h.run(
+      load(
+        file,
+        [
+          { name: 'i', type: 'integer' },
+          { name: 'd', type: 'decimal' },
+          { name: 'f', type: 'double' },
+        ],
+        { maxRejects: 10 },
+      ),
+    );
+    expect(r.outputs.main).toEqual([
+      { i: -7, d: 0.5, f: -0.25 },
+      { i: 12, d: 12.5, f: 1.5 },
+      { i: null, d: null, f: null },
+    ]);
+    expect(r.outputs.rejects?.map((x) => [x.reject_line, x.reject_reason])).toEqual([
+      [3, 'i: not a valid integer: 12.5'],
+      [4, 'i: not a valid integer: 0x1F'],
+      [5, 'i: not a valid integer: 1 2'],
+      [6, 'i: not a valid integer: 1_000'],
+      [7, 'd: not a valid decimal: 1.2.3'],
+      [8, 'd: not a valid decimal: 1e3'],
+    ]);
+  });
+
+  it('onError default replaces a value that does not convert; an empty cell stays empty unless required', async () => {
+    const file = h.file('defaults.csv', 'k,n,m\na,12.5,\nb,,7\nc,0x1F,\n');
+    const r = await h.run(
+      load(file, [
+        { name: 'k' },
+        { name: 'n', type: 'integer', onError: 'default', default: -1 },
+        { name: 'm', type: 'integer', onError: 'default', default: 0, required: true },
+      ]),
+    );
+    expect(r.outputs.main).toEqual([{ k: 'b', n: null, m: 7 }]);
+    expect(r.outputs.rejects?.map((x) => [x.reject_line, x.reject_reason])).toEqual([
+      [2, 'm: a value is required'],
+      [4, 'm: a value is required'],
+    ]);
+    const ignored = await h.run(
+      load(file, [{ name: 'k' }, { name: 'n', type: 'integer', onError: 'default', default: -1 }]),
+    );
+    expect(ignored.outputs.main).toEqual([
+      { k: 'a', n: -1 },
+      { k: 'b', n: null },
+      { k: 'c', n: -1 },
+    ]);
   });
 
   it('another delimiter and no header line: every line is data, numbered from 1', async () => {
@@ -142,5 +212,50 @@ describe('loadFile in the cloud: each run has its own table and copy', () => {
     expect(tables[0]).toMatch(/^csv_work_leads_r1_load_[0-9a-f]{8}$/);
     // The query reads its own run's table, never the file's shared folder.
     for (const [i, p] of plans.entries()) expect(p.sql).toContain(`FROM "orca"."${tables[i]}"`);
+  });
+});
+
+describe('loadFile: one parsing rule in both dialects', () => {
+  const columns = [
+    { name: 'i', type: 'integer' },
+    { name: 'd', type: 'decimal' },
+    { name: 'f', type: 'double' },
+  ];
+  const sqlOf = (dialect: 'duckdb' | 'athena') => {
+    const findings = new Findings();
+    const p = planActivity({
+      catalog: tinyCatalog(),
+      dialect: dialect === 'athena' ? new AthenaDialect({ database: 'orca' }) : new DuckDbDialect('/data'),
+      campaign: { id: 'c', dimension: 'recipients', timezone: 'UTC', variables: {} },
+      activity: loadFileSchema.parse({ id: 'load', type: 'loadFile', file: 'incoming/x.csv', columns }),
+      inputs: [],
+      now: TODAY,
+      report: findings.at('load', []),
+      run: { id: 'r', testMode: false },
+    });
+    if (p.action.type !== 'query') throw new Error('not a query');
+    return p.action.sql;
+  };
+  const value = (c: string) => `NULLIF(trim(r."orca_raw_${c}"), '')`;
+  const patterns = {
+    i: ['^[+-]?[0-9]+$', 'BIGINT'],
+    d: ['^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$', 'DECIMAL(18, 2)'],
+    f: ['^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$', 'DOUBLE'],
+  };
+
+  it('each number column is checked against the same pattern before its TRY_CAST, in DuckDB and in Athena', () => {
+    const duck = sqlOf('duckdb');
+    const athena = sqlOf('athena');
+    for (const [c, [pattern, type]] of Object.entries(patterns)) {
+      expect(duck).toContain(
+        `CASE WHEN regexp_full_match(${value(c)}, '${pattern}') THEN TRY_CAST(${value(c)} AS ${type}) END`,
+      );
+      expect(athena).toContain(
+        `CASE WHEN regexp_like(${value(c)}, '${pattern}') THEN TRY_CAST(${value(c)} AS ${type}) END`,
+      );
+    }
+    // Nothing else differs between the two plans but the function's name and the sources.
+    const norm = (s: string) => s.replace(/regexp_full_match|regexp_like/g, 'RE').replace(/FROM \(?[^\n]*$/m, '');
+    expect(norm(duck)).toBe(norm(athena));
   });
 });

@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { literal, quoteIdent, stringLiteral } from '../sql/literal.js';
-import { COLUMN_TYPES, sqlType, type Column } from '../sql/types.js';
+import type { Dialect } from '../sql/dialect.js';
+import { COLUMN_TYPES, sqlType, type Column, type ColumnType } from '../sql/types.js';
 import { glueTableName } from '../layout.js';
 import { commonFields, defineActivity, invalid, nameSchema, type WorkSchema } from './framework.js';
 
@@ -102,7 +103,7 @@ export const loadFile = defineActivity<LoadFile>({
       columns: a.columns.map((c) => `orca_raw_${c.name}`),
     };
     const raw = (name: string) => `NULLIF(trim(r.${quoteIdent(`orca_raw_${name}`)}), '')`;
-    const cast = (c: LoadFile['columns'][number]) => ctx.env.dialect.tryCast(raw(c.name), sqlType(c.type));
+    const cast = (c: LoadFile['columns'][number]) => convert(ctx.env.dialect, raw(c.name), c.type);
     // The first problem of a line, or NULL when the line is good.
     const problems = a.columns.flatMap((c) => {
       const checks: string[] = [];
@@ -119,7 +120,10 @@ export const loadFile = defineActivity<LoadFile>({
     const values = Object.fromEntries(
       a.columns.map((c) => {
         const v = c.type === 'string' ? raw(c.name) : cast(c);
-        return [c.name, c.onError === 'default' ? `COALESCE(${v}, ${literal(c.default, c.type)})` : v];
+        // The default replaces a value that does not convert; an empty cell stays empty.
+        if (c.onError !== 'default' || c.type === 'string') return [c.name, v];
+        const otherwise = `COALESCE(${v}, ${literal(c.default, c.type)})`;
+        return [c.name, `CASE WHEN ${raw(c.name)} IS NULL THEN CAST(NULL AS ${sqlType(c.type)}) ELSE ${otherwise} END`];
       }),
     );
     const columns: Column[] = a.columns.map((c) => ({ name: c.name, type: c.type }));
@@ -158,6 +162,30 @@ export const loadFile = defineActivity<LoadFile>({
     return {};
   },
 });
+
+/**
+ * How a number is written in a file (after trimming), one rule for both engines: an integer is an
+ * optional sign and digits; a decimal may have one point; a double may also have an exponent.
+ * Anything else (`12.5` as an integer, `0x1F`, `1_000`, `1 000`, `NaN`) does not convert, where
+ * DuckDB's own cast would round or read it and Athena's would refuse it.
+ */
+export const NUMBER_PATTERNS: Partial<Record<ColumnType, string>> = {
+  integer: '^[+-]?[0-9]+$',
+  decimal: '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$',
+  double: '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$',
+};
+
+/** A trimmed text value converted to a column type, NULL when it does not convert. */
+export function convert(dialect: Dialect, text: string, type: ColumnType): string {
+  const cast = dialect.tryCast(text, sqlType(type));
+  const pattern = NUMBER_PATTERNS[type];
+  if (!pattern) return cast;
+  const test =
+    dialect.name === 'duckdb'
+      ? `regexp_full_match(${text}, ${stringLiteral(pattern)})`
+      : `regexp_like(${text}, ${stringLiteral(pattern)})`;
+  return `CASE WHEN ${test} THEN ${cast} END`;
+}
 
 function physicalSelectValues(layout: Column[], values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(layout.map((c) => [c.name, values[c.name] ?? `CAST(NULL AS ${sqlType(c.type)})`]));

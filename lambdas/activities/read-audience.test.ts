@@ -31,6 +31,52 @@ describe('readAudience', () => {
     ]);
   });
 
+  it('reads back the columns Save audience stored, with their types, before the extra attributes', async () => {
+    const columns = [
+      { name: 'segment', type: 'string' as const },
+      { name: 'points', type: 'integer' as const },
+      { name: 'spent', type: 'decimal' as const },
+      { name: 'ratio', type: 'double' as const },
+      { name: 'gold', type: 'boolean' as const },
+      { name: 'since', type: 'date' as const },
+      { name: 'seen_at', type: 'timestamp' as const },
+    ];
+    const rows = [
+      {
+        id: 1,
+        segment: 'a',
+        points: 7,
+        spent: 12.5,
+        ratio: 0.25,
+        gold: true,
+        since: '2026-01-02',
+        seen_at: '2026-11-20 10:00:00',
+      },
+      { id: 5, segment: null, points: -3, spent: 0, ratio: 1.5, gold: false, since: null, seen_at: null },
+    ];
+    const saved = await h.run(
+      { id: 'save', type: 'saveAudience', audience: 'fr-gb' },
+      { inputs: [await h.population(rows, { columns })] },
+    );
+    const r = await h.run(read({ attributes: ['first_name'] }), { state: { audience: saved.population() } });
+    expect(r.plan.outputs.main?.columns).toEqual([
+      { name: 'id', type: 'integer' },
+      ...columns,
+      { name: 'first_name', type: 'string' },
+    ]);
+    expect(r.outputs.main).toEqual([
+      { ...rows[0], first_name: 'Ann' },
+      { ...rows[1], first_name: "O'Neil" },
+    ]);
+    // A stored column and an attribute of the same name clash.
+    const clash = h.plan(read({ attributes: [{ attribute: 'first_name', as: 'segment' }] }), {
+      state: { audience: saved.population() },
+    });
+    expect(clash.messages).toEqual([
+      "attributes[0]: column 'segment' already exists in the population; choose another name with 'as'",
+    ]);
+  });
+
   it('is re-evaluated against the dimension: a key no longer in it (99) drops out, and each key comes once', async () => {
     const audience = await h.population([1, 1, 2, 99]);
     const r = await h.run(read(), { state: { audience } });

@@ -1,4 +1,7 @@
-/** Read audience: reads a saved audience, re-evaluated on every run, with extra attributes. */
+/**
+ * Read audience: reads a saved audience, re-evaluated on every run: its keys still in the dimension,
+ * the columns Save audience stored (with their types), and extra attributes.
+ */
 import { z } from 'zod';
 import { quoteIdent } from '../sql/literal.js';
 import type { Column } from '../sql/types.js';
@@ -78,6 +81,10 @@ export const readAudience = defineActivity<ReadAudience>({
     const scope = new Scope(ctx.env, ctx.aliases, { table, tableAlias: 't' });
     const columns: Column[] = [key];
     const select: string[] = [`t.${quoteIdent(key.name)}`];
+    // The columns Save audience stored come back with their types (known at run time, from the store).
+    const stored = saved && saved.dimension === table.name ? saved.columns.slice(1) : [];
+    for (const c of stored)
+      if (addColumn(columns, c.name, c.type, ctx.report, ['audience'])) select.push(`a.${quoteIdent(c.name)}`);
     a.attributes.forEach((attr, i) => {
       const { path, as } = attributeColumnName(attr);
       const r = resolveAt(ctx, scope, path, ['attributes', i]);
@@ -85,7 +92,11 @@ export const readAudience = defineActivity<ReadAudience>({
         select.push(`${r.sql} AS ${quoteIdent(as)}`);
     });
     const k = quoteIdent(key.name);
-    const sql = `SELECT ${select.join(', ')}, ${outputTag('main')}\nFROM (SELECT DISTINCT ${k} FROM ${source ?? '(SELECT 1)'}) AS a\nJOIN ${ctx.env.dialect.catalogTable(table)} AS t ON t.${k} = a.${k}${scope.joinSql()}`;
+    // Each key once (with the stored columns of one of its rows).
+    const once = stored.length
+      ? `SELECT * FROM (SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.${k} ORDER BY s.${k}) AS orca_n FROM ${source ?? '(SELECT 1)'} AS s) AS d WHERE d.orca_n = 1`
+      : `SELECT DISTINCT ${k} FROM ${source ?? '(SELECT 1)'}`;
+    const sql = `SELECT ${select.join(', ')}, ${outputTag('main')}\nFROM (${once}) AS a\nJOIN ${ctx.env.dialect.catalogTable(table)} AS t ON t.${k} = a.${k}${scope.joinSql()}`;
     return {
       action: { type: 'query', sql, location: ctx.outputLocation },
       outputs: { main: { dimension: table.name, columns } },

@@ -31,10 +31,12 @@ const rec = (extra: Record<string, unknown>) => ({ id: 'rec', type: 'reconciliat
 const byEmail = [{ source: 'email', destination: 'email' }];
 
 describe('reconciliation', () => {
-  it('by email: ann@ is 1 (once: the first of her lines), eve@ is 5; nobody@ goes to the complement', async () => {
+  it("by email: both of ann@'s lines are 1, eve@ is 5; nobody@ goes to the complement", async () => {
+    // Every reconciled line is kept (a Deduplication after it chooses one per recipient).
     const r = await h.run(rec({ rules: byEmail, generateComplement: true }), { inputs: [leads] });
     expect(r.outputs.main).toEqual([
       { id: 1, email: 'ann@x.com', name: 'A', rank: 1 },
+      { id: 1, email: 'ann@x.com', name: 'A2', rank: 4 },
       { id: 5, email: 'eve@x.com', name: 'E', rank: 2 },
     ]);
     expect(r.outputs.complement).toEqual([{ email: 'nobody@z.com', name: 'N', rank: 3 }]);
@@ -44,8 +46,8 @@ describe('reconciliation', () => {
 
   it('keepUnreconciled keeps nobody@ in the main output, with an empty key', async () => {
     const r = await h.run(rec({ rules: byEmail, keepUnreconciled: true }), { inputs: [leads] });
-    expect(r.ids()).toEqual([1, 5, null]);
-    expect(r.outputs.main![2]).toEqual({ id: null, email: 'nobody@z.com', name: 'N', rank: 3 });
+    expect(r.ids()).toEqual([1, 1, 5, null]);
+    expect(r.outputs.main![3]).toEqual({ id: null, email: 'nobody@z.com', name: 'N', rank: 3 });
   });
 
   it('by an advanced condition over data columns and attributes: ann and fay, but only ann is FR -> 1', async () => {

@@ -1,7 +1,8 @@
 /**
  * Reconciliation: links rows of unidentified data (typically a loaded file) to a dimension, by
- * rules "source column = attribute" (all must hold) or by an advanced condition. A source row that
- * matches several rows of the dimension is linked to each; each dimension row appears once.
+ * rules "source column = attribute" (all must hold) or by an advanced condition. Every reconciled
+ * line is kept: a source row that matches several rows of the dimension is linked to each, and a
+ * dimension row matched by several lines appears once per line (a Deduplication after it chooses).
  * Unreconciled rows go to the complement, or stay in the main output with an empty key.
  */
 import { z } from 'zod';
@@ -11,7 +12,6 @@ import { quoteIdent } from '../sql/literal.js';
 import { comparable, type Column } from '../sql/types.js';
 import { didYouMean } from '../util/issues.js';
 import {
-  columnList,
   commonFields,
   defineActivity,
   dimensionSchema,
@@ -124,13 +124,11 @@ export const reconciliation = defineActivity<Reconciliation>({
     const source = ctx.env.dialect.workTable(input.ref);
     const layout: Column[] = [key, ...input.schema.columns];
     const data = Object.fromEntries(input.schema.columns.map((c) => [c.name, `s.${quoteIdent(c.name)}`]));
-    const order = columnList(input.schema.columns, 'm');
-    const matched = `SELECT ${physicalSelect(layout, { [key.name]: 'r.orca_key', ...Object.fromEntries(input.schema.columns.map((c) => [c.name, `r.${quoteIdent(c.name)}`])) }, 'main')}
-FROM (
-  SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.orca_key ORDER BY ${order}) AS orca_n
-  FROM (SELECT t.${quoteIdent(key.name)} AS orca_key, s.* FROM ${source} AS s JOIN ${ctx.env.dialect.catalogTable(table)} AS t ON ${cond}) AS m
-) AS r
-WHERE r.orca_n = 1`;
+    // Every reconciled line is kept: a recipient with two lines in the file has two rows (deduplicate
+    // after, choosing which one), and a line matching several rows of the dimension is linked to each.
+    const matched = `SELECT ${physicalSelect(layout, { [key.name]: `t.${quoteIdent(key.name)}`, ...data }, 'main')}
+FROM ${source} AS s
+JOIN ${ctx.env.dialect.catalogTable(table)} AS t ON ${cond}`;
     const parts = [matched];
     const outputs: Record<string, WorkSchema> = {
       main: { dimension: table.name, columns: layout },

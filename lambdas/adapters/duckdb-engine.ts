@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CSV_COPY_FILE, DuckDbDialect, OUTPUT_COLUMN, pageOrder, type CsvSource } from '../sql/dialect.js';
-import { csvToJsonLines } from '../sql/csv.js';
+import { csvToJsonLines, fileInsideDataFolder } from '../sql/csv.js';
 import { stringLiteral } from '../sql/literal.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
 import type { Population } from '../sql/population.js';
@@ -83,13 +83,13 @@ export class DuckDbEngine implements QueryEngine {
 
   /** Copies the file's records as JSON lines into the run's folder (lambdas/sql/csv.ts: the same parser as in the cloud). */
   async prepareCsv(csv: CsvSource): Promise<void> {
-    if (!existsSync(this.path(csv.location)))
-      throw new QueryFailed(`the file ${csv.location} does not exist under the data folder ${this.dataRoot}`);
+    // Links are followed and anything outside the data folder refused (lambdas/sql/csv.ts).
+    const file = await fileInsideDataFolder(this.dataRoot, csv.location);
     const copy = this.path(csv.copy);
     rmSync(copy, { recursive: true, force: true });
     mkdirSync(copy, { recursive: true });
     await pipeline(
-      Readable.from(csvToJsonLines(createReadStream(this.path(csv.location)), csv)),
+      Readable.from(csvToJsonLines(createReadStream(file), csv)),
       createWriteStream(join(copy, CSV_COPY_FILE)),
     );
   }

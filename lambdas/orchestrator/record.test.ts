@@ -221,6 +221,17 @@ describe('recordActivity after a query', () => {
     expect(await f.store.listTransitions(RUN_ID)).toMatchObject([{ active: true, population: { rows: 4 } }]);
   });
 
+  it('a test run writes no audience, no incremental memory and no watermark, whatever the gate asked', async () => {
+    const f = fakeDeps();
+    await withRun(f, 'incrementalQuery');
+    f.engine.rows = { main: 3 };
+    const test = { run: runContext({ testMode: true }) };
+    for (const saves of [{ audience: 'vips' }, { history: true }, { watermark: true }] as Saves[])
+      await recordActivity(recordEvent(queryGate({ type: 'incrementalQuery' }, { saves }), test), f.deps);
+    expect(await f.store.getAudience('vips')).toBeUndefined();
+    expect(await f.store.getHistory('camp', 'a')).toEqual({ entries: [] });
+  });
+
   it('fails on too many rejects, logging the counts, and records no transition', async () => {
     const f = fakeDeps();
     await withRun(f, 'loadFile');

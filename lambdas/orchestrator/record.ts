@@ -59,17 +59,19 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
     };
   });
 
-  if (g.saves && 'audience' in g.saves) {
+  // A test run changes nothing a later run reads: no audience, no incremental memory.
+  const saves = run.testMode ? undefined : g.saves;
+  if (saves && 'audience' in saves) {
     const main = g.outputs.main!;
     // One write moves the audience to its new version: readers see the old one or the new one.
     await deps.store.putAudience({
-      name: g.saves.audience,
+      name: saves.audience,
       campaignId: run.campaign.id,
       runId: run.runId,
       savedAt: at,
       population: { ...carried('main', main), dimension: main.dimension ?? '' },
     });
-  } else if (g.saves && 'history' in g.saves) {
+  } else if (saves && 'history' in saves) {
     const main = g.outputs.main!;
     await deps.store.addHistory(
       run.campaign.id,
@@ -77,14 +79,14 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
       { runId: run.runId, at: run.startedAt, population: carried('main', main) },
       run.startedAt,
     );
-  } else if (g.saves && 'watermark' in g.saves) {
+  } else if (saves && 'watermark' in saves) {
     await deps.store.addHistory(run.campaign.id, activityId, undefined, run.startedAt);
   }
 
   await deps.engine.registerTransitions(records.filter((r) => r.active));
   const main = rows.main ?? Object.values(rows).reduce((a, b) => a + b, 0);
   const stopped = [...inactive].filter((o) => g.outbound.some((t) => t.output === o));
-  const saved = g.saves && 'audience' in g.saves ? `; audience '${g.saves.audience}' saved` : '';
+  const saved = saves && 'audience' in saves ? `; audience '${saves.audience}' saved` : '';
   await finishActivity(deps, run.runId, {
     activityId,
     startedAt: g.startedAt,

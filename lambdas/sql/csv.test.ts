@@ -2,9 +2,12 @@
  * The one CSV reading rule of both engines (lambdas/sql/csv.ts), from "Amazon Athena User Guide —
  * Open CSV SerDe for processing CSV" where it has one, and what orca chose where it differs.
  */
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { csvToJsonLines, jsonLine, parseCsvLine } from './csv.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { csvToJsonLines, fileInsideDataFolder, jsonLine, parseCsvLine } from './csv.js';
 import { AthenaDialect, DuckDbDialect } from './dialect.js';
 
 const shape = { delimiter: ',', header: true, columns: ['a', 'b'] };
@@ -76,5 +79,50 @@ describe("both engines read the run's copy, with the line numbers it holds", () 
       `(SELECT "orca_raw_email", "orca_line" FROM read_json('/data/work/c/r/load.source/records.json', format = 'newline_delimited', columns = {'orca_line': 'BIGINT', 'orca_raw_email': 'VARCHAR'}))`,
     );
     expect(sql).not.toMatch(/row_number|read_csv/i);
+  });
+});
+
+describe('Load file reads only files inside the data folder (real paths, links followed)', () => {
+  let root: string;
+  let outside: string;
+  beforeAll(() => {
+    const base = mkdtempSync(join(tmpdir(), 'orca-csv-'));
+    root = join(base, 'data');
+    outside = join(base, 'secret.csv');
+    mkdirSync(join(root, 'incoming', 'sub'), { recursive: true });
+    writeFileSync(join(root, 'incoming', 'leads.csv'), 'email\n');
+    writeFileSync(outside, 'secret\n');
+    symlinkSync(outside, join(root, 'incoming', 'to-secret.csv'));
+    symlinkSync('/etc/passwd', join(root, 'incoming', 'passwd.csv'));
+    symlinkSync(join(base), join(root, 'incoming', 'up'));
+    // A link that stays inside is followed.
+    symlinkSync(join(root, 'incoming', 'leads.csv'), join(root, 'incoming', 'sub', 'inside.csv'));
+    return () => rmSync(base, { recursive: true, force: true });
+  });
+
+  it('a file inside, also through a link that stays inside, resolves to its real path', async () => {
+    const real = realpathSync(join(root, 'incoming', 'leads.csv'));
+    expect(await fileInsideDataFolder(root, 'incoming/leads.csv')).toBe(real);
+    expect(await fileInsideDataFolder(root, 'incoming/sub/inside.csv')).toBe(real);
+  });
+
+  it('a link to /etc/passwd, a link out of the folder, .. and an absolute path are refused, naming the field', async () => {
+    for (const file of [
+      'incoming/passwd.csv',
+      'incoming/to-secret.csv',
+      'incoming/up/secret.csv',
+      '../secret.csv',
+      outside,
+    ])
+      await expect(fileInsideDataFolder(root, file)).rejects.toMatchObject({
+        name: 'Orca.ActivityError',
+        message: expect.stringMatching(/^file: .* outside the data folder .*; Load file reads only files inside it$/),
+      });
+  });
+
+  it('a missing file is one clear line', async () => {
+    await expect(fileInsideDataFolder(root, 'incoming/nope.csv')).rejects.toThrow(
+      /^file: the file incoming\/nope\.csv does not exist under the data folder /,
+    );
   });
 });

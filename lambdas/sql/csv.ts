@@ -14,8 +14,11 @@
  * - blank lines hold no record; missing fields are NULL, extra fields are ignored;
  * - with a header, line 1 is skipped; line numbers count every line of the file from 1.
  */
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { ActivityError } from '../util/errors.js';
 
 export interface CsvShape {
   delimiter: string;
@@ -91,4 +94,27 @@ export async function* csvToJsonLines(input: Readable, shape: CsvShape): AsyncGe
     const out = jsonLine(line, ++n, shape);
     if (out !== undefined) yield out;
   }
+}
+
+/**
+ * The real path of a Load file's `file` under a local data folder. Links are followed (fs.realpath)
+ * and a path that leads outside the data folder, by `..` or by a symbolic link (to /etc/passwd...),
+ * is refused with a one-line error naming the field, as is a file that does not exist.
+ */
+export async function fileInsideDataFolder(dataRoot: string, file: string): Promise<string> {
+  const root = await realpath(dataRoot);
+  let real: string;
+  try {
+    real = await realpath(resolve(root, file));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new ActivityError(`file: the file ${file} does not exist under the data folder ${dataRoot}`);
+    throw new ActivityError(`file: the file ${file} cannot be read (${(err as Error).message})`);
+  }
+  const rel = relative(root, real);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+    throw new ActivityError(
+      `file: ${file} leads to ${real}, outside the data folder ${dataRoot}; Load file reads only files inside it`,
+    );
+  return real;
 }

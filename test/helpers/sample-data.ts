@@ -1,5 +1,5 @@
 /** The shared sample data set of a test run (made once by ./global-sample-data.ts). */
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -7,12 +7,21 @@ import { inject } from 'vitest';
 import type {} from './global-sample-data.js';
 
 /**
- * A fresh data folder (its own work tables and run store) whose catalog/ and incoming/ are the
- * shared sample data, linked, read-only.
+ * A fresh data folder (its own work tables and run store) whose catalog/ is the shared sample data,
+ * linked, read-only; incoming/ is copied (a few KB), since Load file refuses files whose real path
+ * is outside the data folder.
  */
 export function sampleDataFolder(prefix = 'orca-data-'): string {
   const shared = inject('sampleData');
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const name of ['catalog', 'incoming']) symlinkSync(join(shared, name), join(dir, name), 'dir');
+  symlinkSync(join(shared, 'catalog'), join(dir, 'catalog'), 'dir');
+  // Its folders stay writable (the shared ones are read-only), so that the test can remove its data folder.
+  cpSync(join(shared, 'incoming'), join(dir, 'incoming'), { recursive: true });
+  chmodFolders(join(dir, 'incoming'));
   return dir;
+}
+
+function chmodFolders(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) chmodFolders(join(dir, e.name));
 }
