@@ -100,6 +100,25 @@ const CASES: Array<[string, string, Rule, number[]]> = [
     { attribute: 'created_at', operator: 'lessOrEqual', value: '2026-11-01' },
     [2, 3, 5, 6],
   ],
+  // A list of days on a timestamp means whole days, like equal (1 is at 10:00 on the 20th, 5 at midnight).
+  [
+    'timestamp in days = on one of those days',
+    'recipients',
+    { attribute: 'created_at', operator: 'in', value: ['2026-11-20', '2024-01-01'] },
+    [1, 5],
+  ],
+  [
+    'timestamp notIn days = on none of those days',
+    'recipients',
+    { attribute: 'created_at', operator: 'notIn', value: ['2026-11-20', '2026-11-22'] },
+    [2, 3, 5, 6],
+  ],
+  [
+    'timestamp in a day and an instant',
+    'recipients',
+    { attribute: 'created_at', operator: 'in', value: ['2026-11-22', '2026-11-01 08:00:00'] },
+    [2, 4],
+  ],
   [
     'timestamp greater an instant',
     'recipients',

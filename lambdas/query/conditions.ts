@@ -113,6 +113,16 @@ function test(
     case 'notIn': {
       if (!Array.isArray(value))
         throw new QueryError(`${operator} needs a list of values, e.g. [a, b]`, { path: vpath });
+      // A timestamp in a list of days is on one of those days, as `equal` a day is on that day.
+      const days = type === 'timestamp' ? value.map((v) => values.dayOf(v)) : [];
+      if (days.some((d) => d !== undefined)) {
+        const any = value.map((v, i) => {
+          const day = days[i];
+          return day ? dayComparison(x, 'equal', day, scope) : `(${x} = ${values.scalar(v, type, i)})`;
+        });
+        const sql = any.length === 1 ? any[0]! : `(${any.join(' OR ')})`;
+        return operator === 'in' ? sql : `(NOT ${sql})`;
+      }
       const items = value.map((v, i) => values.scalar(v, type, i));
       return `(${x} ${operator === 'in' ? 'IN' : 'NOT IN'} (${items.join(', ')}))`;
     }
