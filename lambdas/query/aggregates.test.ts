@@ -37,6 +37,20 @@ describe('aggregates over no rows: a count is 0, the others are empty', () => {
     expect(await query({ aggregate: { ...sum, where: running }, operator: 'lessOrEqual', value: 120 })).toEqual([1, 6]);
   });
 
+  it('isEmpty / isNotEmpty on an aggregate: the sum of nothing is empty; a count never is', async () => {
+    const sum = { function: 'sum', collection: 'purchases', attribute: 'amount' };
+    expect(await query({ aggregate: sum, operator: 'isEmpty' })).toEqual([3, 4]);
+    expect(await query({ aggregate: { ...sum, where: running }, operator: 'isEmpty' })).toEqual([3, 4, 5]);
+    expect(await query({ aggregate: { ...sum, where: running }, operator: 'isNotEmpty' })).toEqual([1, 2, 6]);
+    const planned = h.plan({
+      id: 'q',
+      type: 'buildAudience',
+      query: { aggregate: { function: 'count', collection: 'purchases' }, operator: 'isEmpty' },
+    });
+    expect(planned.errors).toEqual([]);
+    expect(planned.warnings.map((w) => w.path)).toEqual(['query.operator']);
+  });
+
   it('in an enrichment', async () => {
     const r = await h.run(
       {

@@ -177,6 +177,8 @@ const CASES: Array<[string, string, Rule, number[]]> = [
     { expression: 'length(first_name)', operator: 'greater', value: 3 },
     [3, 5],
   ],
+  // date() is a function as well as the keyword of a literal; 1 was created on the 20th at 10:00.
+  ['expression: date() of a timestamp', 'recipients', { expression: "date(created_at) = DATE '2026-11-20'" }, [1]],
   ['expression: age', 'recipients', { expression: 'age(birth_date) >= 40' }, [2, 5]],
   [
     'expression: CASE and coalesce',
