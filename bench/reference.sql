@@ -7,7 +7,7 @@ CREATE TEMP TABLE lapsed AS
 SELECT r.id, r.email, r.created_at, r.first_name, r.country, r.language
 FROM read_parquet('{root}/catalog/recipients/**/*.parquet') r
 WHERE r.opt_in_email
-  AND r.email IS NOT NULL AND r.email <> ''
+  AND r.email IS NOT NULL AND trim(BOTH ' ' FROM r.email) <> ''  -- empty: NULL, '' or only spaces
   AND r.country IN ('FR', 'BE', 'DE', 'NL', 'GB', 'ES', 'IT')
   AND r.id IN (SELECT p.recipient_id FROM read_parquet('{root}/catalog/purchases/**/*.parquet') p
                JOIN read_parquet('{root}/catalog/products/**/*.parquet') pr ON pr.id = p.product_id
@@ -28,7 +28,8 @@ SELECT * FROM (
   FROM reachable r) WHERE rn = 1;
 
 CREATE TEMP TABLE spend AS
-SELECT d.id, d.first_name, d.email, d.country, d.language, coalesce(a.spent, 0) AS spent_2y,
+-- The sum of no purchase is empty, the count of none 0.
+SELECT d.id, d.first_name, d.email, d.country, d.language, a.spent AS spent_2y,
        coalesce(a.n, 0) AS purchases, a.last_purchase
 FROM deduped d
 LEFT JOIN (SELECT recipient_id,

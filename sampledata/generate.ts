@@ -6,6 +6,9 @@
  *
  * Shape: ten countries with their cities and languages, ages 18-85, birthdays spread over the
  * year, opt-in flags, loyalty tiers, ~3% duplicate emails under different ids and ~2% empty ones;
+ * and what real CRM exports hold: empty strings as well as NULLs (email, gender, city, phone, first
+ * name), stray leading or trailing spaces and mixed case (emails, names, cities, and the leads' emails
+ * and first names), so that `'ann@x.com'`, `'Ann@x.com'` and `'ann@x.com '` are three values;
  * about a third of profiles never bought, the rest a skewed number of purchases (a long tail of
  * heavy buyers) over two years, popular products bought more, amounts from list prices.
  */
@@ -210,6 +213,14 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
     await run(
       `CREATE MACRO base_email(i) AS lower(replace(replace(first_name(i) || '.' || last_name(i), ' ', ''), '''', '')) || CAST(i AS VARCHAR) || '@' || ${pick(DOMAINS, 'u(i, 5)')}`,
     );
+    // What CRM exports hold besides clean values: mixed case, stray spaces (streams 80+ are only for this,
+    // so that every other column is the same as without them).
+    await run(
+      `CREATE MACRO messy(x, i, k) AS CASE WHEN u(i, k) < 0.02 THEN upper(x) WHEN u(i, k) < 0.04 THEN lower(x) WHEN u(i, k) < 0.05 THEN x || ' ' WHEN u(i, k) < 0.055 THEN ' ' || x ELSE x END`,
+    );
+    await run(
+      `CREATE MACRO messy_email(e, i) AS CASE WHEN u(i, 80) < 0.05 THEN upper(e[1]) || e[2:] WHEN u(i, 80) < 0.07 THEN upper(e) WHEN u(i, 80) < 0.09 THEN e || ' ' WHEN u(i, 80) < 0.10 THEN ' ' || e ELSE e END`,
+    );
     await run(`CREATE MACRO price(p) AS CAST(round(5 + pow(u(p, 40), 2.2) * 295, 2) AS DECIMAL(18, 2))`);
     const asOfTs = `TIMESTAMP '${asOf} 00:00:00'`;
 
@@ -218,18 +229,19 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
       SELECT
         CAST(i AS BIGINT) AS id,
         CASE
-          WHEN u(i, 7) < 0.02 THEN NULL
-          WHEN u(i, 7) < 0.05 AND i > 1 THEN base_email(1 + CAST(floor(u(i, 8) * (i - 1)) AS BIGINT))
-          ELSE base_email(i)
+          WHEN u(i, 7) < 0.01 THEN NULL
+          WHEN u(i, 7) < 0.02 THEN ''
+          WHEN u(i, 7) < 0.05 AND i > 1 THEN messy_email(base_email(1 + CAST(floor(u(i, 8) * (i - 1)) AS BIGINT)), i)
+          ELSE messy_email(base_email(i), i)
         END AS email,
-        first_name(i) AS first_name,
-        last_name(i) AS last_name,
-        gender(i) AS gender,
+        CASE WHEN u(i, 81) < 0.005 THEN '' ELSE messy(first_name(i), i, 82) END AS first_name,
+        messy(last_name(i), i, 83) AS last_name,
+        CASE WHEN gender(i) IS NULL AND u(i, 84) < 0.5 THEN '' ELSE gender(i) END AS gender,
         CAST(DATE '${asOf}' - INTERVAL (18 + CAST(floor(u(i, 11) * 67) AS INTEGER)) YEAR - INTERVAL (CAST(floor(u(i, 12) * 365) AS INTEGER)) DAY AS DATE) AS birth_date,
         ${countryCase((c) => stringLiteral(c[0]))} AS country,
-        ${countryCase((c) => pick(c[3], 'u(i, 13)'))} AS city,
+        CASE WHEN u(i, 85) < 0.01 THEN '' WHEN u(i, 85) < 0.015 THEN NULL ELSE messy(${countryCase((c) => pick(c[3], 'u(i, 13)'))}, i, 86) END AS city,
         ${countryCase((c) => (c[0] === 'BE' ? `CASE WHEN u(i, 14) < 0.4 THEN 'nl' ELSE 'fr' END` : c[0] === 'CA' ? `CASE WHEN u(i, 14) < 0.3 THEN 'fr' ELSE 'en' END` : stringLiteral(c[2])))} AS language,
-        CASE WHEN u(i, 15) < 0.8 THEN ${countryCase((c) => stringLiteral(`${c[4]} `))} || lpad(CAST(CAST(floor(u(i, 16) * 10000000) AS BIGINT) AS VARCHAR), 7, '0') END AS phone,
+        CASE WHEN u(i, 15) < 0.8 THEN ${countryCase((c) => stringLiteral(`${c[4]} `))} || lpad(CAST(CAST(floor(u(i, 16) * 10000000) AS BIGINT) AS VARCHAR), 7, '0') WHEN u(i, 15) < 0.9 THEN '' END AS phone,
         CASE WHEN u(i, 17) < 0.02 THEN NULL ELSE u(i, 18) < 0.72 END AS opt_in_email,
         u(i, 19) < 0.38 AS opt_in_sms,
         CASE WHEN u(i, 20) < 0.60 THEN 'none' WHEN u(i, 20) < 0.85 THEN 'silver' WHEN u(i, 20) < 0.97 THEN 'gold' ELSE 'platinum' END AS loyalty_tier,
@@ -287,8 +299,8 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
     // Leads: most are known recipients, some new, a few malformed lines.
     await run(`COPY (
       SELECT
-        CASE WHEN u(l, 70) < 0.7 THEN base_email(1 + CAST(floor(u(l, 71) * ${n}) AS BIGINT)) ELSE 'lead' || CAST(l AS VARCHAR) || '@prospects.example' END AS email,
-        ${pick([...FEMALE, ...MALE], 'u(l, 72)')} AS first_name,
+        CASE WHEN u(l, 87) < 0.01 THEN NULL ELSE messy_email(CASE WHEN u(l, 70) < 0.7 THEN base_email(1 + CAST(floor(u(l, 71) * ${n}) AS BIGINT)) ELSE 'lead' || CAST(l AS VARCHAR) || '@prospects.example' END, l * 7 + 1) END AS email,
+        CASE WHEN u(l, 88) < 0.02 THEN NULL ELSE messy(${pick([...FEMALE, ...MALE], 'u(l, 72)')}, l, 89) END AS first_name,
         CASE WHEN u(l, 73) < 0.03 THEN 'not a date' ELSE strftime(DATE '${asOf}' - INTERVAL (CAST(floor(u(l, 74) * 90) AS INTEGER)) DAY, '%Y-%m-%d') END AS signup_date,
         CASE WHEN u(l, 75) < 0.02 THEN 'high' ELSE CAST(CAST(floor(u(l, 76) * 100) AS INTEGER) AS VARCHAR) END AS score
       FROM range(1, ${leads + 1}) AS r(l)

@@ -251,7 +251,7 @@ describe('Enrichment', () => {
     expect(pick(rows, 'id', 'first_name', 'mail', 'double_score', 'n', 'running')).toEqual([
       { id: 1, first_name: 'Ann', mail: 'ann@x.com', double_score: 20, n: 2, running: 120 },
       { id: 2, first_name: 'Bob', mail: 'bob@y.org', double_score: 40, n: 3, running: 240 },
-      { id: 5, first_name: "O'Neil", mail: 'eve@x.com', double_score: 60, n: 1, running: 0 },
+      { id: 5, first_name: "O'Neil", mail: 'eve@x.com', double_score: 60, n: 1, running: null },
       { id: 6, first_name: 'Fay', mail: 'fay_100%@z.net', double_score: 40, n: 1, running: 120 },
     ]);
     expect(rows.map((x) => String(x.last))).toEqual([

@@ -39,7 +39,7 @@ describe('enrichment', () => {
     ]);
   });
 
-  it('aggregates of a collection, one filtered; no purchase gives 0 for count and sum, empty otherwise', async () => {
+  it('aggregates of a collection, one filtered; no purchase (or none that matches) gives 0 for a count, empty for the others', async () => {
     // 1: 100 (120, running), 101 (15).  2: 102 (80), 103 (80), 104 (240, running).  5: 105 (30).  6: 106 (120, running).
     const r = await h.run(
       enrich({
@@ -63,8 +63,8 @@ describe('enrichment', () => {
     ).toEqual([
       { id: 1, n: 2, running: 120, last: '2026-11-10 10:00:00', average: 6750 },
       { id: 2, n: 3, running: 240, last: '2026-11-21 18:00:00', average: 13333 },
-      { id: 4, n: 0, running: 0, last: null, average: null },
-      { id: 5, n: 1, running: 0, last: '2023-12-01 10:00:00', average: 3000 },
+      { id: 4, n: 0, running: null, last: null, average: null },
+      { id: 5, n: 1, running: null, last: '2023-12-01 10:00:00', average: 3000 },
       { id: 6, n: 1, running: 120, last: '2026-11-22 09:00:00', average: 12000 },
     ]);
   });

@@ -166,9 +166,9 @@ export const enrichment = defineActivity<Enrichment>({
         if (!p) continue;
         const column = `orca_v${i}`;
         items.push(`CAST(${p.value}${p.filter ? ` FILTER (WHERE ${p.filter})` : ''} AS ${p.sqlType}) AS ${column}`);
-        // No row in the collection: a count or a sum is 0, the others stay empty.
+        // No row in the collection: a count is 0, a sum, an average, a min or a max is empty (as in a query).
         const v = `${alias}.${column}`;
-        add(g.as, p.type, g.function === 'count' || g.function === 'sum' ? `COALESCE(${v}, 0)` : v, [...at, 'as']);
+        add(g.as, p.type, g.function === 'count' ? `COALESCE(${v}, 0)` : v, [...at, 'as']);
       }
       if (!items.length) continue;
       const keys = coll.link.on.map((p) => `${inner.tableAlias}.${quoteIdent(p.to)}`);

@@ -8,6 +8,7 @@ import { valueSchema } from '../query/rules.js';
 import { literalProblem } from '../sql/literal.js';
 import { didYouMean } from '../util/issues.js';
 import { COMPARISONS, EMPTINESS, type RuleValue } from '../query/rules.js';
+import { isEmptyValue } from '../query/conditions.js';
 import { commonFields, defineActivity, idSchema, type Input } from './framework.js';
 
 const TEST_OPERATORS = [...COMPARISONS, ...EMPTINESS] as const;
@@ -117,7 +118,7 @@ function testOf(w: Test['branches'][number]['when']): BranchTest {
 /** Whether a branch's condition holds for the inbound population's row count or a variable's value. */
 function holds(test: BranchTest, inputs: Input[], variables: Record<string, unknown>): boolean {
   const subject = 'population' in test.subject ? (inputs[0]?.ref?.rows ?? 0) : variables[test.subject.variable];
-  const empty = subject === null || subject === undefined || subject === '';
+  const empty = isEmptyValue(subject);
   if (test.operator === 'isEmpty') return empty;
   if (test.operator === 'isNotEmpty') return !empty;
   const a = subject;

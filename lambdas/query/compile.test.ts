@@ -62,18 +62,19 @@ const CASES: Array<[string, string, Rule, number[]]> = [
   ['isEmpty (null or empty string)', 'recipients', { attribute: 'email', operator: 'isEmpty' }, [3, 4]],
   ['isNotEmpty', 'recipients', { attribute: 'email', operator: 'isNotEmpty' }, [1, 2, 5, 6]],
   ['startsWith', 'recipients', { attribute: 'email', operator: 'startsWith', value: 'ann' }, [1]],
+  // 4's email is '' and 3's NULL: empty values match only isEmpty, negative text matches included (issue 10, item 1).
   [
-    'notStartsWith (an empty string does not start with ann)',
+    'notStartsWith (empty values never match)',
     'recipients',
     { attribute: 'email', operator: 'notStartsWith', value: 'ann' },
-    [2, 4, 5, 6],
+    [2, 5, 6],
   ],
   ['contains', 'recipients', { attribute: 'email', operator: 'contains', value: '@x.com' }, [1, 5]],
   ['contains treats % literally', 'recipients', { attribute: 'email', operator: 'contains', value: '100%' }, [6]],
-  ['notContains', 'recipients', { attribute: 'email', operator: 'notContains', value: '@x.com' }, [2, 4, 6]],
+  ['notContains', 'recipients', { attribute: 'email', operator: 'notContains', value: '@x.com' }, [2, 6]],
   ['like with a percent wildcard', 'recipients', { attribute: 'email', operator: 'like', value: '%@x.com' }, [1, 5]],
   ['like with an underscore wildcard', 'recipients', { attribute: 'email', operator: 'like', value: 'bo_@y.org' }, [2]],
-  ['notLike', 'recipients', { attribute: 'email', operator: 'notLike', value: '%@x.com' }, [2, 4, 6]],
+  ['notLike', 'recipients', { attribute: 'email', operator: 'notLike', value: '%@x.com' }, [2, 6]],
   ['quote in a value', 'recipients', { attribute: 'first_name', operator: 'equal', value: "O'Neil" }, [5]],
   ['boolean true', 'recipients', { attribute: 'vip', operator: 'equal', value: true }, [1, 4, 6]],
   ['boolean false', 'recipients', { attribute: 'vip', operator: 'equal', value: false }, [2, 5]],
@@ -98,6 +99,25 @@ const CASES: Array<[string, string, Rule, number[]]> = [
     'recipients',
     { attribute: 'created_at', operator: 'lessOrEqual', value: '2026-11-01' },
     [2, 3, 5, 6],
+  ],
+  // A list of days on a timestamp means whole days, like equal (1 is at 10:00 on the 20th, 5 at midnight).
+  [
+    'timestamp in days = on one of those days',
+    'recipients',
+    { attribute: 'created_at', operator: 'in', value: ['2026-11-20', '2024-01-01'] },
+    [1, 5],
+  ],
+  [
+    'timestamp notIn days = on none of those days',
+    'recipients',
+    { attribute: 'created_at', operator: 'notIn', value: ['2026-11-20', '2026-11-22'] },
+    [2, 3, 5, 6],
+  ],
+  [
+    'timestamp in a day and an instant',
+    'recipients',
+    { attribute: 'created_at', operator: 'in', value: ['2026-11-22', '2026-11-01 08:00:00'] },
+    [2, 4],
   ],
   [
     'timestamp greater an instant',
@@ -157,6 +177,8 @@ const CASES: Array<[string, string, Rule, number[]]> = [
     { expression: 'length(first_name)', operator: 'greater', value: 3 },
     [3, 5],
   ],
+  // date() is a function as well as the keyword of a literal; 1 was created on the 20th at 10:00.
+  ['expression: date() of a timestamp', 'recipients', { expression: "date(created_at) = DATE '2026-11-20'" }, [1]],
   ['expression: age', 'recipients', { expression: 'age(birth_date) >= 40' }, [2, 5]],
   [
     'expression: CASE and coalesce',

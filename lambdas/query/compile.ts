@@ -49,6 +49,11 @@ function leaf(rule: Leaf, scope: Scope, report: Reporter, path: PathPart[]): str
   if ('exists' in rule) return exists(rule.exists, false, rule.where, scope, report, [...path, 'exists'], path);
   if ('aggregate' in rule) {
     const agg = aggregateSubquery(rule.aggregate, scope, report, [...path, 'aggregate']);
+    if (rule.aggregate.function === 'count' && (rule.operator === 'isEmpty' || rule.operator === 'isNotEmpty'))
+      report.warn(
+        [...path, 'operator'],
+        "a count is never empty (it is 0 when there are no rows): use 'equal 0' for none, 'greater 0' for some",
+      );
     return condition(agg, rule.operator, rule.value, 'value' in rule, scope, report, path);
   }
   if ('expression' in rule) {

@@ -24,6 +24,38 @@ export function operatorsFor(type: ColumnType): Operator[] {
   return NUMBER_OPS;
 }
 
+/**
+ * The one rule of empty values, for every operator and every place a condition appears: a value is
+ * empty when it is NULL or, for a string, when nothing but spaces (U+0020) is left once they are
+ * trimmed ('', '   '). An empty value matches `isEmpty` and nothing else: no comparison, list, text
+ * match or period, negative ones (`notEqual`, `notIn`, `notStartsWith`, `notContains`, `notLike`)
+ * included. Only the space is trimmed, written out (`trim(BOTH ' ' FROM x)`), because each engine's
+ * one-argument trim removes other characters (Trino: any Unicode white space; DuckDB: spaces).
+ */
+export function emptySql(x: string, type: ColumnType): string {
+  return type === 'string' ? `(${x} IS NULL OR ${blank(x)} = '')` : `(${x} IS NULL)`;
+}
+
+export function notEmptySql(x: string, type: ColumnType): string {
+  return type === 'string' ? `(${x} IS NOT NULL AND ${blank(x)} <> '')` : `(${x} IS NOT NULL)`;
+}
+
+const blank = (x: string): string => `trim(BOTH ' ' FROM ${x})`;
+
+/**
+ * `test` restricted to non-empty values. NULL needs no guard: every operator's SQL is unknown on
+ * NULL (never true), which the groups treat as no match (EXCEPT takes COALESCE(…, FALSE)); a
+ * blank string is a value to SQL, so string conditions say it is not one.
+ */
+function onValues(x: string, type: ColumnType, test: string): string {
+  return type === 'string' ? `(${blank(x)} <> '' AND ${test})` : test;
+}
+
+/** The rule of empty values on a value already read (a Test activity's variable): the same as emptySql. */
+export function isEmptyValue(v: unknown): boolean {
+  return v === null || v === undefined || (typeof v === 'string' && /^ *$/.test(v));
+}
+
 const COMPARISON_SQL: Partial<Record<Operator, string>> = {
   equal: '=',
   notEqual: '<>',
@@ -60,10 +92,20 @@ export function condition(
     reported(report, vpath, undefined, () => {
       if (hasValue) throw new QueryError(`${operator} takes no value`);
     });
-    if (type === 'string')
-      return operator === 'isEmpty' ? `(${x} IS NULL OR ${x} = '')` : `(${x} IS NOT NULL AND ${x} <> '')`;
-    return `(${x} IS ${operator === 'isEmpty' ? '' : 'NOT '}NULL)`;
+    return operator === 'isEmpty' ? emptySql(x, type) : notEmptySql(x, type);
   }
+  return onValues(x, type, test(x, type, operator, value, scope, vpath));
+}
+
+/** The SQL of an operator other than isEmpty / isNotEmpty, for values that are not empty. */
+function test(
+  x: string,
+  type: ColumnType,
+  operator: Operator,
+  value: RuleValue | undefined,
+  scope: Scope,
+  vpath: readonly PathPart[],
+): string {
   if (value === undefined) throw new QueryError(`${operator} needs a value`, { path: vpath });
   const values = new Values(scope, vpath);
   switch (operator) {
@@ -71,6 +113,16 @@ export function condition(
     case 'notIn': {
       if (!Array.isArray(value))
         throw new QueryError(`${operator} needs a list of values, e.g. [a, b]`, { path: vpath });
+      // A timestamp in a list of days is on one of those days, as `equal` a day is on that day.
+      const days = type === 'timestamp' ? value.map((v) => values.dayOf(v)) : [];
+      if (days.some((d) => d !== undefined)) {
+        const any = value.map((v, i) => {
+          const day = days[i];
+          return day ? dayComparison(x, 'equal', day, scope) : `(${x} = ${values.scalar(v, type, i)})`;
+        });
+        const sql = any.length === 1 ? any[0]! : `(${any.join(' OR ')})`;
+        return operator === 'in' ? sql : `(NOT ${sql})`;
+      }
       const items = value.map((v, i) => values.scalar(v, type, i));
       return `(${x} ${operator === 'in' ? 'IN' : 'NOT IN'} (${items.join(', ')}))`;
     }

@@ -26,6 +26,14 @@ describe('expression parser', () => {
       pos: 0,
     });
     expect(parseExpression('-3')).toMatchObject({ kind: 'literal', value: -3 });
+    // date is a function too (README: the functions list it), and still the keyword of a date literal.
+    expect(parseExpression('date(created_at)')).toEqual({
+      kind: 'call',
+      name: 'date',
+      args: [{ kind: 'ref', path: ['created_at'], pos: 5 }],
+      pos: 0,
+    });
+    expect(parseExpression("date('2026-01-01')")).toMatchObject({ kind: 'call', name: 'date' });
   });
 
   it.each([

@@ -338,7 +338,10 @@ class Parser {
         return { kind: 'literal', type: word, value: s.v, pos: tok.pos };
       }
       if (word === 'case') return this.caseExpr();
-      if (KEYWORDS.has(word)) throw this.error('expected a value, a name or a function call');
+      // `date` is also a function (date(created_at)): a keyword only when a string follows it.
+      const call =
+        word === 'date' && this.tokens[this.i + 1]?.t === 'op' && (this.tokens[this.i + 1] as { v: string }).v === '(';
+      if (KEYWORDS.has(word) && !call) throw this.error('expected a value, a name or a function call');
       this.i++;
       if (this.isOp('(')) {
         this.i++;

@@ -91,9 +91,39 @@ function cast(name: string, to: ColumnType): FunctionDef {
     signature: `${name}(any)`,
     arity: [1, 1],
     compile(args, scope) {
-      return { sql: scope.env.dialect.tryCast(args[0]!.sql, sqlType(to)), type: to };
+      // The date of a timestamp is its date in the campaign's time zone.
+      const x = to === 'date' ? local(args[0]!, scope) : args[0]!.sql;
+      return { sql: scope.env.dialect.tryCast(x, sqlType(to)), type: to };
     },
   };
+}
+
+/**
+ * A timestamp (UTC in the data) as the wall clock of the campaign's time zone, the zone of relative
+ * dates and today(): day(), hour(), date()... of a timestamp are the zone's. A date has no zone.
+ */
+function local(arg: TypedSql, scope: Scope): string {
+  const tz = scope.env.timezone;
+  if (arg.type !== 'timestamp' || tz === 'UTC' || tz === 'Etc/UTC') return arg.sql;
+  return scope.env.dialect.inTimeZone(arg.sql, tz);
+}
+
+/** A part of a date or a timestamp (its year, day, hour, date...), in the campaign's time zone. */
+function part(
+  name: string,
+  signature: string,
+  sql: (x: string, scope: Scope) => string,
+  type: ColumnType = 'integer',
+): FunctionDef {
+  const def: FunctionDef = {
+    signature,
+    arity: [1, 1],
+    compile(args, scope) {
+      expect(name, def, 0, args[0]!, temporal);
+      return { sql: sql(local(args[0]!, scope), scope), type };
+    },
+  };
+  return def;
 }
 
 function variadicSameType(name: string): FunctionDef {
@@ -141,62 +171,21 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   round: simple('round', 'round(number[, digits integer])', [1, 2], [numeric, int], resultOf),
   floor: simple('floor', 'floor(number)', [1, 1], [numeric], resultOf),
   ceil: simple('ceil', 'ceil(number)', [1, 1], [numeric], resultOf),
-  year: simple(
-    'year',
-    'year(date|timestamp)',
-    [1, 1],
-    [temporal],
-    () => 'integer',
-    ([a]) => `CAST(year(${a}) AS BIGINT)`,
+  year: part('year', 'year(date|timestamp)', (x) => `CAST(year(${x}) AS BIGINT)`),
+  month: part('month', 'month(date|timestamp)', (x) => `CAST(month(${x}) AS BIGINT)`),
+  day: part('day', 'day(date|timestamp)', (x) => `CAST(day(${x}) AS BIGINT)`),
+  hour: part('hour', 'hour(timestamp)', (x) => `CAST(hour(${x}) AS BIGINT)`),
+  dayofweek: part(
+    'dayOfWeek',
+    'dayOfWeek(date|timestamp): 1 = Monday … 7 = Sunday',
+    (x, scope) => `CAST(${scope.env.dialect.dayOfWeek(x)} AS BIGINT)`,
   ),
-  month: simple(
-    'month',
-    'month(date|timestamp)',
-    [1, 1],
-    [temporal],
-    () => 'integer',
-    ([a]) => `CAST(month(${a}) AS BIGINT)`,
+  dayofyear: part(
+    'dayOfYear',
+    'dayOfYear(date|timestamp)',
+    (x, scope) => `CAST(${scope.env.dialect.dayOfYear(x)} AS BIGINT)`,
   ),
-  day: simple(
-    'day',
-    'day(date|timestamp)',
-    [1, 1],
-    [temporal],
-    () => 'integer',
-    ([a]) => `CAST(day(${a}) AS BIGINT)`,
-  ),
-  hour: simple(
-    'hour',
-    'hour(timestamp)',
-    [1, 1],
-    [temporal],
-    () => 'integer',
-    ([a]) => `CAST(hour(${a}) AS BIGINT)`,
-  ),
-  dayofweek: {
-    signature: 'dayOfWeek(date|timestamp): 1 = Monday … 7 = Sunday',
-    arity: [1, 1],
-    compile(args, scope) {
-      expect('dayOfWeek', this, 0, args[0]!, temporal);
-      return { sql: `CAST(${scope.env.dialect.dayOfWeek(args[0]!.sql)} AS BIGINT)`, type: 'integer' };
-    },
-  },
-  dayofyear: {
-    signature: 'dayOfYear(date|timestamp)',
-    arity: [1, 1],
-    compile(args, scope) {
-      expect('dayOfYear', this, 0, args[0]!, temporal);
-      return { sql: `CAST(${scope.env.dialect.dayOfYear(args[0]!.sql)} AS BIGINT)`, type: 'integer' };
-    },
-  },
-  date: simple(
-    'date',
-    'date(timestamp)',
-    [1, 1],
-    [temporal],
-    () => 'date',
-    ([a]) => `CAST(${a} AS DATE)`,
-  ),
+  date: part('date', 'date(timestamp)', (x) => `CAST(${x} AS DATE)`, 'date'),
   today: {
     signature: 'today(): the run date in the campaign time zone',
     arity: [0, 0],
@@ -228,7 +217,7 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
     compile(args, scope) {
       expect('age', this, 0, args[0]!, temporal);
       const today = literal(formatDate(localDate(scope.env.now, scope.env.timezone)), 'date');
-      const a = args[0]!.type === 'timestamp' ? `CAST(${args[0]!.sql} AS DATE)` : args[0]!.sql;
+      const a = args[0]!.type === 'timestamp' ? `CAST(${local(args[0]!, scope)} AS DATE)` : args[0]!.sql;
       return { sql: `CAST(${scope.env.dialect.dateDiff('year', a, today)} AS BIGINT)`, type: 'integer' };
     },
   },

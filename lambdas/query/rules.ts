@@ -84,7 +84,7 @@ export type Rule =
   | {
       aggregate: { function: AggregateFunction; collection: string; attribute?: string; where?: Rule };
       operator: Operator;
-      value: RuleValue;
+      value?: RuleValue;
     }
   | { and: Rule[] }
   | { or: Rule[] }
@@ -118,7 +118,7 @@ export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
             })
             .strict(),
           operator: z.enum(OPERATORS),
-          value: valueSchema,
+          value: valueSchema.optional().describe('none for isEmpty / isNotEmpty'),
         })
         .strict(),
       z.object({ and: z.array(ruleSchema).min(1) }).strict(),

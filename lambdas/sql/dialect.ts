@@ -84,6 +84,11 @@ export interface Dialect {
   randomFromKey(key: string, seed: string): string;
   /** CAST that yields NULL instead of failing. */
   tryCast(x: string, type: string): string;
+  /**
+   * A timestamp of the data (UTC) as the wall clock of time zone `tz`, so that its day, hour, date...
+   * are the zone's: DuckDB's ICU timezone(), Trino's with_timezone and AT TIME ZONE.
+   */
+  inTimeZone(x: string, tz: string): string;
 }
 
 function emptyRelation(columns: Column[]): string {
@@ -149,6 +154,11 @@ export class DuckDbDialect implements Dialect {
   tryCast(x: string, type: string): string {
     return `TRY_CAST(${x} AS ${type})`;
   }
+
+  inTimeZone(x: string, tz: string): string {
+    // timezone('UTC', ts) is the instant (TIMESTAMPTZ); timezone(zone, instant) its wall clock there (TIMESTAMP).
+    return `timezone(${stringLiteral(tz)}, timezone('UTC', ${x}))`;
+  }
 }
 
 export interface AthenaLocation {
@@ -209,6 +219,11 @@ export class AthenaDialect implements Dialect {
 
   tryCast(x: string, type: string): string {
     return `TRY_CAST(${x} AS ${type})`;
+  }
+
+  inTimeZone(x: string, tz: string): string {
+    // with_timezone(ts, 'UTC') is the instant whatever the session's zone; AT TIME ZONE shows it in the zone.
+    return `(with_timezone(${x}, 'UTC') AT TIME ZONE ${stringLiteral(tz)})`;
   }
 }
 

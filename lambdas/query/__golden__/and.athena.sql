@@ -1,3 +1,3 @@
 SELECT t."id", 'main' AS "orca_output"
 FROM "orca"."recipients" AS t
-WHERE ((t."vip" = TRUE) AND (t."country" = 'FR'));
+WHERE ((t."vip" = TRUE) AND (trim(BOTH ' ' FROM t."country") <> '' AND (t."country" = 'FR')));

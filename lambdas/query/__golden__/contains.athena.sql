@@ -1,3 +1,3 @@
 SELECT t."id", 'main' AS "orca_output"
 FROM "orca"."recipients" AS t
-WHERE (strpos(t."email", '@x.com') > 0);
+WHERE (trim(BOTH ' ' FROM t."email") <> '' AND (strpos(t."email", '@x.com') > 0));

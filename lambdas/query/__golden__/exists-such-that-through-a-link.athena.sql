@@ -2,4 +2,4 @@ SELECT t."id", 'main' AS "orca_output"
 FROM "orca"."recipients" AS t
 WHERE (t."id" IN (SELECT c1."recipient_id" FROM "orca"."purchases" AS c1
   LEFT JOIN "orca"."products" AS l2 ON l2."id" = c1."product_id"
-    WHERE c1."recipient_id" IS NOT NULL AND (l2."category" = 'running')));
+    WHERE c1."recipient_id" IS NOT NULL AND (trim(BOTH ' ' FROM l2."category") <> '' AND (l2."category" = 'running'))));

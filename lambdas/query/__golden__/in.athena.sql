@@ -1,3 +1,3 @@
 SELECT t."id", 'main' AS "orca_output"
 FROM "orca"."recipients" AS t
-WHERE (t."country" IN ('FR', 'GB'));
+WHERE (trim(BOTH ' ' FROM t."country") <> '' AND (t."country" IN ('FR', 'GB')));

@@ -1,3 +1,3 @@
 SELECT t."id", 'main' AS "orca_output"
 FROM "orca"."recipients" AS t
-WHERE (t."email" IS NULL OR t."email" = '');
+WHERE (t."email" IS NULL OR trim(BOTH ' ' FROM t."email") = '');

@@ -1,3 +1,3 @@
 SELECT t."id", 'main' AS "orca_output"
 FROM "orca"."recipients" AS t
-WHERE (t."email" LIKE '%@x.com');
+WHERE (trim(BOTH ' ' FROM t."email") <> '' AND (t."email" LIKE '%@x.com'));

@@ -1,3 +1,3 @@
 SELECT t."id", 'main' AS "orca_output"
 FROM "orca"."recipients" AS t
-WHERE ((t."country" = 'FR') OR (t."score" > 25));
+WHERE ((trim(BOTH ' ' FROM t."country") <> '' AND (t."country" = 'FR')) OR (t."score" > 25));

@@ -1,3 +1,3 @@
 SELECT t."id", 'main' AS "orca_output"
 FROM "orca"."recipients" AS t
-WHERE (starts_with(t."email", 'ann'));
+WHERE (trim(BOTH ' ' FROM t."email") <> '' AND (starts_with(t."email", 'ann')));

@@ -1,3 +1,3 @@
 SELECT t."id", 'main' AS "orca_output"
 FROM "orca"."recipients" AS t
-WHERE (NOT starts_with(t."email", 'ann'));
+WHERE (CAST(t."created_at" AS DATE) = DATE '2026-11-20');

@@ -1,0 +1,3 @@
+SELECT t."id", 'main' AS "orca_output"
+FROM "orca"."recipients" AS t
+WHERE (trim(BOTH ' ' FROM t."email") <> '' AND (NOT starts_with(t."email", 'ann')));
