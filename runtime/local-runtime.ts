@@ -67,8 +67,8 @@ const LOCAL_CONTEXT: Context = {
 };
 
 /** A JSON value, as the local runner passes it between states. */
-type Json = Parameters<StateMachine['run']>[0];
-type LocalHandlers = NonNullable<NonNullable<LocalRunOptions['overrides']>['taskResourceLocalHandlers']>;
+export type Json = Parameters<StateMachine['run']>[0];
+export type LocalHandlers = NonNullable<NonNullable<LocalRunOptions['overrides']>['taskResourceLocalHandlers']>;
 
 /** What a Lambda answers, as Step Functions sees it: serialized (undefined becomes null, dates strings...). */
 const asJson = (x: unknown): Json => JSON.parse(JSON.stringify(x ?? null));
@@ -76,6 +76,51 @@ const asJson = (x: unknown): Json => JSON.parse(JSON.stringify(x ?? null));
 /** A field of a Task's parameters. */
 function parameter(input: Json, name: string): unknown {
   return input !== null && typeof input === 'object' && !Array.isArray(input) ? input[name] : undefined;
+}
+
+/**
+ * A Task without TimeoutSeconds waits up to 99,999,999 s on AWS ("AWS Step Functions Developer Guide —
+ * Task state": the default TimeoutSeconds), but 60 s in aws-local-stepfunctions 3.0 (its
+ * DEFAULT_TIMEOUT_SECONDS). The runner arms one Node timer per task, and Node runs a timer longer
+ * than 2^31-1 ms after 1 ms instead: so locally every Task gets its timeout (or AWS's default)
+ * capped at the longest timer Node holds, 2,147,483 s (24.8 days).
+ */
+export const LOCAL_MAX_TASK_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const AWS_DEFAULT_TASK_SECONDS = 99_999_999;
+
+/** The definition the local runner executes: every Task with a timeout it can hold (see above). */
+export function localDefinition(definition: StateMachineDefinition): StateMachineDefinition {
+  const copy: StateMachineDefinition = structuredClone(definition);
+  for (const [, state] of allStates(copy)) {
+    if (state.Type !== 'Task' || state.TimeoutSecondsPath !== undefined) continue;
+    const seconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : AWS_DEFAULT_TASK_SECONDS;
+    state.TimeoutSeconds = Math.min(seconds, LOCAL_MAX_TASK_SECONDS);
+  }
+  return copy;
+}
+
+/**
+ * Starts a compiled definition on the local runner, as `LocalRuntime.run` does: every Task served by
+ * `handlers`, Wait states shortened by `waits` (ms per state name), the execution named after the run.
+ */
+export function startLocalExecution(
+  definition: StateMachineDefinition,
+  runId: string,
+  input: Json,
+  handlers: LocalHandlers,
+  waits: Record<string, number> = {},
+) {
+  // The compiler's output is checked with asl-validator by the tests; validating it again here
+  // would cost ~200 ms per run.
+  const machine = new StateMachine(localDefinition(definition) as LocalDefinition, {
+    validationOptions: { noValidate: true },
+  });
+  const startTime = new Date().toISOString();
+  return machine.run(input, {
+    context: { Execution: { Id: `local:${runId}`, Name: runId, StartTime: startTime }, Task: { Token: 'local' } },
+    overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits },
+    noThrowOnAbort: true,
+  });
 }
 
 class LocalNotifier implements Notifier {
@@ -193,20 +238,15 @@ export class LocalRuntime {
       }
     }
 
-    // The compiler's output is checked with asl-validator by the tests; validating it again here
-    // would cost ~200 ms per run.
-    const machine = new StateMachine(definition as LocalDefinition, { validationOptions: { noValidate: true } });
-    const startTime = new Date().toISOString();
-    const execution = machine.run(
+    const execution = startLocalExecution(
+      definition,
+      runId,
       asJson({
         run: { runId, testMode: options.testMode ?? false, variables: options.variables ?? {} },
         trigger: options.trigger ?? 'manual',
       }),
-      {
-        context: { Execution: { Id: `local:${runId}`, Name: runId, StartTime: startTime }, Task: { Token: 'local' } },
-        overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits },
-        noThrowOnAbort: true,
-      },
+      handlers,
+      waits,
     );
     this.executions.set(runId, execution);
     try {
