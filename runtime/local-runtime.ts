@@ -265,6 +265,8 @@ export class LocalRuntime {
       this.executions.delete(runId);
     }
     const run = await this.store.getRun(runId);
+    // The execution is over, however it ended: the run's place among its campaign's runs is free.
+    if (run) await this.store.releaseRun(run.campaignId, runId);
     if (run?.status === 'stopping')
       await this.store.updateRun(runId, { status: 'stopped', endedAt: new Date().toISOString() });
     return (await this.store.getRun(runId))!;

@@ -1,8 +1,10 @@
 import type { RunRecord, StatusStore } from '../ports/store.js';
+import { releaseRun } from './start.js';
 
 /** Records a run as stopped: activities not started are skipped, those in progress failed. */
 export async function recordStopped(store: StatusStore, runId: string, at: string): Promise<void> {
   await store.updateRun(runId, { status: 'stopped', endedAt: at });
+  await releaseRun(store, (await store.getRun(runId))?.campaignId, runId);
   for (const a of await store.listActivities(runId)) {
     if (a.status === 'pending') await store.updateActivity(runId, a.activityId, { status: 'skipped', endedAt: at });
     else if (['running', 'waiting', 'needsAttention'].includes(a.status))

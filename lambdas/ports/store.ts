@@ -126,6 +126,24 @@ export interface VersionRecord {
   machine?: string;
 }
 
+/**
+ * The runs in progress of one campaign, as its run register holds them (one item per campaign,
+ * written only with conditional writes): every run takes a place in it when it starts and gives it
+ * back when it ends; a run of a campaign that keeps state between runs holds it alone
+ * (`exclusive`); a deletion closes it for good (`deleting`).
+ */
+export interface CampaignRuns {
+  running: string[];
+  exclusive?: string;
+  deleting?: boolean;
+}
+
+/** What claiming a place in the register gave: refused when closed by a deletion, or busy. */
+export type RunClaim =
+  | { ok: true }
+  | { ok: false; reason: 'deleted' }
+  | { ok: false; reason: 'busy'; holders: string[] };
+
 export interface StatusStore {
   /** Creates (expectRevision undefined: must not exist) or replaces a campaign at a revision. */
   putCampaign(record: CampaignRecord, expectRevision?: number): Promise<boolean>;
@@ -135,6 +153,20 @@ export interface StatusStore {
   /** Records a version (replacing what a failed publication of the same number left). */
   putVersion(record: VersionRecord): Promise<void>;
   getVersion(campaignId: string, version: number): Promise<VersionRecord | undefined>;
+
+  /**
+   * Takes a place for a run in its campaign's register, in one conditional write: refused when a
+   * deletion closed it, or (exclusive) when another run is in progress, or when an exclusive run
+   * holds it. Claiming again for the same run is allowed.
+   */
+  claimRun(campaignId: string, runId: string, exclusive: boolean): Promise<RunClaim>;
+  /** Gives a run's place back (nothing when it holds none). */
+  releaseRun(campaignId: string, runId: string): Promise<void>;
+  campaignRuns(campaignId: string): Promise<CampaignRuns>;
+  /** Closes the register for a deletion, in one conditional write: refused (with the runs) while runs hold it. */
+  closeForDeletion(campaignId: string): Promise<{ ok: true } | { ok: false; running: string[] }>;
+  /** Opens the register of a campaign created again under the id of a deleted one. */
+  reopenRuns(campaignId: string): Promise<void>;
 
   createRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
