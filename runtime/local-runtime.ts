@@ -28,7 +28,7 @@ import {
 } from '../statemachines/asl.js';
 import { LocalControl } from './local-control.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
-import { stopRun } from '../lambdas/orchestrator/stopped.js';
+import { recordInterrupted, recordStopped, stopRun } from '../lambdas/orchestrator/stopped.js';
 import { startDynalite, TABLE, type LocalDynamo } from './dynalite.js';
 import type { Context } from 'aws-lambda';
 
@@ -149,6 +149,9 @@ export class LocalRuntime {
     const dynamo = await startDynalite(options.memoryStore ? undefined : join(dataRoot, 'store'));
     const store = new DynamoDbStore(dynamo.client, TABLE);
     const engine = await DuckDbEngine.open(dataRoot, options);
+    // This process holds the data folder now: a run still in progress in its store was left by a
+    // process that ended without ending it (kill -9, a crash).
+    if (!options.memoryStore) await recordInterrupted(store, new Date().toISOString());
     return new LocalRuntime({ ...options, dataRoot }, dynamo, store, engine);
   }
 
@@ -267,8 +270,7 @@ export class LocalRuntime {
     const run = await this.store.getRun(runId);
     // The execution is over, however it ended: the run's place among its campaign's runs is free.
     if (run) await this.store.releaseRun(run.campaignId, runId);
-    if (run?.status === 'stopping')
-      await this.store.updateRun(runId, { status: 'stopped', endedAt: new Date().toISOString() });
+    if (run?.status === 'stopping') await recordStopped(this.store, runId, new Date().toISOString());
     return (await this.store.getRun(runId))!;
   }
 

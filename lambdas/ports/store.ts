@@ -12,6 +12,8 @@ export const ACTIVITY_STATUSES = [
   'running',
   'waiting',
   'needsAttention',
+  /** It was running when the process running its run ended (a crash, kill -9). */
+  'interrupted',
   'failed',
   'done',
   'skipped',
