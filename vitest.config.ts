@@ -30,6 +30,7 @@ const PROCESS = [
   'test/cli.test.ts',
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
+  'test/crash-recovery.test.ts',
   'cdk/orca.test.ts',
   'test/integ/integ.test.ts',
 ];
