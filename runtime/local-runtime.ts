@@ -281,6 +281,14 @@ export class LocalRuntime {
     this.executions.get(runId)?.abort();
   }
 
+  /** Resumes a paused run (Enter in `orca run`): its parked gates check the run again and go on. False when not paused. */
+  async resume(runId: string, actor = 'user'): Promise<boolean> {
+    if (!(await this.store.updateRun(runId, { status: 'running', pausedReason: undefined }, ['paused']))) return false;
+    await this.store.log(runId, { at: new Date().toISOString(), level: 'info', message: `resumed by ${actor}`, actor });
+    this.control.wake(runId);
+    return true;
+  }
+
   /** Stop (Ctrl-C in `orca run`): cancels running queries and ends the run for good. */
   stop(runId: string, actor = 'user'): Promise<boolean> {
     return stopRun(this.store, runId, actor, () => this.abort(runId));
