@@ -18,6 +18,7 @@ const INTEGRATION = [
   'lambdas/query/compile.test.ts',
   'lambdas/sql/literal.test.ts',
   'runtime/start-failure.test.ts',
+  'runtime/local-runtime.test.ts',
   'cli/doctor.test.ts',
   // Compiles every example four ways and parses each statement with the Trino grammar.
   'test/athena-statements.test.ts',
@@ -30,6 +31,7 @@ const PROCESS = [
   'test/cli.test.ts',
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
+  'test/crash-recovery.test.ts',
   'cdk/orca.test.ts',
   'test/integ/integ.test.ts',
 ];

@@ -65,6 +65,13 @@ export class Progress {
     }
   }
 
+  /** A line above the live block (on a terminal the block is redrawn under it). */
+  note(line: string): void {
+    if (this.o.tty && this.lines) this.o.write(`\u001b[${this.lines}A\u001b[J`);
+    this.lines = 0;
+    this.o.write(`${line}\n`);
+  }
+
   private async poll(final = false): Promise<void> {
     if (this.polling && !final) return;
     this.polling = true;

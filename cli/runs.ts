@@ -119,3 +119,64 @@ export function jsonSummary(s: RunSummary): object {
     })),
   };
 }
+
+/**
+ * While `orca run` runs: when the run pauses (a breakpoint, the suspend error policy), says why and
+ * how to go on; a line on standard input (Enter) resumes it. The run lives in this process, so no
+ * other command can resume it. Returns what stops watching.
+ */
+export function watchPauses(o: {
+  store: Pick<StatusStore, 'getRun'>;
+  runId: string;
+  resume: () => Promise<unknown>;
+  write: (line: string) => void;
+  input: NodeJS.ReadableStream & { unref?: () => void; ref?: () => void };
+  intervalMs?: number;
+}): () => void {
+  let announced = false;
+  let resuming = false;
+  const onLine = () => {
+    if (!announced || resuming) return;
+    resuming = true;
+    o.resume()
+      .then(() => {
+        announced = false;
+        o.write(color.dim(`resumed run ${o.runId}`));
+      })
+      .catch((e) => o.write(color.red(`could not resume: ${(e as Error).message}`)))
+      .finally(() => {
+        resuming = false;
+      });
+  };
+  const check = async () => {
+    const run = await o.store.getRun(o.runId);
+    if (run?.status !== 'paused') {
+      announced = false;
+      return;
+    }
+    if (announced) return;
+    announced = true;
+    o.write(
+      color.yellow(
+        `‖ run ${o.runId} is paused${run.pausedReason ? `: ${run.pausedReason}` : ''}. Press Enter to resume it (or send a line on standard input); Ctrl-C stops it.`,
+      ),
+    );
+  };
+  o.input.on('data', onLine);
+  o.input.unref?.();
+  let checking = false;
+  const timer = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    check()
+      .catch(() => undefined)
+      .finally(() => {
+        checking = false;
+      });
+  }, o.intervalMs ?? 200);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    o.input.off('data', onLine);
+  };
+}

@@ -28,7 +28,7 @@ import {
 } from '../statemachines/asl.js';
 import { LocalControl } from './local-control.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
-import { stopRun } from '../lambdas/orchestrator/stopped.js';
+import { recordInterrupted, recordStopped, stopRun } from '../lambdas/orchestrator/stopped.js';
 import { startDynalite, TABLE, type LocalDynamo } from './dynalite.js';
 import type { Context } from 'aws-lambda';
 
@@ -67,8 +67,8 @@ const LOCAL_CONTEXT: Context = {
 };
 
 /** A JSON value, as the local runner passes it between states. */
-type Json = Parameters<StateMachine['run']>[0];
-type LocalHandlers = NonNullable<NonNullable<LocalRunOptions['overrides']>['taskResourceLocalHandlers']>;
+export type Json = Parameters<StateMachine['run']>[0];
+export type LocalHandlers = NonNullable<NonNullable<LocalRunOptions['overrides']>['taskResourceLocalHandlers']>;
 
 /** What a Lambda answers, as Step Functions sees it: serialized (undefined becomes null, dates strings...). */
 const asJson = (x: unknown): Json => JSON.parse(JSON.stringify(x ?? null));
@@ -76,6 +76,51 @@ const asJson = (x: unknown): Json => JSON.parse(JSON.stringify(x ?? null));
 /** A field of a Task's parameters. */
 function parameter(input: Json, name: string): unknown {
   return input !== null && typeof input === 'object' && !Array.isArray(input) ? input[name] : undefined;
+}
+
+/**
+ * A Task without TimeoutSeconds waits up to 99,999,999 s on AWS ("AWS Step Functions Developer Guide —
+ * Task state": the default TimeoutSeconds), but 60 s in aws-local-stepfunctions 3.0 (its
+ * DEFAULT_TIMEOUT_SECONDS). The runner arms one Node timer per task, and Node runs a timer longer
+ * than 2^31-1 ms after 1 ms instead: so locally every Task gets its timeout (or AWS's default)
+ * capped at the longest timer Node holds, 2,147,483 s (24.8 days).
+ */
+export const LOCAL_MAX_TASK_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const AWS_DEFAULT_TASK_SECONDS = 99_999_999;
+
+/** The definition the local runner executes: every Task with a timeout it can hold (see above). */
+export function localDefinition(definition: StateMachineDefinition): StateMachineDefinition {
+  const copy: StateMachineDefinition = structuredClone(definition);
+  for (const [, state] of allStates(copy)) {
+    if (state.Type !== 'Task' || state.TimeoutSecondsPath !== undefined) continue;
+    const seconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : AWS_DEFAULT_TASK_SECONDS;
+    state.TimeoutSeconds = Math.min(seconds, LOCAL_MAX_TASK_SECONDS);
+  }
+  return copy;
+}
+
+/**
+ * Starts a compiled definition on the local runner, as `LocalRuntime.run` does: every Task served by
+ * `handlers`, Wait states shortened by `waits` (ms per state name), the execution named after the run.
+ */
+export function startLocalExecution(
+  definition: StateMachineDefinition,
+  runId: string,
+  input: Json,
+  handlers: LocalHandlers,
+  waits: Record<string, number> = {},
+) {
+  // The compiler's output is checked with asl-validator by the tests; validating it again here
+  // would cost ~200 ms per run.
+  const machine = new StateMachine(localDefinition(definition) as LocalDefinition, {
+    validationOptions: { noValidate: true },
+  });
+  const startTime = new Date().toISOString();
+  return machine.run(input, {
+    context: { Execution: { Id: `local:${runId}`, Name: runId, StartTime: startTime }, Task: { Token: 'local' } },
+    overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits },
+    noThrowOnAbort: true,
+  });
 }
 
 class LocalNotifier implements Notifier {
@@ -104,6 +149,9 @@ export class LocalRuntime {
     const dynamo = await startDynalite(options.memoryStore ? undefined : join(dataRoot, 'store'));
     const store = new DynamoDbStore(dynamo.client, TABLE);
     const engine = await DuckDbEngine.open(dataRoot, options);
+    // This process holds the data folder now: a run still in progress in its store was left by a
+    // process that ended without ending it (kill -9, a crash).
+    if (!options.memoryStore) await recordInterrupted(store, new Date().toISOString());
     return new LocalRuntime({ ...options, dataRoot }, dynamo, store, engine);
   }
 
@@ -193,20 +241,15 @@ export class LocalRuntime {
       }
     }
 
-    // The compiler's output is checked with asl-validator by the tests; validating it again here
-    // would cost ~200 ms per run.
-    const machine = new StateMachine(definition as LocalDefinition, { validationOptions: { noValidate: true } });
-    const startTime = new Date().toISOString();
-    const execution = machine.run(
+    const execution = startLocalExecution(
+      definition,
+      runId,
       asJson({
         run: { runId, testMode: options.testMode ?? false, variables: options.variables ?? {} },
         trigger: options.trigger ?? 'manual',
       }),
-      {
-        context: { Execution: { Id: `local:${runId}`, Name: runId, StartTime: startTime }, Task: { Token: 'local' } },
-        overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits },
-        noThrowOnAbort: true,
-      },
+      handlers,
+      waits,
     );
     this.executions.set(runId, execution);
     try {
@@ -225,8 +268,9 @@ export class LocalRuntime {
       this.executions.delete(runId);
     }
     const run = await this.store.getRun(runId);
-    if (run?.status === 'stopping')
-      await this.store.updateRun(runId, { status: 'stopped', endedAt: new Date().toISOString() });
+    // The execution is over, however it ended: the run's place among its campaign's runs is free.
+    if (run) await this.store.releaseRun(run.campaignId, runId);
+    if (run?.status === 'stopping') await recordStopped(this.store, runId, new Date().toISOString());
     return (await this.store.getRun(runId))!;
   }
 
@@ -235,6 +279,14 @@ export class LocalRuntime {
     this.engine.cancelRun(runId);
     this.control.wake(runId);
     this.executions.get(runId)?.abort();
+  }
+
+  /** Resumes a paused run (Enter in `orca run`): its parked gates check the run again and go on. False when not paused. */
+  async resume(runId: string, actor = 'user'): Promise<boolean> {
+    if (!(await this.store.updateRun(runId, { status: 'running', pausedReason: undefined }, ['paused']))) return false;
+    await this.store.log(runId, { at: new Date().toISOString(), level: 'info', message: `resumed by ${actor}`, actor });
+    this.control.wake(runId);
+    return true;
   }
 
   /** Stop (Ctrl-C in `orca run`): cancels running queries and ends the run for good. */

@@ -433,11 +433,20 @@ const lambda = (fn: string, payload: Record<string, unknown>) => ({
   Parameters: { FunctionName: fn, Payload: payload },
   Retry: [LAMBDA_RETRY],
 });
+/**
+ * How long a task that waits for its token (a pause, a breakpoint, a suspended activity) may wait:
+ * 364 days, just under a Standard execution's maximum duration of one year ("AWS Step Functions
+ * Developer Guide — Service quotas": maximum execution time, 1 year). Without it the runner's
+ * default applies (60 s in aws-local-stepfunctions). No HeartbeatSeconds: a paused run sends none.
+ */
+export const CALLBACK_TIMEOUT_SECONDS = 364 * 86_400;
+
 /** A Lambda task that waits for its task token (the function answers with SendTaskSuccess). */
 const callback = (fn: string, payload: Record<string, unknown>) => ({
   Type: 'Task',
   Resource: LAMBDA_CALLBACK,
   Parameters: { FunctionName: fn, Payload: payload },
+  TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
   Retry: [LAMBDA_RETRY],
 });
 

@@ -33,6 +33,8 @@ const RUNS: Record<string, string[]> = {
   completed: ['restart'],
   failed: ['restart'],
   stopped: ['restart'],
+  // Left in progress by a process that ended first (README, life cycle): over, like stopped.
+  interrupted: ['restart'],
 };
 
 describe('life cycle', () => {

@@ -12,15 +12,15 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 export const CAMPAIGN_COMMANDS = ['update', 'publish', 'duplicate', 'archive', 'delete', 'start', 'startTest'] as const;
 export type CampaignCommand = (typeof CAMPAIGN_COMMANDS)[number];
 
-export const RUN_STATUSES = ['running', 'paused', 'stopping', 'completed', 'failed', 'stopped'] as const;
+export const RUN_STATUSES = ['running', 'paused', 'stopping', 'completed', 'failed', 'stopped', 'interrupted'] as const;
 export type RunState = (typeof RUN_STATUSES)[number];
 
 /** A run that may still start activities or be controlled. */
 export const isInProgress = (status: string): boolean =>
   status === 'running' || status === 'paused' || status === 'stopping';
-/** A run that is over: completed, failed or stopped. */
+/** A run that is over: completed, failed, stopped, or interrupted (the process running it ended first). */
 export const hasEnded = (status: string): boolean =>
-  status === 'completed' || status === 'failed' || status === 'stopped';
+  status === 'completed' || status === 'failed' || status === 'stopped' || status === 'interrupted';
 
 export const RUN_COMMANDS = ['pause', 'resume', 'stop', 'restart'] as const;
 export type RunCommand = (typeof RUN_COMMANDS)[number];

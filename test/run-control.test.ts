@@ -345,3 +345,90 @@ describe('cancelling a query', () => {
     }
   });
 });
+
+describe('concurrent runs of one campaign (README: "Concurrent runs")', () => {
+  /** An incremental query over everyone (6 recipients), a short wait so that runs overlap, an end. */
+  const incremental = (id: string) => ({
+    id,
+    label: `Incremental ${id}`,
+    dimension: 'recipients',
+    timezone: 'UTC',
+    activities: [
+      { id: 'fresh', type: 'incrementalQuery', mode: { type: 'newKeys', historyDays: 0 } },
+      { id: 'hold', type: 'wait', duration: { value: 1, unit: 'seconds' } },
+      { id: 'done', type: 'end' },
+    ],
+    transitions: [
+      { from: 'fresh', to: 'hold' },
+      { from: 'hold', to: 'done' },
+    ],
+  });
+  const keysOf = async (runId: string) =>
+    (await t.call('GET', `/runs/${runId}/transitions/fresh-hold/rows?limit=100`)).body.rows.map((r: { id: number }) =>
+      Number(r.id),
+    );
+
+  it('a campaign that keeps state runs one at a time: of 5 concurrent starts one runs, 4 get 409; no key is output twice', async () => {
+    await publish(incremental('once'));
+    const outputs: number[] = [];
+    for (const wave of [1, 2]) {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => t.call('POST', '/campaigns/once/runs', {})));
+      const accepted = answers.filter((a) => a.status === 202);
+      expect(accepted, `wave ${wave}`).toHaveLength(1);
+      const refused = answers.filter((a) => a.status === 409);
+      expect(refused).toHaveLength(4);
+      const runId = accepted[0]!.body.runId as string;
+      for (const r of refused)
+        expect(r.body.message).toBe(
+          `campaign 'once' keeps state between runs (incremental query, saved audience), so it runs one at a time, and run ${runId} is in progress: wait for it to end, or stop it`,
+        );
+      expect((await t.until(`/runs/${runId}`, ended)).status).toBe('completed');
+      outputs.push(...(await keysOf(runId)));
+    }
+    // The first wave's run outputs everyone; the second finds nobody new.
+    expect(outputs.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Test runs read that state too: one at a time as well.
+    const real = await start('once');
+    expect((await t.call('POST', '/campaigns/once/runs', { testMode: true })).status).toBe(409);
+    await t.until(`/runs/${real}`, ended);
+    const test = await start('once', { testMode: true });
+    expect((await t.call('POST', '/campaigns/once/runs', {})).status).toBe(409);
+    await t.until(`/runs/${test}`, ended);
+  });
+
+  it('50 concurrent starts: one run, 49 refusals, and only that run is recorded; the next start after it runs', async () => {
+    await publish(incremental('fifty'));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => t.call('POST', '/campaigns/fifty/runs', {})));
+    expect(answers.map((a) => a.status).sort()).toEqual([202, ...Array(49).fill(409)]);
+    const runId = answers.find((a) => a.status === 202)!.body.runId;
+    expect((await t.call('GET', '/campaigns/fifty/runs')).body.map((r: { runId: string }) => r.runId)).toEqual([runId]);
+    await t.until(`/runs/${runId}`, ended);
+    const next = await start('fifty');
+    expect((await t.until(`/runs/${next}`, ended)).status).toBe('completed');
+  });
+
+  it('campaigns that keep no state run concurrently: 5 concurrent starts, 5 runs', async () => {
+    await publish(waitingCampaign('shared', 0));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => t.call('POST', '/campaigns/shared/runs', {})));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    for (const a of answers) expect((await t.until(`/runs/${a.body.runId}`, ended)).status).toBe('completed');
+  });
+
+  it('a delete and a start of the same campaign at once: exactly one of them succeeds', async () => {
+    for (let i = 0; i < 6; i++) {
+      const id = `racing${i}`;
+      await publish(waitingCampaign(id, 2));
+      const [started, deleted] = await Promise.all([
+        t.call('POST', `/campaigns/${id}/runs`, {}),
+        t.call('DELETE', `/campaigns/${id}`),
+      ]);
+      const wins = [started.status === 202, deleted.status === 204];
+      expect(wins.filter(Boolean), `${id}: start ${started.status}, delete ${deleted.status}`).toHaveLength(1);
+      if (started.status === 202) {
+        expect(deleted.status).toBe(409);
+        expect((await t.call('GET', `/campaigns/${id}`)).status).toBe(200);
+        await t.call('POST', `/runs/${started.body.runId}/stop`);
+      } else expect([404, 409]).toContain(started.status);
+    }
+  });
+});

@@ -21,7 +21,14 @@ export const PREFIX = {
 } as const;
 
 /** Sort keys of the single item of a partition. */
-const SINGLE = { campaign: 'CAMPAIGN', run: 'RUN', plan: 'PLAN', audience: 'AUDIENCE', historyMeta: 'META' } as const;
+const SINGLE = {
+  campaign: 'CAMPAIGN',
+  campaignRuns: 'RUNS',
+  run: 'RUN',
+  plan: 'PLAN',
+  audience: 'AUDIENCE',
+  historyMeta: 'META',
+} as const;
 
 /** GSI partition keys of the lists that span partitions. */
 export const LIST = { campaigns: 'CAMPAIGNS', runs: 'RUNS' } as const;
@@ -44,6 +51,8 @@ export const historyPk = (campaignId: string, activityId: string) => `${PREFIX.h
 /** The key of each kind of item. */
 export const keys = {
   campaign: (id: string): Key => ({ pk: campaignPk(id), sk: SINGLE.campaign }),
+  /** A campaign's run register: the runs in progress (see CampaignRuns); outlives a deletion as its tombstone. */
+  campaignRuns: (id: string): Key => ({ pk: campaignPk(id), sk: SINGLE.campaignRuns }),
   version: (campaignId: string, version: number): Key => ({
     pk: campaignPk(campaignId),
     sk: `${PREFIX.version}${pad(version)}`,

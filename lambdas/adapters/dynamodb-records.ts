@@ -14,6 +14,7 @@ import {
   type ActivityRecord,
   type AudienceRecord,
   type CampaignRecord,
+  type CampaignRuns,
   type HistoryEntry,
   type LogEntry,
   type RunRecord,
@@ -174,6 +175,18 @@ const parking = exactly<Parking>()(
   }),
 );
 
+/** A run register: DynamoDB's string set comes back as a Set (absent when empty). */
+const campaignRuns = exactly<CampaignRuns>()(
+  z.object({
+    running: z
+      .union([z.set(z.string()), z.array(z.string())])
+      .optional()
+      .transform((r) => [...(r ?? [])].sort()),
+    exclusive: z.string().optional(),
+    deleting: z.boolean().optional(),
+  }),
+);
+
 /** The population of an item written with flat population fields (before populations had one type). */
 function flatPopulation(item: Record<string, unknown>, output: unknown, dimension: unknown): Record<string, unknown> {
   return {
@@ -235,4 +248,5 @@ export const read = {
   history: reader('a history entry', history, upgradeHistory),
   historyMeta: reader('a history watermark', historyMeta),
   parking: reader('a parked task', parking),
+  campaignRuns: reader('a run register', campaignRuns),
 };

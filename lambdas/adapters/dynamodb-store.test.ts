@@ -260,3 +260,58 @@ describe('DynamoDbStore on dynalite', () => {
     ]);
   });
 });
+
+describe("a campaign's run register (conditional writes only)", () => {
+  it('an exclusive run holds it alone; others wait for its release; a run may claim again', async () => {
+    expect(await store.claimRun('reg', 'a', true)).toEqual({ ok: true });
+    expect(await store.claimRun('reg', 'a', true)).toEqual({ ok: true });
+    expect(await store.claimRun('reg', 'b', true)).toEqual({ ok: false, reason: 'busy', holders: ['a'] });
+    expect(await store.claimRun('reg', 'c', false)).toEqual({ ok: false, reason: 'busy', holders: ['a'] });
+    expect(await store.campaignRuns('reg')).toEqual({ running: ['a'], exclusive: 'a' });
+    await store.releaseRun('reg', 'a');
+    await store.releaseRun('reg', 'a');
+    expect(await store.campaignRuns('reg')).toEqual({ running: [] });
+    expect(await store.claimRun('reg', 'c', false)).toEqual({ ok: true });
+    expect(await store.claimRun('reg', 'd', false)).toEqual({ ok: true });
+    // Not alone: an exclusive run is refused while others run.
+    expect(await store.claimRun('reg', 'e', true)).toEqual({ ok: false, reason: 'busy', holders: ['c', 'd'] });
+    await store.releaseRun('reg', 'c');
+    await store.releaseRun('reg', 'd');
+    expect(await store.claimRun('reg', 'e', true)).toEqual({ ok: true });
+  });
+
+  it('a deletion closes it only when no run holds it; then every start is refused until the id is created again', async () => {
+    expect(await store.claimRun('gone', 'r', false)).toEqual({ ok: true });
+    expect(await store.closeForDeletion('gone')).toEqual({ ok: false, running: ['r'] });
+    await store.releaseRun('gone', 'r');
+    expect(await store.closeForDeletion('gone')).toEqual({ ok: true });
+    expect(await store.claimRun('gone', 's', false)).toEqual({ ok: false, reason: 'deleted' });
+    expect(await store.claimRun('gone', 's', true)).toEqual({ ok: false, reason: 'deleted' });
+    await store.reopenRuns('gone');
+    expect(await store.claimRun('gone', 's', true)).toEqual({ ok: true });
+  });
+
+  it('50 concurrent exclusive starts: exactly one gets in; 50 concurrent shared starts: all 50 are counted', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `x${String(i).padStart(2, '0')}`);
+    const exclusive = await Promise.all(ids.map((id) => store.claimRun('fifty', id, true)));
+    const winners = ids.filter((_, i) => exclusive[i]!.ok);
+    expect(winners).toHaveLength(1);
+    expect(await store.campaignRuns('fifty')).toEqual({ running: winners, exclusive: winners[0] });
+    await store.releaseRun('fifty', winners[0]!);
+    const shared = await Promise.all(ids.map((id) => store.claimRun('fifty', id, false)));
+    expect(shared.every((c) => c.ok)).toBe(true);
+    expect((await store.campaignRuns('fifty')).running).toEqual(ids);
+    await Promise.all(ids.slice(0, 20).map((id) => store.releaseRun('fifty', id)));
+    expect((await store.campaignRuns('fifty')).running).toEqual(ids.slice(20));
+  });
+
+  it('a deletion and a start of the same campaign at once: exactly one of them succeeds', async () => {
+    for (let i = 0; i < 20; i++) {
+      const [start, deletion] = await Promise.all([
+        store.claimRun(`race${i}`, 'r', i % 2 === 0),
+        store.closeForDeletion(`race${i}`),
+      ]);
+      expect([start.ok, deletion.ok].filter(Boolean), `race ${i}`).toHaveLength(1);
+    }
+  });
+});

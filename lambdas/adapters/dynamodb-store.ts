@@ -18,7 +18,9 @@ import {
 import type {
   ActivityRecord,
   AudienceRecord,
+  CampaignRuns,
   HistoryEntry,
+  RunClaim,
   LogEntry,
   RunRecord,
   RunStatus,
@@ -181,8 +183,90 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       KeyConditionExpression: 'pk = :p',
       ExpressionAttributeValues: { ':p': campaignPk(id) },
     });
+    // The run register stays, closed: the tombstone that refuses the starts still on their way.
+    const register = keys.campaignRuns(id).sk;
     for (const i of items)
-      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: i.pk, sk: i.sk } }));
+      if (i.sk !== register)
+        await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: i.pk, sk: i.sk } }));
+  }
+
+  /** An update of a campaign's run register; false when its condition does not hold. */
+  private async register(
+    campaignId: string,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.campaignRuns(campaignId),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          // Only the names the expressions use (DynamoDB refuses the others).
+          ExpressionAttributeNames: Object.fromEntries(
+            ['running', 'exclusive', 'deleting']
+              .filter((n) => `${update} ${condition}`.includes(`#${n}`))
+              .map((n) => [`#${n}`, n]),
+          ),
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isAwsError(e, 'ConditionalCheckFailedException')) return false;
+      throw e;
+    }
+  }
+
+  async claimRun(campaignId: string, runId: string, exclusive: boolean): Promise<RunClaim> {
+    // No other run (DynamoDB keeps no empty set: the last DELETE removes the attribute).
+    const alone = '(attribute_not_exists(#running) OR (size(#running) = :one AND contains(#running, :run)))';
+    const noOtherExclusive = '(attribute_not_exists(#exclusive) OR #exclusive = :run)';
+    const ok = await this.register(
+      campaignId,
+      exclusive ? 'ADD #running :set SET #exclusive = :run' : 'ADD #running :set',
+      `attribute_not_exists(#deleting) AND ${noOtherExclusive}${exclusive ? ` AND ${alone}` : ''}`,
+      { ':set': new Set([runId]), ':run': runId, ...(exclusive ? { ':one': 1 } : {}) },
+    );
+    if (ok) return { ok: true };
+    const now = await this.campaignRuns(campaignId);
+    if (now.deleting) return { ok: false, reason: 'deleted' };
+    return { ok: false, reason: 'busy', holders: now.running.filter((r) => r !== runId) };
+  }
+
+  async releaseRun(campaignId: string, runId: string): Promise<void> {
+    const values = { ':set': new Set([runId]), ':run': runId };
+    if (await this.register(campaignId, 'DELETE #running :set REMOVE #exclusive', '#exclusive = :run', values)) return;
+    await this.register(campaignId, 'DELETE #running :set', 'attribute_exists(#running)', { ':set': values[':set'] });
+  }
+
+  async campaignRuns(campaignId: string): Promise<CampaignRuns> {
+    const r = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.campaignRuns(campaignId), ConsistentRead: true }),
+    );
+    return read.campaignRuns(r.Item ?? { ...keys.campaignRuns(campaignId) });
+  }
+
+  async closeForDeletion(campaignId: string): Promise<{ ok: true } | { ok: false; running: string[] }> {
+    if (
+      await this.register(
+        campaignId,
+        'SET #deleting = :yes',
+        'attribute_not_exists(#running) OR size(#running) = :zero',
+        {
+          ':yes': true,
+          ':zero': 0,
+        },
+      )
+    )
+      return { ok: true };
+    return { ok: false, running: (await this.campaignRuns(campaignId)).running };
+  }
+
+  async reopenRuns(campaignId: string): Promise<void> {
+    await this.register(campaignId, 'REMOVE #deleting', 'attribute_exists(#deleting)', {});
   }
 
   async putVersion(record: VersionRecord): Promise<void> {

@@ -22,6 +22,7 @@ import { triggerSchema, type Campaign } from '../../statemachines/campaign.js';
 import { literalProblem } from '../sql/literal.js';
 import { runPrefixOf } from '../layout.js';
 import { stopRun } from '../orchestrator/stopped.js';
+import { claimRun, keepsState, releaseStale, RunRefused } from '../orchestrator/start.js';
 import { filterLogs, type LogFilter } from './logs.js';
 import { runDetail, runSummary } from './runs.js';
 import type { Dialect } from '../sql/dialect.js';
@@ -136,6 +137,8 @@ export class CampaignService {
     };
     if (!(await this.d.store.putCampaign(record)))
       throw conflict(`a campaign '${definition.id}' exists already; change its id, or PUT to update it`);
+    // The id of a deleted campaign: its runs' register was closed by the deletion.
+    await this.d.store.reopenRuns(definition.id);
     return { ...(await this.view(record)), validation: { valid: v.valid, errors: v.errors, warnings: v.warnings } };
   }
 
@@ -172,7 +175,21 @@ export class CampaignService {
   async remove(id: string): Promise<void> {
     const c = await this.campaign(id);
     await this.check(c, 'delete');
-    if (c.status !== 'draft') await this.d.platform.retire(id, 'delete');
+    // One conditional write decides between this deletion and a start of the same campaign.
+    let closed = await this.d.store.closeForDeletion(id);
+    if (!closed.ok && (await releaseStale(this.d.store, id, closed.running, this.now())))
+      closed = await this.d.store.closeForDeletion(id);
+    if (!closed.ok)
+      throw conflict(
+        `a run is in progress (${closed.running[0]}); stop it or wait for it to end before deleting the campaign`,
+        { status: c.status, command: 'delete' },
+      );
+    try {
+      if (c.status !== 'draft') await this.d.platform.retire(id, 'delete');
+    } catch (e) {
+      await this.d.store.reopenRuns(id);
+      throw e;
+    }
     await this.d.store.deleteCampaign(id);
   }
 
@@ -292,17 +309,30 @@ export class CampaignService {
     const variables = this.variables(campaign, options.variables ?? {});
     const runId = this.d.newRunId();
     const trigger = options.trigger ?? 'api';
-    await this.d.store.createRun({
-      runId,
-      campaignId: id,
-      campaignLabel: campaign.label,
-      version,
-      status: 'running',
-      startedAt: this.now().toISOString(),
-      testMode,
-      variables,
-      trigger,
-    });
+    // The store decides between concurrent starts (and a deletion): see README, "Concurrent runs".
+    const exclusive = keepsState(campaign.activities);
+    try {
+      await claimRun(this.d.store, id, runId, exclusive, this.now());
+    } catch (e) {
+      if (e instanceof RunRefused) throw conflict(e.message, { status: c.status, command: 'start' });
+      throw e;
+    }
+    try {
+      await this.d.store.createRun({
+        runId,
+        campaignId: id,
+        campaignLabel: campaign.label,
+        version,
+        status: 'running',
+        startedAt: this.now().toISOString(),
+        testMode,
+        variables,
+        trigger,
+      });
+    } catch (e) {
+      await this.d.store.releaseRun(id, runId);
+      throw e;
+    }
     try {
       const started = await this.d.platform.start({
         runId,
@@ -317,6 +347,7 @@ export class CampaignService {
       // A run that never started must not block the campaign.
       const message = `the run did not start: ${(e as Error).message}`;
       await this.d.store.updateRun(runId, { status: 'failed', endedAt: this.now().toISOString(), error: message });
+      await this.d.store.releaseRun(id, runId);
       await this.d.store.log(runId, { at: this.now().toISOString(), level: 'error', message });
       throw e;
     }

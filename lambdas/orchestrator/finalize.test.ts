@@ -3,6 +3,7 @@ import { type Fakes, fakeDeps } from '../../test/helpers/fakes/index.js';
 import { finalizeEvent, RUN_ID, seedRun } from '../../test/helpers/fakes/events.js';
 import type { RunRecord } from '../ports/store.js';
 import { finalizeFailedStart, finalizeRun } from './finalize.js';
+import { recordInterrupted } from './stopped.js';
 import type { StartFailedEvent } from './types.js';
 
 async function withRun(f: Fakes, record: Partial<RunRecord> = {}): Promise<void> {
@@ -139,5 +140,47 @@ describe('finalizeFailedStart', () => {
     const f = fakeDeps();
     await withRun(f, { status: 'stopping' });
     expect(await finalizeFailedStart(failed(), f.deps)).toEqual({ status: 'stopped' });
+  });
+});
+
+describe('runs that end without their last step', () => {
+  const activities = [
+    { id: 'a', type: 'buildAudience', status: 'done' as const },
+    { id: 'w', type: 'wait', status: 'running' as const },
+    { id: 'b', type: 'deduplication', status: 'pending' as const },
+  ];
+  const statuses = async (f: Fakes) =>
+    Object.fromEntries((await f.store.listActivities(RUN_ID)).map((a) => [a.activityId, a.status]));
+
+  it('a run stopped while stopping failed (its gate ends it): activities that never started are not left pending', async () => {
+    const f = fakeDeps();
+    await seedRun(f.store, { record: { status: 'stopping' }, activities });
+    const error = { Error: 'Orca.RunStopped', Cause: 'the run was stopped' };
+    expect(await finalizeRun(finalizeEvent('failed', { error }), f.deps)).toEqual({ status: 'stopped' });
+    expect(await statuses(f)).toEqual({ a: 'done', w: 'failed', b: 'skipped' });
+  });
+
+  it('after a crash: runs in progress and their running activities are interrupted, the rest skipped, places given back', async () => {
+    const f = fakeDeps();
+    await seedRun(f.store, { activities });
+    await f.store.claimRun('camp', RUN_ID, true);
+    await f.store.createRun({
+      runId: 'done-before',
+      campaignId: 'camp',
+      status: 'completed',
+      startedAt: '2026-11-22T11:00:00.000Z',
+      testMode: false,
+      variables: {},
+    });
+    expect(await recordInterrupted(f.store, f.clock.iso())).toEqual([RUN_ID]);
+    expect(f.store.run(RUN_ID)).toMatchObject({
+      status: 'interrupted',
+      endedAt: f.clock.iso(),
+      error: 'interrupted: the process running it ended first (killed, crashed, or the machine stopped)',
+    });
+    expect(await statuses(f)).toEqual({ a: 'done', w: 'interrupted', b: 'skipped' });
+    expect(f.store.run('done-before').status).toBe('completed');
+    expect(await f.store.campaignRuns('camp')).toEqual({ running: [] });
+    expect(await recordInterrupted(f.store, f.clock.iso())).toEqual([]);
   });
 });

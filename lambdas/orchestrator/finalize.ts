@@ -2,7 +2,8 @@
 import { parseError, RunStopped } from './errors.js';
 import type { Deps, FinalizeEvent, StartFailedEvent } from './types.js';
 import { iso } from './activity-records.js';
-import { runIdOf } from './start.js';
+import { releaseRun, runIdOf } from './start.js';
+import { recordStopped } from './stopped.js';
 
 type Final = { status: 'completed' | 'failed' | 'stopped' };
 
@@ -16,6 +17,7 @@ export async function finalizeRun(e: FinalizeEvent, deps: Deps): Promise<Final> 
  */
 export async function finalizeFailedStart(e: StartFailedEvent, deps: Deps): Promise<Final> {
   const runId = runIdOf(e);
+  await releaseRun(deps.store, e.campaign.id, runId);
   if (await deps.store.getRun(runId)) return finalize(runId, 'failed', e.error, deps);
   const now = iso(deps);
   const message = parseError(e.error).message;
@@ -46,6 +48,8 @@ async function finalize(
 ): Promise<Final> {
   const now = iso(deps);
   const run = await deps.store.getRun(runId);
+  // The run is over: its place among the campaign's runs is given back (the final status follows).
+  await releaseRun(deps.store, run?.campaignId, runId);
   const seconds = run ? ((Date.parse(now) - Date.parse(run.startedAt)) / 1000).toFixed(1) : '?';
   if (status === 'completed' && !run?.aborting) {
     await deps.store.updateRun(runId, { status: 'completed', endedAt: now }, ['running', 'paused']);
@@ -55,7 +59,8 @@ async function finalize(
   const error = parseError(given);
   const message = run?.error ?? (error.name === RunStopped.errorName ? 'stopped' : error.message);
   if (error.name === RunStopped.errorName || run?.status === 'stopping') {
-    await deps.store.updateRun(runId, { status: 'stopped', endedAt: now });
+    // Activities that never started show as skipped, not pending; running ones as failed.
+    await recordStopped(deps.store, runId, now);
     await deps.store.log(runId, { at: now, level: 'warn', message: 'run stopped' });
     return { status: 'stopped' };
   }

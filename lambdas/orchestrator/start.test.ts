@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fakeDeps } from '../../test/helpers/fakes/index.js';
 import { campaign, RUN_ID, STARTED_AT, startEvent } from '../../test/helpers/fakes/events.js';
-import { startRun } from './start.js';
+import { finalizeRun } from './finalize.js';
+import { recordStopped } from './stopped.js';
+import { RunRefused, startRun } from './start.js';
 
 const activities = [
   { id: 'build', type: 'buildAudience', label: 'Everyone' },
@@ -159,5 +161,61 @@ describe('startRun', () => {
       campaign: campaign({ variables: { limit: { type: 'integer' } } }),
     });
     await expect(startRun(e, deps)).rejects.toThrow("variable 'limit': expected an integer, got");
+  });
+});
+
+describe('one run at a time for a campaign that keeps state (README: "Concurrent runs")', () => {
+  const stateful = [
+    { id: 'fresh', type: 'incrementalQuery' },
+    { id: 'done', type: 'end' },
+  ];
+  const other = {
+    runId: 'other',
+    campaignId: 'camp',
+    status: 'running' as const,
+    startedAt: STARTED_AT,
+    testMode: false,
+    variables: {},
+  };
+
+  it('a scheduled start (no run record yet) is refused while another run holds the campaign, naming it', async () => {
+    const { deps, store } = fakeDeps();
+    await store.createRun(other);
+    expect(await store.claimRun('camp', 'other', true)).toEqual({ ok: true });
+    const refused = startRun(startEvent({ activities: stateful }), deps);
+    await expect(refused).rejects.toBeInstanceOf(RunRefused);
+    await expect(refused).rejects.toThrow(
+      "campaign 'camp' keeps state between runs (incremental query, saved audience), so it runs one at a time, and run other is in progress: wait for it to end, or stop it",
+    );
+    expect(await store.campaignRuns('camp')).toEqual({ running: ['other'], exclusive: 'other' });
+  });
+
+  it('a place left by a run that is over (a crash) is given back; the end of a run gives its own back', async () => {
+    const { deps, store } = fakeDeps();
+    await store.createRun({ ...other, status: 'failed' });
+    await store.claimRun('camp', 'other', true);
+    const ctx = await startRun(startEvent({ activities: stateful }), deps);
+    expect(await store.campaignRuns('camp')).toEqual({ running: ['exec-1'], exclusive: 'exec-1' });
+    await finalizeRun({ step: 'finalize', run: ctx, status: 'completed' }, deps);
+    expect(await store.campaignRuns('camp')).toEqual({ running: [] });
+  });
+
+  it('a place held by a run being started by the API (no record yet, made just now) is kept', async () => {
+    const { deps, store } = fakeDeps();
+    const claiming = '20261122T120004000Z-abcdef';
+    await store.claimRun('camp', claiming, true);
+    await expect(startRun(startEvent({ activities: stateful }), deps)).rejects.toThrow(
+      `run ${claiming} is in progress`,
+    );
+  });
+
+  it('campaigns that keep no state run side by side; a stopped run gives its place back', async () => {
+    const { deps, store, clock } = fakeDeps();
+    await store.createRun(other);
+    await store.claimRun('camp', 'other', false);
+    await startRun(startEvent({ activities }), deps);
+    expect((await store.campaignRuns('camp')).running).toEqual(['exec-1', 'other']);
+    await recordStopped(store, 'other', clock.iso());
+    expect((await store.campaignRuns('camp')).running).toEqual(['exec-1']);
   });
 });

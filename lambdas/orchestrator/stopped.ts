@@ -1,13 +1,52 @@
 import type { RunRecord, StatusStore } from '../ports/store.js';
+import { releaseRun } from './start.js';
+import { isInProgress } from '../../statemachines/lifecycle.js';
 
 /** Records a run as stopped: activities not started are skipped, those in progress failed. */
 export async function recordStopped(store: StatusStore, runId: string, at: string): Promise<void> {
   await store.updateRun(runId, { status: 'stopped', endedAt: at });
+  await releaseRun(store, (await store.getRun(runId))?.campaignId, runId);
   for (const a of await store.listActivities(runId)) {
     if (a.status === 'pending') await store.updateActivity(runId, a.activityId, { status: 'skipped', endedAt: at });
     else if (['running', 'waiting', 'needsAttention'].includes(a.status))
       await store.updateActivity(runId, a.activityId, { status: 'failed', error: 'stopped', endedAt: at });
   }
+}
+
+/**
+ * Runs that were in progress in a process that ended without ending them (kill -9, a crash, the
+ * machine stopped): each becomes `interrupted`, its running activities `interrupted`, those that
+ * never started skipped, and its place among its campaign's runs is given back. Only for a store
+ * that no other process runs executions of (the embedded runtime, which holds its data folder).
+ */
+export async function recordInterrupted(store: StatusStore, at: string): Promise<string[]> {
+  const interrupted: string[] = [];
+  for (const run of await store.recentRuns(10_000)) {
+    if (!isInProgress(run.status)) continue;
+    const error = 'interrupted: the process running it ended first (killed, crashed, or the machine stopped)';
+    if (
+      !(await store.updateRun(run.runId, { status: 'interrupted', endedAt: at, error }, [
+        'running',
+        'paused',
+        'stopping',
+      ]))
+    )
+      continue;
+    for (const a of await store.listActivities(run.runId)) {
+      if (a.status === 'pending')
+        await store.updateActivity(run.runId, a.activityId, { status: 'skipped', endedAt: at });
+      else if (['running', 'waiting', 'needsAttention'].includes(a.status))
+        await store.updateActivity(run.runId, a.activityId, {
+          status: 'interrupted',
+          error: 'interrupted',
+          endedAt: at,
+        });
+    }
+    await releaseRun(store, run.campaignId, run.runId);
+    await store.log(run.runId, { at, level: 'error', message: `run ${error}` });
+    interrupted.push(run.runId);
+  }
+  return interrupted;
 }
 
 /**

@@ -12,6 +12,8 @@ export const ACTIVITY_STATUSES = [
   'running',
   'waiting',
   'needsAttention',
+  /** It was running when the process running its run ended (a crash, kill -9). */
+  'interrupted',
   'failed',
   'done',
   'skipped',
@@ -126,6 +128,24 @@ export interface VersionRecord {
   machine?: string;
 }
 
+/**
+ * The runs in progress of one campaign, as its run register holds them (one item per campaign,
+ * written only with conditional writes): every run takes a place in it when it starts and gives it
+ * back when it ends; a run of a campaign that keeps state between runs holds it alone
+ * (`exclusive`); a deletion closes it for good (`deleting`).
+ */
+export interface CampaignRuns {
+  running: string[];
+  exclusive?: string;
+  deleting?: boolean;
+}
+
+/** What claiming a place in the register gave: refused when closed by a deletion, or busy. */
+export type RunClaim =
+  | { ok: true }
+  | { ok: false; reason: 'deleted' }
+  | { ok: false; reason: 'busy'; holders: string[] };
+
 export interface StatusStore {
   /** Creates (expectRevision undefined: must not exist) or replaces a campaign at a revision. */
   putCampaign(record: CampaignRecord, expectRevision?: number): Promise<boolean>;
@@ -139,6 +159,20 @@ export interface StatusStore {
   /** Records the compiled settings of a run's activities (the campaign plan, encoded: a string under 256 KB). */
   putPlan(runId: string, plan: string): Promise<void>;
   getPlan(runId: string): Promise<string | undefined>;
+
+  /**
+   * Takes a place for a run in its campaign's register, in one conditional write: refused when a
+   * deletion closed it, or (exclusive) when another run is in progress, or when an exclusive run
+   * holds it. Claiming again for the same run is allowed.
+   */
+  claimRun(campaignId: string, runId: string, exclusive: boolean): Promise<RunClaim>;
+  /** Gives a run's place back (nothing when it holds none). */
+  releaseRun(campaignId: string, runId: string): Promise<void>;
+  campaignRuns(campaignId: string): Promise<CampaignRuns>;
+  /** Closes the register for a deletion, in one conditional write: refused (with the runs) while runs hold it. */
+  closeForDeletion(campaignId: string): Promise<{ ok: true } | { ok: false; running: string[] }>;
+  /** Opens the register of a campaign created again under the id of a deleted one. */
+  reopenRuns(campaignId: string): Promise<void>;
 
   createRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;

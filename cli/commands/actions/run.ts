@@ -4,7 +4,7 @@ import { compileFile, loadCatalogFor } from '../../load.js';
 import { color } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { Progress } from '../../progress.js';
-import { checkData, jsonSummary, openRuntime, printSummary, summarize } from '../../runs.js';
+import { checkData, jsonSummary, openRuntime, printSummary, summarize, watchPauses } from '../../runs.js';
 import { parseVariables } from '../../options.js';
 import type { RunCommandOptions } from '../options.js';
 
@@ -42,6 +42,14 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
     );
   const onSignal = () => void runtime.stop(runId, 'Ctrl-C');
   process.once('SIGINT', onSignal);
+  // A pause (breakpoint, suspend policy) says so, and Enter resumes it; with --json, on stderr.
+  const unwatch = watchPauses({
+    store: runtime.store,
+    runId,
+    resume: () => runtime.resume(runId, 'the terminal'),
+    write: (line) => (progress ? progress.note(line) : process.stderr.write(`${line}\n`)),
+    input: process.stdin,
+  });
   try {
     progress?.start();
     const run = await runtime.run(compiled.definition, {
@@ -55,6 +63,8 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
     else printSummary(summary);
     return run.status === 'completed' ? 0 : 1;
   } finally {
+    unwatch();
+    process.stdin.pause();
     process.off('SIGINT', onSignal);
     await runtime.close();
   }

@@ -12,7 +12,9 @@ import type {
   ActivityRecord,
   AudienceRecord,
   CampaignRecord,
+  CampaignRuns,
   HistoryEntry,
+  RunClaim,
   LogEntry,
   RunRecord,
   RunStatus,
@@ -78,6 +80,54 @@ export class MemoryStore implements StatusStore {
   async deleteCampaign(id: string): Promise<void> {
     this.campaigns.delete(id);
     for (const [k, v] of this.versions) if (v.campaignId === id) this.versions.delete(k);
+  }
+
+  /** The run registers, as the table's conditional writes keep them (see DynamoDbStore.claimRun). */
+  readonly registers = new Map<string, { running: Set<string>; exclusive?: string; deleting?: boolean }>();
+
+  private registerOf(campaignId: string) {
+    const r = this.registers.get(campaignId) ?? { running: new Set<string>() };
+    this.registers.set(campaignId, r);
+    return r;
+  }
+
+  async claimRun(campaignId: string, runId: string, exclusive: boolean): Promise<RunClaim> {
+    const r = this.registerOf(campaignId);
+    if (r.deleting) return { ok: false, reason: 'deleted' };
+    const others = [...r.running].filter((x) => x !== runId).sort();
+    if ((r.exclusive !== undefined && r.exclusive !== runId) || (exclusive && others.length))
+      return { ok: false, reason: 'busy', holders: others };
+    r.running.add(runId);
+    if (exclusive) r.exclusive = runId;
+    return { ok: true };
+  }
+
+  async releaseRun(campaignId: string, runId: string): Promise<void> {
+    const r = this.registers.get(campaignId);
+    if (!r) return;
+    r.running.delete(runId);
+    if (r.exclusive === runId) delete r.exclusive;
+  }
+
+  async campaignRuns(campaignId: string): Promise<CampaignRuns> {
+    const r = this.registers.get(campaignId);
+    return {
+      running: [...(r?.running ?? [])].sort(),
+      ...(r?.exclusive ? { exclusive: r.exclusive } : {}),
+      ...(r?.deleting ? { deleting: true } : {}),
+    };
+  }
+
+  async closeForDeletion(campaignId: string): Promise<{ ok: true } | { ok: false; running: string[] }> {
+    const r = this.registerOf(campaignId);
+    if (r.running.size) return { ok: false, running: [...r.running].sort() };
+    r.deleting = true;
+    return { ok: true };
+  }
+
+  async reopenRuns(campaignId: string): Promise<void> {
+    const r = this.registers.get(campaignId);
+    if (r) delete r.deleting;
   }
 
   async putVersion(record: VersionRecord): Promise<void> {
