@@ -26,15 +26,19 @@ const INTEGRATION = [
   'test/run-control.test.ts',
 ];
 const PROCESS = [
+  // The built CLI spawned (one process per behaviour that is about a process), `orca serve`.
   'test/cli.test.ts',
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
-  'cdk/orca.test.ts',
-  'test/integ/integ.test.ts',
 ];
-/** AWS's documented rules and IAM, on one synthesized stack per worker shared by the files (no isolation). */
+/**
+ * The CDK app: the stack's tests, AWS's documented rules and IAM, the integ snapshot, on one
+ * synthesized stack per worker shared by the files (no isolation: aws-cdk-lib is loaded once).
+ */
 const RULES = [
+  'cdk/orca.test.ts',
   'cdk/rules/*.test.ts',
+  'test/integ/integ.test.ts',
   // Simulates every AWS call against the synthesized IAM policies.
   'test/iam.test.ts',
 ];
