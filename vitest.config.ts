@@ -7,7 +7,10 @@
  * - process: what needs processes of its own: the built CLI spawned, `orca serve`, the CDK synth
  *   (esbuild bundling). Its globalSetup builds the CLI once and generates the shared sample data.
  */
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const INTEGRATION = [
   'lambdas/adapters/dynamodb-store.test.ts',
@@ -44,6 +47,44 @@ const RULES = [
 ];
 const EXCLUDE = [...configDefaults.exclude, 'dist/**', 'cdk.out/**'];
 
+/**
+ * The files that take longest (wall time on the 2-core machine), longest first. The two workers take
+ * files in queue order, so the long ones start first and the many short unit files even out the end.
+ */
+const SLOWEST = [
+  'cdk/orca.test.ts',
+  'test/iam.test.ts',
+  'test/run-control.test.ts',
+  'test/activities.test.ts',
+  'test/cli-api.test.ts',
+  'test/e2e.test.ts',
+  'lambdas/sql/literal.test.ts',
+  'statemachines/compile.test.ts',
+  'test/athena-statements.test.ts',
+  'test/cli.test.ts',
+  'test/api.test.ts',
+  'lambdas/adapters/s3-objects.test.ts',
+];
+
+/**
+ * The same order on every machine (vitest's default order reads its results cache, which CI lacks):
+ * the CDK project first, its files together (their worker keeps aws-cdk-lib and the synthesized
+ * stack: a non-isolated worker is reused only for the next file of its project), then the isolated
+ * files, then the unit project, together; within each, SLOWEST first, then the larger files.
+ */
+class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const block = (f: TestSpecification) =>
+      f.project.name === 'process-rules' ? 0 : f.project.name === 'unit' ? 2 : 1;
+    const rank = (f: TestSpecification) => {
+      const i = SLOWEST.indexOf(relative(this.ctx.config.root, f.moduleId));
+      return i === -1 ? SLOWEST.length : i;
+    };
+    const size = (f: TestSpecification) => statSync(f.moduleId).size;
+    return [...files].sort((a, b) => block(a) - block(b) || rank(a) - rank(b) || size(b) - size(a));
+  }
+}
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -53,6 +94,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     setupFiles: ['./test/setup.ts'],
+    sequence: { sequencer: SlowestFirst },
     coverage: {
       provider: 'v8',
       include: ['{lambdas,statemachines,cli,runtime,sampledata,cdk}/**/*.ts'],
