@@ -67,17 +67,26 @@ const SLOWEST = [
 ];
 
 /**
+ * Files of a non-isolated project that leave state behind (cli/doctor.test.ts keeps its
+ * aws-sdk-client-mock stubs of the Athena, Glue and S3 clients): last of their project, so that no
+ * other file runs after them in that worker.
+ */
+const LEAVE_STATE = ['cli/doctor.test.ts'];
+
+/**
  * The same order on every machine (vitest's default order reads its results cache, which CI lacks):
- * the CDK project first, its files together (their worker keeps aws-cdk-lib and the synthesized
- * stack: a non-isolated worker is reused only for the next file of its project), then the isolated
- * files, then the unit project, together; within each, SLOWEST first, then the larger files.
+ * one project after the other (a non-isolated worker, which keeps its loaded modules, aws-cdk-lib
+ * and the synthesized stack..., is reused only for the next file of its project): the CDK project,
+ * the processes, the integration files, the unit files last; within each, SLOWEST first, then the
+ * larger files.
  */
 class SlowestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const block = (f: TestSpecification) =>
-      f.project.name === 'process-rules' ? 0 : f.project.name === 'unit' ? 2 : 1;
+    const block = (f: TestSpecification) => ['process-rules', 'process', 'integration', 'unit'].indexOf(f.project.name);
     const rank = (f: TestSpecification) => {
-      const i = SLOWEST.indexOf(relative(this.ctx.config.root, f.moduleId));
+      const file = relative(this.ctx.config.root, f.moduleId);
+      if (LEAVE_STATE.includes(file)) return SLOWEST.length + 1;
+      const i = SLOWEST.indexOf(file);
       return i === -1 ? SLOWEST.length : i;
     };
     const size = (f: TestSpecification) => statSync(f.moduleId).size;
@@ -116,7 +125,9 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: EXCLUDE } },
+      // The integration files start and stop what they use (servers, runtimes, mocks, environment)
+      // around their tests: they share a worker's loaded modules too (see LEAVE_STATE).
+      { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: EXCLUDE, isolate: false } },
       { extends: true, test: { name: 'process-rules', include: RULES, exclude: EXCLUDE, isolate: false } },
       {
         extends: true,
