@@ -4,8 +4,9 @@
  * - unit: pure code and fake ports; every *.test.ts not listed below.
  * - integration: the embedded stack (DuckDB, dynalite, s3rver, the local Step Functions runner, the
  *   local server in-process).
- * - process: what needs processes of its own: the built CLI spawned, `orca serve`, the CDK synth
- *   (esbuild bundling). Its globalSetup builds the CLI once and generates the shared sample data.
+ * - process: what needs processes of its own: the built CLI spawned, `orca serve`; its globalSetup
+ *   builds the CLI once and generates the shared sample data. With it (`npm run test:process`),
+ *   process-rules: the CDK app synthesized (esbuild bundling), AWS's rules and the IAM simulation.
  */
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
