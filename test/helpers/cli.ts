@@ -47,8 +47,9 @@ export function orca(
  * Calls run one at a time (they replace the process's output while they run).
  */
 export async function orcaInProcess(args: string[]): Promise<CliResult> {
+  // As the spawned CLI gets it (cli/output.ts reads it when first imported, here or in the call).
+  const noColor = process.env.NO_COLOR;
   process.env.NO_COLOR = '1';
-  const { main } = await import('../../cli/main.js');
   let stdout = '';
   let stderr = '';
   const toOut = (s: string) => {
@@ -87,6 +88,7 @@ export async function orcaInProcess(args: string[]): Promise<CliResult> {
   process.exitCode = undefined;
   if (saved.cwd !== ROOT) process.chdir(ROOT);
   try {
+    const { main } = await import('../../cli/main.js');
     const code = await main(args, { writeOut: toOut, writeErr: toErr });
     return { code, stdout, stderr };
   } finally {
@@ -95,5 +97,7 @@ export async function orcaInProcess(args: string[]): Promise<CliResult> {
     process.stderr.write = saved.err;
     process.exitCode = undefined;
     if (saved.cwd !== ROOT) process.chdir(saved.cwd);
+    if (noColor === undefined) delete process.env.NO_COLOR;
+    else process.env.NO_COLOR = noColor;
   }
 }
