@@ -4,10 +4,14 @@
  * - unit: pure code and fake ports; every *.test.ts not listed below.
  * - integration: the embedded stack (DuckDB, dynalite, s3rver, the local Step Functions runner, the
  *   local server in-process).
- * - process: what needs processes of its own: the built CLI spawned, `orca serve`, the CDK synth
- *   (esbuild bundling). Its globalSetup builds the CLI once and generates the shared sample data.
+ * - process: what needs processes of its own: the built CLI spawned, `orca serve`; its globalSetup
+ *   builds the CLI once and generates the shared sample data. With it (`npm run test:process`),
+ *   process-rules: the CDK app synthesized (esbuild bundling), AWS's rules and the IAM simulation.
  */
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const INTEGRATION = [
   'lambdas/adapters/dynamodb-store.test.ts',
@@ -28,20 +32,71 @@ const INTEGRATION = [
   'test/run-control.test.ts',
 ];
 const PROCESS = [
+  // The built CLI spawned (one process per behaviour that is about a process), `orca serve`.
   'test/cli.test.ts',
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
   'test/crash-recovery.test.ts',
-  'cdk/orca.test.ts',
-  'test/integ/integ.test.ts',
 ];
-/** AWS's documented rules and IAM, on one synthesized stack per worker shared by the files (no isolation). */
+/**
+ * The CDK app: the stack's tests, AWS's documented rules and IAM, the integ snapshot, on one
+ * synthesized stack per worker shared by the files (no isolation: aws-cdk-lib is loaded once).
+ */
 const RULES = [
+  'cdk/orca.test.ts',
   'cdk/rules/*.test.ts',
+  'test/integ/integ.test.ts',
   // Simulates every AWS call against the synthesized IAM policies.
   'test/iam.test.ts',
 ];
 const EXCLUDE = [...configDefaults.exclude, 'dist/**', 'cdk.out/**'];
+
+/**
+ * The files that take longest (wall time on the 2-core machine), longest first. The two workers take
+ * files in queue order, so the long ones start first and the many short unit files even out the end.
+ */
+const SLOWEST = [
+  'cdk/orca.test.ts',
+  'test/iam.test.ts',
+  'test/run-control.test.ts',
+  'test/activities.test.ts',
+  'test/cli-api.test.ts',
+  'test/e2e.test.ts',
+  'lambdas/sql/literal.test.ts',
+  'statemachines/compile.test.ts',
+  'test/athena-statements.test.ts',
+  'test/cli.test.ts',
+  'test/api.test.ts',
+  'lambdas/adapters/s3-objects.test.ts',
+];
+
+/**
+ * Files of a non-isolated project that leave state behind (cli/doctor.test.ts keeps its
+ * aws-sdk-client-mock stubs of the Athena, Glue and S3 clients): last of their project, so that no
+ * other file runs after them in that worker.
+ */
+const LEAVE_STATE = ['cli/doctor.test.ts'];
+
+/**
+ * The same order on every machine (vitest's default order reads its results cache, which CI lacks):
+ * one project after the other (a non-isolated worker, which keeps its loaded modules, aws-cdk-lib
+ * and the synthesized stack..., is reused only for the next file of its project): the CDK project,
+ * the processes, the integration files, the unit files last; within each, SLOWEST first, then the
+ * larger files.
+ */
+class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const block = (f: TestSpecification) => ['process-rules', 'process', 'integration', 'unit'].indexOf(f.project.name);
+    const rank = (f: TestSpecification) => {
+      const file = relative(this.ctx.config.root, f.moduleId);
+      if (LEAVE_STATE.includes(file)) return SLOWEST.length + 1;
+      const i = SLOWEST.indexOf(file);
+      return i === -1 ? SLOWEST.length : i;
+    };
+    const size = (f: TestSpecification) => statSync(f.moduleId).size;
+    return [...files].sort((a, b) => block(a) - block(b) || rank(a) - rank(b) || size(b) - size(a));
+  }
+}
 
 export default defineConfig({
   test: {
@@ -52,6 +107,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     setupFiles: ['./test/setup.ts'],
+    sequence: { sequencer: SlowestFirst },
     coverage: {
       provider: 'v8',
       include: ['{lambdas,statemachines,cli,runtime,sampledata,cdk}/**/*.ts'],
@@ -73,7 +129,9 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: EXCLUDE } },
+      // The integration files start and stop what they use (servers, runtimes, mocks, environment)
+      // around their tests: they share a worker's loaded modules too (see LEAVE_STATE).
+      { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: EXCLUDE, isolate: false } },
       { extends: true, test: { name: 'process-rules', include: RULES, exclude: EXCLUDE, isolate: false } },
       {
         extends: true,

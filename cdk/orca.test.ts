@@ -5,10 +5,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { App, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OrcaStack } from './stack.js';
+import { orcaTemplate, testApp } from './rules/template.js';
 import { compileCampaigns } from './campaigns.js';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { readDocument } from '../lambdas/util/files.js';
@@ -18,26 +19,12 @@ import { AthenaDialect } from '../lambdas/sql/dialect.js';
 
 const root = join(import.meta.dirname, '..');
 
-/**
- * An app as cdk.json configures it. Bundling the five functions (esbuild) is skipped, with CDK's own
- * `aws:cdk:bundling-stacks` context (as `cdk synth --exclusively` does for other stacks), in the tests
- * that only read the template: their code is then a placeholder asset. One test bundles for real.
- */
-function testApp(options: { bundle?: boolean } = {}): App {
-  return new App({
-    context: {
-      '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
-      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
-    },
-  });
-}
+// The stack's template, shared with cdk/rules and test/iam.test.ts (one synth per worker); apps
+// without bundling (but the one test that checks the bundles) and without CDK's built-in validation.
 let template: Template;
-let stack: OrcaStack;
 
 beforeAll(() => {
-  const app = testApp();
-  stack = new OrcaStack(app, 'Orca', { orca: { alarmEmail: 'ops@example.com', retentionDays: 45 } });
-  template = Template.fromStack(stack);
+  template = orcaTemplate().template;
 });
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };

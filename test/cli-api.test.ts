@@ -1,9 +1,12 @@
-/** The CLI over the HTTP API: `orca serve` in its own process, the other commands talking to it. */
+/**
+ * The CLI over the HTTP API: `orca serve` in its own process, the other commands talking to it
+ * (in-process: main() with its output and exit code; a spawned client for the unreachable endpoint).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orca, ROOT } from './helpers/cli.js';
+import { orca, orcaInProcess, ROOT } from './helpers/cli.js';
 import { sampleDataFolder } from './helpers/sample-data.js';
 
 /** The shared sample data; what the server stores is this file's own. */
@@ -30,7 +33,7 @@ afterAll(async () => {
   await new Promise((r) => server.once('exit', r));
 });
 
-const cli = (...args: string[]) => orca([...args, '--endpoint', endpoint]);
+const cli = (...args: string[]) => orcaInProcess([...args, '--endpoint', endpoint]);
 
 describe('CLI over the API', () => {
   let runId: string;

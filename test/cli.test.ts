@@ -1,11 +1,15 @@
-/** The CLI as a user runs it: exit codes, --json, errors without stack traces, what it loads. */
+/**
+ * The CLI as a user runs it: exit codes, --json, errors without stack traces, what it loads. What
+ * a command prints and its exit code are checked in-process (main(), as bin/orca.js calls it);
+ * what the built CLI loads, in a process of its own.
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { orca, ROOT } from './helpers/cli.js';
+import { orcaInProcess as orca, ROOT } from './helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'orca-cli-'));
 const file = (name: string, text: string) => {

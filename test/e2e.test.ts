@@ -1,9 +1,13 @@
-/** Every example runs end to end through the CLI, on the generated sample data. */
+/**
+ * Every example runs end to end through the CLI, on the generated sample data: in-process (main(),
+ * with its output and exit code, the modules loaded once for the file), and once in a process of
+ * its own for the progress a user sees when the output is not a terminal.
+ */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { orca } from './helpers/cli.js';
+import { orca, orcaInProcess } from './helpers/cli.js';
 import { EXAMPLES } from './fixtures/examples.js';
 import { sampleDataFolder } from './helpers/sample-data.js';
 
@@ -13,7 +17,7 @@ const data = sampleDataFolder('orca-e2e-');
 describe('examples, end to end', () => {
   for (const f of EXAMPLES) {
     it(`orca run examples/${f}`, async () => {
-      const r = await orca(['run', `examples/${f}`, '--data', data, '--json']);
+      const r = await orcaInProcess(['run', `examples/${f}`, '--data', data, '--json']);
       expect(r.stderr).toBe('');
       const out = JSON.parse(r.stdout);
       expect(out.status).toBe('completed');
@@ -27,21 +31,21 @@ describe('examples, end to end', () => {
   }
 
   it('status and logs read the runs back; a failed run exits 1', async () => {
-    const list = await orca(['status', '--data', data, '--json']);
+    const list = await orcaInProcess(['status', '--data', data, '--json']);
     const runs = JSON.parse(list.stdout);
     expect(runs.length).toBe(EXAMPLES.length);
     const one = runs.find((r: { campaign: string }) => r.campaign === 'winback');
-    const status = await orca(['status', one.runId, '--data', data]);
+    const status = await orcaInProcess(['status', one.runId, '--data', data]);
     expect(status.stdout).toMatch(/✓ winback: completed in/);
-    const logs = await orca(['logs', one.runId, '--data', data, '--activity', 'lapsed', '--sql']);
+    const logs = await orcaInProcess(['logs', one.runId, '--data', data, '--activity', 'lapsed', '--sql']);
     expect(logs.stdout).toMatch(/lapsed: done: main [\d,]+/);
     expect(logs.stdout).toContain('FROM read_parquet(');
-    expect((await orca(['logs', 'nope', '--data', data])).code).toBe(1);
+    expect((await orcaInProcess(['logs', 'nope', '--data', data])).code).toBe(1);
   });
 
   it('run refuses an invalid campaign (1) and missing data (2) with a clear message', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'orca-empty-'));
-    const missing = await orca(['run', 'examples/winback.yaml', '--data', empty]);
+    const missing = await orcaInProcess(['run', 'examples/winback.yaml', '--data', empty]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no data for table recipients');
     expect(missing.stderr).toContain('orca generate');
@@ -50,7 +54,7 @@ describe('examples, end to end', () => {
       file,
       'id: broken\nlabel: Broken\ndimension: recipients\nactivities:\n  - { id: a, type: buildAudience, query: { attribute: nope, operator: equal, value: 1 } }\n',
     );
-    const invalid = await orca(['run', file, '--data', data]);
+    const invalid = await orcaInProcess(['run', file, '--data', data]);
     expect(invalid.code).toBe(1);
     expect(invalid.stdout).toMatch(/broken\.yaml: invalid/);
     expect(invalid.stdout).toMatch(/activity a .*nope/);

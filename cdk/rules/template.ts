@@ -1,25 +1,39 @@
 /**
- * The stack the rule tests read: the repository's OrcaStack (sample catalog, example campaigns), synthesized
- * once per worker without bundling the functions (CDK's `aws:cdk:bundling-stacks` context), as
- * cdk/orca.test.ts does for the tests that read the template only.
+ * The stack the CDK tests read (cdk/orca.test.ts, cdk/rules, test/iam.test.ts): the repository's
+ * OrcaStack (sample catalog, example campaigns, an alarm address and a retention other than the
+ * default), synthesized once per worker and shared by the files (their project is not isolated).
+ *
+ * Test apps skip what the template does not depend on: bundling the functions (CDK's
+ * `aws:cdk:bundling-stacks` context; the one test that checks the bundles asks for it) and CDK's
+ * built-in CloudFormation validation, whose findings are only warnings in an app that does not set
+ * `@aws-cdk/core:validateAgainstDefaultRules` (orca's does not) and which costs seconds of start-up
+ * per worker.
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { OrcaStack } from '../stack.js';
 import type { OrcaCampaignsProps } from '../orca.js';
 
-export function testApp(): App {
+/** An app as cdk.json configures it, without bundling (unless asked) and without the built-in validation. */
+export function testApp(options: { bundle?: boolean } = {}): App {
   return new App({
-    context: { '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true, 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+    context: {
+      '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
   });
 }
 
+/** The settings of the shared stack. */
+export const ORCA_TEST_PROPS = { alarmEmail: 'ops@example.com', retentionDays: 45 } as const;
+
 let cached: { stack: OrcaStack; template: Template } | undefined;
 
-/** The default stack and its template (synthesized once). */
+/** The shared stack and its template (synthesized once per worker). */
 export function orcaTemplate(): { stack: OrcaStack; template: Template } {
   if (!cached) {
-    const stack = new OrcaStack(testApp(), 'Orca', { orca: { alarmEmail: 'ops@example.com' } });
+    const stack = new OrcaStack(testApp(), 'Orca', { orca: ORCA_TEST_PROPS });
     cached = { stack, template: Template.fromStack(stack) };
   }
   return cached;

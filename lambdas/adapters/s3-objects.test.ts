@@ -28,13 +28,11 @@ const keys = async (Prefix: string) => {
 describe('deletePrefix against s3rver', () => {
   it('deletes every object under a prefix, across pages, and nothing else', async () => {
     const run = 'work/c/r1/a';
-    // More than one page of listing (1,000 keys); s3rver wants the uploads a few at a time.
-    for (let i = 0; i < 1005; i += 15)
-      await Promise.all(
-        Array.from({ length: Math.min(15, 1005 - i) }, (_, j) =>
-          put(`${run}/orca_output=main/part-${String(i + j).padStart(4, '0')}.parquet`),
-        ),
-      );
+    // More than one page of listing (1,000 keys), seeded into s3rver's store; the others over HTTP.
+    local.seed(
+      'orca-data',
+      Array.from({ length: 1005 }, (_, i) => `${run}/orca_output=main/part-${String(i).padStart(4, '0')}.parquet`),
+    );
     await put('work/c/r1/ab/orca_output=main/keep.parquet');
     await put('work/c/r2/a/orca_output=main/keep.parquet');
     await put('audiences/x/r1-save/orca_output=main/keep.parquet', 'audience');

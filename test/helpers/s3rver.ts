@@ -3,13 +3,19 @@
  * which Node's OpenSSL 3 only has in its legacy provider; that flag stays out of the test process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 
 export interface LocalS3 {
   s3: S3Client;
+  /**
+   * Stores objects as s3rver's file store keeps them (`<bucket>/<key>._S3rver_object`, see
+   * STACK.md; s3rver computes the ETag when it first reads one): for seeding many objects, which
+   * over HTTP costs s3rver a request each. What the code under test does still goes through HTTP.
+   */
+  seed(bucket: string, keys: string[], body?: string): void;
   close(): Promise<void>;
 }
 
@@ -39,6 +45,13 @@ export async function startS3rver(buckets: string[]): Promise<LocalS3> {
   });
   return {
     s3,
+    seed(bucket, keys, body = 'x') {
+      for (const key of keys) {
+        const path = join(dir, bucket, `${key}._S3rver_object`);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, body);
+      }
+    },
     close: async () => {
       s3.destroy();
       child.removeAllListeners('exit');

@@ -12,13 +12,20 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { integApp } from './app.js';
 
 const dataRoot = mkdtempSync(join(tmpdir(), 'orca-integ-snapshot-'));
 mkdirSync(join(dataRoot, 'catalog/recipients'), { recursive: true });
 writeFileSync(join(dataRoot, 'catalog/recipients/part-0.parquet'), 'fixed content for the snapshot');
 const expected = { 'lapsed-reachable': 34, 'reachable-one_per_email': 32, 'segments-vip-save_vip': 1 };
+// Without CDK's built-in CloudFormation validation, as the other CDK tests (see cdk/rules/template.ts).
+const validation = process.env.CDK_VALIDATION;
+process.env.CDK_VALIDATION = 'false';
+afterAll(() => {
+  if (validation === undefined) delete process.env.CDK_VALIDATION;
+  else process.env.CDK_VALIDATION = validation;
+});
 const { app, stack } = integApp({ dataRoot, expected, context: { 'aws:cdk:bundling-stacks': [] } });
 const assembly = app.synth();
 
