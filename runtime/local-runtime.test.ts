@@ -48,7 +48,7 @@ describe('tasks that wait for a resume', () => {
     ];
     const states = definitions.flatMap(callbacks);
     // Gates of every example, and the suspended state of the suspend policy.
-    expect(states.some(([name]) => name === 'done suspended')).toBe(true);
+    expect(states.some(([name]) => /^Suspended \d+$/.test(name))).toBe(true);
     for (const [name, state] of states) {
       expect(state.TimeoutSeconds, name).toBeGreaterThanOrEqual(HORIZON);
       expect(state.TimeoutSeconds, name).toBeLessThan(ONE_YEAR);
@@ -91,10 +91,11 @@ describe('the local runner', () => {
         };
       if (state.Resource === LAMBDA_CALLBACK)
         handlers[name] = (input) => {
-          const { step, activity } = (input as { Payload: { step: string; activity: { id: string } } }).Payload;
-          steps.push(`${step} ${activity.id}`);
+          // A gate gets its activity's id (its settings are in the run's plan).
+          const { step, activity } = (input as { Payload: { step: string; activity: string } }).Payload;
+          steps.push(`${step} ${activity}`);
           // `all` goes on at once; the breakpoint's gate waits until resumed.
-          if (activity.id === 'all') return Promise.resolve({ action: 'done' });
+          if (activity === 'all') return Promise.resolve({ action: 'done' });
           return new Promise((resolve) => parked.push(resolve));
         };
     }
