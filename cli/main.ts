@@ -1,7 +1,7 @@
 /** The orca command line. Every command has --help; errors are one line, never a stack trace. */
 import '../lambdas/util/polyfills.js';
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
-import { CliError, color } from './output.js';
+import { CliError, color, terminalText } from './output.js';
 import { version } from './paths.js';
 import { validateCommand } from './commands/validate.js';
 import { sqlCommand } from './commands/sql.js';
@@ -55,10 +55,10 @@ export async function main(argv: string[], output?: OutputConfiguration): Promis
     if (e instanceof CommanderError)
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     if (e instanceof CliError) {
-      console.error(`${color.red('orca:')} ${e.message}`);
+      console.error(`${color.red('orca:')} ${terminalText(e.message)}`);
       return e.code;
     }
-    console.error(`${color.red('orca: unexpected error:')} ${(e as Error)?.message ?? String(e)}`);
+    console.error(`${color.red('orca: unexpected error:')} ${terminalText((e as Error)?.message ?? String(e), true)}`);
     if (process.env.ORCA_DEBUG) console.error((e as Error)?.stack);
     else console.error('This is a bug in orca; run again with ORCA_DEBUG=1 to see where it happened.');
     return 70;

@@ -103,7 +103,11 @@ export class LocalRuntime {
     const dataRoot = resolve(options.dataRoot);
     const dynamo = await startDynalite(options.memoryStore ? undefined : join(dataRoot, 'store'));
     const store = new DynamoDbStore(dynamo.client, TABLE);
-    const engine = await DuckDbEngine.open(dataRoot, options);
+    // The store is closed again when the engine cannot open (tmp/ a file...): nothing is left running.
+    const engine = await DuckDbEngine.open(dataRoot, options).catch(async (e: unknown) => {
+      await dynamo.close();
+      throw e;
+    });
     return new LocalRuntime({ ...options, dataRoot }, dynamo, store, engine);
   }
 
