@@ -24,7 +24,10 @@ export function endpointOf(option?: string): { url: string; explicit: boolean } 
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new CliError(`${from} takes an http:// or https:// URL, got '${chosen.slice(0, 200)}'`, 2);
   if (parsed.username || parsed.password || parsed.search || parsed.hash)
-    throw new CliError(`${from} takes the API's base URL (no credentials, query or fragment), got '${chosen.slice(0, 200)}'`, 2);
+    throw new CliError(
+      `${from} takes the API's base URL (no credentials, query or fragment), got '${chosen.slice(0, 200)}'`,
+      2,
+    );
   return { url: chosen, explicit: Boolean(url) };
 }
 

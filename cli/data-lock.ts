@@ -45,8 +45,13 @@ function readLock(file: string): LockInfo | undefined {
   }
 }
 
-/** Refuses a data folder whose store or work folders are files, before anything opens them. */
+/**
+ * Refuses a data folder held by another live orca process, or whose store or work folders are
+ * files, before anything opens them.
+ */
 export function checkDataFolder(dataRoot: string): void {
+  const held = readLock(join(dataRoot, LOCK_FILE));
+  if (held && held.pid !== process.pid && alive(held.pid)) throw new CliError(inUseMessage(dataRoot, held), 2);
   if (existsSync(dataRoot) && !statSync(dataRoot).isDirectory())
     throw new CliError(`the data folder ${dataRoot} is a file; point --data at a folder`, 2);
   for (const sub of ['store', 'tmp', 'work']) {
@@ -78,8 +83,6 @@ export interface DataLock {
 export function lockDataFolder(dataRoot: string, command: string): DataLock {
   checkDataFolder(dataRoot);
   const file = join(dataRoot, LOCK_FILE);
-  const held = readLock(file);
-  if (held && held.pid !== process.pid && alive(held.pid)) throw new CliError(inUseMessage(dataRoot, held), 2);
   mkdirSync(dataRoot, { recursive: true });
   let info: LockInfo = { pid: process.pid, command, startedAt: new Date().toISOString() };
   const write = () => writeFileSync(file, `${JSON.stringify(info)}\n`);

@@ -1,7 +1,7 @@
 /** The orca command line. Every command has --help; errors are one line, never a stack trace. */
 import '../lambdas/util/polyfills.js';
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
-import { CliError, color, terminalText } from './output.js';
+import { CliError, color, interrupted, terminalText } from './output.js';
 import { version } from './paths.js';
 import { validateCommand } from './commands/validate.js';
 import { sqlCommand } from './commands/sql.js';
@@ -65,5 +65,22 @@ export async function main(argv: string[], output?: OutputConfiguration): Promis
   }
 }
 
+/**
+ * A promise orca forgot to await must not end the command with a stack trace: one line, like any
+ * other error. After Ctrl-C, what was still talking to the closed local store is the stop itself.
+ */
+export function onStrayRejection(e: unknown): void {
+  const code =
+    (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
+  if (interrupted.value && (code === 'ECONNREFUSED' || code === 'ECONNRESET' || /Database is closed/.test(String(e))))
+    return;
+  console.error(`${color.red('orca: unexpected error:')} ${terminalText((e as Error)?.message ?? String(e), true)}`);
+  if (process.env.ORCA_DEBUG) console.error((e as Error)?.stack);
+  process.exitCode = 70;
+}
+
 const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry) process.exitCode = await main(process.argv.slice(2));
+if (isEntry) {
+  process.on('unhandledRejection', onStrayRejection);
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -15,7 +15,13 @@ export function isoDate(name: string) {
   return (value: string): string => {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-    if (!m || !d || d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() + 1 !== Number(m[2]) || d.getUTCDate() !== Number(m[3]))
+    if (
+      !m ||
+      !d ||
+      d.getUTCFullYear() !== Number(m[1]) ||
+      d.getUTCMonth() + 1 !== Number(m[2]) ||
+      d.getUTCDate() !== Number(m[3])
+    )
       throw new InvalidArgumentError(`${name} takes a date YYYY-MM-DD that exists, got '${value}'`);
     return value;
   };
@@ -40,7 +46,6 @@ export function checkRunId(runId: string): string {
     );
   return runId;
 }
-
 
 /** --endpoint of the commands that only talk to an orca API. */
 export const ENDPOINT_OPTION = [

@@ -40,6 +40,9 @@ export function jsonText(value: unknown, indent: number | undefined = 2): string
   );
 }
 
+/** Set when the user pressed Ctrl-C: what fails while the command stops is not reported. */
+export const interrupted = { value: false };
+
 export function formatIssue(kind: 'error' | 'warning', i: Issue): string {
   const tag = kind === 'error' ? color.red('error  ') : color.yellow('warning');
   const where = [

@@ -20,6 +20,5 @@ export function compile(file: string, opts: CompileCommandOptions): void {
     } catch (e) {
       throw new CliError(`cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
     }
-  }
-  else process.stdout.write(json);
+  } else process.stdout.write(json);
 }

@@ -1,7 +1,7 @@
 import { ACTIVITIES } from '../../../lambdas/activities/index.js';
 import { newRunId } from '../../../lambdas/orchestrator/run-id.js';
 import { compileFile, loadCatalogFor } from '../../load.js';
-import { color, jsonText, terminalText } from '../../output.js';
+import { color, interrupted, jsonText, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { Progress } from '../../progress.js';
 import { checkData, jsonSummary, openRuntime, printSummary, summarize } from '../../runs.js';
@@ -42,7 +42,11 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
     console.log(
       `${color.bold(terminalText(analysis.campaign.label, true))} ${color.dim(`(${analysis.campaign.id}, run ${runId}, data ${terminalText(dataRoot, true)})`)}`,
     );
-  const onSignal = () => void runtime.stop(runId, 'Ctrl-C');
+  const onSignal = () => {
+    interrupted.value = true;
+    if (!opts.json) process.stderr.write('\nstopping the run (Ctrl-C again to quit at once)…\n');
+    void runtime.stop(runId, 'Ctrl-C').catch(() => {});
+  };
   process.once('SIGINT', onSignal);
   try {
     progress?.start();
