@@ -7,29 +7,8 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from './main.js';
-
-/** main() with everything it prints captured (console and commander). */
-export async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
-    out += `${a.join(' ')}\n`;
-  });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
-    err += `${a.join(' ')}\n`;
-  });
-  const before = process.exitCode;
-  try {
-    const code = await main(args, { writeOut: (s) => void (out += s), writeErr: (s) => void (err += s) });
-    return { code, out, err };
-  } finally {
-    process.exitCode = before;
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+import { afterEach, describe, expect, it } from 'vitest';
+import { capture } from '../test/helpers/capture.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'orca-cli-errors-'));
 

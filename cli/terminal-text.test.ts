@@ -5,6 +5,7 @@ import { printSummary, type RunSummary } from './runs.js';
 
 // ESC sequences (colour, clear screen, window title via OSC), CR, BEL, backspace, DEL, C1 CSI, bidi overrides.
 const HOSTILE = 'A\u001b[2J\u001b]0;owned\u0007\rB\u0008\u007f\u009b31m\u202eC\u2066D\u0000';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters that must not be printed raw
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function printed(f: () => void): string {
