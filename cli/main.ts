@@ -13,6 +13,7 @@ import { logsCommand } from './commands/logs.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
 import { costCommand } from './commands/cost.js';
+import { countCommand } from './commands/count.js';
 import { serveCommand } from './commands/serve.js';
 import { remoteCommands } from './commands/remote.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -33,6 +34,7 @@ export function buildProgram(output: OutputConfiguration = {}): Command {
     logsCommand,
     validateCommand,
     sqlCommand,
+    countCommand,
     compileCommand,
     generateCommand,
     demoCommand,

@@ -136,6 +136,34 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'POST',
+    path: '/campaigns/{id}/count',
+    errors: [422],
+    summary:
+      "The row count of an activity's output (working copy), running only what is upstream of it in scratch tables; nothing is saved",
+    status: 200,
+    params: S.campaignParams,
+    body: z
+      .object({
+        activity: z.string().min(1).max(200),
+        output: z.string().min(1).max(200).optional(),
+        variables: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict(),
+    response: z.object({
+      activity: z.string(),
+      output: z.string(),
+      rows: z.number(),
+      upstream: z.array(z.object({ activity: z.string(), outputs: z.record(z.string(), z.number()) })),
+      notRun: z.array(z.object({ activity: z.string(), reason: z.string() })),
+    }),
+    handle: (s, c) =>
+      s.count(
+        p<{ id: string }>(c).id,
+        c.body as { activity: string; output?: string; variables?: Record<string, unknown> },
+      ),
+  },
+  {
+    method: 'POST',
     path: '/campaigns/{id}/runs',
     errors: [409, 422],
     summary: 'Start a run (a signal: its variables are the parameters)',

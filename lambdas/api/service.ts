@@ -27,6 +27,8 @@ import { runDetail, runSummary } from './runs.js';
 import type { Dialect } from '../sql/dialect.js';
 import { badRequest, conflict, invalid, notFound } from './errors.js';
 import type { Platform } from './platform.js';
+import { ApiError } from './errors.js';
+import { canCount, countActivity, type CountResult } from './count.js';
 
 export interface ServiceDeps {
   store: StatusStore;
@@ -270,6 +272,39 @@ export class CampaignService {
     // Validation warns about schedules that fire too often.
     const warning = v.warnings.find((w) => w.path === 'trigger')?.message;
     return { expression: spec.expression, timezone: spec.timezone, launches, ...(warning ? { warning } : {}) };
+  }
+
+  /**
+   * The row count of an activity's output in the campaign's working copy, running only what is
+   * upstream of it, in scratch tables removed afterwards; nothing is recorded.
+   */
+  async count(
+    id: string,
+    request: { activity: string; output?: string | undefined; variables?: Record<string, unknown> | undefined },
+  ): Promise<CountResult> {
+    const c = await this.campaign(id);
+    const v = this.validate(c.definition);
+    if (!v.valid || !v.analysis)
+      throw invalid(`the campaign has ${v.errors.length} error(s); fix them before counting`, {
+        errors: v.errors,
+        warnings: v.warnings,
+      });
+    if (!canCount(this.d.engine))
+      throw new ApiError(
+        501,
+        'not_implemented',
+        'counting before running is available on `orca serve` (the local engine) only',
+      );
+    return countActivity({
+      analysis: v.analysis,
+      catalog: this.d.catalog,
+      engine: this.d.engine,
+      store: this.d.store,
+      activity: request.activity,
+      output: request.output,
+      variables: this.variables(v.analysis.campaign, request.variables ?? {}),
+      now: this.now(),
+    });
   }
 
   // Runs -----------------------------------------------------------------------------------------
