@@ -24,6 +24,8 @@ const INTEGRATION = [
   'test/activities.test.ts',
   'test/api.test.ts',
   'test/run-control.test.ts',
+  // The CLI against the router on a loopback HTTP server (fake ports).
+  'test/cli-commands.test.ts',
 ];
 const PROCESS = [
   'test/cli.test.ts',

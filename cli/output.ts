@@ -43,6 +43,39 @@ export function jsonText(value: unknown, indent: number | undefined = 2): string
 /** Set when the user pressed Ctrl-C: what fails while the command stops is not reported. */
 export const interrupted = { value: false };
 
+/**
+ * A time for people: in the campaign's time zone when known, else the local one, always with the
+ * zone's name (`2026-11-23 09:00 Europe/Paris`).
+ */
+/** The local time zone's name (TZ, or the system's). */
+export function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export function formatTime(iso: string, timeZone?: string, seconds = false): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return terminalText(iso, true);
+  let zone = timeZone || localZone();
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(seconds ? { second: '2-digit' } : {}),
+    }).formatToParts(d);
+  } catch {
+    zone = 'UTC';
+    return formatTime(iso, zone, seconds);
+  }
+  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
+  return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}${seconds ? `:${p('second')}` : ''} ${zone}`;
+}
+
 export function formatIssue(kind: 'error' | 'warning', i: Issue): string {
   const tag = kind === 'error' ? color.red('error  ') : color.yellow('warning');
   const where = [

@@ -126,6 +126,17 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    path: '/campaigns/{id}/versions',
+    summary: 'The published versions of a campaign, newest first',
+    status: 200,
+    params: S.campaignParams,
+    response: z.array(
+      z.object({ version: z.number(), publishedAt: z.string(), label: z.string(), current: z.boolean() }),
+    ),
+    handle: (s, c) => s.versions(p<{ id: string }>(c).id),
+  },
+  {
+    method: 'GET',
     path: '/campaigns/{id}/schedule/preview',
     errors: [422],
     summary: "The next 10 launches of the campaign's schedule",

@@ -251,6 +251,23 @@ export class CampaignService {
     return this.view(await this.save(c, { status: 'archived' }));
   }
 
+  /** The published versions of a campaign, newest first (the working copy is the campaign itself). */
+  async versions(id: string) {
+    const c = await this.campaign(id);
+    const out: Array<{ version: number; publishedAt: string; label: string; current: boolean }> = [];
+    for (let v = c.version; v >= 1; v--) {
+      const r = await this.d.store.getVersion(id, v);
+      if (!r) continue;
+      out.push({
+        version: r.version,
+        publishedAt: r.publishedAt,
+        label: labelOf(r.definition as object) ?? c.label,
+        current: r.version === c.version,
+      });
+    }
+    return out;
+  }
+
   async preview(id: string, count = 10) {
     const c = await this.campaign(id);
     const v = this.validate(c.definition);
@@ -261,6 +278,14 @@ export class CampaignService {
         warnings: v.warnings,
       });
     const spec = scheduleOf(campaign.trigger, campaign.timezone);
+    // An archived campaign has no schedule any more: it launches nothing, whatever its trigger says.
+    if (c.status === 'archived')
+      return {
+        expression: spec?.expression ?? null,
+        timezone: spec?.timezone ?? campaign.timezone,
+        launches: [],
+        warning: 'the campaign is archived: it is not scheduled any more (duplicate it to run it again)',
+      };
     if (!spec)
       return {
         expression: null,

@@ -1,5 +1,5 @@
 import { loadCatalogFor } from '../../load.js';
-import { CliError, color, jsonText, terminalText } from '../../output.js';
+import { CliError, color, formatTime, jsonText, localZone, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { openRuntime } from '../../runs.js';
 import { LOG_LEVELS, type LogEntry, type LogLevel } from '../../../lambdas/ports/store.js';
@@ -16,7 +16,8 @@ function formatLog(l: LogEntry): string {
       : l.level === 'warn'
         ? color.yellow('warn ')
         : color.dim(l.level.padEnd(5));
-  const time = l.at.replace('T', ' ').slice(11, 23);
+  // The local time of day with its milliseconds; the zone is named once, above the entries.
+  const time = `${formatTime(l.at, undefined, true).split(' ')[1]}.${l.at.slice(20, 23)}`;
   return `${color.dim(terminalText(time, true))} ${level} ${l.activity ? `${color.bold(terminalText(l.activity, true))}: ` : ''}${terminalText(l.message)}${l.durationMs !== undefined ? color.dim(` (${Math.round(l.durationMs)} ms)`) : ''}`;
 }
 
@@ -26,7 +27,12 @@ export async function logs(runId: string, opts: LogsCommandOptions): Promise<voi
   checkRunId(runId);
   if (!(LOG_LEVELS as readonly string[]).includes(opts.level))
     throw new CliError(`unknown level '${opts.level}': use ${LOG_LEVELS.join(', ')}`, 2);
+  let labelled = false;
   const print = (entries: Entry[]) => {
+    if (!opts.json && !labelled && entries.length) {
+      console.log(color.dim(`times in ${localZone()}`));
+      labelled = true;
+    }
     for (const l of entries) {
       if (opts.json) console.log(jsonText(l, undefined));
       else {

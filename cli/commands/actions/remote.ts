@@ -2,7 +2,7 @@
 import { extname } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ApiClient, endpointOf } from '../../api-client.js';
-import { CliError, color, jsonText, printFindings, styled, table, terminalText } from '../../output.js';
+import { CliError, color, formatTime, jsonText, printFindings, styled, table, terminalText } from '../../output.js';
 import { readCampaign } from '../../load.js';
 import { statusIcon } from '../../progress.js';
 import { checkCampaignId, checkRunId, parseVariables } from '../../options.js';
@@ -30,6 +30,7 @@ interface CampaignView {
   runInProgress: boolean;
   lastRun?: { runId: string; status: string; startedAt: string };
   nextRun?: string;
+  timezone?: string;
 }
 
 export async function campaigns(opts: CampaignsCommandOptions): Promise<void> {
@@ -49,7 +50,7 @@ export async function campaigns(opts: CampaignsCommandOptions): Promise<void> {
         styled(`${c.version || '-'}${c.source === 'code' ? color.dim(' (code)') : ''}`),
         c.trigger,
         c.lastRun ? styled(`${statusIcon(c.lastRun.status)} ${terminalText(c.lastRun.runId, true)}`) : '',
-        c.nextRun ? c.nextRun.replace('T', ' ').slice(0, 16) : '',
+        c.nextRun ? formatTime(c.nextRun, c.timezone) : '',
       ]),
     ),
   );
@@ -147,5 +148,94 @@ export async function preview(runId: string, transition: string, opts: PreviewCo
   );
   console.log(
     color.dim(`\nrows ${opts.offset + 1}-${opts.offset + r.rows.length} of ${r.total.toLocaleString('en-US')}`),
+  );
+}
+
+interface CampaignArgs {
+  endpoint?: string;
+  json?: boolean;
+}
+
+export async function duplicate(campaign: string, opts: CampaignArgs & { as?: string }): Promise<void> {
+  checkCampaignId(campaign);
+  if (opts.as) checkCampaignId(opts.as);
+  const r = await client(opts.endpoint).ok<CampaignView & { validation?: { valid: boolean } }>(
+    'POST',
+    `/campaigns/${campaign}/duplicate`,
+    opts.as ? { id: opts.as } : undefined,
+  );
+  console.log(
+    opts.json
+      ? jsonText(r)
+      : `${color.green('✓')} ${terminalText(campaign, true)} copied as ${terminalText(r.id, true)} (a draft)`,
+  );
+}
+
+export async function remove(campaign: string, opts: CampaignArgs): Promise<void> {
+  checkCampaignId(campaign);
+  await client(opts.endpoint).ok('DELETE', `/campaigns/${campaign}`);
+  console.log(opts.json ? jsonText({ id: campaign, deleted: true }) : `${color.green('✓')} ${campaign} deleted`);
+}
+
+export async function archive(campaign: string, opts: CampaignArgs): Promise<void> {
+  checkCampaignId(campaign);
+  const r = await client(opts.endpoint).ok<CampaignView>('POST', `/campaigns/${campaign}/archive`);
+  console.log(opts.json ? jsonText(r) : `${color.green('✓')} ${campaign} archived: no more scheduled runs`);
+}
+
+export async function schedule(campaign: string, opts: CampaignArgs): Promise<void> {
+  checkCampaignId(campaign);
+  const r = await client(opts.endpoint).ok<{
+    expression: string | null;
+    timezone: string;
+    launches: string[];
+    warning?: string;
+  }>('GET', `/campaigns/${campaign}/schedule/preview`);
+  if (opts.json) return void console.log(jsonText(r));
+  if (r.expression)
+    console.log(`${terminalText(r.expression, true)} ${color.dim(`(${terminalText(r.timezone, true)})`)}`);
+  for (const l of r.launches) console.log(`  ${formatTime(l, r.timezone)}`);
+  if (!r.launches.length) console.log(color.dim('  no launch to come'));
+  if (r.warning) console.log(color.yellow(`  ${terminalText(r.warning, true)}`));
+}
+
+export async function versions(campaign: string, opts: CampaignArgs): Promise<void> {
+  checkCampaignId(campaign);
+  const list = await client(opts.endpoint).ok<
+    Array<{ version: number; publishedAt: string; label: string; current: boolean }>
+  >('GET', `/campaigns/${campaign}/versions`);
+  if (opts.json) return void console.log(jsonText(list));
+  if (!list.length) return void console.log(`${campaign} was never published; \`orca publish FILE\` publishes it`);
+  console.log(
+    table(
+      ['version', 'published', 'label'],
+      list.map((v) => [
+        styled(`${v.version}${v.current ? color.green(' (current)') : ''}`),
+        formatTime(v.publishedAt),
+        v.label,
+      ]),
+    ),
+  );
+}
+
+export async function tasks(runId: string, opts: CampaignArgs): Promise<void> {
+  checkRunId(runId);
+  const list = await client(opts.endpoint).ok<
+    Array<{ activityId: string; startedAt: string; endedAt?: string; status: string; rows?: number; error?: string }>
+  >('GET', `/runs/${runId}/tasks`);
+  if (opts.json) return void console.log(jsonText(list));
+  if (!list.length) return void console.log(`run ${runId} has no task yet`);
+  console.log(
+    table(
+      ['', 'activity', 'started', 'status', 'rows', 'time'],
+      list.map((t) => [
+        styled(statusIcon(t.status)),
+        t.activityId,
+        formatTime(t.startedAt),
+        t.error ? `${t.status}: ${t.error.slice(0, 60)}` : t.status,
+        t.rows !== undefined ? t.rows.toLocaleString('en-US') : '',
+        t.endedAt ? `${Math.max(0, Date.parse(t.endedAt) - Date.parse(t.startedAt))} ms` : '',
+      ]),
+    ),
   );
 }

@@ -1,5 +1,5 @@
 import { loadCatalogFor } from '../../load.js';
-import { color, jsonText, styled, table } from '../../output.js';
+import { color, formatTime, jsonText, styled, table } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { statusIcon } from '../../progress.js';
 import { jsonSummary, openRuntime, printSummary, sortActivities, summarize, type RunSummary } from '../../runs.js';
@@ -77,7 +77,7 @@ export async function status(runId: string | undefined, opts: StatusCommandOptio
         r.runId,
         r.campaign,
         r.status,
-        r.startedAt.replace('T', ' ').slice(0, 19),
+        formatTime(r.startedAt, undefined, true),
         r.endedAt ? `${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s` : '',
       ]),
     ),
