@@ -30,6 +30,8 @@ const INTEGRATION = [
   'test/activity-pairs.test.ts',
   'test/api.test.ts',
   'test/run-control.test.ts',
+  // The CLI against the router on a loopback HTTP server (fake ports).
+  'test/cli-commands.test.ts',
 ];
 const PROCESS = [
   // The built CLI spawned (one process per behaviour that is about a process), `orca serve`.

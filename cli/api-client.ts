@@ -10,18 +10,41 @@ import { isLoopbackHost } from '../lambdas/util/net.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:7777';
 
+/** --endpoint, else $ORCA_ENDPOINT, else the local server; a malformed URL is a usage error (exit 2). */
 export function endpointOf(option?: string): { url: string; explicit: boolean } {
   const url = option ?? process.env.ORCA_ENDPOINT;
-  return { url: (url ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''), explicit: Boolean(url) };
+  const chosen = (url ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
+  const from = option !== undefined ? '--endpoint' : '$ORCA_ENDPOINT';
+  let parsed: URL;
+  try {
+    parsed = new URL(chosen);
+  } catch {
+    throw new CliError(`${from} takes a URL such as http://127.0.0.1:7777, got '${chosen.slice(0, 200)}'`, 2);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new CliError(`${from} takes an http:// or https:// URL, got '${chosen.slice(0, 200)}'`, 2);
+  if (parsed.username || parsed.password || parsed.search || parsed.hash)
+    throw new CliError(
+      `${from} takes the API's base URL (no credentials, query or fragment), got '${chosen.slice(0, 200)}'`,
+      2,
+    );
+  return { url: chosen, explicit: Boolean(url) };
 }
+
+/** How long a request may take before the CLI gives up on the server (a port held by something else). */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export class ServerUnreachable extends CliError {}
 
 export class ApiClient {
   private signer?: SignatureV4;
 
-  constructor(readonly endpoint: string) {
-    const url = new URL(endpoint);
+  constructor(
+    readonly endpoint: string,
+    /** Give up after this long (a probe of the default local server is short). */
+    private readonly timeoutMs = REQUEST_TIMEOUT_MS,
+  ) {
+    const url = new URL(endpointOf(endpoint).url);
     if (!isLoopbackHost(url.hostname)) {
       const region =
         /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ??
@@ -59,16 +82,37 @@ export class ApiClient {
     }
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+      response = await fetch(url, {
+        method,
+        headers,
+        signal: AbortSignal.timeout(this.timeoutMs),
+        ...(payload !== undefined ? { body: payload } : {}),
+      });
     } catch (e) {
+      const reason =
+        (e as Error).name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs / 1000} s`
+          : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message);
       throw new ServerUnreachable(
-        `no orca server answers at ${this.endpoint} (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}); start one with \`npx orca serve\`, or pass --endpoint`,
+        `no orca server answers at ${this.endpoint} (${reason}); start one with \`npx orca serve\`, or pass --endpoint`,
         2,
       );
     }
-    const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as T) : (undefined as T);
-    return { status: response.status, body: parsed };
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (e) {
+      throw new ServerUnreachable(`the server at ${this.endpoint} broke off its answer (${(e as Error).message})`, 2);
+    }
+    if (!text) return { status: response.status, body: undefined as T };
+    try {
+      return { status: response.status, body: JSON.parse(text) as T };
+    } catch {
+      throw new ServerUnreachable(
+        `the server at ${this.endpoint} is not an orca API (HTTP ${response.status}, not JSON); check --endpoint`,
+        2,
+      );
+    }
   }
 
   /** Calls and returns the body, turning an API error into a CLI error (exit 1). */

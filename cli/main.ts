@@ -1,7 +1,7 @@
 /** The orca command line. Every command has --help; errors are one line, never a stack trace. */
 import '../lambdas/util/polyfills.js';
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
-import { CliError, color } from './output.js';
+import { CliError, color, interrupted, terminalText } from './output.js';
 import { version } from './paths.js';
 import { validateCommand } from './commands/validate.js';
 import { sqlCommand } from './commands/sql.js';
@@ -13,6 +13,7 @@ import { logsCommand } from './commands/logs.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
 import { costCommand } from './commands/cost.js';
+import { countCommand } from './commands/count.js';
 import { serveCommand } from './commands/serve.js';
 import { remoteCommands } from './commands/remote.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -33,6 +34,7 @@ export function buildProgram(output: OutputConfiguration = {}): Command {
     logsCommand,
     validateCommand,
     sqlCommand,
+    countCommand,
     compileCommand,
     generateCommand,
     demoCommand,
@@ -55,15 +57,32 @@ export async function main(argv: string[], output?: OutputConfiguration): Promis
     if (e instanceof CommanderError)
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     if (e instanceof CliError) {
-      console.error(`${color.red('orca:')} ${e.message}`);
+      console.error(`${color.red('orca:')} ${terminalText(e.message)}`);
       return e.code;
     }
-    console.error(`${color.red('orca: unexpected error:')} ${(e as Error)?.message ?? String(e)}`);
+    console.error(`${color.red('orca: unexpected error:')} ${terminalText((e as Error)?.message ?? String(e), true)}`);
     if (process.env.ORCA_DEBUG) console.error((e as Error)?.stack);
     else console.error('This is a bug in orca; run again with ORCA_DEBUG=1 to see where it happened.');
     return 70;
   }
 }
 
+/**
+ * A promise orca forgot to await must not end the command with a stack trace: one line, like any
+ * other error. After Ctrl-C, what was still talking to the closed local store is the stop itself.
+ */
+export function onStrayRejection(e: unknown): void {
+  const code =
+    (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
+  if (interrupted.value && (code === 'ECONNREFUSED' || code === 'ECONNRESET' || /Database is closed/.test(String(e))))
+    return;
+  console.error(`${color.red('orca: unexpected error:')} ${terminalText((e as Error)?.message ?? String(e), true)}`);
+  if (process.env.ORCA_DEBUG) console.error((e as Error)?.stack);
+  process.exitCode = 70;
+}
+
 const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry) process.exitCode = await main(process.argv.slice(2));
+if (isEntry) {
+  process.on('unhandledRejection', onStrayRejection);
+  process.exitCode = await main(process.argv.slice(2));
+}

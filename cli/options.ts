@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { CliError } from './output.js';
 
 export function positiveInt(name: string) {
   return (value: string): number => {
@@ -9,7 +10,42 @@ export function positiveInt(name: string) {
   };
 }
 
-import { CliError } from './output.js';
+/** A calendar date YYYY-MM-DD that exists (2026-02-30 does not). */
+export function isoDate(name: string) {
+  return (value: string): string => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+    if (
+      !m ||
+      !d ||
+      d.getUTCFullYear() !== Number(m[1]) ||
+      d.getUTCMonth() + 1 !== Number(m[2]) ||
+      d.getUTCDate() !== Number(m[3])
+    )
+      throw new InvalidArgumentError(`${name} takes a date YYYY-MM-DD that exists, got '${value}'`);
+    return value;
+  };
+}
+
+/** A campaign id as campaign files and the API take them. */
+export function checkCampaignId(id: string): string {
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(id))
+    throw new CliError(
+      `'${id.length > 40 ? `${id.slice(0, 40)}…` : id}' is not a campaign id (a-z, 0-9 and -, at most 63); \`orca campaigns\` lists them`,
+      2,
+    );
+  return id;
+}
+
+/** A run id as orca makes them (and as the API accepts them), checked before anything is asked. */
+export function checkRunId(runId: string): string {
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(runId))
+    throw new CliError(
+      `'${runId.length > 40 ? `${runId.slice(0, 40)}…` : runId}' is not a run id (letters, digits, - and _, at most 80); \`orca status\` lists the recent runs`,
+      2,
+    );
+  return runId;
+}
 
 /** --endpoint of the commands that only talk to an orca API. */
 export const ENDPOINT_OPTION = [

@@ -3,7 +3,7 @@
  * place on a terminal, or printed line by line as they change when the output is not a terminal.
  */
 import type { ActivityRecord, StatusStore, TransitionRecord } from '../lambdas/ports/store.js';
-import { color, stripAnsi } from './output.js';
+import { color, stripAnsi, terminalText } from './output.js';
 
 const SPIN = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -41,7 +41,7 @@ export interface ProgressOptions {
 }
 
 export class Progress {
-  private timer?: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private lines = 0;
   private tick = 0;
   private readonly seen = new Map<string, string>();
@@ -54,8 +54,11 @@ export class Progress {
     this.timer = setInterval(() => void this.poll(), this.o.intervalMs ?? (this.o.tty ? 120 : 250));
   }
 
+  /** Ends the live display (once: a second call does nothing). */
   async stop(): Promise<void> {
+    if (!this.timer) return;
     clearInterval(this.timer);
+    this.timer = undefined;
     while (this.polling) await new Promise((r) => setTimeout(r, 10));
     await this.poll(true);
     if (this.o.tty && this.lines) {
@@ -109,7 +112,7 @@ export class Progress {
           : status === 'done'
             ? [...new Set(counts)].join(', ')
             : color.dim(status);
-      return `  ${statusIcon(status, this.tick)} ${id.padEnd(width)}  ${color.dim(title.padEnd(18))} ${detail}`;
+      return `  ${statusIcon(status, this.tick)} ${terminalText(id, true).padEnd(width)}  ${color.dim(title.padEnd(18))} ${detail}`;
     });
     this.tick++;
     const block = [color.bold(`running… ${this.elapsed()}`), ...rows];
@@ -127,7 +130,7 @@ export class Progress {
         .filter((t) => t.from === a.activityId && t.active)
         .map((t) => `${t.output} ${t.population?.rows ?? 0}`);
       this.o.write(
-        `[${this.elapsed()}] ${a.activityId}: ${a.status}${a.status === 'done' && counts.length ? ` (${[...new Set(counts)].join(', ')})` : ''}${a.error ? `: ${a.error}` : ''}\n`,
+        `[${this.elapsed()}] ${terminalText(a.activityId, true)}: ${a.status}${a.status === 'done' && counts.length ? ` (${terminalText([...new Set(counts)].join(', '), true)})` : ''}${a.error ? `: ${terminalText(a.error, true)}` : ''}\n`,
       );
     }
   }

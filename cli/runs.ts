@@ -6,17 +6,36 @@ import type { StatusStore } from '../lambdas/ports/store.js';
 import { ACTIVITIES } from '../lambdas/activities/index.js';
 import { runDetail, type RunDetail } from '../lambdas/api/runs.js';
 import { LocalRuntime } from '../runtime/local-runtime.js';
-import { CliError, color, table } from './output.js';
+import { CliError, color, styled, table, terminalText } from './output.js';
+import { lockDataFolder } from './data-lock.js';
 import { statusIcon } from './progress.js';
 
-export async function openRuntime(dataRoot: string, catalog: Catalog): Promise<LocalRuntime> {
+/** The local runtime over a data folder, which this process holds (`orca.pid`) until `close`. */
+export interface OpenedRuntime {
+  runtime: LocalRuntime;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(dataRoot: string, catalog: Catalog, command = 'orca'): Promise<OpenedRuntime> {
+  const lock = lockDataFolder(dataRoot, command);
   try {
-    return await LocalRuntime.open({ dataRoot, catalog });
+    const runtime = await LocalRuntime.open({ dataRoot, catalog });
+    return {
+      runtime,
+      close: async () => {
+        try {
+          await runtime.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
   } catch (e) {
+    lock.release();
     const m = (e as Error).message ?? '';
-    if (/lock|LOCK|already held|Resource temporarily unavailable/i.test(m)) {
+    if (/lock|LOCK|already held|Resource temporarily unavailable|Database is closed/i.test(m)) {
       throw new CliError(
-        `the data folder ${dataRoot} is in use by another orca process (orca run or orca serve); wait for it, or use another --data folder`,
+        `the data folder ${dataRoot} is in use by another process (its run store cannot be opened); wait for it, or use another --data folder`,
         2,
       );
     }
@@ -69,7 +88,7 @@ export function printSummary(s: RunSummary): void {
     table(
       ['', 'activity', 'type', 'status', 'rows', 'time'],
       s.activities.map((a) => [
-        statusIcon(a.status),
+        styled(statusIcon(a.status)),
         a.id,
         ACTIVITIES.get(a.type)?.title ?? a.type,
         a.error ? `${a.status}: ${a.error.slice(0, 60)}` : a.status,
@@ -94,9 +113,9 @@ export function printSummary(s: RunSummary): void {
     );
   }
   const seconds = s.endedAt ? ` in ${((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1)} s` : '';
-  const line = `${statusIcon(s.status)} ${s.campaignId ?? 'run'}: ${s.status}${seconds} (run ${s.runId})`;
+  const line = `${statusIcon(s.status)} ${terminalText(s.campaignId ?? 'run', true)}: ${s.status}${seconds} (run ${terminalText(s.runId, true)})`;
   console.log(`\n${s.status === 'completed' ? color.green(line) : s.status === 'failed' ? color.red(line) : line}`);
-  if (s.error) console.log(color.red(`  ${s.error}`));
+  if (s.error) console.log(color.red(`  ${terminalText(s.error)}`));
 }
 
 export function jsonSummary(s: RunSummary): object {

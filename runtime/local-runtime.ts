@@ -148,7 +148,11 @@ export class LocalRuntime {
     const dataRoot = resolve(options.dataRoot);
     const dynamo = await startDynalite(options.memoryStore ? undefined : join(dataRoot, 'store'));
     const store = new DynamoDbStore(dynamo.client, TABLE);
-    const engine = await DuckDbEngine.open(dataRoot, options);
+    // The store is closed again when the engine cannot open (tmp/ a file...): nothing is left running.
+    const engine = await DuckDbEngine.open(dataRoot, options).catch(async (e: unknown) => {
+      await dynamo.close();
+      throw e;
+    });
     // This process holds the data folder now: a run still in progress in its store was left by a
     // process that ended without ending it (kill -9, a crash).
     if (!options.memoryStore) await recordInterrupted(store, new Date().toISOString());

@@ -92,6 +92,11 @@ export class OrcaServer {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(o.port ?? 7777, o.host ?? '127.0.0.1', () => resolve());
+    }).catch(async (e: unknown) => {
+      // The port is taken (or refused): close what was opened, or the process would never end.
+      platform.close();
+      await runtime.close();
+      throw e;
     });
     const server = new OrcaServer(runtime, platform, service, http);
     const purge = () =>

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { positiveInt } from '../options.js';
+import { isoDate, positiveInt } from '../options.js';
 import { lazy } from './lazy.js';
 
 export function generateCommand(program: Command): void {
@@ -10,7 +10,7 @@ export function generateCommand(program: Command): void {
     )
     .option('--profiles <n>', 'number of recipients', positiveInt('--profiles'), 100_000)
     .option('--seed <n>', 'seed: the same seed, count and date give the same files', positiveInt('--seed'), 42)
-    .option('--as-of <date>', 'date the data ends at, YYYY-MM-DD (default: today)')
+    .option('--as-of <date>', 'date the data ends at, YYYY-MM-DD (default: today)', isoDate('--as-of'))
     .option('--data <dir>', 'data folder (default: $ORCA_DATA or ./.orca)')
     .option('--json', 'print the row counts as JSON')
     .action(lazy(async () => (await import('./actions/generate.js')).generate));

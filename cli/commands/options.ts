@@ -12,6 +12,15 @@ export interface CostCommandOptions {
   json?: boolean;
 }
 
+export interface CountCommandOptions {
+  activity: string;
+  output?: string;
+  data?: string;
+  catalog?: string;
+  var?: string[];
+  json?: boolean;
+}
+
 export interface DemoCommandOptions {
   profiles: number;
   data?: string;

@@ -52,6 +52,55 @@ export function remoteCommands(program: Command): void {
   }
 
   program
+    .command('duplicate')
+    .description('copy a campaign as a new draft (its id: --as, default <campaign>-copy)')
+    .argument('<campaign>', 'campaign id')
+    .option('--as <id>', 'the id of the copy')
+    .option(...ENDPOINT_OPTION)
+    .option('--json', 'print JSON')
+    .action(lazy(async () => (await actions()).duplicate));
+
+  program
+    .command('delete')
+    .description('delete a campaign (refused while one of its runs is in progress)')
+    .argument('<campaign>', 'campaign id')
+    .option(...ENDPOINT_OPTION)
+    .option('--json', 'print JSON')
+    .action(lazy(async () => (await actions()).remove));
+
+  program
+    .command('archive')
+    .description('retire a campaign: no more scheduled runs')
+    .argument('<campaign>', 'campaign id')
+    .option(...ENDPOINT_OPTION)
+    .option('--json', 'print JSON')
+    .action(lazy(async () => (await actions()).archive));
+
+  program
+    .command('schedule')
+    .description("the next launches of a campaign's schedule, in its time zone")
+    .argument('<campaign>', 'campaign id')
+    .option(...ENDPOINT_OPTION)
+    .option('--json', 'print JSON')
+    .action(lazy(async () => (await actions()).schedule));
+
+  program
+    .command('versions')
+    .description('the published versions of a campaign, newest first')
+    .argument('<campaign>', 'campaign id')
+    .option(...ENDPOINT_OPTION)
+    .option('--json', 'print JSON')
+    .action(lazy(async () => (await actions()).versions));
+
+  program
+    .command('tasks')
+    .description("a run's activity executions, in order")
+    .argument('<run>', 'run id')
+    .option(...ENDPOINT_OPTION)
+    .option('--json', 'print JSON')
+    .action(lazy(async () => (await actions()).tasks));
+
+  program
     .command('preview')
     .description("the rows of a transition's work table")
     .argument('<run>', 'run id')

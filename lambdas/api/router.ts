@@ -126,6 +126,17 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    path: '/campaigns/{id}/versions',
+    summary: 'The published versions of a campaign, newest first',
+    status: 200,
+    params: S.campaignParams,
+    response: z.array(
+      z.object({ version: z.number(), publishedAt: z.string(), label: z.string(), current: z.boolean() }),
+    ),
+    handle: (s, c) => s.versions(p<{ id: string }>(c).id),
+  },
+  {
+    method: 'GET',
     path: '/campaigns/{id}/schedule/preview',
     errors: [422],
     summary: "The next 10 launches of the campaign's schedule",
@@ -133,6 +144,34 @@ export const ROUTES: Route[] = [
     params: S.campaignParams,
     response: S.previewView,
     handle: (s, c) => s.preview(p<{ id: string }>(c).id),
+  },
+  {
+    method: 'POST',
+    path: '/campaigns/{id}/count',
+    errors: [422],
+    summary:
+      "The row count of an activity's output (working copy), running only what is upstream of it in scratch tables; nothing is saved",
+    status: 200,
+    params: S.campaignParams,
+    body: z
+      .object({
+        activity: z.string().min(1).max(200),
+        output: z.string().min(1).max(200).optional(),
+        variables: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict(),
+    response: z.object({
+      activity: z.string(),
+      output: z.string(),
+      rows: z.number(),
+      upstream: z.array(z.object({ activity: z.string(), outputs: z.record(z.string(), z.number()) })),
+      notRun: z.array(z.object({ activity: z.string(), reason: z.string() })),
+    }),
+    handle: (s, c) =>
+      s.count(
+        p<{ id: string }>(c).id,
+        c.body as { activity: string; output?: string; variables?: Record<string, unknown> },
+      ),
   },
   {
     method: 'POST',

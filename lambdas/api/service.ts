@@ -28,6 +28,8 @@ import { runDetail, runSummary } from './runs.js';
 import type { Dialect } from '../sql/dialect.js';
 import { badRequest, conflict, invalid, notFound } from './errors.js';
 import type { Platform } from './platform.js';
+import { ApiError } from './errors.js';
+import { canCount, countActivity, type CountResult } from './count.js';
 
 export interface ServiceDeps {
   store: StatusStore;
@@ -266,6 +268,23 @@ export class CampaignService {
     return this.view(await this.save(c, { status: 'archived' }));
   }
 
+  /** The published versions of a campaign, newest first (the working copy is the campaign itself). */
+  async versions(id: string) {
+    const c = await this.campaign(id);
+    const out: Array<{ version: number; publishedAt: string; label: string; current: boolean }> = [];
+    for (let v = c.version; v >= 1; v--) {
+      const r = await this.d.store.getVersion(id, v);
+      if (!r) continue;
+      out.push({
+        version: r.version,
+        publishedAt: r.publishedAt,
+        label: labelOf(r.definition as object) ?? c.label,
+        current: r.version === c.version,
+      });
+    }
+    return out;
+  }
+
   async preview(id: string, count = 10) {
     const c = await this.campaign(id);
     const v = this.validate(c.definition);
@@ -276,6 +295,14 @@ export class CampaignService {
         warnings: v.warnings,
       });
     const spec = scheduleOf(campaign.trigger, campaign.timezone);
+    // An archived campaign has no schedule any more: it launches nothing, whatever its trigger says.
+    if (c.status === 'archived')
+      return {
+        expression: spec?.expression ?? null,
+        timezone: spec?.timezone ?? campaign.timezone,
+        launches: [],
+        warning: 'the campaign is archived: it is not scheduled any more (duplicate it to run it again)',
+      };
     if (!spec)
       return {
         expression: null,
@@ -287,6 +314,39 @@ export class CampaignService {
     // Validation warns about schedules that fire too often.
     const warning = v.warnings.find((w) => w.path === 'trigger')?.message;
     return { expression: spec.expression, timezone: spec.timezone, launches, ...(warning ? { warning } : {}) };
+  }
+
+  /**
+   * The row count of an activity's output in the campaign's working copy, running only what is
+   * upstream of it, in scratch tables removed afterwards; nothing is recorded.
+   */
+  async count(
+    id: string,
+    request: { activity: string; output?: string | undefined; variables?: Record<string, unknown> | undefined },
+  ): Promise<CountResult> {
+    const c = await this.campaign(id);
+    const v = this.validate(c.definition);
+    if (!v.valid || !v.analysis)
+      throw invalid(`the campaign has ${v.errors.length} error(s); fix them before counting`, {
+        errors: v.errors,
+        warnings: v.warnings,
+      });
+    if (!canCount(this.d.engine))
+      throw new ApiError(
+        501,
+        'not_implemented',
+        'counting before running is available on `orca serve` (the local engine) only',
+      );
+    return countActivity({
+      analysis: v.analysis,
+      catalog: this.d.catalog,
+      engine: this.d.engine,
+      store: this.d.store,
+      activity: request.activity,
+      output: request.output,
+      variables: this.variables(v.analysis.campaign, request.variables ?? {}),
+      now: this.now(),
+    });
   }
 
   // Runs -----------------------------------------------------------------------------------------

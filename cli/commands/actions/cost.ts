@@ -4,7 +4,7 @@ import { AthenaDialect } from '../../../lambdas/sql/dialect.js';
 import { stringLiteral } from '../../../lambdas/sql/literal.js';
 import type { Catalog } from '../../../lambdas/catalog/catalog.js';
 import { compileFile, loadCatalogFor } from '../../load.js';
-import { color, table } from '../../output.js';
+import { color, jsonText, styled, table, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { estimateCost, SAMPLE_SHAPE, type TableSize } from '../../cost.js';
 import type { CostCommandOptions } from '../options.js';
@@ -57,18 +57,18 @@ export async function cost(file: string, opts: CostCommandOptions): Promise<void
   const sizes = measured ?? SAMPLE_SHAPE;
   const estimate = estimateCost(analysis, compiled, sizes, opts.profiles);
   if (opts.json) {
-    console.log(JSON.stringify({ ...estimate, sizes }, null, 2));
+    console.log(jsonText({ ...estimate, sizes }));
     return;
   }
   console.log(
-    `${color.bold(analysis.campaign.label)}: one run on ${opts.profiles.toLocaleString('en-US')} profiles (${measured ? 'table sizes measured from the local data' : 'table sizes of the sample data'})\n`,
+    `${color.bold(terminalText(analysis.campaign.label, true))}: one run on ${opts.profiles.toLocaleString('en-US')} profiles (${measured ? 'table sizes measured from the local data' : 'table sizes of the sample data'})\n`,
   );
   console.log(
     table(
       ['', 'quantity', 'USD'],
       [
         ...estimate.lines.map((l) => [l.item, l.quantity, `$${l.usd.toFixed(5)}`]),
-        [color.bold('total per run'), '', color.bold(`$${estimate.total.toFixed(4)}`)],
+        [styled(color.bold('total per run')), '', styled(color.bold(`$${estimate.total.toFixed(4)}`))],
       ],
     ),
   );

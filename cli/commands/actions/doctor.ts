@@ -1,7 +1,7 @@
 import { ApiClient, endpointOf } from '../../api-client.js';
 import { awsTarget, runDoctor } from '../../doctor.js';
 import { loadCatalogFor } from '../../load.js';
-import { color } from '../../output.js';
+import { color, jsonText, terminalText } from '../../output.js';
 import type { DoctorCommandOptions } from '../options.js';
 
 /** The region of a deployed endpoint (an execute-api host), or the one given. */
@@ -20,11 +20,11 @@ export async function doctor(opts: DoctorCommandOptions): Promise<void> {
       ? awsTarget({ region, workGroup: opts.workgroup, database: opts.database, bucket: opts.bucket })
       : undefined,
   });
-  if (opts.json) console.log(JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2));
+  if (opts.json) console.log(jsonText({ ok: checks.every((c) => c.ok), checks }));
   else {
     for (const c of checks) {
-      console.log(`${c.ok ? color.green('✓') : color.red('✗')} ${c.name}: ${c.detail}`);
-      if (!c.ok && c.fix) console.log(`  ${color.dim(`what to do: ${c.fix}`)}`);
+      console.log(`${c.ok ? color.green('✓') : color.red('✗')} ${c.name}: ${terminalText(c.detail)}`);
+      if (!c.ok && c.fix) console.log(`  ${color.dim(`what to do: ${terminalText(c.fix)}`)}`);
     }
     if (!region) console.log(color.dim('(no AWS region: the AWS checks were skipped; pass --region for a deployment)'));
   }

@@ -1,11 +1,12 @@
 import { loadCatalogFor } from '../../load.js';
-import { CliError, color } from '../../output.js';
+import { CliError, color, formatTime, jsonText, localZone, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { openRuntime } from '../../runs.js';
 import { LOG_LEVELS, type LogEntry, type LogLevel } from '../../../lambdas/ports/store.js';
 import { filterLogs } from '../../../lambdas/api/logs.js';
 import { hasEnded } from '../../../statemachines/lifecycle.js';
 import { viaApiOrLocal } from './status.js';
+import { checkRunId } from '../../options.js';
 import type { LogsCommandOptions } from '../options.js';
 
 function formatLog(l: LogEntry): string {
@@ -15,21 +16,28 @@ function formatLog(l: LogEntry): string {
       : l.level === 'warn'
         ? color.yellow('warn ')
         : color.dim(l.level.padEnd(5));
-  const time = l.at.replace('T', ' ').slice(11, 23);
-  return `${color.dim(time)} ${level} ${l.activity ? `${color.bold(l.activity)}: ` : ''}${l.message}${l.durationMs !== undefined ? color.dim(` (${Math.round(l.durationMs)} ms)`) : ''}`;
+  // The local time of day with its milliseconds; the zone is named once, above the entries.
+  const time = `${formatTime(l.at, undefined, true).split(' ')[1]}.${l.at.slice(20, 23)}`;
+  return `${color.dim(terminalText(time, true))} ${level} ${l.activity ? `${color.bold(terminalText(l.activity, true))}: ` : ''}${terminalText(l.message)}${l.durationMs !== undefined ? color.dim(` (${Math.round(l.durationMs)} ms)`) : ''}`;
 }
 
 type Entry = LogEntry & { id: string };
 
 export async function logs(runId: string, opts: LogsCommandOptions): Promise<void> {
+  checkRunId(runId);
   if (!(LOG_LEVELS as readonly string[]).includes(opts.level))
     throw new CliError(`unknown level '${opts.level}': use ${LOG_LEVELS.join(', ')}`, 2);
+  let labelled = false;
   const print = (entries: Entry[]) => {
+    if (!opts.json && !labelled && entries.length) {
+      console.log(color.dim(`times in ${localZone()}`));
+      labelled = true;
+    }
     for (const l of entries) {
-      if (opts.json) console.log(JSON.stringify(l));
+      if (opts.json) console.log(jsonText(l, undefined));
       else {
         console.log(formatLog(l));
-        if (opts.sql && l.sql) console.log(color.dim(l.sql.replace(/^/gm, '    ')));
+        if (opts.sql && l.sql) console.log(color.dim(terminalText(l.sql).replace(/^/gm, '    ')));
       }
     }
   };
@@ -57,7 +65,7 @@ export async function logs(runId: string, opts: LogsCommandOptions): Promise<voi
     },
     async () => {
       if (opts.follow) throw new CliError('--follow needs a running orca server (`npx orca serve`)', 2);
-      const runtime = await openRuntime(dataPath(opts.data), loadCatalogFor());
+      const { runtime, close } = await openRuntime(dataPath(opts.data), loadCatalogFor(), 'orca logs');
       try {
         if (!(await runtime.store.getRun(runId)))
           throw new CliError(`no run '${runId}' in this data folder; \`orca status\` lists the recent runs`, 1);
@@ -69,7 +77,7 @@ export async function logs(runId: string, opts: LogsCommandOptions): Promise<voi
           }),
         );
       } finally {
-        await runtime.close();
+        await close();
       }
     },
   );

@@ -1,11 +1,12 @@
 import { ACTIVITIES } from '../../../lambdas/activities/index.js';
 import { newRunId } from '../../../lambdas/orchestrator/run-id.js';
 import { compileFile, loadCatalogFor } from '../../load.js';
-import { color } from '../../output.js';
+import { color, interrupted, jsonText, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { Progress } from '../../progress.js';
 import { checkData, jsonSummary, openRuntime, printSummary, summarize, watchPauses } from '../../runs.js';
 import { parseVariables } from '../../options.js';
+import { checkDataFolder } from '../../data-lock.js';
 import type { RunCommandOptions } from '../options.js';
 
 /** Validates, compiles and runs a campaign file on the local stack; returns the exit code. */
@@ -15,15 +16,16 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
     file,
     catalog,
     {},
-    opts.json
-      ? (r) => console.log(JSON.stringify({ status: 'invalid', errors: r.errors, warnings: r.warnings }, null, 2))
-      : undefined,
+    opts.json ? (r) => console.log(jsonText({ status: 'invalid', errors: r.errors, warnings: r.warnings })) : undefined,
   );
   if (!compiledFile) return 1;
   const { analysis, compiled } = compiledFile;
+  // Everything the user typed is checked before the data folder is opened.
+  const variables = parseVariables(opts.var ?? [], analysis.campaign.variables);
   const dataRoot = dataPath(opts.data);
+  checkDataFolder(dataRoot);
   checkData(dataRoot, catalog, catalog.tableNames);
-  const runtime = await openRuntime(dataRoot, catalog);
+  const { runtime, close } = await openRuntime(dataRoot, catalog, `orca run ${file}`);
   const runId = newRunId();
   const tty = Boolean(process.stdout.isTTY) && !opts.json;
   const order = analysis.order;
@@ -38,9 +40,13 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
       });
   if (!opts.json)
     console.log(
-      `${color.bold(analysis.campaign.label)} ${color.dim(`(${analysis.campaign.id}, run ${runId}, data ${dataRoot})`)}`,
+      `${color.bold(terminalText(analysis.campaign.label, true))} ${color.dim(`(${analysis.campaign.id}, run ${runId}, data ${terminalText(dataRoot, true)})`)}`,
     );
-  const onSignal = () => void runtime.stop(runId, 'Ctrl-C');
+  const onSignal = () => {
+    interrupted.value = true;
+    if (!opts.json) process.stderr.write('\nstopping the run (Ctrl-C again to quit at once)…\n');
+    void runtime.stop(runId, 'Ctrl-C').catch(() => {});
+  };
   process.once('SIGINT', onSignal);
   // A pause (breakpoint, suspend policy) says so, and Enter resumes it; with --json, on stderr.
   const unwatch = watchPauses({
@@ -55,18 +61,19 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
     const run = await runtime.run(compiled.definition, {
       runId,
       testMode: opts.test ?? false,
-      variables: parseVariables(opts.var ?? [], analysis.campaign.variables),
+      variables,
     });
     await progress?.stop();
     const summary = await summarize(runtime.store, runId, order);
-    if (opts.json) console.log(JSON.stringify(jsonSummary(summary), null, 2));
+    if (opts.json) console.log(jsonText(jsonSummary(summary)));
     else printSummary(summary);
     return run.status === 'completed' ? 0 : 1;
   } finally {
     unwatch();
     process.stdin.pause();
     process.off('SIGINT', onSignal);
-    await runtime.close();
+    await progress?.stop();
+    await close();
   }
 }
 

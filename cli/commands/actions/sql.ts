@@ -1,6 +1,6 @@
 import { AthenaDialect, DuckDbDialect } from '../../../lambdas/sql/dialect.js';
 import { loadCatalogFor, validateFile } from '../../load.js';
-import { CliError, printFindings } from '../../output.js';
+import { CliError, printFindings, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import type { SqlCommandOptions } from '../options.js';
 
@@ -26,5 +26,5 @@ export function sql(file: string, opts: SqlCommandOptions): void {
     console.log(`-- ${node.module.title} '${opts.activity}' runs no query (${node.def.type})`);
     return;
   }
-  console.log(`${action.sql};`);
+  console.log(`${terminalText(action.sql)};`);
 }

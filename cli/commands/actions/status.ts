@@ -1,9 +1,10 @@
 import { loadCatalogFor } from '../../load.js';
-import { color, table } from '../../output.js';
+import { color, formatTime, jsonText, styled, table } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { statusIcon } from '../../progress.js';
 import { jsonSummary, openRuntime, printSummary, sortActivities, summarize, type RunSummary } from '../../runs.js';
 import { ApiClient, endpointOf, ServerUnreachable } from '../../api-client.js';
+import { checkRunId } from '../../options.js';
 
 import type { StatusCommandOptions } from '../options.js';
 
@@ -19,7 +20,8 @@ export async function viaApiOrLocal<T>(
   if (opts.data && !opts.endpoint) return local();
   const e = endpointOf(opts.endpoint);
   try {
-    return await remote(new ApiClient(e.url));
+    // The default local server is only probed: something else on its port must not hold the command.
+    return await remote(new ApiClient(e.url, e.explicit ? undefined : 3000));
   } catch (err) {
     if (err instanceof ServerUnreachable && !e.explicit) return local();
     throw err;
@@ -28,19 +30,20 @@ export async function viaApiOrLocal<T>(
 
 export async function status(runId: string | undefined, opts: StatusCommandOptions): Promise<void> {
   if (runId) {
+    checkRunId(runId);
     const s = await viaApiOrLocal<RunSummary>(
       opts,
       async (api) => sortActivities(await api.ok<RunSummary>('GET', `/runs/${encodeURIComponent(runId)}`)),
       async () => {
-        const runtime = await openRuntime(dataPath(opts.data), loadCatalogFor());
+        const { runtime, close } = await openRuntime(dataPath(opts.data), loadCatalogFor(), 'orca status');
         try {
           return await summarize(runtime.store, runId);
         } finally {
-          await runtime.close();
+          await close();
         }
       },
     );
-    if (opts.json) console.log(JSON.stringify(jsonSummary(s), null, 2));
+    if (opts.json) console.log(jsonText(jsonSummary(s)));
     else printSummary(s);
     return;
   }
@@ -56,32 +59,25 @@ export async function status(runId: string | undefined, opts: StatusCommandOptio
     opts,
     async (api) => (await api.ok<Array<Parameters<typeof row>[0]>>('GET', `/runs?limit=${opts.limit}`)).map(row),
     async () => {
-      const runtime = await openRuntime(dataPath(opts.data), loadCatalogFor());
+      const { runtime, close } = await openRuntime(dataPath(opts.data), loadCatalogFor(), 'orca status');
       try {
         return (await runtime.store.recentRuns(opts.limit)).map(row);
       } finally {
-        await runtime.close();
+        await close();
       }
     },
   );
-  if (opts.json)
-    return void console.log(
-      JSON.stringify(
-        runs.map((r) => ({ ...r, endedAt: r.endedAt ?? null })),
-        null,
-        2,
-      ),
-    );
+  if (opts.json) return void console.log(jsonText(runs.map((r) => ({ ...r, endedAt: r.endedAt ?? null }))));
   if (!runs.length) return void console.log('no runs yet; start one with `npx orca run FILE`');
   console.log(
     table(
       ['', 'run', 'campaign', 'status', 'started', 'time'],
       runs.map((r) => [
-        statusIcon(r.status),
+        styled(statusIcon(r.status)),
         r.runId,
         r.campaign,
         r.status,
-        r.startedAt.replace('T', ' ').slice(0, 19),
+        formatTime(r.startedAt, undefined, true),
         r.endedAt ? `${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s` : '',
       ]),
     ),
