@@ -18,6 +18,7 @@ const INTEGRATION = [
   'lambdas/query/compile.test.ts',
   'lambdas/sql/literal.test.ts',
   'runtime/start-failure.test.ts',
+  'runtime/server.test.ts',
   'cli/doctor.test.ts',
   // Compiles every example four ways and parses each statement with the Trino grammar.
   'test/athena-statements.test.ts',

@@ -9,6 +9,7 @@ import { ApiError, badRequest } from './errors.js';
 import type { CampaignService } from './service.js';
 import * as S from './schemas.js';
 import { type DocumentedRoute, openApiDocument } from './openapi.js';
+import { checkYamlText, nestingExceeds, nestingMessage, TooDeepError } from '../util/depth.js';
 
 export interface ApiRequest {
   method: string;
@@ -273,11 +274,17 @@ function parseBody(req: ApiRequest): unknown {
       'unsupported_media_type',
       `send the body as application/json or application/yaml, not ${type}`,
     );
+  let value: unknown;
   try {
-    return yaml ? parseYaml(req.body, { maxAliasCount: 100 }) : JSON.parse(req.body);
+    if (yaml) checkYamlText(req.body);
+    value = yaml ? parseYaml(req.body, { maxAliasCount: 100 }) : JSON.parse(req.body);
   } catch (e) {
+    if (e instanceof TooDeepError) throw badRequest(`the body is nested too deeply: ${e.message}`);
     throw badRequest(`the body is not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
   }
+  // Refused here, before the schemas and the validation walk it.
+  if (nestingExceeds(value)) throw badRequest(`the body is nested too deeply: ${nestingMessage()}`);
+  return value;
 }
 
 function decode(value: string): string {

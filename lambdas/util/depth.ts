@@ -1,0 +1,90 @@
+/**
+ * Limits on how deeply documents nest, checked before anything recursive reads them (a parser, a
+ * schema, a walker): deep input is refused with a clear message instead of overflowing the stack.
+ *
+ * - `MAX_NESTING`: the most levels of objects and arrays a campaign document (a file or an API
+ *   body) may have. A campaign uses about 10; condition groups add two levels each.
+ * - YAML text is checked before parsing (the `yaml` parser recurses, and a long run of block
+ *   indicators can exhaust its memory): flow brackets and indentation, a cheap upper bound.
+ */
+import { OrcaError } from './errors.js';
+
+export const MAX_NESTING = 64;
+
+/** Columns of indentation (and block indicators such as `- `) a YAML line may start with. */
+export const MAX_YAML_INDENT = 256;
+
+export class TooDeepError extends OrcaError {
+  static override readonly errorName = 'TooDeepError';
+}
+
+/**
+ * Whether a value nests objects and arrays more than `max` levels deep (`{}` is 1 level); walks
+ * iteratively, so any depth is measured safely.
+ */
+export function nestingExceeds(value: unknown, max = MAX_NESTING): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+export function nestingMessage(max = MAX_NESTING): string {
+  return `the document nests more than ${max} levels of objects and arrays; flatten it (condition groups, for one, rarely need more than a few levels)`;
+}
+
+/**
+ * Refuses YAML (or JSON) text that nests too deeply for the parser, before it is parsed: a line
+ * indented (or opened with `- `, `? `, `: ` indicators) more than MAX_YAML_INDENT columns, or flow
+ * brackets `[` `{` nested more than MAX_NESTING deep (quoted strings aside). An upper bound: a
+ * document it lets through may still be refused by `nestingExceeds` once parsed.
+ */
+export function checkYamlText(text: string): void {
+  let flow = 0;
+  let quote: string | undefined;
+  let atLineStart = true;
+  let column = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      atLineStart = true;
+      column = 0;
+      // A quoted scalar may span lines, but not a comment; keep quotes (an upper bound either way).
+      continue;
+    }
+    if (atLineStart) {
+      const indicator = (c === '-' || c === '?' || c === ':') && /[ \t\n]/.test(text[i + 1] ?? '\n');
+      if (c === ' ' || c === '\t' || indicator) {
+        if (++column > MAX_YAML_INDENT)
+          throw new TooDeepError(
+            `a line is indented or nested more than ${MAX_YAML_INDENT} columns deep (line ${lineOf(text, i)})`,
+          );
+        continue;
+      }
+      atLineStart = false;
+    }
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (c === '"' || (c === "'" && /[\s[{,:]/.test(text[i - 1] ?? ' '))) quote = c;
+    else if (c === '#' && /\s/.test(text[i - 1] ?? ' ')) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      if (++flow > MAX_NESTING) throw new TooDeepError(nestingMessage());
+    } else if ((c === ']' || c === '}') && flow > 0) flow--;
+  }
+}
+
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text[i] === '\n') line++;
+  return line;
+}
