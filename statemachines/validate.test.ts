@@ -459,3 +459,29 @@ describe('deep input: refused with an error, never a stack overflow', () => {
     expect(check(doc).errors).toEqual([]);
   });
 });
+
+describe('names are plain data', () => {
+  it("a '__proto__' key inside an activity is refused, naming the activity and the field", () => {
+    const doc = JSON.parse(
+      '{"id":"test","label":"T","dimension":"recipients","activities":[{"id":"a","type":"buildAudience","__proto__":{"query":1}},{"id":"end","type":"end"}],"transitions":[{"from":"a","to":"end"}]}',
+    );
+    expect(errorsOf(doc)).toEqual([
+      {
+        activity: 'a',
+        path: 'activities[0].__proto__',
+        message: expect.stringContaining("'__proto__' cannot be a field name"),
+      },
+    ]);
+  });
+
+  // Function names are looked up in lower case: `constructor` is the one name of Object.prototype that matters.
+  it.each(['constructor(1) = 1', 'Constructor(email) = 1'])('%s: an unknown function, not a crash', (expression) => {
+    const doc = base();
+    doc.activities[0].query = { expression };
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.expression',
+      message: expect.stringMatching(/^unknown function '[Cc]onstructor'/),
+    });
+  });
+});

@@ -11,7 +11,7 @@ import type { AnyActivityModule } from '../lambdas/activities/index.js';
 import { DuckDbDialect, type Dialect } from '../lambdas/sql/dialect.js';
 import { Findings, didYouMean, type Issue } from '../lambdas/util/issues.js';
 import { reportZodIssues } from '../lambdas/util/zod-issues.js';
-import { nestingExceeds, nestingMessage } from '../lambdas/util/depth.js';
+import { nestingExceeds, nestingMessage, prototypeKeyPath } from '../lambdas/util/depth.js';
 import { isValidTimeZone } from '../lambdas/query/time.js';
 import { literalProblem } from '../lambdas/sql/literal.js';
 import { workLocation, workTableName } from '../lambdas/layout.js';
@@ -113,6 +113,20 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
   // Before the schemas and walkers below recurse into it.
   if (nestingExceeds(doc)) {
     findings.error(null, [], nestingMessage());
+    return result();
+  }
+  const protoKey = prototypeKeyPath(doc);
+  if (protoKey) {
+    const activities = (doc as { activities?: unknown }).activities;
+    const activity =
+      protoKey[0] === 'activities' && Array.isArray(activities) && typeof protoKey[1] === 'number'
+        ? (activities[protoKey[1]] as { id?: unknown } | undefined)?.id
+        : undefined;
+    findings.error(
+      typeof activity === 'string' ? activity : null,
+      protoKey,
+      "'__proto__' cannot be a field name: names are plain data; rename or remove it",
+    );
     return result();
   }
   const envelope = campaignEnvelopeSchema.safeParse(doc);

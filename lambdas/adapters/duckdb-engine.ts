@@ -112,7 +112,7 @@ export class DuckDbEngine implements QueryEngine {
             | Map<string, unknown>
             | Record<string, unknown>;
           const output = String(partitionValue(keys, OUTPUT_COLUMN));
-          rows[output] = (rows[output] ?? 0) + Number(r.count);
+          rows[output] = (Object.hasOwn(rows, output) ? rows[output]! : 0) + Number(r.count);
         }
       }
       this.rows.set(queryId, rows);

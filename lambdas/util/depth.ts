@@ -88,3 +88,29 @@ function lineOf(text: string, index: number): number {
   for (let i = 0; i < index; i++) if (text[i] === '\n') line++;
   return line;
 }
+
+/** Keys that name an object's prototype rather than data: refused as field names. */
+const PROTOTYPE_KEYS = new Set(['__proto__']);
+
+/**
+ * The path of the first own key `__proto__` in a value (JSON.parse and YAML make it an own key,
+ * which spreads and merges would turn into a prototype), or undefined. Iterative.
+ */
+export function prototypeKeyPath(value: unknown): Array<string | number> | undefined {
+  const stack: Array<[unknown, Array<string | number>]> = [[value, []]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      v.forEach((child, i) => {
+        stack.push([child, [...path, i]]);
+      });
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (PROTOTYPE_KEYS.has(key)) return [...path, key];
+      stack.push([(v as Record<string, unknown>)[key], [...path, key]]);
+    }
+  }
+  return undefined;
+}
