@@ -485,3 +485,17 @@ describe('names are plain data', () => {
     });
   });
 });
+
+describe('numbers beyond ±2^53', () => {
+  it('a comparison with 1e16 is an error naming the activity and the field', () => {
+    const doc = base();
+    doc.activities[0].query = { attribute: 'country', operator: 'equal', value: 1e16 };
+    expect(errorsOf(doc)).toEqual([
+      {
+        activity: 'a',
+        path: 'activities[0].query.value',
+        message: expect.stringContaining('10000000000000000 is beyond ±9,007,199,254,740,991 (2^53 - 1)'),
+      },
+    ]);
+  });
+});

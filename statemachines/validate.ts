@@ -11,7 +11,13 @@ import type { AnyActivityModule } from '../lambdas/activities/index.js';
 import { DuckDbDialect, type Dialect } from '../lambdas/sql/dialect.js';
 import { Findings, didYouMean, type Issue } from '../lambdas/util/issues.js';
 import { reportZodIssues } from '../lambdas/util/zod-issues.js';
-import { nestingExceeds, nestingMessage, prototypeKeyPath } from '../lambdas/util/depth.js';
+import {
+  nestingExceeds,
+  nestingMessage,
+  prototypeKeyPath,
+  unsafeNumberMessage,
+  unsafeNumberPath,
+} from '../lambdas/util/depth.js';
 import { isValidTimeZone } from '../lambdas/query/time.js';
 import { literalProblem } from '../lambdas/sql/literal.js';
 import { workLocation, workTableName } from '../lambdas/layout.js';
@@ -115,15 +121,17 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
     findings.error(null, [], nestingMessage());
     return result();
   }
+  const bigNumber = unsafeNumberPath(doc);
+  if (bigNumber) {
+    let value: unknown = doc;
+    for (const k of bigNumber) value = (value as Record<string | number, unknown>)[k];
+    findings.error(activityAt(doc, bigNumber), bigNumber, unsafeNumberMessage(value));
+    return result();
+  }
   const protoKey = prototypeKeyPath(doc);
   if (protoKey) {
-    const activities = (doc as { activities?: unknown }).activities;
-    const activity =
-      protoKey[0] === 'activities' && Array.isArray(activities) && typeof protoKey[1] === 'number'
-        ? (activities[protoKey[1]] as { id?: unknown } | undefined)?.id
-        : undefined;
     findings.error(
-      typeof activity === 'string' ? activity : null,
+      activityAt(doc, protoKey),
       protoKey,
       "'__proto__' cannot be a field name: names are plain data; rename or remove it",
     );
@@ -341,6 +349,16 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
   const analysis: Analysis = { campaign, nodes, order: order ?? [], transitions };
   if (order) analyse(analysis, catalog, findings, options);
   return result(analysis);
+}
+
+/** The id of the activity a path of the document is in, if any. */
+function activityAt(doc: unknown, path: Array<string | number>): string | null {
+  const activities = (doc as { activities?: unknown }).activities;
+  const id =
+    path[0] === 'activities' && Array.isArray(activities) && typeof path[1] === 'number'
+      ? (activities[path[1]] as { id?: unknown } | undefined)?.id
+      : undefined;
+  return typeof id === 'string' ? id : null;
 }
 
 function topologicalOrder(nodes: Map<string, ActivityNode>, findings: Findings): string[] | undefined {

@@ -9,7 +9,14 @@ import { ApiError, badRequest } from './errors.js';
 import type { CampaignService } from './service.js';
 import * as S from './schemas.js';
 import { type DocumentedRoute, openApiDocument } from './openapi.js';
-import { checkYamlText, nestingExceeds, nestingMessage, TooDeepError } from '../util/depth.js';
+import {
+  checkYamlText,
+  nestingExceeds,
+  nestingMessage,
+  TooDeepError,
+  unsafeNumberMessage,
+  unsafeNumberPath,
+} from '../util/depth.js';
 
 export interface ApiRequest {
   method: string;
@@ -28,6 +35,12 @@ export interface ApiResponse {
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The largest campaign definition (a body of POST and PUT /campaigns): the run store keeps a
+ * definition in one item, and DynamoDB's items are at most 400 KB (the service's quotas), names
+ * and encoding included.
+ */
+export const MAX_DEFINITION_BYTES = 300 * 1024;
 
 interface Context {
   params: Record<string, string>;
@@ -38,6 +51,8 @@ interface Context {
 
 export interface Route extends DocumentedRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The largest body (bytes) when less than MAX_BODY_BYTES. */
+  maxBytes?: number;
   errors?: Array<409 | 422>;
   handle(service: CampaignService, c: Context): Promise<unknown>;
 }
@@ -52,6 +67,7 @@ export const ROUTES: Route[] = [
     summary: 'Create a campaign (a draft; it may still have validation errors)',
     status: 201,
     body: S.definitionBody,
+    maxBytes: MAX_DEFINITION_BYTES,
     response: S.campaignDetail,
     handle: (s, c) => s.create(c.body as { id: string }),
   },
@@ -81,6 +97,7 @@ export const ROUTES: Route[] = [
     status: 200,
     params: S.campaignParams,
     body: S.definitionBody,
+    maxBytes: MAX_DEFINITION_BYTES,
     response: S.campaignDetail,
     handle: (s, c) => s.update(p<{ id: string }>(c).id, c.body as { id: string }),
   },
@@ -284,6 +301,14 @@ function parseBody(req: ApiRequest): unknown {
   }
   // Refused here, before the schemas and the validation walk it.
   if (nestingExceeds(value)) throw badRequest(`the body is nested too deeply: ${nestingMessage()}`);
+  const big = unsafeNumberPath(value);
+  if (big) {
+    let n: unknown = value;
+    for (const k of big) n = (n as Record<string | number, unknown>)[k];
+    throw badRequest(`a number is too large at ${big.join('.') || 'the top'}: ${unsafeNumberMessage(n)}`, [
+      { in: 'body', path: big.join('.'), message: unsafeNumberMessage(n) },
+    ]);
+  }
   return value;
 }
 
@@ -324,6 +349,12 @@ export async function handle(
     if (!query.success) throw badRequest('invalid query parameters', zodDetails(query.error, 'query'));
     let body: unknown;
     if (route.body) {
+      if (route.maxBytes && req.body !== undefined && Buffer.byteLength(req.body) > route.maxBytes)
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `a campaign definition is at most ${route.maxBytes / 1024} KB (this one is ${Math.ceil(Buffer.byteLength(req.body) / 1024)} KB): the run store keeps it in one item, and DynamoDB's items are at most 400 KB; shorten descriptions, or split the campaign (an End activity can start another)`,
+        );
       const raw = parseBody(req);
       if (raw === undefined && !route.optionalBody) throw badRequest('a body is required');
       if (raw !== undefined) {

@@ -114,3 +114,30 @@ export function prototypeKeyPath(value: unknown): Array<string | number> | undef
   }
   return undefined;
 }
+
+/** The largest magnitude a JSON number keeps exactly (2^53 - 1). */
+export const MAX_EXACT_NUMBER = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The path of the first number beyond ±(2^53 - 1) in a value, or undefined. Such a number has
+ * already lost digits when the text was parsed, and the run store (DynamoDB) refuses it.
+ */
+export function unsafeNumberPath(value: unknown): Array<string | number> | undefined {
+  const stack: Array<[unknown, Array<string | number>]> = [[value, []]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'number') {
+      if (Math.abs(v) > MAX_EXACT_NUMBER) return path;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    const entries: Array<[string | number, unknown]> = Array.isArray(v) ? v.map((c, i) => [i, c]) : Object.entries(v);
+    for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i]![1], [...path, entries[i]![0]]]);
+  }
+  return undefined;
+}
+
+export function unsafeNumberMessage(value: unknown): string {
+  const exact = typeof value === 'number' && Math.abs(value) < 1e21 ? `, e.g. "${BigInt(Math.trunc(value))}"` : '';
+  return `${String(value)} is beyond ±${MAX_EXACT_NUMBER.toLocaleString('en-US')} (2^53 - 1), where numbers lose digits; write it as a string${exact}`;
+}
