@@ -59,3 +59,57 @@ describe('large definitions', () => {
     expect(put.status).toBe(413);
   });
 });
+
+describe('query parameters', () => {
+  async function withRuns() {
+    const api = inProcessApi();
+    await api.call('POST', '/campaigns', campaign('q'));
+    for (let i = 0; i < 3; i++) await api.call('POST', '/campaigns/q/runs', { testMode: true });
+    // run-1 completed, run-2 failed, run-3 still running.
+    await api.store.updateRun('run-1', { status: 'completed', endedAt: '2026-11-22T12:01:00Z' });
+    await api.store.updateRun('run-2', { status: 'failed', endedAt: '2026-11-22T12:01:00Z' });
+    const t = (activityId: string, status: 'done' | 'failed', startedAt: string) => ({
+      activityId,
+      status,
+      startedAt,
+    });
+    await api.store.putTask('run-1', t('a', 'failed', '2026-11-22T12:00:01Z'));
+    await api.store.putTask('run-1', t('a', 'done', '2026-11-22T12:00:02Z'));
+    await api.store.putTask('run-1', t('e', 'done', '2026-11-22T12:00:03Z'));
+    return api;
+  }
+
+  it('an unknown parameter is a 400 naming it and what the route takes', async () => {
+    const api = inProcessApi();
+    const r = await api.call('GET', '/runs', undefined, { query: { limit: '5', sattus: 'running' } });
+    expect(r.status).toBe(400);
+    expect(bodyOf(r)).toMatchObject({
+      message: "unknown query parameter 'sattus'; GET /runs takes: limit, status",
+      details: [{ in: 'query', path: 'sattus' }],
+    });
+    const none = await api.call('GET', '/campaigns/x', undefined, { query: { q: 'a' } });
+    expect(bodyOf(none).message).toBe("unknown query parameter 'q'; GET /campaigns/{id} takes none");
+  });
+
+  it('GET /runs?status= lists the runs in that state only', async () => {
+    const api = await withRuns();
+    const ids = async (status: string) =>
+      bodyOf(await api.call('GET', '/runs', undefined, { query: { status } })).map((r: { runId: string }) => r.runId);
+    expect(await ids('completed')).toEqual(['run-1']);
+    expect(await ids('running')).toEqual(['run-3']);
+    expect(await ids('stopped')).toEqual([]);
+    expect((await api.call('GET', '/runs', undefined, { query: { status: 'bogus' } })).status).toBe(400);
+  });
+
+  it('GET /runs/{run}/tasks?activity=&status= filters the executions', async () => {
+    const api = await withRuns();
+    const tasks = async (query: Record<string, string>) =>
+      bodyOf(await api.call('GET', '/runs/run-1/tasks', undefined, { query })).map(
+        (t: { activityId: string; status: string }) => `${t.activityId}:${t.status}`,
+      );
+    expect(await tasks({})).toEqual(['a:failed', 'a:done', 'e:done']);
+    expect(await tasks({ activity: 'a' })).toEqual(['a:failed', 'a:done']);
+    expect(await tasks({ status: 'done' })).toEqual(['a:done', 'e:done']);
+    expect(await tasks({ activity: 'a', status: 'failed' })).toEqual(['a:failed']);
+  });
+});

@@ -183,7 +183,12 @@ export const ROUTES: Route[] = [
     status: 200,
     query: S.recentRunsQuery,
     response: z.array(S.runSummary.extend({ campaignId: z.string() })),
-    handle: (s, c) => s.recentRuns((c.query as { limit: number }).limit),
+    handle: async (s, c) => {
+      const { limit, status } = c.query as { limit: number; status?: string };
+      if (!status) return s.recentRuns(limit);
+      // Filtered among the most recent 1,000 runs.
+      return (await s.recentRuns(1000)).filter((r) => r.status === status).slice(0, limit);
+    },
   },
   {
     method: 'GET',
@@ -222,10 +227,16 @@ export const ROUTES: Route[] = [
   {
     method: 'GET',
     path: '/runs/{runId}/tasks',
-    summary: "The run's activity executions",
+    summary: "The run's activity executions, in order",
     status: 200,
     params: S.runParams,
-    handle: (s, c) => s.tasks(p<{ runId: string }>(c).runId),
+    query: S.tasksQuery,
+    handle: async (s, c) => {
+      const { activity, status } = c.query as { activity?: string; status?: string };
+      return (await s.tasks(p<{ runId: string }>(c).runId)).filter(
+        (t) => (!activity || t.activityId === activity) && (!status || t.status === status),
+      );
+    },
   },
   {
     method: 'GET',
@@ -345,6 +356,14 @@ export async function handle(
     const rawParams = Object.fromEntries(Object.entries(match.m!.groups ?? {}).map(([k, v]) => [k, decode(v)]));
     const params = route.params ? route.params.safeParse(rawParams) : { success: true as const, data: rawParams };
     if (!params.success) throw badRequest('invalid path parameters', zodDetails(params.error, 'path'));
+    // A parameter the route does not take is refused: ignoring it would answer another question.
+    const known = Object.keys(route.query?.shape ?? {});
+    const unknown = Object.keys(req.query).filter((k) => !known.includes(k));
+    if (unknown.length)
+      throw badRequest(
+        `unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k.slice(0, 64)}'`).join(', ')}; ${known.length ? `${req.method} ${route.path} takes: ${known.join(', ')}` : `${req.method} ${route.path} takes none`}`,
+        unknown.map((k) => ({ in: 'query', path: k.slice(0, 64), message: 'unknown parameter' })),
+      );
     const query = route.query ? route.query.safeParse(req.query) : { success: true as const, data: {} };
     if (!query.success) throw badRequest('invalid query parameters', zodDetails(query.error, 'query'));
     let body: unknown;
