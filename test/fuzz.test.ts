@@ -44,7 +44,7 @@ const HOSTILE_STRINGS = [
   'toString',
   'prototype',
   'hasOwnProperty',
-  '${jndi:ldap://x}',
+  ['$', '{jndi:ldap://x}'].join(''),
   '{{7*7}}',
   'NOT '.repeat(3000),
   `${'('.repeat(200)}1${')'.repeat(200)}`,
