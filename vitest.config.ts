@@ -23,6 +23,8 @@ const INTEGRATION = [
   'lambdas/sql/literal.test.ts',
   'runtime/start-failure.test.ts',
   'runtime/local-runtime.test.ts',
+  'runtime/server.test.ts',
+  'runtime/dynalite.test.ts',
   'cli/doctor.test.ts',
   // Compiles every example four ways and parses each statement with the Trino grammar.
   'test/athena-statements.test.ts',

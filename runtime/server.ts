@@ -22,11 +22,17 @@ export interface ServeOptions {
   host?: string;
   /** Shorten waits (tests). */
   waitMs?: number;
+  /**
+   * Keep the process alive on an error no request handler caught (an unhandled rejection or
+   * exception is logged instead of ending the process, and the runs in progress with it). On by default.
+   */
+  guardProcess?: boolean;
   log?: (line: string) => void;
 }
 
 export class OrcaServer {
   private purgeTimer?: NodeJS.Timeout;
+  private unguard?: () => void;
 
   private constructor(
     readonly runtime: LocalRuntime,
@@ -80,15 +86,10 @@ export class OrcaServer {
     await platform.refreshAll();
 
     const loopback = isLoopbackHost(o.host ?? '127.0.0.1');
-    const http = createServer(
-      (req, res) =>
-        void serve(service, req, res, log, loopback).catch((e) => {
-          // A client gone mid-request: nothing to answer.
-          log(`${req.method} ${req.url} aborted: ${(e as Error).message}`);
-          if (!res.headersSent) res.writeHead(400).end();
-          else res.destroy();
-        }),
-    );
+    const http = createServer((req, res) => {
+      // The last resort: whatever a request does, the service answers and goes on.
+      void serve(service, req, res, log, loopback).catch((e) => lastResort(req, res, log, e));
+    });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(o.port ?? 7777, o.host ?? '127.0.0.1', () => resolve());
@@ -99,6 +100,7 @@ export class OrcaServer {
       throw e;
     });
     const server = new OrcaServer(runtime, platform, service, http);
+    if (o.guardProcess !== false) server.guard(log);
     const purge = () =>
       void service
         .purge()
@@ -110,15 +112,62 @@ export class OrcaServer {
     return server;
   }
 
+  /**
+   * Process-level guards: an error that escaped every handler is logged, and the service (with
+   * the runs in progress) goes on. Removed on close.
+   */
+  private guard(log: (line: string) => void): void {
+    const onRejection = (e: unknown) =>
+      log(`unhandled rejection (the service goes on): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    const onException = (e: Error) => log(`uncaught exception (the service goes on): ${e.stack ?? e.message}`);
+    process.on('unhandledRejection', onRejection);
+    process.on('uncaughtException', onException);
+    this.unguard = () => {
+      process.off('unhandledRejection', onRejection);
+      process.off('uncaughtException', onException);
+    };
+  }
+
   /** Stops accepting requests, lets running runs be stopped, closes the store and the engine. */
   async close(): Promise<void> {
     clearInterval(this.purgeTimer);
+    this.unguard?.();
     this.platform.close();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
     for (const runId of this.platform.running.keys())
       await this.service.stop(runId, 'the service shutting down').catch(() => {});
     await Promise.allSettled([...this.platform.running.values()]);
     await this.runtime.close();
+  }
+}
+
+/** The request's target as a URL, or undefined when it is not a path (`//`, `http://[`...). */
+function targetOf(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answers 500 with a generic message when serving a request failed outside the router's own catch. */
+function lastResort(req: IncomingMessage, res: ServerResponse, log: (l: string) => void, e: unknown): void {
+  log(`${req.method} ${req.url} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  // A client gone mid-request gets nothing; any other failure is orca's.
+  const aborted = req.destroyed || req.readableAborted;
+  const r = aborted
+    ? errorResponse(new ApiError(400, 'bad_request', 'the request was aborted'))
+    : errorResponse(
+        new ApiError(500, 'internal_error', 'orca failed to handle the request; the service log has the details'),
+      );
+  try {
+    res.writeHead(r.status, { ...r.headers, connection: 'close' }).end(r.body);
+  } catch {
+    res.destroy();
   }
 }
 
@@ -153,32 +202,34 @@ async function serve(
     }
     chunks.push(chunk as Buffer);
   }
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = targetOf(req.url);
   const refusal = foreign(req, loopback);
   const response = refusal
     ? errorResponse(new ApiError(403, 'forbidden', refusal))
-    : tooLarge
-      ? // The rest of the body is not read: close the connection rather than let the client reuse it.
-        errorResponse(new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`), {
-          connection: 'close',
-        })
-      : await handle(
-          service,
-          {
-            method: req.method ?? 'GET',
-            path: url.pathname,
-            query: Object.fromEntries(url.searchParams),
-            headers: Object.fromEntries(
-              Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]),
-            ),
-            body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
-            actor: 'local',
-          },
-          (e) => log(`${req.method} ${url.pathname} failed: ${(e as Error).stack ?? String(e)}`),
-        );
+    : !url
+      ? errorResponse(new ApiError(400, 'bad_request', 'the request target is not a valid path'))
+      : tooLarge
+        ? // The rest of the body is not read: close the connection rather than let the client reuse it.
+          errorResponse(new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`), {
+            connection: 'close',
+          })
+        : await handle(
+            service,
+            {
+              method: req.method ?? 'GET',
+              path: url.pathname,
+              query: Object.fromEntries(url.searchParams),
+              headers: Object.fromEntries(
+                Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]),
+              ),
+              body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
+              actor: 'local',
+            },
+            (e) => log(`${req.method} ${url.pathname} failed: ${(e as Error).stack ?? String(e)}`),
+          );
   res.writeHead(response.status, response.headers);
   res.end(response.body, () => {
     if (tooLarge) req.destroy();
   });
-  log(`${req.method} ${url.pathname} ${response.status} ${Date.now() - started} ms`);
+  log(`${req.method} ${url?.pathname ?? req.url} ${response.status} ${Date.now() - started} ms`);
 }

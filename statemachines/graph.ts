@@ -116,13 +116,25 @@ function levels(alive: Set<string>, edges: Map<number, Edge>): Program | null {
       if (e.to !== SINK) tasks.get(e.to)!.deps.push(key);
     } else if (e.to !== SINK) tasks.get(e.to)!.deps.push(...from);
   }
+  // Longest path from the start, with a stack of its own (chains of thousands of tasks).
   const level = new Map<string, number>();
-  const depth = (k: string): number => {
-    const known = level.get(k);
-    if (known !== undefined) return known;
-    const d = 1 + Math.max(0, ...tasks.get(k)!.deps.map(depth));
-    level.set(k, d);
-    return d;
+  const depth = (start: string): number => {
+    const stack = [start];
+    while (stack.length) {
+      const k = stack[stack.length - 1]!;
+      if (level.has(k)) {
+        stack.pop();
+        continue;
+      }
+      const deps = tasks.get(k)!.deps;
+      const pending = deps.filter((d) => !level.has(d));
+      if (pending.length) stack.push(...pending);
+      else {
+        level.set(k, 1 + Math.max(0, ...deps.map((d) => level.get(d)!)));
+        stack.pop();
+      }
+    }
+    return level.get(start)!;
   };
   const byLevel: Program[][] = [];
   for (const k of tasks.keys()) {
@@ -135,7 +147,12 @@ function levels(alive: Set<string>, edges: Map<number, Edge>): Program | null {
 
 /** The activities of a program, in order of appearance. */
 export function activitiesOf(p: Program | null): string[] {
-  if (!p) return [];
-  if (p.kind === 'activity') return [p.id];
-  return (p.kind === 'sequence' ? p.items : p.branches).flatMap(activitiesOf);
+  const ids: string[] = [];
+  const stack: Program[] = p ? [p] : [];
+  while (stack.length) {
+    const q = stack.pop()!;
+    if (q.kind === 'activity') ids.push(q.id);
+    else stack.push(...[...(q.kind === 'sequence' ? q.items : q.branches)].reverse());
+  }
+  return ids;
 }

@@ -395,3 +395,107 @@ describe('validation', () => {
     expect(check(campaignOfSize(500)).errors.filter((e) => e.path === 'activities')).toEqual([]);
   });
 });
+
+describe('deep input: refused with an error, never a stack overflow', () => {
+  it('a condition group nested 1,000 deep', () => {
+    const doc = base();
+    let query: unknown = { attribute: 'country', operator: 'equal', value: 'FR' };
+    for (let i = 0; i < 1000; i++) query = { and: [query] };
+    doc.activities[0].query = query;
+    expect(errorsOf(doc)).toEqual([
+      { activity: null, path: '', message: expect.stringContaining('nests more than 64 levels') },
+    ]);
+  });
+
+  it('a chain of 5,000 activities: the limit on activities, without a crash', () => {
+    const doc = base();
+    doc.activities = [
+      { id: 'a0', type: 'buildAudience' },
+      ...Array.from({ length: 4999 }, (_, i) => ({ id: `a${i + 1}`, type: 'deduplication', fields: ['email'] })),
+    ];
+    doc.transitions = Array.from({ length: 4999 }, (_, i) => ({ from: `a${i}`, to: `a${i + 1}` }));
+    expect(errorsOf(doc)).toContainEqual({
+      activity: null,
+      path: 'activities',
+      message: expect.stringContaining('at most 500 activities (this one has 5000)'),
+    });
+  });
+
+  it('a cycle at the end of a long chain is still found and named', () => {
+    const doc = base();
+    doc.activities = [
+      { id: 'a0', type: 'buildAudience' },
+      ...Array.from({ length: 299 }, (_, i) => ({ id: `a${i + 1}`, type: 'deduplication', fields: ['email'] })),
+      { id: 'j', type: 'combine', operation: 'union' },
+    ];
+    doc.transitions = [
+      ...Array.from({ length: 299 }, (_, i) => ({ from: `a${i}`, to: `a${i + 1}` })),
+      { from: 'a299', to: 'j' },
+      { from: 'j', to: 'a299' },
+    ];
+    expect(errorsOf(doc).map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^cycle: (a299 -> j -> a299|j -> a299 -> j);/),
+    );
+  });
+
+  it.each([
+    ['NOT', `${'NOT '.repeat(4990)}vip`],
+    ['unary minus', `${'-'.repeat(19_000)}score > 1`],
+    ['+', `${Array(4990).fill('1').join(' + ')} + score > 3`],
+    ['AND', Array(2490).fill('vip').join(' AND ')],
+  ])('an expression with a long %s chain is a syntax error', (_, expression) => {
+    const doc = base();
+    doc.activities[0].query = { expression };
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.expression',
+      message: expect.stringContaining('expression is more than 256 operations deep'),
+    });
+  });
+
+  it('a chain of 250 ANDs is fine', () => {
+    const doc = base();
+    doc.activities[0].query = { expression: Array(250).fill("email <> ''").join(' AND ') };
+    expect(check(doc).errors).toEqual([]);
+  });
+});
+
+describe('names are plain data', () => {
+  it("a '__proto__' key inside an activity is refused, naming the activity and the field", () => {
+    const doc = JSON.parse(
+      '{"id":"test","label":"T","dimension":"recipients","activities":[{"id":"a","type":"buildAudience","__proto__":{"query":1}},{"id":"end","type":"end"}],"transitions":[{"from":"a","to":"end"}]}',
+    );
+    expect(errorsOf(doc)).toEqual([
+      {
+        activity: 'a',
+        path: 'activities[0].__proto__',
+        message: expect.stringContaining("'__proto__' cannot be a field name"),
+      },
+    ]);
+  });
+
+  // Function names are looked up in lower case: `constructor` is the one name of Object.prototype that matters.
+  it.each(['constructor(1) = 1', 'Constructor(email) = 1'])('%s: an unknown function, not a crash', (expression) => {
+    const doc = base();
+    doc.activities[0].query = { expression };
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.expression',
+      message: expect.stringMatching(/^unknown function '[Cc]onstructor'/),
+    });
+  });
+});
+
+describe('numbers beyond ±2^53', () => {
+  it('a comparison with 1e16 is an error naming the activity and the field', () => {
+    const doc = base();
+    doc.activities[0].query = { attribute: 'country', operator: 'equal', value: 1e16 };
+    expect(errorsOf(doc)).toEqual([
+      {
+        activity: 'a',
+        path: 'activities[0].query.value',
+        message: expect.stringContaining('10000000000000000 is beyond ±9,007,199,254,740,991 (2^53 - 1)'),
+      },
+    ]);
+  });
+});

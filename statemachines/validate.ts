@@ -11,6 +11,13 @@ import type { AnyActivityModule } from '../lambdas/activities/index.js';
 import { DuckDbDialect, type Dialect } from '../lambdas/sql/dialect.js';
 import { Findings, didYouMean, type Issue } from '../lambdas/util/issues.js';
 import { reportZodIssues } from '../lambdas/util/zod-issues.js';
+import {
+  nestingExceeds,
+  nestingMessage,
+  prototypeKeyPath,
+  unsafeNumberMessage,
+  unsafeNumberPath,
+} from '../lambdas/util/depth.js';
 import { isValidTimeZone } from '../lambdas/query/time.js';
 import { literalProblem } from '../lambdas/sql/literal.js';
 import { workLocation, workTableName } from '../lambdas/layout.js';
@@ -109,6 +116,27 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
     analysis,
   });
 
+  // Before the schemas and walkers below recurse into it.
+  if (nestingExceeds(doc)) {
+    findings.error(null, [], nestingMessage());
+    return result();
+  }
+  const bigNumber = unsafeNumberPath(doc);
+  if (bigNumber) {
+    let value: unknown = doc;
+    for (const k of bigNumber) value = (value as Record<string | number, unknown>)[k];
+    findings.error(activityAt(doc, bigNumber), bigNumber, unsafeNumberMessage(value));
+    return result();
+  }
+  const protoKey = prototypeKeyPath(doc);
+  if (protoKey) {
+    findings.error(
+      activityAt(doc, protoKey),
+      protoKey,
+      "'__proto__' cannot be a field name: names are plain data; rename or remove it",
+    );
+    return result();
+  }
   const envelope = campaignEnvelopeSchema.safeParse(doc);
   if (!envelope.success) {
     reportZodIssues(envelope.error, findings.at(null, []), (path) => (path.length === 0 ? CAMPAIGN_FIELDS : undefined));
@@ -323,29 +351,52 @@ export function validateCampaign(doc: unknown, catalog: Catalog, options: Valida
   return result(analysis);
 }
 
+/** The id of the activity a path of the document is in, if any. */
+function activityAt(doc: unknown, path: Array<string | number>): string | null {
+  const activities = (doc as { activities?: unknown }).activities;
+  const id =
+    path[0] === 'activities' && Array.isArray(activities) && typeof path[1] === 'number'
+      ? (activities[path[1]] as { id?: unknown } | undefined)?.id
+      : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
 function topologicalOrder(nodes: Map<string, ActivityNode>, findings: Findings): string[] | undefined {
+  // Depth-first, with a stack of its own (a chain of thousands of activities is no deeper for it).
   const state = new Map<string, 'visiting' | 'done'>();
   const order: string[] = [];
   let cyclic = false;
-  const visit = (id: string, path: string[]): void => {
-    const s = state.get(id);
-    if (s === 'done') return;
-    if (s === 'visiting') {
-      const cycle = [...path.slice(path.indexOf(id)), id];
-      findings.error(
-        id,
-        ['activities', nodes.get(id)!.index],
-        `cycle: ${cycle.join(' -> ')}; a campaign is a graph without loops`,
-      );
-      cyclic = true;
-      return;
+  for (const root of nodes.keys()) {
+    if (state.has(root)) continue;
+    state.set(root, 'visiting');
+    const stack: Array<{ id: string; next: number }> = [{ id: root, next: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const outbound = nodes.get(top.id)!.outbound;
+      if (top.next >= outbound.length) {
+        stack.pop();
+        state.set(top.id, 'done');
+        order.push(top.id);
+        continue;
+      }
+      const to = outbound[top.next++]!.to;
+      const s = state.get(to);
+      if (s === 'done') continue;
+      if (s === 'visiting') {
+        const path = stack.map((f) => f.id);
+        const cycle = [...path.slice(path.indexOf(to)), to];
+        findings.error(
+          to,
+          ['activities', nodes.get(to)!.index],
+          `cycle: ${cycle.join(' -> ')}; a campaign is a graph without loops`,
+        );
+        cyclic = true;
+        continue;
+      }
+      state.set(to, 'visiting');
+      stack.push({ id: to, next: 0 });
     }
-    state.set(id, 'visiting');
-    for (const t of nodes.get(id)!.outbound) visit(t.to, [...path, id]);
-    state.set(id, 'done');
-    order.push(id);
-  };
-  for (const id of nodes.keys()) visit(id, []);
+  }
   return cyclic ? undefined : order.reverse();
 }
 

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Population } from '../../lambdas/sql/population.js';
 import { openActivityHarness, type ActivityHarness } from '../../test/helpers/activity-harness.js';
+import { DuckDbEngine } from '../adapters/duckdb-engine.js';
+import { split as splitModule, splitSchema } from './split.js';
 
 let h: ActivityHarness;
 let everyone: Population;
@@ -108,5 +110,41 @@ describe('split', () => {
     const sorted = h.plan(split([{ id: 'a', sort: [{ expression: 'score' }] }]), { inputs });
     expect(sorted.errors).toEqual([]);
     expect(sorted.warnings).toEqual([expect.objectContaining({ path: 'subsets[0].sort' })]);
+  });
+});
+
+describe('subset names are plain data', () => {
+  it("subsets named 'toString' and 'constructor' hold rows and row counts like any other", async () => {
+    // FR: 1, 3; VIPs among the others: 4, 6; the rest: 2, 5.
+    const def = split(
+      [
+        { id: 'toString', filter: fr.filter },
+        { id: 'constructor', filter: vips.filter },
+      ],
+      { generateComplement: true },
+    );
+    const r = await h.run(def, { inputs: [everyone] });
+    expect(r.ids('toString')).toEqual([1, 3]);
+    expect(r.ids('constructor')).toEqual([4, 6]);
+    // The engine counts the rows it wrote per output: numbers, never a function's text.
+    const engine = await DuckDbEngine.open(h.db.dir, { threads: 1 });
+    try {
+      const target = { location: 'work/proto/RUN/s', table: 't' };
+      await engine.prepareTarget(target);
+      const done = await engine.execute(engine.materialize(r.sql, target));
+      expect(done.rows).toEqual({ toString: 2, constructor: 2, complement: 2 });
+    } finally {
+      engine.close();
+    }
+  });
+
+  it("'skip if empty' on a subset named 'constructor' with no rows counted", () => {
+    const a = splitSchema.parse(
+      split([
+        { id: 'constructor', skipIfEmpty: true },
+        { id: 'toString', skipIfEmpty: true },
+      ]),
+    );
+    expect(splitModule.settle?.(a, {})).toEqual({ inactive: ['constructor', 'toString'] });
   });
 });

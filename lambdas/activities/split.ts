@@ -173,6 +173,8 @@ export const split = defineActivity<Split>({
     return { action: { type: 'query', sql, location: ctx.outputLocation }, outputs };
   },
   settle: (a, rows) => ({
-    inactive: a.segmentColumn ? [] : a.subsets.filter((s) => s.skipIfEmpty && (rows[s.id] ?? 0) === 0).map((s) => s.id),
+    inactive: a.segmentColumn
+      ? []
+      : a.subsets.filter((s) => s.skipIfEmpty && (Object.hasOwn(rows, s.id) ? rows[s.id] : 0) === 0).map((s) => s.id),
   }),
 });

@@ -4,6 +4,7 @@
  * Athena's startQueryExecution.sync: each query gets its own connection, so parallel branches run
  * concurrently and a query can be interrupted.
  */
+import { checkedLocation } from '../layout.js';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -68,7 +69,7 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   private path(location: string): string {
-    return join(this.dataRoot, location);
+    return join(this.dataRoot, checkedLocation(location));
   }
 
   materialize(select: string, target: Target): string {
@@ -111,7 +112,7 @@ export class DuckDbEngine implements QueryEngine {
             | Map<string, unknown>
             | Record<string, unknown>;
           const output = String(partitionValue(keys, OUTPUT_COLUMN));
-          rows[output] = (rows[output] ?? 0) + Number(r.count);
+          rows[output] = (Object.hasOwn(rows, output) ? rows[output]! : 0) + Number(r.count);
         }
       }
       this.rows.set(queryId, rows);

@@ -29,11 +29,27 @@ function packageVersion(): string {
 
 let cached: unknown;
 
-const schema = (s: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+/** `$ref: '#/$defs/X'` (zod's, relative to each schema) as a reference to the document's components. */
+function rewriteRefs(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(rewriteRefs);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [
+      k,
+      k === '$ref' && typeof x === 'string' ? x.replace(/^#\/\$defs\//, '#/components/schemas/') : rewriteRefs(x),
+    ]),
+  );
+}
 
 export function openApiDocument(routes: readonly DocumentedRoute[]): unknown {
   if (cached) return cached;
+  // Named schemas (zod's `meta({ id })`) go to components.schemas, where every $ref points.
+  const components: Record<string, unknown> = {};
+  const schema = (s: z.ZodType, io: 'input' | 'output'): unknown => {
+    const { $defs, $schema: _, ...rest } = z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+    for (const [id, def] of Object.entries($defs ?? {})) components[id] ??= rewriteRefs(def);
+    return rewriteRefs(rest);
+  };
   const paths: Record<string, Record<string, unknown>> = {};
   const error = { description: 'error', content: { 'application/json': { schema: schema(errorBody, 'output') } } };
   for (const r of routes) {
@@ -91,6 +107,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[]): unknown {
     },
     security: [{ sigv4: [] }],
     components: {
+      schemas: components,
       securitySchemes: {
         sigv4: {
           type: 'apiKey',

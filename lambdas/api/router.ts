@@ -9,6 +9,14 @@ import { ApiError, badRequest } from './errors.js';
 import type { CampaignService } from './service.js';
 import * as S from './schemas.js';
 import { type DocumentedRoute, openApiDocument } from './openapi.js';
+import {
+  checkYamlText,
+  nestingExceeds,
+  nestingMessage,
+  TooDeepError,
+  unsafeNumberMessage,
+  unsafeNumberPath,
+} from '../util/depth.js';
 
 export interface ApiRequest {
   method: string;
@@ -27,6 +35,12 @@ export interface ApiResponse {
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The largest campaign definition (a body of POST and PUT /campaigns): the run store keeps a
+ * definition in one item, and DynamoDB's items are at most 400 KB (the service's quotas), names
+ * and encoding included.
+ */
+export const MAX_DEFINITION_BYTES = 300 * 1024;
 
 interface Context {
   params: Record<string, string>;
@@ -37,6 +51,8 @@ interface Context {
 
 export interface Route extends DocumentedRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The largest body (bytes) when less than MAX_BODY_BYTES. */
+  maxBytes?: number;
   errors?: Array<409 | 422>;
   handle(service: CampaignService, c: Context): Promise<unknown>;
 }
@@ -51,6 +67,7 @@ export const ROUTES: Route[] = [
     summary: 'Create a campaign (a draft; it may still have validation errors)',
     status: 201,
     body: S.definitionBody,
+    maxBytes: MAX_DEFINITION_BYTES,
     response: S.campaignDetail,
     handle: (s, c) => s.create(c.body as { id: string }),
   },
@@ -80,6 +97,7 @@ export const ROUTES: Route[] = [
     status: 200,
     params: S.campaignParams,
     body: S.definitionBody,
+    maxBytes: MAX_DEFINITION_BYTES,
     response: S.campaignDetail,
     handle: (s, c) => s.update(p<{ id: string }>(c).id, c.body as { id: string }),
   },
@@ -204,7 +222,12 @@ export const ROUTES: Route[] = [
     status: 200,
     query: S.recentRunsQuery,
     response: z.array(S.runSummary.extend({ campaignId: z.string() })),
-    handle: (s, c) => s.recentRuns((c.query as { limit: number }).limit),
+    handle: async (s, c) => {
+      const { limit, status } = c.query as { limit: number; status?: string };
+      if (!status) return s.recentRuns(limit);
+      // Filtered among the most recent 1,000 runs.
+      return (await s.recentRuns(1000)).filter((r) => r.status === status).slice(0, limit);
+    },
   },
   {
     method: 'GET',
@@ -243,10 +266,16 @@ export const ROUTES: Route[] = [
   {
     method: 'GET',
     path: '/runs/{runId}/tasks',
-    summary: "The run's activity executions",
+    summary: "The run's activity executions, in order",
     status: 200,
     params: S.runParams,
-    handle: (s, c) => s.tasks(p<{ runId: string }>(c).runId),
+    query: S.tasksQuery,
+    handle: async (s, c) => {
+      const { activity, status } = c.query as { activity?: string; status?: string };
+      return (await s.tasks(p<{ runId: string }>(c).runId)).filter(
+        (t) => (!activity || t.activityId === activity) && (!status || t.status === status),
+      );
+    },
   },
   {
     method: 'GET',
@@ -312,11 +341,25 @@ function parseBody(req: ApiRequest): unknown {
       'unsupported_media_type',
       `send the body as application/json or application/yaml, not ${type}`,
     );
+  let value: unknown;
   try {
-    return yaml ? parseYaml(req.body, { maxAliasCount: 100 }) : JSON.parse(req.body);
+    if (yaml) checkYamlText(req.body);
+    value = yaml ? parseYaml(req.body, { maxAliasCount: 100 }) : JSON.parse(req.body);
   } catch (e) {
+    if (e instanceof TooDeepError) throw badRequest(`the body is nested too deeply: ${e.message}`);
     throw badRequest(`the body is not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
   }
+  // Refused here, before the schemas and the validation walk it.
+  if (nestingExceeds(value)) throw badRequest(`the body is nested too deeply: ${nestingMessage()}`);
+  const big = unsafeNumberPath(value);
+  if (big) {
+    let n: unknown = value;
+    for (const k of big) n = (n as Record<string | number, unknown>)[k];
+    throw badRequest(`a number is too large at ${big.join('.') || 'the top'}: ${unsafeNumberMessage(n)}`, [
+      { in: 'body', path: big.join('.'), message: unsafeNumberMessage(n) },
+    ]);
+  }
+  return value;
 }
 
 function decode(value: string): string {
@@ -352,10 +395,24 @@ export async function handle(
     const rawParams = Object.fromEntries(Object.entries(match.m!.groups ?? {}).map(([k, v]) => [k, decode(v)]));
     const params = route.params ? route.params.safeParse(rawParams) : { success: true as const, data: rawParams };
     if (!params.success) throw badRequest('invalid path parameters', zodDetails(params.error, 'path'));
+    // A parameter the route does not take is refused: ignoring it would answer another question.
+    const known = Object.keys(route.query?.shape ?? {});
+    const unknown = Object.keys(req.query).filter((k) => !known.includes(k));
+    if (unknown.length)
+      throw badRequest(
+        `unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k.slice(0, 64)}'`).join(', ')}; ${known.length ? `${req.method} ${route.path} takes: ${known.join(', ')}` : `${req.method} ${route.path} takes none`}`,
+        unknown.map((k) => ({ in: 'query', path: k.slice(0, 64), message: 'unknown parameter' })),
+      );
     const query = route.query ? route.query.safeParse(req.query) : { success: true as const, data: {} };
     if (!query.success) throw badRequest('invalid query parameters', zodDetails(query.error, 'query'));
     let body: unknown;
     if (route.body) {
+      if (route.maxBytes && req.body !== undefined && Buffer.byteLength(req.body) > route.maxBytes)
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `a campaign definition is at most ${route.maxBytes / 1024} KB (this one is ${Math.ceil(Buffer.byteLength(req.body) / 1024)} KB): the run store keeps it in one item, and DynamoDB's items are at most 400 KB; shorten descriptions, or split the campaign (an End activity can start another)`,
+        );
       const raw = parseBody(req);
       if (raw === undefined && !route.optionalBody) throw badRequest('a body is required');
       if (raw !== undefined) {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CAMPAIGN_STATUSES, RUN_STATUSES } from '../../statemachines/lifecycle.js';
-import { LOG_LEVELS } from '../ports/store.js';
+import { LOG_LEVELS, TASK_STATUSES } from '../ports/store.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/);
 export const runId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/);
@@ -57,6 +57,12 @@ export const rowsQuery = z.object({
 
 export const recentRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(20),
+  status: z.enum(RUN_STATUSES).optional().describe('only the runs in this state'),
+});
+
+export const tasksQuery = z.object({
+  activity: z.string().max(64).optional().describe("only this activity's executions"),
+  status: z.enum(TASK_STATUSES).optional().describe('only the executions in this state'),
 });
 
 export const runSummary = z.object({

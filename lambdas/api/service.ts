@@ -417,7 +417,7 @@ export class CampaignService {
   private variables(campaign: Campaign, given: Record<string, unknown>): Record<string, unknown> {
     const problems: Array<{ variable: string; message: string }> = [];
     for (const [name, value] of Object.entries(given)) {
-      const declared = campaign.variables[name];
+      const declared = Object.hasOwn(campaign.variables, name) ? campaign.variables[name] : undefined;
       if (!declared)
         problems.push({
           variable: name,

@@ -23,7 +23,8 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
   const at = iso(deps);
   // An output with no rows has no files at all: count it as 0.
   const written = await deps.engine.outputRows(g.target, g.query?.id ?? '');
-  const rows = Object.fromEntries(Object.keys(g.outputs).map((o) => [o, written[o] ?? 0]));
+  // Own counts only: an output named `toString` or `constructor` is a name like any other.
+  const rows = Object.fromEntries(Object.keys(g.outputs).map((o) => [o, Object.hasOwn(written, o) ? written[o]! : 0]));
   const settled = moduleOf(g.activity).settle?.(g.activity, rows) ?? {};
   const counts = Object.keys(g.outputs)
     .map((o) => `${o} ${(rows[o] ?? 0).toLocaleString('en-US')}`)

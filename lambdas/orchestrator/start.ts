@@ -102,7 +102,7 @@ export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
   const variables: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, v] of Object.entries(e.campaign.variables)) {
-    const value = name in given ? given[name] : v.default;
+    const value = Object.hasOwn(given, name) ? given[name] : v.default;
     if (value === undefined || value === null) {
       variables[name] = null;
       continue;
@@ -112,7 +112,7 @@ export async function startRun(e: StartEvent, deps: Deps): Promise<RunContext> {
     variables[name] = value;
   }
   for (const name of Object.keys(given))
-    if (!(name in e.campaign.variables))
+    if (!Object.hasOwn(e.campaign.variables, name))
       problems.push(
         `unknown variable '${name}'; the campaign declares: ${Object.keys(e.campaign.variables).join(', ') || 'none'}`,
       );

@@ -19,7 +19,9 @@ export function compileExpr(e: Expr, scope: Scope): TypedSql {
     case 'ref':
       return located({ pos: e.pos }, () => scope.resolve(e.path));
     case 'call': {
-      const def = FUNCTIONS[e.name.toLowerCase()];
+      const name = e.name.toLowerCase();
+      // Own names only: `constructor`, `toString`... are not functions of the language.
+      const def = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
       if (!def)
         throw new QueryError(`unknown function '${e.name}'.${didYouMean(e.name, Object.keys(FUNCTIONS))}`, {
           pos: e.pos,

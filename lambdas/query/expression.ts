@@ -87,6 +87,8 @@ const KEYWORDS = new Set([
 ]);
 const MAX_LENGTH = 20_000;
 const MAX_DEPTH = 64;
+/** The deepest tree an expression may parse into (chains of operators, NOT, unary minus): what walks it recurses. */
+const MAX_TREE_DEPTH = 256;
 
 function tokenize(text: string): Token[] {
   if (text.length > MAX_LENGTH)
@@ -147,6 +149,8 @@ function tokenize(text: string): Token[] {
 class Parser {
   private i = 0;
   private depth = 0;
+  /** Depth of the tree being built (chains and unary operators included). */
+  private tree = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private peek(): Token {
@@ -189,6 +193,25 @@ class Parser {
     return e;
   }
 
+  /** One more level of tree; the caller restores `tree` when its subtree is done. */
+  private deeper(): void {
+    if (++this.tree > MAX_TREE_DEPTH)
+      throw new ExpressionSyntaxError(
+        `expression is more than ${MAX_TREE_DEPTH} operations deep; shorten the chain (IN (...) lists values)`,
+        this.peek().pos,
+      );
+  }
+
+  /** Runs a rule of the grammar, restoring the tree depth after it. */
+  private level<T>(rule: () => T): T {
+    const tree = this.tree;
+    try {
+      return rule();
+    } finally {
+      this.tree = tree;
+    }
+  }
+
   private expr(): Expr {
     if (++this.depth > MAX_DEPTH)
       throw new ExpressionSyntaxError(`expression is nested more than ${MAX_DEPTH} levels deep`, this.peek().pos);
@@ -200,8 +223,13 @@ class Parser {
   }
 
   private or(): Expr {
+    return this.level(() => this.orChain());
+  }
+
+  private orChain(): Expr {
     let left = this.and();
     while (this.isKeyword('or')) {
+      this.deeper();
       const pos = this.next().pos;
       left = { kind: 'binary', op: 'or', left, right: this.and(), pos };
     }
@@ -209,8 +237,13 @@ class Parser {
   }
 
   private and(): Expr {
+    return this.level(() => this.andChain());
+  }
+
+  private andChain(): Expr {
     let left = this.not();
     while (this.isKeyword('and')) {
+      this.deeper();
       const pos = this.next().pos;
       left = { kind: 'binary', op: 'and', left, right: this.not(), pos };
     }
@@ -220,7 +253,10 @@ class Parser {
   private not(): Expr {
     if (this.isKeyword('not')) {
       const pos = this.next().pos;
-      return { kind: 'unary', op: 'not', operand: this.not(), pos };
+      return this.level(() => {
+        this.deeper();
+        return { kind: 'unary', op: 'not', operand: this.not(), pos };
+      });
     }
     return this.comparison();
   }
@@ -268,10 +304,15 @@ class Parser {
   }
 
   private additive(): Expr {
+    return this.level(() => this.additiveChain());
+  }
+
+  private additiveChain(): Expr {
     let left = this.multiplicative();
     for (;;) {
       const tok = this.peek();
       if (tok.t === 'op' && ['+', '-', '||'].includes(tok.v)) {
+        this.deeper();
         this.i++;
         left = { kind: 'binary', op: tok.v as BinaryOp, left, right: this.multiplicative(), pos: tok.pos };
       } else return left;
@@ -279,10 +320,15 @@ class Parser {
   }
 
   private multiplicative(): Expr {
+    return this.level(() => this.multiplicativeChain());
+  }
+
+  private multiplicativeChain(): Expr {
     let left = this.unary();
     for (;;) {
       const tok = this.peek();
       if (tok.t === 'op' && ['*', '/', '%'].includes(tok.v)) {
+        this.deeper();
         this.i++;
         left = { kind: 'binary', op: tok.v as BinaryOp, left, right: this.unary(), pos: tok.pos };
       } else return left;
@@ -290,16 +336,21 @@ class Parser {
   }
 
   private unary(): Expr {
+    return this.level(() => this.unaryOperand());
+  }
+
+  private unaryOperand(): Expr {
+    if (this.isOp('-') || this.isOp('+')) this.deeper();
     if (this.isOp('-')) {
       const pos = this.next().pos;
-      const operand = this.unary();
+      const operand = this.unaryOperand();
       if (operand.kind === 'literal' && operand.type === 'number')
         return { ...operand, value: -(operand.value as number), pos };
       return { kind: 'unary', op: '-', operand, pos };
     }
     if (this.isOp('+')) {
       this.i++;
-      return this.unary();
+      return this.unaryOperand();
     }
     return this.primary();
   }

@@ -3,6 +3,7 @@
  * goes through here; the rest of the planner writes the common subset (no QUALIFY, explicit casts
  * for division, dates through these helpers).
  */
+import { checkedLocation } from '../layout.js';
 import { literal, quoteIdent, stringLiteral } from './literal.js';
 import type { Population } from './population.js';
 import { sqlType, type Column } from './types.js';
@@ -112,7 +113,7 @@ export class DuckDbDialect implements Dialect {
 
   workTable(ref: Population): string {
     if (ref.rows === 0) return emptyRelation(ref.columns);
-    const glob = `${this.dataRoot.replace(/\/+$/, '')}/${ref.location}/${OUTPUT_COLUMN}=${ref.output}/*.parquet`;
+    const glob = `${this.dataRoot.replace(/\/+$/, '')}/${checkedLocation(ref.location, 'the population location')}/${OUTPUT_COLUMN}=${ref.output}/*.parquet`;
     return `(SELECT ${selectList(ref)} FROM read_parquet(${stringLiteral(glob)}))`;
   }
 

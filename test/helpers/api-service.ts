@@ -1,0 +1,68 @@
+/** The API's router and service in-process on fake ports (an in-memory store, a recording engine): no server, no DuckDB. */
+import { CampaignService } from '../../lambdas/api/service.js';
+import type { Platform } from '../../lambdas/api/platform.js';
+import { type ApiResponse, handle } from '../../lambdas/api/router.js';
+import { DuckDbDialect } from '../../lambdas/sql/dialect.js';
+import { tinyCatalog } from '../fixtures/tiny.js';
+import { DATA_ROOT, MemoryStore, RecordingEngine } from './fakes/index.js';
+
+/** A platform that deploys nothing and starts nothing (runs stay as the service recorded them). */
+export class NullPlatform implements Platform {
+  started: string[] = [];
+  async publish() {
+    return {};
+  }
+  async retire() {}
+  async start(r: { runId: string }) {
+    this.started.push(r.runId);
+    return undefined;
+  }
+  async wake() {}
+  async stop() {}
+}
+
+export interface InProcessApi {
+  service: CampaignService;
+  store: MemoryStore;
+  /** Sends a request through the router; `errors` collects what the router reported as orca's own failures. */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { query?: Record<string, string>; type?: string },
+  ): Promise<ApiResponse>;
+  errors: unknown[];
+}
+
+export function inProcessApi(): InProcessApi {
+  const store = new MemoryStore();
+  let n = 0;
+  const service = new CampaignService({
+    store,
+    engine: new RecordingEngine(),
+    catalog: tinyCatalog(),
+    platform: new NullPlatform(),
+    dialect: new DuckDbDialect(DATA_ROOT),
+    newRunId: () => `run-${++n}`,
+    clock: () => new Date('2026-11-22T12:00:00Z'),
+  });
+  const errors: unknown[] = [];
+  return {
+    service,
+    store,
+    errors,
+    call: (method, path, body, options = {}) =>
+      handle(
+        service,
+        {
+          method,
+          path,
+          query: options.query ?? {},
+          headers: { 'content-type': options.type ?? 'application/json' },
+          body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+          actor: 'test',
+        },
+        (e) => errors.push(e),
+      ),
+  };
+}
