@@ -4,19 +4,12 @@
  * schemas of ./schemas.ts; errors are JSON { error, message, details } with the right status.
  */
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlText } from '../util/yaml.js';
 import { ApiError, badRequest } from './errors.js';
 import type { CampaignService } from './service.js';
 import * as S from './schemas.js';
 import { type DocumentedRoute, openApiDocument } from './openapi.js';
-import {
-  checkYamlText,
-  nestingExceeds,
-  nestingMessage,
-  TooDeepError,
-  unsafeNumberMessage,
-  unsafeNumberPath,
-} from '../util/depth.js';
+import { nestingExceeds, nestingMessage, TooDeepError, unsafeNumberMessage, unsafeNumberPath } from '../util/depth.js';
 
 export interface ApiRequest {
   method: string;
@@ -343,8 +336,7 @@ function parseBody(req: ApiRequest): unknown {
     );
   let value: unknown;
   try {
-    if (yaml) checkYamlText(req.body);
-    value = yaml ? parseYaml(req.body, { maxAliasCount: 100 }) : JSON.parse(req.body);
+    value = yaml ? parseYamlText(req.body) : JSON.parse(req.body);
   } catch (e) {
     if (e instanceof TooDeepError) throw badRequest(`the body is nested too deeply: ${e.message}`);
     throw badRequest(`the body is not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);

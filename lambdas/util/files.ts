@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { YAMLParseError } from 'yaml';
 import { OrcaError } from './errors.js';
-import { checkYamlText, TooDeepError } from './depth.js';
+import { TooDeepError } from './depth.js';
+import { parseYamlText } from './yaml.js';
 
 /** A file that cannot be read or parsed (exit code 2 in the CLI), as opposed to an invalid one. */
 export class UnreadableFileError extends OrcaError {
@@ -19,8 +20,7 @@ export class UnreadableFileError extends OrcaError {
 export function parseDocument(text: string, file: string): unknown {
   try {
     if (extname(file).toLowerCase() === '.json') return JSON.parse(text);
-    checkYamlText(text);
-    return parseYaml(text, { maxAliasCount: 100 });
+    return parseYamlText(text);
   } catch (e) {
     if (e instanceof TooDeepError) throw new UnreadableFileError(file, `cannot be read safely: ${e.message}`);
     if (e instanceof YAMLParseError) {
