@@ -118,4 +118,18 @@ describe('deduplication', () => {
       'needs an inbound transition carrying a population',
     ]);
   });
+
+  it('a value of spaces only is empty, as in conditions: never a duplicate', async () => {
+    // README "Queries": an empty value is NULL, '' or spaces only. 1 and 2 are empty; 3 and 4 share 'A'.
+    const rows = [
+      { id: 1, code: '  ' },
+      { id: 2, code: '  ' },
+      { id: 3, code: 'A' },
+      { id: 4, code: 'A' },
+    ];
+    const input = await h.population(rows, { columns: [{ name: 'code', type: 'string' }] });
+    const kept = (await h.run(dedup({ fields: ['code'] }), { inputs: [input] })).ids() as number[];
+    expect(kept.filter((i) => i <= 2)).toEqual([1, 2]);
+    expect(kept.filter((i) => i >= 3)).toHaveLength(1);
+  });
 });

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { literal, quoteIdent } from '../sql/literal.js';
 import { expressionField } from '../query/compile.js';
+import { emptySql } from '../query/conditions.js';
 import {
   columnList,
   commonFields,
@@ -92,11 +93,7 @@ export const deduplication = defineActivity<Deduplication>({
       const empties = m.attributes
         .map((p, i) => resolve(p, ['method', 'attributes', i]))
         .filter((x) => x !== undefined)
-        .map((x) =>
-          x.type === 'string'
-            ? `(CASE WHEN ${x.sql} IS NULL OR ${x.sql} = '' THEN 1 ELSE 0 END)`
-            : `(CASE WHEN ${x.sql} IS NULL THEN 1 ELSE 0 END)`,
-        );
+        .map((x) => `(CASE WHEN ${emptySql(x.sql, x.type)} THEN 1 ELSE 0 END)`);
       if (empties.length) order.push(`${empties.join(' + ')} ASC`);
     } else {
       const x = resolve(m.attribute, ['method', 'attribute']);
@@ -119,10 +116,7 @@ export const deduplication = defineActivity<Deduplication>({
         ? ctx.env.dialect.randomFromKey(`w.${quoteIdent(key.name)}`, ctx.env.seed)
         : columnList(input.schema.columns, 'w'),
     );
-    const nullTest =
-      fields
-        .map((f) => (f.type === 'string' ? `${f.sql} IS NULL OR ${f.sql} = ''` : `${f.sql} IS NULL`))
-        .join(' OR ') || 'FALSE';
+    const nullTest = fields.map((f) => emptySql(f.sql, f.type)).join(' OR ') || 'FALSE';
     const rank = `CASE WHEN ${nullTest} THEN 1 ELSE ROW_NUMBER() OVER (PARTITION BY ${fields.map((f) => f.sql).join(', ') || 'NULL'} ORDER BY ${order.join(', ')}) END`;
     const cols = columnList(input.schema.columns);
     const inner = `SELECT ${columnList(input.schema.columns, 'w')}, ${rank} AS orca_rank\n  FROM ${ctx.env.dialect.workTable(input.ref)} AS w${scope.joinSql()}`;

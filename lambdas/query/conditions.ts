@@ -32,7 +32,7 @@ export function operatorsFor(type: ColumnType): Operator[] {
  * included. Only the space is trimmed, written out (`trim(BOTH ' ' FROM x)`), because each engine's
  * one-argument trim removes other characters (Trino: any Unicode white space; DuckDB: spaces).
  */
-export function emptySql(x: string, type: ColumnType): string {
+export function emptySql(x: string, type: ColumnType | 'null'): string {
   return type === 'string' ? `(${x} IS NULL OR ${blank(x)} = '')` : `(${x} IS NULL)`;
 }
 
