@@ -415,6 +415,12 @@ describe('validation', () => {
     });
   });
 
+  it("a monthly trigger may list 'last' with other days", () => {
+    const r = check({ ...base(), trigger: { type: 'monthly', days: [1, 15, 'last'], at: '09:00' } });
+    expect(r.errors).toEqual([]);
+    expect(r.valid).toBe(true);
+  });
+
   it('schedules more often than every 15 minutes are discouraged', () => {
     const r = check({ ...base(), trigger: { type: 'interval', every: 5, unit: 'minutes' } });
     expect(r.valid).toBe(true);

@@ -86,6 +86,31 @@ describe('what would fail only at run time is refused at publish', () => {
   });
 });
 
+describe("monthly 'last' with other days", () => {
+  it('the preview merges the listed days and the last day, sorted, the 30th of November once', async () => {
+    const api = inProcessApi();
+    const trigger = { type: 'monthly', days: [15, 30, 'last'], at: '09:00' };
+    const created = await api.call('POST', '/campaigns', campaign('payday', { trigger, timezone: 'UTC' }));
+    expect(bodyOf(created).validation).toMatchObject({ valid: true, errors: [] });
+    const preview = bodyOf(await api.call('GET', '/campaigns/payday/schedule/preview'));
+    expect(preview).toMatchObject({ expression: 'cron(0 9 15,30 * ? *)', timezone: 'UTC' });
+    expect(preview.lastDayExpression).toMatch(/^cron\(0 9 L /);
+    // Today is 2026-11-22; November has 30 days, December 31, January 31, February 2027 28.
+    expect(preview.launches.slice(0, 9)).toEqual([
+      '2026-11-30T09:00:00.000Z',
+      '2026-12-15T09:00:00.000Z',
+      '2026-12-30T09:00:00.000Z',
+      '2026-12-31T09:00:00.000Z',
+      '2027-01-15T09:00:00.000Z',
+      '2027-01-30T09:00:00.000Z',
+      '2027-01-31T09:00:00.000Z',
+      '2027-02-15T09:00:00.000Z',
+      '2027-02-28T09:00:00.000Z',
+    ]);
+    expect((await api.call('POST', '/campaigns/payday/publish')).status).toBe(200);
+  });
+});
+
 describe('large definitions', () => {
   it('a definition over 300 KB is a 413 naming the store limit, under 1 MB as well', async () => {
     const api = inProcessApi();

@@ -102,6 +102,12 @@ export const campaignDetail = campaignView.extend({
 
 export const previewView = z.object({
   expression: z.string().nullable(),
+  lastDayExpression: z
+    .string()
+    .optional()
+    .describe(
+      "a monthly trigger listing 'last' with other days: the second schedule's expression (cron cannot list L with other days)",
+    ),
   timezone: z.string(),
   launches: z.array(z.string()),
   warning: z.string().optional(),

@@ -343,7 +343,13 @@ export class CampaignService {
     const launches = nextLaunches(spec, this.now(), count).map((d) => d.toISOString());
     // Validation warns about schedules that fire too often.
     const warning = v.warnings.find((w) => w.path === 'trigger')?.message;
-    return { expression: spec.expression, timezone: spec.timezone, launches, ...(warning ? { warning } : {}) };
+    return {
+      expression: spec.expression,
+      ...(spec.lastDay ? { lastDayExpression: spec.lastDay } : {}),
+      timezone: spec.timezone,
+      launches,
+      ...(warning ? { warning } : {}),
+    };
   }
 
   /**

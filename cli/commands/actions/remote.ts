@@ -187,13 +187,16 @@ export async function schedule(campaign: string, opts: CampaignArgs): Promise<vo
   checkCampaignId(campaign);
   const r = await client(opts.endpoint).ok<{
     expression: string | null;
+    lastDayExpression?: string;
     timezone: string;
     launches: string[];
     warning?: string;
   }>('GET', `/campaigns/${campaign}/schedule/preview`);
   if (opts.json) return void console.log(jsonText(r));
   if (r.expression)
-    console.log(`${terminalText(r.expression, true)} ${color.dim(`(${terminalText(r.timezone, true)})`)}`);
+    console.log(
+      `${terminalText(r.expression, true)}${r.lastDayExpression ? ` and ${terminalText(r.lastDayExpression, true)}` : ''} ${color.dim(`(${terminalText(r.timezone, true)})`)}`,
+    );
   for (const l of r.launches) console.log(`  ${formatTime(l, r.timezone)}`);
   if (!r.launches.length) console.log(color.dim('  no launch to come'));
   if (r.warning) console.log(color.yellow(`  ${terminalText(r.warning, true)}`));
