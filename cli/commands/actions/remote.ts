@@ -5,6 +5,7 @@ import { ApiClient, endpointOf } from '../../api-client.js';
 import { CliError, color, formatTime, jsonText, printFindings, styled, table, terminalText } from '../../output.js';
 import { readCampaign } from '../../load.js';
 import { statusIcon } from '../../progress.js';
+import { statusLabel } from '../../../statemachines/lifecycle.js';
 import { checkCampaignId, checkRunId, parseVariables } from '../../options.js';
 import { hasEnded } from '../../../statemachines/lifecycle.js';
 import type {
@@ -235,7 +236,7 @@ export async function tasks(runId: string, opts: CampaignArgs): Promise<void> {
         styled(statusIcon(t.status)),
         t.activityId,
         formatTime(t.startedAt),
-        t.error ? `${t.status}: ${t.error.slice(0, 60)}` : t.status,
+        t.error ? `${statusLabel(t.status)}: ${t.error.slice(0, 60)}` : statusLabel(t.status),
         t.rows !== undefined ? t.rows.toLocaleString('en-US') : '',
         t.endedAt ? `${Math.max(0, Date.parse(t.endedAt) - Date.parse(t.startedAt))} ms` : '',
       ]),
