@@ -2,7 +2,7 @@
  * Bad input and misuse give one clear line and exit 1 or 2 (never 70, never a stack trace), before
  * anything is opened: in-process, with what the command prints captured.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,22 @@ describe('the CLI under bad input', () => {
     const r = await capture(['run', 'examples/winback.yaml', '--var', 'unknown=1', '--data', data]);
     expect(r.code).toBe(2);
     expect(oneClearLine(r.err)).toMatch(/unknown variable 'unknown'/);
+    expect(existsSync(data)).toBe(false);
+  });
+
+  it('run --var n=1.5 of an integer variable is refused before the run, like a default of 1.5', async () => {
+    const dir = folder();
+    const file = join(dir, 'int.yaml');
+    const text = readFileSync('examples/winback.yaml', 'utf8');
+    expect(text).toContain('vipMinSpend: { type: decimal, default: 300');
+    writeFileSync(
+      file,
+      text.replace('vipMinSpend: { type: decimal, default: 300', 'vipMinSpend: { type: integer, default: 300'),
+    );
+    const data = join(dir, 'data');
+    const r = await capture(['run', file, '--var', 'vipMinSpend=1.5', '--data', data]);
+    expect(r.code).toBe(2);
+    expect(oneClearLine(r.err)).toMatch(/variable 'vipMinSpend' is an integer, got '1.5'/);
     expect(existsSync(data)).toBe(false);
   });
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { CliError } from './output.js';
+import { literalProblem } from '../lambdas/sql/literal.js';
 
 export function positiveInt(name: string) {
   return (value: string): number => {
@@ -74,8 +75,9 @@ export function parseVariables(pairs: string[], declared: Record<string, { type:
       );
     if (type === 'integer' || type === 'decimal' || type === 'double') {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n))
-        throw new CliError(`variable '${name}' is a ${type}, got '${raw}'`, 2);
+      // The rule of the defaults and of the API's start body: an integer variable takes only integers.
+      if (raw.trim() === '' || !Number.isFinite(n) || literalProblem(n, type) !== undefined)
+        throw new CliError(`variable '${name}' is a${type === 'integer' ? 'n' : ''} ${type}, got '${raw}'`, 2);
       out[name] = n;
     } else if (type === 'boolean') {
       if (raw !== 'true' && raw !== 'false')

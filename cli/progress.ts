@@ -4,6 +4,7 @@
  */
 import type { ActivityRecord, StatusStore, TransitionRecord } from '../lambdas/ports/store.js';
 import { color, stripAnsi, terminalText } from './output.js';
+import { statusLabel } from '../statemachines/lifecycle.js';
 
 const SPIN = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -18,6 +19,8 @@ export function statusIcon(status: string, tick = 0): string {
       return color.cyan(SPIN[tick % SPIN.length]!);
     case 'skipped':
       return color.dim('-');
+    case 'notRun':
+      return color.dim('○');
     case 'waiting':
     case 'paused':
       return color.yellow('‖');
@@ -111,7 +114,7 @@ export class Progress {
           ? color.cyan(`running ${((Date.now() - Date.parse(a.startedAt)) / 1000).toFixed(1)}s`)
           : status === 'done'
             ? [...new Set(counts)].join(', ')
-            : color.dim(status);
+            : color.dim(statusLabel(status));
       return `  ${statusIcon(status, this.tick)} ${terminalText(id, true).padEnd(width)}  ${color.dim(title.padEnd(18))} ${detail}`;
     });
     this.tick++;

@@ -9,6 +9,7 @@ import { LocalRuntime } from '../runtime/local-runtime.js';
 import { CliError, color, styled, table, terminalText } from './output.js';
 import { lockDataFolder } from './data-lock.js';
 import { statusIcon } from './progress.js';
+import { statusLabel } from '../statemachines/lifecycle.js';
 
 /** The local runtime over a data folder, which this process holds (`orca.pid`) until `close`. */
 export interface OpenedRuntime {
@@ -91,7 +92,7 @@ export function printSummary(s: RunSummary): void {
         styled(statusIcon(a.status)),
         a.id,
         ACTIVITIES.get(a.type)?.title ?? a.type,
-        a.error ? `${a.status}: ${a.error.slice(0, 60)}` : a.status,
+        a.error ? `${statusLabel(a.status)}: ${a.error.slice(0, 60)}` : statusLabel(a.status),
         a.rows !== undefined ? a.rows.toLocaleString('en-US') : '',
         ms(a.startedAt, a.endedAt),
       ]),

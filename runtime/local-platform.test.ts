@@ -9,8 +9,8 @@ describe('local scheduler', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  function platform(status: string) {
-    const definition = { id: 'daily', timezone: 'UTC', trigger: { type: 'daily', hours: [9, 21], minute: 0 } };
+  function platform(status: string, trigger: Record<string, unknown> = { type: 'daily', hours: [9, 21], minute: 0 }) {
+    const definition = { id: 'daily', timezone: 'UTC', trigger };
     const store = {
       getCampaign: async () => ({ id: 'daily', status, version: 1 }),
       getVersion: async () => ({ definition }),
@@ -54,6 +54,19 @@ describe('local scheduler', () => {
     await p.publish('daily', 2, {}, undefined);
     await vi.advanceTimersByTimeAsync(48 * 3600_000);
     expect(started).toHaveLength(1);
+    p.close();
+  });
+
+  it("a monthly trigger listing 'last' with other days: the listed days and the last day, the 30th of November once", async () => {
+    const { p, started } = platform('scheduled', { type: 'monthly', days: [30, 'last'], at: '09:00' });
+    await p.refreshAll();
+    // From 2026-11-22 to 2027-01-01: November has 30 days, December 31.
+    await vi.advanceTimersByTimeAsync(Date.parse('2027-01-01T00:00:00Z') - Date.now());
+    expect(started).toEqual([
+      'daily@2026-11-30T09:00:00.000Z',
+      'daily@2026-12-30T09:00:00.000Z',
+      'daily@2026-12-31T09:00:00.000Z',
+    ]);
     p.close();
   });
 });

@@ -59,7 +59,8 @@ describe('a failed start', () => {
     expect(logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
       expect.stringMatching(/^run failed after [\d.]+ s: unknown variable 'nope'/),
     ]);
-    expect((await r.activity('all')).status).toBe('pending');
+    // The run is over: its activities never started, not run (not left pending).
+    expect((await r.activity('all')).status).toBe('notRun');
   });
 
   it('a store error before the run record exists: the run is created, failed, with the error', async () => {

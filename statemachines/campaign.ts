@@ -23,9 +23,10 @@ const validity = {
 export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
 
 /**
- * Triggers. Each recurring form maps one-to-one to an EventBridge Scheduler expression:
+ * Triggers. Each recurring form maps to an EventBridge Scheduler expression:
  * daily -> cron(m h1,h2 * * ? *), weekly -> cron(m h ? * MON,FRI *), monthly -> cron(m h 1,15 * ? *),
- * interval -> rate(N minutes|hours), once -> at(yyyy-mm-ddThh:mm:ss).
+ * interval -> rate(N minutes|hours), once -> at(yyyy-mm-ddThh:mm:ss); a monthly listing 'last' with
+ * other days -> two (cron(m h 1,15 * ? *) and cron(m h L * ? *), see schedule.ts).
  */
 export const triggerSchema = z.discriminatedUnion('type', [
   z

@@ -5,6 +5,9 @@
  * Campaigns: draft -> publish -> live (manual, asap, signal triggers) or scheduled -> archived.
  * Changing a published campaign edits its working copy; publishing it makes a new version; runs in
  * progress finish on their own version. Runs: running <-> paused -> completed | failed | stopped.
+ * Activities: pending -> running (waiting, needsAttention) -> done | failed | interrupted; skipped
+ * (its branch was not taken, or it is disabled) and notRun (its run ended, stopped, failed or
+ * interrupted, before it started) for those that never start.
  */
 export const CAMPAIGN_STATUSES = ['draft', 'live', 'scheduled', 'archived'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -14,6 +17,25 @@ export type CampaignCommand = (typeof CAMPAIGN_COMMANDS)[number];
 
 export const RUN_STATUSES = ['running', 'paused', 'stopping', 'completed', 'failed', 'stopped', 'interrupted'] as const;
 export type RunState = (typeof RUN_STATUSES)[number];
+
+export const ACTIVITY_STATUSES = [
+  'pending',
+  'running',
+  'waiting',
+  'needsAttention',
+  /** It was running when the process running its run ended (a crash, kill -9). */
+  'interrupted',
+  'failed',
+  'done',
+  /** Its branch was not taken (no inbound transition ran), or it is disabled. */
+  'skipped',
+  /** Its run ended (stopped, failed or interrupted) before it started. */
+  'notRun',
+] as const;
+export type ActivityState = (typeof ACTIVITY_STATUSES)[number];
+
+/** How a status reads to people (CLI, README): the status itself but for `notRun`, "not run". */
+export const statusLabel = (status: string): string => (status === 'notRun' ? 'not run' : status);
 
 /** A run that may still start activities or be controlled. */
 export const isInProgress = (status: string): boolean =>

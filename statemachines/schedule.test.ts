@@ -1,6 +1,14 @@
 /** Triggers -> EventBridge Scheduler expressions, and the launch preview (times worked out by hand). */
 import { describe, expect, it } from 'vitest';
-import { isOneOff, minimumGapMinutes, nextLaunches, scheduleOf, scheduleProblem, schedulerWindow } from './schedule.js';
+import {
+  isOneOff,
+  minimumGapMinutes,
+  nextLaunches,
+  scheduleOf,
+  scheduleParts,
+  scheduleProblem,
+  schedulerWindow,
+} from './schedule.js';
 import type { Trigger } from './campaign.js';
 
 const iso = (ds: Date[]) => ds.map((d) => d.toISOString().replace('.000Z', 'Z'));
@@ -47,6 +55,47 @@ describe('schedules', () => {
       '2026-12-31T23:00:00Z',
       '2027-01-31T23:00:00Z',
     ]);
+  });
+
+  it("monthly 'last' with other days: two cron expressions (cron cannot list L with other days), one preview", () => {
+    const s = scheduleOf({ type: 'monthly', days: [30, 15, 'last'], at: '09:00' }, 'UTC')!;
+    // The L schedule leaves out the 30-day months (April, June, September, November): there the
+    // 30th is the last day, a listed day already.
+    expect(s).toMatchObject({ expression: 'cron(0 9 15,30 * ? *)', lastDay: 'cron(0 9 L 1,2,3,5,7,8,10,12 ? *)' });
+    expect(scheduleParts('orca-pay', s)).toEqual([
+      { name: 'orca-pay', expression: 'cron(0 9 15,30 * ? *)' },
+      { name: 'orca-pay_last', expression: 'cron(0 9 L 1,2,3,5,7,8,10,12 ? *)' },
+    ]);
+    // November 2026 has 30 days, December 31, February 2027 28.
+    expect(iso(nextLaunches(s, new Date('2026-11-22T12:00:00Z'), 10))).toEqual([
+      '2026-11-30T09:00:00Z',
+      '2026-12-15T09:00:00Z',
+      '2026-12-30T09:00:00Z',
+      '2026-12-31T09:00:00Z',
+      '2027-01-15T09:00:00Z',
+      '2027-01-30T09:00:00Z',
+      '2027-01-31T09:00:00Z',
+      '2027-02-15T09:00:00Z',
+      '2027-02-28T09:00:00Z',
+      '2027-03-15T09:00:00Z',
+    ]);
+    // 28 and last: in February 2027 (28 days) both fire at one instant, shown once.
+    const feb = scheduleOf({ type: 'monthly', days: [28, 'last'], at: '06:30' }, 'UTC')!;
+    expect(feb).toMatchObject({ expression: 'cron(30 6 28 * ? *)', lastDay: 'cron(30 6 L * ? *)' });
+    expect(iso(nextLaunches(feb, new Date('2027-02-01T00:00:00Z'), 4))).toEqual([
+      '2027-02-28T06:30:00Z',
+      '2027-03-28T06:30:00Z',
+      '2027-03-31T06:30:00Z',
+      '2027-04-28T06:30:00Z',
+    ]);
+    // 31 and last: the L schedule runs in the months without a 31st only.
+    expect(scheduleOf({ type: 'monthly', days: [31, 'last'], at: '06:30' }, 'UTC')).toMatchObject({
+      lastDay: 'cron(30 6 L 2,4,6,9,11 ? *)',
+    });
+    // Every possible last day listed: 'last' adds nothing, one schedule.
+    const all = scheduleOf({ type: 'monthly', days: [28, 29, 30, 31, 'last'], at: '06:30' }, 'UTC')!;
+    expect(all.lastDay).toBeUndefined();
+    expect(scheduleParts('orca-x', all)).toEqual([{ name: 'orca-x', expression: 'cron(30 6 28,29,30,31 * ? *)' }]);
   });
 
   it('the validity window bounds the launches; a rate starts at the window start', () => {

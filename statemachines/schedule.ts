@@ -1,7 +1,9 @@
 /**
- * Triggers as EventBridge Scheduler schedules: each recurring trigger maps to exactly one
- * expression (cron, rate or at) with a time zone and an optional validity window. The preview of
- * the next launches is computed from that same expression, so it shows what will be deployed.
+ * Triggers as EventBridge Scheduler schedules: each recurring trigger maps to one expression (cron,
+ * rate or at) with a time zone and an optional validity window, except a monthly trigger listing
+ * 'last' with other days: cron cannot list `L` with other days of the month, so it becomes two
+ * expressions (the listed days, and `L`), deployed as two schedules of the campaign. The preview of
+ * the next launches is computed from those same expressions, so it shows what will be deployed.
  */
 import { CronExpressionParser } from 'cron-parser';
 import type { Trigger } from './campaign.js';
@@ -10,6 +12,11 @@ import { zonedTimeToUtc, type Ymd } from '../lambdas/query/time.js';
 export interface ScheduleSpec {
   /** cron(...), rate(...) or at(...), in EventBridge Scheduler syntax. */
   expression: string;
+  /**
+   * The last day of the month, when a monthly trigger lists it with other days: a second cron
+   * expression, deployed as a second schedule (named with LAST_DAY_SCHEDULE_SUFFIX).
+   */
+  lastDay?: string;
   timezone: string;
   /** Validity window (UTC instants). */
   start?: Date;
@@ -62,8 +69,16 @@ export function scheduleOf(trigger: Trigger, campaignTimezone: string): Schedule
     }
     case 'monthly': {
       const [h, m] = hm(trigger.at);
-      const days = trigger.days.map((d) => (d === 'last' ? 'L' : String(d))).join(',');
-      return { expression: `cron(${m} ${h} ${days} * ? *)`, timezone, ...validity };
+      const listed = [...new Set(trigger.days.filter((d) => d !== 'last'))].sort((a, b) => a - b);
+      if (!trigger.days.includes('last') || !listed.length) {
+        const days = trigger.days.map((d) => (d === 'last' ? 'L' : String(d))).join(',');
+        return { expression: `cron(${m} ${h} ${days} * ? *)`, timezone, ...validity };
+      }
+      const expression = `cron(${m} ${h} ${listed.join(',')} * ? *)`;
+      const months = lastDayMonths(listed);
+      if (!months.length) return { expression, timezone, ...validity };
+      const monthField = months.length === 12 ? '*' : months.join(',');
+      return { expression, lastDay: `cron(${m} ${h} L ${monthField} ? *)`, timezone, ...validity };
     }
     case 'interval': {
       const unit = trigger.every === 1 ? trigger.unit.slice(0, -1) : trigger.unit;
@@ -72,8 +87,37 @@ export function scheduleOf(trigger: Trigger, campaignTimezone: string): Schedule
   }
 }
 
-/** The next `count` launch times after `from`, within the validity window. */
+/**
+ * The months in which the last day is not already a listed day (a 31-day month when 31 is listed,
+ * a 30-day month when 30 is): the `L` schedule fires in those only. February is left out when both
+ * 28 and 29 are listed; with one of them, its last day is a listed day one year in four (or three
+ * in four), and the two schedules fire together then (the preview shows one launch).
+ */
+function lastDayMonths(listed: number[]): number[] {
+  const has = (d: number) => listed.includes(d);
+  const lengths = [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return lengths.flatMap((len, i) => ((i === 1 ? has(28) && has(29) : has(len)) ? [] : [i + 1]));
+}
+
+/** The suffix of the name of a campaign's second schedule (its last-day one); `_` is not in campaign ids. */
+export const LAST_DAY_SCHEDULE_SUFFIX = '_last';
+
+/** The schedules a spec is deployed as: a name (from the campaign's) and an expression each. */
+export function scheduleParts(name: string, spec: ScheduleSpec): Array<{ name: string; expression: string }> {
+  return [
+    { name, expression: spec.expression },
+    ...(spec.lastDay ? [{ name: `${name}${LAST_DAY_SCHEDULE_SUFFIX}`, expression: spec.lastDay }] : []),
+  ];
+}
+
+/** The next `count` launch times after `from`, within the validity window (of both schedules, merged). */
 export function nextLaunches(spec: ScheduleSpec, from: Date, count = 10): Date[] {
+  if (spec.lastDay) {
+    const { lastDay, ...rest } = spec;
+    const all = [...nextLaunches(rest, from, count), ...nextLaunches({ ...rest, expression: lastDay }, from, count)];
+    const unique = [...new Map(all.map((d) => [d.getTime(), d])).values()];
+    return unique.sort((a, b) => a.getTime() - b.getTime()).slice(0, count);
+  }
   const after = spec.start && spec.start > from ? spec.start : from;
   const within = (d: Date) => !spec.end || d <= spec.end;
   const out: Date[] = [];

@@ -184,6 +184,52 @@ describe('validation', () => {
     });
   });
 
+  it('date arithmetic by a constant beyond ±100,000 days is refused at validation, naming the activity and field', () => {
+    const doc = base();
+    // 1e9 days after a birth date is ~2.7 million years away: DuckDB fails at run time with
+    // "Date and time not in timestamp range".
+    doc.activities[0].query = { expression: 'addDays(birth_date, 1000000000) > today()' };
+    expect(errorsOf(doc)).toContainEqual({
+      activity: 'a',
+      path: 'activities[0].query.expression',
+      message: expect.stringMatching(
+        /^addDays: 1000000000 days is out of the range of dates; shift by at most 100,000 days/,
+      ),
+    });
+    // The same bound in the other units and the other direction: 100,000 days / 31 = 3,225 months.
+    doc.activities[0].query = { expression: 'addMonths(birth_date, -4000) < today()' };
+    expect(errorsOf(doc)).toContainEqual(
+      expect.objectContaining({ activity: 'a', message: expect.stringMatching(/^addMonths: -4000 months is out of/) }),
+    );
+    doc.activities[0].query = { expression: 'addYears(birth_date, 300) > today()' };
+    expect(errorsOf(doc)).toContainEqual(
+      expect.objectContaining({ activity: 'a', message: expect.stringMatching(/^addYears: 300 years is out of/) }),
+    );
+    // Within the bound, and shifts that are not constants, stay valid.
+    for (const expression of [
+      'addDays(birth_date, 100000) > today()',
+      'addDays(birth_date, -100000) < today()',
+      'addYears(birth_date, 200) > today()',
+      'addMinutes(created_at, 1000000) > now()',
+      'addDays(birth_date, id) > today()',
+    ]) {
+      doc.activities[0].query = { expression };
+      expect(check(doc).errors, expression).toEqual([]);
+    }
+  });
+
+  it('an integer variable accepts only integers: a default of 1.5 is refused', () => {
+    const doc = base();
+    doc.variables = { n: { type: 'integer', default: 1.5 } };
+    expect(errorsOf(doc)).toContainEqual({
+      activity: null,
+      path: 'variables.n.default',
+      message: 'expected an integer, got 1.5',
+    });
+    doc.variables = { n: { type: 'integer', default: 2 } };
+    expect(check(doc).errors).toEqual([]);
+  });
+
   it('cycle', () => {
     const doc = base();
     doc.activities.splice(2, 0, { id: 'c', type: 'fork' });
@@ -367,6 +413,12 @@ describe('validation', () => {
       path: '',
       message: "unknown field 'triger'. Did you mean 'trigger'?",
     });
+  });
+
+  it("a monthly trigger may list 'last' with other days", () => {
+    const r = check({ ...base(), trigger: { type: 'monthly', days: [1, 15, 'last'], at: '09:00' } });
+    expect(r.errors).toEqual([]);
+    expect(r.valid).toBe(true);
   });
 
   it('schedules more often than every 15 minutes are discouraged', () => {

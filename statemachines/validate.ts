@@ -459,12 +459,6 @@ function checkTrigger(campaign: Campaign, findings: Findings): void {
   }
   if (t.type === 'daily' && new Set(t.hours).size !== t.hours.length)
     findings.error(null, ['trigger', 'hours'], 'an hour is listed twice');
-  if (t.type === 'monthly' && t.days.includes('last') && t.days.length > 1)
-    findings.error(
-      null,
-      ['trigger', 'days'],
-      "'last' cannot be combined with other days in one schedule; use a second campaign, or list the days",
-    );
   if ('from' in t && 'until' in t && t.from && t.until && t.from > t.until)
     findings.error(null, ['trigger', 'until'], 'the validity window ends before it starts');
   if (!isValidTimeZone(campaign.timezone) || findings.errors.length) return;

@@ -843,7 +843,7 @@ describe('runs', () => {
     });
     expect(await r.ids('b')).toEqual([1, 4, 6]);
     expect((await r.activity('later')).status).toBe('done');
-    expect((await r.activity('x')).status).toBe('skipped');
+    expect((await r.activity('x')).status).toBe('notRun');
     const logs = await rt.store.listLogs(r.run.runId);
     expect(logs.some((l) => l.level === 'error' && l.message.startsWith('the run is failing: load failed'))).toBe(true);
   });

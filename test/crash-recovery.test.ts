@@ -1,7 +1,7 @@
 /**
  * After a crash: `orca serve` is killed (SIGKILL, as kill -9) while a run waits in an activity;
  * the next process that opens the data folder marks that run and its running activity
- * interrupted, the activities that never started skipped, and frees the campaign for a new run.
+ * interrupted, the activities that never started not run, and frees the campaign for a new run.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -85,7 +85,7 @@ describe('crash recovery', () => {
     try {
       expect(await rt.store.getRun(runId)).toMatchObject({ status: 'interrupted', endedAt: expect.any(String) });
       const statuses = Object.fromEntries((await rt.store.listActivities(runId)).map((a) => [a.activityId, a.status]));
-      expect(statuses).toEqual({ fresh: 'done', hold: 'interrupted', dedup: 'skipped', done: 'skipped' });
+      expect(statuses).toEqual({ fresh: 'done', hold: 'interrupted', dedup: 'notRun', done: 'notRun' });
       expect(await rt.store.campaignRuns('crashing')).toEqual({ running: [] });
     } finally {
       await rt.close();

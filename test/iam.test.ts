@@ -560,6 +560,12 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       });
       const definition = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } } as StateMachineDefinition;
       await platform.publish('winback', 1, definition, { expression: 'cron(0 8 ? * MON *)', timezone: 'Europe/Paris' });
+      // A monthly trigger listing 'last' with other days: a second schedule, orca-winback_last.
+      await platform.publish('winback', 1, definition, {
+        expression: 'cron(0 8 1,15 * ? *)',
+        lastDay: 'cron(0 8 L * ? *)',
+        timezone: 'Europe/Paris',
+      });
       await platform.publish('winback', 2, definition, undefined);
       await platform.start({
         runId: 'r1',

@@ -85,8 +85,8 @@ describe('pause, resume, stop', () => {
     await waitFor(() => !t.server.platform.running.has(runId), { what: `the end of run ${runId}'s execution` });
     const after = (await t.call('GET', `/runs/${runId}`)).body;
     expect(after.status).toBe('stopped');
-    expect(activity(after, 'dedup')?.status).toBe('skipped');
-    expect(activity(after, 'enrich')?.status).toBe('skipped');
+    expect(activity(after, 'dedup')?.status).toBe('notRun');
+    expect(activity(after, 'enrich')?.status).toBe('notRun');
     expect(activity(after, 'pause_here')?.status).toBe('failed');
   });
 

@@ -6,7 +6,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { CompiledCampaign } from '../campaigns.js';
 import { stateMachineName } from '../../lambdas/util/names.js';
-import { schedulerWindow } from '../../statemachines/schedule.js';
+import { LAST_DAY_SCHEDULE_SUFFIX, scheduleParts, schedulerWindow } from '../../statemachines/schedule.js';
 
 export interface CampaignSchedulesProps {
   campaigns: CompiledCampaign[];
@@ -17,6 +17,7 @@ export interface CampaignSchedulesProps {
 const SCHEDULED_INPUT = { trigger: 'schedule' };
 
 export class CampaignSchedules extends Construct {
+  /** By campaign id (its last-day schedule: by the id and LAST_DAY_SCHEDULE_SUFFIX). */
   readonly schedules = new Map<string, scheduler.CfnSchedule>();
 
   constructor(scope: Construct, id: string, props: CampaignSchedulesProps) {
@@ -42,28 +43,32 @@ export class CampaignSchedules extends Construct {
       machine.grantStartExecution(role);
       const s = c.schedule!;
       const window = schedulerWindow(s, new Date());
-      this.schedules.set(
-        c.id,
-        new scheduler.CfnSchedule(this, `Schedule-${c.id}`, {
-          name: stateMachineName(c.id),
-          description: `${c.label} (${c.file})`,
-          scheduleExpression: s.expression,
-          scheduleExpressionTimezone: s.timezone,
-          ...(window.start ? { startDate: window.start.toISOString() } : {}),
-          ...(window.end ? { endDate: window.end.toISOString() } : {}),
-          flexibleTimeWindow: { mode: 'OFF' },
-          state: 'ENABLED',
-          // No ActionAfterCompletion: AWS::Scheduler::Schedule has no such property (the API path sets
-          // DELETE). A one-off schedule CloudFormation owns must not delete itself either (the stack would
-          // drift); once it has fired, the next synth leaves it out (see above) and the deploy removes it.
-          target: {
-            arn: machine.stateMachineArn,
-            roleArn: role.roleArn,
-            input: JSON.stringify(SCHEDULED_INPUT),
-            retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-          },
-        }),
-      );
+      // Two schedules for a monthly trigger listing 'last' with other days (cron cannot list L with them).
+      for (const part of scheduleParts(stateMachineName(c.id), s)) {
+        const last = part.name !== stateMachineName(c.id);
+        this.schedules.set(
+          last ? `${c.id}${LAST_DAY_SCHEDULE_SUFFIX}` : c.id,
+          new scheduler.CfnSchedule(this, last ? `Schedule-${c.id}-last` : `Schedule-${c.id}`, {
+            name: part.name,
+            description: `${c.label} (${c.file})${last ? ', last day of the month' : ''}`,
+            scheduleExpression: part.expression,
+            scheduleExpressionTimezone: s.timezone,
+            ...(window.start ? { startDate: window.start.toISOString() } : {}),
+            ...(window.end ? { endDate: window.end.toISOString() } : {}),
+            flexibleTimeWindow: { mode: 'OFF' },
+            state: 'ENABLED',
+            // No ActionAfterCompletion: AWS::Scheduler::Schedule has no such property (the API path sets
+            // DELETE). A one-off schedule CloudFormation owns must not delete itself either (the stack would
+            // drift); once it has fired, the next synth leaves it out (see above) and the deploy removes it.
+            target: {
+              arn: machine.stateMachineArn,
+              roleArn: role.roleArn,
+              input: JSON.stringify(SCHEDULED_INPUT),
+              retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+            },
+          }),
+        );
+      }
     }
   }
 }

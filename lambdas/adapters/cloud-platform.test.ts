@@ -347,6 +347,50 @@ describe('CloudPlatform', () => {
     expect(input.EndDate).toEqual(new Date('2027-01-01T00:00:00Z'));
   });
 
+  it("monthly 'last' with other days: two schedules of one campaign, both removed on archive and delete", async () => {
+    sfn
+      .on(CreateStateMachineCommand)
+      .resolves({ stateMachineArn: 'arn:sm:orca-pay', stateMachineVersionArn: 'arn:sm:orca-pay:1' });
+    scheduler.on(CreateScheduleCommand).resolves({});
+    scheduler.on(DeleteScheduleCommand).resolves({});
+    sfn.on(DeleteStateMachineCommand).resolves({});
+    // cron cannot list L with other days of the month (EventBridge Scheduler, cron expressions).
+    await platform().publish('pay', 1, definition as never, {
+      expression: 'cron(0 9 1,15 * ? *)',
+      lastDay: 'cron(0 9 L * ? *)',
+      timezone: 'Europe/Paris',
+    });
+    const created = scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input);
+    expect(created).toHaveLength(2);
+    for (const [input, name, expression] of [
+      [created[0]!, 'orca-pay', 'cron(0 9 1,15 * ? *)'],
+      [created[1]!, 'orca-pay_last', 'cron(0 9 L * ? *)'],
+    ] as const)
+      expect(input).toMatchObject({
+        Name: name,
+        ScheduleExpression: expression,
+        ScheduleExpressionTimezone: 'Europe/Paris',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: { Arn: 'arn:sm:orca-pay:1', Input: '{"trigger":"schedule","run":{"version":1}}' },
+      });
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
+    // A next version without 'last': the last-day schedule goes.
+    scheduler.resetHistory();
+    await platform().publish('pay', 2, definition as never, { expression: 'cron(0 9 1 * ? *)', timezone: 'UTC' });
+    expect(scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input.Name)).toEqual(['orca-pay']);
+    expect(scheduler.commandCalls(DeleteScheduleCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: 'orca-pay_last' },
+    ]);
+    for (const how of ['archive', 'delete'] as const) {
+      scheduler.resetHistory();
+      await platform().retire('pay', how);
+      expect(scheduler.commandCalls(DeleteScheduleCommand).map((c) => c.args[0].input)).toEqual([
+        { Name: 'orca-pay' },
+        { Name: 'orca-pay_last' },
+      ]);
+    }
+  });
+
   it('archive removes the schedule; delete the machines too', async () => {
     scheduler.on(DeleteScheduleCommand).resolves({});
     sfn.on(DeleteStateMachineCommand).resolves({});

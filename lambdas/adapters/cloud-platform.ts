@@ -1,7 +1,8 @@
 /**
  * Publishing and running campaigns in the cloud, for the API: a published version is a state
  * machine version (`orca-<campaign>`, created or updated, tagged as the API's) and, when the
- * trigger is a schedule, an EventBridge Scheduler schedule that starts that version. Test runs of
+ * trigger is a schedule, an EventBridge Scheduler schedule that starts that version (two, `orca-<campaign>`
+ * and `orca-<campaign>_last`, for a monthly trigger listing 'last' with other days). Test runs of
  * a draft use `orca-<campaign>_test`. Stop ends the execution and cancels the queries it started.
  * Machines deployed as code (cdk deploy) are left to CloudFormation.
  */
@@ -29,7 +30,13 @@ import type { Platform, StartRequest } from '../api/platform.js';
 import { conflict } from '../api/errors.js';
 import type { StateMachineDefinition } from '../../statemachines/asl.js';
 import { substituteNames } from '../../statemachines/asl.js';
-import { isOneOff, schedulerWindow, type ScheduleSpec } from '../../statemachines/schedule.js';
+import {
+  isOneOff,
+  LAST_DAY_SCHEDULE_SUFFIX,
+  scheduleParts,
+  schedulerWindow,
+  type ScheduleSpec,
+} from '../../statemachines/schedule.js';
 import type { ParkingStore, RunRecord } from '../ports/store.js';
 import { executionArn, stateMachineArn, stateMachineName, testMachineName, type AwsLocation } from '../util/names.js';
 import { wakeParked } from './cloud-control.js';
@@ -120,35 +127,46 @@ export class CloudPlatform implements Platform {
     const machine = await this.upsert(stateMachineName(campaignId), definition, `version ${version}`, true);
     const name = stateMachineName(campaignId);
     if (!schedule) {
-      await this.deleteSchedule(name);
+      await this.deleteSchedules(name);
       return { machine };
     }
     const window = schedulerWindow(schedule, new Date((this.o.clock ?? Date.now)()));
-    const input: CreateScheduleCommandInput = {
-      Name: name,
-      Description: `orca campaign ${campaignId}, version ${version}`,
-      ScheduleExpression: schedule.expression,
-      ScheduleExpressionTimezone: schedule.timezone,
-      ...(window.start ? { StartDate: window.start } : {}),
-      ...(window.end ? { EndDate: window.end } : {}),
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      State: 'ENABLED',
-      // A one-off schedule is deleted once it has fired.
-      ...(isOneOff(schedule) ? { ActionAfterCompletion: 'DELETE' as const } : {}),
-      Target: {
-        Arn: machine,
-        RoleArn: this.o.schedulerRoleArn,
-        Input: JSON.stringify({ trigger: 'schedule', run: { version } }),
-        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
-      },
-    };
-    try {
-      await this.o.scheduler.send(new CreateScheduleCommand(input));
-    } catch (e) {
-      if (!isAwsError(e, 'ConflictException')) throw e;
-      await this.o.scheduler.send(new UpdateScheduleCommand(input));
+    const parts = scheduleParts(name, schedule);
+    for (const part of parts) {
+      const input: CreateScheduleCommandInput = {
+        Name: part.name,
+        Description: `orca campaign ${campaignId}, version ${version}${part.name === name ? '' : ' (last day of the month)'}`,
+        ScheduleExpression: part.expression,
+        ScheduleExpressionTimezone: schedule.timezone,
+        ...(window.start ? { StartDate: window.start } : {}),
+        ...(window.end ? { EndDate: window.end } : {}),
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        // A one-off schedule is deleted once it has fired.
+        ...(isOneOff(schedule) ? { ActionAfterCompletion: 'DELETE' as const } : {}),
+        Target: {
+          Arn: machine,
+          RoleArn: this.o.schedulerRoleArn,
+          Input: JSON.stringify({ trigger: 'schedule', run: { version } }),
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        },
+      };
+      try {
+        await this.o.scheduler.send(new CreateScheduleCommand(input));
+      } catch (e) {
+        if (!isAwsError(e, 'ConflictException')) throw e;
+        await this.o.scheduler.send(new UpdateScheduleCommand(input));
+      }
     }
+    // A previous version's last-day schedule, which this one no longer has.
+    if (parts.length === 1) await this.deleteSchedule(`${name}${LAST_DAY_SCHEDULE_SUFFIX}`);
     return { machine };
+  }
+
+  /** The campaign's schedules: its own, and its last-day one if it has one. */
+  private async deleteSchedules(name: string): Promise<void> {
+    await this.deleteSchedule(name);
+    await this.deleteSchedule(`${name}${LAST_DAY_SCHEDULE_SUFFIX}`);
   }
 
   private async deleteSchedule(name: string): Promise<void> {
@@ -160,7 +178,7 @@ export class CloudPlatform implements Platform {
   }
 
   async retire(campaignId: string, how: 'archive' | 'delete'): Promise<void> {
-    await this.deleteSchedule(stateMachineName(campaignId));
+    await this.deleteSchedules(stateMachineName(campaignId));
     if (how === 'delete') {
       for (const name of [stateMachineName(campaignId), testMachineName(campaignId)]) {
         await this.o.sfn

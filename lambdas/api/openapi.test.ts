@@ -29,4 +29,13 @@ describe('the OpenAPI document', () => {
     expect(query('/runs')).toEqual(['limit', 'status']);
     expect(query('/runs/{runId}/tasks')).toEqual(['activity', 'status']);
   });
+
+  it("lists the activity statuses of a run, 'notRun' (never started: its run ended first) apart from 'skipped'", () => {
+    const text = JSON.stringify(openApiDocument(ROUTES));
+    const enums = [...text.matchAll(/"enum":(\[[^\]]*\])/g)].map((m) => JSON.parse(m[1]!) as string[]);
+    const activity = enums.find((e) => e.includes('pending') && e.includes('done'));
+    expect(activity).toEqual(expect.arrayContaining(['pending', 'running', 'done', 'failed', 'skipped', 'notRun']));
+    // The tasks' filter takes it too.
+    expect(enums).toContainEqual(['running', 'done', 'failed', 'skipped', 'notRun']);
+  });
 });

@@ -44,6 +44,73 @@ describe('numbers beyond ±2^53', () => {
   });
 });
 
+describe('what would fail only at run time is refused at publish', () => {
+  it("an End's signal to a campaign that does not exist: 422 naming the activity and field", async () => {
+    const api = inProcessApi();
+    const signalling = campaign('sender', {
+      activities: [
+        { id: 'a', type: 'buildAudience', query: { attribute: 'balance', operator: 'greater', value: 100 } },
+        { id: 'e', type: 'end', signal: { campaign: 'receiver' } },
+      ],
+    });
+    expect((await api.call('POST', '/campaigns', signalling)).status).toBe(201);
+    const refused = await api.call('POST', '/campaigns/sender/publish');
+    expect(refused.status).toBe(422);
+    expect(bodyOf(refused)).toMatchObject({
+      error: 'invalid_campaign',
+      message: expect.stringContaining("activity 'e': the signal goes to campaign 'receiver', which does not exist"),
+      details: {
+        errors: [
+          {
+            activity: 'e',
+            path: 'activities[1].signal.campaign',
+            message: expect.stringContaining("campaign 'receiver', which does not exist"),
+          },
+        ],
+      },
+    });
+    expect(bodyOf(await api.call('GET', '/campaigns/sender'))).toMatchObject({ status: 'draft' });
+    // Once the receiver exists, the sender publishes.
+    expect((await api.call('POST', '/campaigns', campaign('receiver'))).status).toBe(201);
+    expect((await api.call('POST', '/campaigns/sender/publish')).status).toBe(200);
+    expect(api.errors).toEqual([]);
+  });
+
+  it('an integer variable given 1.5 when starting a run is a 400', async () => {
+    const api = inProcessApi();
+    await api.call('POST', '/campaigns', campaign('int', { variables: { n: { type: 'integer', default: 1 } } }));
+    const start = await api.call('POST', '/campaigns/int/runs', { variables: { n: 1.5 }, testMode: true });
+    expect(start.status).toBe(400);
+    expect(bodyOf(start)).toMatchObject({ details: [{ variable: 'n', message: 'expected an integer, got 1.5' }] });
+    expect((await api.call('POST', '/campaigns/int/runs', { variables: { n: 2 }, testMode: true })).status).toBe(202);
+  });
+});
+
+describe("monthly 'last' with other days", () => {
+  it('the preview merges the listed days and the last day, sorted, the 30th of November once', async () => {
+    const api = inProcessApi();
+    const trigger = { type: 'monthly', days: [15, 30, 'last'], at: '09:00' };
+    const created = await api.call('POST', '/campaigns', campaign('payday', { trigger, timezone: 'UTC' }));
+    expect(bodyOf(created).validation).toMatchObject({ valid: true, errors: [] });
+    const preview = bodyOf(await api.call('GET', '/campaigns/payday/schedule/preview'));
+    expect(preview).toMatchObject({ expression: 'cron(0 9 15,30 * ? *)', timezone: 'UTC' });
+    expect(preview.lastDayExpression).toMatch(/^cron\(0 9 L /);
+    // Today is 2026-11-22; November has 30 days, December 31, January 31, February 2027 28.
+    expect(preview.launches.slice(0, 9)).toEqual([
+      '2026-11-30T09:00:00.000Z',
+      '2026-12-15T09:00:00.000Z',
+      '2026-12-30T09:00:00.000Z',
+      '2026-12-31T09:00:00.000Z',
+      '2027-01-15T09:00:00.000Z',
+      '2027-01-30T09:00:00.000Z',
+      '2027-01-31T09:00:00.000Z',
+      '2027-02-15T09:00:00.000Z',
+      '2027-02-28T09:00:00.000Z',
+    ]);
+    expect((await api.call('POST', '/campaigns/payday/publish')).status).toBe(200);
+  });
+});
+
 describe('large definitions', () => {
   it('a definition over 300 KB is a 413 naming the store limit, under 1 MB as well', async () => {
     const api = inProcessApi();

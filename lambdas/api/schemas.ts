@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CAMPAIGN_STATUSES, RUN_STATUSES } from '../../statemachines/lifecycle.js';
-import { LOG_LEVELS, TASK_STATUSES } from '../ports/store.js';
+import { ACTIVITY_STATUSES, LOG_LEVELS, TASK_STATUSES } from '../ports/store.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/);
 export const runId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/);
@@ -102,6 +102,12 @@ export const campaignDetail = campaignView.extend({
 
 export const previewView = z.object({
   expression: z.string().nullable(),
+  lastDayExpression: z
+    .string()
+    .optional()
+    .describe(
+      "a monthly trigger listing 'last' with other days: the second schedule's expression (cron cannot list L with other days)",
+    ),
   timezone: z.string(),
   launches: z.array(z.string()),
   warning: z.string().optional(),
@@ -116,7 +122,11 @@ export const runDetail = runSummary
       z.object({
         id: z.string(),
         type: z.string(),
-        status: z.string(),
+        status: z
+          .enum(ACTIVITY_STATUSES)
+          .describe(
+            'skipped: its branch was not taken, or it is disabled; notRun: its run ended (stopped, failed, interrupted) before it started',
+          ),
         startedAt: z.string().optional(),
         endedAt: z.string().optional(),
         error: z.string().optional(),

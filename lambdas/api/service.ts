@@ -7,7 +7,8 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { QueryEngine } from '../ports/engine.js';
 import type { CampaignRecord, LogEntry, RunRecord, StatusStore } from '../ports/store.js';
-import { validateCampaign, type ValidationResult } from '../../statemachines/validate.js';
+import { validateCampaign, type Analysis, type ValidationResult } from '../../statemachines/validate.js';
+import { Findings, type Issue } from '../util/issues.js';
 import { compileCampaign, CompileError } from '../../statemachines/compile.js';
 import {
   campaignCommandRefusal,
@@ -208,7 +209,12 @@ export class CampaignService {
     if (!v.valid || !v.analysis)
       throw invalid(message.replace('{n}', String(v.errors.length)), { errors: v.errors, warnings: v.warnings });
     try {
-      return { v, campaign: v.analysis.campaign, definition: compileCampaign(v.analysis).definition };
+      return {
+        v,
+        analysis: v.analysis,
+        campaign: v.analysis.campaign,
+        definition: compileCampaign(v.analysis).definition,
+      };
     } catch (e) {
       if (e instanceof CompileError)
         throw invalid(e.message, {
@@ -222,10 +228,18 @@ export class CampaignService {
   async publish(id: string) {
     const c = await this.campaign(id);
     await this.check(c, 'publish');
-    const { v, campaign, definition } = this.compile(
+    const { v, analysis, campaign, definition } = this.compile(
       c.definition,
       'the campaign has {n} error(s); fix them, then publish again',
     );
+    const signals = await this.signalProblems(analysis);
+    if (signals.length)
+      throw invalid(
+        signals.length === 1
+          ? `activity '${signals[0]!.activity}': ${signals[0]!.message}`
+          : `the campaign has ${signals.length} error(s); fix them, then publish again`,
+        { errors: signals, warnings: v.warnings },
+      );
     const schedule = scheduleOf(campaign.trigger, campaign.timezone);
     const problem = schedule && scheduleProblem(schedule, this.now());
     if (problem)
@@ -259,6 +273,22 @@ export class CampaignService {
     let started: string | undefined;
     if (campaign.trigger.type === 'asap') started = (await this.startRun(id, { trigger: 'asap' })).runId;
     return { ...(await this.view(saved)), warnings: v.warnings, ...(started ? { startedRun: started } : {}) };
+  }
+
+  /** End activities whose signal names a campaign the store does not have (it would fail at run time). */
+  private async signalProblems(analysis: Analysis): Promise<Issue[]> {
+    const findings = new Findings();
+    for (const node of analysis.nodes.values()) {
+      if (!node.valid || node.def.type !== 'end' || !node.def.signal) continue;
+      const target = node.def.signal.campaign;
+      if (target === analysis.campaign.id || (await this.d.store.getCampaign(target))) continue;
+      findings.error(
+        node.def.id,
+        ['activities', node.index, 'signal', 'campaign'],
+        `the signal goes to campaign '${target}', which does not exist; create and publish it first, or correct the id`,
+      );
+    }
+    return findings.errors;
   }
 
   async archive(id: string) {
@@ -313,7 +343,13 @@ export class CampaignService {
     const launches = nextLaunches(spec, this.now(), count).map((d) => d.toISOString());
     // Validation warns about schedules that fire too often.
     const warning = v.warnings.find((w) => w.path === 'trigger')?.message;
-    return { expression: spec.expression, timezone: spec.timezone, launches, ...(warning ? { warning } : {}) };
+    return {
+      expression: spec.expression,
+      ...(spec.lastDay ? { lastDayExpression: spec.lastDay } : {}),
+      timezone: spec.timezone,
+      launches,
+      ...(warning ? { warning } : {}),
+    };
   }
 
   /**

@@ -206,6 +206,20 @@ describe('failActivity: error policy', () => {
     expect(f.store.run(RUN_ID)).not.toHaveProperty('aborting');
   });
 
+  it('an activity its gate refused to start because the run is stopping is not run', async () => {
+    const f = fakeDeps();
+    const run = policy('abort');
+    await seedRun(f.store, { run, record: { status: 'stopping' }, activities: [{ ...A, status: 'pending' }] });
+    const r = await failActivity(
+      failEvent(A, { Error: 'Orca.RunStopped', Cause: 'the run was stopped' }, { run, outbound: OUT }),
+      f.deps,
+    );
+    expect(r).toEqual({ decision: 'fail', delay: 0 });
+    expect(f.store.activity(RUN_ID, 'a')).toMatchObject({ status: 'notRun', endedAt: f.clock.iso() });
+    expect((await f.store.listTasks(RUN_ID)).map((t) => t.status)).toEqual(['notRun']);
+    expect(f.store.run(RUN_ID)).not.toHaveProperty('aborting');
+  });
+
   it.each(['abort', 'suspend', 'ignore'] as const)(
     'with %s, an activity cut short by a stop is skipped, not failed, and the policy is not applied',
     async (onError) => {

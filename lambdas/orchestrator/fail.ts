@@ -29,10 +29,14 @@ export async function failActivity(e: FailEvent, deps: Deps): Promise<FailDecisi
     });
     return { decision: 'retry', delay };
   }
+  // Stopped at its gate before it started (the gate refuses to start an activity of a stopping run,
+  // or one parked at a pause): not run. Cut short while running (its query cancelled): skipped.
+  const stoppedStatus: 'notRun' | 'skipped' =
+    record.status === 'pending' || record.status === 'waiting' ? 'notRun' : 'skipped';
   const policy = e.run.campaign.errorPolicy;
   const suspend = !stopped && policy.onError === 'suspend';
   await deps.store.updateActivity(runId, id, {
-    status: stopped ? 'skipped' : suspend ? 'needsAttention' : 'failed',
+    status: stopped ? stoppedStatus : suspend ? 'needsAttention' : 'failed',
     endedAt: at,
     error: stopped ? 'stopped' : error.message,
   });
@@ -40,7 +44,7 @@ export async function failActivity(e: FailEvent, deps: Deps): Promise<FailDecisi
     activityId: id,
     startedAt: record.startedAt ?? at,
     endedAt: at,
-    status: stopped ? ('skipped' as const) : ('failed' as const),
+    status: stopped ? stoppedStatus : ('failed' as const),
     error: error.message,
   };
   if (stopped) {

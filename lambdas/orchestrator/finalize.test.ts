@@ -157,10 +157,21 @@ describe('runs that end without their last step', () => {
     await seedRun(f.store, { record: { status: 'stopping' }, activities });
     const error = { Error: 'Orca.RunStopped', Cause: 'the run was stopped' };
     expect(await finalizeRun(finalizeEvent('failed', { error }), f.deps)).toEqual({ status: 'stopped' });
-    expect(await statuses(f)).toEqual({ a: 'done', w: 'failed', b: 'skipped' });
+    expect(await statuses(f)).toEqual({ a: 'done', w: 'failed', b: 'notRun' });
   });
 
-  it('after a crash: runs in progress and their running activities are interrupted, the rest skipped, places given back', async () => {
+  it('a failed run: activities that never started are not run (not pending, not skipped)', async () => {
+    const f = fakeDeps();
+    await seedRun(f.store, { activities: [activities[0]!, { ...activities[1]!, status: 'failed' }, activities[2]!] });
+    const error = { Error: 'Orca.ActivityError', Cause: 'w failed: boom' };
+    expect(await finalizeRun(finalizeEvent('failed', { error }), f.deps)).toEqual({ status: 'failed' });
+    expect(await statuses(f)).toEqual({ a: 'done', w: 'failed', b: 'notRun' });
+    expect((await f.store.listActivities(RUN_ID)).find((a) => a.activityId === 'b')).toMatchObject({
+      endedAt: f.clock.iso(),
+    });
+  });
+
+  it('after a crash: runs in progress and their running activities are interrupted, the rest not run, places given back', async () => {
     const f = fakeDeps();
     await seedRun(f.store, { activities });
     await f.store.claimRun('camp', RUN_ID, true);
@@ -178,7 +189,7 @@ describe('runs that end without their last step', () => {
       endedAt: f.clock.iso(),
       error: 'interrupted: the process running it ended first (killed, crashed, or the machine stopped)',
     });
-    expect(await statuses(f)).toEqual({ a: 'done', w: 'interrupted', b: 'skipped' });
+    expect(await statuses(f)).toEqual({ a: 'done', w: 'interrupted', b: 'notRun' });
     expect(f.store.run('done-before').status).toBe('completed');
     expect(await f.store.campaignRuns('camp')).toEqual({ running: [] });
     expect(await recordInterrupted(f.store, f.clock.iso())).toEqual([]);

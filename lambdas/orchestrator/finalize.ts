@@ -3,7 +3,7 @@ import { parseError, RunStopped } from './errors.js';
 import type { Deps, FinalizeEvent, StartFailedEvent } from './types.js';
 import { iso } from './activity-records.js';
 import { releaseRun, runIdOf } from './start.js';
-import { recordStopped } from './stopped.js';
+import { recordNotRun, recordStopped } from './stopped.js';
 
 type Final = { status: 'completed' | 'failed' | 'stopped' };
 
@@ -59,7 +59,7 @@ async function finalize(
   const error = parseError(given);
   const message = run?.error ?? (error.name === RunStopped.errorName ? 'stopped' : error.message);
   if (error.name === RunStopped.errorName || run?.status === 'stopping') {
-    // Activities that never started show as skipped, not pending; running ones as failed.
+    // Activities that never started show as not run, not pending; running ones as failed.
     await recordStopped(deps.store, runId, now);
     await deps.store.log(runId, { at: now, level: 'warn', message: 'run stopped' });
     return { status: 'stopped' };
@@ -69,6 +69,8 @@ async function finalize(
     'paused',
     'failed',
   ]);
+  // Activities that never started show as not run, not pending.
+  await recordNotRun(deps.store, runId, now);
   await deps.store.log(runId, { at: now, level: 'error', message: `run failed after ${seconds} s: ${message}` });
   return { status: 'failed' };
 }

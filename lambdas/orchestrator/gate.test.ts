@@ -120,13 +120,13 @@ describe('gate: run control', () => {
 });
 
 describe('gate: skipping', () => {
-  it('skips every new activity of an aborting run, cutting its path', async () => {
+  it('an aborting run starts no new activity: not run (not skipped: its branch was taken), cutting its path', async () => {
     const f = fakeDeps();
     await withRun(f, [{ id: 'build', type: 'buildAudience' }], { aborting: true, error: 'split failed: boom' });
     const e = gateEvent({ id: 'build', type: 'buildAudience' }, { outbound: [outbound('t1', 'save')] });
     expect(await gate(e, f.deps)).toEqual({ action: 'done' });
     const at = f.clock.iso();
-    expect(f.store.activity(RUN_ID, 'build')).toMatchObject({ status: 'skipped', endedAt: at });
+    expect(f.store.activity(RUN_ID, 'build')).toMatchObject({ status: 'notRun', endedAt: at });
     expect(f.store.transition(RUN_ID, 't1')).toEqual({
       transitionId: 't1',
       from: 'build',
@@ -137,9 +137,9 @@ describe('gate: skipping', () => {
       at,
     });
     expect(await f.store.listTasks(RUN_ID)).toEqual([
-      { activityId: 'build', startedAt: at, endedAt: at, status: 'skipped' },
+      { activityId: 'build', startedAt: at, endedAt: at, status: 'notRun' },
     ]);
-    expect(await messages(f)).toEqual(['skipped: the run is failing (split failed: boom): no new activity starts']);
+    expect(await messages(f)).toEqual(['not run: the run is failing (split failed: boom): no new activity starts']);
     expect(f.engine.prepared).toEqual([]);
   });
 

@@ -102,7 +102,12 @@ export async function gate(ref: GateRef | GateEvent, deps: Deps): Promise<GateRe
   // The run's consecutive error count goes back to 0 when an activity succeeds after errors.
   const resetErrors = (current.consecutiveErrors ?? 0) > 0;
   if (current.aborting) {
-    await skip(e, deps, `the run is failing (${current.error ?? 'an activity failed'}): no new activity starts`);
+    await skip(
+      e,
+      deps,
+      `the run is failing (${current.error ?? 'an activity failed'}): no new activity starts`,
+      'notRun',
+    );
     return { action: 'done' };
   }
 
@@ -270,13 +275,16 @@ export async function complete(
   });
 }
 
-async function skip(e: GateEvent, deps: Deps, why: string): Promise<void> {
+/** skipped: its branch was not taken; notRun: its run is failing, nothing new starts. */
+async function skip(e: GateEvent, deps: Deps, why: string, status: 'skipped' | 'notRun' = 'skipped'): Promise<void> {
   const at = iso(deps);
   const runId = e.run.runId;
   await deps.store.putMany(runId, {
     transitions: e.outbound.map((t) => inactiveTransition(e.activity.id, t, at)),
-    tasks: [{ activityId: e.activity.id, startedAt: at, endedAt: at, status: 'skipped' }],
-    logs: [{ at, level: 'info', activity: e.activity.id, message: `skipped: ${why}` }],
+    tasks: [{ activityId: e.activity.id, startedAt: at, endedAt: at, status }],
+    logs: [
+      { at, level: 'info', activity: e.activity.id, message: `${status === 'notRun' ? 'not run' : 'skipped'}: ${why}` },
+    ],
   });
-  await deps.store.updateActivity(runId, e.activity.id, { status: 'skipped', endedAt: at });
+  await deps.store.updateActivity(runId, e.activity.id, { status, endedAt: at });
 }

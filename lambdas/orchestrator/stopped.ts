@@ -2,12 +2,12 @@ import type { RunRecord, StatusStore } from '../ports/store.js';
 import { releaseRun } from './start.js';
 import { isInProgress } from '../../statemachines/lifecycle.js';
 
-/** Records a run as stopped: activities not started are skipped, those in progress failed. */
+/** Records a run as stopped: activities not started are not run, those in progress failed. */
 export async function recordStopped(store: StatusStore, runId: string, at: string): Promise<void> {
   await store.updateRun(runId, { status: 'stopped', endedAt: at });
   await releaseRun(store, (await store.getRun(runId))?.campaignId, runId);
   for (const a of await store.listActivities(runId)) {
-    if (a.status === 'pending') await store.updateActivity(runId, a.activityId, { status: 'skipped', endedAt: at });
+    if (a.status === 'pending') await store.updateActivity(runId, a.activityId, { status: 'notRun', endedAt: at });
     else if (['running', 'waiting', 'needsAttention'].includes(a.status))
       await store.updateActivity(runId, a.activityId, { status: 'failed', error: 'stopped', endedAt: at });
   }
@@ -16,7 +16,7 @@ export async function recordStopped(store: StatusStore, runId: string, at: strin
 /**
  * Runs that were in progress in a process that ended without ending them (kill -9, a crash, the
  * machine stopped): each becomes `interrupted`, its running activities `interrupted`, those that
- * never started skipped, and its place among its campaign's runs is given back. Only for a store
+ * never started not run, and its place among its campaign's runs is given back. Only for a store
  * that no other process runs executions of (the embedded runtime, which holds its data folder).
  */
 export async function recordInterrupted(store: StatusStore, at: string): Promise<string[]> {
@@ -34,7 +34,7 @@ export async function recordInterrupted(store: StatusStore, at: string): Promise
       continue;
     for (const a of await store.listActivities(run.runId)) {
       if (a.status === 'pending')
-        await store.updateActivity(run.runId, a.activityId, { status: 'skipped', endedAt: at });
+        await store.updateActivity(run.runId, a.activityId, { status: 'notRun', endedAt: at });
       else if (['running', 'waiting', 'needsAttention'].includes(a.status))
         await store.updateActivity(run.runId, a.activityId, {
           status: 'interrupted',
@@ -80,4 +80,10 @@ export async function stopRun(
   }
   await recordStopped(store, runId, now().toISOString());
   return true;
+}
+
+/** The activities of an ended run that never started (still pending): not run. */
+export async function recordNotRun(store: StatusStore, runId: string, at: string): Promise<void> {
+  for (const a of await store.listActivities(runId))
+    if (a.status === 'pending') await store.updateActivity(runId, a.activityId, { status: 'notRun', endedAt: at });
 }

@@ -4,22 +4,18 @@
  * deployments (dynalite on loopback locally).
  */
 import type { HistoryEntry, Population, SavedAudience } from '../sql/population.js';
-import type { CampaignStatus, RunState } from '../../statemachines/lifecycle.js';
+import {
+  ACTIVITY_STATUSES,
+  type ActivityState,
+  type CampaignStatus,
+  type RunState,
+} from '../../statemachines/lifecycle.js';
 
 export type RunStatus = RunState;
-export const ACTIVITY_STATUSES = [
-  'pending',
-  'running',
-  'waiting',
-  'needsAttention',
-  /** It was running when the process running its run ended (a crash, kill -9). */
-  'interrupted',
-  'failed',
-  'done',
-  'skipped',
-] as const;
-export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
-export const TASK_STATUSES = ['running', 'done', 'failed', 'skipped'] as const;
+export { ACTIVITY_STATUSES };
+export type ActivityStatus = ActivityState;
+/** skipped: its branch was not taken; notRun: its run was ending (stopped, failing) when it was to start. */
+export const TASK_STATUSES = ['running', 'done', 'failed', 'skipped', 'notRun'] as const;
 /** In increasing order of importance. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

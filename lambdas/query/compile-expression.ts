@@ -44,7 +44,7 @@ export function compileExpr(e: Expr, scope: Scope): TypedSql {
         return { sql: `(NOT ${x.sql})`, type: 'boolean' };
       }
       if (x.type !== 'null' && !isNumeric(x.type)) throw new QueryError(`cannot negate a ${x.type}`, { pos: e.pos });
-      return { sql: `(- ${x.sql})`, type: x.type };
+      return { sql: `(- ${x.sql})`, type: x.type, ...(x.constant !== undefined ? { constant: -x.constant } : {}) };
     }
     case 'binary':
       return compileBinary(e, scope);
@@ -104,8 +104,8 @@ function compileLiteral(e: Extract<Expr, { kind: 'literal' }>): TypedSql {
     case 'number': {
       const n = e.value as number;
       return Number.isSafeInteger(n)
-        ? { sql: checkedLiteral(n, 'integer', at), type: 'integer' }
-        : { sql: checkedLiteral(n, 'decimal', at), type: 'decimal' };
+        ? { sql: checkedLiteral(n, 'integer', at), type: 'integer', constant: n }
+        : { sql: checkedLiteral(n, 'decimal', at), type: 'decimal', constant: n };
     }
     case 'date':
       return { sql: checkedLiteral(e.value, 'date', at), type: 'date' };

@@ -53,6 +53,22 @@ function simple(
 
 const resultOf = (args: TypedSql[]): ColumnType => (args[0]!.type === 'null' ? 'integer' : args[0]!.type);
 
+/**
+ * The most a constant may shift a date: 100,000 days (about 273 years) in each unit. Further, the
+ * result leaves the range of DuckDB's timestamps (its date arithmetic goes through them) and the
+ * engines fail at run time ("Date and time not in timestamp range") instead of at validation.
+ */
+export const MAX_DATE_SHIFT_DAYS = 100_000;
+const DAYS_PER: Record<DatePart, number> = {
+  day: 1,
+  week: 7,
+  month: 31,
+  year: 366,
+  hour: 1 / 24,
+  minute: 1 / 1440,
+  second: 1 / 86_400,
+};
+
 function dateAdd(unit: DatePart, name: string): FunctionDef {
   const def: FunctionDef = {
     signature: `${name}(date|timestamp, integer)`,
@@ -60,6 +76,12 @@ function dateAdd(unit: DatePart, name: string): FunctionDef {
     compile(args, scope) {
       expect(name, def, 0, args[0]!, temporal);
       expect(name, def, 1, args[1]!, int);
+      const n = args[1]!.constant;
+      const max = Math.floor(MAX_DATE_SHIFT_DAYS / DAYS_PER[unit]);
+      if (n !== undefined && Math.abs(n) > max)
+        throw new QueryError(
+          `${name}: ${n} ${unit}s is out of the range of dates; shift by at most ${max.toLocaleString('en-US')} ${unit}s (about 273 years) either way`,
+        );
       let type = args[0]!.type === 'date' ? 'date' : 'timestamp';
       if (type === 'date' && (unit === 'hour' || unit === 'minute')) type = 'timestamp';
       const x = type === 'timestamp' && args[0]!.type === 'date' ? `CAST(${args[0]!.sql} AS TIMESTAMP)` : args[0]!.sql;

@@ -42,6 +42,8 @@ export class AliasGen {
 export interface TypedSql {
   sql: string;
   type: ColumnType | 'null';
+  /** The value of a constant number (a literal, or a negated one), for the checks that need it. */
+  constant?: number;
 }
 
 export interface CollectionRef {

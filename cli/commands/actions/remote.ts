@@ -5,6 +5,7 @@ import { ApiClient, endpointOf } from '../../api-client.js';
 import { CliError, color, formatTime, jsonText, printFindings, styled, table, terminalText } from '../../output.js';
 import { readCampaign } from '../../load.js';
 import { statusIcon } from '../../progress.js';
+import { statusLabel } from '../../../statemachines/lifecycle.js';
 import { checkCampaignId, checkRunId, parseVariables } from '../../options.js';
 import { hasEnded } from '../../../statemachines/lifecycle.js';
 import type {
@@ -187,13 +188,16 @@ export async function schedule(campaign: string, opts: CampaignArgs): Promise<vo
   checkCampaignId(campaign);
   const r = await client(opts.endpoint).ok<{
     expression: string | null;
+    lastDayExpression?: string;
     timezone: string;
     launches: string[];
     warning?: string;
   }>('GET', `/campaigns/${campaign}/schedule/preview`);
   if (opts.json) return void console.log(jsonText(r));
   if (r.expression)
-    console.log(`${terminalText(r.expression, true)} ${color.dim(`(${terminalText(r.timezone, true)})`)}`);
+    console.log(
+      `${terminalText(r.expression, true)}${r.lastDayExpression ? ` and ${terminalText(r.lastDayExpression, true)}` : ''} ${color.dim(`(${terminalText(r.timezone, true)})`)}`,
+    );
   for (const l of r.launches) console.log(`  ${formatTime(l, r.timezone)}`);
   if (!r.launches.length) console.log(color.dim('  no launch to come'));
   if (r.warning) console.log(color.yellow(`  ${terminalText(r.warning, true)}`));
@@ -232,7 +236,7 @@ export async function tasks(runId: string, opts: CampaignArgs): Promise<void> {
         styled(statusIcon(t.status)),
         t.activityId,
         formatTime(t.startedAt),
-        t.error ? `${t.status}: ${t.error.slice(0, 60)}` : t.status,
+        t.error ? `${statusLabel(t.status)}: ${t.error.slice(0, 60)}` : statusLabel(t.status),
         t.rows !== undefined ? t.rows.toLocaleString('en-US') : '',
         t.endedAt ? `${Math.max(0, Date.parse(t.endedAt) - Date.parse(t.startedAt))} ms` : '',
       ]),
