@@ -1,3 +1,4 @@
+import { CAMPAIGN_ID, CAMPAIGN_ID_MAX } from '../lambdas/util/names.js';
 import { InvalidArgumentError } from 'commander';
 import { CliError } from './output.js';
 import { literalProblem } from '../lambdas/sql/literal.js';
@@ -30,9 +31,9 @@ export function isoDate(name: string) {
 
 /** A campaign id as campaign files and the API take them. */
 export function checkCampaignId(id: string): string {
-  if (!/^[a-z][a-z0-9-]{0,62}$/.test(id))
+  if (!CAMPAIGN_ID.test(id))
     throw new CliError(
-      `'${id.length > 40 ? `${id.slice(0, 40)}…` : id}' is not a campaign id (a-z, 0-9 and -, at most 63); \`orca campaigns\` lists them`,
+      `'${id.length > 40 ? `${id.slice(0, 40)}…` : id}' is not a campaign id (a-z, 0-9 and -, at most ${CAMPAIGN_ID_MAX}); \`orca campaigns\` lists them`,
       2,
     );
   return id;

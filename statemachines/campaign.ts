@@ -9,7 +9,8 @@ import { idSchema } from '../lambdas/activities/framework.js';
 import { COLUMN_TYPES } from '../lambdas/sql/types.js';
 import { IDENTIFIER } from '../lambdas/sql/literal.js';
 
-export const CAMPAIGN_ID = /^[a-z][a-z0-9-]{0,62}$/;
+export { CAMPAIGN_ID } from '../lambdas/util/names.js';
+import { CAMPAIGN_ID, CAMPAIGN_ID_MAX } from '../lambdas/util/names.js';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM (24 h)');
 const date = z
@@ -131,7 +132,9 @@ export type TransitionDef = z.infer<typeof transitionSchema> & { id: string };
 
 const campaignFields = {
   $schema: z.string().optional(),
-  id: z.string().regex(CAMPAIGN_ID, 'use lower-case letters, digits and -, starting with a letter (at most 63)'),
+  id: z
+    .string()
+    .regex(CAMPAIGN_ID, `use lower-case letters, digits and -, starting with a letter (at most ${CAMPAIGN_ID_MAX})`),
   label: z.string().min(1).max(200),
   description: z.string().max(4000).optional(),
   dimension: z.string().regex(IDENTIFIER).describe('the default targeting dimension (a catalog table)'),

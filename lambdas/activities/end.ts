@@ -1,5 +1,6 @@
 /** End: ends a branch; optionally sends a signal that starts another published campaign. */
 import { z } from 'zod';
+import { CAMPAIGN_ID } from '../util/names.js';
 import { valueSchema } from '../query/rules.js';
 import { commonFields, defineActivity } from './framework.js';
 
@@ -9,10 +10,7 @@ export const endSchema = z
     type: z.literal('end'),
     signal: z
       .object({
-        campaign: z
-          .string()
-          .regex(/^[a-z][a-z0-9-]{0,62}$/)
-          .describe('id of the campaign to start'),
+        campaign: z.string().regex(CAMPAIGN_ID).describe('id of the campaign to start'),
         variables: z.record(z.string(), valueSchema).optional(),
       })
       .strict()

@@ -3,10 +3,11 @@
  * document is generated from them.
  */
 import { z } from 'zod';
+import { CAMPAIGN_ID } from '../util/names.js';
 import { CAMPAIGN_STATUSES, RUN_STATUSES } from '../../statemachines/lifecycle.js';
 import { ACTIVITY_STATUSES, LOG_LEVELS, TASK_STATUSES } from '../ports/store.js';
 
-const id = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/);
+const id = z.string().regex(CAMPAIGN_ID);
 export const runId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/);
 export const transitionId = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/);
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
