@@ -25,8 +25,8 @@ function statusChange(status: string, detail: Record<string, unknown> = {}) {
   return {
     version: '0',
     id: '315c1398-40ff-a850-213b-158f73e60175',
-    'detail-type': 'Step Functions Execution Status Change',
-    source: 'aws.states',
+    'detail-type': 'Step Functions Execution Status Change' as const,
+    source: 'aws.states' as const,
     account: ACCOUNT,
     time: '2026-11-22T12:10:00Z',
     region: 'eu-west-1',
