@@ -85,6 +85,17 @@ describe('AWS Step Functions Developer Guide — EventBridge (CloudWatch Events)
     await expect(claimRun(f.store, 'camp', 'RUN-2', true)).resolves.toBeUndefined();
   });
 
+  it('ABORTED by `orca stop` (the run is stopping): recorded as stopped, without blaming anyone outside orca', async () => {
+    const f = fakeDeps();
+    await runInProgress(f, { status: 'stopping' });
+    expect(await executionEnded(statusChange('ABORTED'), f.deps)).toEqual({ outcome: 'stopped', runId: RUN_ID });
+    expect(f.store.run(RUN_ID).status).toBe('stopped');
+    expect(await f.store.campaignRuns('camp')).toEqual({ running: [] });
+    expect(await logs(f)).toEqual([
+      { level: 'warn', message: 'run stopped: its Step Functions execution RUN-1 was stopped' },
+    ]);
+  });
+
   it('TIMED_OUT: the run and its running activities are interrupted, those not started skipped, its place given back', async () => {
     const f = fakeDeps();
     await runInProgress(f, { status: 'paused', pausedReason: 'breakpoint' });
