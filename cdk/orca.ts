@@ -17,6 +17,7 @@ import { StatusTable } from './constructs/status-table.js';
 import { OrcaFunctions } from './constructs/functions.js';
 import { CampaignMachines } from './constructs/campaign-machines.js';
 import { CampaignSchedules } from './constructs/campaign-schedules.js';
+import { ExecutionEvents } from './constructs/execution-events.js';
 import { AlertTopic, OperationalAlarms, TopicKey } from './constructs/alarms.js';
 import { OrcaApi } from './constructs/api.js';
 import { OrcaPurge } from './constructs/purge.js';
@@ -58,6 +59,8 @@ export class OrcaCampaigns extends Construct {
   readonly functions: OrcaFunctions;
   readonly machines: CampaignMachines;
   readonly schedules: CampaignSchedules;
+  /** Ends the runs whose execution ended without finalizing them (stopped, timed out, failed). */
+  readonly executionEvents: ExecutionEvents;
   readonly topicKey: TopicKey;
   readonly alerts: AlertTopic;
   readonly alarms: OperationalAlarms;
@@ -114,6 +117,7 @@ export class OrcaCampaigns extends Construct {
       removalPolicy,
     });
     for (const m of this.machines.machines.values()) m.node.addDependency(this.workGroup.workGroup);
+    this.executionEvents = new ExecutionEvents(this, 'ExecutionEvents', { control: this.functions.control });
     this.schedules = new CampaignSchedules(this, 'Schedules', {
       campaigns: this.campaigns,
       machines: this.machines.machines,

@@ -2,7 +2,8 @@
  * The Lambda handlers, wrapped with middy. They are built from their dependencies (ports), so the
  * Lambda entry points (AWS adapters) and the embedded runtime (local adapters) run the same code.
  *
- * - control: start, finalize (also after a failed start) and the failure handler (status store only)
+ * - control: start, finalize (also after a failed start), the failure handler (status store only) and,
+ *   from EventBridge, the status change of an execution that ended without finalizing its run
  * - gate: the gate before each activity and the wait of a suspended one; it completes its task
  *   through TaskCallbacks (SendTaskSuccess in the cloud), or not at all while the run is paused
  * - record: after an activity's query or wait
@@ -17,6 +18,7 @@ import { failActivity } from '../orchestrator/fail.js';
 import { gate, PARKED, suspended } from '../orchestrator/gate.js';
 import { recordActivity } from '../orchestrator/record.js';
 import { startRun } from '../orchestrator/start.js';
+import { executionEnded, type ExecutionStatusChange } from '../orchestrator/ended.js';
 import type {
   Deps,
   FailEvent,
@@ -29,7 +31,8 @@ import type {
   SuspendedEvent,
 } from '../orchestrator/types.js';
 
-export type ControlEvent = StartEvent | StartFailedEvent | FinalizeEvent | FailEvent;
+/** The steps the state machine sends (`step`), and the execution status changes EventBridge sends (no `step`). */
+export type ControlEvent = StartEvent | StartFailedEvent | FinalizeEvent | FailEvent | ExecutionStatusChange;
 export type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
 export interface HandlerOptions {
@@ -48,6 +51,7 @@ function wrap<E, R>(fn: (event: E) => Promise<R>, options: HandlerOptions): Hand
 
 export function makeControlHandler(deps: Deps, options: HandlerOptions = {}): Handler<ControlEvent, unknown> {
   return wrap<ControlEvent, unknown>(async (event) => {
+    if (!('step' in event)) return executionEnded(event, deps);
     switch (event.step) {
       case 'start':
         return startRun(event, deps);

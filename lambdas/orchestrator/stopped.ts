@@ -21,32 +21,45 @@ export async function recordStopped(store: StatusStore, runId: string, at: strin
  */
 export async function recordInterrupted(store: StatusStore, at: string): Promise<string[]> {
   const interrupted: string[] = [];
-  for (const run of await store.recentRuns(10_000)) {
-    if (!isInProgress(run.status)) continue;
-    const error = 'interrupted: the process running it ended first (killed, crashed, or the machine stopped)';
-    if (
-      !(await store.updateRun(run.runId, { status: 'interrupted', endedAt: at, error }, [
-        'running',
-        'paused',
-        'stopping',
-      ]))
-    )
-      continue;
-    for (const a of await store.listActivities(run.runId)) {
-      if (a.status === 'pending')
-        await store.updateActivity(run.runId, a.activityId, { status: 'notRun', endedAt: at });
-      else if (['running', 'waiting', 'needsAttention'].includes(a.status))
-        await store.updateActivity(run.runId, a.activityId, {
-          status: 'interrupted',
-          error: 'interrupted',
-          endedAt: at,
-        });
-    }
-    await releaseRun(store, run.campaignId, run.runId);
-    await store.log(run.runId, { at, level: 'error', message: `run ${error}` });
-    interrupted.push(run.runId);
-  }
+  const error = 'interrupted: the process running it ended first (killed, crashed, or the machine stopped)';
+  for (const run of await store.recentRuns(10_000))
+    if (isInProgress(run.status) && (await recordRunInterrupted(store, run, at, error, `run ${error}`)))
+      interrupted.push(run.runId);
   return interrupted;
+}
+
+/**
+ * Records one run as `interrupted` (if it is still in progress): its running activities
+ * `interrupted`, those that never started skipped, its place given back, `message` in its log.
+ * False when the run had already ended.
+ */
+export async function recordRunInterrupted(
+  store: StatusStore,
+  run: Pick<RunRecord, 'runId' | 'campaignId'>,
+  at: string,
+  error: string,
+  message: string,
+): Promise<boolean> {
+  if (
+    !(await store.updateRun(run.runId, { status: 'interrupted', endedAt: at, error }, [
+      'running',
+      'paused',
+      'stopping',
+    ]))
+  )
+    return false;
+  for (const a of await store.listActivities(run.runId)) {
+    if (a.status === 'pending') await store.updateActivity(run.runId, a.activityId, { status: 'notRun', endedAt: at });
+    else if (['running', 'waiting', 'needsAttention'].includes(a.status))
+      await store.updateActivity(run.runId, a.activityId, {
+        status: 'interrupted',
+        error: 'interrupted',
+        endedAt: at,
+      });
+  }
+  await releaseRun(store, run.campaignId, run.runId);
+  await store.log(run.runId, { at, level: 'error', message });
+  return true;
 }
 
 /**
