@@ -22,13 +22,20 @@ export function formatUtcTimestamp(t: Date): string {
   return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
 }
 
+const validZones = new Map<string, boolean>();
+/** Whether the IANA zone exists (an Intl formatter is costly to make: each answer is kept). */
 export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let valid = validZones.get(tz);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (validZones.size < 1000) validZones.set(tz, valid);
   }
+  return valid;
 }
 
 const partsCache = new Map<string, Intl.DateTimeFormat>();
