@@ -119,7 +119,7 @@ export default defineConfig({
       reporter: ['text-summary'],
       // A ratchet: just below the figures reached (in-process code only; spawned CLIs are not
       // measured). Raise them with coverage, never lower them.
-      thresholds: { statements: 81, branches: 71, functions: 80, lines: 83 },
+      thresholds: { statements: 89, branches: 78, functions: 90, lines: 91 },
     },
     projects: [
       {
