@@ -6,7 +6,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { CloudPlatform } from '../adapters/cloud-platform.js';
 import { CampaignService } from '../api/service.js';
@@ -53,4 +53,5 @@ export const handler = middy<APIGatewayProxyEventV2WithIAMAuthorizer, APIGateway
     return resultOf(response);
   },
 );
-for (const m of middlewares) handler.use(m as never);
+for (const m of middlewares)
+  handler.use(m as MiddlewareObj<APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2>);
