@@ -28,6 +28,7 @@ import {
   LOG_DELIVERY_ACTIONS,
   orcaFunction,
   QUERY_ACTIONS,
+  queryEnvironment,
 } from './functions.js';
 
 export interface OrcaApiProps {
@@ -116,9 +117,7 @@ export class OrcaApi extends Construct {
       timeout: Duration.seconds(QUERY_LIMITS.api.timeoutSeconds),
       memorySize: 1024,
       environment: {
-        ORCA_BUCKET: props.bucket.bucketName,
-        ORCA_DATABASE: props.databaseName,
-        ORCA_WORKGROUP: props.workGroupName,
+        ...queryEnvironment(props),
         ORCA_MACHINE_ROLE: props.machineRole.roleArn,
         ORCA_SCHEDULER_ROLE: this.schedulerRole.roleArn,
         ORCA_MACHINE_LOGS: `${this.machineLogs.logGroupArn}`,

@@ -54,6 +54,11 @@ export interface OrcaFunctionOptions {
   removalPolicy?: RemovalPolicy | undefined;
 }
 
+/** Where a function's queries go: the data bucket, orca's Glue database and its Athena workgroup. */
+export function queryEnvironment(o: { bucket: s3.IBucket; databaseName: string; workGroupName: string }) {
+  return { ORCA_BUCKET: o.bucket.bucketName, ORCA_DATABASE: o.databaseName, ORCA_WORKGROUP: o.workGroupName };
+}
+
 /**
  * One of orca's functions: bundled from its entry point by the local esbuild (ESM, arm64, the
  * catalog compiled in), traced, logging to its own log group, with a role of its own that may
@@ -293,9 +298,7 @@ export class OrcaFunctions extends Construct {
         table: props.table,
         catalogJson: props.catalogJson,
         environment: {
-          ORCA_BUCKET: props.bucket.bucketName,
-          ORCA_DATABASE: props.databaseName,
-          ORCA_WORKGROUP: props.workGroupName,
+          ...queryEnvironment(props),
           ORCA_ALERT_TOPIC: props.alertTopic.topicArn,
         },
         logRetention: props.logRetention,

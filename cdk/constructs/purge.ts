@@ -15,7 +15,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, glueTables } from '../nag.js';
-import { glueArns, grantDeleteUnder, grantRunTables, orcaFunction } from './functions.js';
+import { glueArns, grantDeleteUnder, grantRunTables, orcaFunction, queryEnvironment } from './functions.js';
 
 /** Where old runs' objects are: work tables, and versions of saved audiences. */
 const PURGED_PREFIXES = ['work/', 'audiences/'];
@@ -46,9 +46,7 @@ export class OrcaPurge extends Construct {
       table: props.table,
       catalogJson: props.catalogJson,
       environment: {
-        ORCA_BUCKET: props.bucket.bucketName,
-        ORCA_DATABASE: props.databaseName,
-        ORCA_WORKGROUP: props.workGroupName,
+        ...queryEnvironment(props),
         ORCA_RETENTION_DAYS: String(props.retentionDays),
       },
       logRetention: props.logRetention,
