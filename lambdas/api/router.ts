@@ -25,6 +25,8 @@ export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The body is base64 of bytes (the open pixel). */
+  isBase64Encoded?: boolean;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
