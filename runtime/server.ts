@@ -62,7 +62,9 @@ export class OrcaServer {
     });
     const platform = new LocalPlatform(runtime);
     platform.onError = (m) => log(m);
+    const reports = new DynamoDbReportStore(runtime.dynamo.client, TABLE);
     const service = new CampaignService({
+      reports,
       store: runtime.store,
       engine: runtime.engine,
       catalog: o.catalog,
@@ -93,7 +95,7 @@ export class OrcaServer {
     await platform.refreshAll();
 
     const loopback = isLoopbackHost(o.host ?? '127.0.0.1');
-    const pub = publicRoutes(runtime, log);
+    const pub = publicRoutes(runtime, reports, log);
     const http = createServer((req, res) => {
       // The last resort: whatever a request does, the service answers and goes on.
       void serve(service, req, res, log, loopback, pub).catch((e) => lastResort(req, res, log, e));
@@ -161,11 +163,11 @@ interface PublicRoutes {
 /** Per client: a burst of 100 (a mail client opening a digest's images at once), then 20 a second. */
 export const PUBLIC_RATE = { perSecond: 20, burst: 100 };
 
-function publicRoutes(runtime: LocalRuntime, log: (line: string) => void): PublicRoutes {
+function publicRoutes(runtime: LocalRuntime, reports: DynamoDbReportStore, log: (line: string) => void): PublicRoutes {
   let secret: string | undefined;
   return {
     deps: {
-      reports: new DynamoDbReportStore(runtime.dynamo.client, TABLE),
+      reports,
       objects: folderWriter(runtime.options.dataRoot),
       linkSecret: async () => (secret ??= localLinkSecret(runtime.options.dataRoot)),
       log: (message, fields) => log(`${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`),

@@ -9,6 +9,7 @@ import { ApiError, badRequest } from './errors.js';
 import type { CampaignService } from './service.js';
 import * as S from './schemas.js';
 import { type DocumentedRoute, openApiDocument } from './openapi.js';
+import { REPORT_ROUTES } from './report-routes.js';
 import { nestingExceeds, nestingMessage, TooDeepError, unsafeNumberMessage, unsafeNumberPath } from '../util/depth.js';
 
 export interface ApiRequest {
@@ -294,6 +295,7 @@ export const ROUTES: Route[] = [
         c.query as { limit: number; offset: number },
       ),
   },
+  ...REPORT_ROUTES,
 ];
 
 const compiled = ROUTES.map((r) => ({
