@@ -20,7 +20,7 @@ async function api() {
     newRunId: () => 'run-1',
     reports,
   });
-  await service.create({ id: 'news', label: 'News' });
+  await service.create({ id: 'news' });
   await store.createRun({
     runId: 'R1',
     campaignId: 'news',
