@@ -35,6 +35,7 @@ const INTEGRATION = [
   'test/run-control.test.ts',
   // The CLI against the router on a loopback HTTP server (fake ports).
   'test/cli-commands.test.ts',
+  'test/cli-report.test.ts',
 ];
 const PROCESS = [
   // The built CLI spawned (one process per behaviour that is about a process), `orca serve`.
