@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../test/helpers/server.js';
 import { signToken } from '../lambdas/channels/links.js';
 import { PIXEL_GIF } from '../lambdas/api/public-routes.js';
 import { PUBLIC_RATE } from './server.js';
-import { localLinkSecret } from './link-secret.js';
+import { localLinkSecret } from '../lambdas/adapters/local-link-secret.js';
 
 let t: TestServer;
 beforeAll(async () => {

@@ -19,7 +19,7 @@ import type { PublicDeps } from '../lambdas/orchestrator/unsubscribe.js';
 import { DynamoDbReportStore } from '../lambdas/adapters/dynamodb-report.js';
 import { folderWriter } from '../lambdas/adapters/object-writers.js';
 import { TABLE } from './dynalite.js';
-import { localLinkSecret } from './link-secret.js';
+import { localLinkSecret } from '../lambdas/adapters/local-link-secret.js';
 import { ClientThrottle } from './client-throttle.js';
 
 export interface ServeOptions {
