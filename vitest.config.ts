@@ -15,6 +15,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const INTEGRATION = [
   'lambdas/adapters/dynamodb-store.test.ts',
+  'lambdas/adapters/dynamodb-report.test.ts',
+  'lambdas/adapters/secrets.test.ts',
   'lambdas/adapters/s3-objects.test.ts',
   'lambdas/api/apigateway.test.ts',
   'lambdas/api/code-campaigns.test.ts',
@@ -34,6 +36,7 @@ const INTEGRATION = [
   'test/run-control.test.ts',
   // The CLI against the router on a loopback HTTP server (fake ports).
   'test/cli-commands.test.ts',
+  'test/cli-report.test.ts',
 ];
 const PROCESS = [
   // The built CLI spawned (one process per behaviour that is about a process), `orca serve`.

@@ -17,6 +17,7 @@ import { countCommand } from './commands/count.js';
 import { serveCommand } from './commands/serve.js';
 import { remoteCommands } from './commands/remote.js';
 import { doctorCommand } from './commands/doctor.js';
+import { reportCommand } from './commands/report.js';
 
 /** `output` replaces where commander writes help and usage errors (tests capture them in-process). */
 export function buildProgram(output: OutputConfiguration = {}): Command {
@@ -32,6 +33,7 @@ export function buildProgram(output: OutputConfiguration = {}): Command {
     runCommand,
     statusCommand,
     logsCommand,
+    reportCommand,
     validateCommand,
     sqlCommand,
     countCommand,

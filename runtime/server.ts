@@ -14,6 +14,13 @@ import { LocalRuntime } from './local-runtime.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { LocalPlatform } from './local-platform.js';
 import { isInProgress } from '../statemachines/lifecycle.js';
+import { handlePublic, isPublicPath } from '../lambdas/api/public-routes.js';
+import type { PublicDeps } from '../lambdas/orchestrator/unsubscribe.js';
+import { DynamoDbReportStore } from '../lambdas/adapters/dynamodb-report.js';
+import { folderWriter } from '../lambdas/adapters/object-writers.js';
+import { TABLE } from './dynalite.js';
+import { localLinkSecret } from '../lambdas/adapters/local-link-secret.js';
+import { ClientThrottle } from './client-throttle.js';
 
 export interface ServeOptions {
   dataRoot: string;
@@ -55,7 +62,9 @@ export class OrcaServer {
     });
     const platform = new LocalPlatform(runtime);
     platform.onError = (m) => log(m);
+    const reports = new DynamoDbReportStore(runtime.dynamo.client, TABLE);
     const service = new CampaignService({
+      reports,
       store: runtime.store,
       engine: runtime.engine,
       catalog: o.catalog,
@@ -86,9 +95,10 @@ export class OrcaServer {
     await platform.refreshAll();
 
     const loopback = isLoopbackHost(o.host ?? '127.0.0.1');
+    const pub = publicRoutes(runtime, reports, log);
     const http = createServer((req, res) => {
       // The last resort: whatever a request does, the service answers and goes on.
-      void serve(service, req, res, log, loopback).catch((e) => lastResort(req, res, log, e));
+      void serve(service, req, res, log, loopback, pub).catch((e) => lastResort(req, res, log, e));
     });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -141,6 +151,31 @@ export class OrcaServer {
   }
 }
 
+/**
+ * The public routes (unsubscribe, open pixel, click redirect): the run store's report counters, the
+ * data folder for opt-outs, the local link secret; each client (IP) throttled to PUBLIC_RATE.
+ */
+interface PublicRoutes {
+  deps: PublicDeps;
+  throttle: ClientThrottle;
+}
+
+/** Per client: a burst of 100 (a mail client opening a digest's images at once), then 20 a second. */
+export const PUBLIC_RATE = { perSecond: 20, burst: 100 };
+
+function publicRoutes(runtime: LocalRuntime, reports: DynamoDbReportStore, log: (line: string) => void): PublicRoutes {
+  let secret: string | undefined;
+  return {
+    deps: {
+      reports,
+      objects: folderWriter(runtime.options.dataRoot),
+      linkSecret: async () => (secret ??= localLinkSecret(runtime.options.dataRoot)),
+      log: (message, fields) => log(`${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`),
+    },
+    throttle: new ClientThrottle(PUBLIC_RATE),
+  };
+}
+
 /** The request's target as a URL, or undefined when it is not a path (`//`, `http://[`...). */
 function targetOf(target: string | undefined): URL | undefined {
   try {
@@ -189,6 +224,7 @@ async function serve(
   res: ServerResponse,
   log: (l: string) => void,
   loopback: boolean,
+  pub: PublicRoutes,
 ): Promise<void> {
   const started = Date.now();
   const chunks: Buffer[] = [];
@@ -203,33 +239,41 @@ async function serve(
     chunks.push(chunk as Buffer);
   }
   const url = targetOf(req.url);
-  const refusal = foreign(req, loopback);
-  const response = refusal
-    ? errorResponse(new ApiError(403, 'forbidden', refusal))
-    : !url
-      ? errorResponse(new ApiError(400, 'bad_request', 'the request target is not a valid path'))
-      : tooLarge
-        ? // The rest of the body is not read: close the connection rather than let the client reuse it.
-          errorResponse(new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`), {
-            connection: 'close',
-          })
-        : await handle(
-            service,
-            {
-              method: req.method ?? 'GET',
-              path: url.pathname,
-              query: Object.fromEntries(url.searchParams),
-              headers: Object.fromEntries(
-                Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]),
-              ),
-              body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
-              actor: 'local',
-            },
-            (e) => log(`${req.method} ${url.pathname} failed: ${(e as Error).stack ?? String(e)}`),
-          );
+  // The public routes are opened by mail clients and browsers, from anywhere: no Origin or Host check.
+  const isPublic = !tooLarge && url !== undefined && isPublicPath(url.pathname);
+  const refusal = isPublic ? undefined : foreign(req, loopback);
+  const wait = isPublic ? pub.throttle.take(req.socket.remoteAddress ?? '') : 0;
+  const request = {
+    method: req.method ?? 'GET',
+    path: url?.pathname ?? '/',
+    query: Object.fromEntries(url?.searchParams ?? []),
+    headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
+    body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
+    actor: 'local',
+  };
+  const response = wait
+    ? errorResponse(new ApiError(429, 'too_many_requests', 'too many requests; try again shortly'), {
+        'retry-after': String(wait),
+      })
+    : isPublic
+      ? (await handlePublic(request, pub.deps))!
+      : refusal
+        ? errorResponse(new ApiError(403, 'forbidden', refusal))
+        : !url
+          ? errorResponse(new ApiError(400, 'bad_request', 'the request target is not a valid path'))
+          : tooLarge
+            ? // The rest of the body is not read: close the connection rather than let the client reuse it.
+              errorResponse(new ApiError(413, 'payload_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`), {
+                connection: 'close',
+              })
+            : await handle(service, request, (e) =>
+                log(`${req.method} ${url.pathname} failed: ${(e as Error).stack ?? String(e)}`),
+              );
   res.writeHead(response.status, response.headers);
-  res.end(response.body, () => {
+  res.end(response.isBase64Encoded ? Buffer.from(response.body, 'base64') : response.body, () => {
     if (tooLarge) req.destroy();
   });
-  log(`${req.method} ${url?.pathname ?? req.url} ${response.status} ${Date.now() - started} ms`);
+  // A public route's token carries an address: the log shows the route only.
+  const shown = isPublic ? `${url.pathname.slice(0, 3)}…` : (url?.pathname ?? req.url);
+  log(`${req.method} ${shown} ${response.status} ${Date.now() - started} ms`);
 }

@@ -120,3 +120,9 @@ export interface DoctorCommandOptions {
   bucket?: string;
   json?: boolean;
 }
+
+export interface ReportCommandOptions {
+  endpoint?: string;
+  data?: string;
+  json?: boolean;
+}

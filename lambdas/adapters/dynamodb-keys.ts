@@ -131,3 +131,16 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
     })),
   };
 }
+
+/**
+ * The channels' items in the same table (lambdas/ports/ledger.ts): one per message, and a report's
+ * counters per campaign, run and activity (a campaign's runs under one partition).
+ */
+export const CHANNEL_PREFIX = { message: 'MSG#', stats: 'STATS#' } as const;
+export const channelKeys = {
+  message: (messageId: string): Key => ({ pk: `${CHANNEL_PREFIX.message}${messageId}`, sk: 'MSG' }),
+  stats: (campaignId: string, runId: string, activityId: string): Key => ({
+    pk: `${CHANNEL_PREFIX.stats}${campaignId}`,
+    sk: `${runId}#${activityId}`,
+  }),
+};

@@ -24,5 +24,10 @@ export function requestOf(event: APIGatewayProxyEventV2WithIAMAuthorizer): ApiRe
 }
 
 export function resultOf(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
+  return {
+    statusCode: response.status,
+    headers: response.headers,
+    body: response.body,
+    isBase64Encoded: response.isBase64Encoded ?? false,
+  };
 }

@@ -9,6 +9,7 @@ import { ApiError, badRequest } from './errors.js';
 import type { CampaignService } from './service.js';
 import * as S from './schemas.js';
 import { type DocumentedRoute, openApiDocument } from './openapi.js';
+import { REPORT_ROUTES } from './report-routes.js';
 import { nestingExceeds, nestingMessage, TooDeepError, unsafeNumberMessage, unsafeNumberPath } from '../util/depth.js';
 
 export interface ApiRequest {
@@ -25,6 +26,8 @@ export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The body is base64 of bytes (the open pixel). */
+  isBase64Encoded?: boolean;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -292,6 +295,7 @@ export const ROUTES: Route[] = [
         c.query as { limit: number; offset: number },
       ),
   },
+  ...REPORT_ROUTES,
 ];
 
 const compiled = ROUTES.map((r) => ({

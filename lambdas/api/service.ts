@@ -31,6 +31,8 @@ import { badRequest, conflict, invalid, notFound } from './errors.js';
 import type { Platform } from './platform.js';
 import { ApiError } from './errors.js';
 import { canCount, countActivity, type CountResult } from './count.js';
+import type { ReportStore } from '../ports/ledger.js';
+import { campaignReport, NO_COUNTERS, runReport } from '../orchestrator/report.js';
 
 export interface ServiceDeps {
   store: StatusStore;
@@ -41,6 +43,8 @@ export interface ServiceDeps {
   dialect: Dialect;
   newRunId: () => string;
   clock?: () => Date;
+  /** The channels' report counters; without them, reports are empty. */
+  reports?: ReportStore;
 }
 
 /** What `cdk deploy` owns for campaigns deployed as code; starting and duplicating them is fine. */
@@ -475,6 +479,22 @@ export class CampaignService {
 
   async getRun(runId: string) {
     return runDetail(this.d.store, await this.runOf(runId));
+  }
+
+  /** The channel activities' report of a run. */
+  async runReport(runId: string) {
+    const run = await this.runOf(runId);
+    return runReport(this.reportStore(), run.campaignId, runId);
+  }
+
+  /** The channel activities' report of a campaign, across its runs. */
+  async campaignReport(id: string) {
+    await this.campaign(id);
+    return campaignReport(this.reportStore(), id);
+  }
+
+  private reportStore(): ReportStore {
+    return this.d.reports ?? NO_COUNTERS;
   }
 
   /** The most recent runs of all campaigns. */

@@ -4,6 +4,8 @@
  * machine versions, EventBridge Scheduler).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -15,9 +17,29 @@ import { requestOf, resultOf } from '../api/apigateway.js';
 import { newRunId } from '../orchestrator/run-id.js';
 import { awsDeps, awsLocation, env, logger, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
+import { DynamoDbReportStore } from '../adapters/dynamodb-report.js';
+import { s3Writer } from '../adapters/object-writers.js';
+import { secretString } from '../adapters/secrets.js';
+import { handlePublic } from '../api/public-routes.js';
+import type { PublicDeps } from '../orchestrator/unsubscribe.js';
 
 const deps = awsDeps(QUERY_LIMITS.api);
+const reports = new DynamoDbReportStore(new DynamoDBClient({}), env('ORCA_TABLE'));
+let linkSecret: Promise<string> | undefined;
+/** The public routes (unsubscribe, pixel, click): API Gateway routes without IAM authorization. */
+const publicDeps: PublicDeps = {
+  reports,
+  objects: s3Writer(new S3Client({}), env('ORCA_BUCKET')),
+  // Read on the first public request (and again after a failure), not at every cold start.
+  linkSecret: () =>
+    (linkSecret ??= secretString(env('ORCA_LINK_SECRET_ARN'), { region: env('AWS_REGION') }).catch((e: unknown) => {
+      linkSecret = undefined;
+      throw e;
+    })),
+  log: (message, fields) => logger.warn(message, fields ?? {}),
+};
 const service = new CampaignService({
+  reports,
   store: deps.store,
   engine: deps.engine,
   catalog: deps.catalog,
@@ -47,9 +69,11 @@ const service = new CampaignService({
 export const handler = middy<APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2>(
   async (event: APIGatewayProxyEventV2WithIAMAuthorizer) => {
     const request = requestOf(event);
-    const response = await handle(service, request, (e) =>
-      logger.error('request failed', { method: request.method, path: request.path, error: e as Error }),
-    );
+    const response =
+      (await handlePublic(request, publicDeps)) ??
+      (await handle(service, request, (e) =>
+        logger.error('request failed', { method: request.method, path: request.path, error: e as Error }),
+      ));
     return resultOf(response);
   },
 );

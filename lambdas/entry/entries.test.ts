@@ -216,3 +216,94 @@ describe('purge entry', () => {
     s3.restore();
   });
 });
+
+describe('events entry', () => {
+  it('records an SES hard bounce from EventBridge: the counter in the table, the opt-out in the bucket (S3 mocked)', async () => {
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const s3 = mockClient(S3Client);
+    s3.on(PutObjectCommand).resolves({});
+    const { DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    await DynamoDBDocumentClient.from(dynamo.client).send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { pk: 'MSG#ev1', sk: 'MSG', campaignId: 'deployed', runId: 'r-ev', activityId: 'mail', status: 'sent' },
+      }),
+    );
+    lambdaEnvironment({ ...COMMON(), ORCA_BUCKET: 'orca-data' });
+    const { handler } = await import('./events.js');
+    const bounce = {
+      source: 'aws.ses',
+      'detail-type': 'Email Bounced',
+      detail: {
+        eventType: 'Bounce',
+        bounce: {
+          bounceType: 'Permanent',
+          bouncedRecipients: [{ emailAddress: 'gone@example.com' }],
+          timestamp: '2026-12-01T09:00:00.000Z',
+        },
+        mail: { timestamp: '2026-12-01T08:59:00.000Z', tags: { orca_message: ['ev1'], orca_run: ['r-ev'] } },
+      },
+    };
+    const r = await handler(bounce, { functionName: 'events', awsRequestId: 'e' } as never);
+    expect(r).toEqual({ recorded: 1, duplicates: 0, ignored: 0, optOuts: 1 });
+    const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(put.Bucket).toBe('orca-data');
+    expect(put.Key).toMatch(/^channels\/optouts\/channel=email\/day=2026-12-01\/[0-9a-f-]{36}\.jsonl$/);
+    expect(JSON.parse(String(put.Body))).toMatchObject({ address: 'gone@example.com', reason: 'bounced' });
+    const { DynamoDbReportStore } = await import('../adapters/dynamodb-report.js');
+    expect(await new DynamoDbReportStore(dynamo.client, TABLE).counters('deployed', 'r-ev')).toEqual([
+      { runId: 'r-ev', activityId: 'mail', bounced: 1 },
+    ]);
+    // A foreign event is ignored, not thrown.
+    expect(await handler({ source: 'aws.ec2' }, { functionName: 'events', awsRequestId: 'f' } as never)).toMatchObject({
+      ignored: 1,
+    });
+    s3.restore();
+  });
+});
+
+describe('api entry, public routes', () => {
+  it('answers the open pixel (base64 for API Gateway) with the link secret read from Secrets Manager', async () => {
+    const { signToken } = await import('../channels/links.js');
+    const secretsManager = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end(JSON.stringify({ SecretString: 'a-cloud-link-secret-of-32-characters!' })));
+    });
+    await new Promise<void>((r) => secretsManager.listen(0, '127.0.0.1', r));
+    lambdaEnvironment({
+      ...COMMON(),
+      ...API_ENV,
+      ORCA_CATALOG_JSON: JSON.stringify(tinyCatalogDoc),
+      ORCA_LINK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orca-links',
+    });
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`;
+    const { handler } = await import('./api.js');
+    const { DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    await DynamoDBDocumentClient.from(dynamo.client).send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { pk: 'MSG#px1', sk: 'MSG', campaignId: 'deployed', runId: 'r-px', activityId: 'mail', status: 'sent' },
+      }),
+    );
+    const token = signToken('a-cloud-link-secret-of-32-characters!', { kind: 'open', messageId: 'px1' });
+    const r = (await handler(
+      {
+        version: '2.0',
+        rawPath: `/o/${token}`,
+        rawQueryString: '',
+        headers: { origin: 'https://mail.example' },
+        isBase64Encoded: false,
+        requestContext: { http: { method: 'GET', path: `/o/${token}` } },
+      } as never,
+      { functionName: 'api', awsRequestId: 'o' } as never,
+    )) as { statusCode: number; headers: Record<string, string>; body: string; isBase64Encoded: boolean };
+    expect(r).toMatchObject({ statusCode: 200, isBase64Encoded: true, headers: { 'content-type': 'image/gif' } });
+    expect(Buffer.from(r.body, 'base64').subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    const { DynamoDbReportStore } = await import('../adapters/dynamodb-report.js');
+    expect(await new DynamoDbReportStore(dynamo.client, TABLE).counters('deployed', 'r-px')).toEqual([
+      { runId: 'r-px', activityId: 'mail', opened: 1 },
+    ]);
+    await new Promise((r) => secretsManager.close(r));
+  });
+});

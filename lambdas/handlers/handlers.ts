@@ -7,6 +7,7 @@
  * - gate: the gate before each activity and the wait of a suspended one; it completes its task
  *   through TaskCallbacks (SendTaskSuccess in the cloud), or not at all while the run is paused
  * - record: after an activity's query or wait
+ * - events: the providers' delivery events (SES through EventBridge, SMS through SNS)
  */
 import middy from '@middy/core';
 import type { MiddlewareObj, MiddyHandlerObject } from '@middy/core';
@@ -19,6 +20,7 @@ import { gate, PARKED, suspended } from '../orchestrator/gate.js';
 import { recordActivity } from '../orchestrator/record.js';
 import { startRun } from '../orchestrator/start.js';
 import { executionEnded, type ExecutionStatusChange } from '../orchestrator/ended.js';
+import { type EventDeps, type EventsResult, recordProviderEvents } from '../orchestrator/events.js';
 import type {
   Deps,
   FailEvent,
@@ -89,4 +91,9 @@ export function makeGateHandler(
 
 export function makeRecordHandler(deps: Deps, options: HandlerOptions = {}): Handler<RecordEvent, void> {
   return wrap<RecordEvent, void>((event) => recordActivity(event, deps), options);
+}
+
+/** Delivery events: a malformed or foreign event is logged and ignored; a store failure throws (the trigger retries). */
+export function makeEventsHandler(deps: EventDeps, options: HandlerOptions = {}): Handler<unknown, EventsResult> {
+  return wrap<unknown, EventsResult>((event) => recordProviderEvents(event, deps), options);
 }
