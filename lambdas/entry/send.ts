@@ -1,0 +1,7 @@
+/**
+ * Lambda: a channel activity's chunk sender (placeholder until ch-core merges: the real entry calls
+ * the send handler; the deployment only needs this file to exist to bundle it).
+ */
+export const handler = async (): Promise<never> => {
+  throw new Error('the send function is not built yet (placeholder until ch-core merges)');
+};
