@@ -9,7 +9,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OrcaStack } from './stack.js';
-import { orcaTemplate, testApp } from './rules/template.js';
+import { orcaTemplate, TEST_CHANNELS, testApp } from './rules/template.js';
 import { compileCampaigns } from './campaigns.js';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { readDocument } from '../lambdas/util/files.js';
@@ -366,6 +366,13 @@ describe('cdk-nag', () => {
   it('AwsSolutions checks pass, with a written reason for each accepted finding', () => {
     const app = testApp();
     new OrcaStack(app, 'Orca');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('AwsSolutions checks pass with every channel set up (the sending grants, the public routes, the link secret)', () => {
+    const app = testApp();
+    new OrcaStack(app, 'Orca', { orca: { channels: TEST_CHANNELS } });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
