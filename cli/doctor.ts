@@ -1,6 +1,7 @@
 /**
  * `orca doctor`: checks the pieces of a deployment one by one, and runs a tiny campaign through its
- * API, saying for each failure what is wrong and what to do. Against a local `orca serve`, only the
+ * API, saying for each failure what is wrong and what to do; with the deployment's sending
+ * identities, checks those too (doctor-channels.ts). Against a local `orca serve`, only the
  * API and the campaign are checked (there is no AWS to look at).
  */
 import {
@@ -15,6 +16,7 @@ import type { Catalog } from '../lambdas/catalog/catalog.js';
 import { athenaResultsLocation } from '../lambdas/layout.js';
 import { hasEnded } from '../statemachines/lifecycle.js';
 import type { ApiClient } from './api-client.js';
+import { type ChannelIdentities, type ChannelTarget, channelChecks, channelTarget } from './doctor-channels.js';
 
 export interface Check {
   name: string;
@@ -34,6 +36,8 @@ export interface AwsTarget {
   athena: AthenaClient;
   glue: GlueClient;
   s3: S3Client;
+  /** The sending identities to check (doctor-channels.ts); none given, none checked. */
+  channels?: ChannelTarget | undefined;
 }
 
 export interface DoctorOptions {
@@ -49,12 +53,20 @@ export interface DoctorOptions {
 /** The id of the campaign the doctor creates, runs in test mode and deletes. */
 export const DOCTOR_CAMPAIGN = 'orca-doctor';
 
-export function awsTarget(o: { region: string; workGroup: string; database: string; bucket?: string }): AwsTarget {
+export function awsTarget(o: {
+  region: string;
+  workGroup: string;
+  database: string;
+  bucket?: string | undefined;
+  channels?: ChannelIdentities;
+}): AwsTarget {
+  const { channels, ...rest } = o;
   return {
-    ...o,
+    ...rest,
     athena: new AthenaClient({ region: o.region }),
     glue: new GlueClient({ region: o.region }),
     s3: new S3Client({ region: o.region }),
+    ...(channels && Object.values(channels).some(Boolean) ? { channels: channelTarget(o.region, channels) } : {}),
   };
 }
 
@@ -155,6 +167,7 @@ async function awsChecks(aws: AwsTarget, o: DoctorOptions): Promise<Check[]> {
       ),
     );
   }
+  if (aws.channels) checks.push(...(await channelChecks(aws.channels)));
   checks.push(
     await check(
       'a query',

@@ -44,6 +44,7 @@ import { Construct } from 'constructs';
 import { CHANNELS } from '../../lambdas/channels/columns.js';
 import {
   type ArnScope,
+  SES_EVENT_TYPES,
   originationIdentityArn,
   parseOriginationIdentity,
   platformEndpointsArn,
@@ -77,18 +78,6 @@ export interface ChannelSettings {
 
 /** A sending identity that cannot be used (the message says which and what to give). */
 export class ChannelSettingsInvalid extends Error {}
-
-/** The SES event types the configuration set publishes ("Amazon SES API v2 Reference — EventDestination"). */
-export const SES_EVENT_TYPES = [
-  'SEND',
-  'DELIVERY',
-  'BOUNCE',
-  'COMPLAINT',
-  'OPEN',
-  'CLICK',
-  'REJECT',
-  'RENDERING_FAILURE',
-] as const;
 
 /**
  * The EventBridge detail-types of those events ("Amazon EventBridge Events Reference — Amazon SES

@@ -118,5 +118,10 @@ export interface DoctorCommandOptions {
   workgroup: string;
   database: string;
   bucket?: string;
+  emailIdentity?: string;
+  emailConfigurationSet?: string;
+  smsIdentity?: string;
+  smsConfigurationSet?: string;
+  pushApplication?: string;
   json?: boolean;
 }

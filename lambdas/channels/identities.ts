@@ -75,3 +75,18 @@ export function platformEndpointsArn(platformApplicationArn: string): string | {
     };
   return `arn:${m[1]}:sns:${m[2]}:${m[3]}:endpoint/${m[4]}/${m[5]}/*`;
 }
+
+/**
+ * The SES event types orca's configuration set publishes to EventBridge ("Amazon SES API v2
+ * Reference — EventDestination", MatchingEventTypes): what the events function records.
+ */
+export const SES_EVENT_TYPES = [
+  'SEND',
+  'DELIVERY',
+  'BOUNCE',
+  'COMPLAINT',
+  'OPEN',
+  'CLICK',
+  'REJECT',
+  'RENDERING_FAILURE',
+] as const;
