@@ -9,6 +9,7 @@ export interface CostCommandOptions {
   profiles: number;
   catalog?: string;
   data?: string;
+  smsPrice?: number;
   json?: boolean;
 }
 
