@@ -29,7 +29,7 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { GetPlatformApplicationAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { parseOriginationIdentity, SES_EVENT_TYPES } from '../lambdas/channels/identities.js';
-import type { Check } from './doctor.js';
+import { type Check, check, must } from './checks.js';
 
 /** The identities of a deployment (what it was deployed with: -c orca:emailIdentity=... and so on). */
 export interface ChannelIdentities {
@@ -66,20 +66,7 @@ export function identitiesFromEnv(env: NodeJS.ProcessEnv = process.env): Channel
   };
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');
-
-async function check(name: string, run: () => Promise<string>, fix: string): Promise<Check> {
-  try {
-    return { name, ok: true, detail: await run() };
-  } catch (e) {
-    return { name, ok: false, detail: message(e), fix };
-  }
-}
-
-function must(condition: unknown, problem: string): asserts condition {
-  if (!condition) throw new Error(problem);
-}
 
 export async function channelChecks(c: ChannelTarget): Promise<Check[]> {
   const checks: Check[] = [];

@@ -16,16 +16,10 @@ import type { Catalog } from '../lambdas/catalog/catalog.js';
 import { athenaResultsLocation } from '../lambdas/layout.js';
 import { hasEnded } from '../statemachines/lifecycle.js';
 import type { ApiClient } from './api-client.js';
+import { type Check, check, must } from './checks.js';
 import { type ChannelIdentities, type ChannelTarget, channelChecks, channelTarget } from './doctor-channels.js';
 
-export interface Check {
-  name: string;
-  ok: boolean;
-  /** What was found. */
-  detail: string;
-  /** What to do, when it failed. */
-  fix?: string;
-}
+export type { Check };
 
 export interface AwsTarget {
   region: string;
@@ -70,20 +64,7 @@ export function awsTarget(o: {
   };
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function check(name: string, run: () => Promise<string>, fix: string): Promise<Check> {
-  try {
-    return { name, ok: true, detail: await run() };
-  } catch (e) {
-    return { name, ok: false, detail: message(e), fix };
-  }
-}
-
-function must(condition: unknown, problem: string): asserts condition {
-  if (!condition) throw new Error(problem);
-}
 
 export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   const checks: Check[] = [];
