@@ -12,7 +12,7 @@
  *   aws.sms-voice, detail-type Text Message Delivery Status Updated.
  */
 import { describe, expect, it } from 'vitest';
-import { orcaTemplate, resourcesOf, TEST_CHANNELS, templateOf } from './template.js';
+import { noChannelsTemplate, orcaTemplate, resourcesOf, TEST_CHANNELS, templateOf } from './template.js';
 
 const rules = (template: ReturnType<typeof orcaTemplate>['template']) =>
   resourcesOf(template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
@@ -109,7 +109,7 @@ describe('delivery events', () => {
   });
 
   it('no channel set up: no configuration set and no delivery rule (the send and events functions still exist)', () => {
-    const { template } = templateOf({});
+    const { template } = noChannelsTemplate();
     expect(resourcesOf(template, 'AWS::SES::ConfigurationSet')).toHaveLength(0);
     expect(resourcesOf(template, 'AWS::SMSVOICE::ConfigurationSet')).toHaveLength(0);
     expect(rules(template).filter((r) => /^aws\.(ses|sms-voice)$/.test(r.EventPattern?.source?.[0]))).toEqual([]);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelSettings } from '../channel-settings.js';
 import { ChannelSettingsInvalid } from '../constructs/channels.js';
-import { orcaTemplate, resourcesOf, templateOf } from './template.js';
+import { noChannelsTemplate, orcaTemplate, resourcesOf, templateOf } from './template.js';
 
 const fn = (prefix: string, template = orcaTemplate().template) =>
   resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))![1].Properties;
@@ -52,7 +52,7 @@ describe('the channel functions', () => {
   });
 
   it('no identity set: the send function has none in its environment (a send fails with the provider’s refusal)', () => {
-    const send = fn('OrcaChannelsSend', templateOf({}).template);
+    const send = fn('OrcaChannelsSend', noChannelsTemplate().template);
     expect(orcaEnv(send).filter((k) => /SES|SMS|PUSH/.test(k))).toEqual([]);
   });
 

@@ -46,6 +46,14 @@ export function orcaTemplate(): { stack: OrcaStack; template: Template } {
   return cached;
 }
 
+let bare: { stack: OrcaStack; template: Template } | undefined;
+
+/** The stack with no sending identity (the default of OrcaCampaigns), synthesized once per worker. */
+export function noChannelsTemplate(): { stack: OrcaStack; template: Template } {
+  bare ??= templateOf({ ...ORCA_TEST_PROPS, channels: {} });
+  return bare;
+}
+
 /** A stack with other settings, synthesized afresh. */
 export function templateOf(orca: Partial<OrcaCampaignsProps>): { stack: OrcaStack; template: Template } {
   const stack = new OrcaStack(testApp(), 'Orca', { orca });
