@@ -1,6 +1,8 @@
 /**
  * `npx cdk synth` / `npx cdk deploy`. Settings come from context (cdk.json, or -c key=value):
- * orca:catalog, orca:campaigns, orca:alarmEmail, orca:retentionDays, orca:databaseName.
+ * orca:catalog, orca:campaigns, orca:alarmEmail, orca:retentionDays, orca:databaseName, and the sending
+ * identities (channelSettings): orca:emailIdentity, orca:emailConfigurationSet, orca:smsOriginationIdentity,
+ * orca:smsConfigurationSet, orca:smsPrice, orca:pushPlatformApplication.
  * cdk-nag's AwsSolutions checks run at synth; every accepted finding is acknowledged with a reason.
  */
 import '../lambdas/util/polyfills.js';
@@ -9,6 +11,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OrcaStack } from './stack.js';
 import { CampaignsInvalid } from './campaigns.js';
+import { channelSettings } from './channel-settings.js';
+import { ChannelSettingsInvalid } from './constructs/channels.js';
 
 const app = new App();
 const ctx = (key: string): string | undefined => app.node.tryGetContext(`orca:${key}`) ?? undefined;
@@ -22,10 +26,11 @@ try {
       ...(ctx('retentionDays') ? { retentionDays: Number(ctx('retentionDays')) } : {}),
       ...(ctx('databaseName') ? { databaseName: ctx('databaseName')! } : {}),
       ...(ctx('dataLakeBuckets') ? { dataLakeBuckets: ctx('dataLakeBuckets')!.split(',') } : {}),
+      channels: channelSettings(ctx),
     },
   });
 } catch (e) {
-  if (e instanceof CampaignsInvalid) {
+  if (e instanceof CampaignsInvalid || e instanceof ChannelSettingsInvalid) {
     console.error(e.message);
     process.exit(1);
   }

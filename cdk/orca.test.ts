@@ -9,7 +9,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OrcaStack } from './stack.js';
-import { orcaTemplate, testApp } from './rules/template.js';
+import { orcaTemplate, TEST_CHANNELS, testApp } from './rules/template.js';
 import { compileCampaigns } from './campaigns.js';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { readDocument } from '../lambdas/util/files.js';
@@ -62,10 +62,17 @@ describe('the orca stack', () => {
     expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toHaveLength(2);
   });
 
-  it('Glue database and one Parquet table per catalog table', () => {
+  it('Glue database, one Parquet table per catalog table, and the channels’ lake tables', () => {
     template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'orca' } });
     const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput);
-    expect(tables.map((t) => t.Name).sort()).toEqual(['products', 'purchases', 'recipients', 'subscriptions']);
+    expect(tables.map((t) => t.Name).sort()).toEqual([
+      'orca_messages',
+      'orca_optouts',
+      'products',
+      'purchases',
+      'recipients',
+      'subscriptions',
+    ]);
     const purchases = tables.find((t) => t.Name === 'purchases');
     expect(purchases.StorageDescriptor.Columns).toContainEqual({
       Name: 'amount',
@@ -106,9 +113,9 @@ describe('the orca stack', () => {
     });
   });
 
-  it('six functions (control, gate, record, purge, API, registry): current Node runtime, tracing, their settings, no managed policies', () => {
+  it('eight functions (control, gate, record, purge, API, registry, send, events): current Node runtime, tracing, their settings, no managed policies', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(6);
+    expect(fns).toHaveLength(8);
     for (const f of fns) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -149,6 +156,7 @@ describe('the orca stack', () => {
       'ORCA_CONTROL_FUNCTION',
       'ORCA_DATABASE',
       'ORCA_GATE_FUNCTION',
+      'ORCA_LINK_SECRET_ARN',
       'ORCA_MACHINE_LOGS',
       'ORCA_MACHINE_ROLE',
       'ORCA_PARTITION',
@@ -196,10 +204,10 @@ describe('the orca stack', () => {
   });
 
   it('no IAM statement allows every action; Resource "*" only where the action cannot be scoped', () => {
-    // Actions with no resource-level permissions: X-Ray tracing, and CloudWatch Logs log delivery
-    // (used by Step Functions logging).
+    // Actions with no resource-level permissions: X-Ray tracing, CloudWatch Logs log delivery
+    // (used by Step Functions logging), SES's account (the sending quota).
     const unscopable =
-      /^(states:SendTask(Success|Failure|Heartbeat)|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+      /^(ses:GetAccount|states:SendTask(Success|Failure|Heartbeat)|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
     const all = statements();
     expect(all.length).toBeGreaterThan(10);
     for (const { policy, s } of all) {
@@ -252,8 +260,8 @@ describe('the orca stack', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(5);
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(5);
-    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(6);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(6);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(8);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(8);
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Subscription', {
@@ -267,9 +275,11 @@ describe('the orca stack', () => {
 });
 
 describe('the API', () => {
-  it('an HTTP API whose only route requires IAM authorization, throttled, with access logs', () => {
+  it('an HTTP API whose routes require IAM authorization (but the public links: cdk/rules/public-routes.test.ts), throttled, with access logs', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
-    expect(routes).toEqual([expect.objectContaining({ RouteKey: '$default', AuthorizationType: 'AWS_IAM' })]);
+    expect(routes.filter((r) => !/^(GET|POST) \/[uoc]\/\{token\}$/.test(r.RouteKey))).toEqual([
+      expect.objectContaining({ RouteKey: '$default', AuthorizationType: 'AWS_IAM' }),
+    ]);
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
@@ -298,15 +308,20 @@ describe('the API', () => {
     for (const r of resources(machines[0]!.s)) expect(JSON.stringify(r)).toMatch(/:stateMachine:orca-\*(:\*)?"/);
     const schedules = api.filter(({ s }) => actions(s).includes('scheduler:CreateSchedule'));
     expect(JSON.stringify(schedules[0]!.s.Resource)).toContain(':schedule/default/orca-*');
-    // It reads work tables (previews) but never deletes or creates them; it writes query results only.
+    // It reads work tables (previews) but never deletes or creates them; it writes query results
+    // and opt-outs (unsubscribes) only.
     const all = api.flatMap(({ s }) => actions(s));
     for (const a of ['s3:DeleteObject', 'glue:CreateTable', 'glue:DeleteTable']) expect(all).not.toContain(a);
     const writes = api.filter(({ s }) => actions(s).includes('s3:PutObject'));
-    expect(writes).toHaveLength(1);
-    for (const { s } of writes)
-      expect(JSON.stringify(s.Resource)).toMatch(
+    expect(writes).toHaveLength(2);
+    expect(writes.map(({ s }) => JSON.stringify(s.Resource)).sort()).toEqual([
+      expect.stringMatching(
         /^\[?\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OrcaDataBucket\w+","Arn"\]\},"\/athena-results\/\*"\]\]\}\]?$/,
-      );
+      ),
+      expect.stringMatching(
+        /^\[?\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OrcaDataBucket\w+","Arn"\]\},"\/channels\/optouts\/\*"\]\]\}\]?$/,
+      ),
+    ]);
   });
 
   it('the scheduler role of API schedules trusts only the scheduler of this account and only starts orca machines', () => {
@@ -342,7 +357,8 @@ describe('the API', () => {
     const app = testApp();
     const t = Template.fromStack(new OrcaStack(app, 'NoApi', { orca: { api: false } }));
     expect(Object.keys(t.findResources('AWS::ApiGatewayV2::Api'))).toHaveLength(0);
-    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(4);
+    // control, gate, record, purge, send, events.
+    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(6);
   });
 });
 
@@ -350,6 +366,13 @@ describe('cdk-nag', () => {
   it('AwsSolutions checks pass, with a written reason for each accepted finding', () => {
     const app = testApp();
     new OrcaStack(app, 'Orca');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('AwsSolutions checks pass with every channel set up (the sending grants, the public routes, the link secret)', () => {
+    const app = testApp();
+    new OrcaStack(app, 'Orca', { orca: { channels: TEST_CHANNELS } });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
@@ -425,7 +448,11 @@ describe('an existing data lake', () => {
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const t = Template.fromStack(s);
-    expect(Object.keys(t.findResources('AWS::Glue::Table'))).toHaveLength(0);
+    // Only the channels' lake tables.
+    expect(Object.values(t.findResources('AWS::Glue::Table')).map((x) => x.Properties.TableInput.Name)).toEqual([
+      'orca_messages',
+      'orca_optouts',
+    ]);
     // Queries are planned at run time by the gate, from the catalog compiled into its bundle.
     expect(Object.values(t.findResources('AWS::StepFunctions::StateMachine'))[0]!.Properties.StateMachineName).toBe(
       'orca-lake',
@@ -434,12 +461,12 @@ describe('an existing data lake', () => {
     expect(text).toContain(':database/lake');
     expect(text).toContain(':s3:::acme-lake/*');
     expect(() => app.synth()).not.toThrow();
-    // The one test that bundles: each function (purge included) is an ESM bundle; the gate's has the catalog compiled in.
+    // The one test that bundles: each function (purge, send, events included) is an ESM bundle; the gate's has the catalog compiled in.
     const out = app.synth().directory;
     const bundles = readdirSync(out)
       .filter((d) => d.startsWith('asset.') && existsSync(join(out, d, 'index.mjs')))
       .map((d) => readFileSync(join(out, d, 'index.mjs'), 'utf8'));
-    expect(bundles).toHaveLength(6);
+    expect(bundles).toHaveLength(8);
     for (const b of bundles) expect(b).toMatch(/^import \{ createRequire as orcaCreateRequire \} from/);
     expect(bundles.filter((b) => b.includes('crm_customers')).length).toBeGreaterThanOrEqual(3);
   });

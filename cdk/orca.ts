@@ -21,6 +21,7 @@ import { ExecutionEvents } from './constructs/execution-events.js';
 import { AlertTopic, OperationalAlarms, TopicKey } from './constructs/alarms.js';
 import { OrcaApi } from './constructs/api.js';
 import { OrcaPurge } from './constructs/purge.js';
+import { type ChannelSettings, OrcaChannels } from './constructs/channels.js';
 import { campaignFiles, compileCampaigns, type CompiledCampaign } from './campaigns.js';
 
 export interface OrcaCampaignsProps {
@@ -45,6 +46,11 @@ export interface OrcaCampaignsProps {
   logRetention?: logs.RetentionDays;
   /** The HTTP API (IAM authorization); false leaves it out. Default: on, 20 requests per second. */
   api?: boolean | { rateLimit?: number };
+  /**
+   * The sending identities of channel activities (yours: orca creates none): an SES identity, an
+   * SMS origination identity, an SNS platform application. A channel without one cannot send.
+   */
+  channels?: ChannelSettings;
   /** RETAIN (default) keeps data, status table and logs when the stack is deleted. */
   removalPolicy?: RemovalPolicy;
 }
@@ -66,6 +72,7 @@ export class OrcaCampaigns extends Construct {
   readonly alarms: OperationalAlarms;
   readonly api?: OrcaApi;
   readonly purge: OrcaPurge;
+  readonly channels: OrcaChannels;
 
   constructor(scope: Construct, id: string, props: OrcaCampaignsProps) {
     super(scope, id);
@@ -102,13 +109,32 @@ export class OrcaCampaigns extends Construct {
       logRetention,
       removalPolicy,
     });
+    this.channels = new OrcaChannels(this, 'Channels', {
+      settings: props.channels ?? {},
+      table: this.status.table,
+      bucket: this.data.bucket,
+      databaseName,
+      catalogJson,
+      logRetention,
+      removalPolicy,
+    });
+    this.channels.messagesTable.node.addDependency(this.glue);
+    this.channels.optoutsTable.node.addDependency(this.glue);
+    this.channels.grantOrchestrator({
+      ...this.functions,
+      bucket: this.data.bucket,
+      databaseName,
+      workGroupName: this.workGroup.name,
+    });
     this.machines = new CampaignMachines(this, 'Campaigns', {
       campaigns: this.campaigns,
       functions: this.functions,
       bucket: this.data.bucket,
       catalogPrefixes: [...this.catalog.tables.values()]
         .filter((t) => !t.glue)
-        .map((t) => `${t.location.replace(/^\/+|\/+$/g, '')}/`),
+        .map((t) => `${t.location.replace(/^\/+|\/+$/g, '')}/`)
+        // The message log and the opt-outs, which prepare queries read (frequency cap, exclusions).
+        .concat('channels/'),
       databaseName,
       externalDatabases: this.glue.externalDatabases,
       dataLakeBuckets: props.dataLakeBuckets ?? [],
@@ -137,6 +163,7 @@ export class OrcaCampaigns extends Construct {
         logRetention,
         removalPolicy,
       });
+      this.channels.connectApi(this.api);
     }
     this.purge = new OrcaPurge(this, 'Purge', {
       table: this.status.table,
@@ -155,6 +182,8 @@ export class OrcaCampaigns extends Construct {
         this.functions.gate,
         this.functions.record,
         this.purge.function,
+        this.channels.send,
+        this.channels.events,
         ...(this.api ? [this.api.handler, this.api.register] : []),
       ],
       key: this.topicKey.key,

@@ -1,7 +1,7 @@
 /**
  * The cost of one run in the cloud, estimated from the compiled campaign: Step Functions state
  * transitions, Lambda invocations and time, Athena bytes scanned, DynamoDB writes, S3 requests
- * and logs. Table sizes come from the local data when it is there (bytes and rows per table,
+ * and logs, and the sends of channel activities (cost-sends.ts). Table sizes come from the local data when it is there (bytes and rows per table,
  * scaled to the number of profiles), otherwise from the sample data's shape.
  *
  * Prices: us-east-1 list prices (USD), November 2026; pass others with --prices.
@@ -9,6 +9,8 @@
 import type { Analysis, ValidNode } from '../statemachines/validate.js';
 import type { Compiled } from '../statemachines/compile.js';
 import { allStates, successPath } from '../statemachines/asl.js';
+import { CHANNELS, type Channel } from '../lambdas/channels/columns.js';
+import { estimateSends } from './cost-sends.js';
 
 export const PRICES = {
   stateTransition: 0.025 / 1000,
@@ -45,6 +47,8 @@ export interface CostLine {
   item: string;
   quantity: string;
   usd: number;
+  /** Set when the line has no price (the SMS price is a setting). */
+  note?: string;
 }
 
 export interface CostEstimate {
@@ -63,6 +67,7 @@ export function estimateCost(
   sizes: Record<string, TableSize>,
   profiles: number,
   prices: Prices = PRICES,
+  options: { smsPrice?: number | undefined } = {},
 ): CostEstimate {
   const nodes = [...analysis.nodes.values()].filter((n): n is ValidNode => n.valid && !n.def.disabled);
   const queries = nodes.filter((n) => n.module.execution === 'query');
@@ -124,5 +129,13 @@ export function estimateCost(
       usd: (logBytes / GB) * prices.logsPerGb,
     },
   ];
+  const channelActivities = nodes
+    .filter((n) => (CHANNELS as readonly string[]).includes(n.def.type))
+    .map((n) => ({
+      id: n.def.id,
+      channel: n.def.type as Channel,
+      perSecond: (n.def as { throttle?: { perSecond?: number } }).throttle?.perSecond,
+    }));
+  lines.push(...estimateSends(channelActivities, profiles, { ...prices, smsPrice: options.smsPrice }));
   return { profiles, lines, total: lines.reduce((a, l) => a + l.usd, 0), scans };
 }

@@ -1,6 +1,7 @@
 /**
  * `orca doctor`: checks the pieces of a deployment one by one, and runs a tiny campaign through its
- * API, saying for each failure what is wrong and what to do. Against a local `orca serve`, only the
+ * API, saying for each failure what is wrong and what to do; with the deployment's sending
+ * identities, checks those too (doctor-channels.ts). Against a local `orca serve`, only the
  * API and the campaign are checked (there is no AWS to look at).
  */
 import {
@@ -15,15 +16,10 @@ import type { Catalog } from '../lambdas/catalog/catalog.js';
 import { athenaResultsLocation } from '../lambdas/layout.js';
 import { hasEnded } from '../statemachines/lifecycle.js';
 import type { ApiClient } from './api-client.js';
+import { type Check, check, must } from './checks.js';
+import { type ChannelIdentities, type ChannelTarget, channelChecks, channelTarget } from './doctor-channels.js';
 
-export interface Check {
-  name: string;
-  ok: boolean;
-  /** What was found. */
-  detail: string;
-  /** What to do, when it failed. */
-  fix?: string;
-}
+export type { Check };
 
 export interface AwsTarget {
   region: string;
@@ -34,6 +30,8 @@ export interface AwsTarget {
   athena: AthenaClient;
   glue: GlueClient;
   s3: S3Client;
+  /** The sending identities to check (doctor-channels.ts); none given, none checked. */
+  channels?: ChannelTarget | undefined;
 }
 
 export interface DoctorOptions {
@@ -49,29 +47,24 @@ export interface DoctorOptions {
 /** The id of the campaign the doctor creates, runs in test mode and deletes. */
 export const DOCTOR_CAMPAIGN = 'orca-doctor';
 
-export function awsTarget(o: { region: string; workGroup: string; database: string; bucket?: string }): AwsTarget {
+export function awsTarget(o: {
+  region: string;
+  workGroup: string;
+  database: string;
+  bucket?: string | undefined;
+  channels?: ChannelIdentities;
+}): AwsTarget {
+  const { channels, ...rest } = o;
   return {
-    ...o,
+    ...rest,
     athena: new AthenaClient({ region: o.region }),
     glue: new GlueClient({ region: o.region }),
     s3: new S3Client({ region: o.region }),
+    ...(channels && Object.values(channels).some(Boolean) ? { channels: channelTarget(o.region, channels) } : {}),
   };
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function check(name: string, run: () => Promise<string>, fix: string): Promise<Check> {
-  try {
-    return { name, ok: true, detail: await run() };
-  } catch (e) {
-    return { name, ok: false, detail: message(e), fix };
-  }
-}
-
-function must(condition: unknown, problem: string): asserts condition {
-  if (!condition) throw new Error(problem);
-}
 
 export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   const checks: Check[] = [];
@@ -155,6 +148,7 @@ async function awsChecks(aws: AwsTarget, o: DoctorOptions): Promise<Check[]> {
       ),
     );
   }
+  if (aws.channels) checks.push(...(await channelChecks(aws.channels)));
   checks.push(
     await check(
       'a query',

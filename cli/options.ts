@@ -12,6 +12,16 @@ export function positiveInt(name: string) {
   };
 }
 
+/** A price in USD: a number at least 0 (0.00581). */
+export function usd(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(`${name} takes a price in USD (for example 0.00581), got '${value}'`);
+    return n;
+  };
+}
+
 /** A calendar date YYYY-MM-DD that exists (2026-02-30 does not). */
 export function isoDate(name: string) {
   return (value: string): string => {

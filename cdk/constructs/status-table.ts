@@ -1,4 +1,8 @@
-/** The status and log table: on demand, point-in-time recovery, encrypted; keys from the store adapter. */
+/**
+ * The status and log table: on demand, point-in-time recovery, encrypted; keys from the store
+ * adapter. Items with a `ttl` attribute (epoch seconds) expire: the message ledger's per-message
+ * items and the rate limiter's per-second slots.
+ */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
@@ -15,6 +19,7 @@ export class StatusTable extends Construct {
       partitionKey: attr('pk'),
       sortKey: attr('sk'),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'ttl',
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: (props.removalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN,

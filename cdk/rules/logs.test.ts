@@ -8,6 +8,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::S3::Bucket': 'BucketName',
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::DynamoDB::GlobalTable': 'TableName',
+  'AWS::SecretsManager::Secret': 'Name',
   // Keys have no name (aliases do; orca makes none).
   'AWS::KMS::Key': '',
 };

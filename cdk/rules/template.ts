@@ -25,8 +25,15 @@ export function testApp(options: { bundle?: boolean } = {}): App {
   });
 }
 
+/** The sending identities of the shared stack: one of each kind (a domain, a pool, an FCM application). */
+export const TEST_CHANNELS = {
+  email: { identity: 'example.com' },
+  sms: { originationIdentity: 'pool-0123456789abcdef0123456789abcdef' },
+  push: { platformApplicationArn: 'arn:aws:sns:eu-west-1:123456789012:app/GCM/orca-app' },
+};
+
 /** The settings of the shared stack. */
-export const ORCA_TEST_PROPS = { alarmEmail: 'ops@example.com', retentionDays: 45 } as const;
+export const ORCA_TEST_PROPS = { alarmEmail: 'ops@example.com', retentionDays: 45, channels: TEST_CHANNELS } as const;
 
 let cached: { stack: OrcaStack; template: Template } | undefined;
 
@@ -37,6 +44,14 @@ export function orcaTemplate(): { stack: OrcaStack; template: Template } {
     cached = { stack, template: Template.fromStack(stack) };
   }
   return cached;
+}
+
+let bare: { stack: OrcaStack; template: Template } | undefined;
+
+/** The stack with no sending identity (the default of OrcaCampaigns), synthesized once per worker. */
+export function noChannelsTemplate(): { stack: OrcaStack; template: Template } {
+  bare ??= templateOf({ ...ORCA_TEST_PROPS, channels: {} });
+  return bare;
 }
 
 /** A stack with other settings, synthesized afresh. */

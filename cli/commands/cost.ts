@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { positiveInt } from '../options.js';
+import { positiveInt, usd } from '../options.js';
 import { lazy } from './lazy.js';
 
 export function costCommand(program: Command): void {
   program
     .command('cost')
     .description(
-      'estimate what one run of a campaign costs on AWS (Step Functions, Lambda, Athena, DynamoDB, S3, logs)',
+      'estimate what one run of a campaign costs on AWS (Step Functions, Lambda, Athena, DynamoDB, S3, logs, messages sent)',
     )
     .argument('<file>', 'campaign file')
     .requiredOption(
@@ -18,6 +18,11 @@ export function costCommand(program: Command): void {
     .option(
       '--data <dir>',
       'measure table sizes from this data folder (default: $ORCA_DATA or ./.orca, if it has data)',
+    )
+    .option(
+      '--sms-price <usd>',
+      'USD per SMS message part for your country and origination identity (AWS End User Messaging SMS pricing); without it SMS is not priced',
+      usd('--sms-price'),
     )
     .option('--json', 'print JSON')
     .action(lazy(async () => (await import('./actions/cost.js')).cost));

@@ -9,6 +9,7 @@ export interface CostCommandOptions {
   profiles: number;
   catalog?: string;
   data?: string;
+  smsPrice?: number;
   json?: boolean;
 }
 
@@ -118,6 +119,11 @@ export interface DoctorCommandOptions {
   workgroup: string;
   database: string;
   bucket?: string;
+  emailIdentity?: string;
+  emailConfigurationSet?: string;
+  smsIdentity?: string;
+  smsConfigurationSet?: string;
+  pushApplication?: string;
   json?: boolean;
 }
 

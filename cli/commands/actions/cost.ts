@@ -55,7 +55,7 @@ export async function cost(file: string, opts: CostCommandOptions): Promise<void
   const { analysis, compiled } = c;
   const measured = await measure(catalog, dataPath(opts.data), analysis.campaign.dimension);
   const sizes = measured ?? SAMPLE_SHAPE;
-  const estimate = estimateCost(analysis, compiled, sizes, opts.profiles);
+  const estimate = estimateCost(analysis, compiled, sizes, opts.profiles, undefined, { smsPrice: opts.smsPrice });
   if (opts.json) {
     console.log(jsonText({ ...estimate, sizes }));
     return;
@@ -67,14 +67,14 @@ export async function cost(file: string, opts: CostCommandOptions): Promise<void
     table(
       ['', 'quantity', 'USD'],
       [
-        ...estimate.lines.map((l) => [l.item, l.quantity, `$${l.usd.toFixed(5)}`]),
+        ...estimate.lines.map((l) => [l.item, l.quantity, l.note ?? `$${l.usd.toFixed(5)}`]),
         [styled(color.bold('total per run')), '', styled(color.bold(`$${estimate.total.toFixed(4)}`))],
       ],
     ),
   );
   console.log(
     color.dim(
-      '\nAthena is an upper bound (whole tables; Athena reads only the columns a query uses). Idle costs are not per run: S3 storage, DynamoDB storage, alarms.',
+      '\nAthena is an upper bound (whole tables; Athena reads only the columns a query uses); so are messages (every profile reaches each channel activity). Idle costs are not per run: S3 storage, DynamoDB storage, alarms.',
     ),
   );
 }

@@ -80,6 +80,9 @@ export class ResolvedTemplate {
         return this.getAtt(id, 'Arn');
       case 'AWS::KMS::Key':
         return `${id.toLowerCase()}-key-id`;
+      case 'AWS::SecretsManager::Secret':
+        // Its ARN: the name CloudFormation gives it and six random characters.
+        return arn('secretsmanager', `secret:${id}-AbCdEf`);
       default:
         return this.name(id);
     }
