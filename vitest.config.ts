@@ -24,6 +24,7 @@ const INTEGRATION = [
   'runtime/start-failure.test.ts',
   'runtime/local-runtime.test.ts',
   'runtime/server.test.ts',
+  'runtime/console-serving.test.ts',
   'runtime/dynalite.test.ts',
   'cli/doctor.test.ts',
   // Compiles every example four ways and parses each statement with the Trino grammar.

@@ -14,6 +14,7 @@ import { LocalRuntime } from './local-runtime.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { LocalPlatform } from './local-platform.js';
 import { isInProgress } from '../statemachines/lifecycle.js';
+import { consoleFile, findConsole, ownOrigins } from './console-files.js';
 
 export interface ServeOptions {
   dataRoot: string;
@@ -28,6 +29,14 @@ export interface ServeOptions {
    */
   guardProcess?: boolean;
   log?: (line: string) => void;
+  /** The built web console served at `/` (default: dist/console when built). */
+  consoleDir?: string;
+}
+
+/** What the server answers besides the API: the console's files, and the origin its pages send. */
+interface Site {
+  consoleDir: string | undefined;
+  port(): number;
 }
 
 export class OrcaServer {
@@ -86,9 +95,13 @@ export class OrcaServer {
     await platform.refreshAll();
 
     const loopback = isLoopbackHost(o.host ?? '127.0.0.1');
+    const site: Site = {
+      consoleDir: o.consoleDir ?? findConsole(),
+      port: () => (http.address() as AddressInfo).port,
+    };
     const http = createServer((req, res) => {
       // The last resort: whatever a request does, the service answers and goes on.
-      void serve(service, req, res, log, loopback).catch((e) => lastResort(req, res, log, e));
+      void serve(service, req, res, log, loopback, site).catch((e) => lastResort(req, res, log, e));
     });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -173,11 +186,13 @@ function lastResort(req: IncomingMessage, res: ServerResponse, log: (l: string) 
 
 /**
  * The local API has no authentication, so on loopback it only answers local clients: no browser
- * page of another site (an Origin header), no other host name (DNS rebinding).
+ * page of another site (an Origin header other than the server's own, whose console sends it), no
+ * other host name (DNS rebinding).
  */
-function foreign(req: IncomingMessage, loopback: boolean): string | undefined {
+function foreign(req: IncomingMessage, loopback: boolean, port: number): string | undefined {
   if (!loopback) return undefined;
-  if (req.headers.origin) return 'cross-origin requests are refused: the local API has no authentication';
+  if (req.headers.origin && !ownOrigins(port).includes(req.headers.origin))
+    return 'cross-origin requests are refused: the local API has no authentication';
   const host = (req.headers.host ?? '').replace(/:\d+$/, '');
   if (!isLoopbackHost(host)) return `requests for host '${host}' are refused: use http://127.0.0.1`;
   return undefined;
@@ -189,6 +204,7 @@ async function serve(
   res: ServerResponse,
   log: (l: string) => void,
   loopback: boolean,
+  site: Site,
 ): Promise<void> {
   const started = Date.now();
   const chunks: Buffer[] = [];
@@ -203,7 +219,12 @@ async function serve(
     chunks.push(chunk as Buffer);
   }
   const url = targetOf(req.url);
-  const refusal = foreign(req, loopback);
+  const refusal = foreign(req, loopback, site.port());
+  const page = !refusal && url ? consoleFile(site.consoleDir, req.method ?? 'GET', url.pathname) : undefined;
+  if (page) {
+    res.writeHead(page.status, page.headers).end(req.method === 'HEAD' ? undefined : page.body);
+    return;
+  }
   const response = refusal
     ? errorResponse(new ApiError(403, 'forbidden', refusal))
     : !url
