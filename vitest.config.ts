@@ -42,6 +42,8 @@ const PROCESS = [
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
   'test/crash-recovery.test.ts',
+  // The web console in headless Chromium, against the local server (in-process).
+  'test/console.test.ts',
 ];
 /**
  * The CDK app: the stack's tests, AWS's documented rules and IAM, the integ snapshot, on one
@@ -144,7 +146,11 @@ export default defineConfig({
           name: 'process',
           include: PROCESS,
           exclude: EXCLUDE,
-          globalSetup: ['./test/helpers/global-build.ts', './test/helpers/global-sample-data.ts'],
+          globalSetup: [
+            './test/helpers/global-build.ts',
+            './test/helpers/global-sample-data.ts',
+            './test/helpers/global-console.ts',
+          ],
         },
       },
     ],
