@@ -56,18 +56,31 @@ export async function api<T>(method: string, path: string, options: CallOptions 
     response = await fetch(request);
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
-    throw new ApiFailure(0, 'unreachable', `the orca API does not answer (${config.base || location.origin}): is \`orca serve\` running?`);
+    throw new ApiFailure(
+      0,
+      'unreachable',
+      `the orca API does not answer (${config.base || location.origin}): is \`orca serve\` running?`,
+    );
   }
   const text = await response.text();
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
-    throw new ApiFailure(response.status, 'bad_response', `the API answered ${response.status} with a body that is not JSON`);
+    throw new ApiFailure(
+      response.status,
+      'bad_response',
+      `the API answered ${response.status} with a body that is not JSON`,
+    );
   }
   if (!response.ok) {
     const e = (parsed ?? {}) as { error?: string; message?: string; details?: unknown };
-    throw new ApiFailure(response.status, e.error ?? 'error', e.message ?? `the API answered ${response.status}`, e.details);
+    throw new ApiFailure(
+      response.status,
+      e.error ?? 'error',
+      e.message ?? `the API answered ${response.status}`,
+      e.details,
+    );
   }
   return parsed as T;
 }

@@ -23,7 +23,7 @@ export function layoutGraph(nodes: string[], edges: Array<{ from: string; to: st
   const sorted = edges
     .filter((e) => known.has(e.from) && known.has(e.to))
     .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
-  sorted.forEach((e, i) => g.setEdge(e.from, e.to, {}, `e${i}`));
+  for (const [i, e] of sorted.entries()) g.setEdge(e.from, e.to, {}, `e${i}`);
   dagre.layout(g);
   const out = new Map<string, Positioned>();
   for (const id of nodes) {

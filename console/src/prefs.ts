@@ -12,7 +12,12 @@ export interface KeyValueStore {
   setItem(key: string, value: string): void;
 }
 
-export function loadPrefs(storage: KeyValueStore | undefined, key: string, columns: string[], hidden: string[] = []): ColumnPrefs {
+export function loadPrefs(
+  storage: KeyValueStore | undefined,
+  key: string,
+  columns: string[],
+  hidden: string[] = [],
+): ColumnPrefs {
   let saved: Partial<ColumnPrefs> = {};
   try {
     saved = JSON.parse(storage?.getItem(key) ?? '{}') ?? {};

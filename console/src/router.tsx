@@ -27,7 +27,17 @@ export function useRoute(): Route {
 }
 
 /** A real link (open in a new tab works); a plain click navigates in the page. */
-export function Link({ to, children, className, ...rest }: { to: Route; children: ReactNode; className?: string; 'aria-label'?: string }) {
+export function Link({
+  to,
+  children,
+  className,
+  ...rest
+}: {
+  to: Route;
+  children: ReactNode;
+  className?: string;
+  'aria-label'?: string;
+}) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();

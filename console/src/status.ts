@@ -86,7 +86,12 @@ const TYPE_ICONS: Record<string, string> = {
 export const typeIcon = (type: string): string => TYPE_ICONS[type] ?? '◆';
 
 /** Which run commands apply to a run in this state. */
-export function runCommands(status: RunStatus | undefined): { pause: boolean; resume: boolean; stop: boolean; restart: boolean } {
+export function runCommands(status: RunStatus | undefined): {
+  pause: boolean;
+  resume: boolean;
+  stop: boolean;
+  restart: boolean;
+} {
   return {
     pause: status === 'running',
     resume: status === 'paused',

@@ -59,8 +59,16 @@ export function ActionBar({ campaign, run, onPublishIssues, onStarted }: Props) 
   const errors = campaign.validation.errors.length;
   return (
     <div className="actionbar" role="toolbar" aria-label="campaign and run commands">
-      {button('publish', campaign.version ? 'Publish changes' : 'Publish', editable && (campaign.changed || campaign.version === 0))}
-      {button('start', 'Start', campaign.status !== 'draft' && campaign.status !== 'archived' && !campaign.runInProgress)}
+      {button(
+        'publish',
+        campaign.version ? 'Publish changes' : 'Publish',
+        editable && (campaign.changed || campaign.version === 0),
+      )}
+      {button(
+        'start',
+        'Start',
+        campaign.status !== 'draft' && campaign.status !== 'archived' && !campaign.runInProgress,
+      )}
       {button('test', 'Start in test mode', campaign.status !== 'archived' && !campaign.runInProgress)}
       <span className="sep" aria-hidden="true" />
       {button('pause', 'Pause', can.pause)}
@@ -68,7 +76,11 @@ export function ActionBar({ campaign, run, onPublishIssues, onStarted }: Props) 
       {button('stop', 'Stop', can.stop)}
       {button('restart', 'Restart', can.restart)}
       <span className="muted" aria-live="polite">
-        {command.isPending ? 'sending…' : errors ? `✖ ${errors} validation error(s): publishing is refused until they are fixed` : ''}
+        {command.isPending
+          ? 'sending…'
+          : errors
+            ? `✖ ${errors} validation error(s): publishing is refused until they are fixed`
+            : ''}
       </span>
       <Problem error={command.error} />
     </div>

@@ -26,12 +26,22 @@ export const ActivityNode = memo(function ActivityNode({ data, selected }: NodeP
         <span className={`light tone-${light.tone}`} data-status={data.status}>
           <span aria-hidden="true">{light.icon}</span> {light.text}
         </span>
-        <span className="tasks">{data.tasks} task{data.tasks === 1 ? '' : 's'}</span>
+        <span className="tasks">
+          {data.tasks} task{data.tasks === 1 ? '' : 's'}
+        </span>
       </div>
       {(data.errors.length > 0 || data.warnings.length > 0) && (
         <div className="node-issues">
-          {data.errors.length > 0 && <span className="err">✖ {data.errors.length} error{data.errors.length > 1 ? 's' : ''}</span>}
-          {data.warnings.length > 0 && <span className="warn">⚠ {data.warnings.length} warning{data.warnings.length > 1 ? 's' : ''}</span>}
+          {data.errors.length > 0 && (
+            <span className="err">
+              ✖ {data.errors.length} error{data.errors.length > 1 ? 's' : ''}
+            </span>
+          )}
+          {data.warnings.length > 0 && (
+            <span className="warn">
+              ⚠ {data.warnings.length} warning{data.warnings.length > 1 ? 's' : ''}
+            </span>
+          )}
         </div>
       )}
       <Handle type="source" position={Position.Right} isConnectable={false} />

@@ -9,12 +9,18 @@ import { Problem } from './Problem.js';
 
 type Tab = 'settings' | 'sql';
 
-export function ActivityPanel(p: { campaignId: string; node: GraphNode; def: ActivityDef | undefined; onClose: () => void }) {
+export function ActivityPanel(p: {
+  campaignId: string;
+  node: GraphNode;
+  def: ActivityDef | undefined;
+  onClose: () => void;
+}) {
   const [tab, setTab] = useState<Tab>('settings');
   const light = activityLight(p.node.status);
   const sql = useQuery({
     queryKey: ['sql', p.campaignId, p.node.id],
-    queryFn: () => api<ActivitySql>('GET', `/campaigns/${p.campaignId}/activities/${encodeURIComponent(p.node.id)}/sql`),
+    queryFn: () =>
+      api<ActivitySql>('GET', `/campaigns/${p.campaignId}/activities/${encodeURIComponent(p.node.id)}/sql`),
     enabled: tab === 'sql',
     retry: false,
   });
@@ -56,7 +62,7 @@ export function ActivityPanel(p: { campaignId: string; node: GraphNode; def: Act
         ))}
       </div>
       {tab === 'settings' && (
-        <pre className="code" aria-label="settings">
+        <pre className="code" role="tabpanel" aria-label="settings">
           {JSON.stringify(p.def ?? { id: p.node.id, type: p.node.type }, null, 2)}
         </pre>
       )}
@@ -64,7 +70,7 @@ export function ActivityPanel(p: { campaignId: string; node: GraphNode; def: Act
         <>
           <Problem error={sql.error} what="the SQL cannot be shown" />
           {sql.data && (
-            <pre className="code sql" aria-label="SQL">
+            <pre className="code sql" role="tabpanel" aria-label="SQL">
               {sql.data.sql ?? `-- '${p.node.id}' runs no query (${sql.data.type})`}
             </pre>
           )}
@@ -75,7 +81,11 @@ export function ActivityPanel(p: { campaignId: string; node: GraphNode; def: Act
           Count
         </button>{' '}
         <span aria-live="polite">
-          {count.isPending ? 'counting…' : count.data ? `${count.data.rows.toLocaleString('en')} rows on ${count.data.output}` : ''}
+          {count.isPending
+            ? 'counting…'
+            : count.data
+              ? `${count.data.rows.toLocaleString('en')} rows on ${count.data.output}`
+              : ''}
         </span>
         <Problem error={count.error} what="count" />
       </div>

@@ -41,7 +41,7 @@ export function Canvas(p: Props) {
         id: n.id,
         type: 'activity',
         position: positions.get(n.id) ?? { x: 0, y: 0 },
-        data: n as ActivityFlowNode["data"],
+        data: n as ActivityFlowNode['data'],
         selected: n.id === p.selectedActivity,
         ariaLabel: `activity ${n.label}, ${n.type}, ${activityLight(n.status).text}, ${n.tasks} tasks${n.errors.length ? `, ${n.errors.length} errors` : ''}`,
       })),
@@ -53,7 +53,12 @@ export function Canvas(p: Props) {
         id: e.id,
         source: e.from,
         target: e.to,
-        label: e.rows === undefined ? (e.output === 'main' ? '' : e.output) : `${e.output === 'main' ? '' : `${e.output}: `}${e.rows.toLocaleString('en')}`,
+        label:
+          e.rows === undefined
+            ? e.output === 'main'
+              ? ''
+              : e.output
+            : `${e.output === 'main' ? '' : `${e.output}: `}${e.rows.toLocaleString('en')}`,
         ariaLabel: `transition ${e.from} to ${e.to}${e.rows === undefined ? '' : `, ${e.rows} rows`}`,
         selected: e.id === p.selectedTransition,
         markerEnd: { type: MarkerType.ArrowClosed },
@@ -66,13 +71,14 @@ export function Canvas(p: Props) {
   const onNodesChange = (changes: NodeChange<ActivityFlowNode>[]) => {
     const on = changes.find((c) => c.type === 'select' && c.selected);
     if (on && 'id' in on) p.onSelectActivity(on.id);
-    else if (changes.some((c) => c.type === 'select' && !c.selected && c.id === p.selectedActivity)) p.onSelectActivity(undefined);
+    else if (changes.some((c) => c.type === 'select' && !c.selected && c.id === p.selectedActivity))
+      p.onSelectActivity(undefined);
   };
   const onEdgesChange = (changes: EdgeChange[]) => {
     for (const c of changes) if (c.type === 'select' && c.selected) p.onSelectTransition(c.id);
   };
   return (
-    <div className="canvas" aria-label="campaign canvas" role="region">
+    <section className="canvas" aria-label="campaign canvas">
       <ReactFlowProvider>
         <ReactFlow
           nodes={nodes}
@@ -94,6 +100,6 @@ export function Canvas(p: Props) {
           <Controls showInteractive={false} />
         </ReactFlow>
       </ReactFlowProvider>
-    </div>
+    </section>
   );
 }

@@ -44,11 +44,11 @@ export function DataTable<T>(p: Props<T>) {
     setPrefs(next);
     savePrefs(storage(), p.storageKey, next);
   };
-  const shown = visibleColumns(prefs);
+  const shownKey = visibleColumns(prefs).join(',');
   const [sorting, setSorting] = useState<SortingState>([]);
   const columns = useMemo(
-    () => shown.map((id) => p.columns.find((c) => c.id === id)!).filter(Boolean),
-    [shown.join(','), p.columns],
+    () => shownKey.split(',').flatMap((id) => p.columns.filter((c) => c.id === id)),
+    [shownKey, p.columns],
   );
   const table = useReactTable({
     data: p.data,
@@ -74,11 +74,19 @@ export function DataTable<T>(p: Props<T>) {
     virtual.scrollToIndex(index, { align: 'auto' });
     requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus());
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scrolls when rows arrive, not when the virtualiser re-renders
   useEffect(() => {
     if (p.follow && rows.length) virtual.scrollToIndex(rows.length - 1, { align: 'end' });
   }, [p.follow, rows.length]);
   const onKey = (e: KeyboardEvent<HTMLTableRowElement>, i: number) => {
-    const moves: Record<string, number> = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: rows.length - 1, PageDown: i + 10, PageUp: i - 10 };
+    const moves: Record<string, number> = {
+      ArrowDown: i + 1,
+      ArrowUp: i - 1,
+      Home: 0,
+      End: rows.length - 1,
+      PageDown: i + 10,
+      PageUp: i - 10,
+    };
     if (e.key in moves) {
       e.preventDefault();
       focusRow(moves[e.key]!);
@@ -101,8 +109,17 @@ export function DataTable<T>(p: Props<T>) {
                 {g.headers.map((h) => {
                   const sorted = h.column.getIsSorted();
                   return (
-                    <th key={h.id} scope="col" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
-                      <button type="button" className="linkish" onClick={h.column.getToggleSortingHandler()} aria-label={`sort by ${String(h.column.columnDef.header)}`}>
+                    <th
+                      key={h.id}
+                      scope="col"
+                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+                    >
+                      <button
+                        type="button"
+                        className="linkish"
+                        onClick={h.column.getToggleSortingHandler()}
+                        aria-label={`sort by ${String(h.column.columnDef.header)}`}
+                      >
                         {flexRender(h.column.columnDef.header, h.getContext())}
                         {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
                       </button>
@@ -114,7 +131,7 @@ export function DataTable<T>(p: Props<T>) {
           </thead>
           <tbody>
             {top > 0 && (
-              <tr aria-hidden="true">
+              <tr>
                 <td style={{ height: top, padding: 0 }} colSpan={columns.length} />
               </tr>
             )}
@@ -139,7 +156,7 @@ export function DataTable<T>(p: Props<T>) {
               );
             })}
             {bottom > 0 && (
-              <tr aria-hidden="true">
+              <tr>
                 <td style={{ height: bottom, padding: 0 }} colSpan={columns.length} />
               </tr>
             )}
@@ -151,7 +168,12 @@ export function DataTable<T>(p: Props<T>) {
   );
 }
 
-function ColumnChooser<T>(p: { label: string; columns: TableColumn<T>[]; prefs: ColumnPrefs; onChange: (next: ColumnPrefs) => void }) {
+function ColumnChooser<T>(p: {
+  label: string;
+  columns: TableColumn<T>[];
+  prefs: ColumnPrefs;
+  onChange: (next: ColumnPrefs) => void;
+}) {
   const header = (id: string) => p.columns.find((c) => c.id === id)?.header ?? id;
   return (
     <details className="columns">
@@ -160,13 +182,27 @@ function ColumnChooser<T>(p: { label: string; columns: TableColumn<T>[]; prefs: 
         {p.prefs.order.map((id, i) => (
           <li key={id}>
             <label>
-              <input type="checkbox" checked={!p.prefs.hidden.includes(id)} onChange={() => p.onChange(toggleColumn(p.prefs, id))} />
+              <input
+                type="checkbox"
+                checked={!p.prefs.hidden.includes(id)}
+                onChange={() => p.onChange(toggleColumn(p.prefs, id))}
+              />
               {header(id)}
             </label>
-            <button type="button" aria-label={`move ${header(id)} left`} disabled={i === 0} onClick={() => p.onChange(moveColumn(p.prefs, id, -1))}>
+            <button
+              type="button"
+              aria-label={`move ${header(id)} left`}
+              disabled={i === 0}
+              onClick={() => p.onChange(moveColumn(p.prefs, id, -1))}
+            >
               ←
             </button>
-            <button type="button" aria-label={`move ${header(id)} right`} disabled={i === p.prefs.order.length - 1} onClick={() => p.onChange(moveColumn(p.prefs, id, 1))}>
+            <button
+              type="button"
+              aria-label={`move ${header(id)} right`}
+              disabled={i === p.prefs.order.length - 1}
+              onClick={() => p.onChange(moveColumn(p.prefs, id, 1))}
+            >
               →
             </button>
           </li>

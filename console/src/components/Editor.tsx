@@ -24,7 +24,9 @@ interface Props {
 export function parseDraft(text: string): Definition | undefined {
   try {
     const d = parse(text) as unknown;
-    return d && typeof d === 'object' && !Array.isArray(d) && Array.isArray((d as Definition).activities) ? (d as Definition) : undefined;
+    return d && typeof d === 'object' && !Array.isArray(d) && Array.isArray((d as Definition).activities)
+      ? (d as Definition)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -61,13 +63,19 @@ export default function Editor(p: Props) {
   }, [p.campaignId]);
   const discard = () => {
     localStorage.removeItem(draftKey(p.campaignId));
-    view.current?.dispatch({ changes: { from: 0, to: view.current.state.doc.length, insert: stringify(p.definition) } });
+    view.current?.dispatch({
+      changes: { from: 0, to: view.current.state.doc.length, insert: stringify(p.definition) },
+    });
     localStorage.removeItem(draftKey(p.campaignId));
   };
   return (
     <section className="editor" aria-label="working copy editor">
       <div className="toolbar">
-        <button type="button" disabled={p.saving} onClick={() => view.current && p.onSave(view.current.state.doc.toString())}>
+        <button
+          type="button"
+          disabled={p.saving}
+          onClick={() => view.current && p.onSave(view.current.state.doc.toString())}
+        >
           Save working copy
         </button>
         <button type="button" onClick={discard}>

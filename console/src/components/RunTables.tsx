@@ -8,6 +8,10 @@ import type { LogEntry, TaskRecord } from '../types.js';
 import { DataTable, type TableColumn } from './DataTable.js';
 import { Problem } from './Problem.js';
 
+/** A time of day in the campaign's zone (the zone is on the page's run line). */
+const clock = (iso: string, zone: string) =>
+  new Date(iso).toLocaleTimeString('en-GB', { timeZone: zone, hour12: false });
+
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const TASK_STATUSES = ['running', 'done', 'failed', 'skipped', 'notRun'] as const;
 
@@ -45,17 +49,36 @@ export function RunTables(p: Props) {
     () => filterTasks(tasks.data ?? [], { activity: p.activity, status: status || undefined, q }),
     [tasks.data, p.activity, status, q],
   );
-  const time = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { timeZone: p.zone, hour12: false });
   const logColumns = useMemo<TableColumn<LogEntry>[]>(
     () => [
-      { id: 'at', header: 'Time', accessorFn: (e) => e.at, cell: (i) => time(String(i.getValue())) },
-      { id: 'level', header: 'Level', accessorFn: (e) => e.level, cell: (i) => <span className={`level-${i.getValue()}`}>{String(i.getValue())}</span> },
-      { id: 'activity', header: 'Activity', accessorFn: (e) => e.activity ?? '', cell: (i) => String(i.getValue() || '—') },
+      { id: 'at', header: 'Time', accessorFn: (e) => e.at, cell: (i) => clock(String(i.getValue()), p.zone) },
+      {
+        id: 'level',
+        header: 'Level',
+        accessorFn: (e) => e.level,
+        cell: (i) => <span className={`level-${i.getValue()}`}>{String(i.getValue())}</span>,
+      },
+      {
+        id: 'activity',
+        header: 'Activity',
+        accessorFn: (e) => e.activity ?? '',
+        cell: (i) => String(i.getValue() || '—'),
+      },
       { id: 'message', header: 'Message', accessorFn: (e) => e.message, cell: (i) => String(i.getValue()) },
       { id: 'rows', header: 'Rows', accessorFn: (e) => e.rows ?? '', cell: (i) => String(i.getValue()) },
-      { id: 'duration', header: 'Duration', accessorFn: (e) => e.durationMs ?? '', cell: (i) => (i.getValue() === '' ? '' : `${i.getValue()} ms`) },
+      {
+        id: 'duration',
+        header: 'Duration',
+        accessorFn: (e) => e.durationMs ?? '',
+        cell: (i) => (i.getValue() === '' ? '' : `${i.getValue()} ms`),
+      },
       { id: 'actor', header: 'Actor', accessorFn: (e) => e.actor ?? '', cell: (i) => String(i.getValue()) },
-      { id: 'sql', header: 'SQL', accessorFn: (e) => e.sql ?? '', cell: (i) => <code>{String(i.getValue()).slice(0, 200)}</code> },
+      {
+        id: 'sql',
+        header: 'SQL',
+        accessorFn: (e) => e.sql ?? '',
+        cell: (i) => <code>{String(i.getValue()).slice(0, 200)}</code>,
+      },
     ],
     [p.zone],
   );
@@ -63,8 +86,18 @@ export function RunTables(p: Props) {
     () => [
       { id: 'activity', header: 'Activity', accessorFn: (t) => t.activityId, cell: (i) => String(i.getValue()) },
       { id: 'status', header: 'Status', accessorFn: (t) => t.status, cell: (i) => String(i.getValue()) },
-      { id: 'startedAt', header: 'Started', accessorFn: (t) => t.startedAt, cell: (i) => time(String(i.getValue())) },
-      { id: 'duration', header: 'Duration', accessorFn: (t) => duration(t.startedAt, t.endedAt), cell: (i) => String(i.getValue()) },
+      {
+        id: 'startedAt',
+        header: 'Started',
+        accessorFn: (t) => t.startedAt,
+        cell: (i) => clock(String(i.getValue()), p.zone),
+      },
+      {
+        id: 'duration',
+        header: 'Duration',
+        accessorFn: (t) => duration(t.startedAt, t.endedAt),
+        cell: (i) => String(i.getValue()),
+      },
       { id: 'rows', header: 'Rows', accessorFn: (t) => t.rows ?? '', cell: (i) => String(i.getValue()) },
       { id: 'error', header: 'Error', accessorFn: (t) => t.error ?? '', cell: (i) => String(i.getValue()) },
     ],
@@ -83,7 +116,11 @@ export function RunTables(p: Props) {
       <div className="toolbar">
         <label>
           Activity{' '}
-          <select value={p.activity ?? ''} onChange={(e) => p.onActivity(e.target.value || undefined)} aria-label="filter by activity">
+          <select
+            value={p.activity ?? ''}
+            onChange={(e) => p.onActivity(e.target.value || undefined)}
+            aria-label="filter by activity"
+          >
             <option value="">all</option>
             {p.activities.map((a) => (
               <option key={a} value={a}>

@@ -10,7 +10,11 @@ const PAGE = 20;
 export function TransitionPanel(p: { runId: string; transition: string; onClose: () => void }) {
   const [offset, setOffset] = useState(0);
   const base = `/runs/${encodeURIComponent(p.runId)}/transitions/${encodeURIComponent(p.transition)}`;
-  const schema = useQuery({ queryKey: ['schema', p.runId, p.transition], queryFn: () => api<TransitionSchema>('GET', `${base}/schema`), retry: false });
+  const schema = useQuery({
+    queryKey: ['schema', p.runId, p.transition],
+    queryFn: () => api<TransitionSchema>('GET', `${base}/schema`),
+    retry: false,
+  });
   const rows = useQuery({
     queryKey: ['rows', p.runId, p.transition, offset],
     queryFn: () => api<TransitionRows>('GET', `${base}/rows?limit=${PAGE}&offset=${offset}`),
@@ -67,6 +71,7 @@ export function TransitionPanel(p: { runId: string; transition: string; onClose:
           </thead>
           <tbody>
             {(rows.data?.rows ?? []).map((r, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a page's rows have no identity but their place in the table
               <tr key={`${offset + i}`}>
                 {columns.map((c) => (
                   <td key={c.name}>{formatCell(r[c.name])}</td>
@@ -91,4 +96,5 @@ export function TransitionPanel(p: { runId: string; transition: string; onClose:
   );
 }
 
-const formatCell = (v: unknown): string => (v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const formatCell = (v: unknown): string =>
+  v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v);

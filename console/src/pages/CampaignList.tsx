@@ -23,7 +23,8 @@ export function CampaignList() {
   const [actionError, setActionError] = useState<unknown>();
   const shown = useMemo(() => filterCampaigns(campaigns.data ?? [], filter, new Date()), [campaigns.data, filter]);
   const act = useMutation({
-    mutationFn: ({ method, path, body }: { method: string; path: string; body?: unknown }) => api<unknown>(method, path, { body }),
+    mutationFn: ({ method, path, body }: { method: string; path: string; body?: unknown }) =>
+      api<unknown>(method, path, { body }),
     onMutate: () => setActionError(undefined),
     onError: (e) => setActionError(e),
     onSettled: () => client.invalidateQueries({ queryKey: ['campaigns'] }),
@@ -74,16 +75,29 @@ export function CampaignList() {
         id: 'nextRun',
         header: 'Next run',
         accessorFn: (c) => c.nextRun ?? '',
-        cell: ({ row: { original: c } }) => (c.nextRun ? formatInZone(c.nextRun, c.timezone) : <span className="muted">—</span>),
+        cell: ({ row: { original: c } }) =>
+          c.nextRun ? formatInZone(c.nextRun, c.timezone) : <span className="muted">—</span>,
       },
-      { id: 'dimension', header: 'Dimension', accessorFn: (c) => c.dimension ?? '', cell: (i) => String(i.getValue() || '—') },
+      {
+        id: 'dimension',
+        header: 'Dimension',
+        accessorFn: (c) => c.dimension ?? '',
+        cell: (i) => String(i.getValue() || '—'),
+      },
       {
         id: 'lastFailure',
         header: 'Last failed activity',
         accessorFn: (c) => c.lastFailure?.activity ?? '',
         cell: ({ row: { original: c } }) =>
           c.lastFailure ? (
-            <Link to={{ page: 'campaign', id: c.id, runId: c.lastFailure.runId, ...(c.lastFailure.activity ? { activity: c.lastFailure.activity } : {}) }}>
+            <Link
+              to={{
+                page: 'campaign',
+                id: c.id,
+                runId: c.lastFailure.runId,
+                ...(c.lastFailure.activity ? { activity: c.lastFailure.activity } : {}),
+              }}
+            >
               ✖ {c.lastFailure.activity ?? 'the run'} ({formatInZone(c.lastFailure.at, c.timezone)})
             </Link>
           ) : (
@@ -98,7 +112,11 @@ export function CampaignList() {
         enableSorting: false,
         cell: ({ row: { original: c } }) => (
           <span className="row-actions">
-            <button type="button" aria-label={`duplicate ${c.id}`} onClick={() => act.mutate({ method: 'POST', path: `/campaigns/${c.id}/duplicate` })}>
+            <button
+              type="button"
+              aria-label={`duplicate ${c.id}`}
+              onClick={() => act.mutate({ method: 'POST', path: `/campaigns/${c.id}/duplicate` })}
+            >
               Duplicate
             </button>
             <button
@@ -112,7 +130,10 @@ export function CampaignList() {
             <button
               type="button"
               aria-label={`delete ${c.id}`}
-              onClick={() => confirm(`Delete campaign ${c.id} and its runs?`) && act.mutate({ method: 'DELETE', path: `/campaigns/${c.id}` })}
+              onClick={() =>
+                confirm(`Delete campaign ${c.id} and its runs?`) &&
+                act.mutate({ method: 'DELETE', path: `/campaigns/${c.id}` })
+              }
             >
               Delete
             </button>
@@ -123,13 +144,22 @@ export function CampaignList() {
     [act],
   );
   const toggleStatus = (s: DisplayStatus) =>
-    setFilter((f) => ({ ...f, statuses: f.statuses.includes(s) ? f.statuses.filter((x) => x !== s) : [...f.statuses, s] }));
+    setFilter((f) => ({
+      ...f,
+      statuses: f.statuses.includes(s) ? f.statuses.filter((x) => x !== s) : [...f.statuses, s],
+    }));
   return (
     <section aria-labelledby="campaigns-title">
       <h1 id="campaigns-title">Campaigns</h1>
-      <div className="toolbar" role="search">
+      <search className="toolbar">
         <label>
-          Search <input type="search" value={filter.q} onChange={(e) => setFilter({ ...filter, q: e.target.value })} placeholder="id or label" />
+          Search{' '}
+          <input
+            type="search"
+            value={filter.q}
+            onChange={(e) => setFilter({ ...filter, q: e.target.value })}
+            placeholder="id or label"
+          />
         </label>
         <fieldset className="inline">
           <legend>Status</legend>
@@ -150,7 +180,7 @@ export function CampaignList() {
           </select>
         </label>
         <CreateCampaign onError={setActionError} />
-      </div>
+      </search>
       <Problem error={actionError} />
       <Problem error={campaigns.error} what="the campaigns could not be read" />
       {campaigns.isPending ? (
@@ -180,7 +210,8 @@ function CreateCampaign({ onError }: { onError: (e: unknown) => void }) {
   const [id, setId] = useState('');
   const client = useQueryClient();
   const create = useMutation({
-    mutationFn: () => api<CampaignDetail>('POST', '/campaigns', { body: { id, label: id, activities: [], transitions: [] } }),
+    mutationFn: () =>
+      api<CampaignDetail>('POST', '/campaigns', { body: { id, label: id, activities: [], transitions: [] } }),
     onSuccess: (c) => {
       client.invalidateQueries({ queryKey: ['campaigns'] });
       navigate({ page: 'campaign', id: c.id });
@@ -195,7 +226,8 @@ function CreateCampaign({ onError }: { onError: (e: unknown) => void }) {
   return (
     <form onSubmit={submit} className="inline">
       <label>
-        New campaign id <input value={id} onChange={(e) => setId(e.target.value.trim())} pattern="[a-z][a-z0-9-]*" required />
+        New campaign id{' '}
+        <input value={id} onChange={(e) => setId(e.target.value.trim())} pattern="[a-z][a-z0-9-]*" required />
       </label>
       <button type="submit" disabled={create.isPending}>
         Create

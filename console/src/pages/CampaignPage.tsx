@@ -18,7 +18,15 @@ import { Link, navigate } from '../router.js';
 import { parseRoute, type Route } from '../routes.js';
 import { CAMPAIGN_STATUS_ICONS, campaignStatus, isActive, runOutcome } from '../status.js';
 import { formatInZone } from '../time.js';
-import type { CampaignDetail, Definition, RunDetail, RunSummary, SchedulePreview, Validation, Version } from '../types.js';
+import type {
+  CampaignDetail,
+  Definition,
+  RunDetail,
+  RunSummary,
+  SchedulePreview,
+  Validation,
+  Version,
+} from '../types.js';
 
 const Editor = lazy(() => import('../components/Editor.js'));
 
@@ -58,7 +66,11 @@ export default function CampaignPage({ route }: { route: CampaignRoute }) {
     refetchInterval: (q) => (isActive(q.state.data?.status) ? 1000 : false),
   });
   const versions = useQuery({ queryKey: ['versions', id], queryFn: () => api<Version[]>('GET', `${path}/versions`) });
-  const preview = useQuery({ queryKey: ['preview', id], queryFn: () => api<SchedulePreview>('GET', `${path}/schedule/preview`), retry: false });
+  const preview = useQuery({
+    queryKey: ['preview', id],
+    queryFn: () => api<SchedulePreview>('GET', `${path}/schedule/preview`),
+    retry: false,
+  });
   const [publishIssues, setPublishIssues] = useState<Validation>();
   const [editing, setEditing] = useState(() => hasDraft(id));
   const [edited, setEdited] = useState<Definition>();
@@ -161,10 +173,20 @@ export default function CampaignPage({ route }: { route: CampaignRoute }) {
         />
         <div className="side">
           {selectedNode && (
-            <ActivityPanel campaignId={id} node={selectedNode} def={activityDef} onClose={() => select({ activity: undefined })} />
+            <ActivityPanel
+              campaignId={id}
+              node={selectedNode}
+              def={activityDef}
+              onClose={() => select({ activity: undefined })}
+            />
           )}
           {!selectedNode && route.transition && runId && (
-            <TransitionPanel key={route.transition} runId={runId} transition={route.transition} onClose={() => select({ transition: undefined })} />
+            <TransitionPanel
+              key={route.transition}
+              runId={runId}
+              transition={route.transition}
+              onClose={() => select({ transition: undefined })}
+            />
           )}
           {!selectedNode && !route.transition && (
             <p className="muted">Select an activity (its settings, SQL and logs) or a transition (its rows).</p>
