@@ -51,13 +51,17 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Runs a step; on failure, a screenshot of the page as it was. */
+const shot = (name: string) => {
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+  return page.screenshot({ path: join(ROOT, 'test-results', `console-${name}.png`), fullPage: true });
+};
+
+/** Runs a step; on failure, a screenshot of the page as it was (test-results/console-failed-<step>.png). */
 async function step(name: string, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (e) {
-    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'test-results', `console-${name}.png`), fullPage: true }).catch(() => {});
+    await shot(`failed-${name}`).catch(() => {});
     throw e;
   }
 }
@@ -77,6 +81,7 @@ it('list, canvas, a live test run, a transition preview, logs by activity, keybo
     await page.getByLabel('Search').fill('brok');
     await waitFor(async () => (await page.locator('table[aria-label="campaigns"] tbody tr[data-index]').count()) === 1);
     await page.getByLabel('Search').fill('');
+    await shot('list');
   });
 
   await step('open', async () => {
@@ -143,6 +148,13 @@ it('list, canvas, a live test run, a transition preview, logs by activity, keybo
       await edgeLabel(x.id)
         .filter({ hasText: String(x.rows) })
         .waitFor({ timeout: 2000 });
+    // The tasks of the selected activity (dedup, chosen with the keyboard): its one execution, done.
+    await page.getByRole('tab', { name: /^Tasks/ }).click();
+    const task = page.locator('table[aria-label="tasks"] tbody tr[data-index]');
+    await waitFor(async () => (await task.count()) === 1 && /dedup\s*done/.test((await task.textContent()) ?? ''), {
+      what: "dedup's task",
+    });
+    await shot('run');
   });
 
   await step('validation', async () => {

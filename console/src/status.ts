@@ -15,7 +15,7 @@ export interface Light {
 const LIGHTS: Record<ActivityStatus, Light> = {
   pending: { tone: 'pending', icon: '○', text: 'pending' },
   running: { tone: 'running', icon: '▶', text: 'running' },
-  waiting: { tone: 'running', icon: '⏳', text: 'waiting' },
+  waiting: { tone: 'running', icon: '◔', text: 'waiting' },
   needsAttention: { tone: 'attention', icon: '⚠', text: 'needs attention' },
   interrupted: { tone: 'error', icon: '✖', text: 'interrupted' },
   failed: { tone: 'error', icon: '✖', text: 'error' },
@@ -43,15 +43,15 @@ export function campaignStatus(c: Pick<CampaignView, 'status' | 'runInProgress' 
 export const CAMPAIGN_STATUS_ICONS: Record<DisplayStatus, string> = {
   draft: '✎',
   live: '●',
-  scheduled: '⏲',
+  scheduled: '◷',
   archived: '▣',
   running: '▶',
-  paused: '⏸',
+  paused: '‖',
 };
 
 const RUN_OUTCOMES: Record<RunStatus, string> = {
   running: '▶ running',
-  paused: '⏸ paused',
+  paused: '‖ paused',
   stopping: '■ stopping',
   completed: '✔ completed',
   failed: '✖ failed',
@@ -61,26 +61,27 @@ const RUN_OUTCOMES: Record<RunStatus, string> = {
 
 export const runOutcome = (status: RunStatus): string => RUN_OUTCOMES[status] ?? status;
 
+/** Symbols every system font has (no emoji: a headless or locked-down browser may lack them). */
 const TYPE_ICONS: Record<string, string> = {
-  buildAudience: '👥',
-  readAudience: '📂',
-  saveAudience: '💾',
-  loadFile: '📄',
-  incrementalQuery: '🔁',
+  buildAudience: '◎',
+  readAudience: '⇩',
+  saveAudience: '⇧',
+  loadFile: '▤',
+  incrementalQuery: '↻',
   changeDimension: '⇄',
-  combine: '⋃',
-  deduplication: '⧉',
-  enrichment: '＋',
+  combine: '∪',
+  deduplication: '≡',
+  enrichment: '⊕',
   reconciliation: '⇌',
-  split: '⑂',
+  split: '÷',
   fork: '⋔',
   andJoin: '⋈',
-  wait: '⏱',
-  alert: '🔔',
+  wait: '◷',
+  alert: '⚑',
   email: '✉',
-  sms: '💬',
-  push: '📱',
-  end: '⏹',
+  sms: '☏',
+  push: '⇪',
+  end: '■',
 };
 
 export const typeIcon = (type: string): string => TYPE_ICONS[type] ?? '◆';

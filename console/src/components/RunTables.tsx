@@ -1,6 +1,6 @@
 /** A run's logs and tasks: columns chosen and ordered, filters by activity, level and status, search, follow live. */
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api.js';
 import { filterLogs, filterTasks } from '../filters.js';
 import { duration } from '../time.js';
@@ -41,6 +41,15 @@ export function RunTables(p: Props) {
     queryFn: () => api<TaskRecord[]>('GET', `/runs/${encodeURIComponent(p.runId)}/tasks`),
     refetchInterval: poll,
   });
+  // The run ended: one last read, for what it wrote after the last poll.
+  const { refetch: refetchLogs } = logs;
+  const { refetch: refetchTasks } = tasks;
+  useEffect(() => {
+    if (!p.live) {
+      void refetchLogs();
+      void refetchTasks();
+    }
+  }, [p.live, refetchLogs, refetchTasks]);
   const shownLogs = useMemo(
     () => filterLogs(logs.data ?? [], { activity: p.activity, level: level || undefined, q }),
     [logs.data, p.activity, level, q],
@@ -164,6 +173,7 @@ export function RunTables(p: Props) {
       <Problem error={tab === 'logs' ? logs.error : tasks.error} what={`the ${tab} could not be read`} />
       {tab === 'logs' ? (
         <DataTable
+          key="logs"
           storageKey="orca.columns.logs"
           label="logs"
           columns={logColumns}
@@ -176,6 +186,7 @@ export function RunTables(p: Props) {
         />
       ) : (
         <DataTable
+          key="tasks"
           storageKey="orca.columns.tasks"
           label="tasks"
           columns={taskColumns}
