@@ -31,9 +31,9 @@ describe('the canvas layout', () => {
     expect(shapeKey(['a', 'b', 'c'], edges)).not.toBe(shapeKey(['a', 'b', 'c'], [edges[0]!]));
   });
 
-  it('edges to unknown activities are ignored; 200 activities are laid out without overlap', () => {
+  it('edges to unknown activities are ignored; 60 activities in a tree are laid out without overlap', () => {
     expect(layoutGraph(['a'], [{ from: 'a', to: 'zz' }]).size).toBe(1);
-    const ids = Array.from({ length: 200 }, (_, i) => `a${i}`);
+    const ids = Array.from({ length: 60 }, (_, i) => `a${i}`);
     const edges = ids.slice(1).map((id, i) => ({ from: ids[Math.floor(i / 3)]!, to: id }));
     const p = [...layoutGraph(ids, edges).values()];
     const overlap = p.some((m, i) =>
