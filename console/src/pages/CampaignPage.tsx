@@ -51,12 +51,13 @@ export default function CampaignPage({ route }: { route: CampaignRoute }) {
   const campaign = useQuery({
     queryKey: ['campaign', id],
     queryFn: () => api<CampaignDetail>('GET', path),
-    refetchInterval: (q) => (q.state.data?.runInProgress ? 1000 : 5000),
+    // A run started elsewhere (a schedule, the CLI) shows within 2 s.
+    refetchInterval: (q) => (q.state.data?.runInProgress ? 1000 : 2000),
   });
   const runs = useQuery({
     queryKey: ['runs', id],
     queryFn: () => api<RunSummary[]>('GET', `${path}/runs`),
-    refetchInterval: (q) => (q.state.data?.some((r) => isActive(r.status)) ? 1000 : 5000),
+    refetchInterval: (q) => (q.state.data?.some((r) => isActive(r.status)) ? 1000 : 2000),
   });
   const runId = route.runId ?? runs.data?.[0]?.runId;
   const run = useQuery({
