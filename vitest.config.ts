@@ -41,6 +41,7 @@ const PROCESS = [
   'test/cli.test.ts',
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
+  'test/console.test.ts',
   'test/crash-recovery.test.ts',
   // The web console in headless Chromium, against the local server (in-process).
   'test/console.test.ts',
@@ -69,6 +70,7 @@ const SLOWEST = [
   'test/activities.test.ts',
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
+  'test/console.test.ts',
   'lambdas/sql/literal.test.ts',
   'statemachines/compile.test.ts',
   'test/athena-statements.test.ts',
