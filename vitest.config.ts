@@ -41,7 +41,6 @@ const PROCESS = [
   'test/cli.test.ts',
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
-  'test/console.test.ts',
   'test/crash-recovery.test.ts',
   // The web console in headless Chromium, against the local server (in-process).
   'test/console.test.ts',
