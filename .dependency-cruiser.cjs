@@ -82,6 +82,15 @@ module.exports = {
       to: { path: '^cdk/', pathNot: '^cdk/orca\\.ts$' },
     },
     {
+      name: 'console-talks-http-only',
+      comment:
+        'The web console (console/, bundled for the browser) reaches orca through its HTTP API alone: it imports ' +
+        'none of the server code (the campaign JSON Schema excepted).',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^(lambdas|statemachines|runtime|cli|cdk|bench|sampledata|test)/' },
+    },
+    {
       name: 'not-to-test',
       comment: 'Non-test code never imports test code (test/, *.test.ts).',
       severity: 'error',
@@ -92,7 +101,8 @@ module.exports = {
       name: 'no-dev-deps-outside-tests',
       comment: 'devDependencies are for the tests and the tools; what ships imports dependencies only.',
       severity: 'error',
-      from: { pathNot: TEST },
+      // The console's packages are devDependencies: Vite bundles them into dist/console at build time.
+      from: { pathNot: `${TEST}|^console/` },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
     {

@@ -26,6 +26,7 @@ const INTEGRATION = [
   'runtime/start-failure.test.ts',
   'runtime/local-runtime.test.ts',
   'runtime/server.test.ts',
+  'runtime/console-serving.test.ts',
   'runtime/dynalite.test.ts',
   'cli/doctor.test.ts',
   // Compiles every example four ways and parses each statement with the Trino grammar.
@@ -44,6 +45,8 @@ const PROCESS = [
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
   'test/crash-recovery.test.ts',
+  // The web console in headless Chromium, against the local server (in-process).
+  'test/console.test.ts',
 ];
 /**
  * The CDK app: the stack's tests, AWS's documented rules and IAM, the integ snapshot, on one
@@ -69,6 +72,7 @@ const SLOWEST = [
   'test/activities.test.ts',
   'test/cli-api.test.ts',
   'test/e2e.test.ts',
+  'test/console.test.ts',
   'lambdas/sql/literal.test.ts',
   'statemachines/compile.test.ts',
   'test/athena-statements.test.ts',
@@ -146,7 +150,11 @@ export default defineConfig({
           name: 'process',
           include: PROCESS,
           exclude: EXCLUDE,
-          globalSetup: ['./test/helpers/global-build.ts', './test/helpers/global-sample-data.ts'],
+          globalSetup: [
+            './test/helpers/global-build.ts',
+            './test/helpers/global-sample-data.ts',
+            './test/helpers/global-console.ts',
+          ],
         },
       },
     ],

@@ -21,6 +21,7 @@ import { folderWriter } from '../lambdas/adapters/object-writers.js';
 import { TABLE } from './dynalite.js';
 import { localLinkSecret } from '../lambdas/adapters/local-link-secret.js';
 import { ClientThrottle } from './client-throttle.js';
+import { consoleFile, findConsole, ownOrigins } from './console-files.js';
 
 export interface ServeOptions {
   dataRoot: string;
@@ -35,6 +36,14 @@ export interface ServeOptions {
    */
   guardProcess?: boolean;
   log?: (line: string) => void;
+  /** The built web console served at `/` (default: dist/console when built). */
+  consoleDir?: string;
+}
+
+/** What the server answers besides the API: the console's files, and the origin its pages send. */
+interface Site {
+  consoleDir: string | undefined;
+  port(): number;
 }
 
 export class OrcaServer {
@@ -96,9 +105,13 @@ export class OrcaServer {
 
     const loopback = isLoopbackHost(o.host ?? '127.0.0.1');
     const pub = publicRoutes(runtime, reports, log);
+    const site: Site = {
+      consoleDir: o.consoleDir ?? findConsole(),
+      port: () => (http.address() as AddressInfo).port,
+    };
     const http = createServer((req, res) => {
       // The last resort: whatever a request does, the service answers and goes on.
-      void serve(service, req, res, log, loopback, pub).catch((e) => lastResort(req, res, log, e));
+      void serve(service, req, res, log, loopback, pub, site).catch((e) => lastResort(req, res, log, e));
     });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -208,11 +221,13 @@ function lastResort(req: IncomingMessage, res: ServerResponse, log: (l: string) 
 
 /**
  * The local API has no authentication, so on loopback it only answers local clients: no browser
- * page of another site (an Origin header), no other host name (DNS rebinding).
+ * page of another site (an Origin header other than the server's own, whose console sends it), no
+ * other host name (DNS rebinding).
  */
-function foreign(req: IncomingMessage, loopback: boolean): string | undefined {
+function foreign(req: IncomingMessage, loopback: boolean, port: number): string | undefined {
   if (!loopback) return undefined;
-  if (req.headers.origin) return 'cross-origin requests are refused: the local API has no authentication';
+  if (req.headers.origin && !ownOrigins(port).includes(req.headers.origin))
+    return 'cross-origin requests are refused: the local API has no authentication';
   const host = (req.headers.host ?? '').replace(/:\d+$/, '');
   if (!isLoopbackHost(host)) return `requests for host '${host}' are refused: use http://127.0.0.1`;
   return undefined;
@@ -225,6 +240,7 @@ async function serve(
   log: (l: string) => void,
   loopback: boolean,
   pub: PublicRoutes,
+  site: Site,
 ): Promise<void> {
   const started = Date.now();
   const chunks: Buffer[] = [];
@@ -241,7 +257,13 @@ async function serve(
   const url = targetOf(req.url);
   // The public routes are opened by mail clients and browsers, from anywhere: no Origin or Host check.
   const isPublic = !tooLarge && url !== undefined && isPublicPath(url.pathname);
-  const refusal = isPublic ? undefined : foreign(req, loopback);
+  const refusal = isPublic ? undefined : foreign(req, loopback, site.port());
+  const page =
+    !isPublic && !refusal && url ? consoleFile(site.consoleDir, req.method ?? 'GET', url.pathname) : undefined;
+  if (page) {
+    res.writeHead(page.status, page.headers).end(req.method === 'HEAD' ? undefined : page.body);
+    return;
+  }
   const wait = isPublic ? pub.throttle.take(req.socket.remoteAddress ?? '') : 0;
   const request = {
     method: req.method ?? 'GET',

@@ -188,6 +188,22 @@ export const ROUTES: Route[] = [
       ),
   },
   {
+    method: 'GET',
+    path: '/campaigns/{id}/activities/{activity}/sql',
+    errors: [422],
+    summary:
+      "The SQL of an activity's query in the working copy (the code view); inbound work tables under the run id RUN",
+    status: 200,
+    params: S.activityParams,
+    response: z.object({
+      activity: z.string(),
+      type: z.string(),
+      sql: z.string().nullable().describe('null: the activity runs no query'),
+      runIdPlaceholder: z.literal('RUN'),
+    }),
+    handle: (s, c) => s.sql(p<{ id: string; activity: string }>(c).id, p<{ id: string; activity: string }>(c).activity),
+  },
+  {
     method: 'POST',
     path: '/campaigns/{id}/runs',
     errors: [409, 422],

@@ -13,6 +13,20 @@ export function runSummary(r: RunRecord) {
   };
 }
 
+/** How a run's activities ended: how many are done and failed out of all, and the first that failed. */
+export async function runOutcome(store: Pick<StatusStore, 'listActivities'>, runId: string) {
+  const activities = await store.listActivities(runId);
+  const failed = activities.filter((a) => a.status === 'failed');
+  return {
+    counts: {
+      activities: activities.length,
+      done: activities.filter((a) => a.status === 'done').length,
+      failed: failed.length,
+    },
+    ...(failed[0] ? { failedActivity: failed[0].activityId } : {}),
+  };
+}
+
 /** A run with each activity's status, times, error and rows, and each transition's count. */
 export async function runDetail(store: StatusStore, r: RunRecord) {
   const [activities, transitions] = await Promise.all([store.listActivities(r.runId), store.listTransitions(r.runId)]);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CAMPAIGN_ID } from '../util/names.js';
+import { ID_PATTERN } from '../activities/framework.js';
 import { CAMPAIGN_STATUSES, RUN_STATUSES } from '../../statemachines/lifecycle.js';
 import { ACTIVITY_STATUSES, LOG_LEVELS, TASK_STATUSES } from '../ports/store.js';
 
@@ -24,6 +25,7 @@ export const errorBody = z
 
 export const campaignParams = z.object({ id });
 export const runParams = z.object({ runId });
+export const activityParams = z.object({ id, activity: z.string().regex(ID_PATTERN) });
 export const transitionParams = z.object({ runId, transitionId });
 
 export const listCampaignsQuery = z.object({
@@ -91,7 +93,19 @@ export const campaignView = z
     updatedAt: z.string(),
     publishedAt: z.string().optional(),
     runInProgress: z.boolean(),
-    lastRun: runSummary.optional(),
+    dimension: z.string().optional().describe('the default targeting dimension'),
+    timezone: z.string().describe('the zone its schedule and relative dates use'),
+    lastRun: runSummary
+      .extend({
+        counts: z
+          .object({ activities: z.number(), done: z.number(), failed: z.number() })
+          .describe("how the run's activities ended"),
+      })
+      .optional(),
+    lastFailure: z
+      .object({ runId: z.string(), at: z.string(), activity: z.string().optional() })
+      .optional()
+      .describe('the most recent failed run (among the last 100) and the activity that failed'),
     nextRun: z.string().optional().describe('next scheduled launch (ISO 8601)'),
   })
   .meta({ id: 'Campaign' });

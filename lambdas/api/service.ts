@@ -25,7 +25,8 @@ import { runPrefixOf } from '../layout.js';
 import { stopRun } from '../orchestrator/stopped.js';
 import { claimRun, keepsState, releaseStale, RunRefused } from '../orchestrator/start.js';
 import { filterLogs, type LogFilter } from './logs.js';
-import { runDetail, runSummary } from './runs.js';
+import { runDetail, runOutcome, runSummary } from './runs.js';
+import { activitySql } from './activity-sql.js';
 import type { Dialect } from '../sql/dialect.js';
 import { badRequest, conflict, invalid, notFound } from './errors.js';
 import type { Platform } from './platform.js';
@@ -108,6 +109,12 @@ export class CampaignService {
     const last = runs[0];
     const doc = c.definition as Partial<Campaign>;
     const next = await this.nextLaunch(c);
+    const failed = runs.find((r) => r.status === 'failed');
+    const [lastOutcome, failedOutcome] = await Promise.all([
+      last && runOutcome(this.d.store, last.runId),
+      failed && (failed === last ? undefined : runOutcome(this.d.store, failed.runId)),
+    ]);
+    const failure = failed && (failed === last ? lastOutcome : failedOutcome);
     return {
       id: c.id,
       label: c.label,
@@ -116,11 +123,22 @@ export class CampaignService {
       changed: c.changed,
       source: c.source,
       trigger: (doc.trigger as { type?: string } | undefined)?.type ?? 'manual',
+      ...(typeof doc.dimension === 'string' ? { dimension: doc.dimension } : {}),
+      timezone: typeof doc.timezone === 'string' ? doc.timezone : 'UTC',
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
       ...(c.publishedAt ? { publishedAt: c.publishedAt } : {}),
       runInProgress: runs.some((r) => isInProgress(r.status)),
-      ...(last ? { lastRun: runSummary(last) } : {}),
+      ...(last ? { lastRun: { ...runSummary(last), counts: lastOutcome!.counts } } : {}),
+      ...(failed
+        ? {
+            lastFailure: {
+              runId: failed.runId,
+              at: failed.endedAt ?? failed.startedAt,
+              ...(failure?.failedActivity ? { activity: failure.failedActivity } : {}),
+            },
+          }
+        : {}),
       ...(next ? { nextRun: next.toISOString() } : {}),
     };
   }
@@ -470,6 +488,12 @@ export class CampaignService {
     }
     if (problems.length) throw badRequest('some variables are not valid', problems);
     return given;
+  }
+
+  /** The SQL of an activity's query in the working copy (the code view). */
+  async sql(id: string, activity: string) {
+    const c = await this.campaign(id);
+    return activitySql(id, this.validate(c.definition), activity);
   }
 
   async listRuns(id: string) {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { OrcaServer } from '../../../runtime/server.js';
+import { findConsole } from '../../../runtime/console-files.js';
 import { loadCatalogFor } from '../../load.js';
 import { CliError, color, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
@@ -49,6 +50,11 @@ export async function serve(opts: ServeCommandOptions): Promise<void> {
   lock.setUrl(server.url);
   console.log(
     `${color.green('✓')} orca API on ${server.url} (data ${dataRoot}); OpenAPI at ${server.url}/openapi.json`,
+  );
+  console.log(
+    findConsole()
+      ? `${color.green('✓')} console at ${server.url}/`
+      : `  the web console is not built (npm run build:console); the API answers without it`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

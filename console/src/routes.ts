@@ -1,0 +1,38 @@
+/**
+ * The console's URLs (the history API, no router package): the list at / (or /ui/), a campaign at
+ * /ui/campaigns/<id>, a run at .../runs/<runId>, a transition at .../transitions/<id>; the
+ * selected activity in ?activity=. Every state worth sharing is a link.
+ */
+export type Route =
+  | { page: 'list' }
+  | { page: 'campaign'; id: string; runId?: string; transition?: string; activity?: string }
+  | { page: 'missing'; path: string };
+
+const seg = (s: string | undefined) => (s === undefined ? undefined : decodeURIComponent(s));
+
+export function parseRoute(pathname: string, search = ''): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/' || path === '/ui' || path === '/ui/campaigns') return { page: 'list' };
+  const m = /^\/ui\/campaigns\/([^/]+)(?:\/runs\/([^/]+)(?:\/transitions\/([^/]+))?)?$/.exec(path);
+  if (!m) return { page: 'missing', path: pathname };
+  const activity = new URLSearchParams(search).get('activity') ?? undefined;
+  return {
+    page: 'campaign',
+    id: seg(m[1])!,
+    ...(m[2] ? { runId: seg(m[2])! } : {}),
+    ...(m[3] ? { transition: seg(m[3])! } : {}),
+    ...(activity ? { activity } : {}),
+  };
+}
+
+export function routePath(r: Route): string {
+  if (r.page === 'list') return '/ui/campaigns';
+  if (r.page === 'missing') return r.path;
+  let p = `/ui/campaigns/${encodeURIComponent(r.id)}`;
+  if (r.runId) {
+    p += `/runs/${encodeURIComponent(r.runId)}`;
+    if (r.transition) p += `/transitions/${encodeURIComponent(r.transition)}`;
+  }
+  if (r.activity) p += `?activity=${encodeURIComponent(r.activity)}`;
+  return p;
+}

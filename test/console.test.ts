@@ -1,0 +1,168 @@
+/**
+ * The web console in a real browser: headless Chromium (Debian's, driven by playwright-core)
+ * against the local server, in-process, on the tiny data set. One browser, one walk through: the
+ * list, a campaign's canvas, a test run whose counts appear live, a transition's rows, logs filtered
+ * by activity, keyboard selection, a validation error on the activity it names. A failure leaves
+ * a screenshot in test-results/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestServer, type TestServer, waitingCampaign } from './helpers/server.js';
+import { waitFor } from './helpers/wait.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let t: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  [t, browser] = await Promise.all([
+    startTestServer({ consoleDir: join(ROOT, 'dist/console') }),
+    // playwright-core gives the browser a fresh profile of its own (a temporary user-data dir).
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    }),
+  ]);
+  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  page.setDefaultTimeout(5000);
+  // The flagship waits 1 s between its audience and the rest: long enough to watch it run.
+  expect((await t.call('POST', '/campaigns', waitingCampaign('flagship', 1, { label: 'Flagship' }))).status).toBe(201);
+  const broken = waitingCampaign('broken', 0, { label: 'Broken' });
+  (broken.activities[0] as { query: unknown }).query = { attribute: 'no_such_column', operator: 'equal', value: 1 };
+  expect((await t.call('POST', '/campaigns', broken)).status).toBe(201);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+const shot = (name: string) => {
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+  return page.screenshot({ path: join(ROOT, 'test-results', `console-${name}.png`), fullPage: true });
+};
+
+/** Runs a step; on failure, a screenshot of the page as it was (test-results/console-failed-<step>.png). */
+async function step(name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    await shot(`failed-${name}`).catch(() => {});
+    throw e;
+  }
+}
+
+const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+const edgeLabel = (id: string) => page.locator(`.react-flow__edge[data-id="${id}"] .react-flow__edge-text`);
+
+it('list, canvas, a live test run, a transition preview, logs by activity, keyboard selection, a validation error', async () => {
+  await step('list', async () => {
+    const r = await page.goto(`${t.server.url}/`);
+    expect(r?.headers()['content-security-policy']).toContain("script-src 'self'");
+    const row = page.locator('table[aria-label="campaigns"] tbody tr', { hasText: 'Flagship' });
+    await row.waitFor();
+    await expect(row.locator('.badge').textContent()).resolves.toMatch(/draft/);
+    await expect(row.textContent()).resolves.toMatch(/never/);
+    // Search: only the broken campaign matches 'brok'.
+    await page.getByLabel('Search').fill('brok');
+    await waitFor(async () => (await page.locator('table[aria-label="campaigns"] tbody tr[data-index]').count()) === 1);
+    await page.getByLabel('Search').fill('');
+    await shot('list');
+  });
+
+  await step('open', async () => {
+    await page.getByRole('link', { name: /Flagship/ }).click();
+    await page.waitForURL('**/ui/campaigns/flagship');
+    await node('enrich').waitFor();
+    // Five activities, each with its status as text (not colour alone): pending before any run.
+    expect(await page.locator('.react-flow__node').count()).toBe(5);
+    for (const id of ['people', 'pause_here', 'dedup', 'enrich', 'done'])
+      expect(await node(id).locator('.light').textContent()).toMatch(/pending/);
+  });
+
+  let runId = '';
+  await step('live', async () => {
+    await page.getByRole('button', { name: 'Start in test mode' }).click();
+    await page.waitForURL(/\/runs\/[^/?]+$/);
+    runId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
+    // The audience's transition gets its rows (FR and GB: people 1, 3, 5); the page shows them within 2 s.
+    const recorded = await t.until(
+      `/runs/${runId}`,
+      (r) => r.transitions.some((x: { id: string; rows: number }) => x.id === 'people-pause_here' && x.rows === 3),
+      10_000,
+    );
+    expect(recorded.status).toBe('running');
+    const seen = Date.now();
+    await edgeLabel('people-pause_here').filter({ hasText: '3' }).waitFor({ timeout: 2000 });
+    expect(Date.now() - seen).toBeLessThan(2000);
+    expect(await node('people').locator('.light').textContent()).toMatch(/done/);
+  });
+
+  await step('transition', async () => {
+    await page.locator('.react-flow__edge[data-id="people-pause_here"] .react-flow__edge-textwrapper').click();
+    await page.waitForURL(`**/runs/${runId}/transitions/people-pause_here`);
+    const rows = page.locator('table[aria-label="rows"] tbody tr');
+    await waitFor(async () => (await rows.count()) === 3, { what: 'three rows in the preview' });
+    const ids = await rows.locator('td:first-child').allTextContents();
+    expect(ids.sort()).toEqual(['1', '3', '5']);
+    // An audience's work table holds its dimension's key alone (recipients.id).
+    expect(await page.locator('table[aria-label="schema"] tbody td').allTextContents()).toEqual(['id', 'integer']);
+  });
+
+  await step('logs', async () => {
+    await node('people').click();
+    await page.waitForURL(/\?activity=people$/);
+    await expect(page.getByLabel('filter by activity').inputValue()).resolves.toBe('people');
+    const activities = page.locator('table[aria-label="logs"] tbody tr[data-index] td:nth-child(3)');
+    await waitFor(async () => (await activities.count()) > 0, { what: "people's log entries" });
+    expect(new Set(await activities.allTextContents())).toEqual(new Set(['people']));
+    await expect(page.locator('#activity-title').textContent()).resolves.toMatch(/people/);
+  });
+
+  await step('keyboard', async () => {
+    await node('dedup').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\?activity=dedup$/);
+    await expect(page.locator('#activity-title').textContent()).resolves.toMatch(/dedup/);
+  });
+
+  await step('complete', async () => {
+    const done = await t.until(`/runs/${runId}`, (r) => r.status === 'completed', 10_000);
+    await node('done').locator('.light', { hasText: 'done' }).waitFor({ timeout: 3000 });
+    // Every transition's count on the canvas is the API's.
+    for (const x of done.transitions as Array<{ id: string; rows: number }>)
+      await edgeLabel(x.id)
+        .filter({ hasText: String(x.rows) })
+        .waitFor({ timeout: 2000 });
+    // The tasks of the selected activity (dedup, chosen with the keyboard): its one execution, done.
+    await page.getByRole('tab', { name: /^Tasks/ }).click();
+    const task = page.locator('table[aria-label="tasks"] tbody tr[data-index]');
+    await waitFor(async () => (await task.count()) === 1 && /dedup\s*done/.test((await task.textContent()) ?? ''), {
+      what: "dedup's task",
+    });
+    await shot('run');
+  });
+
+  await step('validation', async () => {
+    await page.goto(`${t.server.url}/ui/campaigns/broken`);
+    await node('people')
+      .locator('.node-issues', { hasText: /1 error/ })
+      .waitFor();
+    expect(await node('dedup').locator('.node-issues').count()).toBe(0);
+    await expect(page.getByRole('button', { name: 'Publish' }).isEnabled()).resolves.toBe(true);
+  });
+});
