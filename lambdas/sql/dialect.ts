@@ -20,6 +20,8 @@ export interface TableSource {
   location: string;
   glue?: { database: string; table: string } | undefined;
   name: string;
+  /** One of orca's lake tables (the built-in orca_optouts). */
+  lake?: LakeSource | undefined;
 }
 
 function selectList(ref: Population): string {
@@ -135,6 +137,7 @@ export class DuckDbDialect implements Dialect {
   constructor(readonly dataRoot: string) {}
 
   catalogTable(t: TableSource): string {
+    if (t.lake) return this.lakeTable(t.lake);
     return `read_parquet(${stringLiteral(parquetGlob(this.dataRoot, t.location))})`;
   }
 
@@ -252,6 +255,7 @@ export class AthenaDialect implements Dialect {
   }
 
   catalogTable(t: TableSource): string {
+    if (t.lake) return this.lakeTable(t.lake);
     return t.glue ? this.table(t.glue.database, t.glue.table) : this.ownTable(t.name);
   }
 
