@@ -162,12 +162,11 @@ function planChannel(a: ChannelActivity, ctx: PlanContext, texts: Record<string,
   checkSenders(a, ctx);
   const scope = inputScope(ctx, input, 'w');
   const address = resolveAt(ctx, scope, a.address, ['address']);
-  if (address && address.type !== 'string')
-    ctx.report.error(
-      ['address'],
-      `'${a.address}' is ${address.type === 'null' ? 'null' : `a ${address.type}`} attribute; the address must be text`,
-    );
-  else if (!address && a.type === 'push')
+  if (address && address.type !== 'string') {
+    const what =
+      address.type === 'null' ? 'null' : /^[aeiou]/.test(address.type) ? `an ${address.type}` : `a ${address.type}`;
+    ctx.report.error(['address'], `'${a.address}' is ${what} attribute; the address must be text`);
+  } else if (!address && a.type === 'push')
     ctx.report.error(['address'], `a push needs the attribute holding each recipient's endpoint: set 'address'`);
   // The templates' variables: the inbound columns, else attributes of the dimension added as columns.
   const columns: Array<{ name: string; sql: string }> = input.schema.columns.map((c) => ({
