@@ -17,7 +17,8 @@ export interface ChunkManifest {
 export const MANIFEST_FILE = 'manifest.json';
 
 const LOCAL = new RegExp(`^${MESSAGE_COLUMNS.chunk}=(\\d+)/[^/]+\\.parquet$`);
-const BUCKET = /^(?:0*(\d+)_[^/]*|[^/]*bucket-0*(\d+)[^/]*)$/;
+/** `bucket-<n>` anywhere in the name first (its name may start with a date), else Hive's leading `<n>_`. */
+const BUCKET = /^[^/]*bucket-(\d+)[^/]*$|^(\d+)_[^/]*$/;
 
 /** Chunk i's files; throws on a file of the messages partition that belongs to no chunk 0..chunks-1. */
 export function chunkFiles(keys: Iterable<string>, location: string, chunks: number): ChunkManifest {
