@@ -110,8 +110,10 @@ export interface PrepareSpec {
   from: string;
   /** The message table's own columns, in order: the inbound columns, then the templates' attributes. */
   columns: ReadonlyArray<{ name: string; sql: string }>;
-  /** SQL of the recipient key (cast to text): the message id is md5(run|activity|key), duplicates keep the lowest. */
+  /** SQL of the recipient key: the message id is md5(run|activity|key as text), duplicates keep the lowest. */
   key: string;
+  /** Whether the key is unique (a dimension's key); else the columns break the ties between duplicates. */
+  uniqueKey: boolean;
   /** SQL of the attribute holding the address, as it is. */
   address: string;
   runId: string;
@@ -167,10 +169,12 @@ export function prepareSelect(s: PrepareSpec): string {
     `WHEN f.orca_n > 1 THEN ${reason('duplicate')}`,
     ...(cap ? [`WHEN f.orca_sent IS NOT NULL THEN ${reason('frequencyCap')}`] : []),
   ];
-  // The lowest key keeps a duplicated address; the columns break ties (a file's rows may share a key).
-  const order = ['i.orca_key', ...names.map((n) => `i.${n}`)].map((x) => `${x} ASC NULLS LAST`).join(', ');
+  // The lowest key keeps a duplicated address (in the key's own order); the columns break ties when keys repeat.
+  const order = ['i.orca_sort', ...(s.uniqueKey ? [] : names.map((n) => `i.${n}`))]
+    .map((x) => `${x} ASC NULLS LAST`)
+    .join(', ');
   return `WITH orca_in AS (
-  SELECT ${inCols}, CAST(${s.key} AS VARCHAR) AS orca_key, ${normalizedAddress(d, s.channel, s.address)} AS ${q(M.address)}
+  SELECT ${inCols}, ${s.key} AS orca_sort, CAST(${s.key} AS VARCHAR) AS orca_key, ${normalizedAddress(d, s.channel, s.address)} AS ${q(M.address)}
   FROM ${s.from}
 ), orca_ids AS (
   SELECT i.*, ${id} AS ${q(M.messageId)},
