@@ -70,14 +70,19 @@ export const catalogFileSchema = z
 export type CatalogFile = z.input<typeof catalogFileSchema>;
 
 /**
- * The opt-outs of orca's lake (lambdas/channels/lake.ts), a table of every catalog: one row per
- * unsubscribe, bounce or complaint, per channel (an address may have several; `address` is only
- * nominally its key). A catalog may declare links on it (`tables: { orca_optouts: { links: ... } }`,
- * nothing else), e.g. a collection back to the profiles: `on: { address: email }, reverse: optouts`.
+ * The opt-outs of orca's lake (lambdas/channels/lake.ts), a table a catalog gets by naming it
+ * (`tables: { orca_optouts: {} }`, or with links: nothing else): one row per unsubscribe, bounce or
+ * complaint, per channel (an address may have several; `address` is only nominally its key). Its
+ * links reach other tables, e.g. `profile: { to: recipients, on: { address: email }, reverse: optouts }`
+ * gives recipients an `optouts` collection (`exists optouts where channel = 'email'`).
  */
 export const OPTOUTS_TABLE = LAKE_TABLES.optouts;
 const builtinExtension = z
-  .object({ label: z.string().optional(), description: z.string().optional(), links: z.record(name, linkSchema) })
+  .object({
+    label: z.string().optional(),
+    description: z.string().optional(),
+    links: z.record(name, linkSchema).default({}),
+  })
   .strict();
 const OPTOUTS_DEFINITION = {
   label: 'Opt-outs (unsubscribes, bounces, complaints)',
@@ -94,22 +99,20 @@ const OPTOUTS_DEFINITION = {
   },
 } as const;
 
-/** The catalog document with the built-in tables added (and their declared links kept). */
+/** The catalog document with orca's own table of opt-outs in place of its mention (its declared links kept). */
 function withBuiltins(doc: unknown, findings: Findings): unknown {
   if (!doc || typeof doc !== 'object' || !('tables' in doc) || !doc.tables || typeof doc.tables !== 'object')
     return doc;
   const tables = doc.tables as Record<string, unknown>;
-  let links = {};
-  if (OPTOUTS_TABLE in tables) {
-    const ext = builtinExtension.safeParse(tables[OPTOUTS_TABLE]);
-    if (ext.success) links = ext.data.links;
-    else
-      findings.error(
-        null,
-        ['tables', OPTOUTS_TABLE],
-        `${OPTOUTS_TABLE} is orca's own table of opt-outs: a catalog may only declare its links (and label, description)`,
-      );
-  }
+  if (!(OPTOUTS_TABLE in tables)) return doc;
+  const ext = builtinExtension.safeParse(tables[OPTOUTS_TABLE] ?? {});
+  if (!ext.success)
+    findings.error(
+      null,
+      ['tables', OPTOUTS_TABLE],
+      `${OPTOUTS_TABLE} is orca's own table of opt-outs: a catalog may only declare its links (and label, description)`,
+    );
+  const links = ext.success ? ext.data.links : {};
   return { ...doc, tables: { ...tables, [OPTOUTS_TABLE]: { ...OPTOUTS_DEFINITION, links } } };
 }
 
