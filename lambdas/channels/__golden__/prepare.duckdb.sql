@@ -1,10 +1,10 @@
 WITH orca_in AS (
-  SELECT w."id" AS "id", w."addr" AS "addr", t1."first_name" AS "first_name", CAST(w."id" AS VARCHAR) AS orca_key, NULLIF(lower(regexp_replace(CAST(w."addr" AS VARCHAR), '^[ \t\r\n]+|[ \t\r\n]+$', '', 'g')), '') AS "orca_address"
+  SELECT w."id" AS "id", w."addr" AS "addr", t1."first_name" AS "first_name", w."id" AS orca_sort, CAST(w."id" AS VARCHAR) AS orca_key, NULLIF(lower(regexp_replace(CAST(w."addr" AS VARCHAR), '^[ \t\r\n]+|[ \t\r\n]+$', '', 'g')), '') AS "orca_address"
   FROM (SELECT "id", "addr" FROM read_parquet('<data>/work/fixture/1/orca_output=main/**/*.parquet')) AS w
   LEFT JOIN read_parquet('<data>/catalog/recipients/**/*.parquet') AS t1 ON t1."id" = w."id"
 ), orca_ids AS (
   SELECT i.*, md5('RUN|mail|' || coalesce(i.orca_key, '')) AS "orca_message_id",
-    ROW_NUMBER() OVER (PARTITION BY i."orca_address" ORDER BY i.orca_key ASC NULLS LAST, i."id" ASC NULLS LAST, i."addr" ASC NULLS LAST, i."first_name" ASC NULLS LAST) AS orca_n
+    ROW_NUMBER() OVER (PARTITION BY i."orca_address" ORDER BY i.orca_sort ASC NULLS LAST) AS orca_n
   FROM orca_in AS i
 ), orca_optouts AS (
   SELECT o.address, max(CASE WHEN o.reason = 'unsubscribed' THEN 1 ELSE 0 END) AS orca_unsubscribed, max(CASE WHEN o.reason IN ('bounced', 'complained') THEN 1 ELSE 0 END) AS orca_suppressed
