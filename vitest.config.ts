@@ -23,6 +23,9 @@ const INTEGRATION = [
   'lambdas/entry/entries.test.ts',
   'lambdas/query/compile.test.ts',
   'lambdas/sql/literal.test.ts',
+  // The prepare query on real DuckDB (lake files, chunked materialization) and parsed with the Trino grammar.
+  'lambdas/channels/prepare.test.ts',
+  'lambdas/channels/chunked.test.ts',
   'runtime/start-failure.test.ts',
   'runtime/local-runtime.test.ts',
   'runtime/server.test.ts',

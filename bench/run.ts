@@ -12,6 +12,7 @@ import { positiveInt } from '../cli/options.js';
 import { benchValidation } from './validation.js';
 import { benchCampaign, benchOverhead } from './campaign.js';
 import { definitionSizeOf } from './large-campaign.js';
+import { benchPrepare } from './prepare.js';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { validateCampaign } from '../statemachines/validate.js';
 import { compileCampaign, MAX_DEFINITION_BYTES } from '../statemachines/compile.js';
@@ -23,7 +24,7 @@ const program = new Command()
   .option('--data <dir>', 'where generated data is kept between runs (default: bench-data/ in the repository)')
   .option('--threads <n>', 'DuckDB threads', positiveInt('--threads'), 2)
   .option('--memory-limit <size>', 'DuckDB memory limit', '4GB')
-  .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead or campaign')
+  .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead, prepare or campaign')
   .parse(process.argv);
 const opts = program.opts<{ profiles: number; data?: string; threads: number; memoryLimit: string; only?: string }>();
 const root = packageRoot();
@@ -90,6 +91,21 @@ if (want('overhead')) {
     `orchestration overhead on 1,000 profiles: ${o.perActivityMs.toFixed(1)} ms per activity (${o.activities} activities; run time minus query time, median of 5 runs; floor: 50 ms)`,
   );
   log(`bench overhead activities=${o.activities} ms_per_activity=${o.perActivityMs.toFixed(1)}`);
+}
+if (want('prepare')) {
+  // A channel's prepare step (message table, exclusions, chunks) for 1M recipients.
+  const p = await benchPrepare({
+    root,
+    dataRoot: join(dataBase, 'prepare'),
+    recipients: 1_000_000,
+    threads: opts.threads,
+    memoryLimit: opts.memoryLimit,
+    log,
+  });
+  log(
+    `prepare of an email to 1,000,000 recipients: ${p.seconds.toFixed(2)} s (CPU ${p.cpuSeconds.toFixed(2)} s), ${p.rows.messages ?? 0} messages in ${p.chunks} chunks, ${p.rows.excluded ?? 0} excluded (floor: 5 s)`,
+  );
+  log(`bench prepare recipients=1000000 s=${p.seconds.toFixed(2)} cpu_s=${p.cpuSeconds.toFixed(2)} chunks=${p.chunks}`);
 }
 if (want('campaign')) {
   const r = await benchCampaign({

@@ -481,6 +481,15 @@ interface Work {
  */
 const WORK: Record<Execution, (w: Work) => string> = {
   atOnce: (w) => w.after,
+  // The send chain (prepare, confirm, chunks, sent) is compiled by H-core's part of issue 11.
+  send(w) {
+    const action = w.node.plan?.action;
+    const what = action?.type === 'send' ? `sending ${action.channel} messages` : 'sending';
+    throw new CompileError(
+      `activity '${w.node.def.id}': ${what} is not available yet; disable it to run the rest of the campaign`,
+      w.node.def.id,
+    );
+  },
   query(w) {
     const { id, scope } = w;
     return scope.add(`${id} ?`, {

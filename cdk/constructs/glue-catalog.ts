@@ -33,7 +33,8 @@ export class GlueCatalog extends Construct {
       ...new Set([...props.catalog.tables.values()].flatMap((t) => (t.glue ? [t.glue.database] : []))),
     ];
     for (const t of props.catalog.tables.values()) {
-      if (t.glue) continue;
+      // A lake table (orca_optouts) is JSON lines: the channels construct creates its Glue table.
+      if (t.glue || t.lake) continue;
       const table = new glue.CfnTable(this, `Table-${t.name}`, {
         catalogId: account,
         databaseName: props.databaseName,

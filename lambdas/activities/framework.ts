@@ -16,6 +16,7 @@ import { sqlType, type Column, type ColumnType } from '../sql/types.js';
 import { reported } from '../query/problems.js';
 import { type AliasGen, type CollectionRef, type QueryEnv, Scope, splitPath, type TypedSql } from '../query/scope.js';
 import type { Reporter } from '../util/issues.js';
+import type { Channel } from '../channels/columns.js';
 
 // ---------------------------------------------------------------------------------------------
 // Common settings
@@ -135,11 +136,13 @@ export interface PlanContext {
  * How an activity runs in the state machine. The compiler emits one chain of states per kind:
  * - `query`: gate -> the engine runs the plan's statement (Athena .sync / DuckDB) -> record;
  * - `wait`: gate -> a Wait state for the plan's seconds or date-time -> record;
- * - `atOnce`: the gate does it (forwards populations, or runs the module's `act` hook).
+ * - `atOnce`: the gate does it (forwards populations, or runs the module's `act` hook);
+ * - `send`: channels: gate -> prepare (the plan's SELECT materialized in chunks) -> prepared -> confirm? ->
+ *   an inline Map of chunk senders -> sent -> record (see lambdas/channels/prepare.ts).
  * A plan may still answer `atOnce` for a `query` or `wait` activity (Save audience in test mode):
  * the state machine then goes straight on.
  */
-export type Execution = 'query' | 'wait' | 'atOnce';
+export type Execution = 'query' | 'wait' | 'atOnce' | 'send';
 
 export type Saves = { audience: string } | { history: true } | { watermark: true };
 
@@ -150,7 +153,12 @@ export type Action =
   | { type: 'wait'; seconds?: number; until?: string; from: Record<string, number> }
   /** Done by the gate: the module's `act` hook, or else the outputs carry the inputs of `from`. */
   | { type: 'atOnce'; from: Record<string, number> }
-  /** Channels: modelled, not run yet. */
+  /**
+   * Channels: materialize `sql` (the prepare SELECT: messages and exclusions, tagged orca_output) into
+   * `location` in `chunks` chunks (orca_chunk 0..chunks-1), then send each chunk on `channel`.
+   */
+  | { type: 'send'; sql: string; location: string; chunks: number; channel: Channel }
+  /** Not runnable (yet): compile refuses it, validation warns. */
   | { type: 'unsupported'; reason: string }
   /** The settings have errors (reported); nothing can run. */
   | { type: 'invalid' };

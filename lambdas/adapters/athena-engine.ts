@@ -36,6 +36,7 @@ import { deletePrefix } from './s3-objects.js';
 import { ActivityError, RunStopped, TransientError } from '../orchestrator/errors.js';
 import { typedRow } from './rows.js';
 import { isAwsError } from './aws-errors.js';
+import { MESSAGE_COLUMNS } from '../channels/columns.js';
 
 export interface AthenaEngineOptions {
   athena: AthenaClient;
@@ -70,7 +71,13 @@ export class AthenaEngine implements QueryEngine {
   }
 
   materialize(select: string, target: Target): string {
-    return `CREATE TABLE ${this.dialect.ownTable(target.table)}\nWITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = ${stringLiteral(this.url(target.location))}, partitioned_by = ARRAY['${OUTPUT_COLUMN}'])\nAS\n${select}`;
+    // A message table is also bucketed by orca_chunk ("Amazon Athena User Guide — CTAS table properties":
+    // bucketed_by, bucket_count): Hive bucketing of a BIGINT in 0..n-1 puts chunk i in bucket i, one file
+    // group per chunk in each partition.
+    const buckets = target.chunks
+      ? `, bucketed_by = ARRAY['${MESSAGE_COLUMNS.chunk}'], bucket_count = ${Math.floor(target.chunks)}`
+      : '';
+    return `CREATE TABLE ${this.dialect.ownTable(target.table)}\nWITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = ${stringLiteral(this.url(target.location))}, partitioned_by = ARRAY['${OUTPUT_COLUMN}']${buckets})\nAS\n${select}`;
   }
 
   /** A CTAS needs an empty location and no table of that name: clear what a failed attempt left. */

@@ -1,6 +1,6 @@
 /**
  * The embedded query engine: DuckDB writing work tables as Parquet under the data folder, laid out
- * like the bucket (<location>/orca_output=<output>/*.parquet). `execute` is the local stand-in for
+ * like the bucket (<location>/orca_output=<output>/*.parquet; a message table also by orca_chunk). `execute` is the local stand-in for
  * Athena's startQueryExecution.sync: each query gets its own connection, so parallel branches run
  * concurrently and a query can be interrupted.
  */
@@ -18,6 +18,7 @@ import type { QueryEngine, Target } from '../ports/engine.js';
 import type { Population } from '../sql/population.js';
 import { typedRow } from './rows.js';
 import { OrcaError } from '../util/errors.js';
+import { MESSAGE_COLUMNS } from '../channels/columns.js';
 
 export interface DuckDbOptions {
   threads?: number;
@@ -73,7 +74,9 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   materialize(select: string, target: Target): string {
-    return `COPY (\n${select}\n) TO ${stringLiteral(this.path(target.location))} (FORMAT PARQUET, PARTITION_BY (${OUTPUT_COLUMN}), OVERWRITE true, RETURN_STATS true)`;
+    // A message table: <location>/orca_output=<output>/orca_chunk=<i>/*.parquet, one folder per chunk.
+    const by = target.chunks ? `${OUTPUT_COLUMN}, ${MESSAGE_COLUMNS.chunk}` : OUTPUT_COLUMN;
+    return `COPY (\n${select}\n) TO ${stringLiteral(this.path(target.location))} (FORMAT PARQUET, PARTITION_BY (${by}), OVERWRITE true, RETURN_STATS true)`;
   }
 
   async prepareTarget(target: Target): Promise<void> {
@@ -142,7 +145,7 @@ export class DuckDbEngine implements QueryEngine {
       const m = /^orca_output=(.+)$/.exec(part);
       if (!m) continue;
       const r = await this.query(
-        `SELECT count(*) AS n FROM read_parquet(${stringLiteral(join(dir, part, '*.parquet'))})`,
+        `SELECT count(*) AS n FROM read_parquet(${stringLiteral(join(dir, part, '**', '*.parquet'))})`,
       );
       out[m[1]!] = Number(r[0]!.n);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { buildCatalog, CatalogError, loadCatalog } from './catalog.js';
+import { AthenaDialect } from '../sql/dialect.js';
 
 describe('catalog', () => {
   it('loads the sample catalog with links both ways', () => {
@@ -68,6 +69,51 @@ describe('catalog', () => {
     ).toMatch(/^tables\.People: use lower-case letters/);
     expect(problems({ tables: { people: { primaryKey: 'id', location: 'x', columns: { id: 'int' } } } })[0]).toMatch(
       /^tables\.people\.columns\.id:/,
+    );
+  });
+});
+
+describe('the built-in table orca_optouts', () => {
+  const base = {
+    tables: {
+      people: { primaryKey: 'id', location: 'catalog/people', columns: { id: 'integer', email: 'string' } },
+    },
+  };
+  it('is absent unless the catalog names it', () => {
+    expect(buildCatalog(base).table('orca_optouts')).toBeUndefined();
+  });
+
+  it('named with links, it reads orca’s lake and gives the linked table a collection', () => {
+    const c = buildCatalog({
+      tables: {
+        ...base.tables,
+        orca_optouts: { links: { person: { to: 'people', on: { address: 'email' }, reverse: 'optouts' } } },
+      },
+    });
+    const t = c.table('orca_optouts')!;
+    expect([...t.columns.keys()]).toEqual([
+      'address',
+      'channel',
+      'reason',
+      'at',
+      'campaign_id',
+      'run_id',
+      'message_id',
+    ]);
+    expect(t.lake).toMatchObject({ folder: 'channels/optouts', table: 'orca_optouts', partitions: ['channel', 'day'] });
+    expect(c.table('people')!.links.get('optouts')).toMatchObject({ kind: 'many', to: 'orca_optouts' });
+    expect(new AthenaDialect({ database: 'orca' }).catalogTable(t)).toBe(
+      '(SELECT "address", "reason", "at", "campaign_id", "run_id", "message_id", "channel", "day" FROM "orca"."orca_optouts")',
+    );
+  });
+
+  it('a catalog cannot redefine it', () => {
+    expect(() =>
+      buildCatalog({
+        tables: { ...base.tables, orca_optouts: { primaryKey: 'a', location: 'x', columns: { a: 'string' } } },
+      }),
+    ).toThrow(
+      "tables.orca_optouts: orca_optouts is orca's own table of opt-outs: a catalog may only declare its links",
     );
   });
 });

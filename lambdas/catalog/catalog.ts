@@ -10,6 +10,8 @@ import { reportZodIssues } from '../util/zod-issues.js';
 import { COLUMN_TYPES, comparable, type ColumnType } from '../sql/types.js';
 import { IDENTIFIER } from '../sql/literal.js';
 import { OrcaError } from '../util/errors.js';
+import { LAKE_TABLES, lakeSource } from '../channels/lake.js';
+import type { LakeSource } from '../sql/dialect.js';
 
 const name = z
   .string()
@@ -67,6 +69,53 @@ export const catalogFileSchema = z
 
 export type CatalogFile = z.input<typeof catalogFileSchema>;
 
+/**
+ * The opt-outs of orca's lake (lambdas/channels/lake.ts), a table a catalog gets by naming it
+ * (`tables: { orca_optouts: {} }`, or with links: nothing else): one row per unsubscribe, bounce or
+ * complaint, per channel (an address may have several; `address` is only nominally its key). Its
+ * links reach other tables, e.g. `profile: { to: recipients, on: { address: email }, reverse: optouts }`
+ * gives recipients an `optouts` collection (`exists optouts where channel = 'email'`).
+ */
+export const OPTOUTS_TABLE = LAKE_TABLES.optouts;
+const builtinExtension = z
+  .object({
+    label: z.string().optional(),
+    description: z.string().optional(),
+    links: z.record(name, linkSchema).default({}),
+  })
+  .strict();
+const OPTOUTS_DEFINITION = {
+  label: 'Opt-outs (unsubscribes, bounces, complaints)',
+  primaryKey: 'address',
+  location: lakeSource('optouts').folder,
+  columns: {
+    address: { type: 'string', label: 'normalized address' },
+    channel: 'string',
+    reason: { type: 'string', label: 'unsubscribed, bounced or complained' },
+    at: { type: 'string', label: 'when (ISO-8601, UTC)' },
+    campaign_id: 'string',
+    run_id: 'string',
+    message_id: 'string',
+  },
+} as const;
+
+/** The catalog document with orca's own table of opt-outs in place of its mention (its declared links kept). */
+function withBuiltins(doc: unknown, findings: Findings): unknown {
+  if (!doc || typeof doc !== 'object' || !('tables' in doc) || !doc.tables || typeof doc.tables !== 'object')
+    return doc;
+  const tables = doc.tables as Record<string, unknown>;
+  if (!(OPTOUTS_TABLE in tables)) return doc;
+  const ext = builtinExtension.safeParse(tables[OPTOUTS_TABLE] ?? {});
+  if (!ext.success)
+    findings.error(
+      null,
+      ['tables', OPTOUTS_TABLE],
+      `${OPTOUTS_TABLE} is orca's own table of opt-outs: a catalog may only declare its links (and label, description)`,
+    );
+  const links = ext.success ? ext.data.links : {};
+  return { ...doc, tables: { ...tables, [OPTOUTS_TABLE]: { ...OPTOUTS_DEFINITION, links } } };
+}
+
 export interface CatalogColumn {
   name: string;
   type: ColumnType;
@@ -89,6 +138,8 @@ export interface CatalogTable {
   primaryKey: string;
   location: string;
   glue?: { database: string; table: string };
+  /** A table of orca's lake (JSON lines), read through the dialect's lakeTable. */
+  lake?: LakeSource;
   columns: Map<string, CatalogColumn>;
   links: Map<string, Link>;
 }
@@ -121,9 +172,9 @@ export class CatalogError extends OrcaError {
 /** Checks and normalises a parsed catalog file; throws CatalogError listing every problem. */
 export function buildCatalog(doc: unknown): Catalog {
   const findings = new Findings();
-  const parsed = catalogFileSchema.safeParse(doc);
-  if (!parsed.success) {
-    reportZodIssues(parsed.error, findings.at(null, []));
+  const parsed = catalogFileSchema.safeParse(withBuiltins(doc, findings));
+  if (!parsed.success || findings.errors.length) {
+    if (!parsed.success) reportZodIssues(parsed.error, findings.at(null, []));
     throw new CatalogError(findings.errors);
   }
   const tables = new Map<string, CatalogTable>();
@@ -146,6 +197,7 @@ export function buildCatalog(doc: unknown): Catalog {
       primaryKey: t.primaryKey,
       location: t.location,
       ...(t.glue ? { glue: t.glue } : {}),
+      ...(tableName === OPTOUTS_TABLE ? { lake: lakeSource('optouts') } : {}),
       columns,
       links: new Map(),
     });

@@ -215,6 +215,9 @@ export async function gate(ref: GateRef | GateEvent, deps: Deps): Promise<GateRe
       await complete(run, deps, { ...common, activityId: activity.id }, forwarded(acted.forward, inputs), acted.note);
       return { action: 'done' };
     }
+    case 'send':
+      // The send chain (prepare, confirm, chunks, sent) is compiled by H-core's part of issue 11.
+      throw new ActivityError(`sending ${action.channel} messages is not available yet`);
     case 'unsupported':
       throw new ActivityError(action.reason);
     case 'invalid':

@@ -13,6 +13,11 @@ export interface Target {
   location: string;
   /** Glue table holding the outputs (partitioned by orca_output). */
   table: string;
+  /**
+   * A channel's message table: the rows are also split by their orca_chunk (0 .. chunks-1), so that
+   * each chunk sender reads its own files (lambdas/channels/chunks.ts lists them).
+   */
+  chunks?: number | undefined;
 }
 
 export interface QueryEngine {

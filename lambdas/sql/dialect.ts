@@ -3,6 +3,8 @@
  * goes through here; the rest of the planner writes the common subset (no QUALIFY, explicit casts
  * for division, dates through these helpers).
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkedLocation } from '../layout.js';
 import { literal, quoteIdent, stringLiteral } from './literal.js';
 import type { Population } from './population.js';
@@ -18,6 +20,8 @@ export interface TableSource {
   location: string;
   glue?: { database: string; table: string } | undefined;
   name: string;
+  /** One of orca's lake tables (the built-in orca_optouts). */
+  lake?: LakeSource | undefined;
 }
 
 function selectList(ref: Population): string {
@@ -46,6 +50,21 @@ export interface CsvSource {
 }
 
 export const CSV_COPY_FILE = 'records.json';
+
+/**
+ * A table of JSON-lines files under a folder partitioned `<p1>=<v>/<p2>=<v>/*.jsonl` (orca's lake:
+ * the message log, the opt-outs). Every column is text, partitions included.
+ */
+export interface LakeSource {
+  /** Folder relative to the data root (locally) or the data bucket. */
+  folder: string;
+  /** Glue table in orca's database (cloud). */
+  table: string;
+  /** Columns stored in the files (partition keys excepted). */
+  columns: readonly string[];
+  /** Partition keys, outermost first (folder names `<key>=<value>`). */
+  partitions: readonly string[];
+}
 
 export const OUTPUT_COLUMN = 'orca_output';
 
@@ -90,6 +109,16 @@ export interface Dialect {
    * are the zone's: DuckDB's ICU timezone(), Trino's with_timezone and AT TIME ZONE.
    */
   inTimeZone(x: string, tz: string): string;
+  /** Lower-case hex md5 of a text (the same 32 characters in both engines). */
+  md5Hex(x: string): string;
+  /** The number written by the first 8 hex digits of `hex` (0 .. 2^32-1), exactly, as BIGINT. */
+  hexPrefixNumber(hex: string): string;
+  /** Whether a text matches a regular expression (anywhere: anchor it with ^ and $); RE2 / Java: keep to their common subset. */
+  regexpLike(x: string, pattern: string): string;
+  /** Replaces every match of a regular expression. */
+  regexpReplace(x: string, pattern: string, replacement: string): string;
+  /** A FROM item for one of orca's lake tables, its columns and partition keys all VARCHAR; no rows when it has no files. */
+  lakeTable(source: LakeSource): string;
 }
 
 function emptyRelation(columns: Column[]): string {
@@ -108,12 +137,14 @@ export class DuckDbDialect implements Dialect {
   constructor(readonly dataRoot: string) {}
 
   catalogTable(t: TableSource): string {
+    if (t.lake) return this.lakeTable(t.lake);
     return `read_parquet(${stringLiteral(parquetGlob(this.dataRoot, t.location))})`;
   }
 
   workTable(ref: Population): string {
     if (ref.rows === 0) return emptyRelation(ref.columns);
-    const glob = `${this.dataRoot.replace(/\/+$/, '')}/${checkedLocation(ref.location, 'the population location')}/${OUTPUT_COLUMN}=${ref.output}/*.parquet`;
+    // `**`: the files of the partition, also those of its sub-partitions (a channel's orca_chunk=<i> folders).
+    const glob = `${this.dataRoot.replace(/\/+$/, '')}/${checkedLocation(ref.location, 'the population location')}/${OUTPUT_COLUMN}=${ref.output}/**/*.parquet`;
     return `(SELECT ${selectList(ref)} FROM read_parquet(${stringLiteral(glob)}))`;
   }
 
@@ -160,6 +191,48 @@ export class DuckDbDialect implements Dialect {
     // timezone('UTC', ts) is the instant (TIMESTAMPTZ); timezone(zone, instant) its wall clock there (TIMESTAMP).
     return `timezone(${stringLiteral(tz)}, timezone('UTC', ${x}))`;
   }
+
+  md5Hex(x: string): string {
+    return `md5(${x})`;
+  }
+
+  hexPrefixNumber(hex: string): string {
+    return `CAST(('0x' || substr(${hex}, 1, 8)) AS BIGINT)`;
+  }
+
+  regexpLike(x: string, pattern: string): string {
+    return `regexp_matches(${x}, ${stringLiteral(pattern)})`;
+  }
+
+  regexpReplace(x: string, pattern: string, replacement: string): string {
+    return `regexp_replace(${x}, ${stringLiteral(pattern)}, ${stringLiteral(replacement)}, 'g')`;
+  }
+
+  lakeTable(source: LakeSource): string {
+    const folder = join(this.dataRoot, checkedLocation(source.folder, 'the lake folder'));
+    const names = [...source.columns, ...source.partitions];
+    // read_json fails when its pattern matches no file (DuckDB has no allow_empty for it yet): no files, no rows.
+    if (!hasJsonLines(folder, source.partitions.length))
+      return emptyRelation(names.map((name) => ({ name, type: 'string' })));
+    const glob = `${folder}/${source.partitions.map((p) => `${p}=*`).join('/')}/*.jsonl`;
+    const columns = source.columns.map((c) => `${stringLiteral(c)}: 'VARCHAR'`).join(', ');
+    const hive = source.partitions.map((p) => `${stringLiteral(p)}: 'VARCHAR'`).join(', ');
+    return `(SELECT ${names.map((n) => quoteIdent(n)).join(', ')} FROM read_json(${stringLiteral(glob)}, format = 'newline_delimited', columns = {${columns}}, hive_partitioning = true, hive_types = {${hive}}))`;
+  }
+}
+
+/** Whether a partitioned folder holds a .jsonl file at the depth of its partitions (stops at the first). */
+function hasJsonLines(dir: string, depth: number): boolean {
+  if (!existsSync(dir)) return false;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (
+      depth === 0
+        ? e.isFile() && e.name.endsWith('.jsonl')
+        : e.isDirectory() && e.name.includes('=') && hasJsonLines(join(dir, e.name), depth - 1)
+    )
+      return true;
+  }
+  return false;
 }
 
 export interface AthenaLocation {
@@ -182,6 +255,7 @@ export class AthenaDialect implements Dialect {
   }
 
   catalogTable(t: TableSource): string {
+    if (t.lake) return this.lakeTable(t.lake);
     return t.glue ? this.table(t.glue.database, t.glue.table) : this.ownTable(t.name);
   }
 
@@ -225,6 +299,28 @@ export class AthenaDialect implements Dialect {
   inTimeZone(x: string, tz: string): string {
     // with_timezone(ts, 'UTC') is the instant whatever the session's zone; AT TIME ZONE shows it in the zone.
     return `(with_timezone(${x}, 'UTC') AT TIME ZONE ${stringLiteral(tz)})`;
+  }
+
+  md5Hex(x: string): string {
+    return `lower(to_hex(md5(to_utf8(${x}))))`;
+  }
+
+  hexPrefixNumber(hex: string): string {
+    return `from_base(substr(${hex}, 1, 8), 16)`;
+  }
+
+  regexpLike(x: string, pattern: string): string {
+    return `regexp_like(${x}, ${stringLiteral(pattern)})`;
+  }
+
+  regexpReplace(x: string, pattern: string, replacement: string): string {
+    return `regexp_replace(${x}, ${stringLiteral(pattern)}, ${stringLiteral(replacement)})`;
+  }
+
+  lakeTable(source: LakeSource): string {
+    // The Glue table (JSON SerDe, partition projection on its keys) the deployment creates in orca's database.
+    const names = [...source.columns, ...source.partitions].map((n) => quoteIdent(n)).join(', ');
+    return `(SELECT ${names} FROM ${this.ownTable(source.table)})`;
   }
 }
 

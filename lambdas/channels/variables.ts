@@ -1,0 +1,66 @@
+/**
+ * Validation-time checks of a channel's templates, synchronous like validation: the root variables
+ * a liquid template reads (checked against the inbound schema), and whether an MJML document is
+ * valid. A private stand-in until lambdas/channels/templates.ts (templateVariables, compileMjml)
+ * is merged; it uses liquidjs and mjml's own parser and validator directly.
+ */
+import { createRequire } from 'node:module';
+import { Liquid } from 'liquidjs';
+
+const liquid = new Liquid();
+
+/** The root names a template reads that it does not define itself ({% assign %}, {% for %} variables aside). */
+export function templateRoots(source: string): { variables: string[] } | { error: string } {
+  try {
+    const segments = liquid.globalVariableSegmentsSync(liquid.parse(source));
+    return { variables: [...new Set(segments.map((s) => String(s[0])))] };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+interface MjmlNode {
+  tagName: string;
+  children?: MjmlNode[];
+}
+interface MjmlParts {
+  parse(mjml: string, options: Record<string, unknown>): MjmlNode;
+  validate(node: MjmlNode, options: Record<string, unknown>): Array<{ line: number; message: string }>;
+  options: Record<string, unknown>;
+}
+
+let parts: MjmlParts | undefined;
+
+/** mjml2html is asynchronous; its parser and validator are not (and register the same components once `mjml` is loaded). */
+function mjmlParts(): MjmlParts {
+  if (parts) return parts;
+  const require = createRequire(import.meta.url);
+  require('mjml');
+  const core = require('mjml-core') as { components: Record<string, unknown>; initializeType: unknown };
+  const validator = require('mjml-validator') as {
+    default: MjmlParts['validate'];
+    dependencies: Record<string, unknown>;
+  };
+  const parser = require('mjml-parser-xml') as MjmlParts['parse'] | { default: MjmlParts['parse'] };
+  parts = {
+    parse: typeof parser === 'function' ? parser : parser.default,
+    validate: validator.default,
+    options: { components: core.components, dependencies: validator.dependencies, initializeType: core.initializeType },
+  };
+  return parts;
+}
+
+/** Whether an MJML document is valid: an <mjml> root with an <mj-body>, and no error from MJML's validator. */
+export function checkMjml(source: string): { error?: string } {
+  const p = mjmlParts();
+  let root: MjmlNode;
+  try {
+    root = p.parse(source, { components: p.options.components, ignoreIncludes: true, keepComments: false });
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  if (root?.tagName !== 'mjml' || !root.children?.some((c) => c.tagName === 'mj-body'))
+    return { error: 'an MJML document is an <mjml> element holding an <mj-body>' };
+  const errors = p.validate(root, p.options);
+  return errors.length ? { error: errors.map((e) => `line ${e.line}: ${e.message}`).join('; ') } : {};
+}
