@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
+import type { Channel } from '../channels/columns.js';
 import { OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
 import type { HistoryEntry, Population, SavedAudience, WorkSchema } from '../sql/population.js';
 import { IDENTIFIER, quoteIdent, stringLiteral } from '../sql/literal.js';
@@ -135,11 +136,13 @@ export interface PlanContext {
  * How an activity runs in the state machine. The compiler emits one chain of states per kind:
  * - `query`: gate -> the engine runs the plan's statement (Athena .sync / DuckDB) -> record;
  * - `wait`: gate -> a Wait state for the plan's seconds or date-time -> record;
- * - `atOnce`: the gate does it (forwards populations, or runs the module's `act` hook).
+ * - `atOnce`: the gate does it (forwards populations, or runs the module's `act` hook);
+ * - `send` (channels): gate -> the prepare query (.sync) -> prepared (counts, manifest) -> confirm
+ *   (a callback, unless not needed) -> an inline Map over the chunks -> sent -> the output query -> record.
  * A plan may still answer `atOnce` for a `query` or `wait` activity (Save audience in test mode):
  * the state machine then goes straight on.
  */
-export type Execution = 'query' | 'wait' | 'atOnce';
+export type Execution = 'query' | 'wait' | 'atOnce' | 'send';
 
 export type Saves = { audience: string } | { history: true } | { watermark: true };
 
@@ -150,7 +153,12 @@ export type Action =
   | { type: 'wait'; seconds?: number; until?: string; from: Record<string, number> }
   /** Done by the gate: the module's `act` hook, or else the outputs carry the inputs of `from`. */
   | { type: 'atOnce'; from: Record<string, number> }
-  /** Channels: modelled, not run yet. */
+  /**
+   * Channels: one SELECT writing the message table (outputs `messages` and `excluded`) into
+   * `location`, in `chunks` chunks (orca_chunk), each sent by one chunk sender of the channel.
+   */
+  | { type: 'send'; sql: string; location: string; chunks: number; channel: Channel }
+  /** An activity that cannot run (yet): compile refuses it. */
   | { type: 'unsupported'; reason: string }
   /** The settings have errors (reported); nothing can run. */
   | { type: 'invalid' };
