@@ -18,6 +18,7 @@ const platform: Platform = {
   retire: async () => {},
   start: async () => undefined,
   wake: async () => {},
+  confirm: async () => false,
   stop: async () => {},
 };
 

@@ -18,6 +18,11 @@ export class NullPlatform implements Platform {
     return undefined;
   }
   async wake() {}
+  /** `run/activity` of the channel activities waiting for a confirmation; a confirmation takes its entry. */
+  readonly confirmable = new Set<string>();
+  async confirm(runId: string, activityId: string) {
+    return this.confirmable.delete(`${runId}/${activityId}`);
+  }
   async stop() {}
 }
 
