@@ -6,7 +6,7 @@ import aslValidator from 'asl-validator';
 import { describe, expect, it, vi } from 'vitest';
 import { tinyCatalog } from '../test/fixtures/tiny.js';
 import { designChunks } from '../test/helpers/send-plan.js';
-import { allStates, type State, type StateMachineDefinition } from './asl.js';
+import { allStates, PLACEHOLDERS, type State, type StateMachineDefinition } from './asl.js';
 import { compileCampaign } from './compile.js';
 import { validateCampaign } from './validate.js';
 
@@ -76,7 +76,7 @@ describe('a channel activity compiled', () => {
       ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' } },
     });
     const chunk = (map.ItemProcessor as { States: Record<string, State> }).States['mail chunk']!;
-    expect(chunk).toMatchObject({ Parameters: { FunctionName: '${SendFunction}', Payload: { step: 'chunk' } } });
+    expect(chunk).toMatchObject({ Parameters: { FunctionName: PLACEHOLDERS.send, Payload: { step: 'chunk' } } });
     const retried = (chunk.Retry as Array<{ ErrorEquals: string[] }>).flatMap((r) => r.ErrorEquals);
     expect(retried).toEqual(
       expect.arrayContaining(['Orca.ChunkContinue', 'Orca.ChunkBusy', 'Lambda.ServiceException']),

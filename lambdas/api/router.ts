@@ -9,6 +9,7 @@ import { ApiError, badRequest } from './errors.js';
 import type { CampaignService } from './service.js';
 import * as S from './schemas.js';
 import { type DocumentedRoute, openApiDocument } from './openapi.js';
+import { SEND_ROUTES } from './send-routes.js';
 import { nestingExceeds, nestingMessage, TooDeepError, unsafeNumberMessage, unsafeNumberPath } from '../util/depth.js';
 
 export interface ApiRequest {
@@ -247,6 +248,7 @@ export const ROUTES: Route[] = [
       handle: (s, c) => s[command](p<{ runId: string }>(c).runId, c.actor),
     }),
   ),
+  ...SEND_ROUTES,
   {
     method: 'GET',
     path: '/runs/{runId}/logs',
