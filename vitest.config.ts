@@ -28,6 +28,8 @@ const INTEGRATION = [
   'lambdas/channels/chunked.test.ts',
   'runtime/start-failure.test.ts',
   'runtime/local-runtime.test.ts',
+  // A channel activity run on the embedded stack (DuckDB, dynalite), confirmed and sent through a fake sender.
+  'runtime/send-run.test.ts',
   'runtime/server.test.ts',
   'runtime/console-serving.test.ts',
   'runtime/dynalite.test.ts',

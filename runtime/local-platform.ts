@@ -49,6 +49,10 @@ export class LocalPlatform implements Platform {
     this.running.set(r.runId, done);
   }
 
+  async confirm(runId: string, activityId: string): Promise<boolean> {
+    return this.runtime.control.confirm(runId, activityId);
+  }
+
   async wake(runId: string): Promise<void> {
     this.runtime.control.wake(runId);
   }

@@ -13,9 +13,16 @@ import {
 import type { Catalog } from '../lambdas/catalog/catalog.js';
 import { DynamoDbStore } from '../lambdas/adapters/dynamodb-store.js';
 import { DuckDbEngine, QueryCancelled, type DuckDbOptions } from '../lambdas/adapters/duckdb-engine.js';
-import { makeControlHandler, makeGateHandler, makeRecordHandler } from '../lambdas/handlers/handlers.js';
-import type { ControlEvent } from '../lambdas/handlers/handlers.js';
-import type { Deps, GateEvent, RecordEvent, SuspendedEvent } from '../lambdas/orchestrator/types.js';
+import {
+  makeControlHandler,
+  makeGateHandler,
+  makeRecordHandler,
+  makeSendHandler,
+} from '../lambdas/handlers/handlers.js';
+import type { ControlEvent, GateFnEvent, RecordFnEvent } from '../lambdas/handlers/handlers.js';
+import type { ChannelDeps, ChunkEvent, Deps } from '../lambdas/orchestrator/types.js';
+import type { SendChunk } from '../lambdas/orchestrator/send.js';
+import { ActivityError } from '../lambdas/util/errors.js';
 import type { RunRecord } from '../lambdas/ports/store.js';
 import type { Alert, Notifier } from '../lambdas/ports/notifier.js';
 import {
@@ -31,6 +38,7 @@ import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { recordInterrupted, recordStopped, stopRun } from '../lambdas/orchestrator/stopped.js';
 import { startDynalite, TABLE, type LocalDynamo } from './dynalite.js';
 import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
 
 export interface LocalRuntimeOptions extends DuckDbOptions {
   dataRoot: string;
@@ -39,6 +47,12 @@ export interface LocalRuntimeOptions extends DuckDbOptions {
   memoryStore?: boolean;
   /** Run every Wait state (activity waits, retry delays) in this many ms (tests). */
   waitMs?: number;
+  /**
+   * What channel activities send with (providers, ledger, rate limiter, reports, objects) and the
+   * chunk sender; without them, channel activities prepare and count (test mode) but cannot send.
+   */
+  channels?: ChannelDeps;
+  sendChunk?: SendChunk;
 }
 
 export interface RunOptions {
@@ -167,6 +181,7 @@ export class LocalRuntime {
       notifier: this.notifier,
       control: this.control,
       ...(this.signal ? { signal: this.signal } : {}),
+      ...(this.options.channels ? { channels: this.options.channels } : {}),
     };
   }
 
@@ -183,9 +198,16 @@ export class LocalRuntime {
     const control = makeControlHandler(deps);
     const gate = makeGateHandler(deps, this.control);
     const record = makeRecordHandler(deps);
+    const sendChunk = this.options.sendChunk;
+    const send = sendChunk ? makeSendHandler(deps, sendChunk) : undefined;
     const lambdas: Record<string, (payload: unknown) => Promise<unknown>> = {
       [PLACEHOLDERS.control]: (p) => control(p as ControlEvent, LOCAL_CONTEXT),
-      [PLACEHOLDERS.record]: (p) => record(p as RecordEvent, LOCAL_CONTEXT),
+      [PLACEHOLDERS.record]: (p) => record(p as RecordFnEvent, LOCAL_CONTEXT),
+      // Each chunk attempt is an invocation of its own (its id is the attempt the ledger's lease names).
+      [PLACEHOLDERS.send]: async (p) => {
+        if (!send) throw new ActivityError('this runtime has no chunk sender: channel activities cannot send here');
+        return send(p as ChunkEvent & { location: string }, { ...LOCAL_CONTEXT, awsRequestId: randomUUID() });
+      },
     };
     const handlers: LocalHandlers = {};
     const waits: Record<string, number> = {};
@@ -203,9 +225,9 @@ export class LocalRuntime {
       } else if (resource === LAMBDA_CALLBACK) {
         // .waitForTaskToken: the task ends when the handler calls back with its token.
         handlers[name] = async (input) => {
-          const Payload = parameter(input, 'Payload') as Omit<GateEvent, 'token'> | Omit<SuspendedEvent, 'token'>;
+          const Payload = parameter(input, 'Payload') as Omit<GateFnEvent, 'token'>;
           const task = this.control.newTask();
-          await gate({ ...Payload, token: task.token }, LOCAL_CONTEXT);
+          await gate({ ...Payload, token: task.token } as GateFnEvent, LOCAL_CONTEXT);
           return asJson(await task.done);
         };
       } else if (resource === ATHENA_SYNC) {
@@ -281,7 +303,7 @@ export class LocalRuntime {
   /** Ends an execution now: aborts it and cancels its running queries (the store is updated by the caller). */
   async abort(runId: string): Promise<void> {
     this.engine.cancelRun(runId);
-    this.control.wake(runId);
+    this.control.wakeAll(runId);
     this.executions.get(runId)?.abort();
   }
 

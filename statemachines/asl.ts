@@ -21,25 +21,37 @@ export const PLACEHOLDERS = {
   control: '${ControlFunction}',
   gate: '${GateFunction}',
   record: '${RecordFunction}',
+  /** The chunk senders of channel activities (only machines with a channel activity use it). */
+  send: '${SendFunction}',
   workGroup: '${AthenaWorkGroup}',
   database: '${AthenaDatabase}',
   results: '${AthenaResults}',
 } as const;
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: CloudFormation's ${Name} substitutions, not JS templates
 
-export type DeploymentNames = Record<keyof typeof PLACEHOLDERS, string>;
+/**
+ * A deployment's names for the placeholders. `send` may be absent where the deployment has no send
+ * function yet: a machine with a channel activity then keeps its `${SendFunction}` unsubstituted,
+ * which the deployment refuses, while every other machine deploys as before.
+ */
+export type DeploymentNames = Record<Exclude<keyof typeof PLACEHOLDERS, 'send'>, string> & { send?: string };
+
+function named(names: DeploymentNames): Array<[placeholder: string, name: string]> {
+  return Object.entries(PLACEHOLDERS).flatMap(([k, p]) => {
+    const name = names[k as keyof DeploymentNames];
+    return name === undefined ? [] : [[p, name] as [string, string]];
+  });
+}
 
 /** CloudFormation definition substitutions for a deployment's names ({ ControlFunction: arn, ... }). */
 export function definitionSubstitutions(names: DeploymentNames): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(PLACEHOLDERS).map(([k, p]) => [p.slice(2, -1), names[k as keyof DeploymentNames]]),
-  );
+  return Object.fromEntries(named(names).map(([p, name]) => [p.slice(2, -1), name]));
 }
 
 /** The definition with a deployment's names filled in, as CloudFormation would. */
 export function substituteNames(definition: StateMachineDefinition, names: DeploymentNames): string {
   let text = JSON.stringify(definition);
-  for (const [k, p] of Object.entries(PLACEHOLDERS)) text = text.replaceAll(p, names[k as keyof DeploymentNames]);
+  for (const [p, name] of named(names)) text = text.replaceAll(p, name);
   return text;
 }
 
@@ -87,12 +99,13 @@ export const ATHENA_RETRY = {
   JitterStrategy: 'FULL',
 };
 
-/** Walks every state of a definition, Parallel branches included. */
+/** Walks every state of a definition, Parallel branches and Map item processors included. */
 export function* allStates(def: { States: Record<string, State> }): Generator<[string, State]> {
   for (const [name, state] of Object.entries(def.States)) {
     yield [name, state];
     if (state.Type === 'Parallel')
       for (const b of state.Branches as Array<{ States: Record<string, State> }>) yield* allStates(b);
+    if (state.Type === 'Map') yield* allStates(state.ItemProcessor as { States: Record<string, State> });
   }
 }
 

@@ -38,7 +38,7 @@ import {
   substituteNames,
 } from './asl.js';
 import { decompose, type Program } from './graph.js';
-import { OrcaError } from '../lambdas/util/errors.js';
+import { ChunkBusy, ChunkContinue, OrcaError } from '../lambdas/util/errors.js';
 
 export class CompileError extends OrcaError {
   static override readonly errorName = 'CompileError';
@@ -132,6 +132,13 @@ class Scope {
     return name;
   }
 
+  /** A state name used inside a state of this branch (a Map's item processor): unique in the machine too. */
+  reserve(name: string): string {
+    if (this.names.used.has(name)) throw new CompileError(`duplicate state name ${name}`);
+    this.names.used.add(name);
+    return name;
+  }
+
   /** An activity of this branch, and the state after it. */
   member(id: string, after: string): void {
     this.after.set(id, after);
@@ -165,25 +172,7 @@ class Scope {
   query(): string {
     if (this.queryName) return this.queryName;
     this.queryName = `Run query ${this.n}`;
-    this.add(this.queryName, {
-      Type: 'Task',
-      Resource: ATHENA_SYNC,
-      // Athena User Guide: the database the query runs in, and where its results go (the workgroup does not enforce them).
-      Parameters: {
-        'QueryString.$': '$.step.sql',
-        WorkGroup: PLACEHOLDERS.workGroup,
-        QueryExecutionContext: { Database: PLACEHOLDERS.database },
-        ResultConfiguration: {
-          OutputLocation: PLACEHOLDERS.results,
-          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
-        },
-      },
-      ResultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId', 'statistics.$': '$.QueryExecution.Statistics' },
-      ResultPath: '$.step.query',
-      Retry: [ATHENA_RETRY],
-      Catch: [catchTo(this.failed())],
-      Next: this.record(),
-    });
+    this.add(this.queryName, athenaQuery(this.failed(), this.record()));
     return this.queryName;
   }
 
@@ -309,7 +298,7 @@ export function compileCampaign(analysis: Analysis, options: CompileOptions = {}
     if (!p) return next;
     if (p.kind === 'activity') {
       const node = runnable.get(p.id)!;
-      return emitActivity(node, next, scope, schemas, plan);
+      return emitActivity(node, next, scope, schemas, plan, RECURRING_TRIGGERS.includes(campaign.trigger.type));
     }
     if (p.kind === 'sequence') {
       let entry = next;
@@ -426,6 +415,27 @@ export function compileCampaign(analysis: Analysis, options: CompileOptions = {}
 
 const kb = (bytes: number) => (bytes === MAX_DEFINITION_BYTES ? '1 MB' : `${Math.ceil(bytes / 1024)} KB`);
 
+/** The Athena query of the statement in $.step.sql (.sync), its id and statistics into $.step.query. */
+const athenaQuery = (failed: string, next: string): State => ({
+  Type: 'Task',
+  Resource: ATHENA_SYNC,
+  // Athena User Guide: the database the query runs in, and where its results go (the workgroup does not enforce them).
+  Parameters: {
+    'QueryString.$': '$.step.sql',
+    WorkGroup: PLACEHOLDERS.workGroup,
+    QueryExecutionContext: { Database: PLACEHOLDERS.database },
+    ResultConfiguration: {
+      OutputLocation: PLACEHOLDERS.results,
+      EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+    },
+  },
+  ResultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId', 'statistics.$': '$.QueryExecution.Statistics' },
+  ResultPath: '$.step.query',
+  Retry: [ATHENA_RETRY],
+  Catch: [catchTo(failed)],
+  Next: next,
+});
+
 /** A Lambda task (its result comes back). */
 const lambda = (fn: string, payload: Record<string, unknown>) => ({
   Type: 'Task',
@@ -471,7 +481,12 @@ interface Work {
   scope: Scope;
   /** The state after the activity. */
   after: string;
+  /** The campaign's trigger repeats (daily, weekly, monthly, interval): its sends need no confirmation. */
+  recurring: boolean;
 }
+
+/** Triggers that start the campaign again and again. */
+export const RECURRING_TRIGGERS: readonly string[] = ['daily', 'weekly', 'monthly', 'interval'];
 
 /**
  * The states between an activity's gate and what follows it, one emitter per kind of execution
@@ -481,15 +496,6 @@ interface Work {
  */
 const WORK: Record<Execution, (w: Work) => string> = {
   atOnce: (w) => w.after,
-  // The send chain (prepare, confirm, chunks, sent) is compiled by H-core's part of issue 11.
-  send(w) {
-    const action = w.node.plan?.action;
-    const what = action?.type === 'send' ? `sending ${action.channel} messages` : 'sending';
-    throw new CompileError(
-      `activity '${w.node.def.id}': ${what} is not available yet; disable it to run the rest of the campaign`,
-      w.node.def.id,
-    );
-  },
   query(w) {
     const { id, scope } = w;
     return scope.add(`${id} ?`, {
@@ -514,7 +520,135 @@ const WORK: Record<Execution, (w: Work) => string> = {
     });
     return `${id} ?`;
   },
+  /**
+   * A channel activity (see lambdas/orchestrator/send.ts for the steps): prepare (the message table,
+   * .sync) -> prepared (counts, manifest: $.send = { chunks, confirm }) -> confirm (a callback, when
+   * $.send.confirm) -> send (an inline Map over $.send.chunks, one chunk sender each) -> sent (the
+   * counts; $.step becomes the output query) -> the branch's shared query and record.
+   */
+  send(w) {
+    const { id, scope, node } = w;
+    const failed = scope.failed();
+    const catchAll = [catchTo(failed)];
+    const throttle = (node.def as { throttle?: { perSecond?: number } }).throttle;
+    scope.add(`${id} ?`, {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.step.action', StringEquals: 'send', Next: `${id} prepare` }],
+      Default: w.after,
+    });
+    scope.add(`${id} prepare`, athenaQuery(failed, `${id} prepared`));
+    scope.add(`${id} prepared`, {
+      // A campaign that does not repeat waits for a confirmation, unless the activity says not to.
+      ...lambda(PLACEHOLDERS.control, {
+        step: 'prepared',
+        'run.$': '$.run',
+        'gate.$': '$.step',
+        confirm: !w.recurring && !(node.def as { sendWithoutConfirmation?: boolean }).sendWithoutConfirmation,
+      }),
+      ResultSelector: { 'chunks.$': '$.Payload.chunks', 'confirm.$': '$.Payload.confirm', 'rows.$': '$.Payload.rows' },
+      ResultPath: '$.send',
+      Catch: catchAll,
+      Next: `${id} confirm ?`,
+    });
+    scope.add(`${id} confirm ?`, {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.send.confirm', BooleanEquals: true, Next: `${id} confirm` }],
+      Default: `${id} send`,
+    });
+    scope.add(`${id} confirm`, {
+      ...callback(PLACEHOLDERS.gate, { step: 'confirm', 'token.$': '$$.Task.Token', 'run.$': '$.run', activity: id }),
+      ResultPath: null,
+      Catch: catchAll,
+      Next: `${id} send`,
+    });
+    const chunk = scope.reserve(`${id} chunk`);
+    scope.add(`${id} send`, {
+      Type: 'Map',
+      ItemsPath: '$.send.chunks',
+      ItemSelector: { 'run.$': '$.run', 'location.$': '$.step.target.location', 'chunk.$': '$$.Map.Item.Value' },
+      MaxConcurrency: sendConcurrency(throttle?.perSecond),
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: chunk,
+        States: {
+          [chunk]: {
+            ...lambda(PLACEHOLDERS.send, {
+              step: 'chunk',
+              'run.$': '$.run',
+              activity: id,
+              'location.$': '$.location',
+              'chunk.$': '$.chunk',
+            }),
+            Retry: CHUNK_RETRY,
+            ResultPath: null,
+            End: true,
+          },
+        },
+      },
+      ResultPath: null,
+      Catch: catchAll,
+      Next: `${id} sent`,
+    });
+    scope.add(`${id} sent`, {
+      ...lambda(PLACEHOLDERS.record, { step: 'sent', 'run.$': '$.run', 'gate.$': '$.step', 'send.$': '$.send' }),
+      // $.step becomes the output query's gate result (every field of it is always there).
+      ResultSelector: Object.fromEntries(SENT_FIELDS.map((f) => [`${f}.$`, `$.Payload.${f}`])),
+      ResultPath: '$.step',
+      Catch: catchAll,
+      Next: scope.query(),
+    });
+    return `${id} ?`;
+  },
 };
+
+/**
+ * How many chunks of a channel activity are sent at once (the send Map's MaxConcurrency, static):
+ * c = clamp(floor(perSecond x 600 / 5,000), 1, 40). The activity's rate is shared by its chunks, so
+ * each sends at perSecond / c >= 5,000 / 600 messages a second and a chunk of 5,000 (the smallest;
+ * see lambdas/channels/prepare.ts for the chunk size) lasts at most 600 s = 10 min, well within
+ * Lambda's 15: at 100/s, c = 12 and a chunk sends at 8.3/s for 600 s. 40 is the most chunk
+ * senders a send runs at once (each holds a Lambda; Map's own inline limit is 40 iterations in
+ * parallel: "AWS Step Functions Developer Guide — Map state, inline mode"). Without a throttle the
+ * provider's quota sets the pace and 40 senders share it.
+ */
+export const CHUNK_SECONDS = 600;
+/** The fields of the `sent` step's result: a query gate result (lambdas/orchestrator/types.ts). */
+const SENT_FIELDS = [
+  'action',
+  'sql',
+  'select',
+  'target',
+  'activity',
+  'outbound',
+  'outputs',
+  'startedAt',
+  'resetErrors',
+];
+export const MIN_CHUNK_ROWS = 5_000;
+export const MAX_SEND_CONCURRENCY = 40;
+export function sendConcurrency(perSecond: number | undefined): number {
+  if (perSecond === undefined) return MAX_SEND_CONCURRENCY;
+  return Math.min(MAX_SEND_CONCURRENCY, Math.max(1, Math.floor((perSecond * CHUNK_SECONDS) / MIN_CHUNK_ROWS)));
+}
+
+/**
+ * A chunk sender's retries: `Orca.ChunkContinue` (it stopped before its time budget with messages
+ * left: the next attempt goes on where it stopped, at once, as many times as the chunk needs);
+ * `Orca.ChunkBusy` (another attempt still holds the chunk's lease: wait for it to end or expire);
+ * then the Lambda service's errors (LAMBDA_RETRY).
+ */
+export const CHUNK_RETRY = [
+  { ErrorEquals: [ChunkContinue.errorName], IntervalSeconds: 1, MaxAttempts: 1000, BackoffRate: 1 },
+  {
+    ErrorEquals: [ChunkBusy.errorName],
+    IntervalSeconds: 30,
+    MaxAttempts: 10,
+    BackoffRate: 1.5,
+    MaxDelaySeconds: 300,
+    JitterStrategy: 'FULL',
+  },
+  LAMBDA_RETRY,
+];
 
 /** Where a state's errors go: the state's input, with the error in $.error, goes to `next`. */
 const catchTo = (next: string) => ({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next });
@@ -525,6 +659,7 @@ function emitActivity(
   scope: Scope,
   schemas: Map<string, WorkSchema | null>,
   plan: CampaignPlan,
+  recurring: boolean,
 ): string {
   const id = node.def.id;
   const after = next ?? scope.done();
@@ -549,7 +684,7 @@ function emitActivity(
     Catch: [catchTo(`${id} failed`)],
   };
   scope.add(id, gate);
-  Object.assign(gate, { Next: WORK[node.module.execution]({ node, id, scope, after }) });
+  Object.assign(gate, { Next: WORK[node.module.execution]({ node, id, scope, after, recurring }) });
   // A gate that failed left no result: say which activity it was, for the branch's failure handler.
   scope.add(`${id} failed`, {
     Type: 'Pass',

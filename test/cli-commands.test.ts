@@ -13,11 +13,14 @@ import { tinyCatalog } from './fixtures/tiny.js';
 import { FixedClock, MemoryStore, RecordingEngine } from './helpers/fakes/index.js';
 import { capture } from './helpers/capture.js';
 
+/** `run/activity` of the channel activities waiting for a confirmation. */
+const confirmable = new Set<string>();
 const platform: Platform = {
   publish: async () => ({}),
   retire: async () => {},
   start: async () => undefined,
   wake: async () => {},
+  confirm: async (runId, activityId) => confirmable.delete(`${runId}/${activityId}`),
   stop: async () => {},
 };
 
@@ -105,6 +108,26 @@ describe('CLI commands for what the API does', () => {
     const again = await orca('delete', 'weekly-two');
     expect(again.code).toBe(1);
     expect(again.err).toContain("no campaign 'weekly-two'");
+  });
+
+  it('confirm confirms the channel activity waiting; again, it says nothing waits', async () => {
+    await store.createRun({
+      runId: 'RUN-8',
+      // Another campaign: a run in progress of 'weekly' would keep it from being archived below.
+      campaignId: 'news',
+      status: 'running',
+      startedAt: '2026-11-22T12:00:00.000Z',
+      testMode: false,
+      variables: {},
+    });
+    confirmable.add('RUN-8/mail');
+    const r = await orca('confirm', 'RUN-8', 'mail');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('RUN-8: mail confirmed, sending');
+    expect((await store.listLogs('RUN-8')).map((l) => l.message)).toEqual(['confirmed by api: sending']);
+    const again = await orca('confirm', 'RUN-8', 'mail');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain("activity 'mail' of run RUN-8 is not waiting for a confirmation");
   });
 
   it("tasks lists a run's activity executions with labelled times", async () => {

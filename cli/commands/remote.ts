@@ -52,6 +52,16 @@ export function remoteCommands(program: Command): void {
   }
 
   program
+    .command('confirm')
+    .description(
+      'confirm a channel activity that waits for a confirmation: it sends (the run log records who confirmed)',
+    )
+    .argument('<run>', 'run id')
+    .argument('<activity>', 'the channel activity id')
+    .option(...ENDPOINT_OPTION)
+    .action(lazy(async () => (await actions()).confirm));
+
+  program
     .command('duplicate')
     .description('copy a campaign as a new draft (its id: --as, default <campaign>-copy)')
     .argument('<campaign>', 'campaign id')

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
+import type { Channel } from '../channels/columns.js';
 import { OUTPUT_COLUMN, type CsvSource } from '../sql/dialect.js';
 import type { HistoryEntry, Population, SavedAudience, WorkSchema } from '../sql/population.js';
 import { IDENTIFIER, quoteIdent, stringLiteral } from '../sql/literal.js';
@@ -16,7 +17,6 @@ import { sqlType, type Column, type ColumnType } from '../sql/types.js';
 import { reported } from '../query/problems.js';
 import { type AliasGen, type CollectionRef, type QueryEnv, Scope, splitPath, type TypedSql } from '../query/scope.js';
 import type { Reporter } from '../util/issues.js';
-import type { Channel } from '../channels/columns.js';
 
 // ---------------------------------------------------------------------------------------------
 // Common settings
@@ -137,8 +137,8 @@ export interface PlanContext {
  * - `query`: gate -> the engine runs the plan's statement (Athena .sync / DuckDB) -> record;
  * - `wait`: gate -> a Wait state for the plan's seconds or date-time -> record;
  * - `atOnce`: the gate does it (forwards populations, or runs the module's `act` hook);
- * - `send`: channels: gate -> prepare (the plan's SELECT materialized in chunks) -> prepared -> confirm? ->
- *   an inline Map of chunk senders -> sent -> record (see lambdas/channels/prepare.ts).
+ * - `send` (channels): gate -> the prepare query (.sync) -> prepared (counts, manifest) -> confirm
+ *   (a callback, unless not needed) -> an inline Map over the chunks -> sent -> the output query -> record.
  * A plan may still answer `atOnce` for a `query` or `wait` activity (Save audience in test mode):
  * the state machine then goes straight on.
  */
@@ -154,11 +154,11 @@ export type Action =
   /** Done by the gate: the module's `act` hook, or else the outputs carry the inputs of `from`. */
   | { type: 'atOnce'; from: Record<string, number> }
   /**
-   * Channels: materialize `sql` (the prepare SELECT: messages and exclusions, tagged orca_output) into
-   * `location` in `chunks` chunks (orca_chunk 0..chunks-1), then send each chunk on `channel`.
+   * Channels: one SELECT writing the message table (outputs `messages` and `excluded`) into
+   * `location`, in `chunks` chunks (orca_chunk), each sent by one chunk sender of the channel.
    */
   | { type: 'send'; sql: string; location: string; chunks: number; channel: Channel }
-  /** Not runnable (yet): compile refuses it, validation warns. */
+  /** An activity that cannot run (yet): compile refuses it. */
   | { type: 'unsupported'; reason: string }
   /** The settings have errors (reported); nothing can run. */
   | { type: 'invalid' };

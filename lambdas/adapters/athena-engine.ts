@@ -185,6 +185,13 @@ export class AthenaEngine implements QueryEngine {
     return Object.fromEntries(rows.map((r) => [String(r[0]), Number(r[1])]));
   }
 
+  async countBy(ref: Population, column: string): Promise<Record<string, number>> {
+    const rows = await this.query(
+      `SELECT CAST(w.${quoteIdent(column)} AS VARCHAR), count(*) FROM ${this.dialect.workTable(ref)} AS w GROUP BY 1`,
+    );
+    return Object.fromEntries(rows.map((r) => [r[0] ?? '', Number(r[1])]));
+  }
+
   async preview(ref: Population, limit: number, offset: number): Promise<Record<string, unknown>[]> {
     const rel = this.dialect.workTable({ ...ref, rows: -1 });
     const names = ref.columns.map((c) => c.name);

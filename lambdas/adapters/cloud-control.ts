@@ -36,7 +36,10 @@ export class SfnCallbacks implements TaskCallbacks {
   }
 }
 
-/** Wakes every parked task of a run: each gate runs again and answers its token. */
+/**
+ * Wakes every parked task of a run: each gate runs again and answers its token. A channel activity
+ * waiting for a confirmation stays parked: a resume is not a confirmation (see `confirmParked`).
+ */
 export async function wakeParked(
   store: ParkingStore,
   lambda: LambdaClient,
@@ -45,6 +48,7 @@ export async function wakeParked(
 ): Promise<number> {
   let woken = 0;
   for (const p of await store.parked(runId)) {
+    if (p.kind === 'confirm') continue;
     if (!(await store.unpark(runId, p.activityId))) continue;
     await lambda.send(
       new InvokeCommand({
@@ -56,4 +60,28 @@ export async function wakeParked(
     woken++;
   }
   return woken;
+}
+
+/**
+ * Confirms the channel activity of a run waiting for a confirmation: takes its parking (one
+ * conditional delete, so two confirmations cannot both go on) and invokes the gate function with
+ * the parked event marked confirmed, which answers the task token. False when it is not waiting.
+ */
+export async function confirmParked(
+  store: ParkingStore,
+  lambda: LambdaClient,
+  gateFunction: string,
+  runId: string,
+  activityId: string,
+): Promise<boolean> {
+  const p = (await store.parked(runId)).find((x) => x.activityId === activityId && x.kind === 'confirm');
+  if (!p || !(await store.unpark(runId, activityId))) return false;
+  await lambda.send(
+    new InvokeCommand({
+      FunctionName: gateFunction,
+      InvocationType: 'Event',
+      Payload: Buffer.from(JSON.stringify({ ...(p.event as object), confirmed: true })),
+    }),
+  );
+  return true;
 }

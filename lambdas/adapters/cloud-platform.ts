@@ -39,7 +39,7 @@ import {
 } from '../../statemachines/schedule.js';
 import type { ParkingStore, RunRecord } from '../ports/store.js';
 import { executionArn, stateMachineArn, stateMachineName, testMachineName, type AwsLocation } from '../util/names.js';
-import { wakeParked } from './cloud-control.js';
+import { confirmParked, wakeParked } from './cloud-control.js';
 import { isAwsError } from './aws-errors.js';
 import { athenaResultsLocation } from '../layout.js';
 import { RunStopped } from '../util/errors.js';
@@ -201,6 +201,10 @@ export class CloudPlatform implements Platform {
 
   async wake(runId: string): Promise<void> {
     await wakeParked(this.o.store, this.o.lambda, this.o.functions.gate, runId);
+  }
+
+  confirm(runId: string, activityId: string): Promise<boolean> {
+    return confirmParked(this.o.store, this.o.lambda, this.o.functions.gate, runId, activityId);
   }
 
   async stop(run: RunRecord): Promise<void> {

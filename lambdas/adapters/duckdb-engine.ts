@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CSV_COPY_FILE, DuckDbDialect, OUTPUT_COLUMN, pageOrder, type CsvSource } from '../sql/dialect.js';
 import { csvToJsonLines, fileInsideDataFolder } from '../sql/csv.js';
-import { stringLiteral } from '../sql/literal.js';
+import { quoteIdent, stringLiteral } from '../sql/literal.js';
 import type { QueryEngine, Target } from '../ports/engine.js';
 import type { Population } from '../sql/population.js';
 import { typedRow } from './rows.js';
@@ -160,6 +160,13 @@ export class DuckDbEngine implements QueryEngine {
       `SELECT * FROM ${rel} AS w${pageOrder(ref)} LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`,
     );
     return rows.map((r) => typedRow(r, ref.columns));
+  }
+
+  async countBy(ref: Population, column: string): Promise<Record<string, number>> {
+    const rows = await this.query(
+      `SELECT CAST(w.${quoteIdent(column)} AS VARCHAR) AS v, count(*) AS n FROM ${this.dialect.workTable(ref)} AS w GROUP BY 1`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.v === null ? '' : String(r.v), Number(r.n)]));
   }
 
   /** Runs a query and returns its rows as JSON-friendly objects. */

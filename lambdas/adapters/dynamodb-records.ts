@@ -112,6 +112,7 @@ const activity = exactly<ActivityRecord>()(
     tasks: z.number().optional(),
     attempts: z.number().optional(),
     rows: z.number().optional(),
+    sendingSince: z.string().optional(),
   }),
 );
 
@@ -169,7 +170,7 @@ const parking = exactly<Parking>()(
   z.object({
     runId: z.string(),
     activityId: z.string(),
-    kind: z.enum(['gate', 'suspended']),
+    kind: z.enum(['gate', 'suspended', 'confirm']),
     token: z.string(),
     event: z.unknown(),
   }),

@@ -31,6 +31,8 @@ export interface Platform {
   start(request: StartRequest): Promise<{ execution?: string } | undefined>;
   /** Lets parked gates of a resumed run go on. */
   wake(runId: string): Promise<void>;
+  /** Lets a channel activity waiting for a confirmation send; false when it is not waiting for one. */
+  confirm(runId: string, activityId: string): Promise<boolean>;
   /** Ends an execution and cancels its queries. */
   stop(run: RunRecord): Promise<void>;
 }

@@ -10,6 +10,7 @@ import type { CampaignService } from './service.js';
 import * as S from './schemas.js';
 import { type DocumentedRoute, openApiDocument } from './openapi.js';
 import { REPORT_ROUTES } from './report-routes.js';
+import { SEND_ROUTES } from './send-routes.js';
 import { nestingExceeds, nestingMessage, TooDeepError, unsafeNumberMessage, unsafeNumberPath } from '../util/depth.js';
 
 export interface ApiRequest {
@@ -266,6 +267,7 @@ export const ROUTES: Route[] = [
       handle: (s, c) => s[command](p<{ runId: string }>(c).runId, c.actor),
     }),
   ),
+  ...SEND_ROUTES,
   {
     method: 'GET',
     path: '/runs/{runId}/logs',

@@ -560,6 +560,27 @@ export class CampaignService {
     return this.getRun(runId);
   }
 
+  /**
+   * Confirms the channel activity of a run that waits for a confirmation (it then sends); 409 when
+   * that activity is not waiting for one. The run log says who confirmed.
+   */
+  async confirm(runId: string, activityId: string, actor = 'api') {
+    const r = await this.runOf(runId);
+    if (!isInProgress(r.status)) throw conflict(`run ${runId} is ${r.status}: nothing waits for a confirmation`);
+    if (!(await this.d.platform.confirm(runId, activityId)))
+      throw conflict(`activity '${activityId}' of run ${runId} is not waiting for a confirmation`, {
+        activity: activityId,
+      });
+    await this.d.store.log(runId, {
+      at: this.now().toISOString(),
+      level: 'info',
+      activity: activityId,
+      message: `confirmed by ${actor}: sending`,
+      actor,
+    });
+    return this.getRun(runId);
+  }
+
   async stop(runId: string, actor = 'api') {
     await this.runCommand(runId, 'stop');
     if (

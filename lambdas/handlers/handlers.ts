@@ -8,6 +8,8 @@
  *   through TaskCallbacks (SendTaskSuccess in the cloud), or not at all while the run is paused
  * - record: after an activity's query or wait
  * - events: the providers' delivery events (SES through EventBridge, SMS through SNS)
+ * - channel activities' steps (orchestrator/send.ts): prepared (control), confirm (gate), sent (record),
+ *   and the send function's chunk senders
  */
 import middy from '@middy/core';
 import type { MiddlewareObj, MiddyHandlerObject } from '@middy/core';
@@ -21,20 +23,34 @@ import { recordActivity } from '../orchestrator/record.js';
 import { startRun } from '../orchestrator/start.js';
 import { executionEnded, type ExecutionStatusChange } from '../orchestrator/ended.js';
 import { type EventDeps, type EventsResult, recordProviderEvents } from '../orchestrator/events.js';
+import { chunkStep, confirmStep, preparedStep, type SendChunk, sentStep } from '../orchestrator/send.js';
 import type {
+  ChunkEvent,
+  ConfirmEvent,
   Deps,
   FailEvent,
   FinalizeEvent,
   GateEvent,
   GateRef,
+  Prepared,
+  PreparedEvent,
   RecordEvent,
+  SentEvent,
   StartEvent,
   StartFailedEvent,
   SuspendedEvent,
 } from '../orchestrator/types.js';
 
 /** The steps the state machine sends (`step`), and the execution status changes EventBridge sends (no `step`). */
-export type ControlEvent = StartEvent | StartFailedEvent | FinalizeEvent | FailEvent | ExecutionStatusChange;
+export type ControlEvent =
+  | StartEvent
+  | StartFailedEvent
+  | FinalizeEvent
+  | FailEvent
+  | (PreparedEvent & { confirm?: boolean })
+  | ExecutionStatusChange;
+export type GateFnEvent = GateRef | GateEvent | SuspendedEvent | (ConfirmEvent & { confirmed?: boolean });
+export type RecordFnEvent = RecordEvent | (SentEvent & { send: Prepared });
 export type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
 export interface HandlerOptions {
@@ -45,8 +61,8 @@ export interface HandlerOptions {
 /** What middy hands its inner handler besides the event and context; its own handler ignores it. */
 const NO_OPTIONS: MiddyHandlerObject = { signal: new AbortController().signal };
 
-function wrap<E, R>(fn: (event: E) => Promise<R>, options: HandlerOptions): Handler<E, R> {
-  const handler = middy<E, R>(async (event: E) => fn(event));
+function wrap<E, R>(fn: (event: E, context: Context) => Promise<R>, options: HandlerOptions): Handler<E, R> {
+  const handler = middy<E, R>(async (event: E, context: Context) => fn(event, context));
   for (const m of options.middlewares ?? []) handler.use(m as MiddlewareObj<E, R>);
   return async (event, context) => (await handler(event, context, NO_OPTIONS)) as R;
 }
@@ -63,6 +79,8 @@ export function makeControlHandler(deps: Deps, options: HandlerOptions = {}): Ha
         return finalizeFailedStart(event, deps);
       case 'fail':
         return failActivity(event, deps);
+      case 'prepared':
+        return preparedStep(event, deps);
     }
   }, options);
 }
@@ -71,11 +89,16 @@ export function makeGateHandler(
   deps: Deps,
   callbacks: TaskCallbacks,
   options: HandlerOptions = {},
-): Handler<GateRef | GateEvent | SuspendedEvent, void> {
-  return wrap<GateRef | GateEvent | SuspendedEvent, void>(async (event) => {
+): Handler<GateFnEvent, void> {
+  return wrap<GateFnEvent, void>(async (event) => {
     let result: unknown;
     try {
-      result = event.step === 'gate' ? await gate(event, deps) : await suspended(event, deps);
+      result =
+        event.step === 'gate'
+          ? await gate(event, deps)
+          : event.step === 'confirm'
+            ? await confirmStep(event, deps)
+            : await suspended(event, deps);
     } catch (e) {
       const err = e as Error;
       await callbacks.fail(
@@ -89,8 +112,27 @@ export function makeGateHandler(
   }, options);
 }
 
-export function makeRecordHandler(deps: Deps, options: HandlerOptions = {}): Handler<RecordEvent, void> {
-  return wrap<RecordEvent, void>((event) => recordActivity(event, deps), options);
+export function makeRecordHandler(deps: Deps, options: HandlerOptions = {}): Handler<RecordFnEvent, unknown> {
+  return wrap<RecordFnEvent, unknown>(
+    (event) => (event.step === 'sent' ? sentStep(event, deps) : recordActivity(event, deps)),
+    options,
+  );
+}
+
+/**
+ * The send function: one chunk of a channel activity per invocation (inside the send Map). Its
+ * attempt is the invocation's request id; its time budget, the invocation's remaining time.
+ */
+export function makeSendHandler(
+  deps: Deps,
+  send: SendChunk,
+  options: HandlerOptions = {},
+): Handler<ChunkEvent & { location: string }, unknown> {
+  return wrap<ChunkEvent & { location: string }, unknown>(
+    (event, context) =>
+      chunkStep(event, deps, send, { attempt: context.awsRequestId, remainingMs: context.getRemainingTimeInMillis() }),
+    options,
+  );
 }
 
 /** Delivery events: a malformed or foreign event is logged and ignored; a store failure throws (the trigger retries). */

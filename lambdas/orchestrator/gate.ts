@@ -11,6 +11,7 @@ import { glueTableName, workTableName } from '../layout.js';
 import { planActivity } from '../planner.js';
 import { schemaOf } from '../sql/population.js';
 import { Findings } from '../util/issues.js';
+import type { Target } from '../ports/engine.js';
 import type { RunRecord, TransitionRecord } from '../ports/store.js';
 import { ActivityError, RunStopped } from './errors.js';
 import { finishActivity, inactiveTransition, iso } from './activity-records.js';
@@ -190,6 +191,26 @@ export async function gate(ref: GateRef | GateEvent, deps: Deps): Promise<GateRe
         ...common,
       };
     }
+    case 'send': {
+      // The message table, chunked (the engine writes one group of files per orca_chunk; `chunks`
+      // is the optional Target field of the chunked materialisation).
+      const target: Target & { chunks?: number } = {
+        location: action.location,
+        table: workTableName(run.campaign.id, runId, activity.id),
+        chunks: action.chunks,
+      };
+      await deps.engine.prepareTarget(target);
+      return {
+        action: 'send',
+        sql: deps.engine.materialize(action.sql, target),
+        select: action.sql,
+        target: { location: target.location, table: target.table },
+        channel: action.channel,
+        chunks: action.chunks,
+        outputs: plan.outputs,
+        ...common,
+      };
+    }
     case 'wait':
       return {
         action: 'wait',
@@ -215,9 +236,6 @@ export async function gate(ref: GateRef | GateEvent, deps: Deps): Promise<GateRe
       await complete(run, deps, { ...common, activityId: activity.id }, forwarded(acted.forward, inputs), acted.note);
       return { action: 'done' };
     }
-    case 'send':
-      // The send chain (prepare, confirm, chunks, sent) is compiled by H-core's part of issue 11.
-      throw new ActivityError(`sending ${action.channel} messages is not available yet`);
     case 'unsupported':
       throw new ActivityError(action.reason);
     case 'invalid':

@@ -7,6 +7,31 @@ import type { Notifier } from '../ports/notifier.js';
 import type { RunControl } from '../ports/control.js';
 import type { StatusStore, TransitionRecord } from '../ports/store.js';
 import type { CampaignContext } from '../planner.js';
+import type { Channel, Providers } from '../ports/channel.js';
+import type { MessageLedger, RateLimiter, ReportStore } from '../ports/ledger.js';
+import type { ObjectStore } from '../ports/objects.js';
+
+/**
+ * The signed links of messages (lambdas/channels/links.ts, H-providers, declares the same
+ * interface: this declaration goes when that module is merged, replaced by its import).
+ */
+export interface LinkSettings {
+  baseUrl: string;
+  secret: string;
+  tracking: 'orca' | 'provider';
+}
+
+/** What channel activities need beyond the rest: providers, the ledger, the rate limiter, reports, objects. */
+export interface ChannelDeps {
+  providers: Providers;
+  ledger: MessageLedger;
+  rate: RateLimiter;
+  reports: ReportStore;
+  objects: ObjectStore;
+  links: LinkSettings;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
 
 export interface Deps {
   store: StatusStore;
@@ -21,6 +46,8 @@ export interface Deps {
     from: { campaignId: string; runId: string },
   ) => Promise<string>;
   clock?: () => Date;
+  /** Channel activities' dependencies; absent where nothing can be sent (a deployment without channels). */
+  channels?: ChannelDeps;
 }
 
 export interface RunCampaign extends CampaignContext {
@@ -112,6 +139,20 @@ export type GateResult =
       resetErrors: boolean;
     }
   | {
+      /** A channel activity: `sql` materialises its message table (outputs messages, excluded) in `target`, chunked. */
+      action: 'send';
+      sql: string;
+      select: string;
+      target: Target;
+      channel: Channel;
+      chunks: number;
+      activity: ActivityDef;
+      outbound: OutboundRef[];
+      outputs: Record<string, WorkSchema | null>;
+      startedAt: string;
+      resetErrors: boolean;
+    }
+  | {
       action: 'wait';
       seconds?: number;
       until?: string;
@@ -125,19 +166,63 @@ export type GateResult =
 /** What an output carries on: its population, if any, when it is active. */
 export type Carried = Pick<TransitionRecord, 'active' | 'population'>;
 
+/** The id and statistics of a query the state machine ran (the Athena task's ResultSelector). */
+export interface QueryRan {
+  query?: {
+    id: string;
+    statistics?: {
+      EngineExecutionTimeInMillis?: number;
+      TotalExecutionTimeInMillis?: number;
+      DataScannedInBytes?: number;
+    };
+  };
+}
+
+export type SendGate = Extract<GateResult, { action: 'send' }>;
+
 export interface RecordEvent {
   step: 'record';
   run: RunContext;
-  gate: Exclude<GateResult, { action: 'done' }> & {
-    query?: {
-      id: string;
-      statistics?: {
-        EngineExecutionTimeInMillis?: number;
-        TotalExecutionTimeInMillis?: number;
-        DataScannedInBytes?: number;
-      };
-    };
-  };
+  gate: Exclude<GateResult, { action: 'done' | 'send' }> & QueryRan;
+}
+
+/** After a channel activity's prepare query: count, write the manifest, decide on the confirmation. */
+export interface PreparedEvent {
+  step: 'prepared';
+  run: RunContext;
+  gate: SendGate & QueryRan;
+}
+
+/** What `prepared` returns into $.send: the chunks to send (none in test mode), and whether to wait for a confirmation. */
+export interface Prepared {
+  chunks: number[];
+  confirm: boolean;
+  /** Rows of the message table per output. */
+  rows: { messages: number; excluded: number };
+}
+
+/** A channel activity waits for `orca confirm` (a callback task). */
+export interface ConfirmEvent {
+  step: 'confirm';
+  token: string;
+  run: RunContext;
+  activity: string;
+  resumed?: boolean;
+}
+
+/** One chunk sender (the send function, inside the Map). */
+export interface ChunkEvent {
+  step: 'chunk';
+  run: RunContext;
+  activity: string;
+  chunk: number;
+}
+
+/** After the chunks: the counts; returns the output query for the branch's shared query and record. */
+export interface SentEvent {
+  step: 'sent';
+  run: RunContext;
+  gate: SendGate & QueryRan;
 }
 
 export interface FailEvent {

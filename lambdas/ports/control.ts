@@ -6,7 +6,8 @@
 export interface Parking {
   runId: string;
   activityId: string;
-  kind: 'gate' | 'suspended';
+  /** confirm: a channel activity waiting for `orca confirm` (woken by a confirmation only, never by a resume). */
+  kind: 'gate' | 'suspended' | 'confirm';
   token: string;
   /** The event that parked, replayed on resume (cloud). */
   event: unknown;

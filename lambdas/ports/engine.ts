@@ -30,6 +30,8 @@ export interface QueryEngine {
   prepareCsv(csv: CsvSource): Promise<void>;
   /** Rows written per output by a finished materialisation. */
   outputRows(target: Target, queryId: string): Promise<Record<string, number>>;
+  /** The rows of a population per value of one of its columns (one GROUP BY; NULL counted under ''). */
+  countBy(ref: Population, column: string): Promise<Record<string, number>>;
   /** A page of the rows of a population. */
   preview(ref: Population, limit: number, offset: number): Promise<Record<string, unknown>[]>;
   /** Removes a whole prefix of work tables (the purge). */

@@ -55,6 +55,8 @@ export interface ActivityRecord {
   tasks?: number;
   attempts?: number;
   rows?: number;
+  /** A channel activity: when its sending started (after the confirmation); its sending window counts from it. */
+  sendingSince?: string;
 }
 
 export interface TransitionRecord {

@@ -75,3 +75,16 @@ export class RunStopped extends OrcaError {
 
 /** The orca errors whose names reach the state machine (a Lambda's errorType, a callback's error). */
 export const STATE_MACHINE_ERRORS = [ActivityError, TransientError, RunStopped] as const;
+
+/**
+ * A chunk sender stopped before its time budget with messages left to send: the state machine's
+ * Retry calls it again at once and it goes on where it stopped (matched by name, never a failure).
+ */
+export class ChunkContinue extends OrcaError {
+  static override readonly errorName = 'Orca.ChunkContinue';
+}
+
+/** Another attempt still holds a chunk's lease (an invocation running after its caller gave up): wait and retry. */
+export class ChunkBusy extends OrcaError {
+  static override readonly errorName = 'Orca.ChunkBusy';
+}

@@ -18,12 +18,18 @@ export class NullPlatform implements Platform {
     return undefined;
   }
   async wake() {}
+  /** `run/activity` of the channel activities waiting for a confirmation; a confirmation takes its entry. */
+  readonly confirmable = new Set<string>();
+  async confirm(runId: string, activityId: string) {
+    return this.confirmable.delete(`${runId}/${activityId}`);
+  }
   async stop() {}
 }
 
 export interface InProcessApi {
   service: CampaignService;
   store: MemoryStore;
+  platform: NullPlatform;
   /** Sends a request through the router; `errors` collects what the router reported as orca's own failures. */
   call(
     method: string,
@@ -37,11 +43,12 @@ export interface InProcessApi {
 export function inProcessApi(): InProcessApi {
   const store = new MemoryStore();
   let n = 0;
+  const platform = new NullPlatform();
   const service = new CampaignService({
     store,
     engine: new RecordingEngine(),
     catalog: tinyCatalog(),
-    platform: new NullPlatform(),
+    platform,
     dialect: new DuckDbDialect(DATA_ROOT),
     newRunId: () => `run-${++n}`,
     clock: () => new Date('2026-11-22T12:00:00Z'),
@@ -50,6 +57,7 @@ export function inProcessApi(): InProcessApi {
   return {
     service,
     store,
+    platform,
     errors,
     call: (method, path, body, options = {}) =>
       handle(

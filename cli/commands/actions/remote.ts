@@ -130,6 +130,17 @@ export function control(command: RunCommand): (runId: string, opts: { endpoint?:
   };
 }
 
+export async function confirm(runId: string, activityId: string, opts: { endpoint?: string }): Promise<void> {
+  checkRunId(runId);
+  if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(activityId))
+    throw new CliError(`'${activityId.slice(0, 40)}' is not an activity id; \`orca status ${runId}\` lists them`, 2);
+  const r = await client(opts.endpoint).ok<{ status?: string }>(
+    'POST',
+    `/runs/${runId}/activities/${activityId}/confirm`,
+  );
+  console.log(terminalText(`${statusIcon(r.status ?? '')} ${runId}: ${activityId} confirmed, sending`, true));
+}
+
 export async function preview(runId: string, transition: string, opts: PreviewCommandOptions): Promise<void> {
   checkRunId(runId);
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(transition))

@@ -43,6 +43,14 @@ export class RecordingEngine implements QueryEngine {
     return { ...this.rows };
   }
 
+  /** Rows per value that `countBy` answers. */
+  counts: Record<string, number> = {};
+  readonly countedBy: Array<{ ref: Population; column: string }> = [];
+  async countBy(ref: Population, column: string): Promise<Record<string, number>> {
+    this.countedBy.push({ ref: structuredClone(ref), column });
+    return { ...this.counts };
+  }
+
   async preview(ref: Population, limit: number, offset: number): Promise<Record<string, unknown>[]> {
     this.previews.push({ ref: structuredClone(ref), limit, offset });
     return [];

@@ -111,7 +111,7 @@ export function startEvent(over: Partial<StartEvent> = {}): StartEvent {
   };
 }
 
-type Gated = Exclude<GateResult, { action: 'done' }>;
+type Gated = Exclude<GateResult, { action: 'done' | 'send' }>;
 
 export function recordEvent(gate: Gated, options: { run?: RunContext; queryId?: string } = {}): RecordEvent {
   return {

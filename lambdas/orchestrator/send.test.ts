@@ -1,0 +1,120 @@
+/** The chunk step: its files from the manifest, its window and time budget, and ChunkContinue when not done. */
+import { describe, expect, it } from 'vitest';
+import { encodePlan } from '../../statemachines/asl.js';
+import { sendConcurrency } from '../../statemachines/compile.js';
+import { MemoryStore } from '../../test/helpers/fakes/index.js';
+import { ChunkContinue } from '../util/errors.js';
+import { type ChunkJob, chunkFiles, chunkStep, sumCounts } from './send.js';
+import type { ChannelDeps, Deps, RunContext } from './types.js';
+
+describe('chunkFiles', () => {
+  it('groups DuckDB partition folders and Athena bucket files by chunk; others are ignored', () => {
+    expect(
+      chunkFiles(
+        [
+          'w/a/orca_output=messages/orca_chunk=1/data_0.parquet',
+          'w/a/orca_output=messages/orca_chunk=0/data_0.parquet',
+          'w/a/orca_output=messages/orca_chunk=1/data_1.parquet',
+          'w/a/orca_output=messages/20261122_abc_bucket-00002',
+          'w/a/orca_output=messages/orca_chunk=9/data_0.parquet',
+        ],
+        3,
+      ),
+    ).toEqual([
+      ['w/a/orca_output=messages/orca_chunk=0/data_0.parquet'],
+      ['w/a/orca_output=messages/orca_chunk=1/data_0.parquet', 'w/a/orca_output=messages/orca_chunk=1/data_1.parquet'],
+      ['w/a/orca_output=messages/20261122_abc_bucket-00002'],
+    ]);
+  });
+
+  it('sums counts per outcome and sizes concurrency as the design says', () => {
+    expect(sumCounts([{ sent: 2, failed: 1 }, { sent: 3 }, {}])).toEqual({ sent: 5, failed: 1 });
+    // clamp(floor(perSecond x 600 / 5,000), 1, 40)
+    expect([1, 8, 9, 100, 200, 334, 10_000].map(sendConcurrency)).toEqual([1, 1, 1, 12, 24, 40, 40]);
+    expect(sendConcurrency(undefined)).toBe(40);
+  });
+});
+
+describe('chunkStep', () => {
+  const run = {
+    runId: 'r1',
+    campaign: { id: 'news' },
+    startedAt: '2026-11-22T10:00:00.000Z',
+    testMode: false,
+    variables: {},
+  } as unknown as RunContext;
+  const NOW = Date.parse('2026-11-22T12:00:00.000Z');
+  const mail = {
+    id: 'mail',
+    type: 'email',
+    from: 'a@b.co',
+    subject: 'Hi',
+    text: 'Hi',
+    address: 'email',
+    sendWithoutConfirmation: false,
+    generateOutput: false,
+    throttle: { perSecond: 50, windowMinutes: 30 },
+  };
+
+  async function setup() {
+    const store = new MemoryStore();
+    await store.putPlan('r1', encodePlan({ mail: { activity: mail as never, inbound: [], outbound: [] } }));
+    await store.putActivities('r1', [
+      { activityId: 'mail', type: 'email', status: 'running', sendingSince: '2026-11-22T11:50:00.000Z' },
+    ]);
+    const manifest = JSON.stringify({ chunks: [['f0'], ['f1a', 'f1b']] });
+    const channels = {
+      now: () => NOW,
+      objects: {
+        open: async (key: string) => {
+          expect(key).toBe('work/news/r1/mail/manifest.json');
+          const b = Buffer.from(manifest);
+          return { byteLength: b.length, slice: async () => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) };
+        },
+      },
+    } as unknown as ChannelDeps;
+    return { store, deps: { store, channels } as unknown as Deps };
+  }
+
+  it('hands the chunk its files, its window (from when sending started) and its deadline (remaining time - 60 s)', async () => {
+    const { deps } = await setup();
+    const jobs: ChunkJob[] = [];
+    const counts = await chunkStep(
+      { step: 'chunk', run, activity: 'mail', chunk: 1, location: 'work/news/r1/mail' },
+      deps,
+      async (job) => {
+        jobs.push(job);
+        return { counts: { sent: 2 }, done: true };
+      },
+      { attempt: 'req-1', remainingMs: 900_000 },
+    );
+    expect(counts).toEqual({ sent: 2 });
+    expect(jobs[0]).toMatchObject({
+      campaignId: 'news',
+      runId: 'r1',
+      channel: 'email',
+      chunk: 1,
+      files: ['f1a', 'f1b'],
+      attempt: 'req-1',
+      perSecond: 50,
+      // 11:50 + 30 minutes
+      windowEndsAt: Date.parse('2026-11-22T12:20:00.000Z'),
+      deadline: NOW + 900_000 - 60_000,
+    });
+  });
+
+  it('throws Orca.ChunkContinue when the sender stopped at its deadline with messages left', async () => {
+    const { deps } = await setup();
+    const step = chunkStep(
+      { step: 'chunk', run, activity: 'mail', chunk: 0, location: 'work/news/r1/mail' },
+      deps,
+      async () => ({ counts: { sent: 1_200, failed: 3 }, done: false }),
+      { attempt: 'req-2', remainingMs: 120_000 },
+    );
+    await expect(step).rejects.toThrow(ChunkContinue);
+    await expect(step).rejects.toMatchObject({
+      name: 'Orca.ChunkContinue',
+      message: "activity 'mail' chunk 0: 1,203 messages done before the time budget ended; going on",
+    });
+  });
+});
