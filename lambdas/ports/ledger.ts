@@ -57,7 +57,12 @@ export interface RateLimiter {
    * Takes up to `want` tokens of the activity's rate for the current second, shared by every chunk
    * of the activity: returns how many were granted (0: wait for the next second) and when that second ends.
    */
-  take(runId: string, activityId: string, want: number, perSecond: number): Promise<{ granted: number; retryAt: number }>;
+  take(
+    runId: string,
+    activityId: string,
+    want: number,
+    perSecond: number,
+  ): Promise<{ granted: number; retryAt: number }>;
 }
 
 export type ReportCounters = Partial<
