@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { emailSchema, pushSchema, smsSchema } from '../activities/channels.js';
-import { verifyToken } from './links.js';
+import { type LinkSettings, verifyToken } from './links.js';
 import { compileMjml, prepareTemplates, renderMessage, templateVariables } from './templates.js';
 
-const links = { baseUrl: 'http://127.0.0.1:7777', secret: 's3cret', tracking: 'provider' as const };
+const links: LinkSettings = { baseUrl: 'http://127.0.0.1:7777', secret: 's3cret', tracking: 'provider' };
 const ctx = {
   messageId: 'm1',
   campaignId: 'winback',
