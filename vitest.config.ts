@@ -16,6 +16,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const INTEGRATION = [
   'lambdas/adapters/dynamodb-store.test.ts',
   'lambdas/adapters/s3-objects.test.ts',
+  // A real SMTP server (smtp-server) in-process.
+  'lambdas/adapters/smtp-provider.test.ts',
   'lambdas/api/apigateway.test.ts',
   'lambdas/api/code-campaigns.test.ts',
   'lambdas/entry/entries.test.ts',

@@ -4,7 +4,7 @@
  * provider, read by `orca outbox`. Every path is checked to stay inside the data folder.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Channel } from '../channels/columns.js';
 
 export interface OutboxEntry {
@@ -26,15 +26,15 @@ const ID = /^[A-Za-z0-9_-]{1,128}$/;
 export const OUTBOX_INDEX = 'index.jsonl';
 export const OUTBOX_EXTENSIONS: Record<Channel, string> = { email: '.eml', sms: '.sms.json', push: '.push.json' };
 
-/** `<data>/outbox`, or a run's folder in it: the id must be an id (no separators, no `..`). */
+/**
+ * `<data>/outbox`, or a run's folder in it. Ids are letters, digits, `_` and `-` only (no separator,
+ * no `.`): a path built from them cannot leave the outbox folder.
+ */
 export function outboxFolder(dataRoot: string, runId?: string): string {
-  const root = resolve(dataRoot);
-  const outbox = join(root, 'outbox');
+  const outbox = join(resolve(dataRoot), 'outbox');
   if (runId === undefined) return outbox;
   if (!ID.test(runId)) throw new Error(`'${runId.slice(0, 40)}' is not a run id`);
-  const folder = resolve(outbox, runId);
-  if (!folder.startsWith(`${outbox}${sep}`)) throw new Error(`'${runId}' is outside the outbox folder`);
-  return folder;
+  return join(outbox, runId);
 }
 
 /** A message's file name in its run's folder. */
