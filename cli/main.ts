@@ -17,6 +17,7 @@ import { countCommand } from './commands/count.js';
 import { serveCommand } from './commands/serve.js';
 import { remoteCommands } from './commands/remote.js';
 import { doctorCommand } from './commands/doctor.js';
+import { outboxCommand } from './commands/outbox.js';
 
 /** `output` replaces where commander writes help and usage errors (tests capture them in-process). */
 export function buildProgram(output: OutputConfiguration = {}): Command {
@@ -42,6 +43,7 @@ export function buildProgram(output: OutputConfiguration = {}): Command {
     serveCommand,
     remoteCommands,
     doctorCommand,
+    outboxCommand,
     schemaCommand,
   ])
     add(program);

@@ -36,7 +36,7 @@ export class OutboxProvider implements MessageProvider {
   private async content(m: OutgoingMessage): Promise<{ body: string | Buffer; summary: string }> {
     if (m.channel === 'email') {
       this.mailer ??= nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-      const info = await this.mailer.sendMail(mailOptions(m));
+      const info = await this.mailer.sendMail({ ...mailOptions(m), date: this.now() });
       return { body: info.message as Buffer, summary: m.email.subject };
     }
     const { channel, ...rest } = m;
