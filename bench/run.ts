@@ -12,6 +12,7 @@ import { positiveInt } from '../cli/options.js';
 import { benchValidation } from './validation.js';
 import { benchCampaign, benchOverhead } from './campaign.js';
 import { definitionSizeOf } from './large-campaign.js';
+import { benchSmtpSend } from './smtp-send.js';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { validateCampaign } from '../statemachines/validate.js';
 import { compileCampaign, MAX_DEFINITION_BYTES } from '../statemachines/compile.js';
@@ -23,9 +24,17 @@ const program = new Command()
   .option('--data <dir>', 'where generated data is kept between runs (default: bench-data/ in the repository)')
   .option('--threads <n>', 'DuckDB threads', positiveInt('--threads'), 2)
   .option('--memory-limit <size>', 'DuckDB memory limit', '4GB')
-  .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead or campaign')
+  .option('--messages <n>', 'emails for the SMTP send benchmark', positiveInt('--messages'), 100_000)
+  .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead, smtp or campaign')
   .parse(process.argv);
-const opts = program.opts<{ profiles: number; data?: string; threads: number; memoryLimit: string; only?: string }>();
+const opts = program.opts<{
+  profiles: number;
+  data?: string;
+  threads: number;
+  memoryLimit: string;
+  messages: number;
+  only?: string;
+}>();
 const root = packageRoot();
 const dataBase = resolve(opts.data ?? join(root, 'bench-data'));
 const log = (s: string) => console.log(s);
@@ -90,6 +99,15 @@ if (want('overhead')) {
     `orchestration overhead on 1,000 profiles: ${o.perActivityMs.toFixed(1)} ms per activity (${o.activities} activities; run time minus query time, median of 5 runs; floor: 50 ms)`,
   );
   log(`bench overhead activities=${o.activities} ms_per_activity=${o.perActivityMs.toFixed(1)}`);
+}
+if (want('smtp')) {
+  const r = await benchSmtpSend({ messages: opts.messages });
+  log(
+    `rendering and handing ${r.messages.toLocaleString('en-US')} emails to a local SMTP server: ${r.sendPerSecond.toFixed(0)} messages/s in ${r.seconds.toFixed(1)} s (${r.perCpuSecond.toFixed(0)} per CPU second; rendering alone: ${r.renderPerSecond.toFixed(0)}/s; floor for the whole send: 1,000/s)`,
+  );
+  log(
+    `bench smtp messages=${r.messages} per_second=${r.sendPerSecond.toFixed(0)} render_per_second=${r.renderPerSecond.toFixed(0)} per_cpu_second=${r.perCpuSecond.toFixed(0)}`,
+  );
 }
 if (want('campaign')) {
   const r = await benchCampaign({
