@@ -120,3 +120,9 @@ export interface DoctorCommandOptions {
   bucket?: string;
   json?: boolean;
 }
+
+export interface OutboxCommandOptions {
+  show?: string;
+  data?: string;
+  json?: boolean;
+}

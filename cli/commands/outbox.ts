@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
 import { lazy } from './lazy.js';
 
-export interface OutboxCommandOptions {
-  show?: string;
-  data?: string;
-  json?: boolean;
-}
-
 export function outboxCommand(program: Command): void {
   program
     .command('outbox')

@@ -4,7 +4,7 @@ import { CliError, color, formatTime, jsonText, localZone, terminalText } from '
 import { dataPath } from '../../paths.js';
 import { checkRunId } from '../../options.js';
 import { listOutboxRuns, outboxFolder, readOutboxIndex } from '../../../lambdas/adapters/outbox-files.js';
-import type { OutboxCommandOptions } from '../outbox.js';
+import type { OutboxCommandOptions } from '../options.js';
 
 export async function outbox(runId: string | undefined, opts: OutboxCommandOptions): Promise<void> {
   const root = dataPath(opts.data);
