@@ -18,6 +18,8 @@ const INTEGRATION = [
   'lambdas/adapters/dynamodb-report.test.ts',
   'lambdas/adapters/secrets.test.ts',
   'lambdas/adapters/s3-objects.test.ts',
+  // A real SMTP server (smtp-server) in-process.
+  'lambdas/adapters/smtp-provider.test.ts',
   'lambdas/api/apigateway.test.ts',
   'lambdas/api/code-campaigns.test.ts',
   'lambdas/entry/entries.test.ts',

@@ -26,7 +26,14 @@ const program = new Command()
   .option('--memory-limit <size>', 'DuckDB memory limit', '4GB')
   .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead, prepare or campaign')
   .parse(process.argv);
-const opts = program.opts<{ profiles: number; data?: string; threads: number; memoryLimit: string; only?: string }>();
+const opts = program.opts<{
+  profiles: number;
+  data?: string;
+  threads: number;
+  memoryLimit: string;
+  messages: number;
+  only?: string;
+}>();
 const root = packageRoot();
 const dataBase = resolve(opts.data ?? join(root, 'bench-data'));
 const log = (s: string) => console.log(s);

@@ -18,6 +18,7 @@ import { serveCommand } from './commands/serve.js';
 import { remoteCommands } from './commands/remote.js';
 import { doctorCommand } from './commands/doctor.js';
 import { reportCommand } from './commands/report.js';
+import { outboxCommand } from './commands/outbox.js';
 
 /** `output` replaces where commander writes help and usage errors (tests capture them in-process). */
 export function buildProgram(output: OutputConfiguration = {}): Command {
@@ -44,6 +45,7 @@ export function buildProgram(output: OutputConfiguration = {}): Command {
     serveCommand,
     remoteCommands,
     doctorCommand,
+    outboxCommand,
     schemaCommand,
   ])
     add(program);

@@ -132,3 +132,9 @@ export interface ReportCommandOptions {
   data?: string;
   json?: boolean;
 }
+
+export interface OutboxCommandOptions {
+  show?: string;
+  data?: string;
+  json?: boolean;
+}

@@ -22,7 +22,8 @@ import type { Column } from '../sql/types.js';
 import type { WorkSchema } from '../sql/population.js';
 import { MESSAGE_COLUMNS, PREPARE_OUTPUTS, type Channel } from '../channels/columns.js';
 import { ADDRESS_PATTERNS, chunkPlan, normalizedAddress, prepareSelect } from '../channels/prepare.js';
-import { checkMjml, templateRoots } from '../channels/variables.js';
+import { checkMjml } from '../channels/mjml-check.js';
+import { templateVariables } from '../channels/liquid.js';
 import { QueryError } from '../query/problems.js';
 import { quoteIdent as quote } from '../sql/literal.js';
 
@@ -111,9 +112,6 @@ export type SmsActivity = z.infer<typeof smsSchema>;
 export type PushActivity = z.infer<typeof pushSchema>;
 type ChannelActivity = EmailActivity | SmsActivity | PushActivity;
 
-/** Root template variables the renderer provides itself (links, message id...), not row columns. */
-export const TEMPLATE_BUILTINS = ['orca'] as const;
-
 const EMAIL = new RegExp(ADDRESS_PATTERNS.email, 'i');
 /** `address` or `Name <address>` (the name quoted or free of <, >, quotes and line breaks). */
 const MAILBOX = /^(?:(?:"[^"\r\n]*"|[^"<>\r\n]+)\s*)?<([^<>\s]+)>$/;
@@ -176,13 +174,13 @@ function planChannel(a: ChannelActivity, ctx: PlanContext, texts: Record<string,
   const known = new Set(columns.map((c) => c.name));
   for (const [field, text] of Object.entries(texts)) {
     if (text === undefined) continue;
-    const roots = templateRoots(text);
+    const roots = templateVariables(text);
     if ('error' in roots) {
       ctx.report.error([field], `the template does not parse: ${roots.error}`);
       continue;
     }
     for (const name of roots.variables) {
-      if (known.has(name) || (TEMPLATE_BUILTINS as readonly string[]).includes(name)) continue;
+      if (known.has(name)) continue;
       try {
         const r = scope.resolve([name]);
         columns.push({ name, sql: r.sql });

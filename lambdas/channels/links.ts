@@ -1,15 +1,17 @@
 /**
- * Signed links: the unsubscribe link, the open pixel and the click redirect carry a token that
- * says what they are for, signed with the deployment's link secret (HMAC-SHA256), so that no one
- * can unsubscribe another address, count an open for another message or make orca redirect to a
- * URL it did not write. Token: base64url(JSON).base64url(HMAC-SHA256(secret, base64url(JSON))).
+ * Signed links in messages: unsubscribe (RFC 8058 one-click), the open pixel and click redirects.
+ * A token is `base64url(json).base64url(hmac-sha256(secret, base64url(json)))`: the MAC covers the
+ * encoded text itself, so that changing any character of either part is refused (a base64url
+ * character's unused low bits cannot be flipped unnoticed).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { CHANNELS, type Channel } from './columns.js';
 
 export interface LinkSettings {
+  /** The public base URL of the API (`orca serve` locally): links are `<base>/u|o|c/<token>`. */
   baseUrl: string;
   secret: string;
+  /** 'orca': links rewritten to orca's click redirects and an open pixel added; 'provider': left alone. */
   tracking: 'orca' | 'provider';
 }
 
@@ -26,65 +28,77 @@ export type LinkToken =
   | { kind: 'open'; messageId: string }
   | { kind: 'click'; messageId: string; url: string };
 
-/** The longest token verified: a click token carries its URL (URLs beyond 8 KB are not links in mail). */
-export const MAX_TOKEN_LENGTH = 12_000;
+/** Longer tokens are refused unread (a click token carries its URL: URLs longer than this are not rewritten). */
+export const MAX_TOKEN_LENGTH = 4096;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest();
+function mac(secret: string, payload: string): string {
+  return createHmac('sha256', secret).update(payload).digest('base64url');
+}
 
 export function signToken(secret: string, t: LinkToken): string {
-  const payload = Buffer.from(JSON.stringify(t)).toString('base64url');
-  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+  if (!secret) throw new Error('the link secret is empty');
+  const payload = Buffer.from(JSON.stringify(t), 'utf8').toString('base64url');
+  return `${payload}.${mac(secret, payload)}`;
 }
 
-const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isText = (v: unknown): v is string => typeof v === 'string';
 
-/** The token's content when it is well-formed and its shape one of LinkToken's. */
-function tokenOf(v: unknown): LinkToken | undefined {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const o = v as Record<string, unknown>;
-  if (!text(o.messageId)) return undefined;
-  switch (o.kind) {
-    case 'open':
-      return { kind: 'open', messageId: o.messageId };
-    case 'click':
-      return text(o.url) ? { kind: 'click', messageId: o.messageId, url: o.url } : undefined;
-    case 'unsubscribe':
-      return CHANNELS.includes(o.channel as Channel) &&
-        text(o.address) &&
-        text(o.campaignId) &&
-        text(o.runId) &&
-        text(o.activityId)
-        ? {
-            kind: 'unsubscribe',
-            channel: o.channel as Channel,
-            address: o.address,
-            messageId: o.messageId,
-            campaignId: o.campaignId,
-            runId: o.runId,
-            activityId: o.activityId,
-          }
-        : undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** The token's content, or undefined when it was not signed with `secret` or is malformed. */
+/** The token's content when its signature holds and its shape is one of LinkToken's, else undefined. */
 export function verifyToken(secret: string, token: string): LinkToken | undefined {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
-  const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) return undefined;
-  const given = Buffer.from(m[2]!, 'base64url');
-  const expected = mac(secret, m[1]!);
+  if (!secret || typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
+  const dot = token.indexOf('.');
+  if (dot < 1 || dot !== token.lastIndexOf('.')) return undefined;
+  const payload = token.slice(0, dot);
+  const signature = token.slice(dot + 1);
+  if (!BASE64URL.test(payload) || !BASE64URL.test(signature)) return undefined;
+  const expected = Buffer.from(mac(secret, payload));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  let t: Record<string, unknown>;
   try {
-    return tokenOf(JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')));
+    t = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
+  return wellFormed(t) ? (t as LinkToken) : undefined;
 }
 
-/** The unsubscribe link of a message: <base>/u/<token>. */
+function wellFormed(t: Record<string, unknown> | null): boolean {
+  if (typeof t !== 'object' || t === null || !isText(t.messageId)) return false;
+  switch (t.kind) {
+    case 'open':
+      return true;
+    case 'click':
+      return isText(t.url) && /^https?:\/\//i.test(t.url);
+    case 'unsubscribe':
+      return (
+        (CHANNELS as readonly unknown[]).includes(t.channel) &&
+        isText(t.address) &&
+        isText(t.campaignId) &&
+        isText(t.runId) &&
+        isText(t.activityId)
+      );
+    default:
+      return false;
+  }
+}
+
+const base = (links: LinkSettings) => links.baseUrl.replace(/\/+$/, '');
+
 export function unsubscribeUrl(links: LinkSettings, t: Extract<LinkToken, { kind: 'unsubscribe' }>): string {
-  return `${links.baseUrl.replace(/\/+$/, '')}/u/${signToken(links.secret, t)}`;
+  return `${base(links)}/u/${signToken(links.secret, t)}`;
+}
+
+export function openUrl(links: LinkSettings, messageId: string): string {
+  return `${base(links)}/o/${signToken(links.secret, { kind: 'open', messageId })}`;
+}
+
+export function clickUrl(links: LinkSettings, messageId: string, url: string): string {
+  return `${base(links)}/c/${signToken(links.secret, { kind: 'click', messageId, url })}`;
+}
+
+/** Whether a URL is one of orca's own links (never rewritten into a click redirect). */
+export function isOrcaLink(links: LinkSettings, url: string): boolean {
+  return url.startsWith(`${base(links)}/`);
 }

@@ -4,46 +4,18 @@
  * outbox folder under the data folder. The chunk sender is the same code for all of them.
  */
 import type { Channel } from '../channels/columns.js';
+import type { OutgoingMessage } from '../channels/message.js';
 
 export type { Channel };
 
-export interface MessageContext {
-  /** orca's message id (orca_message_id): deterministic per run, activity and recipient. */
-  messageId: string;
-  campaignId: string;
-  runId: string;
-  activityId: string;
-  /** The recipient's key in the campaign's dimension, as text. */
-  key: string;
-}
-
-export interface EmailContent {
-  from: string;
-  replyTo?: string;
-  subject: string;
-  html?: string;
-  text?: string;
-  /** Extra headers: List-Unsubscribe, List-Unsubscribe-Post (RFC 8058). */
-  headers: Record<string, string>;
-}
-
-export interface SmsContent {
-  /** Origination identity (a phone number, sender id or pool); the provider's default when absent. */
-  from?: string;
-  text: string;
-}
-
-export interface PushContent {
-  title: string;
-  body: string;
-  deepLink?: string;
-}
-
-export type OutgoingMessage = MessageContext & { to: string } & (
-    | { channel: 'email'; email: EmailContent }
-    | { channel: 'sms'; sms: SmsContent }
-    | { channel: 'push'; push: PushContent }
-  );
+// The rendered message is defined in the core (the templates produce it); re-exported here for the providers.
+export type {
+  EmailContent,
+  MessageContext,
+  OutgoingMessage,
+  PushContent,
+  SmsContent,
+} from '../channels/message.js';
 
 export type SendOutcome =
   /** Accepted. `delivered`: the hand-off itself is the delivery (local SMTP and outbox). */

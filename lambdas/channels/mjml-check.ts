@@ -1,23 +1,9 @@
 /**
- * Validation-time checks of a channel's templates, synchronous like validation: the root variables
- * a liquid template reads (checked against the inbound schema), and whether an MJML document is
- * valid. A private stand-in until lambdas/channels/templates.ts (templateVariables, compileMjml)
- * is merged; it uses liquidjs and mjml's own parser and validator directly.
+ * Whether an MJML document is valid, synchronously like validation: mjml2html is asynchronous, but
+ * its parser and validator are not (they register the same components once `mjml` is loaded).
+ * Rendering compiles the document (templates.ts compileMjml).
  */
 import { createRequire } from 'node:module';
-import { Liquid } from 'liquidjs';
-
-const liquid = new Liquid();
-
-/** The root names a template reads that it does not define itself ({% assign %}, {% for %} variables aside). */
-export function templateRoots(source: string): { variables: string[] } | { error: string } {
-  try {
-    const segments = liquid.globalVariableSegmentsSync(liquid.parse(source));
-    return { variables: [...new Set(segments.map((s) => String(s[0])))] };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
 
 interface MjmlNode {
   tagName: string;
