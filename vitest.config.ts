@@ -15,6 +15,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const INTEGRATION = [
   'lambdas/adapters/dynamodb-store.test.ts',
+  'lambdas/adapters/dynamodb-ledger.test.ts',
   'lambdas/adapters/s3-objects.test.ts',
   'lambdas/api/apigateway.test.ts',
   'lambdas/api/code-campaigns.test.ts',

@@ -48,6 +48,12 @@ export interface MessageLedger {
   settle(ref: ChunkRef, entries: LedgerEntry[]): Promise<void>;
   /** Records a finished chunk's counts (replacing what an earlier attempt wrote) and gives its lease back. */
   finishChunk(ref: ChunkRef, counts: ChunkCounts): Promise<void>;
+  /**
+   * Gives the lease of `attempt` back without finishing the chunk (it stopped at its deadline, or its
+   * provider failed): the retry takes it at once instead of waiting for it to expire. A no-op when
+   * another attempt holds it.
+   */
+  releaseChunk(ref: ChunkRef, attempt: string): Promise<void>;
   /** The counts of every finished chunk of an activity (the record step sums them). */
   chunkCounts(runId: string, activityId: string): Promise<Map<number, ChunkCounts>>;
 }
@@ -57,7 +63,12 @@ export interface RateLimiter {
    * Takes up to `want` tokens of the activity's rate for the current second, shared by every chunk
    * of the activity: returns how many were granted (0: wait for the next second) and when that second ends.
    */
-  take(runId: string, activityId: string, want: number, perSecond: number): Promise<{ granted: number; retryAt: number }>;
+  take(
+    runId: string,
+    activityId: string,
+    want: number,
+    perSecond: number,
+  ): Promise<{ granted: number; retryAt: number }>;
 }
 
 export type ReportCounters = Partial<
