@@ -17,6 +17,7 @@ const INTEGRATION = [
   'lambdas/adapters/dynamodb-store.test.ts',
   'lambdas/adapters/dynamodb-ledger.test.ts',
   'lambdas/adapters/s3-objects.test.ts',
+  'lambdas/adapters/s3-object-store.test.ts',
   'lambdas/api/apigateway.test.ts',
   'lambdas/api/code-campaigns.test.ts',
   'lambdas/entry/entries.test.ts',
