@@ -16,6 +16,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const INTEGRATION = [
   'lambdas/adapters/dynamodb-store.test.ts',
   'lambdas/adapters/dynamodb-ledger.test.ts',
+  'lambdas/orchestrator/chunk.test.ts',
   'lambdas/adapters/s3-objects.test.ts',
   'lambdas/adapters/s3-object-store.test.ts',
   'lambdas/api/apigateway.test.ts',
