@@ -1,10 +1,12 @@
 /**
  * The message ledger and the shared rate limiter on the status table (DynamoDB; dynalite locally),
  * with the items lambdas/ports/ledger.ts describes:
- * - `MSG#<messageId>` / `MSG`: a message's status (written by BatchWriteItem: the chunk's lease,
+ * - `MSG#<messageId>` / `MSG`: a message's outcome (written by BatchWriteItem: the chunk's lease,
  *   one conditional write, makes its writers exclusive), `ttl` 90 days;
- * - `RUN#<runId>` / `CHUNK#<activityId>#<chunk>`: the chunk's lease and counts (next to the run,
- *   kept as long as the run is: no ttl);
+ * - `RUN#<runId>` / `CHUNK#<activityId>#<chunk>`: the chunk's lease, counts and `sending` set: a
+ *   reservation is one ADD of the batch's ids to it, a settlement DELETEs them once their outcomes
+ *   are written (so a message is written once, not twice: dynalite's writes are what limits a
+ *   local send); kept next to the run as long as it is (no ttl);
  * - `RATE#<runId>#<activityId>` / `<epoch second>`: the tokens taken in that second, `ttl` 1 day.
  * No transactions (dynalite has none): conditional writes and atomic ADDs only.
  */
@@ -50,6 +52,18 @@ function groups<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** Requests of one call in flight at once. */
+const PARALLEL_REQUESTS = 4;
+
+/** `fn` over the groups, at most PARALLEL_REQUESTS at a time. */
+async function inParallel<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_REQUESTS, items.length) }, worker));
 }
 
 export interface LedgerOptions {
@@ -110,9 +124,19 @@ export class DynamoDbLedger implements MessageLedger {
     }
   }
 
-  async statuses(messageIds: string[]): Promise<Map<string, LedgerEntry>> {
+  async statuses(messageIds: string[], ref?: ChunkRef): Promise<Map<string, LedgerEntry>> {
     const out = new Map<string, LedgerEntry>();
-    for (const ids of groups([...new Set(messageIds)], GET_BATCH)) {
+    // The chunk's open reservations first: an outcome written after them wins below.
+    if (ref) {
+      const chunk = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: chunkKey(ref), ConsistentRead: true }),
+      );
+      const sending = chunk.Item?.sending as Set<string> | undefined;
+      const at = String(chunk.Item?.reservedAt ?? '');
+      for (const messageId of messageIds)
+        if (sending?.has(messageId)) out.set(messageId, { messageId, status: 'sending', at });
+    }
+    await inParallel(groups([...new Set(messageIds)], GET_BATCH), async (ids) => {
       let keys: Record<string, unknown>[] = ids.map(messageKey);
       for (let attempt = 0; keys.length; attempt++) {
         const r = await this.doc.send(
@@ -131,19 +155,38 @@ export class DynamoDbLedger implements MessageLedger {
         keys = r.UnprocessedKeys?.[this.table]?.Keys ?? [];
         if (keys.length) await backoff(attempt);
       }
-    }
+    });
     return out;
   }
 
   async reserve(ref: ChunkRef, messageIds: string[], at: string): Promise<void> {
-    await this.writeMessages(
-      ref,
-      messageIds.map((messageId) => ({ messageId, status: 'sending', at })),
+    if (!messageIds.length) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: chunkKey(ref),
+        UpdateExpression: 'ADD #sending :ids SET #reservedAt = if_not_exists(#reservedAt, :at)',
+        ExpressionAttributeNames: { '#sending': 'sending', '#reservedAt': 'reservedAt' },
+        ExpressionAttributeValues: { ':ids': new Set(messageIds), ':at': at },
+      }),
     );
   }
 
   async settle(ref: ChunkRef, entries: LedgerEntry[]): Promise<void> {
-    await this.writeMessages(ref, entries);
+    if (!entries.length) return;
+    await this.writeMessages(
+      ref,
+      entries.filter((e) => e.status !== 'sending'),
+    );
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: chunkKey(ref),
+        UpdateExpression: 'DELETE #sending :ids',
+        ExpressionAttributeNames: { '#sending': 'sending' },
+        ExpressionAttributeValues: { ':ids': new Set(entries.map((e) => e.messageId)) },
+      }),
+    );
   }
 
   /** Whole message items, 25 a request, the unprocessed ones again with backoff. */
@@ -151,7 +194,7 @@ export class DynamoDbLedger implements MessageLedger {
     const ttl = epochSeconds(this.now()) + MESSAGE_TTL_S;
     // A batch must not name a key twice: the last entry of a message wins.
     const unique = [...new Map(entries.map((e) => [e.messageId, e])).values()];
-    for (const group of groups(unique, WRITE_BATCH)) {
+    await inParallel(groups(unique, WRITE_BATCH), async (group) => {
       let requests: Record<string, unknown>[] = group.map((e) => ({
         PutRequest: {
           Item: {
@@ -174,7 +217,7 @@ export class DynamoDbLedger implements MessageLedger {
         requests = (r.UnprocessedItems?.[this.table] ?? []) as Record<string, unknown>[];
         if (requests.length) await backoff(attempt);
       }
-    }
+    });
   }
 
   async finishChunk(ref: ChunkRef, counts: ChunkCounts): Promise<void> {

@@ -233,7 +233,10 @@ class ChunkSender {
       for (const c of columns) if (!INTERNAL.has(c)) own[c] = row[c];
       fresh.push({ messageId, address, key: text(row[keyColumn]), row: own, tries: 0, notBefore: 0, reserved: false });
     }
-    const known = await this.deps.ledger.statuses(fresh.map((p) => p.messageId));
+    const known = await this.deps.ledger.statuses(
+      fresh.map((p) => p.messageId),
+      this.ref,
+    );
     const crashed: Pending[] = [];
     for (const p of fresh) {
       const entry = known.get(p.messageId);
