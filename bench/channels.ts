@@ -107,6 +107,9 @@ export interface SendBenchResult {
   seconds: number;
   perSecond: number;
   received: number;
+  /** CPU time per message of the sender's process and of the SMTP server's (what the machine's load does not change much). */
+  senderCpuMs: number;
+  serverCpuMs: number;
 }
 
 export async function benchSend(
@@ -126,6 +129,8 @@ export async function benchSend(
     };
     const render = liquidRenderer();
     const started = performance.now();
+    const cpu = process.cpuUsage();
+    const serverBefore = (await sink.received()).cpuMs;
     let sent = 0;
     await eachLimit(
       files.map((f, c) => [c, f] as const),
@@ -137,10 +142,18 @@ export async function benchSend(
       },
     );
     const seconds = (performance.now() - started) / 1000;
-    const received = await sink.received();
+    const used = process.cpuUsage(cpu);
+    const { received, cpuMs } = await sink.received();
     if (sent !== o.messages || received !== o.messages)
       throw new Error(`sent ${sent}, the SMTP server received ${received}, of ${o.messages} messages`);
-    return { messages: o.messages, seconds, perSecond: o.messages / seconds, received };
+    return {
+      messages: o.messages,
+      seconds,
+      perSecond: o.messages / seconds,
+      received,
+      senderCpuMs: (used.user + used.system) / 1000 / o.messages,
+      serverCpuMs: (cpuMs - serverBefore) / o.messages,
+    };
   } finally {
     await provider.close?.();
     await sink.close();

@@ -115,7 +115,9 @@ if (want('send')) {
   log(
     `${r.messages.toLocaleString('en')} emails rendered and handed to a local SMTP server: ${r.seconds.toFixed(1)} s, ${r.perSecond.toFixed(0)} messages/s (floor: 1,000/s)`,
   );
-  log(`bench send messages=${r.messages} s=${r.seconds.toFixed(1)} per_second=${r.perSecond.toFixed(0)}`);
+  log(
+    `bench send messages=${r.messages} s=${r.seconds.toFixed(1)} per_second=${r.perSecond.toFixed(0)} sender_cpu_ms_per_message=${r.senderCpuMs.toFixed(3)} smtp_server_cpu_ms_per_message=${r.serverCpuMs.toFixed(3)}`,
+  );
 }
 if (want('throttle')) {
   // One activity's rate shared by 6 chunks sending at once.

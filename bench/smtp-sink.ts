@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 
 export interface SmtpSink {
   port: number;
-  /** Messages received so far (asked of the server process). */
-  received(): Promise<number>;
+  /** Messages received so far, and the CPU time the server process used (asked of it). */
+  received(): Promise<{ received: number; cpuMs: number }>;
   close(): Promise<void>;
 }
 
@@ -20,7 +20,7 @@ const server = new SMTPServer({
   onData(stream, session, callback) { stream.on('data', () => {}); stream.on('end', () => { received++; callback(); }); },
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.server.address().port }) + '\\n'));
-process.stdin.on('data', () => process.stdout.write(JSON.stringify({ received }) + '\\n'));
+process.stdin.on('data', () => { const c = process.cpuUsage(); process.stdout.write(JSON.stringify({ received, cpuMs: (c.user + c.system) / 1000 }) + '\\n'); });
 `;
 
 export async function startSmtpSink(root: string): Promise<SmtpSink> {
@@ -45,7 +45,7 @@ export async function startSmtpSink(root: string): Promise<SmtpSink> {
     async received() {
       const answer = next();
       child.stdin.write('?\n');
-      return (JSON.parse(await answer) as { received: number }).received;
+      return JSON.parse(await answer) as { received: number; cpuMs: number };
     },
     async close() {
       child.stdin.end();
