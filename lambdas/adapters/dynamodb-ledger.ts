@@ -159,6 +159,19 @@ export class DynamoDbLedger implements MessageLedger {
     return out;
   }
 
+  async chunkTouched(ref: ChunkRef): Promise<boolean> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: chunkKey(ref),
+        ConsistentRead: true,
+        ProjectionExpression: '#reservedAt, #settledAt',
+        ExpressionAttributeNames: { '#reservedAt': 'reservedAt', '#settledAt': 'settledAt' },
+      }),
+    );
+    return Boolean(r.Item?.reservedAt || r.Item?.settledAt);
+  }
+
   async reserve(ref: ChunkRef, messageIds: string[], at: string): Promise<void> {
     if (!messageIds.length) return;
     await this.doc.send(
@@ -182,9 +195,9 @@ export class DynamoDbLedger implements MessageLedger {
       new UpdateCommand({
         TableName: this.table,
         Key: chunkKey(ref),
-        UpdateExpression: 'DELETE #sending :ids',
-        ExpressionAttributeNames: { '#sending': 'sending' },
-        ExpressionAttributeValues: { ':ids': new Set(entries.map((e) => e.messageId)) },
+        UpdateExpression: 'DELETE #sending :ids SET #settledAt = if_not_exists(#settledAt, :at)',
+        ExpressionAttributeNames: { '#sending': 'sending', '#settledAt': 'settledAt' },
+        ExpressionAttributeValues: { ':ids': new Set(entries.map((e) => e.messageId)), ':at': entries[0]!.at },
       }),
     );
   }

@@ -4,7 +4,8 @@
  *
  * 1. takes the chunk's lease (one conditional write): another attempt still running refuses it
  *    (Orca.ChunkBusy, which Step Functions retries);
- * 2. reads the chunk's Parquet files a slice at a time and looks its messages up in the ledger: a
+ * 2. reads the chunk's Parquet files a slice at a time and (unless it is the chunk's first attempt,
+ *    ledger.chunkTouched) looks its messages up in the ledger: a
  *    message with an outcome keeps it (a retried chunk never sends twice, and still counts it); one
  *    left `sending` by an attempt that died is marked `unknown` (it may have gone out: never re-sent);
  * 3. renders each remaining message (a render error is that message's outcome, the chunk goes on),
@@ -182,7 +183,10 @@ class ChunkSender {
     this.firstAt = this.started;
   }
 
+  private earlierAttempts = true;
+
   async run(): Promise<{ counts: ChunkCounts; done: boolean }> {
+    this.earlierAttempts = await this.deps.ledger.chunkTouched(this.ref);
     const reader = chunkRows(this.deps.objects, this.job.files, this.options.sliceRows ?? SLICE_ROWS);
     let exhausted = false;
     for (;;) {
@@ -233,10 +237,13 @@ class ChunkSender {
       for (const c of columns) if (!INTERNAL.has(c)) own[c] = row[c];
       fresh.push({ messageId, address, key: text(row[keyColumn]), row: own, tries: 0, notBefore: 0, reserved: false });
     }
-    const known = await this.deps.ledger.statuses(
-      fresh.map((p) => p.messageId),
-      this.ref,
-    );
+    // A first attempt knows what it did itself: only earlier attempts' messages are looked up.
+    const known = this.earlierAttempts
+      ? await this.deps.ledger.statuses(
+          fresh.map((p) => p.messageId),
+          this.ref,
+        )
+      : new Map<string, LedgerEntry>();
     const crashed: Pending[] = [];
     for (const p of fresh) {
       const entry = known.get(p.messageId);

@@ -46,6 +46,11 @@ export interface MessageLedger {
    * With `ref`, the messages that chunk reserved and never settled are there too, `sending`.
    */
   statuses(messageIds: string[], ref?: ChunkRef): Promise<Map<string, LedgerEntry>>;
+  /**
+   * Whether an attempt of the chunk ever reserved or settled a message: when not, none of its
+   * messages is in the ledger, and a first attempt need not look them up (asked once, under the lease).
+   */
+  chunkTouched(ref: ChunkRef): Promise<boolean>;
   /** Marks messages `sending` before their provider calls (batched writes; the lease makes them exclusive). */
   reserve(ref: ChunkRef, messageIds: string[], at: string): Promise<void>;
   /** Records the outcome of messages after their provider calls (batched). */
