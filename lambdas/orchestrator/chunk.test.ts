@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbLedger, DynamoDbRateLimiter } from '../adapters/dynamodb-ledger.js';
 import { FsObjectStore } from '../adapters/fs-objects.js';
@@ -257,6 +258,39 @@ describe('sendChunk', () => {
     expect(provider.calls).toHaveLength(30);
     expect(r.counts).toEqual({ sent: 30, renderError: 1, windowClosed: 69 });
     expect(readLog('r-window', 0, new Date(clock).toISOString().slice(0, 10))).toHaveLength(100);
+  });
+
+  it("a call that could not start within its tokens' second waits for new tokens (never more than the rate in a second)", async () => {
+    const [files] = await messageTable('r-late', 30);
+    clock = Math.ceil(clock / 1000) * 1000;
+    const startedAt: number[] = [];
+    // Each call takes 300 ms of the clock: of a second's 10 tokens, only 4 calls can start in it.
+    const slow = new TestProvider(() => {
+      startedAt.push(clock);
+      clock += 300;
+      return { status: 'sent' };
+    });
+    const r = await sendChunk(
+      job('r-late', files!, { perSecond: 10 }),
+      { ...deps, providers: { email: slow } },
+      { render },
+    );
+    // 30 rows, 13 a render error: 29 sent, each once.
+    expect(r.counts).toEqual({ sent: 29, renderError: 1 });
+    expect(new Set(slow.calls.map((c) => c.messageId)).size).toBe(29);
+    const perSecond = new Map<number, number>();
+    for (const t of startedAt) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+    // Every call started in a second whose slot granted at least as many tokens (none on stale tokens).
+    const slots = await DynamoDBDocumentClient.from(dynamo.client).send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'RATE#r-late#mail' },
+      }),
+    );
+    const taken = new Map((slots.Items ?? []).map((i) => [Number(i.sk), Number(i.taken)]));
+    for (const [second, calls] of perSecond) expect(calls).toBeLessThanOrEqual(taken.get(second) ?? 0);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(10);
   });
 
   it('stops at the deadline (done: false, the lease given back) and the continuation goes on where it stopped', async () => {

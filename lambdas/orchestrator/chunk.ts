@@ -302,6 +302,8 @@ class ChunkSender {
       return;
     }
     let go = ready;
+    /** When the granted tokens' second ends: a call not started by then waits for new tokens. */
+    let tokensEnd = Number.POSITIVE_INFINITY;
     if (this.job.perSecond) {
       const r = await this.deps.rate.take(this.job.runId, this.job.activity.id, ready.length, this.job.perSecond);
       if (!r.granted) {
@@ -309,6 +311,7 @@ class ChunkSender {
         return;
       }
       go = ready.slice(0, r.granted);
+      tokensEnd = r.retryAt;
     }
     const toReserve = go.filter((p) => !p.reserved);
     if (toReserve.length) {
@@ -319,7 +322,11 @@ class ChunkSender {
       );
       for (const p of toReserve) p.reserved = true;
     }
-    const results = await pool(go, this.concurrency, (p) => this.provider.send(p.message!));
+    // A call starts within the second of its tokens, or not at all (it stays reserved and queued):
+    // so the provider never sees more than the rate in one second, however late a round runs.
+    const results = await pool(go, this.concurrency, async (p) =>
+      this.now() < tokensEnd ? this.provider.send(p.message!) : undefined,
+    );
     const done: Pending[] = [];
     const outcomes = new Map<Pending, { outcome: Outcome; reason?: string; providerId?: string }>();
     let crash: unknown;
@@ -330,7 +337,8 @@ class ChunkSender {
         crash ??= r.reason;
         return;
       }
-      const outcome: SendOutcome = r.value;
+      const outcome: SendOutcome | undefined = r.value;
+      if (!outcome) return;
       if (outcome.status === 'throttled') {
         p.tries++;
         if (p.tries < this.maxTries) {
