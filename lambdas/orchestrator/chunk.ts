@@ -301,6 +301,17 @@ class ChunkSender {
       await this.sleep(this.boundedWait(due - t));
       return;
     }
+    // Reserved before the tokens are taken, so that the calls start right after the grant (a
+    // message reserved and not granted waits, reserved, for the next round).
+    const toReserve = ready.filter((p) => !p.reserved);
+    if (toReserve.length) {
+      await this.deps.ledger.reserve(
+        this.ref,
+        toReserve.map((p) => p.messageId),
+        iso(this.now()),
+      );
+      for (const p of toReserve) p.reserved = true;
+    }
     let go = ready;
     /** When the granted tokens' second ends: a call not started by then waits for new tokens. */
     let tokensEnd = Number.POSITIVE_INFINITY;
@@ -312,15 +323,6 @@ class ChunkSender {
       }
       go = ready.slice(0, r.granted);
       tokensEnd = r.retryAt;
-    }
-    const toReserve = go.filter((p) => !p.reserved);
-    if (toReserve.length) {
-      await this.deps.ledger.reserve(
-        this.ref,
-        toReserve.map((p) => p.messageId),
-        iso(this.now()),
-      );
-      for (const p of toReserve) p.reserved = true;
     }
     // A call starts within the second of its tokens, or not at all (it stays reserved and queued):
     // so the provider never sees more than the rate in one second, however late a round runs.
@@ -369,13 +371,21 @@ class ChunkSender {
 
   /**
    * Out of time: messages waiting for a retry after a throttling were refused, so they end
-   * `throttled` (counted, not lost); the others were not reserved and wait for the continuation.
+   * `throttled` (counted, not lost); those reserved but never handed over give their reservation
+   * back, and wait for the continuation with the ones not reserved.
    */
   private async stopAtDeadline(): Promise<void> {
+    const waiting = this.queue.filter((p) => p.reserved);
     await this.settle(
-      this.queue.filter((p) => p.reserved),
+      waiting.filter((p) => p.tries > 0),
       (p) => ({ outcome: 'throttled', reason: `still throttled when the attempt's time ran out (${p.tries} tries)` }),
     );
+    const never = waiting.filter((p) => p.tries === 0);
+    if (never.length)
+      await this.deps.ledger.settle(
+        this.ref,
+        never.map((p) => ({ messageId: p.messageId, status: 'sending', at: iso(this.now()) })),
+      );
     await this.writeLog();
   }
 

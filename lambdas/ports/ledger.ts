@@ -53,7 +53,10 @@ export interface MessageLedger {
   chunkTouched(ref: ChunkRef): Promise<boolean>;
   /** Marks messages `sending` before their provider calls (batched writes; the lease makes them exclusive). */
   reserve(ref: ChunkRef, messageIds: string[], at: string): Promise<void>;
-  /** Records the outcome of messages after their provider calls (batched). */
+  /**
+   * Records the outcome of messages after their provider calls (batched). An entry whose status is
+   * `sending` gives its reservation back instead (the message was never handed over).
+   */
   settle(ref: ChunkRef, entries: LedgerEntry[]): Promise<void>;
   /** Records a finished chunk's counts (replacing what an earlier attempt wrote) and gives its lease back. */
   finishChunk(ref: ChunkRef, counts: ChunkCounts): Promise<void>;
