@@ -20,6 +20,9 @@ const INTEGRATION = [
   'lambdas/adapters/s3-objects.test.ts',
   // A real SMTP server (smtp-server) in-process.
   'lambdas/adapters/smtp-provider.test.ts',
+  'lambdas/adapters/dynamodb-ledger.test.ts',
+  'lambdas/orchestrator/chunk.test.ts',
+  'lambdas/adapters/s3-object-store.test.ts',
   'lambdas/api/apigateway.test.ts',
   'lambdas/api/code-campaigns.test.ts',
   'lambdas/entry/entries.test.ts',

@@ -11,6 +11,7 @@ import { packageRoot } from '../cli/paths.js';
 import { positiveInt } from '../cli/options.js';
 import { benchValidation } from './validation.js';
 import { benchCampaign, benchOverhead } from './campaign.js';
+import { benchSend, benchThrottle } from './channels.js';
 import { definitionSizeOf } from './large-campaign.js';
 import { benchPrepare } from './prepare.js';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
@@ -24,15 +25,16 @@ const program = new Command()
   .option('--data <dir>', 'where generated data is kept between runs (default: bench-data/ in the repository)')
   .option('--threads <n>', 'DuckDB threads', positiveInt('--threads'), 2)
   .option('--memory-limit <size>', 'DuckDB memory limit', '4GB')
-  .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead, prepare or campaign')
+  .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead, prepare, send, throttle or campaign')
+  .option('--emails <n>', 'emails for the send benchmark', positiveInt('--emails'), 100_000)
   .parse(process.argv);
 const opts = program.opts<{
   profiles: number;
   data?: string;
   threads: number;
   memoryLimit: string;
-  messages: number;
   only?: string;
+  emails: number;
 }>();
 const root = packageRoot();
 const dataBase = resolve(opts.data ?? join(root, 'bench-data'));
@@ -113,6 +115,42 @@ if (want('prepare')) {
     `prepare of an email to 1,000,000 recipients: ${p.seconds.toFixed(2)} s (CPU ${p.cpuSeconds.toFixed(2)} s), ${p.rows.messages ?? 0} messages in ${p.chunks} chunks, ${p.rows.excluded ?? 0} excluded (floor: 5 s)`,
   );
   log(`bench prepare recipients=1000000 s=${p.seconds.toFixed(2)} cpu_s=${p.cpuSeconds.toFixed(2)} chunks=${p.chunks}`);
+}
+if (want('send')) {
+  // Rendered and handed to a real SMTP server through the chunk sender: 20 chunks, 4 at a time
+  // (the Map's concurrency), 8 pooled SMTP connections.
+  const r = await benchSend({
+    root,
+    dataRoot: join(dataBase, 'channels'),
+    log,
+    messages: opts.emails,
+    chunks: 20,
+    parallel: 4,
+    connections: 8,
+  });
+  log(
+    `${r.messages.toLocaleString('en')} emails rendered and handed to a local SMTP server: ${r.seconds.toFixed(1)} s, ${r.perSecond.toFixed(0)} messages/s (floor: 1,000/s)`,
+  );
+  log(
+    `bench send messages=${r.messages} s=${r.seconds.toFixed(1)} per_second=${r.perSecond.toFixed(0)} sender_cpu_ms_per_message=${r.senderCpuMs.toFixed(3)} smtp_server_cpu_ms_per_message=${r.serverCpuMs.toFixed(3)}`,
+  );
+}
+if (want('throttle')) {
+  // One activity's rate shared by 6 chunks sending at once.
+  const r = await benchThrottle({
+    root,
+    dataRoot: join(dataBase, 'channels'),
+    log,
+    perSecond: 200,
+    seconds: 30,
+    chunks: 6,
+  });
+  log(
+    `throttle at ${r.target}/s for ${r.seconds} s across 6 chunks: ${r.measured.toFixed(1)} messages/s measured, at most ${r.maxSecond} in one second (floor: within 10 %)`,
+  );
+  log(
+    `bench throttle target=${r.target} s=${r.seconds} measured=${r.measured.toFixed(1)} max_second=${r.maxSecond} deviation_pct=${((Math.abs(r.measured - r.target) / r.target) * 100).toFixed(1)}`,
+  );
 }
 if (want('campaign')) {
   const r = await benchCampaign({

@@ -99,6 +99,8 @@ function channels(): ChannelDeps {
     },
     ledger: {
       leaseChunk: unused,
+      chunkTouched: unused,
+      releaseChunk: unused,
       statuses: unused,
       reserve: unused,
       settle: unused,

@@ -2,11 +2,12 @@
  * The message ledger (no duplicates, nothing lost) and the shared rate limiter. Both live in the
  * status table (DynamoDB; dynalite locally). Items:
  * - `pk MSG#<messageId>`, `sk MSG`: one per message: campaignId, runId, activityId, channel, chunk,
- *   status (sending | an Outcome), providerId, at; the delivery events add their first times
+ *   status (an Outcome), providerId, at; the delivery events add their first times
  *   (deliveredAt, bouncedAt, complainedAt, openedAt, clickedAt, unsubscribedAt), each set once;
  *   `ttl` (epoch seconds) so DynamoDB's TTL removes it after the retention.
  * - `pk RUN#<runId>`, `sk CHUNK#<activityId>#<chunk>`: a chunk's lease (holder, expiresAt) and, once it
- *   ended, its counts per outcome (rewritten whole by each attempt: a retried chunk never counts twice).
+ *   ended, its counts per outcome (rewritten whole by each attempt: a retried chunk never counts twice);
+ *   `sending`: the set of its messages reserved and not settled yet (one write per batch, not per message).
  * - `pk RATE#<runId>#<activityId>`, `sk <epoch second>`: tokens taken in that second (conditional ADD).
  * - `pk STATS#<campaignId>`, `sk <runId>#<activityId>`: a report's counters (targeted, excluded by
  *   reason, outcomes: SET by the steps of the run; delivery events: ADD once per message and event).
@@ -40,14 +41,31 @@ export interface MessageLedger {
    * gave up). Taking it again for the same attempt is allowed.
    */
   leaseChunk(ref: ChunkRef, attempt: string, expiresAt: string): Promise<boolean>;
-  /** The messages of a chunk already in the ledger, by id (a retried chunk skips or reconciles them). */
-  statuses(messageIds: string[]): Promise<Map<string, LedgerEntry>>;
+  /**
+   * The messages of a chunk already in the ledger, by id (a retried chunk skips or reconciles them).
+   * With `ref`, the messages that chunk reserved and never settled are there too, `sending`.
+   */
+  statuses(messageIds: string[], ref?: ChunkRef): Promise<Map<string, LedgerEntry>>;
+  /**
+   * Whether an attempt of the chunk ever reserved or settled a message: when not, none of its
+   * messages is in the ledger, and a first attempt need not look them up (asked once, under the lease).
+   */
+  chunkTouched(ref: ChunkRef): Promise<boolean>;
   /** Marks messages `sending` before their provider calls (batched writes; the lease makes them exclusive). */
   reserve(ref: ChunkRef, messageIds: string[], at: string): Promise<void>;
-  /** Records the outcome of messages after their provider calls (batched). */
+  /**
+   * Records the outcome of messages after their provider calls (batched). An entry whose status is
+   * `sending` gives its reservation back instead (the message was never handed over).
+   */
   settle(ref: ChunkRef, entries: LedgerEntry[]): Promise<void>;
   /** Records a finished chunk's counts (replacing what an earlier attempt wrote) and gives its lease back. */
   finishChunk(ref: ChunkRef, counts: ChunkCounts): Promise<void>;
+  /**
+   * Gives the lease of `attempt` back without finishing the chunk (it stopped at its deadline, or its
+   * provider failed): the retry takes it at once instead of waiting for it to expire. A no-op when
+   * another attempt holds it.
+   */
+  releaseChunk(ref: ChunkRef, attempt: string): Promise<void>;
   /** The counts of every finished chunk of an activity (the record step sums them). */
   chunkCounts(runId: string, activityId: string): Promise<Map<number, ChunkCounts>>;
 }

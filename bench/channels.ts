@@ -1,0 +1,224 @@
+/**
+ * Benchmarks of the chunk sender (lambdas/orchestrator/chunk.ts) on the embedded runtime's parts:
+ * the message table as Parquet written by DuckDB (PARTITION_BY orca_chunk, as prepare writes it),
+ * the data folder as the object store, the ledger and the rate limiter on dynalite (in process, as
+ * in `orca serve`).
+ * - send: N emails rendered (liquidjs) and handed to a real SMTP server (smtp-server, its own
+ *   process) over nodemailer's pooled transport, several chunks at once: messages per second.
+ * - throttle: several chunks at once sharing one activity's rate for a time: the measured rate.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Liquid } from 'liquidjs';
+import { DynamoDbLedger, DynamoDbRateLimiter } from '../lambdas/adapters/dynamodb-ledger.js';
+import { FsObjectStore } from '../lambdas/adapters/fs-objects.js';
+import { emailSchema } from '../lambdas/activities/channels.js';
+import { type ChunkDeps, type ChunkJob, type ChunkRenderer, sendChunk } from '../lambdas/orchestrator/chunk.js';
+import type { MessageProvider, OutgoingMessage, SendOutcome } from '../lambdas/ports/channel.js';
+import { startDynalite, TABLE } from '../runtime/dynalite.js';
+import { startSmtpSink } from './smtp-sink.js';
+import { smtpProvider } from './smtp-provider.js';
+
+export interface ChannelBenchOptions {
+  root: string;
+  dataRoot: string;
+  log: (line: string) => void;
+}
+
+const activity = emailSchema.parse({
+  id: 'mail',
+  type: 'email',
+  from: 'news@example.com',
+  subject: 'Hello {{ first }}, {{ points }} points',
+  html: '<p>Dear {{ first }},</p><p>You joined on {{ since }} and have {{ points }} points.</p>',
+});
+
+/** The message table of `rows` recipients in `chunks` chunks; the files of each chunk. */
+async function messageTable(dataRoot: string, runId: string, rows: number, chunks: number): Promise<string[][]> {
+  const location = join(dataRoot, 'work/bench', runId, 'mail/orca_output=messages');
+  rmSync(location, { recursive: true, force: true });
+  mkdirSync(location, { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const db = await instance.connect();
+  await db.run(`COPY (
+    SELECT i AS id, 'First' || i AS first, DATE '2020-01-01' + (i % 2000)::INTEGER AS since, (i * 7) % 10000 AS points,
+           md5('${runId}|mail|' || i) AS orca_message_id, 'user' || i || '@example.com' AS orca_address,
+           i % ${chunks} AS orca_chunk
+    FROM range(${rows}) r(i)) TO '${location}' (FORMAT PARQUET, PARTITION_BY (orca_chunk))`);
+  db.closeSync();
+  instance.closeSync();
+  const keys = (await new FsObjectStore(dataRoot).list(`work/bench/${runId}/mail/orca_output=messages/`)).map(
+    (o) => o.key,
+  );
+  return Array.from({ length: chunks }, (_, c) => keys.filter((k) => k.includes(`/orca_chunk=${c}/`)));
+}
+
+/** liquidjs over the row, templates parsed once (as templates.ts prepareTemplates does). */
+function liquidRenderer(): ChunkRenderer {
+  const liquid = new Liquid({ strictVariables: true });
+  const subject = liquid.parse(activity.subject);
+  const html = liquid.parse(activity.html!);
+  return async (row, ctx) => {
+    try {
+      return {
+        ok: true,
+        message: {
+          ...ctx,
+          channel: 'email',
+          email: {
+            from: activity.from,
+            subject: await liquid.render(subject, row),
+            html: await liquid.render(html, row),
+            headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+          },
+        },
+      };
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message };
+    }
+  };
+}
+
+/** `n` at a time over the jobs. */
+async function eachLimit<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+const job = (runId: string, chunk: number, files: string[], extra: Partial<ChunkJob> = {}): ChunkJob => ({
+  campaignId: 'bench',
+  runId,
+  activity,
+  channel: 'email',
+  chunk,
+  files,
+  attempt: `bench-${chunk}`,
+  deadline: Date.now() + 3_600_000,
+  ...extra,
+});
+
+export interface SendBenchResult {
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  received: number;
+  /** CPU time per message of the sender's process and of the SMTP server's (what the machine's load does not change much). */
+  senderCpuMs: number;
+  serverCpuMs: number;
+}
+
+export async function benchSend(
+  o: ChannelBenchOptions & { messages: number; chunks: number; parallel: number; connections: number },
+): Promise<SendBenchResult> {
+  const runId = `send-${Date.now()}`;
+  const files = await messageTable(o.dataRoot, runId, o.messages, o.chunks);
+  const dynamo = await startDynalite();
+  const sink = await startSmtpSink(o.root);
+  const provider = smtpProvider(sink.port, o.connections);
+  try {
+    const deps: ChunkDeps = {
+      providers: { email: provider },
+      ledger: new DynamoDbLedger(dynamo.client, TABLE),
+      rate: new DynamoDbRateLimiter(dynamo.client, TABLE),
+      objects: new FsObjectStore(o.dataRoot),
+    };
+    const render = liquidRenderer();
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const serverBefore = (await sink.received()).cpuMs;
+    let sent = 0;
+    await eachLimit(
+      files.map((f, c) => [c, f] as const),
+      o.parallel,
+      async ([c, f]) => {
+        const r = await sendChunk(job(runId, c, f), deps, { render, concurrency: o.connections * 2 });
+        if (!r.done) throw new Error(`chunk ${c} did not finish`);
+        sent += r.counts.sent ?? 0;
+      },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const { received, cpuMs } = await sink.received();
+    if (sent !== o.messages || received !== o.messages)
+      throw new Error(`sent ${sent}, the SMTP server received ${received}, of ${o.messages} messages`);
+    return {
+      messages: o.messages,
+      seconds,
+      perSecond: o.messages / seconds,
+      received,
+      senderCpuMs: (used.user + used.system) / 1000 / o.messages,
+      serverCpuMs: (cpuMs - serverBefore) / o.messages,
+    };
+  } finally {
+    await provider.close?.();
+    await sink.close();
+    await dynamo.close();
+  }
+}
+
+export interface ThrottleBenchResult {
+  target: number;
+  seconds: number;
+  sent: number;
+  measured: number;
+  /** The most messages handed over in one calendar second. */
+  maxSecond: number;
+}
+
+/** A provider that accepts at once and notes when. */
+function timingProvider(times: number[]): MessageProvider {
+  return {
+    channel: 'email',
+    description: 'memory',
+    async send(_m: OutgoingMessage): Promise<SendOutcome> {
+      times.push(Date.now());
+      return { status: 'sent' };
+    },
+  };
+}
+
+export async function benchThrottle(
+  o: ChannelBenchOptions & { perSecond: number; seconds: number; chunks: number },
+): Promise<ThrottleBenchResult> {
+  const runId = `throttle-${Date.now()}`;
+  // More than the chunks can send in the time: every chunk wants to send the whole time.
+  const files = await messageTable(o.dataRoot, runId, Math.ceil(o.perSecond * o.seconds * 1.5), o.chunks);
+  const dynamo = await startDynalite();
+  try {
+    const times: number[] = [];
+    const deps: ChunkDeps = {
+      providers: { email: timingProvider(times) },
+      ledger: new DynamoDbLedger(dynamo.client, TABLE),
+      rate: new DynamoDbRateLimiter(dynamo.client, TABLE),
+      objects: new FsObjectStore(o.dataRoot),
+    };
+    const render = liquidRenderer();
+    // From a whole second, for `seconds` (the chunks stop at their deadline: done false).
+    await new Promise((res) => setTimeout(res, 1000 - (Date.now() % 1000)));
+    const start = Date.now();
+    const deadline = start + o.seconds * 1000;
+    await Promise.all(
+      files.map(async (f, c) => {
+        const r = await sendChunk(job(runId, c, f, { perSecond: o.perSecond, deadline }), deps, { render });
+        if (r.done) throw new Error(`chunk ${c} ran out of messages before the end: make the table larger`);
+      }),
+    );
+    const inWindow = times.filter((t) => t >= start && t < deadline);
+    const perSecond = new Map<number, number>();
+    for (const t of inWindow) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+    return {
+      target: o.perSecond,
+      seconds: o.seconds,
+      sent: times.length,
+      measured: inWindow.length / o.seconds,
+      maxSecond: Math.max(...perSecond.values()),
+    };
+  } finally {
+    await dynamo.close();
+  }
+}
