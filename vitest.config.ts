@@ -23,6 +23,8 @@ const INTEGRATION = [
   'lambdas/sql/literal.test.ts',
   'runtime/start-failure.test.ts',
   'runtime/local-runtime.test.ts',
+  // Import jobs end to end: dynalite, DuckDB and the local Step Functions runner.
+  'runtime/local-imports.test.ts',
   'runtime/server.test.ts',
   'runtime/dynalite.test.ts',
   'cli/doctor.test.ts',

@@ -72,7 +72,7 @@ export class LocalImports {
   }
 
   /** Runs a job to its end through its state machine; `onStage` hears each stage as it ends. */
-  async run(id: string, actor = 'user', onStage?: (job: JobRecord, stage: Stage) => void): Promise<JobRecord> {
+  async run(id: string, actor = 'user', onStage?: (job: JobRecord, stage: Stage) => void | Promise<void>): Promise<JobRecord> {
     if (!(await this.store.updateJob(id, { status: 'running', startedAt: now() }, ['editing'])))
       throw new JobActionRefused(`job ${id} cannot start: it is not being edited`);
     await this.store.journal(id, { at: now(), kind: 'action', actor, message: `started by ${actor}` });
@@ -85,7 +85,7 @@ export class LocalImports {
       const stage = (state.Parameters as { Payload: { stage: Stage } }).Payload.stage;
       handlers[name] = async () => {
         const r = await runStage(this.deps, id, stage);
-        if (onStage && r.next !== 'wait') onStage((await this.store.getJob(id))!, stage);
+        if (onStage && r.next !== 'wait') await onStage((await this.store.getJob(id))!, stage);
         return { StatusCode: 200, Payload: r };
       };
     }
@@ -134,9 +134,10 @@ export class LocalImports {
     const job = await this.store.getJob(id);
     if (!job) throw new JobActionRefused(`no import job ${id}`);
     if (!job.rejects) return [];
-    return this.engine.rows(
+    const rows = await this.engine.rows(
       `SELECT * FROM read_parquet(${stringLiteral(`${this.engine.url(job.rejects)}/*.parquet`)}) ORDER BY line LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`,
     );
+    return rows.map((r) => ({ ...r, line: Number(r.line) }));
   }
 
   /** Writes a job's rejects as CSV (header line, comma-separated) to an absolute file path. */

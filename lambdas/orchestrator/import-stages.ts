@@ -118,11 +118,11 @@ async function materialize(engine: ImportEngine, job: JobRecord, stage: string, 
 
 const num = (v: unknown): number => Number(v ?? 0);
 
-async function checkLimit(engine: ImportEngine, def: ImportJob, job: JobRecord, rejected: number, read: number, typed: Population, rejects: Population) {
+async function checkLimit(engine: ImportEngine, store: ImportStore, def: ImportJob, job: JobRecord, rejected: number, read: number, typed: Population, rejects: Population) {
   const first = typed.rows + rejects.rows > 0 ? (await engine.rows(firstLinesSelect(engine.dialect.workTable(typed), engine.dialect.workTable(rejects))))[0]! : { lines: 0, rejected: 0 };
   const why = rejectLimitExceeded(def, { rejected, lines: read, firstLines: num(first.lines), firstRejected: num(first.rejected) });
   if (why) {
-    await writeRejects(engine, def, job, [rejects], undefined);
+    await store.updateJob(job.id, { rejects: await writeRejects(engine, def, job, [rejects], undefined) });
     throw new RejectLimitReached(`import job ${def.name}: ${why}; nothing applied (see orca rejects ${job.id})`);
   }
 }
@@ -146,7 +146,7 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     return { base, versionBefore: base.version ?? 0, counts: { read }, message: `read ${read} record(s) of ${job.definition.source.file}` };
   },
 
-  async type({ engine }, job, table) {
+  async type({ engine, store }, job, table) {
     const def = job.definition;
     const rows = await materialize(engine, job, 'type', typeSelect(engine.dialect, def, table, rawRelation(engine.dialect, def, job.work)));
     const withRows = { ...job, rows: { ...job.rows, type: rows } };
@@ -154,7 +154,7 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     const rejects = ref(withRows, 'type', 'rejects', REJECT_COLUMNS);
     const warnings = typed.rows ? num((await engine.rows(`SELECT count(*) AS n FROM ${engine.dialect.workTable(typed)} AS t WHERE t.orca_warning IS NOT NULL`))[0]!.n) : 0;
     const byReason = rejects.rows ? await reasons(engine, rejects) : {};
-    await checkLimit(engine, def, job, rejects.rows, job.counts?.read ?? 0, typed, rejects);
+    await checkLimit(engine, store, def, job, rejects.rows, job.counts?.read ?? 0, typed, rejects);
     return { rows: withRows.rows, counts: { typed: typed.rows, warnings, rejected: rejects.rows, rejectedByReason: byReason } };
   },
 
@@ -175,7 +175,7 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     };
   },
 
-  async match({ engine }, job, table) {
+  async match({ engine, store }, job, table) {
     const def = job.definition;
     const cols = typedColumns(def, table).filter((c) => c.name !== 'orca_warning');
     const lines = ref(job, 'doubles', 'main', cols);
@@ -194,6 +194,7 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     const location = await writeRejects(engine, def, job, rejects, matched);
     const read = job.counts?.read ?? 0;
     const why = rejectLimitExceeded(def, { rejected, lines: read, firstLines: 0, firstRejected: 0 });
+    if (def.rejectLimit !== undefined && why) await store.updateJob(job.id, { rejects: location });
     if (def.rejectLimit !== undefined && why) throw new RejectLimitReached(`import job ${def.name}: ${why}; nothing applied (see orca rejects ${job.id})`);
     return {
       rows: withRows.rows,
