@@ -12,6 +12,7 @@ import { positiveInt } from '../cli/options.js';
 import { benchValidation } from './validation.js';
 import { benchCampaign, benchOverhead } from './campaign.js';
 import { definitionSizeOf } from './large-campaign.js';
+import { benchImport } from './import.js';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { validateCampaign } from '../statemachines/validate.js';
 import { compileCampaign, MAX_DEFINITION_BYTES } from '../statemachines/compile.js';
@@ -23,7 +24,7 @@ const program = new Command()
   .option('--data <dir>', 'where generated data is kept between runs (default: bench-data/ in the repository)')
   .option('--threads <n>', 'DuckDB threads', positiveInt('--threads'), 2)
   .option('--memory-limit <size>', 'DuckDB memory limit', '4GB')
-  .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead or campaign')
+  .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead, import or campaign')
   .parse(process.argv);
 const opts = program.opts<{ profiles: number; data?: string; threads: number; memoryLimit: string; only?: string }>();
 const root = packageRoot();
@@ -90,6 +91,12 @@ if (want('overhead')) {
     `orchestration overhead on 1,000 profiles: ${o.perActivityMs.toFixed(1)} ms per activity (${o.activities} activities; run time minus query time, median of 5 runs; floor: 50 ms)`,
   );
   log(`bench overhead activities=${o.activities} ms_per_activity=${o.perActivityMs.toFixed(1)}`);
+}
+if (want('import')) {
+  const r = await benchImport({ rows: 1_000_000, dataRoot: join(dataBase, 'import'), threads: opts.threads, memoryLimit: opts.memoryLimit, log });
+  log(`import job stages: ${r.stages.map((s) => `${s.stage} ${(s.ms / 1000).toFixed(2)} s`).join(', ')}`);
+  log(`import of a 1M-line CSV as insert-or-update into a 1M-row table: ${r.seconds.toFixed(2)} s (floor: 10 s), peak RSS ${r.peakMb.toFixed(0)} MB (floor: 2048 MB); ${JSON.stringify(r.counts)}`);
+  log(`bench import s=${r.seconds.toFixed(2)} peak_mb=${r.peakMb.toFixed(0)}`);
 }
 if (want('campaign')) {
   const r = await benchCampaign({

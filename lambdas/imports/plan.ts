@@ -97,19 +97,21 @@ export function typedColumns(job: ImportJob, table: CatalogTable): Column[] {
   return [...mappedColumns(job, table).map((c) => ({ name: c.column, type: c.type })), LINE, WARNING];
 }
 
-/** The type stage: one pass over the raw relation; main holds typed lines, rejects the others. */
+/**
+ * The type stage: one pass over the raw relation; main holds typed lines, rejects the others. Each
+ * field is trimmed and converted once (s_<i>, v_<i>), then checked.
+ */
 export function typeSelect(dialect: Dialect, job: ImportJob, table: CatalogTable, raw: string): string {
   const cols = mappedColumns(job, table);
-  const text = (c: MappedColumn, a: string) => `NULLIF(trim(${a}.${q(rawColumn(c.index))}), '')`;
-  const converted = (c: MappedColumn, a: string) =>
-    c.type === 'string' ? text(c, a) : convert(dialect, text(c, a), c.type);
+  const s = (c: MappedColumn) => `x.${q(`orca_s_${c.index}`)}`;
+  const v = (c: MappedColumn) => `x.${q(`orca_v_${c.index}`)}`;
   const byColumn = new Map(cols.map((c) => [c.column, c]));
   const key = byColumn.get(job.key)!;
   const second = job.secondKey !== undefined ? byColumn.get(job.secondKey)! : undefined;
   // Each problem: condition, column (the file's field), value, reason. The first one is the line's.
   const problems: Array<{ when: string; field: string; value: string; reason: string }> = [
     {
-      when: second ? `${text(key, 'r')} IS NULL AND ${text(second, 'r')} IS NULL` : `${text(key, 'r')} IS NULL`,
+      when: second ? `${s(key)} IS NULL AND ${s(second)} IS NULL` : `${s(key)} IS NULL`,
       field: key.field,
       value: "''",
       reason: second ? `no key: ${key.field} and ${second.field} are both empty` : `no key: ${key.field} is empty`,
@@ -117,14 +119,14 @@ export function typeSelect(dialect: Dialect, job: ImportJob, table: CatalogTable
   ];
   for (const c of cols) {
     if (c.required)
-      problems.push({ when: `${text(c, 'r')} IS NULL`, field: c.field, value: "''", reason: 'a value is required' });
+      problems.push({ when: `${s(c)} IS NULL`, field: c.field, value: "''", reason: 'a value is required' });
     // A key that does not convert cannot match: the line is rejected whatever the column's onError.
     const rejectsBad = c.onError === 'reject' || c === key || c === second;
     if (rejectsBad && c.type !== 'string')
       problems.push({
-        when: `${text(c, 'r')} IS NOT NULL AND ${converted(c, 'r')} IS NULL`,
+        when: `${s(c)} IS NOT NULL AND ${v(c)} IS NULL`,
         field: c.field,
-        value: text(c, 'r'),
+        value: s(c),
         reason: `not a valid ${c.type}`,
       });
   }
@@ -135,16 +137,24 @@ export function typeSelect(dialect: Dialect, job: ImportJob, table: CatalogTable
   const warning = caseOf(
     cols
       .filter((c) => c.onError !== 'reject' && c.type !== 'string' && c !== key && c !== second)
-      .map((c): [string, string] => [`${text(c, 't')} IS NOT NULL AND ${converted(c, 't')} IS NULL`, stringLiteral(c.field)]),
+      .map((c): [string, string] => [`${s(c)} IS NOT NULL AND ${v(c)} IS NULL`, stringLiteral(c.field)]),
     none,
   );
   const values = cols.map((c) => {
-    const v = converted(c, 't');
-    if (c.onError !== 'default' || c.type === 'string') return `${v} AS ${q(c.column)}`;
-    return `CASE WHEN ${text(c, 't')} IS NULL THEN ${nullOf(c.type)} ELSE COALESCE(${v}, ${literal(c.default, c.type)}) END AS ${q(c.column)}`;
+    if (c.onError !== 'default' || c.type === 'string') return `${v(c)} AS ${q(c.column)}`;
+    return `CASE WHEN ${s(c)} IS NULL THEN ${nullOf(c.type)} ELSE COALESCE(${v(c)}, ${literal(c.default, c.type)}) END AS ${q(c.column)}`;
   });
-  const checked = `SELECT r.*, ${reason} AS orca_reason, ${column} AS orca_column, ${value} AS orca_value FROM ${raw} AS r`;
-  const typed = `SELECT ${values.join(', ')}, t.${q(LINE_COLUMN)}, ${warning} AS orca_warning, t.orca_reason, t.orca_column, t.orca_value FROM (${checked}) AS t`;
+  const fields = cols.flatMap((c) => {
+    const text = `NULLIF(trim(r.${q(rawColumn(c.index))}), '')`;
+    return [`${text} AS ${q(`orca_s_${c.index}`)}`];
+  });
+  const converted = cols.map((c) => {
+    const sv = `y.${q(`orca_s_${c.index}`)}`;
+    return `${c.type === 'string' ? sv : convert(dialect, sv, c.type)} AS ${q(`orca_v_${c.index}`)}`;
+  });
+  const trimmed = `SELECT r.${q(LINE_COLUMN)}, ${fields.join(', ')} FROM ${raw} AS r`;
+  const typed = `SELECT y.*, ${converted.join(', ')} FROM (${trimmed}) AS y`;
+  const checked = `SELECT ${values.join(', ')}, x.${q(LINE_COLUMN)}, ${warning} AS orca_warning, ${reason} AS orca_reason, ${column} AS orca_column, ${value} AS orca_value FROM (${typed}) AS x`;
   const good = 'c.orca_reason IS NULL';
   const select = [
     ...cols.map((c) => `CASE WHEN ${good} THEN c.${q(c.column)} END AS ${q(c.column)}`),
@@ -156,7 +166,7 @@ export function typeSelect(dialect: Dialect, job: ImportJob, table: CatalogTable
     'c.orca_reason AS reject_reason',
     `CASE WHEN ${good} THEN 'main' ELSE 'rejects' END AS ${q(OUTPUT_COLUMN)}`,
   ];
-  return `SELECT ${select.join(',\n  ')}\nFROM (${typed}) AS c`;
+  return `SELECT ${select.join(',\n  ')}\nFROM (${checked}) AS c`;
 }
 
 /** The doubles stage: one line per key (or second key when the key is empty), the others counted or rejected. */
