@@ -39,7 +39,9 @@ async function reset(): Promise<void> {
   rmSync(join(root, 'tables'), { recursive: true, force: true });
   rmSync(join(root, 'versions'), { recursive: true, force: true });
   mkdirSync(join(root, 'tables/people'), { recursive: true });
-  const values = START.map((r) => `(${r.id}, ${stringLiteral(r.email)}, ${r.age}, ${stringLiteral(r.city)})`).join(', ');
+  const values = START.map((r) => `(${r.id}, ${stringLiteral(r.email)}, ${r.age}, ${stringLiteral(r.city)})`).join(
+    ', ',
+  );
   await runtime.engine.execute(
     `COPY (SELECT CAST(id AS BIGINT) AS id, email, CAST(age AS BIGINT) AS age, city FROM (VALUES ${values}) AS t(id, email, age, city)) TO ${stringLiteral(join(root, 'tables/people/data.parquet'))} (FORMAT PARQUET)`,
   );
@@ -49,7 +51,10 @@ async function reset(): Promise<void> {
   );
   for (const item of r.Items ?? [])
     await runtime.dynamo.client.send(
-      new (await import('@aws-sdk/client-dynamodb')).DeleteItemCommand({ TableName: 'orca', Key: { pk: item.pk!, sk: item.sk! } }),
+      new (await import('@aws-sdk/client-dynamodb')).DeleteItemCommand({
+        TableName: 'orca',
+        Key: { pk: item.pk!, sk: item.sk! },
+      }),
     );
 }
 
@@ -97,14 +102,23 @@ describe('import operations (expected tables computed by hand)', () => {
     const f = file('upsert.csv', 'id,email,age\n2,b@x,41\n3,c@x,50\n4,d@x,20\nxx,e@x,1\n');
     const job = await runJob({ source: { file: f }, operation: 'insertOrUpdate' });
     expect(job.status, job.error).toBe('finished');
-    expect(job.counts).toMatchObject({ read: 4, inserted: 1, updated: 1, unchanged: 1, rejected: 1, rejectedByReason: { 'not a valid integer': 1 } });
+    expect(job.counts).toMatchObject({
+      read: 4,
+      inserted: 1,
+      updated: 1,
+      unchanged: 1,
+      rejected: 1,
+      rejectedByReason: { 'not a valid integer': 1 },
+    });
     expect(num(await tableRows())).toEqual([
       { id: 1, email: 'a@x', age: 30, city: 'Paris' },
       { id: 2, email: 'b@x', age: 41, city: 'Lyon' },
       { id: 3, email: 'c@x', age: 50, city: 'Nice' },
       { id: 4, email: 'd@x', age: 20, city: null },
     ]);
-    expect(await imports.rejects(job.id)).toEqual([{ line: 5, column: 'id', value: 'xx', reason: 'not a valid integer' }]);
+    expect(await imports.rejects(job.id)).toEqual([
+      { line: 5, column: 'id', value: 'xx', reason: 'not a valid integer' },
+    ]);
     expect(job.versionAfter).toBe(1);
   });
 
@@ -112,7 +126,12 @@ describe('import operations (expected tables computed by hand)', () => {
     const f = file('insert.csv', 'id,email,age\n1,z@x,99\n5,e@x,25\n');
     const job = await runJob({ source: { file: f }, operation: 'insert' });
     expect(job.counts).toMatchObject({ inserted: 1, rejected: 1, rejectedByReason: { exists: 1 } });
-    expect(num(await tableRows()).map((r) => [r.id, r.email])).toEqual([[1, 'a@x'], [2, 'b@x'], [3, 'c@x'], [5, 'e@x']]);
+    expect(num(await tableRows()).map((r) => [r.id, r.email])).toEqual([
+      [1, 'a@x'],
+      [2, 'b@x'],
+      [3, 'c@x'],
+      [5, 'e@x'],
+    ]);
     expect(await imports.rejects(job.id)).toEqual([{ line: 2, column: 'id', value: '1', reason: 'exists' }]);
   });
 
@@ -120,11 +139,7 @@ describe('import operations (expected tables computed by hand)', () => {
     const f = file('update.csv', 'id,email,age\n1,a@y,31\n9,q@x,1\n');
     const job = await runJob({ source: { file: f }, operation: 'update' });
     expect(job.counts).toMatchObject({ updated: 1, notFound: 1, inserted: 0 });
-    expect(num(await tableRows())).toEqual([
-      { id: 1, email: 'a@y', age: 31, city: 'Paris' },
-      START[1],
-      START[2],
-    ]);
+    expect(num(await tableRows())).toEqual([{ id: 1, email: 'a@y', age: 31, city: 'Paris' }, START[1], START[2]]);
   });
 
   it('delete: the matched rows go, the others stay', async () => {
@@ -168,10 +183,16 @@ describe('import operations (expected tables computed by hand)', () => {
 
   it('onError ignore keeps the line with an empty value and a warning; default replaces the value', async () => {
     const f = file('policies.csv', 'id,email,age\n1,a@x,old\n');
-    await runJob({ source: { file: f }, columns: [COLUMNS[0], COLUMNS[1], { field: 'age', column: 'age', onError: 'ignore' }] });
+    await runJob({
+      source: { file: f },
+      columns: [COLUMNS[0], COLUMNS[1], { field: 'age', column: 'age', onError: 'ignore' }],
+    });
     expect(num(await tableRows())[0]!.age).toBeNull();
     await reset();
-    const job = await runJob({ source: { file: f }, columns: [COLUMNS[0], COLUMNS[1], { field: 'age', column: 'age', onError: 'default', default: 18 }] });
+    const job = await runJob({
+      source: { file: f },
+      columns: [COLUMNS[0], COLUMNS[1], { field: 'age', column: 'age', onError: 'default', default: 18 }],
+    });
     expect(job.counts?.rejected).toBe(0);
     expect(num(await tableRows())[0]!.age).toBe(18);
   });
@@ -218,7 +239,11 @@ describe('the table is left exactly as it was', () => {
 
   it('when the process is killed mid-way (the next start marks the job interrupted)', async () => {
     const f = file('killed.csv', 'id,email,age\n1,a@x,99\n');
-    const job = parseImportJob({ table: 'people', key: 'id', columns: COLUMNS, source: { file: f } }, 'killed', catalog);
+    const job = parseImportJob(
+      { table: 'people', key: 'id', columns: COLUMNS, source: { file: f } },
+      'killed',
+      catalog,
+    );
     const rec = await imports.create(job);
     // A job left running with a next version written, as a killed process leaves it.
     await imports.store.updateJob(rec.id, { status: 'running', stage: 'apply', next: 'versions/people/left' });
@@ -236,7 +261,9 @@ describe('versions', () => {
     await runJob({ source: { file: file('v2.csv', 'id,email,age\n1,a@x,80\n') } });
     expect(num(await tableRows())[0]!.age).toBe(80);
     // A campaign that started before both jobs still reads the version it pinned, whole.
-    const old = await runtime.engine.query(`SELECT id, age FROM ${runtime.engine.dialect.catalogTable(pinned.table('people')!)} ORDER BY id`);
+    const old = await runtime.engine.query(
+      `SELECT id, age FROM ${runtime.engine.dialect.catalogTable(pinned.table('people')!)} ORDER BY id`,
+    );
     expect(old.map((r) => Number(r.age))).toEqual([30, 40, 50]);
     await imports.rollback('people', 1);
     expect(num(await tableRows())[0]!.age).toBe(70);
@@ -246,7 +273,8 @@ describe('versions', () => {
   });
 
   it('keeps the last keepVersions versions and removes the files of older ones', async () => {
-    for (const age of [1, 2, 3]) await runJob({ source: { file: file(`k${age}.csv`, `id,email,age\n1,a@x,${age}\n`) }, keepVersions: 2 });
+    for (const age of [1, 2, 3])
+      await runJob({ source: { file: file(`k${age}.csv`, `id,email,age\n1,a@x,${age}\n`) }, keepVersions: 2 });
     const v = await imports.store.getVersions('people');
     expect(v!.versions.map((x) => x.version)).toEqual([0, 2, 3]);
     expect(v!.current).toBe(3);
@@ -255,12 +283,32 @@ describe('versions', () => {
 
 describe('bad input: a clear error naming the job, the line and the column; nothing applied', () => {
   const cases: Array<[string, string | Buffer, Record<string, unknown>, RegExp]> = [
-    ['header.csv', 'id,mail,age\n1,a,1\n', {}, /import job test_job: line 1, column email: the header does not have the field 'email'/],
+    [
+      'header.csv',
+      'id,mail,age\n1,a,1\n',
+      {},
+      /import job test_job: line 1, column email: the header does not have the field 'email'/,
+    ],
     ['empty.csv', '', {}, /import job test_job: the file uploads\/empty.csv holds no record/],
     ['headeronly.csv', 'id,email,age\n', {}, /holds no record/],
-    ['encoding.csv', Buffer.from('id,email,age\n1,caf\xe9,1\n', 'latin1'), {}, /import job test_job: line 2: the line is not valid UTF-8/],
-    ['huge.csv', `id,email,age\n1,${'x'.repeat((1 << 20) + 10)},1\n`, {}, /import job test_job: line 2: the line is longer than 1048576 bytes/],
-    ['missing.csv', '', { source: { file: 'uploads/nope.csv' } }, /import job test_job: source.file: the file uploads\/nope.csv does not exist/],
+    [
+      'encoding.csv',
+      Buffer.from('id,email,age\n1,caf\xe9,1\n', 'latin1'),
+      {},
+      /import job test_job: line 2: the line is not valid UTF-8/,
+    ],
+    [
+      'huge.csv',
+      `id,email,age\n1,${'x'.repeat((1 << 20) + 10)},1\n`,
+      {},
+      /import job test_job: line 2: the line is longer than 1048576 bytes/,
+    ],
+    [
+      'missing.csv',
+      '',
+      { source: { file: 'uploads/nope.csv' } },
+      /import job test_job: source.file: the file uploads\/nope.csv does not exist/,
+    ],
   ];
   for (const [name, content, extra, error] of cases) {
     it(name, async () => {
@@ -273,11 +321,17 @@ describe('bad input: a clear error naming the job, the line and the column; noth
   }
 
   it('an unknown table or column, a key not in the file: refused before anything runs', () => {
-    expect(() => parseImportJob({ table: 'peple', key: 'id', columns: COLUMNS, source: { file: 'f' } }, 'j', catalog)).toThrow(
-      /import job j is not valid:\n {2}table: unknown table 'peple'. Did you mean 'people'\?/,
-    );
     expect(() =>
-      parseImportJob({ table: 'people', key: 'id', columns: [{ field: 'x', column: 'agee' }], source: { file: 'f' } }, 'j', catalog),
-    ).toThrow(/columns\[0\]\.column: 'agee' is not a column of people.*\n.*key: the key column 'id' is not filled by any field of the file/s);
+      parseImportJob({ table: 'peple', key: 'id', columns: COLUMNS, source: { file: 'f' } }, 'j', catalog),
+    ).toThrow(/import job j is not valid:\n {2}table: unknown table 'peple'. Did you mean 'people'\?/);
+    expect(() =>
+      parseImportJob(
+        { table: 'people', key: 'id', columns: [{ field: 'x', column: 'agee' }], source: { file: 'f' } },
+        'j',
+        catalog,
+      ),
+    ).toThrow(
+      /columns\[0\]\.column: 'agee' is not a column of people.*\n.*key: the key column 'id' is not filled by any field of the file/s,
+    );
   });
 });

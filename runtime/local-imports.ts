@@ -72,7 +72,11 @@ export class LocalImports {
   }
 
   /** Runs a job to its end through its state machine; `onStage` hears each stage as it ends. */
-  async run(id: string, actor = 'user', onStage?: (job: JobRecord, stage: Stage) => void | Promise<void>): Promise<JobRecord> {
+  async run(
+    id: string,
+    actor = 'user',
+    onStage?: (job: JobRecord, stage: Stage) => void | Promise<void>,
+  ): Promise<JobRecord> {
     if (!(await this.store.updateJob(id, { status: 'running', startedAt: now() }, ['editing'])))
       throw new JobActionRefused(`job ${id} cannot start: it is not being edited`);
     await this.store.journal(id, { at: now(), kind: 'action', actor, message: `started by ${actor}` });
@@ -153,5 +157,4 @@ export class LocalImports {
   abortAll(): void {
     for (const e of this.executions.values()) e.abort();
   }
-
 }

@@ -182,7 +182,10 @@ export class LocalRuntime {
   async run(definition: StateMachineDefinition, options: RunOptions = {}): Promise<RunRecord> {
     const runId = options.runId ?? newRunId();
     // Each catalog table at its current version (import jobs), fixed for the whole run.
-    const deps = { ...this.deps, catalog: await pinnedCatalog(this.options.catalog, new DynamoDbImportStore(this.dynamo.client, TABLE)) };
+    const deps = {
+      ...this.deps,
+      catalog: await pinnedCatalog(this.options.catalog, new DynamoDbImportStore(this.dynamo.client, TABLE)),
+    };
     const control = makeControlHandler(deps);
     const gate = makeGateHandler(deps, this.control);
     const record = makeRecordHandler(deps);

@@ -56,7 +56,10 @@ export class DuckDbImportEngine implements ImportEngine {
     rmSync(copy, { recursive: true, force: true });
     mkdirSync(copy, { recursive: true });
     const stats = { records: 0 };
-    await pipeline(Readable.from(sourceToJsonLines(createReadStream(file), job, stats)), createWriteStream(join(copy, CSV_COPY_FILE)));
+    await pipeline(
+      Readable.from(sourceToJsonLines(createReadStream(file), job, stats)),
+      createWriteStream(join(copy, CSV_COPY_FILE)),
+    );
     return stats;
   }
 

@@ -61,7 +61,7 @@ export class DynamoDbImportStore implements ImportStore {
     const conditions = ['attribute_exists(pk)'];
     if (onlyIf) {
       names['#status'] = 'status';
-      conditions.push(`#status IN (${onlyIf.map((s, i) => `:s${i}`).join(', ')})`);
+      conditions.push(`#status IN (${onlyIf.map((_s, i) => `:s${i}`).join(', ')})`);
       onlyIf.forEach((s, i) => {
         values[`:s${i}`] = s;
       });
@@ -138,7 +138,10 @@ export class DynamoDbImportStore implements ImportStore {
           TableName: this.table,
           Item: { pk: `TABLE#${next.table}`, sk: 'VERSIONS', ...next },
           ...(expected === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(#c)', ExpressionAttributeNames: { '#c': 'current' } }
+            ? {
+                ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(#c)',
+                ExpressionAttributeNames: { '#c': 'current' },
+              }
             : {
                 ConditionExpression: '#c = :e',
                 ExpressionAttributeNames: { '#c': 'current' },

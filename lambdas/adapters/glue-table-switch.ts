@@ -27,9 +27,7 @@ const TABLE_INPUT_FIELDS = [
 ] as const;
 
 export class GlueTableSwitch implements TableSwitch {
-  constructor(
-    private readonly o: { glue: GlueClient; database: string; bucket: string },
-  ) {}
+  constructor(private readonly o: { glue: GlueClient; database: string; bucket: string }) {}
 
   async switchTo(table: CatalogTable, location: string): Promise<void> {
     const database = table.glue?.database ?? this.o.database;
@@ -39,7 +37,10 @@ export class GlueTableSwitch implements TableSwitch {
     if (!t?.StorageDescriptor) throw new Error(`the Glue table ${database}.${name} has no storage descriptor`);
     const input: TableInput = {} as TableInput;
     for (const f of TABLE_INPUT_FIELDS) if (t[f] !== undefined) (input as unknown as Record<string, unknown>)[f] = t[f];
-    input.StorageDescriptor = { ...t.StorageDescriptor, Location: `s3://${this.o.bucket}/${location.replace(/^\/+|\/+$/g, '')}/` };
+    input.StorageDescriptor = {
+      ...t.StorageDescriptor,
+      Location: `s3://${this.o.bucket}/${location.replace(/^\/+|\/+$/g, '')}/`,
+    };
     await this.o.glue.send(
       new UpdateTableCommand({
         DatabaseName: database,

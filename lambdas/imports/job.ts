@@ -62,11 +62,15 @@ export const importJobSchema = z
     doubles: z
       .enum(DOUBLES)
       .default('lastWins')
-      .describe('lines of the file with the same key: the last one wins, the first one wins (ignore), or all are rejected'),
+      .describe(
+        'lines of the file with the same key: the last one wins, the first one wins (ignore), or all are rejected',
+      ),
     rejectLimit: z
       .union([z.number().int().min(0), z.string().regex(/^(100|[0-9]{1,2}(\.[0-9]+)?)%$/, 'a percentage such as 5%')])
       .optional()
-      .describe('more rejected lines than this (a count or a percentage of the lines) fail the job; default: the job fails when the first 100 lines are all rejected'),
+      .describe(
+        'more rejected lines than this (a count or a percentage of the lines) fail the job; default: the job fails when the first 100 lines are all rejected',
+      ),
     keepVersions: z.number().int().min(1).max(100).default(5).describe('versions of the table kept for rollback'),
   })
   .strict();
@@ -88,7 +92,10 @@ export class ImportJobError extends OrcaError {
 /** A job's name from its file name: my-job.yaml → my_job. */
 export function jobNameOf(file: string): string {
   const base = file.replace(/^.*[/\\]/, '').replace(/\.(ya?ml|json)$/i, '');
-  const clean = base.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '');
+  const clean = base
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^[^a-z]+/, '');
   return clean || 'job';
 }
 
@@ -129,10 +136,15 @@ export function parseImportJob(doc: unknown, fallbackName: string, catalog: Cata
       return;
     }
     if (mapped.has(c.column))
-      findings.error(null, ['columns', i, 'column'], `column '${c.column}' is already filled by columns[${mapped.get(c.column)}]`);
+      findings.error(
+        null,
+        ['columns', i, 'column'],
+        `column '${c.column}' is already filled by columns[${mapped.get(c.column)}]`,
+      );
     mapped.set(c.column, i);
     if (c.onError === 'default') {
-      if (c.default === undefined) findings.error(null, ['columns', i, 'default'], 'onError: default needs a default value');
+      if (c.default === undefined)
+        findings.error(null, ['columns', i, 'default'], 'onError: default needs a default value');
       else {
         try {
           literal(c.default, col.type);
@@ -149,8 +161,13 @@ export function parseImportJob(doc: unknown, fallbackName: string, catalog: Cata
   ] as const) {
     if (key === undefined) continue;
     if (!table.columns.has(key))
-      findings.error(null, [field], `'${key}' is not a column of ${job.table}.${didYouMean(key, table.columns.keys())}`);
-    else if (!mapped.has(key)) findings.error(null, [field], `the key column '${key}' is not filled by any field of the file`);
+      findings.error(
+        null,
+        [field],
+        `'${key}' is not a column of ${job.table}.${didYouMean(key, table.columns.keys())}`,
+      );
+    else if (!mapped.has(key))
+      findings.error(null, [field], `the key column '${key}' is not filled by any field of the file`);
   }
   if (job.secondKey !== undefined && job.secondKey === job.key)
     findings.error(null, ['secondKey'], 'the second key must differ from the key');
@@ -172,7 +189,9 @@ export function rejectLimitExceeded(
       : undefined;
   }
   if (typeof limit === 'number')
-    return counts.rejected > limit ? `${counts.rejected} line(s) were rejected, more than the limit of ${limit}` : undefined;
+    return counts.rejected > limit
+      ? `${counts.rejected} line(s) were rejected, more than the limit of ${limit}`
+      : undefined;
   const percent = Number(limit.slice(0, -1));
   const share = counts.lines === 0 ? 0 : (100 * counts.rejected) / counts.lines;
   return share > percent

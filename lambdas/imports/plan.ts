@@ -14,7 +14,7 @@
  */
 import { literal, quoteIdent, stringLiteral } from '../sql/literal.js';
 import type { Dialect, TableSource } from '../sql/dialect.js';
-import { AthenaDialect, DuckDbDialect, OUTPUT_COLUMN } from '../sql/dialect.js';
+import { type AthenaDialect, DuckDbDialect, OUTPUT_COLUMN } from '../sql/dialect.js';
 import { LINE_COLUMN } from '../sql/csv.js';
 import { sqlType, type Column, type ColumnType } from '../sql/types.js';
 import type { Population } from '../sql/population.js';
@@ -89,7 +89,9 @@ export function rawRelation(dialect: Dialect, job: ImportJob, work: string): str
 }
 
 function caseOf(branches: Array<[string, string]>, otherwise: string): string {
-  return branches.length ? `CASE ${branches.map(([w, t]) => `WHEN ${w} THEN ${t}`).join(' ')} ELSE ${otherwise} END` : otherwise;
+  return branches.length
+    ? `CASE ${branches.map(([w, t]) => `WHEN ${w} THEN ${t}`).join(' ')} ELSE ${otherwise} END`
+    : otherwise;
 }
 
 /** Layout of the typed work table (main and rejects share it). */
@@ -131,9 +133,18 @@ export function typeSelect(dialect: Dialect, job: ImportJob, table: CatalogTable
       });
   }
   const none = 'CAST(NULL AS VARCHAR)';
-  const reason = caseOf(problems.map((p) => [p.when, stringLiteral(p.reason)]), none);
-  const column = caseOf(problems.map((p) => [p.when, stringLiteral(p.field)]), none);
-  const value = caseOf(problems.map((p) => [p.when, p.value]), none);
+  const reason = caseOf(
+    problems.map((p) => [p.when, stringLiteral(p.reason)]),
+    none,
+  );
+  const column = caseOf(
+    problems.map((p) => [p.when, stringLiteral(p.field)]),
+    none,
+  );
+  const value = caseOf(
+    problems.map((p) => [p.when, p.value]),
+    none,
+  );
   const warning = caseOf(
     cols
       .filter((c) => c.onError !== 'reject' && c.type !== 'string' && c !== key && c !== second)
@@ -173,8 +184,7 @@ export function typeSelect(dialect: Dialect, job: ImportJob, table: CatalogTable
 export function doublesSelect(job: ImportJob, table: CatalogTable, typed: string): string {
   const cols = typedColumns(job, table).filter((c) => c.name !== WARNING.name);
   const k = `t.${q(job.key)}`;
-  const partition =
-    job.secondKey !== undefined ? `${k}, CASE WHEN ${k} IS NULL THEN t.${q(job.secondKey)} END` : k;
+  const partition = job.secondKey !== undefined ? `${k}, CASE WHEN ${k} IS NULL THEN t.${q(job.secondKey)} END` : k;
   const keyText = `CAST(${job.secondKey !== undefined ? `COALESCE(CAST(${k} AS VARCHAR), CAST(t.${q(job.secondKey)} AS VARCHAR))` : k} AS VARCHAR)`;
   const rank =
     job.doubles === 'reject'
@@ -213,14 +223,25 @@ function changeOf(operation: ImportJob['operation'], matched: string, differs: s
 
 /** Layout of the matched work table: every column of the table as the row would become, and the change. */
 export function matchedColumns(table: CatalogTable): Column[] {
-  return [...[...table.columns.values()].map((c) => ({ name: c.name, type: c.type })), LINE, CHANGE, { name: TARGET, type: table.columns.get(table.primaryKey)!.type }];
+  return [
+    ...[...table.columns.values()].map((c) => ({ name: c.name, type: c.type })),
+    LINE,
+    CHANGE,
+    { name: TARGET, type: table.columns.get(table.primaryKey)!.type },
+  ];
 }
 
 /**
  * The match stage: each line with its target row (matched on the key, or on the second key when the
  * key is empty), the row it would become and its change; a second line reaching the same row is a double.
  */
-export function matchSelect(dialect: Dialect, job: ImportJob, table: CatalogTable, lines: string, current: TableSource): string {
+export function matchSelect(
+  dialect: Dialect,
+  job: ImportJob,
+  table: CatalogTable,
+  lines: string,
+  current: TableSource,
+): string {
   const mapped = new Map(mappedColumns(job, table).map((c) => [c.column, c]));
   const pk = table.primaryKey;
   const rel = dialect.catalogTable(current);
@@ -228,13 +249,18 @@ export function matchSelect(dialect: Dialect, job: ImportJob, table: CatalogTabl
   if (job.secondKey !== undefined)
     joins.push(`LEFT JOIN ${rel} AS t2 ON f.${q(job.key)} IS NULL AND t2.${q(job.secondKey)} = f.${q(job.secondKey)}`);
   const tv = (c: string) =>
-    job.secondKey !== undefined ? `CASE WHEN t1.${q(pk)} IS NOT NULL THEN t1.${q(c)} ELSE t2.${q(c)} END` : `t1.${q(c)}`;
-  const matched = job.secondKey !== undefined ? `(t1.${q(pk)} IS NOT NULL OR t2.${q(pk)} IS NOT NULL)` : `t1.${q(pk)} IS NOT NULL`;
+    job.secondKey !== undefined
+      ? `CASE WHEN t1.${q(pk)} IS NOT NULL THEN t1.${q(c)} ELSE t2.${q(c)} END`
+      : `t1.${q(c)}`;
+  const matched =
+    job.secondKey !== undefined ? `(t1.${q(pk)} IS NOT NULL OR t2.${q(pk)} IS NOT NULL)` : `t1.${q(pk)} IS NOT NULL`;
   const keys = new Set([job.key, job.secondKey].filter((k) => k !== undefined));
   const next = [...table.columns.values()].map((c) => {
     if (!mapped.has(c.name)) return `${tv(c.name)} AS ${q(c.name)}`;
     // A key column keeps the row's value when the line matched on the other key.
-    return keys.has(c.name) ? `COALESCE(f.${q(c.name)}, ${tv(c.name)}) AS ${q(c.name)}` : `f.${q(c.name)} AS ${q(c.name)}`;
+    return keys.has(c.name)
+      ? `COALESCE(f.${q(c.name)}, ${tv(c.name)}) AS ${q(c.name)}`
+      : `f.${q(c.name)} AS ${q(c.name)}`;
   });
   const differs = [...mapped.keys()].map((c) => `f.${q(c)} IS DISTINCT FROM ${tv(c)}`).join(' OR ') || 'FALSE';
   const inner = `SELECT ${next.join(', ')}, f.${q(LINE_COLUMN)}, ${changeOf(job.operation, matched, `(${differs})`)} AS orca_change, ${tv(pk)} AS ${q(TARGET)}\nFROM ${lines} AS f\n${joins.join('\n')}`;
@@ -277,7 +303,8 @@ export function firstLinesSelect(main: string, rejects: string): string {
 /** Every rejected line: line number, column, value and reason, in file order. */
 export function rejectsSelect(job: ImportJob, rejects: string[], matched: string | undefined): string {
   const parts = rejects.map(
-    (r) => `SELECT r.reject_line AS line, r.reject_column AS ${q('column')}, r.reject_value AS value, r.reject_reason AS reason FROM ${r} AS r`,
+    (r) =>
+      `SELECT r.reject_line AS line, r.reject_column AS ${q('column')}, r.reject_value AS value, r.reject_reason AS reason FROM ${r} AS r`,
   );
   if (matched) {
     const field = job.columns.find((c) => c.column === job.key)!.field;

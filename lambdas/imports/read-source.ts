@@ -73,7 +73,9 @@ function decode(line: Buffer, job: ImportJob, n: number): string {
 }
 
 const cell = (v: unknown): string =>
-  v === null || v === undefined ? 'null' : JSON.stringify(typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  v === null || v === undefined
+    ? 'null'
+    : JSON.stringify(typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 /** One record as a JSON line of the copy. */
 function record(n: number, values: unknown[]): string {
@@ -134,12 +136,16 @@ export async function* sourceToJsonLines(input: Readable, job: ImportJob, stats:
       values = fields.map((f) => (parsed as Record<string, unknown>)[f]);
     }
     stats.records++;
-    batch += record(n, fields.map((_, i) => values[i]));
+    batch += record(
+      n,
+      fields.map((_, i) => values[i]),
+    );
     if (batch.length > 1 << 16) {
       yield batch;
       batch = '';
     }
   }
   if (batch) yield batch;
-  if (stats.records === 0) throw new ImportFileError(job.name, undefined, undefined, `the file ${job.source.file} holds no record`);
+  if (stats.records === 0)
+    throw new ImportFileError(job.name, undefined, undefined, `the file ${job.source.file} holds no record`);
 }

@@ -53,7 +53,12 @@ export async function runStage(deps: ImportDeps, jobId: string, stage: Stage): P
   if (job.status === 'cancelling') {
     await discard(deps, job);
     await deps.store.updateJob(jobId, { status: 'cancelled', endedAt: now() });
-    await deps.store.journal(jobId, { at: now(), kind: 'info', stage, message: `cancelled before ${stage}: the table is unchanged` });
+    await deps.store.journal(jobId, {
+      at: now(),
+      kind: 'info',
+      stage,
+      message: `cancelled before ${stage}: the table is unchanged`,
+    });
     return { next: 'end' };
   }
   if (job.status === 'pausing') {
@@ -90,13 +95,24 @@ export async function runStage(deps: ImportDeps, jobId: string, stage: Stage): P
     if (latest?.status === 'cancelling') {
       await discard(deps, latest);
       await deps.store.updateJob(jobId, { status: 'cancelled', endedAt: now() });
-      await deps.store.journal(jobId, { at: now(), kind: 'info', stage, message: `cancelled during ${stage}: the table is unchanged` });
+      await deps.store.journal(jobId, {
+        at: now(),
+        kind: 'info',
+        stage,
+        message: `cancelled during ${stage}: the table is unchanged`,
+      });
       return { next: 'end' };
     }
     const message = (e as Error).message;
     await discard(deps, job);
     await deps.store.updateJob(jobId, { status: 'finishedWithErrors', endedAt: now(), error: message });
-    await deps.store.journal(jobId, { at: now(), kind: 'error', stage, message, durationMs: Math.round(performance.now() - started) });
+    await deps.store.journal(jobId, {
+      at: now(),
+      kind: 'error',
+      stage,
+      message,
+      durationMs: Math.round(performance.now() - started),
+    });
     return { next: 'end' };
   }
 }
@@ -118,22 +134,50 @@ async function materialize(engine: ImportEngine, job: JobRecord, stage: string, 
 
 const num = (v: unknown): number => Number(v ?? 0);
 
-async function checkLimit(engine: ImportEngine, store: ImportStore, def: ImportJob, job: JobRecord, rejected: number, read: number, typed: Population, rejects: Population) {
-  const first = typed.rows + rejects.rows > 0 ? (await engine.rows(firstLinesSelect(engine.dialect.workTable(typed), engine.dialect.workTable(rejects))))[0]! : { lines: 0, rejected: 0 };
-  const why = rejectLimitExceeded(def, { rejected, lines: read, firstLines: num(first.lines), firstRejected: num(first.rejected) });
+async function checkLimit(
+  engine: ImportEngine,
+  store: ImportStore,
+  def: ImportJob,
+  job: JobRecord,
+  rejected: number,
+  read: number,
+  typed: Population,
+  rejects: Population,
+) {
+  const first =
+    typed.rows + rejects.rows > 0
+      ? (await engine.rows(firstLinesSelect(engine.dialect.workTable(typed), engine.dialect.workTable(rejects))))[0]!
+      : { lines: 0, rejected: 0 };
+  const why = rejectLimitExceeded(def, {
+    rejected,
+    lines: read,
+    firstLines: num(first.lines),
+    firstRejected: num(first.rejected),
+  });
   if (why) {
     await store.updateJob(job.id, { rejects: await writeRejects(engine, def, job, [rejects], undefined) });
     throw new RejectLimitReached(`import job ${def.name}: ${why}; nothing applied (see orca rejects ${job.id})`);
   }
 }
 
-async function writeRejects(engine: ImportEngine, def: ImportJob, job: JobRecord, rejects: Population[], matched: Population | undefined): Promise<string> {
+async function writeRejects(
+  engine: ImportEngine,
+  def: ImportJob,
+  job: JobRecord,
+  rejects: Population[],
+  matched: Population | undefined,
+): Promise<string> {
   const location = `${job.work}/rejects`;
   const parts = rejects.filter((r) => r.rows > 0).map((r) => engine.dialect.workTable(r));
   const m = matched && matched.rows > 0 ? engine.dialect.workTable(matched) : undefined;
-  const select = parts.length || m ? rejectsSelect(def, parts, m) : `SELECT CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS "column", CAST(NULL AS VARCHAR) AS value, CAST(NULL AS VARCHAR) AS reason WHERE FALSE`;
+  const select =
+    parts.length || m
+      ? rejectsSelect(def, parts, m)
+      : `SELECT CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS "column", CAST(NULL AS VARCHAR) AS value, CAST(NULL AS VARCHAR) AS reason WHERE FALSE`;
   await engine.prepareFolder(location);
-  await engine.execute(writeStatement(engine.dialect, select, engine.url(location), workTarget(job.work, 'rejects').table));
+  await engine.execute(
+    writeStatement(engine.dialect, select, engine.url(location), workTarget(job.work, 'rejects').table),
+  );
   return location;
 }
 
@@ -142,20 +186,46 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     const base = await currentVersion(store, table);
     const { records } = await engine.loadSource(job.definition, job.work);
     let read = records;
-    if (read < 0) read = num((await engine.rows(`SELECT count(*) AS n FROM ${rawRelation(engine.dialect, job.definition, job.work)} AS r`))[0]!.n);
-    return { base, versionBefore: base.version ?? 0, counts: { read }, message: `read ${read} record(s) of ${job.definition.source.file}` };
+    if (read < 0)
+      read = num(
+        (
+          await engine.rows(`SELECT count(*) AS n FROM ${rawRelation(engine.dialect, job.definition, job.work)} AS r`)
+        )[0]!.n,
+      );
+    return {
+      base,
+      versionBefore: base.version ?? 0,
+      counts: { read },
+      message: `read ${read} record(s) of ${job.definition.source.file}`,
+    };
   },
 
   async type({ engine, store }, job, table) {
     const def = job.definition;
-    const rows = await materialize(engine, job, 'type', typeSelect(engine.dialect, def, table, rawRelation(engine.dialect, def, job.work)));
+    const rows = await materialize(
+      engine,
+      job,
+      'type',
+      typeSelect(engine.dialect, def, table, rawRelation(engine.dialect, def, job.work)),
+    );
     const withRows = { ...job, rows: { ...job.rows, type: rows } };
     const typed = ref(withRows, 'type', 'main', typedColumns(def, table));
     const rejects = ref(withRows, 'type', 'rejects', REJECT_COLUMNS);
-    const warnings = typed.rows ? num((await engine.rows(`SELECT count(*) AS n FROM ${engine.dialect.workTable(typed)} AS t WHERE t.orca_warning IS NOT NULL`))[0]!.n) : 0;
+    const warnings = typed.rows
+      ? num(
+          (
+            await engine.rows(
+              `SELECT count(*) AS n FROM ${engine.dialect.workTable(typed)} AS t WHERE t.orca_warning IS NOT NULL`,
+            )
+          )[0]!.n,
+        )
+      : 0;
     const byReason = rejects.rows ? await reasons(engine, rejects) : {};
     await checkLimit(engine, store, def, job, rejects.rows, job.counts?.read ?? 0, typed, rejects);
-    return { rows: withRows.rows, counts: { typed: typed.rows, warnings, rejected: rejects.rows, rejectedByReason: byReason } };
+    return {
+      rows: withRows.rows,
+      counts: { typed: typed.rows, warnings, rejected: rejects.rows, rejectedByReason: byReason },
+    };
   },
 
   async doubles({ engine }, job, table) {
@@ -163,7 +233,12 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     const typed = ref(job, 'type', 'main', typedColumns(def, table));
     const cols = typedColumns(def, table).filter((c) => c.name !== 'orca_warning');
     if (typed.rows === 0) return { rows: { ...job.rows, doubles: {} }, counts: { doubles: 0 } };
-    const rows = await materialize(engine, job, 'doubles', doublesSelect(def, table, engine.dialect.workTable({ ...typed, columns: cols })));
+    const rows = await materialize(
+      engine,
+      job,
+      'doubles',
+      doublesSelect(def, table, engine.dialect.workTable({ ...typed, columns: cols })),
+    );
     const dup = rows.rejects ?? 0;
     return {
       rows: { ...job.rows, doubles: rows },
@@ -181,13 +256,19 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     const lines = ref(job, 'doubles', 'main', cols);
     const current = { name: table.name, location: job.base!.location, glue: table.glue };
     const rows = lines.rows
-      ? await materialize(engine, job, 'match', matchSelect(engine.dialect, def, table, engine.dialect.workTable(lines), current))
+      ? await materialize(
+          engine,
+          job,
+          'match',
+          matchSelect(engine.dialect, def, table, engine.dialect.workTable(lines), current),
+        )
       : {};
     const withRows = { ...job, rows: { ...job.rows, match: rows } };
     const matched = ref(withRows, 'match', 'main', matchedColumns(table));
     const changes: Record<string, number> = {};
     if (matched.rows)
-      for (const r of await engine.rows(changeCountsSelect(engine.dialect.workTable(matched)))) changes[String(r.change)] = num(r.n);
+      for (const r of await engine.rows(changeCountsSelect(engine.dialect.workTable(matched))))
+        changes[String(r.change)] = num(r.n);
     const exists = changes.exists ?? 0;
     const rejected = (job.counts?.rejected ?? 0) + exists;
     const rejects = [ref(job, 'type', 'rejects', REJECT_COLUMNS), ref(job, 'doubles', 'rejects', REJECT_COLUMNS)];
@@ -195,7 +276,8 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     const read = job.counts?.read ?? 0;
     const why = rejectLimitExceeded(def, { rejected, lines: read, firstLines: 0, firstRejected: 0 });
     if (def.rejectLimit !== undefined && why) await store.updateJob(job.id, { rejects: location });
-    if (def.rejectLimit !== undefined && why) throw new RejectLimitReached(`import job ${def.name}: ${why}; nothing applied (see orca rejects ${job.id})`);
+    if (def.rejectLimit !== undefined && why)
+      throw new RejectLimitReached(`import job ${def.name}: ${why}; nothing applied (see orca rejects ${job.id})`);
     return {
       rows: withRows.rows,
       rejects: location,
@@ -223,20 +305,30 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     await store.updateJob(job.id, { next: location });
     await engine.prepareFolder(location);
     const select = applySelect(engine.dialect, table, engine.dialect.workTable(matched), current);
-    await engine.execute(writeStatement(engine.dialect, select, engine.url(location), workTarget(job.work, 'version').table));
+    await engine.execute(
+      writeStatement(engine.dialect, select, engine.url(location), workTarget(job.work, 'version').table),
+    );
     return { next: location, message: `wrote the next version to ${location}` };
   },
 
   async swap(deps, job, table) {
     if (!job.next) return { message: 'nothing to swap' };
-    const version = await swapVersion(deps, table, job.base?.version, job.next, job.id, job.definition.keepVersions, now());
+    const version = await swapVersion(
+      deps,
+      table,
+      job.base?.version,
+      job.next,
+      job.id,
+      job.definition.keepVersions,
+      now(),
+    );
     return { versionAfter: version, message: `${table.name} is now at version ${version}` };
   },
 };
 
 async function reasons(engine: ImportEngine, rejects: Population): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const r of await engine.rows(rejectCountsSelect(engine.dialect.workTable(rejects)))) out[String(r.reason)] = num(r.n);
+  for (const r of await engine.rows(rejectCountsSelect(engine.dialect.workTable(rejects))))
+    out[String(r.reason)] = num(r.n);
   return out;
 }
-
