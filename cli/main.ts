@@ -17,6 +17,7 @@ import { countCommand } from './commands/count.js';
 import { serveCommand } from './commands/serve.js';
 import { remoteCommands } from './commands/remote.js';
 import { doctorCommand } from './commands/doctor.js';
+import { importCommands } from './commands/import.js';
 
 /** `output` replaces where commander writes help and usage errors (tests capture them in-process). */
 export function buildProgram(output: OutputConfiguration = {}): Command {
@@ -43,6 +44,7 @@ export function buildProgram(output: OutputConfiguration = {}): Command {
     remoteCommands,
     doctorCommand,
     schemaCommand,
+    importCommands,
   ])
     add(program);
   for (const c of program.commands) c.exitOverride();
