@@ -17,7 +17,11 @@ export function importCommands(program: Command): void {
       .option('--file <path>', "the file to load, relative to the data folder (instead of the job's source.file)"),
   ).action(lazy(async () => (await import('./actions/import.js')).runImport));
   common(
-    imp.command('rollback').description("make a kept version the table's current one").argument('<table>').argument('<version>'),
+    imp
+      .command('rollback')
+      .description("make a kept version the table's current one")
+      .argument('<table>')
+      .argument('<version>'),
   ).action(lazy(async () => (await import('./actions/import.js')).rollbackTable));
   common(
     program

@@ -198,3 +198,11 @@ export function rejectLimitExceeded(
     ? `${counts.rejected} of ${counts.lines} line(s) were rejected (${share.toFixed(1)}%), more than the limit of ${limit}`
     : undefined;
 }
+
+/** The JSON Schema of a job file, for editors (schemas/import-job.schema.json). */
+export function importJobJsonSchema(): unknown {
+  return {
+    ...z.toJSONSchema(importJobSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
+    title: 'orca import job',
+  };
+}

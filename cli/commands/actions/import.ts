@@ -60,13 +60,24 @@ export async function runImport(file: string, opts: Opts): Promise<void> {
   });
   if (opts.json) console.log(jsonText(done));
   else {
-    console.log(`job ${done.id}: ${done.status}${done.versionAfter !== undefined ? `, ${done.table} at version ${done.versionAfter}` : ''}`);
+    console.log(
+      `job ${done.id}: ${done.status}${done.versionAfter !== undefined ? `, ${done.table} at version ${done.versionAfter}` : ''}`,
+    );
     if (done.error) console.log(`  ${terminalText(done.error)}`);
   }
   if (done.status !== 'finished') process.exitCode = 1;
 }
 
-export async function rollbackTable(tableName: string, version: string, opts: Opts): Promise<void> {
+/** A subcommand's options with its parent's (`--data` given after `orca import` or `orca job`). */
+const withParent = (opts: Opts, cmd?: { optsWithGlobals(): Opts }): Opts => ({ ...cmd?.optsWithGlobals(), ...opts });
+
+export async function rollbackTable(
+  tableName: string,
+  version: string,
+  own: Opts,
+  cmd?: { optsWithGlobals(): Opts },
+): Promise<void> {
+  const opts = withParent(own, cmd);
   if (!/^\d+$/.test(version)) throw new CliError(`the version must be a number, got '${version}'`, 2);
   const v = await withImports(opts, 'orca import rollback', (i) => i.rollback(tableName, Number(version)));
   console.log(opts.json ? jsonText(v) : `${tableName} is now at version ${v.version} (${v.location})`);
@@ -78,7 +89,12 @@ export async function listJobs(opts: Opts): Promise<void> {
   const jobs = await withImports(opts, 'orca jobs', (i) => i.store.listJobs());
   const shown = jobs.filter((j) => !opts.status || j.status === opts.status);
   if (opts.json) return void console.log(jsonText(shown));
-  console.log(table(['id', 'name', 'table', 'status', 'created'], shown.map((j) => [j.id, j.name, j.table, j.status, j.createdAt])));
+  console.log(
+    table(
+      ['id', 'name', 'table', 'status', 'created'],
+      shown.map((j) => [j.id, j.name, j.table, j.status, j.createdAt]),
+    ),
+  );
 }
 
 export async function showJob(id: string, opts: Opts): Promise<void> {
@@ -91,13 +107,17 @@ export async function showJob(id: string, opts: Opts): Promise<void> {
   console.log(`${job.id} ${job.name}: ${job.status}${job.error ? ` (${terminalText(job.error)})` : ''}`);
   if (job.counts) console.log(`  ${counts(job)}`);
   for (const e of journal)
-    console.log(`  ${e.at} ${e.kind}${e.stage ? ` ${e.stage}` : ''}: ${terminalText(e.message)}${e.durationMs !== undefined ? ` (${e.durationMs} ms)` : ''}`);
+    console.log(
+      `  ${e.at} ${e.kind}${e.stage ? ` ${e.stage}` : ''}: ${terminalText(e.message)}${e.durationMs !== undefined ? ` (${e.durationMs} ms)` : ''}`,
+    );
 }
 
-const act = (what: 'pause' | 'resume' | 'cancel') => async (id: string, opts: Opts) => {
-  const job = await withImports(opts, `orca job ${what}`, (i) => i[what](id, 'cli'));
-  console.log(opts.json ? jsonText(job) : `${job.id}: ${job.status}`);
-};
+const act =
+  (what: 'pause' | 'resume' | 'cancel') => async (id: string, own: Opts, cmd?: { optsWithGlobals(): Opts }) => {
+    const opts = withParent(own, cmd);
+    const job = await withImports(opts, `orca job ${what}`, (i) => i[what](id, 'cli'));
+    console.log(opts.json ? jsonText(job) : `${job.id}: ${job.status}`);
+  };
 export const pause = act('pause');
 export const resume = act('resume');
 export const cancel = act('cancel');
@@ -116,5 +136,10 @@ export async function showRejects(id: string, opts: Opts): Promise<void> {
   const limit = Number(opts.limit ?? 100);
   const rows = await withImports(opts, 'orca rejects', (i) => i.rejects(id, limit));
   if (opts.json) return void console.log(jsonText(rows));
-  console.log(table(['line', 'column', 'value', 'reason'], rows.map((r) => [String(r.line), String(r.column), String(r.value ?? ''), String(r.reason)])));
+  console.log(
+    table(
+      ['line', 'column', 'value', 'reason'],
+      rows.map((r) => [String(r.line), String(r.column), String(r.value ?? ''), String(r.reason)]),
+    ),
+  );
 }
