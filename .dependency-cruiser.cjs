@@ -2,7 +2,7 @@
  * orca's layers, checked by `npm run deps` (dependency-cruiser). README.md's "Project layout" says the same in prose.
  * Layer rules apply to non-test code: a test may import whatever it exercises.
  */
-const CORE = '^lambdas/(activities|channels|query|sql|catalog|util)/|^lambdas/(layout|planner)\\.ts$';
+const CORE = '^lambdas/(activities|channels|query|sql|catalog|util|imports)/|^lambdas/(layout|planner)\\.ts$';
 const TEST = '(^test/|\\.test\\.ts$)';
 const nonTest = (path) => ({ path, pathNot: TEST });
 

@@ -35,6 +35,8 @@ const INTEGRATION = [
   'runtime/local-runtime.test.ts',
   // A channel activity run on the embedded stack (DuckDB, dynalite), confirmed and sent through a fake sender.
   'runtime/send-run.test.ts',
+  // Import jobs end to end: dynalite, DuckDB and the local Step Functions runner.
+  'runtime/local-imports.test.ts',
   'runtime/server.test.ts',
   'runtime/console-serving.test.ts',
   'runtime/dynalite.test.ts',

@@ -14,6 +14,7 @@ import { benchCampaign, benchOverhead } from './campaign.js';
 import { benchSend, benchThrottle } from './channels.js';
 import { definitionSizeOf } from './large-campaign.js';
 import { benchPrepare } from './prepare.js';
+import { benchImport } from './import.js';
 import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { validateCampaign } from '../statemachines/validate.js';
 import { compileCampaign, MAX_DEFINITION_BYTES } from '../statemachines/compile.js';
@@ -25,7 +26,10 @@ const program = new Command()
   .option('--data <dir>', 'where generated data is kept between runs (default: bench-data/ in the repository)')
   .option('--threads <n>', 'DuckDB threads', positiveInt('--threads'), 2)
   .option('--memory-limit <size>', 'DuckDB memory limit', '4GB')
-  .option('--only <name>', 'one benchmark: cli, validation, asl, synth, overhead, prepare, send, throttle or campaign')
+  .option(
+    '--only <name>',
+    'one benchmark: cli, validation, asl, synth, overhead, prepare, send, throttle, import or campaign',
+  )
   .option('--emails <n>', 'emails for the send benchmark', positiveInt('--emails'), 100_000)
   .parse(process.argv);
 const opts = program.opts<{
@@ -151,6 +155,20 @@ if (want('throttle')) {
   log(
     `bench throttle target=${r.target} s=${r.seconds} measured=${r.measured.toFixed(1)} max_second=${r.maxSecond} deviation_pct=${((Math.abs(r.measured - r.target) / r.target) * 100).toFixed(1)}`,
   );
+}
+if (want('import')) {
+  const r = await benchImport({
+    rows: 1_000_000,
+    dataRoot: join(dataBase, 'import'),
+    threads: opts.threads,
+    memoryLimit: opts.memoryLimit,
+    log,
+  });
+  log(`import job stages: ${r.stages.map((s) => `${s.stage} ${(s.ms / 1000).toFixed(2)} s`).join(', ')}`);
+  log(
+    `import of a 1M-line CSV as insert-or-update into a 1M-row table: ${r.seconds.toFixed(2)} s (floor: 10 s; CPU ${r.cpuS.toFixed(2)} s), peak RSS ${r.peakMb.toFixed(0)} MB (floor: 2048 MB); ${JSON.stringify(r.counts)}`,
+  );
+  log(`bench import s=${r.seconds.toFixed(2)} cpu_s=${r.cpuS.toFixed(2)} peak_mb=${r.peakMb.toFixed(0)}`);
 }
 if (want('campaign')) {
   const r = await benchCampaign({

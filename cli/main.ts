@@ -19,6 +19,7 @@ import { remoteCommands } from './commands/remote.js';
 import { doctorCommand } from './commands/doctor.js';
 import { reportCommand } from './commands/report.js';
 import { outboxCommand } from './commands/outbox.js';
+import { importCommands } from './commands/import.js';
 
 /** `output` replaces where commander writes help and usage errors (tests capture them in-process). */
 export function buildProgram(output: OutputConfiguration = {}): Command {
@@ -47,6 +48,7 @@ export function buildProgram(output: OutputConfiguration = {}): Command {
     doctorCommand,
     outboxCommand,
     schemaCommand,
+    importCommands,
   ])
     add(program);
   for (const c of program.commands) c.exitOverride();

@@ -34,6 +34,8 @@ import {
   type StateMachineDefinition,
 } from '../statemachines/asl.js';
 import { LocalControl } from './local-control.js';
+import { DynamoDbImportStore } from '../lambdas/adapters/dynamodb-import-store.js';
+import { pinnedCatalog } from '../lambdas/orchestrator/import-versions.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { recordInterrupted, recordStopped, stopRun } from '../lambdas/orchestrator/stopped.js';
 import { startDynalite, TABLE, type LocalDynamo } from './dynalite.js';
@@ -194,7 +196,11 @@ export class LocalRuntime {
   /** Runs a compiled campaign to its end; the run's record tells how it ended. */
   async run(definition: StateMachineDefinition, options: RunOptions = {}): Promise<RunRecord> {
     const runId = options.runId ?? newRunId();
-    const deps = this.deps;
+    // Each catalog table at its current version (import jobs), fixed for the whole run.
+    const deps = {
+      ...this.deps,
+      catalog: await pinnedCatalog(this.options.catalog, new DynamoDbImportStore(this.dynamo.client, TABLE)),
+    };
     const control = makeControlHandler(deps);
     const gate = makeGateHandler(deps, this.control);
     const record = makeRecordHandler(deps);

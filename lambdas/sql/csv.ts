@@ -29,16 +29,16 @@ export interface CsvShape {
 
 export const LINE_COLUMN = 'orca_line';
 
-/** The fields of one line. */
-export function parseCsvLine(line: string, delimiter: string): string[] {
+/** The fields of one line (`quote` encloses a field; written twice inside it). */
+export function parseCsvLine(line: string, delimiter: string, quote = '"'): string[] {
   const fields: string[] = [];
   let i = 0;
   for (;;) {
     let value = '';
-    if (line[i] === '"') {
+    if (line[i] === quote) {
       i++;
       for (;;) {
-        const q = line.indexOf('"', i);
+        const q = line.indexOf(quote, i);
         if (q < 0) {
           // An unterminated quote runs to the end of the line.
           value += line.slice(i);
@@ -46,8 +46,8 @@ export function parseCsvLine(line: string, delimiter: string): string[] {
           break;
         }
         value += line.slice(i, q);
-        if (line[q + 1] === '"') {
-          value += '"';
+        if (line[q + 1] === quote) {
+          value += quote;
           i = q + 2;
         } else {
           i = q + 1;

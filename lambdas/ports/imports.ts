@@ -1,0 +1,141 @@
+/**
+ * What import jobs need of the outside: a store for jobs, their journals and the versions of each
+ * catalog table (locally the pointer to a table's current version is here), a way to switch a table
+ * to a version in one step (a Glue UpdateTable of its location in the cloud), and an engine that runs
+ * a statement and reads a small result.
+ */
+import type { CatalogTable } from '../catalog/catalog.js';
+import type { Dialect } from '../sql/dialect.js';
+import type { Stage } from '../imports/plan.js';
+import type { ImportJob } from '../imports/job.js';
+
+/**
+ * editing (defined, not started), running, pausing → paused (between stages), cancelling →
+ * cancelled (nothing applied), finished (applied), finishedWithErrors (stopped by an error or its
+ * reject limit: nothing applied), stopping (the process holding the data is shutting down) →
+ * interrupted (marked at the next start).
+ */
+export const JOB_STATUSES = [
+  'editing',
+  'running',
+  'pausing',
+  'paused',
+  'cancelling',
+  'cancelled',
+  'finished',
+  'finishedWithErrors',
+  'stopping',
+  'interrupted',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const ENDED: readonly JobStatus[] = ['cancelled', 'finished', 'finishedWithErrors', 'interrupted'];
+
+export interface JobCounts {
+  read?: number;
+  typed?: number;
+  warnings?: number;
+  rejected?: number;
+  rejectedByReason?: Record<string, number>;
+  doubles?: number;
+  inserted?: number;
+  updated?: number;
+  deleted?: number;
+  unchanged?: number;
+  notFound?: number;
+  matched?: number;
+}
+
+export interface JobRecord {
+  id: string;
+  name: string;
+  table: string;
+  status: JobStatus;
+  definition: ImportJob;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** The last stage done. */
+  stage?: Stage;
+  /** Rows per output of each stage's work table (the next stage reads them). */
+  rows?: Record<string, Record<string, number>>;
+  counts?: JobCounts;
+  error?: string;
+  /** The table's version read by the job, and the one it wrote (once swapped). */
+  versionBefore?: number;
+  versionAfter?: number;
+  /** Where the rejects are (Parquet), relative to the data root. */
+  rejects?: string;
+  /** The job's work folder. */
+  work: string;
+  /** The version the job read (undefined: the catalog's own location) and where it is. */
+  base?: { version?: number; location: string };
+  /** Where the job wrote the next version (before the swap: removed when the job does not finish). */
+  next?: string;
+}
+
+export interface JournalEntry {
+  at: string;
+  kind: 'stage' | 'action' | 'error' | 'info';
+  message: string;
+  stage?: Stage;
+  durationMs?: number;
+  counts?: JobCounts;
+  actor?: string;
+}
+
+export interface TableVersion {
+  version: number;
+  location: string;
+  jobId: string;
+  at: string;
+}
+
+export interface TableVersions {
+  table: string;
+  /** The version campaigns read; undefined: the catalog's own location (no job ever swapped). */
+  current?: number;
+  /** Kept versions, oldest first. */
+  versions: TableVersion[];
+}
+
+export interface ImportStore {
+  createJob(job: JobRecord): Promise<void>;
+  getJob(id: string): Promise<JobRecord | undefined>;
+  /** Applies the patch when the job is in one of `onlyIf` (any status when absent); false otherwise. */
+  updateJob(id: string, patch: Partial<JobRecord>, onlyIf?: readonly JobStatus[]): Promise<boolean>;
+  /** Jobs, newest first. */
+  listJobs(limit?: number): Promise<JobRecord[]>;
+  journal(id: string, entry: JournalEntry): Promise<void>;
+  listJournal(id: string): Promise<JournalEntry[]>;
+  getVersions(table: string): Promise<TableVersions | undefined>;
+  /**
+   * Makes `current` the table's version when its current version is still `expected` (a concurrent
+   * job or rollback moved it otherwise: false), with `versions` as the kept list.
+   */
+  putVersions(next: TableVersions, expected: number | undefined): Promise<boolean>;
+}
+
+/** Switches a catalog table to the data at a location in one step. */
+export interface TableSwitch {
+  switchTo(table: CatalogTable, location: string): Promise<void>;
+}
+
+export interface ImportEngine {
+  readonly dialect: Dialect;
+  /** Runs a statement (materialisations, writes); the rows written per output for a materialisation. */
+  execute(sql: string): Promise<{ queryId: string; rows: Record<string, number> }>;
+  /** A small result (counts). */
+  rows(sql: string): Promise<Record<string, unknown>[]>;
+  /** The statement that materialises a SELECT (last column orca_output) into a work table. */
+  materialize(select: string, target: { location: string; table: string }): string;
+  prepareTarget(target: { location: string; table: string }): Promise<void>;
+  /** Writes the JSON-lines copy of a CSV or JSON-lines file (read-source.ts) and makes it queryable. */
+  loadSource(job: ImportJob, work: string): Promise<{ records: number }>;
+  /** Where a location is, for a plain write: an absolute folder locally, an s3:// prefix in the cloud. */
+  url(location: string): string;
+  remove(location: string): Promise<void>;
+  /** An empty folder (prefix) at a location, for a plain write. */
+  prepareFolder(location: string): Promise<void>;
+  /** Cancels the running statements that name this text (the job's work folder). */
+  cancelMatching(text: string): void;
+}

@@ -1,0 +1,160 @@
+/**
+ * Import jobs in the embedded runtime: the compiled job state machine (statemachines/import-job.ts)
+ * run by the local Step Functions runner, each stage served in-process by the same stage function as
+ * in the cloud, against DuckDB and the status store of the runtime (dynalite under the data folder).
+ */
+import { DynamoDbImportStore } from '../lambdas/adapters/dynamodb-import-store.js';
+import { DuckDbImportEngine } from '../lambdas/adapters/duckdb-import-engine.js';
+import type { ImportJob } from '../lambdas/imports/job.js';
+import type { Stage } from '../lambdas/imports/plan.js';
+import { runStage, type ImportDeps } from '../lambdas/orchestrator/import-stages.js';
+import { rollback } from '../lambdas/orchestrator/import-versions.js';
+import { newRunId } from '../lambdas/orchestrator/run-id.js';
+import { ENDED, type JobRecord, type JobStatus } from '../lambdas/ports/imports.js';
+import { allStates } from '../statemachines/asl.js';
+import { compileImportJob } from '../statemachines/import-job.js';
+import { stringLiteral } from '../lambdas/sql/literal.js';
+import { TABLE } from './dynalite.js';
+import { type LocalHandlers, type LocalRuntime, startLocalExecution } from './local-runtime.js';
+
+/** How often a paused job looks at its status again, locally (ms). */
+const LOCAL_PAUSE_POLL_MS = 200;
+
+const now = () => new Date().toISOString();
+
+export class JobActionRefused extends Error {}
+
+export class LocalImports {
+  readonly store: DynamoDbImportStore;
+  readonly engine: DuckDbImportEngine;
+  private readonly executions = new Map<string, { abort: () => void }>();
+
+  private constructor(readonly runtime: LocalRuntime) {
+    this.store = new DynamoDbImportStore(runtime.dynamo.client, TABLE);
+    this.engine = new DuckDbImportEngine(runtime.engine);
+  }
+
+  /** Jobs still in progress in the store were left by a process that ended without ending them: interrupted. */
+  static async open(runtime: LocalRuntime): Promise<LocalImports> {
+    const imports = new LocalImports(runtime);
+    for (const job of await imports.store.listJobs(1000)) {
+      if (ENDED.includes(job.status) || job.status === 'editing') continue;
+      if (job.next && job.versionAfter === undefined) await imports.engine.remove(job.next);
+      await imports.store.updateJob(job.id, { status: 'interrupted', endedAt: now() });
+      await imports.store.journal(job.id, {
+        at: now(),
+        kind: 'error',
+        message: `interrupted: the process running it ended during ${job.stage ? `the stage after ${job.stage}` : 'load'}; the table is unchanged`,
+      });
+    }
+    return imports;
+  }
+
+  get deps(): ImportDeps {
+    return { store: this.store, engine: this.engine, catalog: this.runtime.options.catalog };
+  }
+
+  /** Records a job (status editing) from a checked definition. */
+  async create(definition: ImportJob, actor = 'user'): Promise<JobRecord> {
+    const id = `imp-${newRunId().toLowerCase()}`;
+    const job: JobRecord = {
+      id,
+      name: definition.name,
+      table: definition.table,
+      status: 'editing',
+      definition,
+      createdAt: now(),
+      work: `imports/${id}`,
+    };
+    await this.store.createJob(job);
+    await this.store.journal(id, { at: now(), kind: 'action', actor, message: `created by ${actor}` });
+    return job;
+  }
+
+  /** Runs a job to its end through its state machine; `onStage` hears each stage as it ends. */
+  async run(
+    id: string,
+    actor = 'user',
+    onStage?: (job: JobRecord, stage: Stage) => void | Promise<void>,
+  ): Promise<JobRecord> {
+    if (!(await this.store.updateJob(id, { status: 'running', startedAt: now() }, ['editing'])))
+      throw new JobActionRefused(`job ${id} cannot start: it is not being edited`);
+    await this.store.journal(id, { at: now(), kind: 'action', actor, message: `started by ${actor}` });
+    const definition = compileImportJob();
+    const handlers: LocalHandlers = {};
+    const waits: Record<string, number> = {};
+    for (const [name, state] of allStates(definition)) {
+      if (state.Type === 'Wait') waits[name] = LOCAL_PAUSE_POLL_MS;
+      if (state.Type !== 'Task') continue;
+      const stage = (state.Parameters as { Payload: { stage: Stage } }).Payload.stage;
+      handlers[name] = async () => {
+        const r = await runStage(this.deps, id, stage);
+        if (onStage && r.next !== 'wait') await onStage((await this.store.getJob(id))!, stage);
+        return { StatusCode: 200, Payload: r };
+      };
+    }
+    const execution = startLocalExecution(definition, id, { jobId: id }, handlers, waits);
+    this.executions.set(id, execution);
+    try {
+      await execution.result;
+    } finally {
+      this.executions.delete(id);
+    }
+    return (await this.store.getJob(id))!;
+  }
+
+  private async act(id: string, to: JobStatus, from: JobStatus[], actor: string, what: string): Promise<JobRecord> {
+    const job = await this.store.getJob(id);
+    if (!job) throw new JobActionRefused(`no import job ${id}`);
+    if (!(await this.store.updateJob(id, { status: to }, from)))
+      throw new JobActionRefused(`job ${id} is ${job.status}: it cannot be ${what}`);
+    await this.store.journal(id, { at: now(), kind: 'action', actor, message: `${what} by ${actor}` });
+    return (await this.store.getJob(id))!;
+  }
+
+  pause(id: string, actor = 'user') {
+    return this.act(id, 'pausing', ['running'], actor, 'paused');
+  }
+
+  resume(id: string, actor = 'user') {
+    return this.act(id, 'running', ['paused', 'pausing'], actor, 'resumed');
+  }
+
+  /** Cancel: between stages the job ends with the table untouched; a running query is interrupted. */
+  async cancel(id: string, actor = 'user') {
+    const job = await this.act(id, 'cancelling', ['running', 'pausing', 'paused'], actor, 'cancelled');
+    this.engine.cancelMatching(job.work);
+    return job;
+  }
+
+  async rollback(table: string, version: number) {
+    const t = this.runtime.options.catalog.table(table);
+    if (!t) throw new JobActionRefused(`unknown table '${table}'`);
+    return rollback(this.deps, t, version);
+  }
+
+  /** A page of a job's rejected lines (line, column, value, reason), in file order. */
+  async rejects(id: string, limit = 100, offset = 0): Promise<Record<string, unknown>[]> {
+    const job = await this.store.getJob(id);
+    if (!job) throw new JobActionRefused(`no import job ${id}`);
+    if (!job.rejects) return [];
+    const rows = await this.engine.rows(
+      `SELECT * FROM read_parquet(${stringLiteral(`${this.engine.url(job.rejects)}/*.parquet`)}) ORDER BY line LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`,
+    );
+    return rows.map((r) => ({ ...r, line: Number(r.line) }));
+  }
+
+  /** Writes a job's rejects as CSV (header line, comma-separated) to an absolute file path. */
+  async rejectsCsv(id: string, file: string): Promise<void> {
+    const job = await this.store.getJob(id);
+    if (!job?.rejects) throw new JobActionRefused(`job ${id} has no rejects`);
+    await this.engine.execute(
+      `COPY (SELECT * FROM read_parquet(${stringLiteral(`${this.engine.url(job.rejects)}/*.parquet`)}) ORDER BY line) TO ${stringLiteral(file)} (FORMAT CSV, HEADER true)`,
+    );
+  }
+
+  /** Ends the executions of this process (the runtime is closing). */
+  abortAll(): void {
+    for (const e of this.executions.values()) e.abort();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * An import job's state machine, compiled like a campaign's: one Task state per stage (load, type,
+ * doubles, match, apply, swap), each invoking the import function with the job and the stage. The
+ * function answers what comes next: `go` (the next stage), `wait` (the job is paused: a Wait state,
+ * then the same stage asks again) or `end` (finished, cancelled or stopped by an error). Pause and
+ * cancel therefore act between stages; the table changes only in the swap.
+ */
+import { STAGES, type Stage } from '../lambdas/imports/plan.js';
+import { LAMBDA_INVOKE, LAMBDA_RETRY, type State, type StateMachineDefinition } from './asl.js';
+
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation ${Name} substitution, not a JS template
+export const IMPORT_FUNCTION = '${ImportFunction}';
+
+/** Seconds a paused job waits before its stage looks at its status again. */
+export const PAUSE_POLL_SECONDS = 10;
+
+export const stageState = (s: Stage) => `Stage ${s}`;
+export const afterState = (s: Stage) => `After ${s}`;
+export const pausedState = (s: Stage) => `Paused before ${s}`;
+
+export function compileImportJob(): StateMachineDefinition {
+  const States: Record<string, State> = {};
+  STAGES.forEach((stage, i) => {
+    const next = STAGES[i + 1];
+    States[stageState(stage)] = {
+      Type: 'Task',
+      Resource: LAMBDA_INVOKE,
+      Parameters: { FunctionName: IMPORT_FUNCTION, Payload: { 'jobId.$': '$.jobId', stage } },
+      ResultSelector: { 'next.$': '$.Payload.next' },
+      ResultPath: '$.result',
+      Retry: [LAMBDA_RETRY],
+      Next: afterState(stage),
+    };
+    States[afterState(stage)] = {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.result.next', StringEquals: 'go', Next: next ? stageState(next) : 'Ended' },
+        { Variable: '$.result.next', StringEquals: 'wait', Next: pausedState(stage) },
+      ],
+      Default: 'Ended',
+    };
+    States[pausedState(stage)] = { Type: 'Wait', Seconds: PAUSE_POLL_SECONDS, Next: stageState(stage) };
+  });
+  States.Ended = { Type: 'Succeed' };
+  return { Comment: 'orca import job', StartAt: stageState(STAGES[0]), States };
+}
