@@ -38,7 +38,7 @@ describe('checkedLocation', () => {
       "the population location '../../home/user/.ssh' has a '.' or '..' segment: it would point outside the data folder",
     );
     expect(dialect.workTable({ ...ref, location: 'audiences/vip/r1-save' })).toContain(
-      "'/data/audiences/vip/r1-save/orca_output=main/*.parquet'",
+      "'/data/audiences/vip/r1-save/orca_output=main/**/*.parquet'",
     );
   });
 });

@@ -84,7 +84,7 @@ describe('channels', () => {
   it('templates are liquid: filters and loop variables are fine, a syntax error or an unknown root is reported at its field', () => {
     const ok = h.plan(
       email({
-        subject: '{{ first_name | upcase }} {% for x in (1..2) %}{{ x }}{% endfor %} {{ orca.unsubscribe_url }}',
+        subject: '{{ first_name | upcase }} {% for x in (1..2) %}{{ x }}{% endfor %} {{ unsubscribe_url }}',
       }),
       { inputs: [people] },
     );

@@ -400,7 +400,7 @@ describe('gate: query activities', () => {
     });
   });
 
-  it('refuses a channel, which cannot send yet', async () => {
+  it('hands a channel activity to the send chain: the prepare query, chunked, and its outputs', async () => {
     const f = fakeDeps();
     await withRun(f, [{ id: 'mail', type: 'email' }]);
     await f.store.putTransitions(RUN_ID, [ran('t1', 'build', pop('build'))]);
@@ -408,10 +408,11 @@ describe('gate: query activities', () => {
       { id: 'mail', type: 'email', from: 'news@x.com', subject: 'Hi', text: 'Hello' },
       { inbound: [inbound('t1', 'build')] },
     );
-    await expect(gate(e, f.deps)).rejects.toMatchObject({
-      name: 'Orca.ActivityError',
-      message: 'sending email messages is not available yet',
-    });
+    const r = await gate(e, f.deps);
+    expect(r).toMatchObject({ action: 'send', channel: 'email', chunks: 1 });
+    const send = r as { select: string; outputs: Record<string, unknown> };
+    expect(send.select).toContain('orca_message_id');
+    expect(Object.keys(send.outputs).sort()).toEqual(['excluded']);
   });
 });
 
