@@ -6,11 +6,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCatalog } from '../lambdas/catalog/catalog.js';
 import { parseImportJob } from '../lambdas/imports/job.js';
 import { pinnedCatalog } from '../lambdas/orchestrator/import-versions.js';
 import { stringLiteral } from '../lambdas/sql/literal.js';
+import { TABLE } from './dynalite.js';
 import { LocalRuntime } from './local-runtime.js';
 import { LocalImports } from './local-imports.js';
 
@@ -35,27 +37,16 @@ const START = [
   { id: 3, email: 'c@x', age: 50, city: 'Nice' },
 ];
 
+/**
+ * The state before each test: the table's own files (never written by a job: versions go to
+ * versions/) hold START, and no version swapped. Jobs of earlier tests stay in the store: each test
+ * reads only its own job (by id), and all of them have ended.
+ */
 async function reset(): Promise<void> {
-  rmSync(join(root, 'tables'), { recursive: true, force: true });
   rmSync(join(root, 'versions'), { recursive: true, force: true });
-  mkdirSync(join(root, 'tables/people'), { recursive: true });
-  const values = START.map((r) => `(${r.id}, ${stringLiteral(r.email)}, ${r.age}, ${stringLiteral(r.city)})`).join(
-    ', ',
+  await runtime.dynamo.client.send(
+    new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: 'TABLE#people' }, sk: { S: 'VERSIONS' } } }),
   );
-  await runtime.engine.execute(
-    `COPY (SELECT CAST(id AS BIGINT) AS id, email, CAST(age AS BIGINT) AS age, city FROM (VALUES ${values}) AS t(id, email, age, city)) TO ${stringLiteral(join(root, 'tables/people/data.parquet'))} (FORMAT PARQUET)`,
-  );
-  // A fresh store for each test: no version swapped yet.
-  const r = await runtime.dynamo.client.send(
-    new (await import('@aws-sdk/client-dynamodb')).ScanCommand({ TableName: 'orca' }),
-  );
-  for (const item of r.Items ?? [])
-    await runtime.dynamo.client.send(
-      new (await import('@aws-sdk/client-dynamodb')).DeleteItemCommand({
-        TableName: 'orca',
-        Key: { pk: item.pk!, sk: item.sk! },
-      }),
-    );
 }
 
 /** The rows campaigns would read now, ordered by id. */
@@ -90,6 +81,13 @@ beforeAll(async () => {
   mkdirSync(join(root, 'uploads'), { recursive: true });
   runtime = await LocalRuntime.open({ dataRoot: root, catalog, memoryStore: true, threads: 1, memoryLimit: '500MB' });
   imports = await LocalImports.open(runtime);
+  mkdirSync(join(root, 'tables/people'), { recursive: true });
+  const values = START.map((r) => `(${r.id}, ${stringLiteral(r.email)}, ${r.age}, ${stringLiteral(r.city)})`).join(
+    ', ',
+  );
+  await runtime.engine.execute(
+    `COPY (SELECT CAST(id AS BIGINT) AS id, email, CAST(age AS BIGINT) AS age, city FROM (VALUES ${values}) AS t(id, email, age, city)) TO ${stringLiteral(join(root, 'tables/people/data.parquet'))} (FORMAT PARQUET)`,
+  );
 });
 afterAll(async () => {
   await runtime.close();

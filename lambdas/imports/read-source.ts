@@ -121,6 +121,8 @@ export async function scanCsv(input: Readable, job: ImportJob): Promise<{ record
   let rows = 0;
   let records = 0;
   let pendingGaps: number[] = [];
+  // The next quote character of the chunk at or after the line's start (-1: none left): one search per quote, not per line.
+  let nextQuote = -1;
   const line = (buf: Buffer, start: number, end: number): void => {
     n++;
     if (end > start && buf[end - 1] === 13) end--;
@@ -133,7 +135,8 @@ export async function scanCsv(input: Readable, job: ImportJob): Promise<{ record
       return;
     }
     let quotes = 0;
-    for (let q = buf.indexOf(quote, start); q >= 0 && q < end; q = buf.indexOf(quote, q + 1)) quotes++;
+    if (nextQuote >= 0 && nextQuote < start) nextQuote = buf.indexOf(quote, start);
+    for (; nextQuote >= 0 && nextQuote < end; nextQuote = buf.indexOf(quote, nextQuote + 1)) quotes++;
     if (quotes % 2)
       throw new ImportFileError(
         job.name,
@@ -179,6 +182,7 @@ export async function scanCsv(input: Readable, job: ImportJob): Promise<{ record
     // The chunk's whole lines at once; line by line only to name the bad one.
     const checkLines = utf8 && !isUtf8(whole);
     let start = 0;
+    nextQuote = whole.indexOf(quote);
     for (let nl = whole.indexOf(10); nl >= 0; nl = whole.indexOf(10, start)) {
       if (checkLines && !isUtf8(whole.subarray(start, nl)))
         throw new ImportFileError(job.name, n + 1, undefined, NOT_UTF8);
@@ -192,6 +196,7 @@ export async function scanCsv(input: Readable, job: ImportJob): Promise<{ record
   }
   if (carry?.length) {
     if (utf8 && !isUtf8(carry)) throw new ImportFileError(job.name, n + 1, undefined, NOT_UTF8);
+    nextQuote = carry.indexOf(quote);
     line(carry, 0, carry.length);
   }
   if (records === 0)
