@@ -195,6 +195,19 @@ describe('import operations (expected tables computed by hand)', () => {
     expect(num(await tableRows())[0]!.age).toBe(18);
   });
 
+  it("line numbers stay the file's with CRLF, empty lines and lines of blanks (DuckDB reads the CSV itself)", async () => {
+    // Line 1 header, 2 empty, 3 a record, 4 blanks, 5 a bad id, 6 empty, 7 a bad id, 8 and 9 empty.
+    const f = file('gaps.csv', 'id,email,age\r\n\r\n2,b@x,41\r\n   \r\nxx,e@x,1\r\n\r\nyy,f@x,1\r\n\r\n\r\n');
+    const job = await runJob({ source: { file: f } });
+    expect(job.status, job.error).toBe('finished');
+    expect(job.counts).toMatchObject({ read: 3, updated: 1, rejected: 2 });
+    expect(await imports.rejects(job.id)).toEqual([
+      { line: 5, column: 'id', value: 'xx', reason: 'not a valid integer' },
+      { line: 7, column: 'id', value: 'yy', reason: 'not a valid integer' },
+    ]);
+    expect(num(await tableRows())[1]).toEqual({ id: 2, email: 'b@x', age: 41, city: 'Lyon' });
+  });
+
   it('Latin-1, a semicolon delimiter, a custom quote and JSON lines', async () => {
     const f = file('latin.csv', Buffer.from("id;email;age\n1;'caf\xe9;x';33\n", 'latin1'));
     await runJob({ source: { file: f, delimiter: ';', quote: "'", encoding: 'latin-1' } });
@@ -300,6 +313,27 @@ describe('bad input: a clear error naming the job, the line and the column; noth
       `id,email,age\n1,${'x'.repeat((1 << 20) + 10)},1\n`,
       {},
       /import job test_job: line 2: the line is longer than 1048576 bytes/,
+    ],
+    [
+      'quote.csv',
+      'id,email,age\n1,a@x,1\n2,"b@x,\n3,c@x,3\n',
+      {},
+      /import job test_job: line 3: a quoted field is not closed on its line/,
+    ],
+    [
+      'latehuge.csv',
+      `id,email,age\n${'1,a@x,1\n'.repeat(200_000)}2,${'x'.repeat((1 << 20) + 10)}\n`,
+      {},
+      /import job test_job: line 200002: the line is longer than 1048576 bytes/,
+    ],
+    [
+      'lateencoding.csv',
+      Buffer.concat([
+        Buffer.from(`id,email,age\n${'1,a@x,1\n'.repeat(200_000)}`),
+        Buffer.from('2,caf\xe9,2\n', 'latin1'),
+      ]),
+      {},
+      /import job test_job: line 200002: the line is not valid UTF-8/,
     ],
     [
       'missing.csv',

@@ -118,8 +118,7 @@ export function duckDbCsv(dialect: DuckDbDialect, job: ImportJob, layout: CsvLay
  * file's lines without a record are (read by the load stage; DuckDB then reads the file itself).
  */
 export function rawRelation(dialect: Dialect, job: ImportJob, work: string, layout?: CsvLayout): string {
-  if (job.source.format === 'csv' && layout && dialect instanceof DuckDbDialect)
-    return duckDbCsv(dialect, job, layout);
+  if (job.source.format === 'csv' && layout && dialect instanceof DuckDbDialect) return duckDbCsv(dialect, job, layout);
   if (job.source.format !== 'parquet') return dialect.csvFile(sourceCopy(job, work));
   const fields = job.columns.map((c, i) => `CAST(${q(c.field)} AS VARCHAR) AS ${q(rawColumn(i))}`).join(', ');
   if (dialect instanceof DuckDbDialect) {

@@ -78,18 +78,23 @@ export async function runStage(deps: ImportDeps, jobId: string, stage: Stage): P
     const patch = await STAGE_RUNNERS[stage](deps, job, table);
     const counts = { ...job.counts, ...patch.counts };
     // The stage's work is recorded even when a cancel arrived meanwhile (the next stage acts on it).
-    await deps.store.updateJob(jobId, { ...patch, counts, stage });
-    await deps.store.journal(jobId, {
-      at: now(),
-      kind: 'stage',
-      stage,
-      message: patch.message ?? `${stage} done`,
-      durationMs: Math.round(performance.now() - started),
-      counts: patch.counts ?? {},
-    });
+    // Two independent writes: the job's record and its journal entry.
+    await Promise.all([
+      deps.store.updateJob(jobId, { ...patch, counts, stage }),
+      deps.store.journal(jobId, {
+        at: now(),
+        kind: 'stage',
+        stage,
+        message: patch.message ?? `${stage} done`,
+        durationMs: Math.round(performance.now() - started),
+        counts: patch.counts ?? {},
+      }),
+    ]);
     if (stage === 'swap') {
-      await deps.store.updateJob(jobId, { status: 'finished', endedAt: now() }, ['running', 'pausing', 'cancelling']);
-      await deps.engine.remove(`${job.work}/source`);
+      await Promise.all([
+        deps.store.updateJob(jobId, { status: 'finished', endedAt: now() }, ['running', 'pausing', 'cancelling']),
+        deps.engine.remove(`${job.work}/source`),
+      ]);
       return { next: 'end' };
     }
     return { next: 'go' };
@@ -228,13 +233,13 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     const warnings =
       typed.rows && canWarn(def, table)
         ? num(
-          (
-            await engine.rows(
-              `SELECT count(*) AS n FROM ${engine.dialect.workTable(typed)} AS t WHERE t.orca_warning IS NOT NULL`,
-            )
-          )[0]!.n,
-        )
-      : 0;
+            (
+              await engine.rows(
+                `SELECT count(*) AS n FROM ${engine.dialect.workTable(typed)} AS t WHERE t.orca_warning IS NOT NULL`,
+              )
+            )[0]!.n,
+          )
+        : 0;
     const byReason = rejects.rows ? await reasons(engine, rejects) : {};
     await checkLimit(engine, store, def, job, rejects.rows, read, typed, rejects);
     return {
