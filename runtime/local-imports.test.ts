@@ -342,8 +342,9 @@ describe('bad input: a clear error naming the job, the line and the column; noth
       /import job test_job: source.file: the file uploads\/nope.csv does not exist/,
     ],
   ];
+  // Concurrent: each job fails before writing anything and reads only its own record.
   for (const [name, content, extra, error] of cases) {
-    it(name, async () => {
+    it.concurrent(name, async () => {
       const f = file(name, content);
       const job = await runJob({ source: { file: f }, ...extra });
       expect(job.status).toBe('finishedWithErrors');
