@@ -6,11 +6,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCatalog } from '../lambdas/catalog/catalog.js';
 import { parseImportJob } from '../lambdas/imports/job.js';
 import { pinnedCatalog } from '../lambdas/orchestrator/import-versions.js';
 import { stringLiteral } from '../lambdas/sql/literal.js';
+import { TABLE } from './dynalite.js';
 import { LocalRuntime } from './local-runtime.js';
 import { LocalImports } from './local-imports.js';
 
@@ -35,27 +37,16 @@ const START = [
   { id: 3, email: 'c@x', age: 50, city: 'Nice' },
 ];
 
+/**
+ * The state before each test: the table's own files (never written by a job: versions go to
+ * versions/) hold START, and no version swapped. Jobs of earlier tests stay in the store: each test
+ * reads only its own job (by id), and all of them have ended.
+ */
 async function reset(): Promise<void> {
-  rmSync(join(root, 'tables'), { recursive: true, force: true });
   rmSync(join(root, 'versions'), { recursive: true, force: true });
-  mkdirSync(join(root, 'tables/people'), { recursive: true });
-  const values = START.map((r) => `(${r.id}, ${stringLiteral(r.email)}, ${r.age}, ${stringLiteral(r.city)})`).join(
-    ', ',
+  await runtime.dynamo.client.send(
+    new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: 'TABLE#people' }, sk: { S: 'VERSIONS' } } }),
   );
-  await runtime.engine.execute(
-    `COPY (SELECT CAST(id AS BIGINT) AS id, email, CAST(age AS BIGINT) AS age, city FROM (VALUES ${values}) AS t(id, email, age, city)) TO ${stringLiteral(join(root, 'tables/people/data.parquet'))} (FORMAT PARQUET)`,
-  );
-  // A fresh store for each test: no version swapped yet.
-  const r = await runtime.dynamo.client.send(
-    new (await import('@aws-sdk/client-dynamodb')).ScanCommand({ TableName: 'orca' }),
-  );
-  for (const item of r.Items ?? [])
-    await runtime.dynamo.client.send(
-      new (await import('@aws-sdk/client-dynamodb')).DeleteItemCommand({
-        TableName: 'orca',
-        Key: { pk: item.pk!, sk: item.sk! },
-      }),
-    );
 }
 
 /** The rows campaigns would read now, ordered by id. */
@@ -90,6 +81,13 @@ beforeAll(async () => {
   mkdirSync(join(root, 'uploads'), { recursive: true });
   runtime = await LocalRuntime.open({ dataRoot: root, catalog, memoryStore: true, threads: 1, memoryLimit: '500MB' });
   imports = await LocalImports.open(runtime);
+  mkdirSync(join(root, 'tables/people'), { recursive: true });
+  const values = START.map((r) => `(${r.id}, ${stringLiteral(r.email)}, ${r.age}, ${stringLiteral(r.city)})`).join(
+    ', ',
+  );
+  await runtime.engine.execute(
+    `COPY (SELECT CAST(id AS BIGINT) AS id, email, CAST(age AS BIGINT) AS age, city FROM (VALUES ${values}) AS t(id, email, age, city)) TO ${stringLiteral(join(root, 'tables/people/data.parquet'))} (FORMAT PARQUET)`,
+  );
 });
 afterAll(async () => {
   await runtime.close();
@@ -195,6 +193,19 @@ describe('import operations (expected tables computed by hand)', () => {
     });
     expect(job.counts?.rejected).toBe(0);
     expect(num(await tableRows())[0]!.age).toBe(18);
+  });
+
+  it("line numbers stay the file's with CRLF, empty lines and lines of blanks (DuckDB reads the CSV itself)", async () => {
+    // Line 1 header, 2 empty, 3 a record, 4 blanks, 5 a bad id, 6 empty, 7 a bad id, 8 and 9 empty.
+    const f = file('gaps.csv', 'id,email,age\r\n\r\n2,b@x,41\r\n   \r\nxx,e@x,1\r\n\r\nyy,f@x,1\r\n\r\n\r\n');
+    const job = await runJob({ source: { file: f } });
+    expect(job.status, job.error).toBe('finished');
+    expect(job.counts).toMatchObject({ read: 3, updated: 1, rejected: 2 });
+    expect(await imports.rejects(job.id)).toEqual([
+      { line: 5, column: 'id', value: 'xx', reason: 'not a valid integer' },
+      { line: 7, column: 'id', value: 'yy', reason: 'not a valid integer' },
+    ]);
+    expect(num(await tableRows())[1]).toEqual({ id: 2, email: 'b@x', age: 41, city: 'Lyon' });
   });
 
   it('Latin-1, a semicolon delimiter, a custom quote and JSON lines', async () => {
@@ -304,14 +315,36 @@ describe('bad input: a clear error naming the job, the line and the column; noth
       /import job test_job: line 2: the line is longer than 1048576 bytes/,
     ],
     [
+      'quote.csv',
+      'id,email,age\n1,a@x,1\n2,"b@x,\n3,c@x,3\n',
+      {},
+      /import job test_job: line 3: a quoted field is not closed on its line/,
+    ],
+    [
+      'latehuge.csv',
+      `id,email,age\n${'1,a@x,1\n'.repeat(200_000)}2,${'x'.repeat((1 << 20) + 10)}\n`,
+      {},
+      /import job test_job: line 200002: the line is longer than 1048576 bytes/,
+    ],
+    [
+      'lateencoding.csv',
+      Buffer.concat([
+        Buffer.from(`id,email,age\n${'1,a@x,1\n'.repeat(200_000)}`),
+        Buffer.from('2,caf\xe9,2\n', 'latin1'),
+      ]),
+      {},
+      /import job test_job: line 200002: the line is not valid UTF-8/,
+    ],
+    [
       'missing.csv',
       '',
       { source: { file: 'uploads/nope.csv' } },
       /import job test_job: source.file: the file uploads\/nope.csv does not exist/,
     ],
   ];
+  // Concurrent: each job fails before writing anything and reads only its own record.
   for (const [name, content, extra, error] of cases) {
-    it(name, async () => {
+    it.concurrent(name, async () => {
       const f = file(name, content);
       const job = await runJob({ source: { file: f }, ...extra });
       expect(job.status).toBe('finishedWithErrors');

@@ -66,8 +66,10 @@ export class LocalImports {
       createdAt: now(),
       work: `imports/${id}`,
     };
-    await this.store.createJob(job);
-    await this.store.journal(id, { at: now(), kind: 'action', actor, message: `created by ${actor}` });
+    await Promise.all([
+      this.store.createJob(job),
+      this.store.journal(id, { at: now(), kind: 'action', actor, message: `created by ${actor}` }),
+    ]);
     return job;
   }
 

@@ -1,6 +1,7 @@
 /**
- * The local import engine: DuckDB (the embedded engine's instance) for statements, and the file
- * reader of lambdas/imports/read-source.ts writing the JSON-lines copy under the job's folder.
+ * The local import engine: DuckDB (the embedded engine's instance) for statements; a CSV file is
+ * checked by lambdas/imports/read-source.ts (scanCsv) and read by DuckDB itself, a JSON-lines file
+ * copied by read-source.ts into the JSON-lines copy under the job's folder.
  */
 import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import type { DuckDbEngine } from './duckdb-engine.js';
 import type { ImportEngine } from '../ports/imports.js';
 import type { ImportJob } from '../imports/job.js';
 import { sourceCopy } from '../imports/plan.js';
-import { sourceToJsonLines } from '../imports/read-source.js';
+import { scanCsv, sourceToJsonLines, type CsvLayout } from '../imports/read-source.js';
 import { CSV_COPY_FILE } from '../sql/dialect.js';
 import { fileInsideDataFolder } from '../sql/csv.js';
 import { checkedLocation } from '../layout.js';
@@ -44,7 +45,7 @@ export class DuckDbImportEngine implements ImportEngine {
     return this.duck.prepareTarget(target);
   }
 
-  async loadSource(job: ImportJob, work: string): Promise<{ records: number }> {
+  async loadSource(job: ImportJob, work: string): Promise<{ records: number; layout?: CsvLayout }> {
     let file: string;
     try {
       file = await fileInsideDataFolder(this.duck.dataRoot, job.source.file);
@@ -52,6 +53,8 @@ export class DuckDbImportEngine implements ImportEngine {
       throw new ActivityError(`import job ${job.name}: source.${(e as Error).message}`);
     }
     if (job.source.format === 'parquet') return { records: -1 };
+    // DuckDB reads a CSV file itself (plan.ts, duckDbCsv) once its bytes are checked.
+    if (job.source.format === 'csv') return scanCsv(createReadStream(file, { highWaterMark: 1 << 20 }), job);
     const copy = this.url(sourceCopy(job, work).copy);
     rmSync(copy, { recursive: true, force: true });
     mkdirSync(copy, { recursive: true });

@@ -2,8 +2,9 @@
  * The import planner: pure functions from a job, its catalog table and where things are to the SQL
  * of each stage, in either dialect (DuckDB locally, Athena in the cloud):
  *
- * - load: the file as a relation of text fields plus its line numbers (CSV and JSON lines through
- *   their JSON-lines copy, lambdas/imports/read-source.ts; Parquet read as it is);
+ * - load: the file as a relation of text fields plus its line numbers (locally a CSV file read by
+ *   DuckDB's read_csv, its line numbers from the layout of lambdas/imports/read-source.ts; JSON
+ *   lines, and CSV in the cloud, through their JSON-lines copy; Parquet read as it is);
  * - type: each field converted to its column's type (the rules of Load file, lambdas/activities/load-file.ts),
  *   a bad value rejecting the line, ignored with a warning, or replaced by the default; outputs main and rejects;
  * - doubles: lines of the file with the same key (last wins, first wins, or all rejected); outputs main, doubles and rejects;
@@ -22,7 +23,7 @@ import type { CatalogTable } from '../catalog/catalog.js';
 import { convert } from '../activities/load-file.js';
 import { glueTableName } from '../layout.js';
 import type { ImportJob, JobColumn } from './job.js';
-import { rawColumn } from './read-source.js';
+import { rawColumn, type CsvLayout } from './read-source.js';
 
 export const STAGES = ['load', 'type', 'doubles', 'match', 'apply', 'swap'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -75,8 +76,50 @@ export function sourceCopy(job: ImportJob, work: string) {
   };
 }
 
-/** The load stage's relation: every field as text (orca_raw_<i>) and orca_line. */
-export function rawRelation(dialect: Dialect, job: ImportJob, work: string): string {
+/**
+ * A CSV file read by DuckDB, every field as text in the mapping's order (missing fields NULL, extra
+ * ones ignored, quotes written twice inside a quoted field, a backslash an ordinary character), and
+ * orca_line: the row's number plus the header and the empty lines before it (DuckDB skips them);
+ * the lines of blanks, rows for DuckDB, are dropped. row_number() OVER () numbers rows in the file's
+ * order whatever preserve_insertion_order says: DuckDB plans it as a streaming window, an operator of
+ * FIXED_ORDER that its pipeline feeds in scan order (checked on the benchmark's 1M lines, 2 threads).
+ */
+export function duckDbCsv(dialect: DuckDbDialect, job: ImportJob, layout: CsvLayout): string {
+  const { file, delimiter, quote, encoding } = job.source;
+  const path = `${dialect.dataRoot.replace(/\/+$/, '')}/${file}`;
+  const columns = job.columns.map((_, i) => `${stringLiteral(rawColumn(i))}: 'VARCHAR'`).join(', ');
+  const options = [
+    `columns = {${columns}}`,
+    `header = ${layout.header}`,
+    `delim = ${stringLiteral(delimiter)}`,
+    `quote = ${stringLiteral(quote)}`,
+    `escape = ${stringLiteral(quote)}`,
+    `encoding = ${stringLiteral(encoding)}`,
+    'auto_detect = false',
+    'null_padding = true',
+    'strict_mode = false',
+  ];
+  const r = 'c.orca_row';
+  const gaps = layout.gaps.length
+    ? ` + CASE ${layout.gaps
+        .map((g, i): [number, number] => [g, i + 1])
+        .reverse()
+        .map(([g, k]) => `WHEN ${r} > ${g} THEN ${k}`)
+        .join(' ')} ELSE 0 END`
+    : '';
+  const line = `${r} + ${layout.header ? 1 : 0}${gaps}`;
+  const fields = job.columns.map((_, i) => `n.${q(rawColumn(i))}`).join(', ');
+  const numbered = `SELECT c.*, ${line} AS ${q(LINE_COLUMN)} FROM (SELECT *, row_number() OVER () AS orca_row FROM read_csv(${stringLiteral(path)}, ${options.join(', ')})) AS c`;
+  const where = layout.blanks.length ? ` WHERE n.${q(LINE_COLUMN)} NOT IN (${layout.blanks.join(', ')})` : '';
+  return `(SELECT ${fields}, n.${q(LINE_COLUMN)} FROM (${numbered}) AS n${where})`;
+}
+
+/**
+ * The load stage's relation: every field as text (orca_raw_<i>) and orca_line. `layout`: where a CSV
+ * file's lines without a record are (read by the load stage; DuckDB then reads the file itself).
+ */
+export function rawRelation(dialect: Dialect, job: ImportJob, work: string, layout?: CsvLayout): string {
+  if (job.source.format === 'csv' && layout && dialect instanceof DuckDbDialect) return duckDbCsv(dialect, job, layout);
   if (job.source.format !== 'parquet') return dialect.csvFile(sourceCopy(job, work));
   const fields = job.columns.map((c, i) => `CAST(${q(c.field)} AS VARCHAR) AS ${q(rawColumn(i))}`).join(', ');
   if (dialect instanceof DuckDbDialect) {
@@ -92,6 +135,12 @@ function caseOf(branches: Array<[string, string]>, otherwise: string): string {
   return branches.length
     ? `CASE ${branches.map(([w, t]) => `WHEN ${w} THEN ${t}`).join(' ')} ELSE ${otherwise} END`
     : otherwise;
+}
+
+/** Whether a line can be kept with a warning (a column that ignores or replaces its bad values). */
+export function canWarn(job: ImportJob, table: CatalogTable): boolean {
+  const keys = new Set([job.key, job.secondKey]);
+  return mappedColumns(job, table).some((c) => c.onError !== 'reject' && c.type !== 'string' && !keys.has(c.column));
 }
 
 /** Layout of the typed work table (main and rejects share it). */
@@ -180,11 +229,22 @@ export function typeSelect(dialect: Dialect, job: ImportJob, table: CatalogTable
   return `SELECT ${select.join(',\n  ')}\nFROM (${checked}) AS c`;
 }
 
+/** The partition of the doubles stage: the key, and the second key for the lines whose key is empty. */
+function keyPartition(job: ImportJob, alias: string): string {
+  const k = `${alias}.${q(job.key)}`;
+  return job.secondKey !== undefined ? `${k}, CASE WHEN ${k} IS NULL THEN ${alias}.${q(job.secondKey)} END` : k;
+}
+
+/** How many keys the typed lines have (as the doubles stage tells them apart): as many as lines, no doubles. */
+export function distinctKeysSelect(job: ImportJob, typed: string): string {
+  return `SELECT count(*) AS n FROM (SELECT DISTINCT ${keyPartition(job, 't')} FROM ${typed} AS t) AS k`;
+}
+
 /** The doubles stage: one line per key (or second key when the key is empty), the others counted or rejected. */
 export function doublesSelect(job: ImportJob, table: CatalogTable, typed: string): string {
   const cols = typedColumns(job, table).filter((c) => c.name !== WARNING.name);
   const k = `t.${q(job.key)}`;
-  const partition = job.secondKey !== undefined ? `${k}, CASE WHEN ${k} IS NULL THEN t.${q(job.secondKey)} END` : k;
+  const partition = keyPartition(job, 't');
   const keyText = `CAST(${job.secondKey !== undefined ? `COALESCE(CAST(${k} AS VARCHAR), CAST(t.${q(job.secondKey)} AS VARCHAR))` : k} AS VARCHAR)`;
   const rank =
     job.doubles === 'reject'
@@ -233,7 +293,9 @@ export function matchedColumns(table: CatalogTable): Column[] {
 
 /**
  * The match stage: each line with its target row (matched on the key, or on the second key when the
- * key is empty), the row it would become and its change; a second line reaching the same row is a double.
+ * key is empty), the row it would become and its change; a second line reaching the same row is a
+ * double. `uniqueKeys`: the lines have distinct keys; when the key is the table's primary key and
+ * there is no second key, no two lines reach the same row, and the doubles window is left out.
  */
 export function matchSelect(
   dialect: Dialect,
@@ -241,6 +303,7 @@ export function matchSelect(
   table: CatalogTable,
   lines: string,
   current: TableSource,
+  uniqueKeys = false,
 ): string {
   const mapped = new Map(mappedColumns(job, table).map((c) => [c.column, c]));
   const pk = table.primaryKey;
@@ -265,6 +328,8 @@ export function matchSelect(
   const differs = [...mapped.keys()].map((c) => `f.${q(c)} IS DISTINCT FROM ${tv(c)}`).join(' OR ') || 'FALSE';
   const inner = `SELECT ${next.join(', ')}, f.${q(LINE_COLUMN)}, ${changeOf(job.operation, matched, `(${differs})`)} AS orca_change, ${tv(pk)} AS ${q(TARGET)}\nFROM ${lines} AS f\n${joins.join('\n')}`;
   const cols = matchedColumns(table).filter((c) => c.name !== CHANGE.name);
+  if (uniqueKeys && job.key === pk && job.secondKey === undefined)
+    return `SELECT ${cols.map((c) => `m.${q(c.name)}`).join(', ')}, m.orca_change, 'main' AS ${q(OUTPUT_COLUMN)}\nFROM (${inner}) AS m`;
   const rank = `row_number() OVER (PARTITION BY m.${q(TARGET)} ORDER BY m.${q(LINE_COLUMN)} ${job.doubles === 'ignore' ? 'ASC' : 'DESC'})`;
   return `SELECT ${cols.map((c) => `m.${q(c.name)}`).join(', ')}, CASE WHEN m.${q(TARGET)} IS NOT NULL AND ${rank} > 1 THEN 'double' ELSE m.orca_change END AS orca_change, 'main' AS ${q(OUTPUT_COLUMN)}\nFROM (${inner}) AS m`;
 }

@@ -6,8 +6,11 @@
  */
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
 import { rejectLimitExceeded, type ImportJob } from '../imports/job.js';
+import { ImportFileError } from '../imports/read-source.js';
 import {
   applySelect,
+  canWarn,
+  distinctKeysSelect,
   changeCountsSelect,
   doublesSelect,
   firstLinesSelect,
@@ -75,18 +78,23 @@ export async function runStage(deps: ImportDeps, jobId: string, stage: Stage): P
     const patch = await STAGE_RUNNERS[stage](deps, job, table);
     const counts = { ...job.counts, ...patch.counts };
     // The stage's work is recorded even when a cancel arrived meanwhile (the next stage acts on it).
-    await deps.store.updateJob(jobId, { ...patch, counts, stage });
-    await deps.store.journal(jobId, {
-      at: now(),
-      kind: 'stage',
-      stage,
-      message: patch.message ?? `${stage} done`,
-      durationMs: Math.round(performance.now() - started),
-      counts: patch.counts ?? {},
-    });
+    // Two independent writes: the job's record and its journal entry.
+    await Promise.all([
+      deps.store.updateJob(jobId, { ...patch, counts, stage }),
+      deps.store.journal(jobId, {
+        at: now(),
+        kind: 'stage',
+        stage,
+        message: patch.message ?? `${stage} done`,
+        durationMs: Math.round(performance.now() - started),
+        counts: patch.counts ?? {},
+      }),
+    ]);
     if (stage === 'swap') {
-      await deps.store.updateJob(jobId, { status: 'finished', endedAt: now() }, ['running', 'pausing', 'cancelling']);
-      await deps.engine.remove(`${job.work}/source`);
+      await Promise.all([
+        deps.store.updateJob(jobId, { status: 'finished', endedAt: now() }, ['running', 'pausing', 'cancelling']),
+        deps.engine.remove(`${job.work}/source`),
+      ]);
       return { next: 'end' };
     }
     return { next: 'go' };
@@ -144,10 +152,11 @@ async function checkLimit(
   typed: Population,
   rejects: Population,
 ) {
+  // Without rejects, the first lines are the first (at most 100) typed lines, none rejected.
   const first =
-    typed.rows + rejects.rows > 0
+    rejects.rows > 0
       ? (await engine.rows(firstLinesSelect(engine.dialect.workTable(typed), engine.dialect.workTable(rejects))))[0]!
-      : { lines: 0, rejected: 0 };
+      : { lines: Math.min(100, typed.rows), rejected: 0 };
   const why = rejectLimitExceeded(def, {
     rejected,
     lines: read,
@@ -184,7 +193,7 @@ async function writeRejects(
 const STAGE_RUNNERS: Record<Stage, Runner> = {
   async load({ engine, store }, job, table) {
     const base = await currentVersion(store, table);
-    const { records } = await engine.loadSource(job.definition, job.work);
+    const { records, layout } = await engine.loadSource(job.definition, job.work);
     let read = records;
     if (read < 0)
       read = num(
@@ -194,6 +203,7 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
       );
     return {
       base,
+      ...(layout ? { layout } : {}),
       versionBefore: base.version ?? 0,
       counts: { read },
       message: `read ${read} record(s) of ${job.definition.source.file}`,
@@ -206,22 +216,32 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
       engine,
       job,
       'type',
-      typeSelect(engine.dialect, def, table, rawRelation(engine.dialect, def, job.work)),
+      typeSelect(engine.dialect, def, table, rawRelation(engine.dialect, def, job.work, job.layout)),
     );
     const withRows = { ...job, rows: { ...job.rows, type: rows } };
     const typed = ref(withRows, 'type', 'main', typedColumns(def, table));
     const rejects = ref(withRows, 'type', 'rejects', REJECT_COLUMNS);
-    const warnings = typed.rows
-      ? num(
-          (
-            await engine.rows(
-              `SELECT count(*) AS n FROM ${engine.dialect.workTable(typed)} AS t WHERE t.orca_warning IS NOT NULL`,
-            )
-          )[0]!.n,
-        )
-      : 0;
+    const read = job.counts?.read ?? 0;
+    // The engine read the file itself: it must have found the records the scan counted.
+    if (job.layout && typed.rows + rejects.rows !== read)
+      throw new ImportFileError(
+        def.name,
+        undefined,
+        undefined,
+        `the file holds ${read} record(s) but ${typed.rows + rejects.rows} were read as CSV (a quoted field spanning lines?): nothing applied`,
+      );
+    const warnings =
+      typed.rows && canWarn(def, table)
+        ? num(
+            (
+              await engine.rows(
+                `SELECT count(*) AS n FROM ${engine.dialect.workTable(typed)} AS t WHERE t.orca_warning IS NOT NULL`,
+              )
+            )[0]!.n,
+          )
+        : 0;
     const byReason = rejects.rows ? await reasons(engine, rejects) : {};
-    await checkLimit(engine, store, def, job, rejects.rows, job.counts?.read ?? 0, typed, rejects);
+    await checkLimit(engine, store, def, job, rejects.rows, read, typed, rejects);
     return {
       rows: withRows.rows,
       counts: { typed: typed.rows, warnings, rejected: rejects.rows, rejectedByReason: byReason },
@@ -233,6 +253,12 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
     const typed = ref(job, 'type', 'main', typedColumns(def, table));
     const cols = typedColumns(def, table).filter((c) => c.name !== 'orca_warning');
     if (typed.rows === 0) return { rows: { ...job.rows, doubles: {} }, counts: { doubles: 0 } };
+    // One count: as many keys as lines, no doubles, and the match stage reads the typed lines as they are.
+    const keys = num(
+      (await engine.rows(distinctKeysSelect(def, engine.dialect.workTable({ ...typed, columns: cols }))))[0]!.n,
+    );
+    if (keys === typed.rows)
+      return { rows: { ...job.rows, doubles: {} }, uniqueKeys: true, counts: { doubles: 0 }, message: 'no doubles' };
     const rows = await materialize(
       engine,
       job,
@@ -253,14 +279,14 @@ const STAGE_RUNNERS: Record<Stage, Runner> = {
   async match({ engine, store }, job, table) {
     const def = job.definition;
     const cols = typedColumns(def, table).filter((c) => c.name !== 'orca_warning');
-    const lines = ref(job, 'doubles', 'main', cols);
+    const lines = ref(job, job.uniqueKeys ? 'type' : 'doubles', 'main', cols);
     const current = { name: table.name, location: job.base!.location, glue: table.glue };
     const rows = lines.rows
       ? await materialize(
           engine,
           job,
           'match',
-          matchSelect(engine.dialect, def, table, engine.dialect.workTable(lines), current),
+          matchSelect(engine.dialect, def, table, engine.dialect.workTable(lines), current, job.uniqueKeys),
         )
       : {};
     const withRows = { ...job, rows: { ...job.rows, match: rows } };

@@ -8,6 +8,7 @@ import type { CatalogTable } from '../catalog/catalog.js';
 import type { Dialect } from '../sql/dialect.js';
 import type { Stage } from '../imports/plan.js';
 import type { ImportJob } from '../imports/job.js';
+import type { CsvLayout } from '../imports/read-source.js';
 
 /**
  * editing (defined, not started), running, pausing → paused (between stages), cancelling →
@@ -69,6 +70,10 @@ export interface JobRecord {
   work: string;
   /** The version the job read (undefined: the catalog's own location) and where it is. */
   base?: { version?: number; location: string };
+  /** A CSV file read by the engine itself: where its lines without a record are (the load stage). */
+  layout?: CsvLayout;
+  /** The doubles stage found every key once: the match stage reads the typed lines. */
+  uniqueKeys?: boolean;
   /** Where the job wrote the next version (before the swap: removed when the job does not finish). */
   next?: string;
 }
@@ -129,8 +134,12 @@ export interface ImportEngine {
   /** The statement that materialises a SELECT (last column orca_output) into a work table. */
   materialize(select: string, target: { location: string; table: string }): string;
   prepareTarget(target: { location: string; table: string }): Promise<void>;
-  /** Writes the JSON-lines copy of a CSV or JSON-lines file (read-source.ts) and makes it queryable. */
-  loadSource(job: ImportJob, work: string): Promise<{ records: number }>;
+  /**
+   * Makes the job's file queryable: the JSON-lines copy of a JSON-lines file (read-source.ts), or of
+   * a CSV file for an engine that cannot read it itself; for one that can (DuckDB), the CSV file's
+   * checked layout instead. records: lines holding a record (-1: not counted, a Parquet file).
+   */
+  loadSource(job: ImportJob, work: string): Promise<{ records: number; layout?: CsvLayout }>;
   /** Where a location is, for a plain write: an absolute folder locally, an s3:// prefix in the cloud. */
   url(location: string): string;
   remove(location: string): Promise<void>;

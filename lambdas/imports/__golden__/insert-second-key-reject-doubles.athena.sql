@@ -14,6 +14,9 @@ FROM (SELECT x."orca_v_0" AS "id", x."orca_v_1" AS "email", x."orca_v_2" AS "age
 -- first-lines
 SELECT count(*) AS lines, coalesce(sum(f.rejected), 0) AS rejected FROM (SELECT u.line, u.rejected FROM (SELECT m."orca_line" AS line, 0 AS rejected FROM (SELECT "id", "email", "age", "orca_line", "orca_warning" FROM "orca"."imp_imports_imp_1_type_bb9ffadf" WHERE "orca_output" = 'main') AS m UNION ALL SELECT r.reject_line AS line, 1 AS rejected FROM (SELECT "reject_line", "reject_column", "reject_value", "reject_reason" FROM "orca"."imp_imports_imp_1_type_bb9ffadf" WHERE "orca_output" = 'rejects') AS r) AS u ORDER BY u.line LIMIT 100) AS f;
 
+-- distinct-keys
+SELECT count(*) AS n FROM (SELECT DISTINCT t."id", CASE WHEN t."id" IS NULL THEN t."email" END FROM (SELECT "id", "email", "age", "orca_line", "orca_warning" FROM "orca"."imp_imports_imp_1_type_bb9ffadf" WHERE "orca_output" = 'main') AS t) AS k;
+
 -- doubles
 SELECT d."id", d."email", d."age", d."orca_line", CASE WHEN d.orca_rank > 1 THEN d."orca_line" END AS reject_line, CASE WHEN d.orca_rank > 1 THEN 'id' END AS reject_column, CASE WHEN d.orca_rank > 1 THEN d.orca_key END AS reject_value, CASE WHEN d.orca_rank > 1 THEN 'duplicate key' END AS reject_reason, CASE WHEN d.orca_rank = 1 THEN 'main' ELSE 'rejects' END AS "orca_output"
 FROM (SELECT t.*, CAST(COALESCE(CAST(t."id" AS VARCHAR), CAST(t."email" AS VARCHAR)) AS VARCHAR) AS orca_key, count(*) OVER (PARTITION BY t."id", CASE WHEN t."id" IS NULL THEN t."email" END) AS orca_rank FROM (SELECT "id", "email", "age", "orca_line" FROM "orca"."imp_imports_imp_1_doubles_21e067f0" WHERE "orca_output" = 'main') AS t) AS d;
@@ -22,6 +25,13 @@ FROM (SELECT t.*, CAST(COALESCE(CAST(t."id" AS VARCHAR), CAST(t."email" AS VARCH
 SELECT m."id", m."email", m."age", m."score", m."city", m."orca_line", m."orca_target", CASE WHEN m."orca_target" IS NOT NULL AND row_number() OVER (PARTITION BY m."orca_target" ORDER BY m."orca_line" DESC) > 1 THEN 'double' ELSE m.orca_change END AS orca_change, 'main' AS "orca_output"
 FROM (SELECT COALESCE(f."id", CASE WHEN t1."id" IS NOT NULL THEN t1."id" ELSE t2."id" END) AS "id", COALESCE(f."email", CASE WHEN t1."id" IS NOT NULL THEN t1."email" ELSE t2."email" END) AS "email", f."age" AS "age", CASE WHEN t1."id" IS NOT NULL THEN t1."score" ELSE t2."score" END AS "score", CASE WHEN t1."id" IS NOT NULL THEN t1."city" ELSE t2."city" END AS "city", f."orca_line", CASE WHEN (t1."id" IS NOT NULL OR t2."id" IS NOT NULL) THEN 'exists' ELSE 'insert' END AS orca_change, CASE WHEN t1."id" IS NOT NULL THEN t1."id" ELSE t2."id" END AS "orca_target"
 FROM (SELECT "id", "email", "age", "orca_line" FROM "orca"."imp_imports_imp_1_doubles_21e067f0" WHERE "orca_output" = 'main') AS f
+LEFT JOIN "orca"."people" AS t1 ON t1."id" = f."id"
+LEFT JOIN "orca"."people" AS t2 ON f."id" IS NULL AND t2."email" = f."email") AS m;
+
+-- match-unique-keys
+SELECT m."id", m."email", m."age", m."score", m."city", m."orca_line", m."orca_target", CASE WHEN m."orca_target" IS NOT NULL AND row_number() OVER (PARTITION BY m."orca_target" ORDER BY m."orca_line" DESC) > 1 THEN 'double' ELSE m.orca_change END AS orca_change, 'main' AS "orca_output"
+FROM (SELECT COALESCE(f."id", CASE WHEN t1."id" IS NOT NULL THEN t1."id" ELSE t2."id" END) AS "id", COALESCE(f."email", CASE WHEN t1."id" IS NOT NULL THEN t1."email" ELSE t2."email" END) AS "email", f."age" AS "age", CASE WHEN t1."id" IS NOT NULL THEN t1."score" ELSE t2."score" END AS "score", CASE WHEN t1."id" IS NOT NULL THEN t1."city" ELSE t2."city" END AS "city", f."orca_line", CASE WHEN (t1."id" IS NOT NULL OR t2."id" IS NOT NULL) THEN 'exists' ELSE 'insert' END AS orca_change, CASE WHEN t1."id" IS NOT NULL THEN t1."id" ELSE t2."id" END AS "orca_target"
+FROM (SELECT "id", "email", "age", "orca_line", "orca_warning" FROM "orca"."imp_imports_imp_1_type_bb9ffadf" WHERE "orca_output" = 'main') AS f
 LEFT JOIN "orca"."people" AS t1 ON t1."id" = f."id"
 LEFT JOIN "orca"."people" AS t2 ON f."id" IS NULL AND t2."email" = f."email") AS m;
 

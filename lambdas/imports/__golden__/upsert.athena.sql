@@ -14,6 +14,9 @@ FROM (SELECT x."orca_v_0" AS "id", x."orca_v_1" AS "email", x."orca_v_2" AS "age
 -- first-lines
 SELECT count(*) AS lines, coalesce(sum(f.rejected), 0) AS rejected FROM (SELECT u.line, u.rejected FROM (SELECT m."orca_line" AS line, 0 AS rejected FROM (SELECT "id", "email", "age", "orca_line", "orca_warning" FROM "orca"."imp_imports_imp_1_type_bb9ffadf" WHERE "orca_output" = 'main') AS m UNION ALL SELECT r.reject_line AS line, 1 AS rejected FROM (SELECT "reject_line", "reject_column", "reject_value", "reject_reason" FROM "orca"."imp_imports_imp_1_type_bb9ffadf" WHERE "orca_output" = 'rejects') AS r) AS u ORDER BY u.line LIMIT 100) AS f;
 
+-- distinct-keys
+SELECT count(*) AS n FROM (SELECT DISTINCT t."id" FROM (SELECT "id", "email", "age", "orca_line", "orca_warning" FROM "orca"."imp_imports_imp_1_type_bb9ffadf" WHERE "orca_output" = 'main') AS t) AS k;
+
 -- doubles
 SELECT d."id", d."email", d."age", d."orca_line", CASE WHEN FALSE THEN d."orca_line" END AS reject_line, CASE WHEN FALSE THEN 'id' END AS reject_column, CASE WHEN FALSE THEN d.orca_key END AS reject_value, CASE WHEN FALSE THEN 'duplicate key' END AS reject_reason, CASE WHEN d.orca_rank = 1 THEN 'main' ELSE 'doubles' END AS "orca_output"
 FROM (SELECT t.*, CAST(t."id" AS VARCHAR) AS orca_key, row_number() OVER (PARTITION BY t."id" ORDER BY t."orca_line" DESC) AS orca_rank FROM (SELECT "id", "email", "age", "orca_line" FROM "orca"."imp_imports_imp_1_doubles_21e067f0" WHERE "orca_output" = 'main') AS t) AS d;
@@ -22,6 +25,12 @@ FROM (SELECT t.*, CAST(t."id" AS VARCHAR) AS orca_key, row_number() OVER (PARTIT
 SELECT m."id", m."email", m."age", m."score", m."city", m."orca_line", m."orca_target", CASE WHEN m."orca_target" IS NOT NULL AND row_number() OVER (PARTITION BY m."orca_target" ORDER BY m."orca_line" DESC) > 1 THEN 'double' ELSE m.orca_change END AS orca_change, 'main' AS "orca_output"
 FROM (SELECT COALESCE(f."id", t1."id") AS "id", f."email" AS "email", f."age" AS "age", t1."score" AS "score", t1."city" AS "city", f."orca_line", CASE WHEN NOT t1."id" IS NOT NULL THEN 'insert' WHEN (f."id" IS DISTINCT FROM t1."id" OR f."email" IS DISTINCT FROM t1."email" OR f."age" IS DISTINCT FROM t1."age") THEN 'update' ELSE 'unchanged' END AS orca_change, t1."id" AS "orca_target"
 FROM (SELECT "id", "email", "age", "orca_line" FROM "orca"."imp_imports_imp_1_doubles_21e067f0" WHERE "orca_output" = 'main') AS f
+LEFT JOIN "orca"."people" AS t1 ON t1."id" = f."id") AS m;
+
+-- match-unique-keys
+SELECT m."id", m."email", m."age", m."score", m."city", m."orca_line", m."orca_target", m.orca_change, 'main' AS "orca_output"
+FROM (SELECT COALESCE(f."id", t1."id") AS "id", f."email" AS "email", f."age" AS "age", t1."score" AS "score", t1."city" AS "city", f."orca_line", CASE WHEN NOT t1."id" IS NOT NULL THEN 'insert' WHEN (f."id" IS DISTINCT FROM t1."id" OR f."email" IS DISTINCT FROM t1."email" OR f."age" IS DISTINCT FROM t1."age") THEN 'update' ELSE 'unchanged' END AS orca_change, t1."id" AS "orca_target"
+FROM (SELECT "id", "email", "age", "orca_line", "orca_warning" FROM "orca"."imp_imports_imp_1_type_bb9ffadf" WHERE "orca_output" = 'main') AS f
 LEFT JOIN "orca"."people" AS t1 ON t1."id" = f."id") AS m;
 
 -- changes
