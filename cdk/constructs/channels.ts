@@ -53,7 +53,7 @@ import {
   smsConfigurationSetArn,
 } from '../../lambdas/channels/identities.js';
 import { acknowledgeWildcards, arnRef } from '../nag.js';
-import { glueArns, grantWorkTableQueries, orcaFunction, QUERY_ACTIONS } from './functions.js';
+import { glueArns, grantWorkTableQueries, orcaFunction, QUERY_ACTIONS, queryEnvironment } from './functions.js';
 
 export interface ChannelSettings {
   email?: {
@@ -132,6 +132,8 @@ export interface OrcaChannelsProps {
   table: dynamodb.ITable;
   bucket: s3.IBucket;
   databaseName: string;
+  /** The workgroup of orca's queries (the send function's deps name it; it runs none). */
+  workGroupName: string;
   catalogJson: string;
   logRetention: logs.RetentionDays;
   removalPolicy?: RemovalPolicy | undefined;
@@ -232,7 +234,9 @@ export class OrcaChannels extends Construct {
       description: 'orca: sends one chunk of a channel activity',
       timeout: Duration.minutes(15),
       memorySize: 1024,
-      environment: { ...linkEnv, ...identities },
+      // The orchestrator's deps name the query engine's database and workgroup; the chunk step
+      // runs no query (it reads the status table and the bucket), so no Athena grant goes with them.
+      environment: { ...queryEnvironment(props), ...linkEnv, ...identities },
     });
     this.events = orcaFunction(this, 'Events', {
       ...common,
@@ -474,6 +478,8 @@ export class OrcaChannels extends Construct {
     this.grantWrite(api.handler.role!, OPTOUTS_PREFIX, 'Opt-out files (unsubscribes), one per request.');
     this.linkSecret.grantRead(api.handler);
     api.handler.addEnvironment('ORCA_LINK_SECRET_ARN', this.linkSecret.secretArn);
+    // The machines the API publishes call the send function as the deployed ones do.
+    api.handler.addEnvironment('ORCA_SEND_FUNCTION', this.send.functionArn);
     const stack = Stack.of(this);
     this.send.addEnvironment(
       'ORCA_PUBLIC_URL',

@@ -59,6 +59,7 @@ const service = new CampaignService({
       control: env('ORCA_CONTROL_FUNCTION'),
       gate: env('ORCA_GATE_FUNCTION'),
       record: env('ORCA_RECORD_FUNCTION'),
+      send: env('ORCA_SEND_FUNCTION'),
     },
     workGroup: env('ORCA_WORKGROUP'),
     database: env('ORCA_DATABASE'),
