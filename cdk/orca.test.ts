@@ -162,6 +162,7 @@ describe('the orca stack', () => {
       'ORCA_PARTITION',
       'ORCA_RECORD_FUNCTION',
       'ORCA_SCHEDULER_ROLE',
+      'ORCA_SEND_FUNCTION',
       'ORCA_TABLE',
       'ORCA_WORKGROUP',
     ]);

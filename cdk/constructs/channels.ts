@@ -152,6 +152,7 @@ export class OrcaChannels extends Construct {
   readonly messagesTable: glue.CfnTable;
   readonly optoutsTable: glue.CfnTable;
   private readonly bucket: s3.IBucket;
+  private readonly emailIdentity?: string;
 
   constructor(scope: Construct, id: string, props: OrcaChannelsProps) {
     super(scope, id);
@@ -174,6 +175,7 @@ export class OrcaChannels extends Construct {
 
     // Email: the configuration set and its EventBridge destination.
     if (email) {
+      this.emailIdentity = email.identity;
       if (email.configurationSet) this.emailConfigurationSet = email.configurationSet;
       else {
         const set = new ses.CfnConfigurationSet(this, 'EmailConfigurationSet', {
@@ -244,7 +246,8 @@ export class OrcaChannels extends Construct {
       description: 'orca: records delivery events (deliveries, bounces, complaints, opens, clicks)',
       timeout: Duration.seconds(60),
       memorySize: 512,
-      environment: linkEnv,
+      // It writes opt-outs; it signs no link (no link secret).
+      environment: { ORCA_BUCKET: props.bucket.bucketName },
     });
 
     // The send function: the message table's chunks (work/), the message log, the providers.
@@ -272,13 +275,6 @@ export class OrcaChannels extends Construct {
           ],
         }),
       );
-      // GetAccount (the sending quota) has no resource type: "*".
-      send.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
-      Validations.of(send).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'ses:GetAccount (the sending quota) has no resource type (Service Authorization Reference, Amazon SES v2); X-Ray tracing actions likewise.',
-      });
     }
     if (sms && origination && !('error' in origination)) {
       // "Service Authorization Reference — AWS End User Messaging SMS and Voice V2": SendTextMessage
@@ -307,7 +303,6 @@ export class OrcaChannels extends Construct {
     // The events function: the status table (per-message times, counters), the opt-outs it records
     // for bounces and complaints.
     this.grantWrite(this.events.role!, OPTOUTS_PREFIX, 'Opt-out files (bounces, complaints), one per event batch.');
-    this.linkSecret.grantRead(this.events);
     if (this.emailConfigurationSet) {
       this.emailRule = new events.Rule(this, 'EmailEventsRule', {
         description: 'orca: SES events of its configuration set to the events function',
@@ -480,6 +475,19 @@ export class OrcaChannels extends Construct {
     api.handler.addEnvironment('ORCA_LINK_SECRET_ARN', this.linkSecret.secretArn);
     // The machines the API publishes call the send function as the deployed ones do.
     api.handler.addEnvironment('ORCA_SEND_FUNCTION', this.send.functionArn);
+    if (this.emailIdentity) {
+      // Publication checks email throttles against SES's sending rate (GetAccount
+      // SendQuota.MaxSendRate, lambdas/api/quota-warnings.ts); GetAccount has no resource type
+      // ("Service Authorization Reference — Amazon SES v2"): "*".
+      api.handler.addEnvironment('ORCA_SES_IDENTITY', this.emailIdentity);
+      api.handler.addEnvironment('ORCA_SES_CONFIGURATION_SET', this.emailConfigurationSet!);
+      api.handler.role!.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
+      Validations.of(api.handler.role!).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ses:GetAccount (the sending quota, checked at publication) has no resource type (Service Authorization Reference, Amazon SES v2); X-Ray tracing and log delivery actions likewise.',
+      });
+    }
     const stack = Stack.of(this);
     this.send.addEnvironment(
       'ORCA_PUBLIC_URL',

@@ -29,6 +29,7 @@ const API_ENV = {
   ORCA_CONTROL_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:control',
   ORCA_GATE_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:gate',
   ORCA_RECORD_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:record',
+  ORCA_SEND_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:send',
   ORCA_LINK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:OrcaLinkSecret-AbCdEf',
 };
 
