@@ -115,6 +115,7 @@ export class OrcaCampaigns extends Construct {
       bucket: this.data.bucket,
       databaseName,
       workGroupName: this.workGroup.name,
+      topicKey: this.topicKey.key,
       catalogJson,
       logRetention,
       removalPolicy,

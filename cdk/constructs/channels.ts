@@ -10,11 +10,16 @@
  *   EventBridgeDestination "only the default bus is supported"), and a rule sending that
  *   configuration set's events (source aws.ses, "Amazon EventBridge Events Reference — Amazon SES
  *   events") to the events function;
- * - SMS: an End User Messaging configuration set, unless one is given, and a rule for its delivery
- *   receipts: End User Messaging sends "Text Message Delivery Status Updated" events to the default
- *   bus itself ("Amazon EventBridge Events Reference — AWS End User Messaging SMS-Voice events"),
- *   so no event destination is needed (AWS::SMSVOICE::ConfigurationSet EventDestinations offers
- *   CloudWatch Logs, Firehose and SNS only);
+ * - SMS: an End User Messaging configuration set, unless one is given, with an SNS event
+ *   destination (AWS::SMSVOICE::ConfigurationSet EventDestination: CloudWatch Logs, Firehose or
+ *   SNS; MatchingEventTypes, SnsDestination TopicArn) on an encrypted topic the events function is
+ *   subscribed to. Its messages are the configuration set's event data ("AWS End User Messaging
+ *   SMS User Guide — Example event data"), with the `context` SendTextMessage was given, where
+ *   orca's message id travels. The service's own "Text Message Delivery Status Updated" events on
+ *   the default bus ("— Monitoring with EventBridge") are not used: their documented examples carry
+ *   neither the context nor the destination number, so they could not be matched to a message.
+ *   A configuration set that is given gets no destination from orca (CloudFormation sets them on the
+ *   set itself): add one for the topic (the SmsEventsTopicArn output);
  * - push: SNS gives no per-message delivery events for platform endpoints (delivery status logging
  *   goes to CloudWatch Logs), so there is no push rule;
  * - the link secret signing unsubscribe, open and click links (Secrets Manager, generated);
@@ -34,14 +39,18 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as smsvoice from 'aws-cdk-lib/aws-smsvoice';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { CHANNELS } from '../../lambdas/channels/columns.js';
+import { SMS_EVENT_TYPES } from '../../lambdas/orchestrator/events.js';
 import {
   type ArnScope,
   SES_EVENT_TYPES,
@@ -94,9 +103,6 @@ export const SES_DETAIL_TYPES = [
   'Email Rendering Failed',
 ] as const;
 
-/** "Amazon EventBridge Events Reference — AWS End User Messaging SMS-Voice events". */
-export const SMS_DETAIL_TYPE = 'Text Message Delivery Status Updated';
-
 /** The public routes (no authorization: recipients follow them from their mail), served by the API function. */
 export const PUBLIC_ROUTES = [
   { path: '/u/{token}', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
@@ -134,6 +140,8 @@ export interface OrcaChannelsProps {
   databaseName: string;
   /** The workgroup of orca's queries (the send function's deps name it; it runs none). */
   workGroupName: string;
+  /** The key of orca's topics (the SMS events topic is encrypted with it). */
+  topicKey: kms.Key;
   catalogJson: string;
   logRetention: logs.RetentionDays;
   removalPolicy?: RemovalPolicy | undefined;
@@ -148,7 +156,8 @@ export class OrcaChannels extends Construct {
   /** The End User Messaging configuration set's name (given or created), when SMS is set up. */
   readonly smsConfigurationSet?: string;
   readonly emailRule?: events.Rule;
-  readonly smsRule?: events.Rule;
+  /** The topic of the SMS configuration set's event destination, when SMS is set up. */
+  readonly smsEventsTopic?: sns.Topic;
   readonly messagesTable: glue.CfnTable;
   readonly optoutsTable: glue.CfnTable;
   private readonly bucket: s3.IBucket;
@@ -199,8 +208,19 @@ export class OrcaChannels extends Construct {
     const origination = sms ? parseOriginationIdentity(sms.originationIdentity) : undefined;
     if (origination && 'error' in origination) throw new ChannelSettingsInvalid(origination.error);
     if (sms) {
+      this.smsEventsTopic = this.smsTopic(props.topicKey);
       this.smsConfigurationSet =
-        sms.configurationSet ?? new smsvoice.CfnConfigurationSet(this, 'SmsConfigurationSet', {}).ref;
+        sms.configurationSet ??
+        new smsvoice.CfnConfigurationSet(this, 'SmsConfigurationSet', {
+          eventDestinations: [
+            {
+              eventDestinationName: 'orca-sns',
+              enabled: true,
+              matchingEventTypes: [...SMS_EVENT_TYPES],
+              snsDestination: { topicArn: this.smsEventsTopic.topicArn },
+            },
+          ],
+        }).ref;
       if (sms.pricePerMessage !== undefined)
         new CfnOutput(this, 'SmsPricePerMessage', {
           value: String(sms.pricePerMessage),
@@ -316,13 +336,7 @@ export class OrcaChannels extends Construct {
         targets: [new targets.LambdaFunction(this.events)],
       });
     }
-    if (sms) {
-      this.smsRule = new events.Rule(this, 'SmsEventsRule', {
-        description: 'orca: SMS delivery receipts to the events function',
-        eventPattern: { source: ['aws.sms-voice'], detailType: [SMS_DETAIL_TYPE] },
-        targets: [new targets.LambdaFunction(this.events)],
-      });
-    }
+    this.smsEventsTopic?.addSubscription(new subscriptions.LambdaSubscription(this.events));
 
     // The lake tables (Athena reads them; the prepare query anti-joins the opt-outs and counts the
     // messages of the last days for the frequency cap).
@@ -380,6 +394,46 @@ export class OrcaChannels extends Construct {
         reason: 'The message log, read by the sent step’s output query.',
       },
     ]);
+  }
+
+  /**
+   * The SMS events topic: encrypted with orca's topic key, TLS only, published to by End User
+   * Messaging for this account only ("AWS End User Messaging SMS User Guide — Create an Amazon SNS
+   * event destination": the topic policy lets sms-voice.amazonaws.com publish; an encrypted topic's
+   * key lets it use the key).
+   */
+  private smsTopic(key: kms.Key): sns.Topic {
+    const stack = Stack.of(this);
+    const topic = new sns.Topic(this, 'SmsEventsTopic', {
+      displayName: 'orca SMS delivery events',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    const service = new iam.ServicePrincipal('sms-voice.amazonaws.com');
+    const sameAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SmsVoicePublishesDeliveryEvents',
+        principals: [service],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: sameAccount,
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SmsVoicePublishesToEncryptedTopics',
+        principals: [service],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: sameAccount,
+      }),
+    );
+    new CfnOutput(this, 'SmsEventsTopicArn', {
+      value: topic.topicArn,
+      description: 'SMS delivery events: the SNS destination of the End User Messaging configuration set',
+    });
+    return topic;
   }
 
   /** PutObject under one prefix of the data bucket (the wildcard acknowledged with its reason). */
@@ -481,7 +535,9 @@ export class OrcaChannels extends Construct {
       // ("Service Authorization Reference — Amazon SES v2"): "*".
       api.handler.addEnvironment('ORCA_SES_IDENTITY', this.emailIdentity);
       api.handler.addEnvironment('ORCA_SES_CONFIGURATION_SET', this.emailConfigurationSet!);
-      api.handler.role!.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
+      api.handler.role!.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }),
+      );
       Validations.of(api.handler.role!).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
