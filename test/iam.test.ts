@@ -42,9 +42,17 @@ import {
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { awsDeps } from '../lambdas/entry/aws.js';
+import { GetAccountCommand, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { awsChannels, awsDeps } from '../lambdas/entry/aws.js';
+import { manifestKey } from '../lambdas/orchestrator/send.js';
+import type { ChunkRef } from '../lambdas/ports/ledger.js';
+import type { OutgoingMessage } from '../lambdas/ports/channel.js';
 import { CloudPlatform } from '../lambdas/adapters/cloud-platform.js';
 import { SfnCallbacks } from '../lambdas/adapters/cloud-control.js';
+import { awsProviders } from '../lambdas/adapters/providers.js';
+import { S3ObjectStore } from '../lambdas/adapters/s3-object-store.js';
 import type { DynamoDbStore } from '../lambdas/adapters/dynamodb-store.js';
 import type { CampaignRecord, RunRecord, TransitionRecord } from '../lambdas/ports/store.js';
 import type { StateMachineDefinition } from '../statemachines/asl.js';
@@ -378,6 +386,8 @@ const mocks = {
   scheduler: mockClient(SchedulerClient),
   lambda: mockClient(LambdaClient),
   sns: mockClient(SNSClient),
+  ses: mockClient(SESv2Client),
+  sms: mockClient(PinpointSMSVoiceV2Client),
   dynamodb: mockClient(DynamoDBClient),
   document: mockClient(DynamoDBDocumentClient),
 };
@@ -412,6 +422,10 @@ function resetMocks(): void {
   // A Load file's CSV, copied into its run's folder.
   mocks.s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from(['email\nann@x.com\n']) }));
   mocks.s3.on(PutObjectCommand).resolves({});
+  mocks.s3.on(HeadObjectCommand).resolves({ ContentLength: 100 });
+  mocks.ses.on(GetAccountCommand).resolves({ SendQuota: { MaxSendRate: 14 } });
+  mocks.ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+  mocks.sms.on(SendTextMessageCommand).resolves({ MessageId: 'sms-1' });
   mocks.glue.on(GetTableCommand).resolves({ Table: { Name: 'w', StorageDescriptor: { Columns: [] } } });
   // Stopping a run reads its history for the queries it has in flight.
   mocks.sfn.on(GetExecutionHistoryCommand).resolves({
@@ -501,6 +515,27 @@ async function storeOperations(store: DynamoDbStore): Promise<void> {
   for (const op of ops) await op().catch(() => undefined);
 }
 
+/**
+ * The link secret, read with the signer rather than the SDK (lambdas/adapters/secrets.ts): one
+ * GetSecretValue ("AWS Secrets Manager API Reference — GetSecretValue") on the secret's ARN.
+ */
+const secretRead = (env: Record<string, string>): IamCall => ({
+  action: 'secretsmanager:GetSecretValue',
+  resource: env.ORCA_LINK_SECRET_ARN!,
+  source: 'secretString (the link secret)',
+});
+
+/** The prepared step of a channel activity: its counts (Athena), the manifest it writes, the counters. */
+async function preparedCalls(deps: ReturnType<typeof awsDeps>): Promise<void> {
+  const channels = awsChannels();
+  const excluded = { ...transition.population!, output: 'excluded' };
+  await deps.engine.outputRows(target, 'q0').catch(() => undefined);
+  await deps.engine.countBy(excluded, 'orca_reason').catch(() => undefined);
+  await channels.objects.list(`${target.location}/`);
+  await channels.objects.put(manifestKey(target.location), '{"chunks":[]}', 'application/json');
+  await channels.reports.setCounters('winback', 'r1', 'mail', { targeted: 3 });
+}
+
 describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized roles)', () => {
   it('the functions: every SDK command each one sends is allowed by its role', async () => {
     // control and register: the status table.
@@ -508,8 +543,11 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       const f = fn(prefix);
       lambdaEnvironment(f.env);
       resetMocks();
-      if (prefix === 'OrcaFunctionsControl') await storeOperations(awsDeps().store);
-      else await storeOperations((await import('../lambdas/entry/aws.js')).awsStore());
+      if (prefix === 'OrcaFunctionsControl') {
+        const deps = awsDeps();
+        await storeOperations(deps.store);
+        await preparedCalls(deps);
+      } else await storeOperations((await import('../lambdas/entry/aws.js')).awsStore());
       await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id)]);
     }
 
@@ -555,6 +593,12 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       await storeOperations(deps.store);
       await deps.engine.outputRows(target, 'q0');
       await deps.engine.registerTransitions([transition]);
+      // The sent step: the chunks' counts (the ledger), the counters, the output query's target
+      // (the query itself runs in the state machine, as its role).
+      const channels = awsChannels();
+      await channels.ledger.chunkCounts('r1', 'mail');
+      await channels.reports.setCounters('winback', 'r1', 'mail', { sent: 3 });
+      await deps.engine.prepareTarget({ location: `${target.location}/outputs`, table: 'w_winback_r1_mail_0001' });
       await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id)]);
     }
 
@@ -586,6 +630,7 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
           control: f.env.ORCA_CONTROL_FUNCTION!,
           gate: f.env.ORCA_GATE_FUNCTION!,
           record: f.env.ORCA_RECORD_FUNCTION!,
+          send: f.env.ORCA_SEND_FUNCTION!,
         },
         workGroup: f.env.ORCA_WORKGROUP!,
         database: f.env.ORCA_DATABASE!,
@@ -611,7 +656,68 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       await platform.stop(run);
       await platform.retire('winback', 'delete');
       await deps.engine.preview(transition.population!, 50, 0);
-      await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id)]);
+      // Publication's quota warning (SES GetAccount), the public routes' opt-out file and link secret.
+      await awsProviders(process.env).email!.maxPerSecond!();
+      await new S3ObjectStore(new S3Client({}), f.env.ORCA_BUCKET!).put(
+        'channels/optouts/channel=email/day=2026-11-22/u1.jsonl',
+        '{}\n',
+      );
+      await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id), secretRead(f.env)]);
+    }
+    // send: the status table (its plan, the ledger, the rate limiter, the counters), the manifest
+    // and a chunk's Parquet file by ranges, the message log, each provider, the link secret.
+    {
+      const f = fn('OrcaChannelsSend');
+      lambdaEnvironment(f.env);
+      resetMocks();
+      const deps = awsDeps();
+      await storeOperations(deps.store);
+      const channels = awsChannels({ baseUrl: f.env.ORCA_PUBLIC_URL!, secret: 's', tracking: 'provider' });
+      const ref: ChunkRef = { campaignId: 'winback', runId: 'r1', activityId: 'mail', channel: 'email', chunk: 0 };
+      const at = '2026-11-22T10:00:00.000Z';
+      const ledger = channels.ledger;
+      const ops: Array<() => Promise<unknown>> = [
+        () => ledger.leaseChunk(ref, 'a1', at),
+        () => ledger.statuses(['m1'], ref),
+        () => ledger.chunkTouched(ref),
+        () => ledger.reserve(ref, ['m1'], at),
+        () => ledger.settle(ref, [{ messageId: 'm1', status: 'sent', at }]),
+        () => ledger.finishChunk(ref, { sent: 1 }),
+        () => ledger.releaseChunk(ref, 'a1'),
+        () => channels.rate.take('r1', 'mail', 10, 100),
+        () => channels.reports.setCounters('winback', 'r1', 'mail', { sent: 1 }),
+        // The manifest, then a chunk's file read by ranges (HeadObject, GetObject Range).
+        () => channels.objects.open(manifestKey(target.location)).then((r) => r.slice(0, 10)),
+        () =>
+          channels.objects
+            .open(`${target.location}/orca_output=messages/20261122_q1_bucket-00000`)
+            .then((r) => r.slice(4, 100)),
+        () =>
+          channels.objects.put(
+            'channels/messages/channel=email/day=2026-11-22/r1_mail_0.jsonl',
+            '{}\n',
+            'application/x-ndjson',
+          ),
+      ];
+      for (const op of ops) await op().catch(() => undefined);
+      const context = { messageId: 'm1', campaignId: 'winback', runId: 'r1', activityId: 'mail', key: '1' };
+      const messages: OutgoingMessage[] = [
+        {
+          ...context,
+          to: 'ann@x.com',
+          channel: 'email',
+          email: { from: 'News <news@example.com>', subject: 's', text: 't', headers: {} },
+        },
+        { ...context, to: '+14255550199', channel: 'sms', sms: { text: 't' } },
+        {
+          ...context,
+          to: 'arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/orca-app/0b3c2a1e-5f1a-4f3e-9a6b-1d2c3b4a5f6e',
+          channel: 'push',
+          push: { title: 't', body: 'b' },
+        },
+      ];
+      for (const m of messages) await channels.providers[m.channel]!.send(m);
+      await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id), secretRead(f.env)]);
     }
     // purge: an old run's objects and the Glue tables over its folder.
     {

@@ -357,11 +357,12 @@ export class OrcaChannels extends Construct {
   /**
    * What the orchestrator's steps of a channel activity touch besides the status table: the control
    * function's prepared step counts the message table (an Athena query) and writes its manifest
-   * (work/); the record function's sent step queries the message log (orca_messages).
+   * (work/). The record function's sent step reads the ledger (the status table) and only returns
+   * its output query over the message log: the state machine runs it, as its role (which reads
+   * channels/ and the lake tables), so the record function needs no grant on them.
    */
   grantOrchestrator(o: {
     control: NodejsFunction;
-    record: NodejsFunction;
     bucket: s3.IBucket;
     databaseName: string;
     workGroupName: string;
@@ -375,25 +376,6 @@ export class OrcaChannels extends Construct {
     control.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [o.bucket.arnForObjects('work/*')] }),
     );
-    const record = o.record.role!;
-    record.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['glue:GetTable', 'glue:GetPartitions'],
-        resources: glueArns(record, o.databaseName, ['orca_messages']),
-      }),
-    );
-    record.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [o.bucket.arnForObjects(`${MESSAGES_PREFIX}*`)],
-      }),
-    );
-    acknowledgeWildcards(record, [
-      {
-        resource: `${arnRef(o.bucket)}/${MESSAGES_PREFIX}*`,
-        reason: 'The message log, read by the sent step’s output query.',
-      },
-    ]);
   }
 
   /**
