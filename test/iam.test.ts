@@ -41,7 +41,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetAccountCommand, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -74,38 +74,44 @@ const EXPECTED_DENIED_UNTIL_FIXED: Record<string, string> = {};
  * it is used, removed, or listed here with its reason.
  */
 const UNUSED_GRANTS: Record<string, string> = {
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:BatchGetItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:BatchGetItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:BatchWriteItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:BatchWriteItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DeleteItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DeleteItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:PutItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:PutItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:UpdateItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:UpdateItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
+  'ChannelsSend,Handler: secretsmanager:DescribeSecret on secretsmanager:secret:OrcaChannelsLinkSecretEF812F4D-AbCdEf':
+    'grantRead grants DescribeSecret with GetSecretValue; the link secret is read with GetSecretValue only',
+  'ChannelsSend: s3:AbortMultipartUpload on s3:::<bucket>/channels/messages/*':
+    'the message log is written with one PutObject per chunk (no multipart upload to abort)',
+  'ChannelsSend: sns:Publish on sns:endpoint/GCM/orca-app/*':
+    'push: the simulator has no resource type for platform endpoints (the Service Authorization Reference lists SNS topics only), so the Publish call is not simulated here',
   'Control,Gate,Handler,Record: glue:GetDatabase on glue:table/orca/a_*':
     'a shared statement grants each action on catalog, database and tables',
   'Control,Gate,Handler,Record: glue:GetDatabase on glue:table/orca/h_*':
@@ -115,16 +121,6 @@ const UNUSED_GRANTS: Record<string, string> = {
   'Control,Gate,Handler,Record: glue:GetTable on glue:table/orca/a_*':
     'a shared statement grants each action on catalog, database and tables',
   'Control,Gate,Handler,Record: glue:GetTable on glue:table/orca/h_*':
-    'a shared statement grants each action on catalog, database and tables',
-  'Control,Gate: glue:GetDatabase on glue:catalog':
-    'a shared statement grants each action on catalog, database and tables',
-  'Control,Gate: glue:GetDatabase on glue:database/orca':
-    'a shared statement grants each action on catalog, database and tables',
-  'Control,Gate: glue:GetTable on glue:catalog':
-    'a shared statement grants each action on catalog, database and tables',
-  'Control,Gate: glue:GetTable on glue:database/orca':
-    'a shared statement grants each action on catalog, database and tables',
-  'Control,Gate: glue:GetTable on glue:table/orca/w_*':
     'a shared statement grants each action on catalog, database and tables',
   'Control,Handler,Record,machines: s3:GetObject on s3:::<bucket>/state/*':
     'granted for a path the recorded calls do not exercise (review)',
@@ -150,24 +146,8 @@ const UNUSED_GRANTS: Record<string, string> = {
     'granted for a path the recorded calls do not exercise (review)',
   'Control,Handler,Record: s3:GetObject on s3:::<bucket>/work/*':
     'granted for a path the recorded calls do not exercise (review)',
-  'Control,Handler,Record: s3:ListBucket on s3:::<bucket>':
-    'granted for a path the recorded calls do not exercise (review)',
   'Control,Record: athena:StopQueryExecution on athena:workgroup/orca':
     'granted for a path the recorded calls do not exercise (review)',
-  'Control: athena:GetQueryExecution on athena:workgroup/orca':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: athena:GetQueryResults on athena:workgroup/orca':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: athena:StartQueryExecution on athena:workgroup/orca':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: s3:GetBucketLocation on s3:::<bucket>':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: s3:GetObject on s3:::<bucket>/athena-results/*':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: s3:PutObject on s3:::<bucket>/athena-results/*':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: s3:PutObject on s3:::<bucket>/work/*':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
   'Gate,Record: glue:CreateTable on glue:table/orca/a_*':
     'a shared statement grants each action on catalog, database and tables',
   'Gate,Record: glue:CreateTable on glue:table/orca/h_*':
@@ -176,10 +156,16 @@ const UNUSED_GRANTS: Record<string, string> = {
     'a shared statement grants each action on catalog, database and tables',
   'Gate,Record: glue:DeleteTable on glue:table/orca/h_*':
     'a shared statement grants each action on catalog, database and tables',
+  'Gate: glue:GetDatabase on glue:catalog': 'a shared statement grants each action on catalog, database and tables',
+  'Gate: glue:GetDatabase on glue:database/orca':
+    'a shared statement grants each action on catalog, database and tables',
   'Gate: glue:GetDatabase on glue:table/orca/csv_*':
     'a shared statement grants each action on catalog, database and tables',
+  'Gate: glue:GetTable on glue:catalog': 'a shared statement grants each action on catalog, database and tables',
+  'Gate: glue:GetTable on glue:database/orca': 'a shared statement grants each action on catalog, database and tables',
   'Gate: glue:GetTable on glue:table/orca/csv_*':
     'a shared statement grants each action on catalog, database and tables',
+  'Gate: glue:GetTable on glue:table/orca/w_*': 'a shared statement grants each action on catalog, database and tables',
   'Gate: kms:Decrypt on kms:key/orcatopickey6ae7f64c-key-id':
     'SNS asks for the topic key when the gate publishes an alert (a call the simulator does not model)',
   'Gate: kms:GenerateDataKey* on kms:key/orcatopickey6ae7f64c-key-id':
@@ -192,15 +178,10 @@ const UNUSED_GRANTS: Record<string, string> = {
     'versions and aliases: the ASL invokes $LATEST',
   'Handler: logs:DeleteLogDelivery on *': 'granted for a path the recorded calls do not exercise (review)',
   'Handler: s3:AbortMultipartUpload on s3:::<bucket>/channels/optouts/*':
-    'the public routes (unsubscribe, pixel, redirect: ch-events) read the link secret and write opt-outs; simulated in cdk/rules/channels-iam.test.ts',
-  'Handler: s3:PutObject on s3:::<bucket>/channels/optouts/*':
-    'the public routes (unsubscribe, pixel, redirect: ch-events) read the link secret and write opt-outs; simulated in cdk/rules/channels-iam.test.ts',
+    'an opt-out file is one PutObject (no multipart upload to abort)',
+  'Handler: s3:ListBucket on s3:::<bucket>': 'granted for a path the recorded calls do not exercise (review)',
   'Handler: scheduler:UpdateSchedule on scheduler:schedule/default/orca-*':
     'granted for a path the recorded calls do not exercise (review)',
-  'Handler: secretsmanager:DescribeSecret on secretsmanager:secret:OrcaChannelsLinkSecretEF812F4D-AbCdEf':
-    'the public routes (unsubscribe, pixel, redirect: ch-events) read the link secret and write opt-outs; simulated in cdk/rules/channels-iam.test.ts',
-  'Handler: secretsmanager:GetSecretValue on secretsmanager:secret:OrcaChannelsLinkSecretEF812F4D-AbCdEf':
-    'the public routes (unsubscribe, pixel, redirect: ch-events) read the link secret and write opt-outs; simulated in cdk/rules/channels-iam.test.ts',
   'Handler: states:CreateStateMachine on states:stateMachine:orca-*:*':
     'granted for a path the recorded calls do not exercise (review)',
   'Handler: states:DeleteStateMachine on states:stateMachine:orca-*:*':
@@ -218,8 +199,6 @@ const UNUSED_GRANTS: Record<string, string> = {
   'Handler: states:UpdateStateMachine on states:stateMachine:orca-*:*':
     'granted for a path the recorded calls do not exercise (review)',
   'PurgePurge,Record: glue:DeleteTable on glue:table/orca/a_*':
-    'a shared statement grants each action on catalog, database and tables',
-  'PurgePurge,Record: glue:DeleteTable on glue:table/orca/w_*':
     'a shared statement grants each action on catalog, database and tables',
   'PurgePurge,machines: glue:GetTables on glue:table/orca/*':
     'a shared statement grants each action on catalog, database and tables',
@@ -248,14 +227,10 @@ const UNUSED_GRANTS: Record<string, string> = {
     'a shared statement grants each action on catalog, database and tables',
   'PurgePurge: glue:DeleteTable on glue:table/orca/t_*':
     'a shared statement grants each action on catalog, database and tables',
+  'PurgePurge: glue:DeleteTable on glue:table/orca/w_*':
+    'a shared statement grants each action on catalog, database and tables',
   'PurgePurge: s3:DeleteObject on s3:::<bucket>/audiences/*':
     'granted for a path the recorded calls do not exercise (review)',
-  'Record: glue:GetPartitions on glue:table/orca/orca_messages':
-    "the sent step's output query over the message log (ch-core, not merged yet)",
-  'Record: glue:GetTable on glue:table/orca/orca_messages':
-    "the sent step's output query over the message log (ch-core, not merged yet)",
-  'Record: s3:GetObject on s3:::<bucket>/channels/messages/*':
-    "the sent step's output query over the message log (ch-core, not merged yet)",
   'machines: glue:BatchGetPartition on glue:catalog':
     'a shared statement grants each action on catalog, database and tables',
   'machines: glue:BatchGetPartition on glue:database/orca':
@@ -287,6 +262,10 @@ const UNUSED_GRANTS: Record<string, string> = {
     'a shared statement grants each action on catalog, database and tables',
   'machines: lambda:InvokeFunction on lambda:function:<Control>:*': 'versions and aliases: the ASL invokes $LATEST',
   'machines: lambda:InvokeFunction on lambda:function:<Record>:*': 'versions and aliases: the ASL invokes $LATEST',
+  'machines: lambda:InvokeFunction on lambda:function:OrcaChannelsSend63E84844':
+    "the test deployment's campaigns have no channel activity (no send Map); cdk/rules/stepfunctions.test.ts checks the SendFunction substitution",
+  'machines: lambda:InvokeFunction on lambda:function:OrcaChannelsSend63E84844:*':
+    "the test deployment's campaigns have no channel activity (no send Map); cdk/rules/stepfunctions.test.ts checks the SendFunction substitution",
   'machines: s3:AbortMultipartUpload on s3:::<bucket>/state/*':
     'granted for a path the recorded calls do not exercise (review)',
   'machines: s3:ListMultipartUploadParts on s3:::<bucket>/state/*':
@@ -426,6 +405,7 @@ function resetMocks(): void {
   mocks.ses.on(GetAccountCommand).resolves({ SendQuota: { MaxSendRate: 14 } });
   mocks.ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
   mocks.sms.on(SendTextMessageCommand).resolves({ MessageId: 'sms-1' });
+  mocks.sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
   mocks.glue.on(GetTableCommand).resolves({ Table: { Name: 'w', StorageDescriptor: { Columns: [] } } });
   // Stopping a run reads its history for the queries it has in flight.
   mocks.sfn.on(GetExecutionHistoryCommand).resolves({
@@ -533,7 +513,7 @@ async function preparedCalls(deps: ReturnType<typeof awsDeps>): Promise<void> {
   await deps.engine.countBy(excluded, 'orca_reason').catch(() => undefined);
   await channels.objects.list(`${target.location}/`);
   await channels.objects.put(manifestKey(target.location), '{"chunks":[]}', 'application/json');
-  await channels.reports.setCounters('winback', 'r1', 'mail', { targeted: 3 });
+  await channels.reports.setCounters('winback', 'r1', 'mail', { targeted: 3 }).catch(() => undefined);
 }
 
 describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized roles)', () => {
@@ -596,8 +576,8 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       // The sent step: the chunks' counts (the ledger), the counters, the output query's target
       // (the query itself runs in the state machine, as its role).
       const channels = awsChannels();
-      await channels.ledger.chunkCounts('r1', 'mail');
-      await channels.reports.setCounters('winback', 'r1', 'mail', { sent: 3 });
+      await channels.ledger.chunkCounts('r1', 'mail').catch(() => undefined);
+      await channels.reports.setCounters('winback', 'r1', 'mail', { sent: 3 }).catch(() => undefined);
       await deps.engine.prepareTarget({ location: `${target.location}/outputs`, table: 'w_winback_r1_mail_0001' });
       await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id)]);
     }
@@ -717,7 +697,10 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
         },
       ];
       for (const m of messages) await channels.providers[m.channel]!.send(m);
-      await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id), secretRead(f.env)]);
+      // Publish to a platform endpoint: the simulator knows no SNS resource type but the topic, so
+      // that call is left out here (its grant is listed in UNUSED_GRANTS, with why).
+      const simulated = recorded().filter((c) => !(c.action === 'sns:Publish' && c.resource.includes(':endpoint/')));
+      await check(roleLabel(f.role), f.role, [...simulated, ...runtimeCalls(f.id), secretRead(f.env)]);
     }
     // purge: an old run's objects and the Glue tables over its folder.
     {

@@ -62,7 +62,7 @@ import {
   smsConfigurationSetArn,
 } from '../../lambdas/channels/identities.js';
 import { acknowledgeWildcards, arnRef } from '../nag.js';
-import { glueArns, grantWorkTableQueries, orcaFunction, QUERY_ACTIONS, queryEnvironment } from './functions.js';
+import { grantDeleteUnder, grantWorkTableQueries, orcaFunction, QUERY_ACTIONS, queryEnvironment } from './functions.js';
 
 export interface ChannelSettings {
   email?: {
@@ -357,12 +357,14 @@ export class OrcaChannels extends Construct {
   /**
    * What the orchestrator's steps of a channel activity touch besides the status table: the control
    * function's prepared step counts the message table (an Athena query) and writes its manifest
-   * (work/). The record function's sent step reads the ledger (the status table) and only returns
-   * its output query over the message log: the state machine runs it, as its role (which reads
-   * channels/ and the lake tables), so the record function needs no grant on them.
+   * (work/). The record function's sent step reads the ledger (the status table) and clears the
+   * output query's target (work/<campaign>/<run>/<activity>/outputs, its w_ table) before returning
+   * that query: the state machine runs it, as its role (which reads channels/ and the lake
+   * tables), so the record function needs no grant on the message log.
    */
   grantOrchestrator(o: {
     control: NodejsFunction;
+    record: NodejsFunction;
     bucket: s3.IBucket;
     databaseName: string;
     workGroupName: string;
@@ -375,6 +377,12 @@ export class OrcaChannels extends Construct {
     });
     control.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [o.bucket.arnForObjects('work/*')] }),
+    );
+    grantDeleteUnder(
+      o.record.role!,
+      o.bucket,
+      ['work/'],
+      () => 'The sent step clears its output query’s folder (work/<campaign>/<run>/<activity>/outputs) first.',
     );
   }
 
