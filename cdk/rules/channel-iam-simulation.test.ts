@@ -98,11 +98,12 @@ describe('IAM simulation of the sending grants', () => {
     expect(may('arn:aws:sns:us-east-1:123456789012:endpoint/GCM/orca-app/5a0c7f0e')).toBe(false);
   });
 
-  it('the link secret: the send, events and API functions read it, the gate does not', async () => {
+  it('the link secret: the send and API functions read it; the events function (it signs nothing) and the gate do not', async () => {
     const secret = t.ref(t.id('AWS::SecretsManager::Secret', 'OrcaChannelsLinkSecret'));
-    for (const f of ['OrcaChannelsSend', 'OrcaChannelsEvents', 'OrcaApiHandler'])
+    for (const f of ['OrcaChannelsSend', 'OrcaApiHandler'])
       expect(await allowed(f, 'secretsmanager:GetSecretValue', secret), f).toBe(true);
-    expect(await allowed('OrcaFunctionsGate', 'secretsmanager:GetSecretValue', secret)).toBe(false);
+    for (const f of ['OrcaChannelsEvents', 'OrcaFunctionsGate'])
+      expect(await allowed(f, 'secretsmanager:GetSecretValue', secret), f).toBe(false);
   });
 
   it('the lake: the send function writes the message log only; the events and API functions write opt-outs only', async () => {
