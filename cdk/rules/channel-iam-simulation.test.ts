@@ -42,7 +42,7 @@ const SMS = 'arn:aws:sms-voice:eu-west-1:123456789012';
 const SNS = 'arn:aws:sns:eu-west-1:123456789012';
 
 describe('IAM simulation of the sending grants', () => {
-  it('ses:SendEmail: allowed on the identity and the configuration set, denied on another identity or set; only the send function', async () => {
+  it('ses:SendEmail: allowed on the identity and the configuration set, denied on another identity or set; only the send function (the API reads the sending quota)', async () => {
     const set = t.name(t.id('AWS::SES::ConfigurationSet', 'OrcaChannelsEmailConfigurationSet'));
     expect(await allowed('OrcaChannelsSend', 'ses:SendEmail', `${HERE}:identity/example.com`)).toBe(true);
     expect(await allowed('OrcaChannelsSend', 'ses:SendEmail', `${HERE}:configuration-set/${set}`)).toBe(true);
@@ -52,7 +52,8 @@ describe('IAM simulation of the sending grants', () => {
     expect(
       await allowed('OrcaChannelsSend', 'ses:SendEmail', 'arn:aws:ses:us-east-1:123456789012:identity/example.com'),
     ).toBe(false);
-    expect(await allowed('OrcaChannelsSend', 'ses:GetAccount', '*')).toBe(true);
+    expect(await allowed('OrcaApiHandler', 'ses:GetAccount', '*')).toBe(true);
+    expect(await allowed('OrcaChannelsSend', 'ses:GetAccount', '*')).toBe(false);
     for (const other of ['OrcaChannelsEvents', 'OrcaApiHandler', 'OrcaFunctionsGate'])
       expect(await allowed(other, 'ses:SendEmail', `${HERE}:identity/example.com`), other).toBe(false);
   });
