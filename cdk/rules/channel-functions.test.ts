@@ -44,12 +44,7 @@ describe('the channel functions', () => {
   });
 
   it('events: the table and the bucket (opt-outs)', () => {
-    expect(orcaEnv(fn('OrcaChannelsEvents'))).toEqual([
-      'ORCA_ACCOUNT',
-      'ORCA_BUCKET',
-      'ORCA_PARTITION',
-      'ORCA_TABLE',
-    ]);
+    expect(orcaEnv(fn('OrcaChannelsEvents'))).toEqual(['ORCA_ACCOUNT', 'ORCA_BUCKET', 'ORCA_PARTITION', 'ORCA_TABLE']);
   });
 
   it('no identity set: the send function has none in its environment (a send fails with the provider’s refusal)', () => {

@@ -126,9 +126,6 @@ describe('least privilege for the channels (the shared stack: example.com, a poo
     }
     expect(holders.get('ses:SendEmail')).toEqual([send.replace(/Role[0-9A-F]{8}$/, '')]);
     expect(holders.get('sms-voice:SendTextMessage')).toEqual([send.replace(/Role[0-9A-F]{8}$/, '')]);
-    expect(holders.get('secretsmanager:GetSecretValue')?.sort()).toEqual([
-      'OrcaApiHandler',
-      'OrcaChannelsSend',
-    ]);
+    expect(holders.get('secretsmanager:GetSecretValue')?.sort()).toEqual(['OrcaApiHandler', 'OrcaChannelsSend']);
   });
 });
