@@ -162,6 +162,10 @@ describe('the orca stack', () => {
       'ORCA_PARTITION',
       'ORCA_RECORD_FUNCTION',
       'ORCA_SCHEDULER_ROLE',
+      'ORCA_SEND_FUNCTION',
+      // The SES identity: publication checks throttles against its sending rate.
+      'ORCA_SES_CONFIGURATION_SET',
+      'ORCA_SES_IDENTITY',
       'ORCA_TABLE',
       'ORCA_WORKGROUP',
     ]);
@@ -196,6 +200,7 @@ describe('the orca stack', () => {
         'ControlFunction',
         'GateFunction',
         'RecordFunction',
+        'SendFunction',
       ]);
       expect(m.StateMachineType).toBe('STANDARD');
       expect(m.TracingConfiguration).toEqual({ Enabled: true });
@@ -221,7 +226,8 @@ describe('the orca stack', () => {
       ({ policy, s }) => policy.startsWith('OrcaCampaignsRole') && actions(s).includes('lambda:InvokeFunction'),
     );
     expect(invoke).toHaveLength(1);
-    expect(resources(invoke[0]!.s)).toHaveLength(6);
+    // Control, gate, record and the channels' send function, each with its versions (:*).
+    expect(resources(invoke[0]!.s)).toHaveLength(8);
     const athena = statements().filter(({ s }) => actions(s).includes('athena:StartQueryExecution'));
     for (const { s } of athena) expect(JSON.stringify(s.Resource)).toContain(':workgroup/orca');
   });

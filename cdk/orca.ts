@@ -114,6 +114,8 @@ export class OrcaCampaigns extends Construct {
       table: this.status.table,
       bucket: this.data.bucket,
       databaseName,
+      workGroupName: this.workGroup.name,
+      topicKey: this.topicKey.key,
       catalogJson,
       logRetention,
       removalPolicy,
@@ -128,7 +130,7 @@ export class OrcaCampaigns extends Construct {
     });
     this.machines = new CampaignMachines(this, 'Campaigns', {
       campaigns: this.campaigns,
-      functions: this.functions,
+      functions: { ...this.functions, send: this.channels.send },
       bucket: this.data.bucket,
       catalogPrefixes: [...this.catalog.tables.values()]
         .filter((t) => !t.glue)

@@ -41,10 +41,18 @@ import {
 } from '@aws-sdk/client-sfn';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { awsDeps } from '../lambdas/entry/aws.js';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetAccountCommand, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { awsChannels, awsDeps } from '../lambdas/entry/aws.js';
+import { manifestKey } from '../lambdas/orchestrator/send.js';
+import type { ChunkRef } from '../lambdas/ports/ledger.js';
+import type { OutgoingMessage } from '../lambdas/ports/channel.js';
 import { CloudPlatform } from '../lambdas/adapters/cloud-platform.js';
 import { SfnCallbacks } from '../lambdas/adapters/cloud-control.js';
+import { awsProviders } from '../lambdas/adapters/providers.js';
+import { S3ObjectStore } from '../lambdas/adapters/s3-object-store.js';
 import type { DynamoDbStore } from '../lambdas/adapters/dynamodb-store.js';
 import type { CampaignRecord, RunRecord, TransitionRecord } from '../lambdas/ports/store.js';
 import type { StateMachineDefinition } from '../statemachines/asl.js';
@@ -66,38 +74,44 @@ const EXPECTED_DENIED_UNTIL_FIXED: Record<string, string> = {};
  * it is used, removed, or listed here with its reason.
  */
 const UNUSED_GRANTS: Record<string, string> = {
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:BatchGetItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:BatchGetItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:BatchWriteItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:BatchWriteItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DeleteItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DeleteItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:PutItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:PutItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:UpdateItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:UpdateItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
+  'ChannelsSend,Handler: secretsmanager:DescribeSecret on secretsmanager:secret:OrcaChannelsLinkSecretEF812F4D-AbCdEf':
+    'grantRead grants DescribeSecret with GetSecretValue; the link secret is read with GetSecretValue only',
+  'ChannelsSend: s3:AbortMultipartUpload on s3:::<bucket>/channels/messages/*':
+    'the message log is written with one PutObject per chunk (no multipart upload to abort)',
+  'ChannelsSend: sns:Publish on sns:endpoint/GCM/orca-app/*':
+    'push: the simulator has no resource type for platform endpoints (the Service Authorization Reference lists SNS topics only), so the Publish call is not simulated here',
   'Control,Gate,Handler,Record: glue:GetDatabase on glue:table/orca/a_*':
     'a shared statement grants each action on catalog, database and tables',
   'Control,Gate,Handler,Record: glue:GetDatabase on glue:table/orca/h_*':
@@ -107,16 +121,6 @@ const UNUSED_GRANTS: Record<string, string> = {
   'Control,Gate,Handler,Record: glue:GetTable on glue:table/orca/a_*':
     'a shared statement grants each action on catalog, database and tables',
   'Control,Gate,Handler,Record: glue:GetTable on glue:table/orca/h_*':
-    'a shared statement grants each action on catalog, database and tables',
-  'Control,Gate: glue:GetDatabase on glue:catalog':
-    'a shared statement grants each action on catalog, database and tables',
-  'Control,Gate: glue:GetDatabase on glue:database/orca':
-    'a shared statement grants each action on catalog, database and tables',
-  'Control,Gate: glue:GetTable on glue:catalog':
-    'a shared statement grants each action on catalog, database and tables',
-  'Control,Gate: glue:GetTable on glue:database/orca':
-    'a shared statement grants each action on catalog, database and tables',
-  'Control,Gate: glue:GetTable on glue:table/orca/w_*':
     'a shared statement grants each action on catalog, database and tables',
   'Control,Handler,Record,machines: s3:GetObject on s3:::<bucket>/state/*':
     'granted for a path the recorded calls do not exercise (review)',
@@ -142,24 +146,8 @@ const UNUSED_GRANTS: Record<string, string> = {
     'granted for a path the recorded calls do not exercise (review)',
   'Control,Handler,Record: s3:GetObject on s3:::<bucket>/work/*':
     'granted for a path the recorded calls do not exercise (review)',
-  'Control,Handler,Record: s3:ListBucket on s3:::<bucket>':
-    'granted for a path the recorded calls do not exercise (review)',
   'Control,Record: athena:StopQueryExecution on athena:workgroup/orca':
     'granted for a path the recorded calls do not exercise (review)',
-  'Control: athena:GetQueryExecution on athena:workgroup/orca':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: athena:GetQueryResults on athena:workgroup/orca':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: athena:StartQueryExecution on athena:workgroup/orca':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: s3:GetBucketLocation on s3:::<bucket>':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: s3:GetObject on s3:::<bucket>/athena-results/*':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: s3:PutObject on s3:::<bucket>/athena-results/*':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
-  'Control: s3:PutObject on s3:::<bucket>/work/*':
-    'the prepared step of channel activities counts the message table and writes its manifest (ch-core, not merged yet)',
   'Gate,Record: glue:CreateTable on glue:table/orca/a_*':
     'a shared statement grants each action on catalog, database and tables',
   'Gate,Record: glue:CreateTable on glue:table/orca/h_*':
@@ -168,10 +156,16 @@ const UNUSED_GRANTS: Record<string, string> = {
     'a shared statement grants each action on catalog, database and tables',
   'Gate,Record: glue:DeleteTable on glue:table/orca/h_*':
     'a shared statement grants each action on catalog, database and tables',
+  'Gate: glue:GetDatabase on glue:catalog': 'a shared statement grants each action on catalog, database and tables',
+  'Gate: glue:GetDatabase on glue:database/orca':
+    'a shared statement grants each action on catalog, database and tables',
   'Gate: glue:GetDatabase on glue:table/orca/csv_*':
     'a shared statement grants each action on catalog, database and tables',
+  'Gate: glue:GetTable on glue:catalog': 'a shared statement grants each action on catalog, database and tables',
+  'Gate: glue:GetTable on glue:database/orca': 'a shared statement grants each action on catalog, database and tables',
   'Gate: glue:GetTable on glue:table/orca/csv_*':
     'a shared statement grants each action on catalog, database and tables',
+  'Gate: glue:GetTable on glue:table/orca/w_*': 'a shared statement grants each action on catalog, database and tables',
   'Gate: kms:Decrypt on kms:key/orcatopickey6ae7f64c-key-id':
     'SNS asks for the topic key when the gate publishes an alert (a call the simulator does not model)',
   'Gate: kms:GenerateDataKey* on kms:key/orcatopickey6ae7f64c-key-id':
@@ -184,15 +178,10 @@ const UNUSED_GRANTS: Record<string, string> = {
     'versions and aliases: the ASL invokes $LATEST',
   'Handler: logs:DeleteLogDelivery on *': 'granted for a path the recorded calls do not exercise (review)',
   'Handler: s3:AbortMultipartUpload on s3:::<bucket>/channels/optouts/*':
-    'the public routes (unsubscribe, pixel, redirect: ch-events) read the link secret and write opt-outs; simulated in cdk/rules/channels-iam.test.ts',
-  'Handler: s3:PutObject on s3:::<bucket>/channels/optouts/*':
-    'the public routes (unsubscribe, pixel, redirect: ch-events) read the link secret and write opt-outs; simulated in cdk/rules/channels-iam.test.ts',
+    'an opt-out file is one PutObject (no multipart upload to abort)',
+  'Handler: s3:ListBucket on s3:::<bucket>': 'granted for a path the recorded calls do not exercise (review)',
   'Handler: scheduler:UpdateSchedule on scheduler:schedule/default/orca-*':
     'granted for a path the recorded calls do not exercise (review)',
-  'Handler: secretsmanager:DescribeSecret on secretsmanager:secret:OrcaChannelsLinkSecretEF812F4D-AbCdEf':
-    'the public routes (unsubscribe, pixel, redirect: ch-events) read the link secret and write opt-outs; simulated in cdk/rules/channels-iam.test.ts',
-  'Handler: secretsmanager:GetSecretValue on secretsmanager:secret:OrcaChannelsLinkSecretEF812F4D-AbCdEf':
-    'the public routes (unsubscribe, pixel, redirect: ch-events) read the link secret and write opt-outs; simulated in cdk/rules/channels-iam.test.ts',
   'Handler: states:CreateStateMachine on states:stateMachine:orca-*:*':
     'granted for a path the recorded calls do not exercise (review)',
   'Handler: states:DeleteStateMachine on states:stateMachine:orca-*:*':
@@ -210,8 +199,6 @@ const UNUSED_GRANTS: Record<string, string> = {
   'Handler: states:UpdateStateMachine on states:stateMachine:orca-*:*':
     'granted for a path the recorded calls do not exercise (review)',
   'PurgePurge,Record: glue:DeleteTable on glue:table/orca/a_*':
-    'a shared statement grants each action on catalog, database and tables',
-  'PurgePurge,Record: glue:DeleteTable on glue:table/orca/w_*':
     'a shared statement grants each action on catalog, database and tables',
   'PurgePurge,machines: glue:GetTables on glue:table/orca/*':
     'a shared statement grants each action on catalog, database and tables',
@@ -240,14 +227,10 @@ const UNUSED_GRANTS: Record<string, string> = {
     'a shared statement grants each action on catalog, database and tables',
   'PurgePurge: glue:DeleteTable on glue:table/orca/t_*':
     'a shared statement grants each action on catalog, database and tables',
+  'PurgePurge: glue:DeleteTable on glue:table/orca/w_*':
+    'a shared statement grants each action on catalog, database and tables',
   'PurgePurge: s3:DeleteObject on s3:::<bucket>/audiences/*':
     'granted for a path the recorded calls do not exercise (review)',
-  'Record: glue:GetPartitions on glue:table/orca/orca_messages':
-    "the sent step's output query over the message log (ch-core, not merged yet)",
-  'Record: glue:GetTable on glue:table/orca/orca_messages':
-    "the sent step's output query over the message log (ch-core, not merged yet)",
-  'Record: s3:GetObject on s3:::<bucket>/channels/messages/*':
-    "the sent step's output query over the message log (ch-core, not merged yet)",
   'machines: glue:BatchGetPartition on glue:catalog':
     'a shared statement grants each action on catalog, database and tables',
   'machines: glue:BatchGetPartition on glue:database/orca':
@@ -279,6 +262,10 @@ const UNUSED_GRANTS: Record<string, string> = {
     'a shared statement grants each action on catalog, database and tables',
   'machines: lambda:InvokeFunction on lambda:function:<Control>:*': 'versions and aliases: the ASL invokes $LATEST',
   'machines: lambda:InvokeFunction on lambda:function:<Record>:*': 'versions and aliases: the ASL invokes $LATEST',
+  'machines: lambda:InvokeFunction on lambda:function:OrcaChannelsSend63E84844':
+    "the test deployment's campaigns have no channel activity (no send Map); cdk/rules/stepfunctions.test.ts checks the SendFunction substitution",
+  'machines: lambda:InvokeFunction on lambda:function:OrcaChannelsSend63E84844:*':
+    "the test deployment's campaigns have no channel activity (no send Map); cdk/rules/stepfunctions.test.ts checks the SendFunction substitution",
   'machines: s3:AbortMultipartUpload on s3:::<bucket>/state/*':
     'granted for a path the recorded calls do not exercise (review)',
   'machines: s3:ListMultipartUploadParts on s3:::<bucket>/state/*':
@@ -378,6 +365,8 @@ const mocks = {
   scheduler: mockClient(SchedulerClient),
   lambda: mockClient(LambdaClient),
   sns: mockClient(SNSClient),
+  ses: mockClient(SESv2Client),
+  sms: mockClient(PinpointSMSVoiceV2Client),
   dynamodb: mockClient(DynamoDBClient),
   document: mockClient(DynamoDBDocumentClient),
 };
@@ -412,6 +401,11 @@ function resetMocks(): void {
   // A Load file's CSV, copied into its run's folder.
   mocks.s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from(['email\nann@x.com\n']) }));
   mocks.s3.on(PutObjectCommand).resolves({});
+  mocks.s3.on(HeadObjectCommand).resolves({ ContentLength: 100 });
+  mocks.ses.on(GetAccountCommand).resolves({ SendQuota: { MaxSendRate: 14 } });
+  mocks.ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+  mocks.sms.on(SendTextMessageCommand).resolves({ MessageId: 'sms-1' });
+  mocks.sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
   mocks.glue.on(GetTableCommand).resolves({ Table: { Name: 'w', StorageDescriptor: { Columns: [] } } });
   // Stopping a run reads its history for the queries it has in flight.
   mocks.sfn.on(GetExecutionHistoryCommand).resolves({
@@ -501,6 +495,27 @@ async function storeOperations(store: DynamoDbStore): Promise<void> {
   for (const op of ops) await op().catch(() => undefined);
 }
 
+/**
+ * The link secret, read with the signer rather than the SDK (lambdas/adapters/secrets.ts): one
+ * GetSecretValue ("AWS Secrets Manager API Reference — GetSecretValue") on the secret's ARN.
+ */
+const secretRead = (env: Record<string, string>): IamCall => ({
+  action: 'secretsmanager:GetSecretValue',
+  resource: env.ORCA_LINK_SECRET_ARN!,
+  source: 'secretString (the link secret)',
+});
+
+/** The prepared step of a channel activity: its counts (Athena), the manifest it writes, the counters. */
+async function preparedCalls(deps: ReturnType<typeof awsDeps>): Promise<void> {
+  const channels = awsChannels();
+  const excluded = { ...transition.population!, output: 'excluded' };
+  await deps.engine.outputRows(target, 'q0').catch(() => undefined);
+  await deps.engine.countBy(excluded, 'orca_reason').catch(() => undefined);
+  await channels.objects.list(`${target.location}/`);
+  await channels.objects.put(manifestKey(target.location), '{"chunks":[]}', 'application/json');
+  await channels.reports.setCounters('winback', 'r1', 'mail', { targeted: 3 }).catch(() => undefined);
+}
+
 describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized roles)', () => {
   it('the functions: every SDK command each one sends is allowed by its role', async () => {
     // control and register: the status table.
@@ -508,8 +523,11 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       const f = fn(prefix);
       lambdaEnvironment(f.env);
       resetMocks();
-      if (prefix === 'OrcaFunctionsControl') await storeOperations(awsDeps().store);
-      else await storeOperations((await import('../lambdas/entry/aws.js')).awsStore());
+      if (prefix === 'OrcaFunctionsControl') {
+        const deps = awsDeps();
+        await storeOperations(deps.store);
+        await preparedCalls(deps);
+      } else await storeOperations((await import('../lambdas/entry/aws.js')).awsStore());
       await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id)]);
     }
 
@@ -555,6 +573,12 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       await storeOperations(deps.store);
       await deps.engine.outputRows(target, 'q0');
       await deps.engine.registerTransitions([transition]);
+      // The sent step: the chunks' counts (the ledger), the counters, the output query's target
+      // (the query itself runs in the state machine, as its role).
+      const channels = awsChannels();
+      await channels.ledger.chunkCounts('r1', 'mail').catch(() => undefined);
+      await channels.reports.setCounters('winback', 'r1', 'mail', { sent: 3 }).catch(() => undefined);
+      await deps.engine.prepareTarget({ location: `${target.location}/outputs`, table: 'w_winback_r1_mail_0001' });
       await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id)]);
     }
 
@@ -586,6 +610,7 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
           control: f.env.ORCA_CONTROL_FUNCTION!,
           gate: f.env.ORCA_GATE_FUNCTION!,
           record: f.env.ORCA_RECORD_FUNCTION!,
+          send: f.env.ORCA_SEND_FUNCTION!,
         },
         workGroup: f.env.ORCA_WORKGROUP!,
         database: f.env.ORCA_DATABASE!,
@@ -611,7 +636,71 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       await platform.stop(run);
       await platform.retire('winback', 'delete');
       await deps.engine.preview(transition.population!, 50, 0);
-      await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id)]);
+      // Publication's quota warning (SES GetAccount), the public routes' opt-out file and link secret.
+      await awsProviders(process.env).email!.maxPerSecond!();
+      await new S3ObjectStore(new S3Client({}), f.env.ORCA_BUCKET!).put(
+        'channels/optouts/channel=email/day=2026-11-22/u1.jsonl',
+        '{}\n',
+      );
+      await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id), secretRead(f.env)]);
+    }
+    // send: the status table (its plan, the ledger, the rate limiter, the counters), the manifest
+    // and a chunk's Parquet file by ranges, the message log, each provider, the link secret.
+    {
+      const f = fn('OrcaChannelsSend');
+      lambdaEnvironment(f.env);
+      resetMocks();
+      const deps = awsDeps();
+      await storeOperations(deps.store);
+      const channels = awsChannels({ baseUrl: f.env.ORCA_PUBLIC_URL!, secret: 's', tracking: 'provider' });
+      const ref: ChunkRef = { campaignId: 'winback', runId: 'r1', activityId: 'mail', channel: 'email', chunk: 0 };
+      const at = '2026-11-22T10:00:00.000Z';
+      const ledger = channels.ledger;
+      const ops: Array<() => Promise<unknown>> = [
+        () => ledger.leaseChunk(ref, 'a1', at),
+        () => ledger.statuses(['m1'], ref),
+        () => ledger.chunkTouched(ref),
+        () => ledger.reserve(ref, ['m1'], at),
+        () => ledger.settle(ref, [{ messageId: 'm1', status: 'sent', at }]),
+        () => ledger.finishChunk(ref, { sent: 1 }),
+        () => ledger.releaseChunk(ref, 'a1'),
+        () => channels.rate.take('r1', 'mail', 10, 100),
+        () => channels.reports.setCounters('winback', 'r1', 'mail', { sent: 1 }),
+        // The manifest, then a chunk's file read by ranges (HeadObject, GetObject Range).
+        () => channels.objects.open(manifestKey(target.location)).then((r) => r.slice(0, 10)),
+        () =>
+          channels.objects
+            .open(`${target.location}/orca_output=messages/20261122_q1_bucket-00000`)
+            .then((r) => r.slice(4, 100)),
+        () =>
+          channels.objects.put(
+            'channels/messages/channel=email/day=2026-11-22/r1_mail_0.jsonl',
+            '{}\n',
+            'application/x-ndjson',
+          ),
+      ];
+      for (const op of ops) await op().catch(() => undefined);
+      const context = { messageId: 'm1', campaignId: 'winback', runId: 'r1', activityId: 'mail', key: '1' };
+      const messages: OutgoingMessage[] = [
+        {
+          ...context,
+          to: 'ann@x.com',
+          channel: 'email',
+          email: { from: 'News <news@example.com>', subject: 's', text: 't', headers: {} },
+        },
+        { ...context, to: '+14255550199', channel: 'sms', sms: { text: 't' } },
+        {
+          ...context,
+          to: 'arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/orca-app/0b3c2a1e-5f1a-4f3e-9a6b-1d2c3b4a5f6e',
+          channel: 'push',
+          push: { title: 't', body: 'b' },
+        },
+      ];
+      for (const m of messages) await channels.providers[m.channel]!.send(m);
+      // Publish to a platform endpoint: the simulator knows no SNS resource type but the topic, so
+      // that call is left out here (its grant is listed in UNUSED_GRANTS, with why).
+      const simulated = recorded().filter((c) => !(c.action === 'sns:Publish' && c.resource.includes(':endpoint/')));
+      await check(roleLabel(f.role), f.role, [...simulated, ...runtimeCalls(f.id), secretRead(f.env)]);
     }
     // purge: an old run's objects and the Glue tables over its folder.
     {

@@ -26,7 +26,8 @@ import {
 
 export interface CampaignMachinesProps {
   campaigns: CompiledCampaign[];
-  functions: { control: lambda.IFunction; gate: lambda.IFunction; record: lambda.IFunction };
+  /** The orchestrator's functions, and the chunk sender of channel activities (their send Map). */
+  functions: { control: lambda.IFunction; gate: lambda.IFunction; record: lambda.IFunction; send: lambda.IFunction };
   bucket: s3.IBucket;
   /** Folders of catalog tables in the bucket (read by queries). */
   catalogPrefixes: string[];
@@ -60,7 +61,7 @@ export class CampaignMachines extends Construct {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
       description: 'orca campaign state machines',
     });
-    const fns = [props.functions.control, props.functions.gate, props.functions.record];
+    const fns = [props.functions.control, props.functions.gate, props.functions.record, props.functions.send];
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
@@ -194,6 +195,7 @@ export class CampaignMachines extends Construct {
           control: props.functions.control.functionArn,
           gate: props.functions.gate.functionArn,
           record: props.functions.record.functionArn,
+          send: props.functions.send.functionArn,
           workGroup: props.workGroupName,
           database: props.databaseName,
           results: props.bucket.s3UrlForObject(ATHENA_RESULTS),

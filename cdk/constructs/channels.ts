@@ -10,11 +10,16 @@
  *   EventBridgeDestination "only the default bus is supported"), and a rule sending that
  *   configuration set's events (source aws.ses, "Amazon EventBridge Events Reference — Amazon SES
  *   events") to the events function;
- * - SMS: an End User Messaging configuration set, unless one is given, and a rule for its delivery
- *   receipts: End User Messaging sends "Text Message Delivery Status Updated" events to the default
- *   bus itself ("Amazon EventBridge Events Reference — AWS End User Messaging SMS-Voice events"),
- *   so no event destination is needed (AWS::SMSVOICE::ConfigurationSet EventDestinations offers
- *   CloudWatch Logs, Firehose and SNS only);
+ * - SMS: an End User Messaging configuration set, unless one is given, with an SNS event
+ *   destination (AWS::SMSVOICE::ConfigurationSet EventDestination: CloudWatch Logs, Firehose or
+ *   SNS; MatchingEventTypes, SnsDestination TopicArn) on an encrypted topic the events function is
+ *   subscribed to. Its messages are the configuration set's event data ("AWS End User Messaging
+ *   SMS User Guide — Example event data"), with the `context` SendTextMessage was given, where
+ *   orca's message id travels. The service's own "Text Message Delivery Status Updated" events on
+ *   the default bus ("— Monitoring with EventBridge") are not used: their documented examples carry
+ *   neither the context nor the destination number, so they could not be matched to a message.
+ *   A configuration set that is given gets no destination from orca (CloudFormation sets them on the
+ *   set itself): add one for the topic (the SmsEventsTopicArn output);
  * - push: SNS gives no per-message delivery events for platform endpoints (delivery status logging
  *   goes to CloudWatch Logs), so there is no push rule;
  * - the link secret signing unsubscribe, open and click links (Secrets Manager, generated);
@@ -34,14 +39,18 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as smsvoice from 'aws-cdk-lib/aws-smsvoice';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { CHANNELS } from '../../lambdas/channels/columns.js';
+import { SMS_EVENT_TYPES } from '../../lambdas/orchestrator/events.js';
 import {
   type ArnScope,
   SES_EVENT_TYPES,
@@ -53,7 +62,7 @@ import {
   smsConfigurationSetArn,
 } from '../../lambdas/channels/identities.js';
 import { acknowledgeWildcards, arnRef } from '../nag.js';
-import { glueArns, grantWorkTableQueries, orcaFunction, QUERY_ACTIONS } from './functions.js';
+import { grantDeleteUnder, grantWorkTableQueries, orcaFunction, QUERY_ACTIONS, queryEnvironment } from './functions.js';
 
 export interface ChannelSettings {
   email?: {
@@ -94,9 +103,6 @@ export const SES_DETAIL_TYPES = [
   'Email Rendering Failed',
 ] as const;
 
-/** "Amazon EventBridge Events Reference — AWS End User Messaging SMS-Voice events". */
-export const SMS_DETAIL_TYPE = 'Text Message Delivery Status Updated';
-
 /** The public routes (no authorization: recipients follow them from their mail), served by the API function. */
 export const PUBLIC_ROUTES = [
   { path: '/u/{token}', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST] },
@@ -132,6 +138,10 @@ export interface OrcaChannelsProps {
   table: dynamodb.ITable;
   bucket: s3.IBucket;
   databaseName: string;
+  /** The workgroup of orca's queries (the send function's deps name it; it runs none). */
+  workGroupName: string;
+  /** The key of orca's topics (the SMS events topic is encrypted with it). */
+  topicKey: kms.Key;
   catalogJson: string;
   logRetention: logs.RetentionDays;
   removalPolicy?: RemovalPolicy | undefined;
@@ -146,10 +156,12 @@ export class OrcaChannels extends Construct {
   /** The End User Messaging configuration set's name (given or created), when SMS is set up. */
   readonly smsConfigurationSet?: string;
   readonly emailRule?: events.Rule;
-  readonly smsRule?: events.Rule;
+  /** The topic of the SMS configuration set's event destination, when SMS is set up. */
+  readonly smsEventsTopic?: sns.Topic;
   readonly messagesTable: glue.CfnTable;
   readonly optoutsTable: glue.CfnTable;
   private readonly bucket: s3.IBucket;
+  private readonly emailIdentity?: string;
 
   constructor(scope: Construct, id: string, props: OrcaChannelsProps) {
     super(scope, id);
@@ -172,6 +184,7 @@ export class OrcaChannels extends Construct {
 
     // Email: the configuration set and its EventBridge destination.
     if (email) {
+      this.emailIdentity = email.identity;
       if (email.configurationSet) this.emailConfigurationSet = email.configurationSet;
       else {
         const set = new ses.CfnConfigurationSet(this, 'EmailConfigurationSet', {
@@ -195,8 +208,19 @@ export class OrcaChannels extends Construct {
     const origination = sms ? parseOriginationIdentity(sms.originationIdentity) : undefined;
     if (origination && 'error' in origination) throw new ChannelSettingsInvalid(origination.error);
     if (sms) {
+      this.smsEventsTopic = this.smsTopic(props.topicKey);
       this.smsConfigurationSet =
-        sms.configurationSet ?? new smsvoice.CfnConfigurationSet(this, 'SmsConfigurationSet', {}).ref;
+        sms.configurationSet ??
+        new smsvoice.CfnConfigurationSet(this, 'SmsConfigurationSet', {
+          eventDestinations: [
+            {
+              eventDestinationName: 'orca-sns',
+              enabled: true,
+              matchingEventTypes: [...SMS_EVENT_TYPES],
+              snsDestination: { topicArn: this.smsEventsTopic.topicArn },
+            },
+          ],
+        }).ref;
       if (sms.pricePerMessage !== undefined)
         new CfnOutput(this, 'SmsPricePerMessage', {
           value: String(sms.pricePerMessage),
@@ -232,7 +256,9 @@ export class OrcaChannels extends Construct {
       description: 'orca: sends one chunk of a channel activity',
       timeout: Duration.minutes(15),
       memorySize: 1024,
-      environment: { ...linkEnv, ...identities },
+      // The orchestrator's deps name the query engine's database and workgroup; the chunk step
+      // runs no query (it reads the status table and the bucket), so no Athena grant goes with them.
+      environment: { ...queryEnvironment(props), ...linkEnv, ...identities },
     });
     this.events = orcaFunction(this, 'Events', {
       ...common,
@@ -240,7 +266,8 @@ export class OrcaChannels extends Construct {
       description: 'orca: records delivery events (deliveries, bounces, complaints, opens, clicks)',
       timeout: Duration.seconds(60),
       memorySize: 512,
-      environment: linkEnv,
+      // It writes opt-outs; it signs no link (no link secret).
+      environment: { ORCA_BUCKET: props.bucket.bucketName },
     });
 
     // The send function: the message table's chunks (work/), the message log, the providers.
@@ -268,13 +295,6 @@ export class OrcaChannels extends Construct {
           ],
         }),
       );
-      // GetAccount (the sending quota) has no resource type: "*".
-      send.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
-      Validations.of(send).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'ses:GetAccount (the sending quota) has no resource type (Service Authorization Reference, Amazon SES v2); X-Ray tracing actions likewise.',
-      });
     }
     if (sms && origination && !('error' in origination)) {
       // "Service Authorization Reference — AWS End User Messaging SMS and Voice V2": SendTextMessage
@@ -303,7 +323,6 @@ export class OrcaChannels extends Construct {
     // The events function: the status table (per-message times, counters), the opt-outs it records
     // for bounces and complaints.
     this.grantWrite(this.events.role!, OPTOUTS_PREFIX, 'Opt-out files (bounces, complaints), one per event batch.');
-    this.linkSecret.grantRead(this.events);
     if (this.emailConfigurationSet) {
       this.emailRule = new events.Rule(this, 'EmailEventsRule', {
         description: 'orca: SES events of its configuration set to the events function',
@@ -317,13 +336,7 @@ export class OrcaChannels extends Construct {
         targets: [new targets.LambdaFunction(this.events)],
       });
     }
-    if (sms) {
-      this.smsRule = new events.Rule(this, 'SmsEventsRule', {
-        description: 'orca: SMS delivery receipts to the events function',
-        eventPattern: { source: ['aws.sms-voice'], detailType: [SMS_DETAIL_TYPE] },
-        targets: [new targets.LambdaFunction(this.events)],
-      });
-    }
+    this.smsEventsTopic?.addSubscription(new subscriptions.LambdaSubscription(this.events));
 
     // The lake tables (Athena reads them; the prepare query anti-joins the opt-outs and counts the
     // messages of the last days for the frequency cap).
@@ -344,7 +357,10 @@ export class OrcaChannels extends Construct {
   /**
    * What the orchestrator's steps of a channel activity touch besides the status table: the control
    * function's prepared step counts the message table (an Athena query) and writes its manifest
-   * (work/); the record function's sent step queries the message log (orca_messages).
+   * (work/). The record function's sent step reads the ledger (the status table) and clears the
+   * output query's target (work/<campaign>/<run>/<activity>/outputs, its w_ table) before returning
+   * that query: the state machine runs it, as its role (which reads channels/ and the lake
+   * tables), so the record function needs no grant on the message log.
    */
   grantOrchestrator(o: {
     control: NodejsFunction;
@@ -362,25 +378,52 @@ export class OrcaChannels extends Construct {
     control.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [o.bucket.arnForObjects('work/*')] }),
     );
-    const record = o.record.role!;
-    record.addToPrincipalPolicy(
+    grantDeleteUnder(
+      o.record.role!,
+      o.bucket,
+      ['work/'],
+      () => 'The sent step clears its output query’s folder (work/<campaign>/<run>/<activity>/outputs) first.',
+    );
+  }
+
+  /**
+   * The SMS events topic: encrypted with orca's topic key, TLS only, published to by End User
+   * Messaging for this account only ("AWS End User Messaging SMS User Guide — Create an Amazon SNS
+   * event destination": the topic policy lets sms-voice.amazonaws.com publish; an encrypted topic's
+   * key lets it use the key).
+   */
+  private smsTopic(key: kms.Key): sns.Topic {
+    const stack = Stack.of(this);
+    const topic = new sns.Topic(this, 'SmsEventsTopic', {
+      displayName: 'orca SMS delivery events',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    const service = new iam.ServicePrincipal('sms-voice.amazonaws.com');
+    const sameAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
+    topic.addToResourcePolicy(
       new iam.PolicyStatement({
-        actions: ['glue:GetTable', 'glue:GetPartitions'],
-        resources: glueArns(record, o.databaseName, ['orca_messages']),
+        sid: 'SmsVoicePublishesDeliveryEvents',
+        principals: [service],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: sameAccount,
       }),
     );
-    record.addToPrincipalPolicy(
+    key.addToResourcePolicy(
       new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [o.bucket.arnForObjects(`${MESSAGES_PREFIX}*`)],
+        sid: 'SmsVoicePublishesToEncryptedTopics',
+        principals: [service],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: sameAccount,
       }),
     );
-    acknowledgeWildcards(record, [
-      {
-        resource: `${arnRef(o.bucket)}/${MESSAGES_PREFIX}*`,
-        reason: 'The message log, read by the sent step’s output query.',
-      },
-    ]);
+    new CfnOutput(this, 'SmsEventsTopicArn', {
+      value: topic.topicArn,
+      description: 'SMS delivery events: the SNS destination of the End User Messaging configuration set',
+    });
+    return topic;
   }
 
   /** PutObject under one prefix of the data bucket (the wildcard acknowledged with its reason). */
@@ -474,6 +517,23 @@ export class OrcaChannels extends Construct {
     this.grantWrite(api.handler.role!, OPTOUTS_PREFIX, 'Opt-out files (unsubscribes), one per request.');
     this.linkSecret.grantRead(api.handler);
     api.handler.addEnvironment('ORCA_LINK_SECRET_ARN', this.linkSecret.secretArn);
+    // The machines the API publishes call the send function as the deployed ones do.
+    api.handler.addEnvironment('ORCA_SEND_FUNCTION', this.send.functionArn);
+    if (this.emailIdentity) {
+      // Publication checks email throttles against SES's sending rate (GetAccount
+      // SendQuota.MaxSendRate, lambdas/api/quota-warnings.ts); GetAccount has no resource type
+      // ("Service Authorization Reference — Amazon SES v2"): "*".
+      api.handler.addEnvironment('ORCA_SES_IDENTITY', this.emailIdentity);
+      api.handler.addEnvironment('ORCA_SES_CONFIGURATION_SET', this.emailConfigurationSet!);
+      api.handler.role!.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }),
+      );
+      Validations.of(api.handler.role!).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ses:GetAccount (the sending quota, checked at publication) has no resource type (Service Authorization Reference, Amazon SES v2); X-Ray tracing and log delivery actions likewise.',
+      });
+    }
     const stack = Stack.of(this);
     this.send.addEnvironment(
       'ORCA_PUBLIC_URL',

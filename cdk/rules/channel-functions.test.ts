@@ -23,6 +23,7 @@ describe('the channel functions', () => {
     expect(orcaEnv(send)).toEqual([
       'ORCA_ACCOUNT',
       'ORCA_BUCKET',
+      'ORCA_DATABASE',
       'ORCA_LINK_SECRET_ARN',
       'ORCA_PARTITION',
       'ORCA_PUBLIC_URL',
@@ -32,6 +33,7 @@ describe('the channel functions', () => {
       'ORCA_SMS_CONFIGURATION_SET',
       'ORCA_SMS_ORIGINATION_IDENTITY',
       'ORCA_TABLE',
+      'ORCA_WORKGROUP',
     ]);
     const v = send.Environment.Variables;
     expect(v.ORCA_SES_IDENTITY).toBe('example.com');
@@ -41,14 +43,8 @@ describe('the channel functions', () => {
     expect(v.ORCA_LINK_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^OrcaChannelsLinkSecret/) });
   });
 
-  it('events: the table, the bucket (opt-outs) and the link secret', () => {
-    expect(orcaEnv(fn('OrcaChannelsEvents'))).toEqual([
-      'ORCA_ACCOUNT',
-      'ORCA_BUCKET',
-      'ORCA_LINK_SECRET_ARN',
-      'ORCA_PARTITION',
-      'ORCA_TABLE',
-    ]);
+  it('events: the table and the bucket (opt-outs)', () => {
+    expect(orcaEnv(fn('OrcaChannelsEvents'))).toEqual(['ORCA_ACCOUNT', 'ORCA_BUCKET', 'ORCA_PARTITION', 'ORCA_TABLE']);
   });
 
   it('no identity set: the send function has none in its environment (a send fails with the provider’s refusal)', () => {

@@ -42,7 +42,7 @@ const SMS = 'arn:aws:sms-voice:eu-west-1:123456789012';
 const SNS = 'arn:aws:sns:eu-west-1:123456789012';
 
 describe('IAM simulation of the sending grants', () => {
-  it('ses:SendEmail: allowed on the identity and the configuration set, denied on another identity or set; only the send function', async () => {
+  it('ses:SendEmail: allowed on the identity and the configuration set, denied on another identity or set; only the send function (the API reads the sending quota)', async () => {
     const set = t.name(t.id('AWS::SES::ConfigurationSet', 'OrcaChannelsEmailConfigurationSet'));
     expect(await allowed('OrcaChannelsSend', 'ses:SendEmail', `${HERE}:identity/example.com`)).toBe(true);
     expect(await allowed('OrcaChannelsSend', 'ses:SendEmail', `${HERE}:configuration-set/${set}`)).toBe(true);
@@ -52,7 +52,8 @@ describe('IAM simulation of the sending grants', () => {
     expect(
       await allowed('OrcaChannelsSend', 'ses:SendEmail', 'arn:aws:ses:us-east-1:123456789012:identity/example.com'),
     ).toBe(false);
-    expect(await allowed('OrcaChannelsSend', 'ses:GetAccount', '*')).toBe(true);
+    expect(await allowed('OrcaApiHandler', 'ses:GetAccount', '*')).toBe(true);
+    expect(await allowed('OrcaChannelsSend', 'ses:GetAccount', '*')).toBe(false);
     for (const other of ['OrcaChannelsEvents', 'OrcaApiHandler', 'OrcaFunctionsGate'])
       expect(await allowed(other, 'ses:SendEmail', `${HERE}:identity/example.com`), other).toBe(false);
   });
@@ -98,11 +99,12 @@ describe('IAM simulation of the sending grants', () => {
     expect(may('arn:aws:sns:us-east-1:123456789012:endpoint/GCM/orca-app/5a0c7f0e')).toBe(false);
   });
 
-  it('the link secret: the send, events and API functions read it, the gate does not', async () => {
+  it('the link secret: the send and API functions read it; the events function (it signs nothing) and the gate do not', async () => {
     const secret = t.ref(t.id('AWS::SecretsManager::Secret', 'OrcaChannelsLinkSecret'));
-    for (const f of ['OrcaChannelsSend', 'OrcaChannelsEvents', 'OrcaApiHandler'])
+    for (const f of ['OrcaChannelsSend', 'OrcaApiHandler'])
       expect(await allowed(f, 'secretsmanager:GetSecretValue', secret), f).toBe(true);
-    expect(await allowed('OrcaFunctionsGate', 'secretsmanager:GetSecretValue', secret)).toBe(false);
+    for (const f of ['OrcaChannelsEvents', 'OrcaFunctionsGate'])
+      expect(await allowed(f, 'secretsmanager:GetSecretValue', secret), f).toBe(false);
   });
 
   it('the lake: the send function writes the message log only; the events and API functions write opt-outs only', async () => {

@@ -53,7 +53,8 @@ export interface CloudPlatformOptions extends AwsLocation {
   machineRoleArn: string;
   schedulerRoleArn: string;
   logGroupArn: string;
-  functions: { control: string; gate: string; record: string };
+  /** The functions the machines invoke (send: the chunk senders of channel activities). */
+  functions: { control: string; gate: string; record: string; send?: string };
   workGroup: string;
   /** The Glue database the queries run in. */
   database: string;

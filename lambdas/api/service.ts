@@ -33,6 +33,8 @@ import type { Platform } from './platform.js';
 import { ApiError } from './errors.js';
 import { canCount, countActivity, type CountResult } from './count.js';
 import type { ReportStore } from '../ports/ledger.js';
+import type { Providers } from '../ports/channel.js';
+import { quotaWarnings } from './quota-warnings.js';
 import { campaignReport, NO_COUNTERS, runReport } from '../orchestrator/report.js';
 
 export interface ServiceDeps {
@@ -46,6 +48,8 @@ export interface ServiceDeps {
   clock?: () => Date;
   /** The channels' report counters; without them, reports are empty. */
   reports?: ReportStore;
+  /** The channels' providers, whose sending rates publication checks throttles against (quota-warnings.ts). */
+  providers?: Providers;
 }
 
 /** What `cdk deploy` owns for campaigns deployed as code; starting and duplicating them is fine. */
@@ -292,9 +296,10 @@ export class CampaignService {
       );
       throw e;
     }
+    const warnings = [...v.warnings, ...(await quotaWarnings(campaign, this.d.providers))];
     let started: string | undefined;
     if (campaign.trigger.type === 'asap') started = (await this.startRun(id, { trigger: 'asap' })).runId;
-    return { ...(await this.view(saved)), warnings: v.warnings, ...(started ? { startedRun: started } : {}) };
+    return { ...(await this.view(saved)), warnings, ...(started ? { startedRun: started } : {}) };
   }
 
   /** End activities whose signal names a campaign the store does not have (it would fail at run time). */

@@ -18,10 +18,11 @@ import { newRunId } from '../orchestrator/run-id.js';
 import { awsDeps, awsLocation, env, logger, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
 import { DynamoDbReportStore } from '../adapters/dynamodb-report.js';
-import { s3Writer } from '../adapters/object-writers.js';
+import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { secretString } from '../adapters/secrets.js';
 import { handlePublic } from '../api/public-routes.js';
 import type { PublicDeps } from '../orchestrator/unsubscribe.js';
+import { awsProviders } from '../adapters/providers.js';
 
 const deps = awsDeps(QUERY_LIMITS.api);
 const reports = new DynamoDbReportStore(new DynamoDBClient({}), env('ORCA_TABLE'));
@@ -29,7 +30,7 @@ let linkSecret: Promise<string> | undefined;
 /** The public routes (unsubscribe, pixel, click): API Gateway routes without IAM authorization. */
 const publicDeps: PublicDeps = {
   reports,
-  objects: s3Writer(new S3Client({}), env('ORCA_BUCKET')),
+  objects: new S3ObjectStore(new S3Client({}), env('ORCA_BUCKET')),
   // Read on the first public request (and again after a failure), not at every cold start.
   linkSecret: () =>
     (linkSecret ??= secretString(env('ORCA_LINK_SECRET_ARN'), { region: env('AWS_REGION') }).catch((e: unknown) => {
@@ -40,6 +41,8 @@ const publicDeps: PublicDeps = {
 };
 const service = new CampaignService({
   reports,
+  // Publication checks channel throttles against the providers' rates (SES GetAccount).
+  providers: awsProviders(process.env),
   store: deps.store,
   engine: deps.engine,
   catalog: deps.catalog,
@@ -59,6 +62,7 @@ const service = new CampaignService({
       control: env('ORCA_CONTROL_FUNCTION'),
       gate: env('ORCA_GATE_FUNCTION'),
       record: env('ORCA_RECORD_FUNCTION'),
+      send: env('ORCA_SEND_FUNCTION'),
     },
     workGroup: env('ORCA_WORKGROUP'),
     database: env('ORCA_DATABASE'),

@@ -16,7 +16,12 @@ import { DynamoDbStore } from '../adapters/dynamodb-store.js';
 import { AthenaEngine } from '../adapters/athena-engine.js';
 import { SnsNotifier } from '../adapters/sns-notifier.js';
 import { CloudRunControl, SfnCallbacks } from '../adapters/cloud-control.js';
-import type { Deps } from '../orchestrator/types.js';
+import { DynamoDbLedger, DynamoDbRateLimiter } from '../adapters/dynamodb-ledger.js';
+import { DynamoDbReportStore } from '../adapters/dynamodb-report.js';
+import { awsProviders } from '../adapters/providers.js';
+import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { secretString } from '../adapters/secrets.js';
+import type { ChannelDeps, Deps, LinkSettings } from '../orchestrator/types.js';
 import type { Notifier } from '../ports/notifier.js';
 import { stateMachineArn, stateMachineName, type AwsLocation } from '../util/names.js';
 import type { QueryLimits } from './deadlines.js';
@@ -77,6 +82,53 @@ export function awsDeps(
       return r.executionArn!.split(':').pop()!;
     },
   };
+}
+
+/**
+ * The links of the steps that render no message (prepared, sent): the channel adapters they use are
+ * the report store, the ledger and the objects; reading these links would be a bug, and says so.
+ */
+const NO_LINKS: LinkSettings = {
+  get baseUrl(): string {
+    throw new Error('this function renders no message: it has no link settings');
+  },
+  get secret(): string {
+    throw new Error('this function renders no message: it has no link secret');
+  },
+  tracking: 'provider',
+};
+
+/**
+ * The channel adapters on the status table (ledger, rate limiter, report counters) and the data
+ * bucket (message tables, manifests, the message log), with the providers the environment names
+ * (awsProviders: SES, End User Messaging SMS, SNS push). `links` for the send function, which
+ * renders messages; the control and record functions' steps get none.
+ */
+export function awsChannels(links: LinkSettings = NO_LINKS): ChannelDeps {
+  const dynamodb = new DynamoDBClient({});
+  const table = env('ORCA_TABLE');
+  return {
+    providers: awsProviders(process.env),
+    ledger: new DynamoDbLedger(dynamodb, table),
+    rate: new DynamoDbRateLimiter(dynamodb, table),
+    reports: new DynamoDbReportStore(dynamodb, table),
+    objects: new S3ObjectStore(new S3Client({}), env('ORCA_BUCKET')),
+    links,
+  };
+}
+
+/**
+ * The send function's links: the API's URL for the public routes, the secret signing them (read
+ * from Secrets Manager once per instance, again after a failure), and opens and clicks tracked by
+ * SES through its configuration set ('provider'), not by rewritten links.
+ */
+let linkSecret: Promise<string> | undefined;
+export async function awsLinks(): Promise<LinkSettings> {
+  linkSecret ??= secretString(env('ORCA_LINK_SECRET_ARN'), { region: env('AWS_REGION') }).catch((e: unknown) => {
+    linkSecret = undefined;
+    throw e;
+  });
+  return { baseUrl: env('ORCA_PUBLIC_URL'), secret: await linkSecret, tracking: 'provider' };
 }
 
 export const middlewares: MiddlewareObj[] = [injectLambdaContext(logger, { clearState: true }) as MiddlewareObj];

@@ -29,6 +29,7 @@ const API_ENV = {
   ORCA_CONTROL_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:control',
   ORCA_GATE_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:gate',
   ORCA_RECORD_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:record',
+  ORCA_SEND_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:send',
   ORCA_LINK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:OrcaLinkSecret-AbCdEf',
 };
 
@@ -305,6 +306,55 @@ describe('api entry, public routes', () => {
     expect(await new DynamoDbReportStore(dynamo.client, TABLE).counters('deployed', 'r-px')).toEqual([
       { runId: 'r-px', activityId: 'mail', opened: 1 },
     ]);
+    await new Promise((r) => secretsManager.close(r));
+  });
+});
+
+describe('send entry', () => {
+  it('reads the link secret once, on the first chunk, again after a failure; a chunk of an unknown run fails naming it', async () => {
+    let requests = 0;
+    let failing = true;
+    const secretsManager = createServer((req, res) => {
+      requests++;
+      req.resume();
+      req.on('end', () => {
+        if (failing) {
+          res.statusCode = 400;
+          res.end(JSON.stringify({ __type: 'ResourceNotFoundException' }));
+        } else res.end(JSON.stringify({ SecretString: 'a-cloud-link-secret-of-32-characters!' }));
+      });
+    });
+    await new Promise<void>((r) => secretsManager.listen(0, '127.0.0.1', r));
+    // The send function's environment as the channels construct sets it (cdk/rules/channel-functions.test.ts).
+    lambdaEnvironment({
+      ...COMMON(),
+      ORCA_BUCKET: 'orca-data',
+      ORCA_DATABASE: 'orca',
+      ORCA_WORKGROUP: 'orca',
+      ORCA_CATALOG_JSON: JSON.stringify(tinyCatalogDoc),
+      ORCA_LINK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orca-links',
+      ORCA_PUBLIC_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/',
+      ORCA_SES_IDENTITY: 'example.com',
+    });
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`;
+    const { handler } = await import('./send.js');
+    const chunk = {
+      step: 'chunk' as const,
+      run: { runId: 'r-none', campaign: { id: 'deployed' } } as never,
+      activity: 'mail',
+      chunk: 0,
+      location: 'work/deployed/r-none/mail',
+    };
+    const context = (id: string) =>
+      ({ functionName: 'send', awsRequestId: id, getRemainingTimeInMillis: () => 900_000 }) as never;
+    await expect(handler(chunk, context('s1'))).rejects.toThrow(/reading the secret .*orca-links failed: HTTP 400/);
+    failing = false;
+    for (const id of ['s2', 's3'])
+      await expect(handler(chunk, context(id))).rejects.toThrow(
+        "activity 'mail': its settings are not recorded with run r-none",
+      );
+    // One failed read, then one read for both invocations.
+    expect(requests).toBe(2);
     await new Promise((r) => secretsManager.close(r));
   });
 });

@@ -7,13 +7,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { makeEventsHandler } from '../handlers/handlers.js';
 import { DynamoDbReportStore } from '../adapters/dynamodb-report.js';
-import { s3Writer } from '../adapters/object-writers.js';
+import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { env, logger, middlewares } from './aws.js';
 
 export const handler = makeEventsHandler(
   {
     reports: new DynamoDbReportStore(new DynamoDBClient({}), env('ORCA_TABLE')),
-    objects: s3Writer(new S3Client({}), env('ORCA_BUCKET')),
+    objects: new S3ObjectStore(new S3Client({}), env('ORCA_BUCKET')),
     log: (message, fields) => logger.warn(message, fields ?? {}),
   },
   { middlewares },

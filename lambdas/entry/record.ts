@@ -1,6 +1,7 @@
-/** Lambda: records an activity's outputs after its query or wait. */
+/** Lambda: records an activity's outputs after its query or wait; channel activities' sent step. */
 import { makeRecordHandler } from '../handlers/handlers.js';
-import { awsDeps, middlewares } from './aws.js';
+import { awsChannels, awsDeps, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
 
-export const handler = makeRecordHandler(awsDeps(QUERY_LIMITS.record), { middlewares });
+// The sent step sums the chunks' counts (the ledger) and sets the counters (the status table).
+export const handler = makeRecordHandler({ ...awsDeps(QUERY_LIMITS.record), channels: awsChannels() }, { middlewares });

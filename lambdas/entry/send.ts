@@ -1,10 +1,25 @@
 /**
- * Lambda: a channel activity's chunk sender (placeholder until ch-core merges: the real entry calls
- * the send handler; the deployment only needs this file to exist to bundle it).
+ * Lambda: a channel activity's chunk sender, one chunk per invocation (inside the send Map): the
+ * status table (the plan, the ledger, the rate limiter, the counters), the data bucket (the manifest,
+ * the chunk's Parquet files by ranges, the message log), the providers of its environment, and
+ * links signed with the link secret (read on the first invocation, not at every cold start).
  */
-import { logger } from './aws.js';
+import { makeSendHandler } from '../handlers/handlers.js';
+import { templatedSendChunk } from '../orchestrator/templated-send.js';
+import { awsChannels, awsDeps, awsLinks, middlewares } from './aws.js';
 
-export const handler = async (): Promise<never> => {
-  logger.error('the send function is a placeholder in this build');
-  throw new Error('the send function is not built yet (placeholder until ch-core merges)');
-};
+type SendHandler = ReturnType<typeof makeSendHandler>;
+let ready: Promise<SendHandler> | undefined;
+
+function sendHandler(): Promise<SendHandler> {
+  ready ??= awsLinks().then(
+    (links) => makeSendHandler({ ...awsDeps(), channels: awsChannels(links) }, templatedSendChunk, { middlewares }),
+    (e: unknown) => {
+      ready = undefined;
+      throw e;
+    },
+  );
+  return ready;
+}
+
+export const handler: SendHandler = async (event, context) => (await sendHandler())(event, context);

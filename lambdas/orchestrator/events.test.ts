@@ -10,7 +10,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryReportStore } from '../../test/helpers/fakes/reports.js';
 import { FolderObjects } from '../../test/helpers/fakes/objects.js';
-import { recordProviderEvents } from './events.js';
+import { providerEvents, recordProviderEvents } from './events.js';
 
 const tags = (messageId: string) => ({
   orca_message: [messageId],
@@ -257,5 +257,90 @@ describe('SMS events from an SNS event destination', () => {
     });
     expect(await reports.counters('news')).toEqual([{ runId: 'R1', activityId: 'text', bounced: 1 }]);
     expect((await objects.lines('channels/optouts/channel=sms/')).map((r) => r.message_id)).toEqual(['s2']);
+  });
+
+  it('parses the documented delivery event inside a Lambda SNS event; the EventBridge copy (no context) is not a message orca can match', () => {
+    // The Lambda SNS event ("AWS Lambda Developer Guide — Using Lambda with Amazon SNS": the
+    // example event) around the event data of "AWS End User Messaging SMS User Guide — Example
+    // event data" (a TEXT_DELIVERED event, its context the map SendTextMessage was given).
+    const data = {
+      eventType: 'TEXT_DELIVERED',
+      eventVersion: '1.0',
+      eventTimestamp: 1764579661000,
+      isFinal: true,
+      originationPhoneNumber: '+18005550100',
+      destinationPhoneNumber: '+14255550199',
+      isoCountryCode: 'US',
+      mcc: '310',
+      mnc: '800',
+      carrierName: 'Example Corp',
+      messageId: '9539975a-e71f-45f3-b496-8d98dc098a77',
+      messageRequestTimestamp: 1764579660000,
+      messageEncoding: 'GSM',
+      messageType: 'PROMOTIONAL',
+      messageStatus: 'DELIVERED',
+      messageStatusDescription: 'Message has been accepted by phone',
+      context: { orca_message: 's1', orca_campaign: 'news', orca_run: 'R1', orca_activity: 'text' },
+      totalMessageParts: 1,
+      totalMessagePrice: 0.00581,
+      totalCarrierFee: 0.003,
+    };
+    const lambdaSnsEvent = {
+      Records: [
+        {
+          EventVersion: '1.0',
+          EventSubscriptionArn:
+            'arn:aws:sns:eu-west-1:123456789012:orca-sms-events:0b3c2a1e-5f1a-4f3e-9a6b-1d2c3b4a5f6e',
+          EventSource: 'aws:sns',
+          Sns: {
+            SignatureVersion: '1',
+            Timestamp: '2025-12-01T09:01:01.000Z',
+            Signature: 'EXAMPLE',
+            SigningCertUrl: 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0000.pem',
+            MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+            Message: JSON.stringify(data),
+            MessageAttributes: {},
+            Type: 'Notification',
+            UnsubscribeUrl: 'https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe',
+            TopicArn: 'arn:aws:sns:eu-west-1:123456789012:orca-sms-events',
+            Subject: null,
+          },
+        },
+      ],
+    };
+    expect(providerEvents(lambdaSnsEvent, 0)).toEqual([
+      {
+        channel: 'sms',
+        messageId: 's1',
+        event: 'delivered',
+        // 1764579661000 ms = 2025-12-01T09:01:01Z
+        at: '2025-12-01T09:01:01.000Z',
+        campaignId: 'news',
+        runId: 'R1',
+      },
+    ]);
+    // "AWS End User Messaging SMS User Guide — Monitoring with EventBridge": the delivered-message
+    // example as published; its detail has neither context nor destinationPhoneNumber.
+    const bridged = {
+      version: '0',
+      id: '15226fe5-c283-a862-e5e5-0a29ad450fd9',
+      'detail-type': 'Text Message Delivery Status Updated',
+      source: 'aws.sms-voice',
+      account: '123456789123',
+      time: '2024-10-16T17:21:40Z',
+      region: 'eu-west-2',
+      resources: [],
+      detail: {
+        eventType: 'TEXT_DELIVERED',
+        eventVersion: '1.0',
+        eventTimestamp: 1729099299998,
+        isFinal: true,
+        originationPhoneNumber: '+18445550123',
+        isoCountryCode: 'US',
+        messageId: '9539975a-e71f-45f3-b496-8d98dc098a77',
+        messageStatus: 'DELIVERED',
+      },
+    };
+    expect(providerEvents(bridged, 0)).toEqual([expect.stringContaining('not SES or SMS')]);
   });
 });

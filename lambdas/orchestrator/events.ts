@@ -149,6 +149,8 @@ const SMS_FAILED = new Set([
   'TEXT_UNKNOWN',
 ]);
 const SMS_SUPPRESS = new Set(['TEXT_INVALID', 'TEXT_BLOCKED']);
+/** The event types orca records: the SMS configuration set's event destination matches these only. */
+export const SMS_EVENT_TYPES: readonly string[] = [...SMS_DELIVERED, ...SMS_FAILED];
 
 /** An End User Messaging SMS event as a ProviderEvent; a string says why it is ignored. */
 export function smsEvent(record: unknown, now: number): ProviderEvent | string {

@@ -4,6 +4,13 @@
  * Reference" (actions, resources and condition keys of each service) and, where one API call needs
  * several authorizations, from the service guide that says so (named next to the rule).
  */
+import {
+  originationIdentityArn,
+  parseOriginationIdentity,
+  sesConfigurationSetArn,
+  sesIdentityArn,
+  smsConfigurationSetArn,
+} from '../../../lambdas/channels/identities.js';
 import { DEPLOYMENT } from './template.js';
 
 export interface IamCall {
@@ -134,6 +141,9 @@ export function sdkCalls(command: string, input: Input, d: Deployment): IamCall[
       return ((input.Delete as { Objects: Array<{ Key: string }> }).Objects ?? []).map((o) =>
         call('s3:DeleteObject', s3Object(String(input.Bucket), o.Key)),
       );
+    // "Amazon S3 API Reference — HeadObject": it needs s3:GetObject on the object; a ranged GetObject too.
+    case 'HeadObject':
+      return [call('s3:GetObject', s3Object(String(input.Bucket), String(input.Key)))];
     case 'GetObject':
     case 'PutObject':
     case 'DeleteObject':
@@ -201,9 +211,38 @@ export function sdkCalls(command: string, input: Input, d: Deployment): IamCall[
       const fn = String(input.FunctionName);
       return [call('lambda:InvokeFunction', fn.startsWith('arn:') ? fn : regional('lambda', `function:${fn}`))];
     }
-    // SNS
+    // SNS: a topic, or a platform endpoint (TargetArn, mobile push).
     case 'Publish':
-      return [call('sns:Publish', String(input.TopicArn))];
+      return [call('sns:Publish', String(input.TopicArn ?? input.TargetArn))];
+    // "Service Authorization Reference — Amazon SES v2": SendEmail on the sending identity (required;
+    // FromEmailAddressIdentityArn, else the From address's domain, the identity orca verifies) and
+    // the configuration set; GetAccount has no resource type.
+    case 'SendEmail': {
+      const from = String(input.FromEmailAddress ?? '').replace(/^.*<|>.*$/g, '');
+      const identity = input.FromEmailAddressIdentityArn
+        ? String(input.FromEmailAddressIdentityArn)
+        : sesIdentityArn(DEPLOYMENT, from.split('@').pop()!);
+      return [
+        call('ses:SendEmail', identity),
+        ...(input.ConfigurationSetName
+          ? [call('ses:SendEmail', sesConfigurationSetArn(DEPLOYMENT, String(input.ConfigurationSetName)))]
+          : []),
+      ];
+    }
+    case 'GetAccount':
+      return [call('ses:GetAccount', '*')];
+    // "Service Authorization Reference — AWS End User Messaging SMS and Voice V2": SendTextMessage on
+    // the origination identity (phone number, pool or sender id) and the configuration set.
+    case 'SendTextMessage': {
+      const o = parseOriginationIdentity(String(input.OriginationIdentity));
+      if ('error' in o) throw new Error(o.error);
+      return [
+        call('sms-voice:SendTextMessage', originationIdentityArn(DEPLOYMENT, o)),
+        ...(input.ConfigurationSetName
+          ? [call('sms-voice:SendTextMessage', smsConfigurationSetArn(DEPLOYMENT, String(input.ConfigurationSetName)))]
+          : []),
+      ];
+    }
   }
   throw new Error(`no IAM mapping for the SDK command ${command}: add it to test/helpers/iam/calls.ts`);
 }
