@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compileCampaign } from '../statemachines/compile.js';
 import { validateCampaign } from '../statemachines/validate.js';
 import type { ChannelDeps } from '../lambdas/orchestrator/types.js';
-import type { ChunkJob } from '../lambdas/orchestrator/send.js';
+import type { ChunkJob } from '../lambdas/orchestrator/chunk.js';
 import type { ReportCounters } from '../lambdas/ports/ledger.js';
 import { tinyCatalog, writeTinyData } from '../test/fixtures/tiny.js';
 import { openTestDb } from '../test/helpers/duckdb.js';

@@ -4,7 +4,8 @@ import { encodePlan } from '../../statemachines/asl.js';
 import { sendConcurrency } from '../../statemachines/compile.js';
 import { MemoryStore } from '../../test/helpers/fakes/index.js';
 import { ChunkContinue } from '../util/errors.js';
-import { type ChunkJob, chunkFiles, chunkStep, sumCounts } from './send.js';
+import type { ChunkJob } from './chunk.js';
+import { chunkFiles, chunkStep, sumCounts } from './send.js';
 import type { ChannelDeps, Deps, RunContext } from './types.js';
 
 describe('chunkFiles', () => {
