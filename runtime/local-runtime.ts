@@ -337,6 +337,22 @@ export class LocalRuntime {
     return true;
   }
 
+  /**
+   * Confirms a channel activity waiting for a confirmation (`orca run`'s prompt): it sends. False
+   * when that activity is not waiting for one. The run log says who confirmed.
+   */
+  async confirm(runId: string, activityId: string, actor = 'user'): Promise<boolean> {
+    if (!this.control.confirm(runId, activityId)) return false;
+    await this.store.log(runId, {
+      at: new Date().toISOString(),
+      level: 'info',
+      activity: activityId,
+      message: `confirmed by ${actor}: sending`,
+      actor,
+    });
+    return true;
+  }
+
   /** Stop (Ctrl-C in `orca run`): cancels running queries and ends the run for good. */
   stop(runId: string, actor = 'user'): Promise<boolean> {
     return stopRun(this.store, runId, actor, () => this.abort(runId));
