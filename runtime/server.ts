@@ -77,6 +77,7 @@ export class OrcaServer {
     const reports = runtime.channels.reports;
     const service = new CampaignService({
       reports,
+      channels: runtime.channels,
       store: runtime.store,
       engine: runtime.engine,
       catalog: o.catalog,

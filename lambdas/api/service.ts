@@ -34,6 +34,8 @@ import { ApiError } from './errors.js';
 import { canCount, countActivity, type CountResult } from './count.js';
 import type { ReportStore } from '../ports/ledger.js';
 import { campaignReport, NO_COUNTERS, runReport } from '../orchestrator/report.js';
+import { type ProofRequest, ProofRefused, type ProofSample, proofSamples } from '../orchestrator/proof.js';
+import type { ChannelDeps } from '../orchestrator/types.js';
 
 export interface ServiceDeps {
   store: StatusStore;
@@ -46,6 +48,8 @@ export interface ServiceDeps {
   clock?: () => Date;
   /** The channels' report counters; without them, reports are empty. */
   reports?: ReportStore;
+  /** What proofs render and send with (the deployment's channels); without them, no proofs. */
+  channels?: ChannelDeps;
 }
 
 /** What `cdk deploy` owns for campaigns deployed as code; starting and duplicating them is fine. */
@@ -579,6 +583,30 @@ export class CampaignService {
       actor,
     });
     return this.getRun(runId);
+  }
+
+  /**
+   * Renders the first samples of a channel activity's prepared messages and, with `to`, sends them
+   * to those test addresses ("[proof] " prefixed), outside the ledger; the run log says who.
+   */
+  async proof(runId: string, activityId: string, req: ProofRequest, actor = 'api'): Promise<ProofSample[]> {
+    const r = await this.runOf(runId);
+    if (!this.d.channels) throw conflict('this deployment has no channel providers: it renders no proofs');
+    try {
+      return await proofSamples(
+        { store: this.d.store, channels: this.d.channels, now: () => this.now() },
+        { runId, campaignId: r.campaignId },
+        activityId,
+        req,
+        actor,
+      );
+    } catch (e) {
+      if (e instanceof ProofRefused)
+        throw e.status === 409
+          ? conflict(e.message, { activity: activityId })
+          : new ApiError(422, 'invalid_proof', e.message, { activity: activityId });
+      throw e;
+    }
   }
 
   async stop(runId: string, actor = 'api') {
