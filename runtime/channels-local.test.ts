@@ -301,6 +301,36 @@ describe('sending on the local stack', () => {
     );
     expect(again).toEqual({ sent: 3 });
     expect(received).toHaveLength(3);
+
+    // Proofs sent to a test address: "[proof] " before the subject, outside the run's messages and counts.
+    const proofDeps = { store: rt.store, channels: rt.channels };
+    await expect(
+      proofSamples(proofDeps, { runId, campaignId: 'news' }, 'mail', { to: ['not an address'] }, 'qa'),
+    ).rejects.toMatchObject({
+      status: 422,
+      message: "activity 'mail': to: 'not an address' is not a valid email address",
+    });
+    await expect(
+      proofSamples(proofDeps, { runId, campaignId: 'news' }, 'mail', { count: 21 }, 'qa'),
+    ).rejects.toMatchObject({ status: 422 });
+    const sentProofs = await proofSamples(
+      proofDeps,
+      { runId, campaignId: 'news' },
+      'mail',
+      { count: 2, to: [' QA@Example.com '] },
+      'qa',
+    );
+    expect(sentProofs).toHaveLength(2);
+    const proofs = received.slice(3);
+    expect(proofs.map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : ''))).toEqual([
+      'qa@example.com',
+      'qa@example.com',
+    ]);
+    expect(proofs.map((m) => m.subject).sort()).toEqual(sentProofs.map((p) => `[proof] ${p.subject}`).sort());
+    expect((await rt.store.listLogs(runId)).map((l) => l.message)).toContain(
+      'proof: 2 of 2 sample messages sent to qa@example.com by qa',
+    );
+    expect((await rt.channels.reports.counters('news', runId))[0]).toMatchObject({ sent: 3, delivered: 3 });
   }, 60_000);
 
   it('sms: to the outbox folder at the throttled rate, without a confirmation (sendWithoutConfirmation)', async () => {
