@@ -1,5 +1,6 @@
 /** `orca run`'s confirmation prompt: what it prints, and that only a "confirm" line sends. */
 import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { ActivityRecord, LogEntry } from '../lambdas/ports/store.js';
 import { watchConfirmations } from './confirmations.js';
@@ -31,7 +32,7 @@ describe('watchConfirmations', () => {
         confirmed.push(id);
         return true;
       },
-      write: (l) => lines.push(l.replace(/\x1b\[[0-9;]*m/g, '')),
+      write: (l) => lines.push(stripVTControlCharacters(l)),
       input,
       intervalMs: 1,
     });
