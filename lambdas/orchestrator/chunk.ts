@@ -311,7 +311,6 @@ class ChunkSender {
       this.now() < tokensEnd ? this.provider.send(p.message!) : undefined,
     );
     const done: Pending[] = [];
-    const delivered: Pending[] = [];
     const outcomes = new Map<Pending, { outcome: Outcome; reason?: string; providerId?: string }>();
     let crash: unknown;
     go.forEach((p, i) => {
@@ -331,22 +330,10 @@ class ChunkSender {
         }
         outcomes.set(p, { outcome: 'throttled', reason: `${outcome.reason} (${p.tries} tries)` });
       } else if (outcome.status === 'failed') outcomes.set(p, { outcome: 'failed', reason: outcome.reason });
-      else {
-        outcomes.set(p, { outcome: 'sent', ...(outcome.providerId ? { providerId: outcome.providerId } : {}) });
-        if (outcome.delivered) delivered.push(p);
-      }
+      else outcomes.set(p, { outcome: 'sent', ...(outcome.providerId ? { providerId: outcome.providerId } : {}) });
       done.push(p);
     });
     await this.settle(done, (p) => outcomes.get(p)!);
-    // The hand-off is the delivery (local SMTP, the outbox): recorded once per message (a retry adds nothing).
-    if (delivered.length) {
-      const at = iso(this.now());
-      const recorded = await pool(delivered, this.concurrency, (p) =>
-        this.deps.reports.recordEvent(p.messageId, 'delivered', at),
-      );
-      const failed = recorded.find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    }
     if (crash !== undefined) throw crash;
   }
 

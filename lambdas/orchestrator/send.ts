@@ -257,7 +257,13 @@ export async function sentStep(
   const sent = e.send.chunks.length ? channelsOf(deps, activityId) : deps.channels;
   const counts =
     sent && e.send.chunks.length ? sumCounts((await sent.ledger.chunkCounts(run.runId, activityId)).values()) : {};
-  if (sent && e.send.chunks.length) await sent.reports.setCounters(run.campaign.id, run.runId, activityId, counts);
+  if (sent && e.send.chunks.length) {
+    // Where the hand-off is the delivery (local SMTP, the outbox), every sent message is delivered:
+    // counted here once for the activity (one write per message would halve the local sending rate).
+    const provider = sent.providers[asChannelActivity(g.activity).type];
+    const delivered = provider?.handOffIsDelivery ? { delivered: counts.sent ?? 0 } : {};
+    await sent.reports.setCounters(run.campaign.id, run.runId, activityId, { ...counts, ...delivered });
+  }
   const parts = OUTCOMES.filter((o) => o === 'sent' || counts[o]).map((o) => `${o} ${fmt(counts[o] ?? 0)}`);
   await deps.store.log(run.runId, {
     at: iso(deps),
