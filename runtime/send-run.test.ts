@@ -167,11 +167,13 @@ function compiled() {
   return compileCampaign(v.analysis!).definition;
 }
 
+/** Polls until `f` answers (within 20 s: a count of turns ran out on a loaded machine). */
 async function until<T>(f: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 500; i++) {
+  const end = Date.now() + 20_000;
+  while (Date.now() < end) {
     const v = await f();
     if (v !== undefined) return v;
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 2));
   }
   throw new Error('never happened');
 }
