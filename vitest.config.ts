@@ -35,6 +35,8 @@ const INTEGRATION = [
   'runtime/local-runtime.test.ts',
   // A channel activity run on the embedded stack (DuckDB, dynalite), confirmed and sent through a fake sender.
   'runtime/send-run.test.ts',
+  // Sending for real on the embedded stack: a real SMTP server (smtp-server), the outbox, dynalite, DuckDB.
+  'runtime/channels-local.test.ts',
   // Import jobs end to end: dynalite, DuckDB and the local Step Functions runner.
   'runtime/local-imports.test.ts',
   'runtime/server.test.ts',

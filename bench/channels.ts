@@ -14,7 +14,9 @@ import { Liquid } from 'liquidjs';
 import { DynamoDbLedger, DynamoDbRateLimiter } from '../lambdas/adapters/dynamodb-ledger.js';
 import { FsObjectStore } from '../lambdas/adapters/fs-objects.js';
 import { emailSchema } from '../lambdas/activities/channels.js';
-import { type ChunkDeps, type ChunkJob, type ChunkRenderer, sendChunk } from '../lambdas/orchestrator/chunk.js';
+import { DynamoDbReportStore } from '../lambdas/adapters/dynamodb-report.js';
+import { type ChunkJob, type ChunkRenderer, sendChunk } from '../lambdas/orchestrator/chunk.js';
+import type { ChannelDeps } from '../lambdas/orchestrator/types.js';
 import type { MessageProvider, OutgoingMessage, SendOutcome } from '../lambdas/ports/channel.js';
 import { startDynalite, TABLE } from '../runtime/dynalite.js';
 import { startSmtpSink } from './smtp-sink.js';
@@ -121,11 +123,13 @@ export async function benchSend(
   const sink = await startSmtpSink(o.root);
   const provider = smtpProvider(sink.port, o.connections);
   try {
-    const deps: ChunkDeps = {
+    const deps: ChannelDeps = {
       providers: { email: provider },
       ledger: new DynamoDbLedger(dynamo.client, TABLE),
       rate: new DynamoDbRateLimiter(dynamo.client, TABLE),
+      reports: new DynamoDbReportStore(dynamo.client, TABLE),
       objects: new FsObjectStore(o.dataRoot),
+      links: { baseUrl: 'http://127.0.0.1:7777', secret: 'a-bench-secret-of-at-least-32-chars', tracking: 'orca' },
     };
     const render = liquidRenderer();
     const started = performance.now();
@@ -191,11 +195,13 @@ export async function benchThrottle(
   const dynamo = await startDynalite();
   try {
     const times: number[] = [];
-    const deps: ChunkDeps = {
+    const deps: ChannelDeps = {
       providers: { email: timingProvider(times) },
       ledger: new DynamoDbLedger(dynamo.client, TABLE),
       rate: new DynamoDbRateLimiter(dynamo.client, TABLE),
+      reports: new DynamoDbReportStore(dynamo.client, TABLE),
       objects: new FsObjectStore(o.dataRoot),
+      links: { baseUrl: 'http://127.0.0.1:7777', secret: 'a-bench-secret-of-at-least-32-chars', tracking: 'orca' },
     };
     const render = liquidRenderer();
     // From a whole second, for `seconds` (the chunks stop at their deadline: done false).

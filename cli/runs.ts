@@ -17,10 +17,15 @@ export interface OpenedRuntime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(dataRoot: string, catalog: Catalog, command = 'orca'): Promise<OpenedRuntime> {
+export async function openRuntime(
+  dataRoot: string,
+  catalog: Catalog,
+  command = 'orca',
+  channels: { smtpUrl?: string } = {},
+): Promise<OpenedRuntime> {
   const lock = lockDataFolder(dataRoot, command);
   try {
-    const runtime = await LocalRuntime.open({ dataRoot, catalog });
+    const runtime = await LocalRuntime.open({ dataRoot, catalog, ...channels });
     return {
       runtime,
       close: async () => {

@@ -21,8 +21,8 @@ import {
 } from '../lambdas/handlers/handlers.js';
 import type { ControlEvent, GateFnEvent, RecordFnEvent } from '../lambdas/handlers/handlers.js';
 import type { ChannelDeps, ChunkEvent, Deps } from '../lambdas/orchestrator/types.js';
-import type { SendChunk } from '../lambdas/orchestrator/send.js';
-import { ActivityError } from '../lambdas/util/errors.js';
+import { type SendChunk, sendChunk } from '../lambdas/orchestrator/chunk.js';
+import { localChannels } from './local-channels.js';
 import type { RunRecord } from '../lambdas/ports/store.js';
 import type { Alert, Notifier } from '../lambdas/ports/notifier.js';
 import {
@@ -50,10 +50,15 @@ export interface LocalRuntimeOptions extends DuckDbOptions {
   /** Run every Wait state (activity waits, retry delays) in this many ms (tests). */
   waitMs?: number;
   /**
-   * What channel activities send with (providers, ledger, rate limiter, reports, objects) and the
-   * chunk sender; without them, channel activities prepare and count (test mode) but cannot send.
+   * What channel activities send with (providers, ledger, rate limiter, reports, objects, links):
+   * by default the local ones (runtime/local-channels.ts), with `smtpUrl` and `publicUrl`.
    */
   channels?: ChannelDeps;
+  /** Email over this SMTP server instead of the outbox (ORCA_SMTP_URL, `--smtp URL`). */
+  smtpUrl?: string;
+  /** The base URL of the links a send signs (`orca serve`'s; http://127.0.0.1:7777 by default). */
+  publicUrl?: string;
+  /** Another chunk sender than the real one (tests of the steps around it). */
   sendChunk?: SendChunk;
 }
 
@@ -158,6 +163,7 @@ export class LocalRuntime {
     readonly dynamo: LocalDynamo,
     readonly store: DynamoDbStore,
     readonly engine: DuckDbEngine,
+    readonly channels: ChannelDeps,
   ) {}
 
   static async open(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -172,7 +178,18 @@ export class LocalRuntime {
     // This process holds the data folder now: a run still in progress in its store was left by a
     // process that ended without ending it (kill -9, a crash).
     if (!options.memoryStore) await recordInterrupted(store, new Date().toISOString());
-    return new LocalRuntime({ ...options, dataRoot }, dynamo, store, engine);
+    const channels =
+      options.channels ??
+      localChannels(
+        {
+          dataRoot,
+          ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
+          ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+        },
+        dynamo.client,
+        TABLE,
+      );
+    return new LocalRuntime({ ...options, dataRoot }, dynamo, store, engine, channels);
   }
 
   get deps(): Deps {
@@ -183,12 +200,13 @@ export class LocalRuntime {
       notifier: this.notifier,
       control: this.control,
       ...(this.signal ? { signal: this.signal } : {}),
-      ...(this.options.channels ? { channels: this.options.channels } : {}),
+      channels: this.channels,
     };
   }
 
   async close(): Promise<void> {
     for (const e of this.executions.values()) e.abort();
+    await Promise.all(Object.values(this.channels.providers).map((p) => p?.close?.().catch(() => undefined)));
     this.engine.close();
     await this.dynamo.close();
   }
@@ -204,14 +222,12 @@ export class LocalRuntime {
     const control = makeControlHandler(deps);
     const gate = makeGateHandler(deps, this.control);
     const record = makeRecordHandler(deps);
-    const sendChunk = this.options.sendChunk;
-    const send = sendChunk ? makeSendHandler(deps, sendChunk) : undefined;
+    const send = makeSendHandler(deps, this.options.sendChunk ?? sendChunk);
     const lambdas: Record<string, (payload: unknown) => Promise<unknown>> = {
       [PLACEHOLDERS.control]: (p) => control(p as ControlEvent, LOCAL_CONTEXT),
       [PLACEHOLDERS.record]: (p) => record(p as RecordFnEvent, LOCAL_CONTEXT),
       // Each chunk attempt is an invocation of its own (its id is the attempt the ledger's lease names).
       [PLACEHOLDERS.send]: async (p) => {
-        if (!send) throw new ActivityError('this runtime has no chunk sender: channel activities cannot send here');
         return send(p as ChunkEvent & { location: string }, { ...LOCAL_CONTEXT, awsRequestId: randomUUID() });
       },
     };
@@ -318,6 +334,22 @@ export class LocalRuntime {
     if (!(await this.store.updateRun(runId, { status: 'running', pausedReason: undefined }, ['paused']))) return false;
     await this.store.log(runId, { at: new Date().toISOString(), level: 'info', message: `resumed by ${actor}`, actor });
     this.control.wake(runId);
+    return true;
+  }
+
+  /**
+   * Confirms a channel activity waiting for a confirmation (`orca run`'s prompt): it sends. False
+   * when that activity is not waiting for one. The run log says who confirmed.
+   */
+  async confirm(runId: string, activityId: string, actor = 'user'): Promise<boolean> {
+    if (!this.control.confirm(runId, activityId)) return false;
+    await this.store.log(runId, {
+      at: new Date().toISOString(),
+      level: 'info',
+      activity: activityId,
+      message: `confirmed by ${actor}: sending`,
+      actor,
+    });
     return true;
   }
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compileCampaign } from '../statemachines/compile.js';
 import { validateCampaign } from '../statemachines/validate.js';
 import type { ChannelDeps } from '../lambdas/orchestrator/types.js';
-import type { ChunkJob } from '../lambdas/orchestrator/send.js';
+import type { ChunkJob } from '../lambdas/orchestrator/chunk.js';
 import type { ReportCounters } from '../lambdas/ports/ledger.js';
 import { tinyCatalog, writeTinyData } from '../test/fixtures/tiny.js';
 import { openTestDb } from '../test/helpers/duckdb.js';
@@ -167,11 +167,13 @@ function compiled() {
   return compileCampaign(v.analysis!).definition;
 }
 
+/** Polls until `f` answers (within 20 s: a count of turns ran out on a loaded machine). */
 async function until<T>(f: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 500; i++) {
+  const end = Date.now() + 20_000;
+  while (Date.now() < end) {
     const v = await f();
     if (v !== undefined) return v;
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 2));
   }
   throw new Error('never happened');
 }

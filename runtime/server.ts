@@ -16,10 +16,7 @@ import { LocalPlatform } from './local-platform.js';
 import { isInProgress } from '../statemachines/lifecycle.js';
 import { handlePublic, isPublicPath } from '../lambdas/api/public-routes.js';
 import type { PublicDeps } from '../lambdas/orchestrator/unsubscribe.js';
-import { DynamoDbReportStore } from '../lambdas/adapters/dynamodb-report.js';
-import { folderWriter } from '../lambdas/adapters/object-writers.js';
-import { TABLE } from './dynalite.js';
-import { localLinkSecret } from '../lambdas/adapters/local-link-secret.js';
+import type { ReportStore } from '../lambdas/ports/ledger.js';
 import { ClientThrottle } from './client-throttle.js';
 import { consoleFile, findConsole, ownOrigins } from './console-files.js';
 
@@ -36,6 +33,10 @@ export interface ServeOptions {
    */
   guardProcess?: boolean;
   log?: (line: string) => void;
+  /** Email over this SMTP server instead of the outbox (ORCA_SMTP_URL, `--smtp URL`). */
+  smtpUrl?: string;
+  /** The base URL of the links runs sign (default http://127.0.0.1:7777, where `orca serve` listens by default). */
+  publicUrl?: string;
   /** The built web console served at `/` (default: dist/console when built). */
   consoleDir?: string;
 }
@@ -68,12 +69,15 @@ export class OrcaServer {
       dataRoot: o.dataRoot,
       catalog: o.catalog,
       ...(o.waitMs !== undefined ? { waitMs: o.waitMs } : {}),
+      ...(o.smtpUrl ? { smtpUrl: o.smtpUrl } : {}),
+      ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
     });
     const platform = new LocalPlatform(runtime);
     platform.onError = (m) => log(m);
-    const reports = new DynamoDbReportStore(runtime.dynamo.client, TABLE);
+    const reports = runtime.channels.reports;
     const service = new CampaignService({
       reports,
+      channels: runtime.channels,
       store: runtime.store,
       engine: runtime.engine,
       catalog: o.catalog,
@@ -176,13 +180,13 @@ interface PublicRoutes {
 /** Per client: a burst of 100 (a mail client opening a digest's images at once), then 20 a second. */
 export const PUBLIC_RATE = { perSecond: 20, burst: 100 };
 
-function publicRoutes(runtime: LocalRuntime, reports: DynamoDbReportStore, log: (line: string) => void): PublicRoutes {
-  let secret: string | undefined;
+function publicRoutes(runtime: LocalRuntime, reports: ReportStore, log: (line: string) => void): PublicRoutes {
   return {
     deps: {
       reports,
-      objects: folderWriter(runtime.options.dataRoot),
-      linkSecret: async () => (secret ??= localLinkSecret(runtime.options.dataRoot)),
+      objects: runtime.channels.objects,
+      // The secret the local sender signs with (<data>/link-secret).
+      linkSecret: async () => runtime.channels.links.secret,
       log: (message, fields) => log(`${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`),
     },
     throttle: new ClientThrottle(PUBLIC_RATE),

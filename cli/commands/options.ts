@@ -82,6 +82,8 @@ export interface RunCommandOptions {
   json?: boolean;
   test?: boolean;
   var?: string[];
+  /** Email over this SMTP server (default $ORCA_SMTP_URL, else the outbox folder). */
+  smtp?: string;
 }
 
 export interface ServeCommandOptions {
@@ -90,6 +92,7 @@ export interface ServeCommandOptions {
   data?: string;
   catalog?: string;
   quiet?: boolean;
+  smtp?: string;
 }
 
 export interface SqlCommandOptions {

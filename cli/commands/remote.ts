@@ -1,5 +1,6 @@
-/** The CLI over the HTTP API: campaigns, publish, start, pause, resume, stop, preview. */
+/** The CLI over the HTTP API: campaigns, publish, start, pause, resume, stop, confirm, proof, preview. */
 import type { Command } from 'commander';
+import { CliError } from '../output.js';
 import { ENDPOINT_OPTION, positiveInt } from '../options.js';
 import { lazy } from './lazy.js';
 import { RUN_COMMANDS } from './options.js';
@@ -60,6 +61,26 @@ export function remoteCommands(program: Command): void {
     .argument('<activity>', 'the channel activity id')
     .option(...ENDPOINT_OPTION)
     .action(lazy(async () => (await actions()).confirm));
+
+  program
+    .command('proof')
+    .description(
+      'render the first prepared messages of a channel activity (before confirming it); with --to, send them to test addresses ("[proof] " prefixed, not messages of the run)',
+    )
+    .argument('<run>', 'run id')
+    .argument('<activity>', 'the channel activity id')
+    .option('--to <address>', 'a test address of the channel (repeatable)', (v: string, all: string[] = []) => [
+      ...all,
+      v,
+    ])
+    .option('--count <n>', 'samples, 1 to 20 (default 3)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 20) throw new CliError(`--count takes 1 to 20, got '${v}'`, 2);
+      return n;
+    })
+    .option(...ENDPOINT_OPTION)
+    .option('--json', 'print JSON')
+    .action(lazy(async () => (await actions()).proof));
 
   program
     .command('duplicate')

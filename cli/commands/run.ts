@@ -12,6 +12,10 @@ export function runCommand(program: Command): void {
     .option('--catalog <file>', 'data catalog')
     .option('--test', 'test mode: everything but Save audience and channels')
     .option('--var <name=value...>', 'campaign variables, e.g. --var minSpend=300')
+    .option(
+      '--smtp <url>',
+      'send email over this SMTP server, e.g. smtp://127.0.0.1:1025 (default: $ORCA_SMTP_URL, else the outbox folder <data>/outbox/<run>/)',
+    )
     .option('--json', 'print {"status", "activities", "transitions"} as JSON, without progress')
     .action(lazy(async () => (await import('./actions/run.js')).run));
 }

@@ -20,6 +20,10 @@ export function serveCommand(program: Command): void {
     )
     .option('--data <dir>', 'data folder (default: $ORCA_DATA or ./.orca)')
     .option('--catalog <file>', 'data catalog')
+    .option(
+      '--smtp <url>',
+      'send email over this SMTP server, e.g. smtp://127.0.0.1:1025 (default: $ORCA_SMTP_URL, else the outbox folder <data>/outbox/<run>/)',
+    )
     .option('--quiet', 'do not log requests')
     .action(lazy(async () => (await import('./actions/serve.js')).serve));
 }

@@ -12,6 +12,7 @@ import { mailOptions } from './mail-message.js';
 import { OUTBOX_INDEX, type OutboxEntry, outboxFileName, outboxFolder } from './outbox-files.js';
 
 export class OutboxProvider implements MessageProvider {
+  readonly handOffIsDelivery = true;
   readonly description: string;
   private readonly created = new Set<string>();
   private mailer: Transporter | undefined;

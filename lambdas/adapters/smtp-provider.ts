@@ -36,6 +36,7 @@ export interface SmtpSettings {
 
 export class SmtpProvider implements MessageProvider {
   readonly channel = 'email' as const;
+  readonly handOffIsDelivery = true;
   readonly description: string;
   private readonly transport: Transporter;
 

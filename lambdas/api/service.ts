@@ -36,6 +36,8 @@ import type { ReportStore } from '../ports/ledger.js';
 import type { Providers } from '../ports/channel.js';
 import { quotaWarnings } from './quota-warnings.js';
 import { campaignReport, NO_COUNTERS, runReport } from '../orchestrator/report.js';
+import { type ProofRequest, ProofRefused, type ProofSample, proofSamples } from '../orchestrator/proof.js';
+import type { ChannelDeps } from '../orchestrator/types.js';
 
 export interface ServiceDeps {
   store: StatusStore;
@@ -50,6 +52,8 @@ export interface ServiceDeps {
   reports?: ReportStore;
   /** The channels' providers, whose sending rates publication checks throttles against (quota-warnings.ts). */
   providers?: Providers;
+  /** What proofs render and send with (the deployment's channels); without them, no proofs. */
+  channels?: ChannelDeps;
 }
 
 /** What `cdk deploy` owns for campaigns deployed as code; starting and duplicating them is fine. */
@@ -584,6 +588,30 @@ export class CampaignService {
       actor,
     });
     return this.getRun(runId);
+  }
+
+  /**
+   * Renders the first samples of a channel activity's prepared messages and, with `to`, sends them
+   * to those test addresses ("[proof] " prefixed), outside the ledger; the run log says who.
+   */
+  async proof(runId: string, activityId: string, req: ProofRequest, actor = 'api'): Promise<ProofSample[]> {
+    const r = await this.runOf(runId);
+    if (!this.d.channels) throw conflict('this deployment has no channel providers: it renders no proofs');
+    try {
+      return await proofSamples(
+        { store: this.d.store, channels: this.d.channels, now: () => this.now() },
+        { runId, campaignId: r.campaignId },
+        activityId,
+        req,
+        actor,
+      );
+    } catch (e) {
+      if (e instanceof ProofRefused)
+        throw e.status === 409
+          ? conflict(e.message, { activity: activityId })
+          : new ApiError(422, 'invalid_proof', e.message, { activity: activityId });
+      throw e;
+    }
   }
 
   async stop(runId: string, actor = 'api') {

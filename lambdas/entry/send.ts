@@ -5,7 +5,7 @@
  * links signed with the link secret (read on the first invocation, not at every cold start).
  */
 import { makeSendHandler } from '../handlers/handlers.js';
-import { templatedSendChunk } from '../orchestrator/templated-send.js';
+import { sendChunk } from '../orchestrator/chunk.js';
 import { awsChannels, awsDeps, awsLinks, middlewares } from './aws.js';
 
 type SendHandler = ReturnType<typeof makeSendHandler>;
@@ -13,7 +13,7 @@ let ready: Promise<SendHandler> | undefined;
 
 function sendHandler(): Promise<SendHandler> {
   ready ??= awsLinks().then(
-    (links) => makeSendHandler({ ...awsDeps(), channels: awsChannels(links) }, templatedSendChunk, { middlewares }),
+    (links) => makeSendHandler({ ...awsDeps(), channels: awsChannels(links) }, sendChunk, { middlewares }),
     (e: unknown) => {
       ready = undefined;
       throw e;

@@ -23,7 +23,8 @@ import { recordActivity } from '../orchestrator/record.js';
 import { startRun } from '../orchestrator/start.js';
 import { executionEnded, type ExecutionStatusChange } from '../orchestrator/ended.js';
 import { type EventDeps, type EventsResult, recordProviderEvents } from '../orchestrator/events.js';
-import { chunkStep, confirmStep, preparedStep, type SendChunk, sentStep } from '../orchestrator/send.js';
+import type { SendChunk } from '../orchestrator/chunk.js';
+import { chunkStep, confirmStep, preparedStep, sentStep } from '../orchestrator/send.js';
 import type {
   ChunkEvent,
   ConfirmEvent,

@@ -14,14 +14,17 @@ import { startDynalite, TABLE, type LocalDynamo } from '../../runtime/dynalite.j
 import { openTestDb, type TestDb } from '../../test/helpers/duckdb.js';
 import { emailSchema } from '../activities/channels.js';
 import type { MessageProvider, OutgoingMessage, SendOutcome } from '../ports/channel.js';
-import { type ChunkDeps, type ChunkJob, type ChunkRenderer, messageLogKey, sendChunk } from './chunk.js';
+import { DynamoDbReportStore } from '../adapters/dynamodb-report.js';
+import { messageLogKey } from '../channels/lake.js';
+import { type ChunkJob, type ChunkRenderer, sendChunk } from './chunk.js';
+import type { ChannelDeps } from './types.js';
 
 let dynamo: LocalDynamo;
 let t: TestDb;
 /** The virtual clock: 2026-12-01T10:00:00Z, a whole second. */
 let clock = Date.parse('2026-12-01T10:00:00.000Z');
 const now = () => clock;
-let deps: ChunkDeps;
+let deps: ChannelDeps;
 let ledger: DynamoDbLedger;
 
 beforeAll(async () => {
@@ -32,7 +35,9 @@ beforeAll(async () => {
     providers: {},
     ledger,
     rate: new DynamoDbRateLimiter(dynamo.client, TABLE, { now }),
+    reports: new DynamoDbReportStore(dynamo.client, TABLE),
     objects: new FsObjectStore(t.dir),
+    links: { baseUrl: 'http://127.0.0.1:7777', secret: 'a-test-secret-of-at-least-32-chars', tracking: 'orca' },
     now,
     sleep: async (ms) => {
       clock += ms;

@@ -21,16 +21,17 @@
  * the recipient's key (the dimension's key, the inbound population's first column); the inbound
  * columns are what templates see; orca_message_id and orca_address are set on every row.
  */
-import type { z } from 'zod';
-import type { emailSchema, pushSchema, smsSchema } from '../activities/channels.js';
+import type { EmailActivity, PushActivity, SmsActivity } from '../activities/channels.js';
 import { type Channel, MESSAGE_COLUMNS, type Outcome } from '../channels/columns.js';
-import type { MessageContext, MessageProvider, OutgoingMessage, Providers, SendOutcome } from '../ports/channel.js';
-import type { ChunkCounts, ChunkRef, LedgerEntry, MessageLedger, RateLimiter } from '../ports/ledger.js';
-import type { ObjectStore } from '../ports/objects.js';
-import { ActivityError, OrcaError } from '../util/errors.js';
+import { type MessageLogRecord, messageLogKey } from '../channels/lake.js';
+import { prepareTemplates, renderMessage } from '../channels/templates.js';
+import type { MessageContext, MessageProvider, OutgoingMessage, SendOutcome } from '../ports/channel.js';
+import type { ChunkCounts, ChunkRef, LedgerEntry } from '../ports/ledger.js';
+import { ActivityError, ChunkBusy } from '../util/errors.js';
 import { chunkRows, type Row, SLICE_ROWS } from './chunk-rows.js';
+import type { ChannelDeps } from './types.js';
 
-type ChannelActivity = z.infer<typeof emailSchema> | z.infer<typeof smsSchema> | z.infer<typeof pushSchema>;
+type ChannelActivity = EmailActivity | SmsActivity | PushActivity;
 
 export interface ChunkJob {
   campaignId: string;
@@ -49,22 +50,13 @@ export interface ChunkJob {
   deadline: number;
 }
 
-/** What the chunk sender uses of the channels' dependencies (ChannelDeps has them all). */
-export interface ChunkDeps {
-  providers: Providers;
-  ledger: MessageLedger;
-  rate: RateLimiter;
-  objects: ObjectStore;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-}
-
 export type RenderResult = { ok: true; message: OutgoingMessage } | { ok: false; reason: string };
-/** Renders one row's message (templates.ts prepareTemplates + renderMessage, with the deployment's links). */
+/** Renders one row's message: by default templates.ts (prepareTemplates once per job + renderMessage with deps.links). */
 export type ChunkRenderer = (row: Row, ctx: MessageContext & { to: string }) => Promise<RenderResult>;
 
 export interface ChunkOptions {
-  render: ChunkRenderer;
+  /** Another renderer than the activity's templates (tests of the sender itself). */
+  render?: ChunkRenderer;
   /** Messages per round: rendered, reserved, sent and settled together (default 200). */
   batch?: number;
   /** Provider calls in flight (default 32). */
@@ -77,22 +69,11 @@ export interface ChunkOptions {
   sliceRows?: number;
 }
 
-/** Another attempt of the chunk holds its lease: Step Functions retries the chunk later. */
-export class ChunkBusy extends OrcaError {
-  static override readonly errorName = 'Orca.ChunkBusy';
-  static override readonly retryable = true;
-}
-
 /**
  * The lease lasts past the deadline by the minute the function keeps for itself: an attempt that
  * stops normally gives it back, one that dies keeps it at most until its function is gone.
  */
 const LEASE_MARGIN_MS = 60_000;
-
-/** The message log's key (the lake layout: lambdas/channels/lake.ts owns the table). */
-export function messageLogKey(channel: Channel, day: string, runId: string, activityId: string, chunk: number): string {
-  return `channels/messages/channel=${channel}/day=${day}/${runId}_${activityId}_${chunk}.jsonl`;
-}
 
 interface Pending {
   messageId: string;
@@ -105,27 +86,25 @@ interface Pending {
   reserved: boolean;
 }
 
-interface LogLine {
-  message_id: string;
-  campaign_id: string;
-  run_id: string;
-  activity_id: string;
-  channel: Channel;
-  address: string;
-  recipient_key: string;
-  outcome: Outcome;
-  reason: string | null;
-  at: string;
-}
+type LogLine = MessageLogRecord;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const text = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
 const INTERNAL = new Set<string>([...Object.values(MESSAGE_COLUMNS), 'orca_output']);
 
+/** The chunk sender's signature (the send handler takes one: tests may give another). */
+export type SendChunk = (job: ChunkJob, deps: ChannelDeps) => Promise<{ counts: ChunkCounts; done: boolean }>;
+
+/** The activity's templates, parsed once per job, rendered with the deployment's links. */
+export function templateRenderer(activity: ChannelActivity, deps: Pick<ChannelDeps, 'links'>): ChunkRenderer {
+  const templates = prepareTemplates(activity);
+  return (row, ctx) => renderMessage(templates, row, { ...ctx, links: deps.links });
+}
+
 export async function sendChunk(
   job: ChunkJob,
-  deps: ChunkDeps,
-  options: ChunkOptions,
+  deps: ChannelDeps,
+  options: ChunkOptions = {},
 ): Promise<{ counts: ChunkCounts; done: boolean }> {
   const ref: ChunkRef = {
     campaignId: job.campaignId,
@@ -153,6 +132,7 @@ export async function sendChunk(
 class ChunkSender {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly render: ChunkRenderer;
   private readonly batch: number;
   private readonly concurrency: number;
   private readonly maxTries: number;
@@ -168,7 +148,7 @@ class ChunkSender {
 
   constructor(
     private readonly job: ChunkJob,
-    private readonly deps: ChunkDeps,
+    private readonly deps: ChannelDeps,
     private readonly options: ChunkOptions,
     private readonly ref: ChunkRef,
     private readonly provider: MessageProvider,
@@ -179,6 +159,7 @@ class ChunkSender {
     this.concurrency = options.concurrency ?? 32;
     this.maxTries = options.maxTries ?? 6;
     this.backoffMs = options.backoffMs ?? 250;
+    this.render = options.render ?? templateRenderer(job.activity, deps);
     this.started = this.now();
     this.firstAt = this.started;
   }
@@ -271,7 +252,7 @@ class ChunkSender {
       if (ready.length >= size) break;
       if (p.notBefore > t) continue;
       if (!p.message) {
-        const r = await this.options.render(p.row, {
+        const r = await this.render(p.row, {
           messageId: p.messageId,
           campaignId: this.job.campaignId,
           runId: this.job.runId,

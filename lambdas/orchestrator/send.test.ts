@@ -4,7 +4,8 @@ import { encodePlan } from '../../statemachines/asl.js';
 import { sendConcurrency } from '../../statemachines/compile.js';
 import { MemoryStore } from '../../test/helpers/fakes/index.js';
 import { ChunkContinue } from '../util/errors.js';
-import { type ChunkJob, chunkFiles, chunkStep, sumCounts } from './send.js';
+import type { ChunkJob } from './chunk.js';
+import { chunkFiles, chunkStep, sumCounts } from './send.js';
 import type { ChannelDeps, Deps, RunContext } from './types.js';
 
 describe('chunkFiles', () => {
@@ -56,7 +57,7 @@ describe('chunkStep', () => {
     throttle: { perSecond: 50, windowMinutes: 30 },
   };
 
-  async function setup() {
+  async function setup(providerMax?: number) {
     const store = new MemoryStore();
     await store.putPlan('r1', encodePlan({ mail: { activity: mail as never, inbound: [], outbound: [] } }));
     await store.putActivities('r1', [
@@ -65,6 +66,7 @@ describe('chunkStep', () => {
     const manifest = JSON.stringify({ chunks: [['f0'], ['f1a', 'f1b']] });
     const channels = {
       now: () => NOW,
+      providers: { email: { maxPerSecond: async () => providerMax } },
       objects: {
         open: async (key: string) => {
           expect(key).toBe('work/news/r1/mail/manifest.json');
@@ -101,6 +103,27 @@ describe('chunkStep', () => {
       windowEndsAt: Date.parse('2026-11-22T12:20:00.000Z'),
       deadline: NOW + 900_000 - 60_000,
     });
+  });
+
+  it("caps the activity's rate at its provider's own (SES's max send rate, an origination identity's MPS)", async () => {
+    const rate = async (max: number | undefined) => {
+      const { deps } = await setup(max);
+      let perSecond: number | undefined;
+      await chunkStep(
+        { step: 'chunk', run, activity: 'mail', chunk: 0, location: 'work/news/r1/mail' },
+        deps,
+        async (job) => {
+          perSecond = job.perSecond;
+          return { counts: {}, done: true };
+        },
+        { attempt: 'req-3', remainingMs: 900_000 },
+      );
+      return perSecond;
+    };
+    // throttle.perSecond is 50: a provider at 14/s lowers it, one at 200/s does not raise it.
+    expect(await rate(14)).toBe(14);
+    expect(await rate(200)).toBe(50);
+    expect(await rate(undefined)).toBe(50);
   });
 
   it('throws Orca.ChunkContinue when the sender stopped at its deadline with messages left', async () => {

@@ -17,7 +17,9 @@ import { CHANNELS, type Channel, MESSAGE_COLUMNS, OUTCOMES, PREPARE_OUTPUTS } fr
 import { physicalSelect } from '../activities/framework.js';
 import { glueTableName } from '../layout.js';
 import type { ChunkCounts, ReportCounters } from '../ports/ledger.js';
-import { AthenaDialect, type Dialect, DuckDbDialect } from '../sql/dialect.js';
+import type { Dialect } from '../sql/dialect.js';
+import { lakeSource } from '../channels/lake.js';
+import type { ChunkJob, SendChunk } from './chunk.js';
 import { quoteIdent, stringLiteral } from '../sql/literal.js';
 import { population, type WorkSchema } from '../sql/population.js';
 import type { Column } from '../sql/types.js';
@@ -40,26 +42,6 @@ import type {
 
 /** A channel activity's settings (email, sms, push). */
 export type ChannelActivity = Extract<ActivityDef, { type: Channel }>;
-
-/**
- * The chunk sender's job and answer (lambdas/orchestrator/chunk.ts, H-worker, declares the same:
- * these declarations go when that module is merged, replaced by its import).
- */
-export interface ChunkJob {
-  campaignId: string;
-  runId: string;
-  activity: ChannelActivity;
-  channel: Channel;
-  chunk: number;
-  files: string[];
-  attempt: string;
-  perSecond?: number;
-  /** epoch ms */
-  windowEndsAt?: number;
-  /** epoch ms */
-  deadline: number;
-}
-export type SendChunk = (job: ChunkJob, deps: ChannelDeps) => Promise<{ counts: ChunkCounts; done: boolean }>;
 
 /** The manifest of a message table: chunk i = the files one sender reads in full. */
 export interface Manifest {
@@ -216,6 +198,7 @@ export async function chunkStep(
     deps.store.listActivities(runId).then((all) => all.find((a) => a.activityId === e.activity)),
   ]);
   const since = record?.sendingSince ?? record?.startedAt;
+  const perSecond = await sendingRate(channels, activity);
   const windowMinutes = activity.throttle?.windowMinutes;
   const job: ChunkJob = {
     campaignId: e.run.campaign.id,
@@ -225,7 +208,7 @@ export async function chunkStep(
     chunk: e.chunk,
     files: manifest.chunks[e.chunk] ?? [],
     attempt: invocation.attempt,
-    ...(activity.throttle ? { perSecond: activity.throttle.perSecond } : {}),
+    ...(perSecond !== undefined ? { perSecond } : {}),
     ...(windowMinutes !== undefined && since ? { windowEndsAt: Date.parse(since) + windowMinutes * 60_000 } : {}),
     deadline: now + invocation.remainingMs - CHUNK_MARGIN_MS,
   };
@@ -237,6 +220,14 @@ export async function chunkStep(
     );
   }
   return r.counts;
+}
+
+/** The activity's rate, capped at its provider's own sending rate when the provider knows it. */
+async function sendingRate(channels: ChannelDeps, activity: ChannelActivity): Promise<number | undefined> {
+  const max = await channels.providers[activity.type]?.maxPerSecond?.();
+  const own = activity.throttle?.perSecond;
+  const limits = [own, max].filter((n): n is number => typeof n === 'number' && n > 0);
+  return limits.length ? Math.min(...limits) : undefined;
 }
 
 async function readManifest(channels: ChannelDeps, location: string, activityId: string): Promise<Manifest> {
@@ -266,7 +257,13 @@ export async function sentStep(
   const sent = e.send.chunks.length ? channelsOf(deps, activityId) : deps.channels;
   const counts =
     sent && e.send.chunks.length ? sumCounts((await sent.ledger.chunkCounts(run.runId, activityId)).values()) : {};
-  if (sent && e.send.chunks.length) await sent.reports.setCounters(run.campaign.id, run.runId, activityId, counts);
+  if (sent && e.send.chunks.length) {
+    // Where the hand-off is the delivery (local SMTP, the outbox), every sent message is delivered:
+    // counted here once for the activity (one write per message would halve the local sending rate).
+    const provider = sent.providers[asChannelActivity(g.activity).type];
+    const delivered = provider?.handOffIsDelivery ? { delivered: counts.sent ?? 0 } : {};
+    await sent.reports.setCounters(run.campaign.id, run.runId, activityId, { ...counts, ...delivered });
+  }
   const parts = OUTCOMES.filter((o) => o === 'sent' || counts[o]).map((o) => `${o} ${fmt(counts[o] ?? 0)}`);
   await deps.store.log(run.runId, {
     at: iso(deps),
@@ -315,9 +312,11 @@ export function outputQuery(
     } else if (output === 'sent') {
       if (sentCount > 0) {
         const id = { name: MESSAGE_COLUMNS.messageId, type: 'string' } as const;
-        const log = messageLog(dialect, asChannelActivity(g.activity).type, run);
+        // The message log (lake.ts), within the run's channel and days (its partitions).
+        const log = dialect.lakeTable(lakeSource('messages'));
+        const channel = asChannelActivity(g.activity).type;
         selects.push(
-          `SELECT ${physicalSelect(layout, values, output)} FROM ${from(PREPARE_OUTPUTS.messages, [...schema.columns, id], prepared.rows.messages)} AS w WHERE w.${quoteIdent(id.name)} IN (SELECT l.message_id FROM ${log} AS l WHERE l.run_id = ${stringLiteral(run.runId)} AND l.activity_id = ${stringLiteral(g.activity.id)} AND l.outcome = 'sent')`,
+          `SELECT ${physicalSelect(layout, values, output)} FROM ${from(PREPARE_OUTPUTS.messages, [...schema.columns, id], prepared.rows.messages)} AS w WHERE w.${quoteIdent(id.name)} IN (SELECT l.message_id FROM ${log} AS l WHERE l.channel = ${stringLiteral(channel)} AND l.day >= ${stringLiteral(run.startedAt.slice(0, 10))} AND l.run_id = ${stringLiteral(run.runId)} AND l.activity_id = ${stringLiteral(g.activity.id)} AND l.outcome = 'sent')`,
         );
       }
     } else throw new ActivityError(`activity '${g.activity.id}': a channel activity has no output '${output}'`);
@@ -341,25 +340,4 @@ export function outputQuery(
     startedAt: g.startedAt,
     resetErrors: g.resetErrors,
   };
-}
-
-/**
- * The message log of one run's channel, as a FROM item (keys of the lake's layout, "the lake tables"
- * of the channels design): locally the run's JSON-lines files under
- * channels/messages/channel=<c>/day=<d>/<run>_<activity>_<chunk>.jsonl; in the cloud the Glue table
- * orca_messages (partition projection on channel and day: the day filter keeps to the run's days).
- * lambdas/channels/lake.ts (H-prepare) owns this layout: this goes there once it is merged.
- */
-export function messageLog(
-  dialect: Dialect,
-  channel: Channel,
-  run: { runId: string; campaign: { id: string }; startedAt: string },
-): string {
-  if (dialect instanceof DuckDbDialect) {
-    const glob = `${dialect.dataRoot.replace(/\/+$/, '')}/channels/messages/channel=${channel}/day=*/${run.runId}_*.jsonl`;
-    return `read_json(${stringLiteral(glob)}, format = 'newline_delimited', columns = {message_id: 'VARCHAR', run_id: 'VARCHAR', activity_id: 'VARCHAR', outcome: 'VARCHAR'})`;
-  }
-  if (dialect instanceof AthenaDialect)
-    return `(SELECT message_id, run_id, activity_id, outcome FROM ${dialect.ownTable('orca_messages')} WHERE channel = ${stringLiteral(channel)} AND day >= ${stringLiteral(run.startedAt.slice(0, 10))})`;
-  throw new ActivityError(`the ${dialect.name} engine cannot read the message log`);
 }

@@ -27,6 +27,11 @@ export type SendOutcome =
 
 export interface MessageProvider {
   readonly channel: Channel;
+  /**
+   * The hand-off itself is the delivery (local SMTP, the outbox): the record step counts every sent
+   * message as delivered (no delivery events come later). Added for the local path.
+   */
+  readonly handOffIsDelivery?: boolean;
   /** Where messages go, for logs and `orca doctor` (an SMTP URL, an outbox folder, an SES identity). */
   readonly description: string;
   /**

@@ -87,4 +87,5 @@ export class ChunkContinue extends OrcaError {
 /** Another attempt still holds a chunk's lease (an invocation running after its caller gave up): wait and retry. */
 export class ChunkBusy extends OrcaError {
   static override readonly errorName = 'Orca.ChunkBusy';
+  static override readonly retryable = true;
 }

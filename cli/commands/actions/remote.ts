@@ -141,6 +141,41 @@ export async function confirm(runId: string, activityId: string, opts: { endpoin
   console.log(terminalText(`${statusIcon(r.status ?? '')} ${runId}: ${activityId} confirmed, sending`, true));
 }
 
+interface ProofSampleJson {
+  to: string;
+  subject?: string;
+  html?: string;
+  text?: string;
+  title?: string;
+  body?: string;
+  error?: string;
+}
+
+export async function proof(
+  runId: string,
+  activityId: string,
+  opts: { endpoint?: string; to?: string[]; count?: number; json?: boolean },
+): Promise<void> {
+  checkRunId(runId);
+  if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(activityId))
+    throw new CliError(`'${activityId.slice(0, 40)}' is not an activity id; \`orca status ${runId}\` lists them`, 2);
+  const samples = await client(opts.endpoint).ok<ProofSampleJson[]>(
+    'POST',
+    `/runs/${runId}/activities/${activityId}/proof`,
+    { ...(opts.count ? { count: opts.count } : {}), ...(opts.to?.length ? { to: opts.to } : {}) },
+  );
+  if (opts.json) return void console.log(jsonText(samples));
+  samples.forEach((s, i) => {
+    const lines = [`— sample ${i + 1}: to ${s.to}`];
+    if (s.error) lines.push(`  cannot be rendered: ${s.error}`);
+    for (const k of ['subject', 'title', 'body', 'text', 'html'] as const)
+      if (s[k] !== undefined) lines.push(`  ${k}: ${s[k]!.replace(/\n/g, '\n  ')}`);
+    console.log(terminalText(lines.join('\n'), true));
+  });
+  if (opts.to?.length)
+    console.log(terminalText(`sent ${samples.length} proof(s) to ${opts.to.join(', ')} (the run log says so)`, true));
+}
+
 export async function preview(runId: string, transition: string, opts: PreviewCommandOptions): Promise<void> {
   checkRunId(runId);
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(transition))

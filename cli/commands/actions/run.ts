@@ -8,6 +8,8 @@ import { checkData, jsonSummary, openRuntime, printSummary, summarize, watchPaus
 import { parseVariables } from '../../options.js';
 import { checkDataFolder } from '../../data-lock.js';
 import type { RunCommandOptions } from '../options.js';
+import { watchConfirmations } from '../../confirmations.js';
+import { smtpUrlFromEnv } from '../../../runtime/local-channels.js';
 
 /** Validates, compiles and runs a campaign file on the local stack; returns the exit code. */
 export async function runCampaignFile(file: string, opts: RunCommandOptions): Promise<number> {
@@ -25,7 +27,8 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
   const dataRoot = dataPath(opts.data);
   checkDataFolder(dataRoot);
   checkData(dataRoot, catalog, catalog.tableNames);
-  const { runtime, close } = await openRuntime(dataRoot, catalog, `orca run ${file}`);
+  const smtpUrl = opts.smtp ?? smtpUrlFromEnv();
+  const { runtime, close } = await openRuntime(dataRoot, catalog, `orca run ${file}`, smtpUrl ? { smtpUrl } : {});
   const runId = newRunId();
   const tty = Boolean(process.stdout.isTTY) && !opts.json;
   const order = analysis.order;
@@ -56,6 +59,14 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
     write: (line) => (progress ? progress.note(line) : process.stderr.write(`${line}\n`)),
     input: process.stdin,
   });
+  // A channel activity waiting for a confirmation says what it prepared; "confirm" + Enter sends.
+  const unwatchConfirmations = watchConfirmations({
+    store: runtime.store,
+    runId,
+    confirm: (activityId) => runtime.confirm(runId, activityId, 'the terminal'),
+    write: (line) => (progress ? progress.note(line) : process.stderr.write(`${line}\n`)),
+    input: process.stdin,
+  });
   try {
     progress?.start();
     const run = await runtime.run(compiled.definition, {
@@ -70,6 +81,7 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
     return run.status === 'completed' ? 0 : 1;
   } finally {
     unwatch();
+    unwatchConfirmations();
     process.stdin.pause();
     process.off('SIGINT', onSignal);
     await progress?.stop();

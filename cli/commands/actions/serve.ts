@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { OrcaServer } from '../../../runtime/server.js';
+import { smtpUrlFromEnv } from '../../../runtime/local-channels.js';
 import { findConsole } from '../../../runtime/console-files.js';
 import { loadCatalogFor } from '../../load.js';
 import { CliError, color, terminalText } from '../../output.js';
@@ -38,6 +39,11 @@ export async function serve(opts: ServeCommandOptions): Promise<void> {
       catalog,
       port: opts.port,
       host: opts.host,
+      ...((opts.smtp ?? smtpUrlFromEnv()) ? { smtpUrl: opts.smtp ?? smtpUrlFromEnv() } : {}),
+      // The links its runs sign lead to it (its public routes verify them).
+      ...(opts.port
+        ? { publicUrl: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}` }
+        : {}),
       log: (l) => !opts.quiet && console.log(color.dim(terminalText(`${new Date().toISOString()} ${l}`))),
     });
   } catch (e) {

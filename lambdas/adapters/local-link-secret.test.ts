@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localLinkSecret } from './link-secret.js';
+import { localLinkSecret } from './local-link-secret.js';
 
 const root = mkdtempSync(join(tmpdir(), 'orca-secret-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -21,6 +21,6 @@ describe('localLinkSecret', () => {
     const data = join(root, 'short');
     localLinkSecret(data);
     writeFileSync(join(data, 'link-secret'), 'abc');
-    expect(() => localLinkSecret(data)).toThrow(/holds no usable secret/);
+    expect(() => localLinkSecret(data)).toThrow(/holds no usable link secret/);
   });
 });
