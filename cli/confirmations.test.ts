@@ -57,7 +57,7 @@ describe('watchConfirmations', () => {
       await new Promise((r) => setTimeout(r, 10));
       expect(confirmed).toEqual(['mail']);
     } finally {
-      stop();
+      await stop();
     }
   });
 });

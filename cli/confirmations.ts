@@ -16,7 +16,7 @@ export function watchConfirmations(o: {
   write: (line: string) => void;
   input: NodeJS.ReadableStream & { unref?: () => void };
   intervalMs?: number;
-}): () => void {
+}): () => Promise<void> {
   /** The activities announced and not confirmed yet, in the order they asked. */
   const waiting: string[] = [];
   const announced = new Set<string>();
@@ -56,19 +56,20 @@ export function watchConfirmations(o: {
   };
   o.input.on('data', onData);
   o.input.unref?.();
-  let checking = false;
+  let checking: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (checking) return;
-    checking = true;
-    check()
+    checking = check()
       .catch(() => undefined)
       .finally(() => {
-        checking = false;
+        checking = undefined;
       });
   }, o.intervalMs ?? 200);
   timer.unref();
-  return () => {
+  // Stopping waits for a check in flight: the store may close right after.
+  return async () => {
     clearInterval(timer);
     o.input.off('data', onData);
+    await checking;
   };
 }

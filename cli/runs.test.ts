@@ -48,7 +48,7 @@ describe('orca run: a paused run', () => {
       await waitFor(() => lines.length === 3, { what: 'the second announcement' });
       expect(lines[2]).toContain('is paused: activity load failed: suspended.');
     } finally {
-      stop();
+      await stop();
     }
   });
 });

@@ -157,7 +157,7 @@ export function watchPauses(o: {
   write: (line: string) => void;
   input: NodeJS.ReadableStream & { unref?: () => void; ref?: () => void };
   intervalMs?: number;
-}): () => void {
+}): () => Promise<void> {
   let announced = false;
   let resuming = false;
   const onLine = () => {
@@ -189,19 +189,20 @@ export function watchPauses(o: {
   };
   o.input.on('data', onLine);
   o.input.unref?.();
-  let checking = false;
+  let checking: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (checking) return;
-    checking = true;
-    check()
+    checking = check()
       .catch(() => undefined)
       .finally(() => {
-        checking = false;
+        checking = undefined;
       });
   }, o.intervalMs ?? 200);
   timer.unref();
-  return () => {
+  // Stopping waits for a check in flight: the store may close right after.
+  return async () => {
     clearInterval(timer);
     o.input.off('data', onLine);
+    await checking;
   };
 }

@@ -23,7 +23,7 @@ describe('compiler', () => {
     ['a 200-activity campaign', largeCampaign()],
   ];
   for (const [name, doc] of cases) {
-    it(`${name}: passes asl-validator, uses JSONPath only, at most 5 transitions per activity`, () => {
+    it(`${name}: passes asl-validator, uses JSONPath only, at most 5 transitions per activity (a send: 11)`, () => {
       const c = compile(doc);
       const text = JSON.stringify(c.definition);
       // asl-validator adds defaults to what it checks: give it a copy.
@@ -34,8 +34,12 @@ describe('compiler', () => {
       const names = [...allStates(c.definition)].map(([n]) => n);
       expect(new Set(names).size).toBe(names.length);
       for (const n of names) expect(n.length).toBeLessThanOrEqual(80);
-      for (const a of (doc as { activities: Array<{ id: string }> }).activities)
-        expect(successPath(c.definition, a.id).length, a.id).toBeLessThanOrEqual(5);
+      // A channel activity's success path: gate, choice, prepare, prepared, confirm choice, confirm, the
+      // Map (its chunk states are the iterations'), sent, the output query, record, go on.
+      for (const a of (doc as { activities: Array<{ id: string; type: string }> }).activities)
+        expect(successPath(c.definition, a.id).length, a.id).toBeLessThanOrEqual(
+          ['email', 'sms', 'push'].includes(a.type) ? 11 : 5,
+        );
       expect(text.length).toBeLessThan(1_000_000);
     });
   }

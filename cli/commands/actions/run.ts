@@ -80,8 +80,8 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
     else printSummary(summary);
     return run.status === 'completed' ? 0 : 1;
   } finally {
-    unwatch();
-    unwatchConfirmations();
+    await unwatch();
+    await unwatchConfirmations();
     process.stdin.pause();
     process.off('SIGINT', onSignal);
     await progress?.stop();
