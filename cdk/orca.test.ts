@@ -184,9 +184,11 @@ describe('the orca stack', () => {
       'orca-crosssell',
       'orca-leads',
       'orca-newsletter',
+      'orca-sms-reminder',
+      'orca-spring-newsletter',
       'orca-winback',
     ]);
-    for (const id of ['winback', 'birthday', 'crosssell', 'newsletter', 'leads']) {
+    for (const id of ['winback', 'birthday', 'crosssell', 'newsletter', 'leads', 'sms-reminder', 'spring-newsletter']) {
       const v = validateCampaign(readDocument(join(root, `examples/${id}.yaml`)), catalog, {
         dialect: new AthenaDialect({ database: 'orca' }),
       });
@@ -235,7 +237,13 @@ describe('the orca stack', () => {
   it('schedules: expression, time zone, target and input of each scheduled campaign', () => {
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties);
     const byName = Object.fromEntries(schedules.map((s) => [s.Name, s]));
-    expect(Object.keys(byName).sort()).toEqual(['orca-birthday', 'orca-crosssell', 'orca-newsletter', 'orca-winback']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'orca-birthday',
+      'orca-crosssell',
+      'orca-newsletter',
+      'orca-sms-reminder',
+      'orca-winback',
+    ]);
     expect(byName['orca-winback']).toMatchObject({
       ScheduleExpression: 'cron(0 8 ? * MON *)',
       ScheduleExpressionTimezone: 'Europe/Paris',
@@ -264,8 +272,8 @@ describe('the orca stack', () => {
 
   it('alarms on failed and timed-out runs and failing or throttled functions, to an encrypted topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(5);
-    expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(5);
+    expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(7);
+    expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(7);
     expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(8);
     expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(8);
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
@@ -344,7 +352,7 @@ describe('the API', () => {
 
   it('each campaign deployed as code is recorded by a custom resource with its document and machine', () => {
     const records = Object.values(template.findResources('Custom::OrcaCampaign')).map((r) => r.Properties);
-    expect(records).toHaveLength(5);
+    expect(records).toHaveLength(7);
     const machineIds = Object.fromEntries(
       Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).map(([logicalId, m]) => [
         m.Properties.StateMachineName,

@@ -135,7 +135,8 @@ beforeAll(async () => {
     // Sends recipients 1 and 2 of the four with an address (5 and 6 fail), writing the message log.
     sendChunk: async (job) => {
       jobs.push(job);
-      const day = new Date().toISOString().slice(0, 10);
+      // The message log's day: the run's (the sent step reads from the run's first day on).
+      const day = (await rt.store.getRun(job.runId))!.startedAt.slice(0, 10);
       const file = join(
         dir,
         `channels/messages/channel=email/day=${day}/${job.runId}_${job.activity.id}_${job.chunk}.jsonl`,

@@ -35,7 +35,7 @@ describe('AWS CloudFormation User Guide — DeletionPolicy attribute (Retain) an
     const groups = Object.values(orcaTemplate().template.findResources('AWS::Logs::LogGroup'))
       .map((g) => g.Properties.LogGroupName)
       .filter(Boolean);
-    expect(groups.length).toBe(6);
+    expect(groups.length).toBe(8);
     for (const g of groups) expect(JSON.stringify(g)).toContain('/aws/vendedlogs/states/orca-');
   });
 });

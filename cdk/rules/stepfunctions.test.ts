@@ -6,7 +6,7 @@ import { orcaTemplate } from './template.js';
 describe('AWS CloudFormation User Guide — AWS::StepFunctions::StateMachine DefinitionSubstitutions', () => {
   it('every placeholder of each definition has a substitution, and each of the compiler’s placeholders is substituted', () => {
     const machines = Object.values(orcaTemplate().template.findResources('AWS::StepFunctions::StateMachine'));
-    expect(machines).toHaveLength(5);
+    expect(machines).toHaveLength(7);
     const placeholders = Object.values(PLACEHOLDERS).map((p) => p.slice(2, -1));
     expect(placeholders).toEqual(expect.arrayContaining(['AthenaDatabase', 'AthenaResults']));
     for (const m of machines) {
