@@ -262,7 +262,8 @@ const UNUSED_GRANTS: Record<string, string> = {
     'a shared statement grants each action on catalog, database and tables',
   'machines: lambda:InvokeFunction on lambda:function:<Control>:*': 'versions and aliases: the ASL invokes $LATEST',
   'machines: lambda:InvokeFunction on lambda:function:<Record>:*': 'versions and aliases: the ASL invokes $LATEST',
-  'machines: lambda:InvokeFunction on lambda:function:OrcaChannelsSend63E84844:*': 'versions and aliases: the ASL invokes $LATEST',
+  'machines: lambda:InvokeFunction on lambda:function:OrcaChannelsSend63E84844:*':
+    'versions and aliases: the ASL invokes $LATEST',
   'machines: s3:AbortMultipartUpload on s3:::<bucket>/state/*':
     'granted for a path the recorded calls do not exercise (review)',
   'machines: s3:ListMultipartUploadParts on s3:::<bucket>/state/*':
