@@ -2,14 +2,14 @@
  * A campaign with an email activity on the embedded stack (aws-local-stepfunctions, DuckDB,
  * dynalite): in test mode it prepares and counts, sends nothing; otherwise it waits for a
  * confirmation, then its chunks go to the chunk sender and the sent output is what the message log
- * says was sent. The plan is the test's (test/helpers/send-plan.ts); the sender is a fake that
- * writes the message log as the design lays it out.
+ * says was sent. The plan is the channel's own; the sender is a fake that writes the message log as
+ * the design lays it out.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileCampaign } from '../statemachines/compile.js';
 import { validateCampaign } from '../statemachines/validate.js';
 import type { ChannelDeps } from '../lambdas/orchestrator/types.js';
@@ -18,11 +18,6 @@ import type { ReportCounters } from '../lambdas/ports/ledger.js';
 import { tinyCatalog, writeTinyData } from '../test/fixtures/tiny.js';
 import { openTestDb } from '../test/helpers/duckdb.js';
 import { LocalRuntime } from './local-runtime.js';
-
-vi.mock('../lambdas/activities/channels.js', async (importOriginal) => {
-  const { sendingChannels } = await import('../test/helpers/send-plan.js');
-  return sendingChannels(await importOriginal());
-});
 
 const catalog = tinyCatalog();
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
@@ -144,7 +139,7 @@ beforeAll(async () => {
       mkdirSync(dirname(file), { recursive: true });
       const lines = [1, 2, 5, 6].map((id) =>
         JSON.stringify({
-          message_id: md5(String(id)),
+          message_id: md5(`${job.runId}|${job.activity.id}|${id}`),
           run_id: job.runId,
           activity_id: job.activity.id,
           outcome: id <= 2 ? 'sent' : 'failed',
