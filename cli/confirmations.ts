@@ -4,6 +4,7 @@
  * prepared step's log line: messages to send and excluded by reason) and how to go on: type
  * `confirm` and Enter to send, Ctrl-C to stop. A bare Enter never sends (it resumes pauses).
  */
+import { pollEvery } from './runs.js';
 import type { StatusStore } from '../lambdas/ports/store.js';
 import { color } from './output.js';
 
@@ -56,20 +57,9 @@ export function watchConfirmations(o: {
   };
   o.input.on('data', onData);
   o.input.unref?.();
-  let checking: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (checking) return;
-    checking = check()
-      .catch(() => undefined)
-      .finally(() => {
-        checking = undefined;
-      });
-  }, o.intervalMs ?? 200);
-  timer.unref();
-  // Stopping waits for a check in flight: the store may close right after.
+  const stop = pollEvery(check, o.intervalMs ?? 200);
   return async () => {
-    clearInterval(timer);
     o.input.off('data', onData);
-    await checking;
+    await stop();
   };
 }

@@ -150,6 +150,27 @@ export function jsonSummary(s: RunSummary): object {
  * how to go on; a line on standard input (Enter) resumes it. The run lives in this process, so no
  * other command can resume it. Returns what stops watching.
  */
+/**
+ * Runs `check` every `ms` (one at a time, errors ignored: the next one tries again). The stop
+ * function waits for a check in flight, since the store it reads may close right after.
+ */
+export function pollEvery(check: () => Promise<void>, ms: number): () => Promise<void> {
+  let checking: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (checking) return;
+    checking = check()
+      .catch(() => undefined)
+      .finally(() => {
+        checking = undefined;
+      });
+  }, ms);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await checking;
+  };
+}
+
 export function watchPauses(o: {
   store: Pick<StatusStore, 'getRun'>;
   runId: string;
@@ -189,20 +210,9 @@ export function watchPauses(o: {
   };
   o.input.on('data', onLine);
   o.input.unref?.();
-  let checking: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (checking) return;
-    checking = check()
-      .catch(() => undefined)
-      .finally(() => {
-        checking = undefined;
-      });
-  }, o.intervalMs ?? 200);
-  timer.unref();
-  // Stopping waits for a check in flight: the store may close right after.
+  const stop = pollEvery(check, o.intervalMs ?? 200);
   return async () => {
-    clearInterval(timer);
     o.input.off('data', onLine);
-    await checking;
+    await stop();
   };
 }

@@ -31,6 +31,7 @@
  * `connectApi` adds the public routes (unsubscribe, open pixel, click redirect) to the HTTP API and
  * gives the send function the API's URL for its links.
  */
+import { LAKE_COLUMNS, LAKE_FOLDERS } from '../../lambdas/channels/lake.js';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -113,23 +114,11 @@ export const PUBLIC_ROUTES = [
 /** Their throttling, per route (stage route settings): what a burst of clicks after a send needs, no more. */
 export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
-/** The lake's prefixes in the data bucket (lambdas/channels/lake.ts writes under them). */
-export const MESSAGES_PREFIX = 'channels/messages/';
-export const OPTOUTS_PREFIX = 'channels/optouts/';
-
-/** The lake tables' columns (the design's JSON lines; channel and day are the partitions). */
-const MESSAGE_COLUMNS = [
-  'message_id',
-  'campaign_id',
-  'run_id',
-  'activity_id',
-  'address',
-  'recipient_key',
-  'outcome',
-  'reason',
-  'at',
-];
-const OPTOUT_COLUMNS = ['address', 'reason', 'at', 'campaign_id', 'run_id', 'message_id'];
+/** The lake's prefixes in the data bucket and its tables' columns: lambdas/channels/lake.ts's. */
+export const MESSAGES_PREFIX = `${LAKE_FOLDERS.messages}/`;
+export const OPTOUTS_PREFIX = `${LAKE_FOLDERS.optouts}/`;
+const MESSAGE_COLUMNS = LAKE_COLUMNS.messages;
+const OPTOUT_COLUMNS = LAKE_COLUMNS.optouts;
 /** The first day partition projection enumerates (no message was sent by orca before). */
 export const LAKE_FIRST_DAY = '2026-01-01';
 
@@ -445,7 +434,7 @@ export class OrcaChannels extends Construct {
   private lakeTable(
     id: string,
     props: OrcaChannelsProps,
-    t: { name: string; description: string; prefix: string; columns: string[] },
+    t: { name: string; description: string; prefix: string; columns: readonly string[] },
   ): glue.CfnTable {
     const location = props.bucket.s3UrlForObject(t.prefix);
     return new glue.CfnTable(this, id, {

@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import type { ImportStore, JobRecord, JobStatus, JournalEntry, TableVersions } from '../ports/imports.js';
 import { isAwsError } from './aws-errors.js';
 import { INDEX } from './dynamodb-keys.js';
+import { updateOf } from './dynamodb-store.js';
 
 const jobPk = (id: string) => `IMPORT#${id}`;
 const JOBS = 'IMPORTS';
@@ -46,18 +47,7 @@ export class DynamoDbImportStore implements ImportStore {
   }
 
   async updateJob(id: string, patch: Partial<JobRecord>, onlyIf?: readonly JobStatus[]): Promise<boolean> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const set: string[] = [];
-    const remove: string[] = [];
-    Object.entries(patch).forEach(([k, v], i) => {
-      names[`#f${i}`] = k;
-      if (v === undefined) remove.push(`#f${i}`);
-      else {
-        values[`:v${i}`] = v;
-        set.push(`#f${i} = :v${i}`);
-      }
-    });
+    const { expression: update, names, values } = updateOf(patch);
     const conditions = ['attribute_exists(pk)'];
     if (onlyIf) {
       names['#status'] = 'status';
@@ -66,9 +56,6 @@ export class DynamoDbImportStore implements ImportStore {
         values[`:s${i}`] = s;
       });
     }
-    const update = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '']
-      .filter(Boolean)
-      .join(' ');
     try {
       await this.doc.send(
         new UpdateCommand({

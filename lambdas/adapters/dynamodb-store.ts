@@ -55,7 +55,7 @@ export { tableDefinition } from './dynamodb-keys.js';
 const backoff = (attempt: number) => new Promise((res) => setTimeout(res, Math.min(1000, 20 * 2 ** attempt)));
 
 /** An update expression: SET the defined fields, REMOVE the undefined ones, ADD to counters. */
-function updateOf(fields: Record<string, unknown>, counters: Record<string, number | undefined> = {}) {
+export function updateOf(fields: Record<string, unknown>, counters: Record<string, number | undefined> = {}) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets: string[] = [];

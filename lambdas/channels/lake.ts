@@ -67,12 +67,12 @@ export const LAKE_COLUMNS: Record<LakeTable, readonly string[]> = {
   optouts: ['address', 'reason', 'at', 'campaign_id', 'run_id', 'message_id'],
 };
 
-const FOLDERS: Record<LakeTable, string> = { messages: 'channels/messages', optouts: 'channels/optouts' };
+export const LAKE_FOLDERS: Record<LakeTable, string> = { messages: 'channels/messages', optouts: 'channels/optouts' };
 
 /** The table as the dialects read it (every column text). */
 export function lakeSource(table: LakeTable): LakeSource {
   return {
-    folder: FOLDERS[table],
+    folder: LAKE_FOLDERS[table],
     table: LAKE_TABLES[table],
     columns: LAKE_COLUMNS[table],
     partitions: LAKE_PARTITIONS,
@@ -91,7 +91,7 @@ function part(name: string, what: string): string {
 
 function folder(table: LakeTable, channel: Channel, day: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`invalid day for a lake key: '${day}'`);
-  return `${FOLDERS[table]}/channel=${part(channel, 'channel')}/day=${day}`;
+  return `${LAKE_FOLDERS[table]}/channel=${part(channel, 'channel')}/day=${day}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** What the commands over the HTTP API do: campaigns, publish, start, pause, resume, stop, preview. */
+import type { ProofSample } from '../../../lambdas/orchestrator/proof.js';
 import { extname } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ApiClient, endpointOf } from '../../api-client.js';
@@ -141,16 +142,6 @@ export async function confirm(runId: string, activityId: string, opts: { endpoin
   console.log(terminalText(`${statusIcon(r.status ?? '')} ${runId}: ${activityId} confirmed, sending`, true));
 }
 
-interface ProofSampleJson {
-  to: string;
-  subject?: string;
-  html?: string;
-  text?: string;
-  title?: string;
-  body?: string;
-  error?: string;
-}
-
 export async function proof(
   runId: string,
   activityId: string,
@@ -159,7 +150,7 @@ export async function proof(
   checkRunId(runId);
   if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(activityId))
     throw new CliError(`'${activityId.slice(0, 40)}' is not an activity id; \`orca status ${runId}\` lists them`, 2);
-  const samples = await client(opts.endpoint).ok<ProofSampleJson[]>(
+  const samples = await client(opts.endpoint).ok<ProofSample[]>(
     'POST',
     `/runs/${runId}/activities/${activityId}/proof`,
     { ...(opts.count ? { count: opts.count } : {}), ...(opts.to?.length ? { to: opts.to } : {}) },
