@@ -2,7 +2,8 @@
  * `npx cdk synth` / `npx cdk deploy`. Settings come from context (cdk.json, or -c key=value):
  * orca:catalog, orca:campaigns, orca:alarmEmail, orca:retentionDays, orca:databaseName, and the sending
  * identities (channelSettings): orca:emailIdentity, orca:emailConfigurationSet, orca:smsOriginationIdentity,
- * orca:smsConfigurationSet, orca:smsPrice, orca:pushPlatformApplication.
+ * orca:smsConfigurationSet, orca:smsPrice, orca:pushPlatformApplication; the web console: orca:console
+ * (false leaves it out), orca:consoleDomainPrefix (the hosted UI's prefix).
  * cdk-nag's AwsSolutions checks run at synth; every accepted finding is acknowledged with a reason.
  */
 import '../lambdas/util/polyfills.js';
@@ -13,6 +14,8 @@ import { OrcaStack } from './stack.js';
 import { CampaignsInvalid } from './campaigns.js';
 import { channelSettings } from './channel-settings.js';
 import { ChannelSettingsInvalid } from './constructs/channels.js';
+import { ConsoleUnavailable } from './constructs/console-deployment.js';
+import { consoleSettings } from './console-settings.js';
 
 const app = new App();
 const ctx = (key: string): string | undefined => app.node.tryGetContext(`orca:${key}`) ?? undefined;
@@ -27,10 +30,11 @@ try {
       ...(ctx('databaseName') ? { databaseName: ctx('databaseName')! } : {}),
       ...(ctx('dataLakeBuckets') ? { dataLakeBuckets: ctx('dataLakeBuckets')!.split(',') } : {}),
       channels: channelSettings(ctx),
+      ...consoleSettings(ctx),
     },
   });
 } catch (e) {
-  if (e instanceof CampaignsInvalid || e instanceof ChannelSettingsInvalid) {
+  if (e instanceof CampaignsInvalid || e instanceof ChannelSettingsInvalid || e instanceof ConsoleUnavailable) {
     console.error(e.message);
     process.exit(1);
   }

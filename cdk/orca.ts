@@ -20,6 +20,7 @@ import { CampaignSchedules } from './constructs/campaign-schedules.js';
 import { ExecutionEvents } from './constructs/execution-events.js';
 import { AlertTopic, OperationalAlarms, TopicKey } from './constructs/alarms.js';
 import { OrcaApi } from './constructs/api.js';
+import { ConsoleUnavailable, OrcaConsole, type OrcaConsoleProps } from './constructs/console-deployment.js';
 import { OrcaPurge } from './constructs/purge.js';
 import { type ChannelSettings, OrcaChannels } from './constructs/channels.js';
 import { campaignFiles, compileCampaigns, type CompiledCampaign } from './campaigns.js';
@@ -47,6 +48,12 @@ export interface OrcaCampaignsProps {
   /** The HTTP API (IAM authorization); false leaves it out. Default: on, 20 requests per second. */
   api?: boolean | { rateLimit?: number };
   /**
+   * The web console in the cloud (needs the API): CloudFront in front of a private bucket, sign-in
+   * with Cognito (groups viewers, operators, editors), the API's CORS for its origin alone. Default:
+   * on with the API; false leaves it out. `files`: the built console (default dist/console).
+   */
+  console?: boolean | Omit<OrcaConsoleProps, 'api' | 'removalPolicy'>;
+  /**
    * The sending identities of channel activities (yours: orca creates none): an SES identity, an
    * SMS origination identity, an SNS platform application. A channel without one cannot send.
    */
@@ -71,6 +78,7 @@ export class OrcaCampaigns extends Construct {
   readonly alerts: AlertTopic;
   readonly alarms: OperationalAlarms;
   readonly api?: OrcaApi;
+  readonly console?: OrcaConsole;
   readonly purge: OrcaPurge;
   readonly channels: OrcaChannels;
 
@@ -166,7 +174,13 @@ export class OrcaCampaigns extends Construct {
         removalPolicy,
       });
       this.channels.connectApi(this.api);
-    }
+      if (props.console !== false)
+        this.console = new OrcaConsole(this, 'Console', {
+          ...(typeof props.console === 'object' ? props.console : {}),
+          api: this.api,
+          removalPolicy,
+        });
+    } else if (props.console) throw new ConsoleUnavailable('the web console needs the API: set api to true, or console to false');
     this.purge = new OrcaPurge(this, 'Purge', {
       table: this.status.table,
       bucket: this.data.bucket,

@@ -71,6 +71,15 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   error: '$context.error.message',
 });
 
+/** The headers of the console's signed requests (SigV4 with temporary credentials, and the body's type). */
+export const CONSOLE_REQUEST_HEADERS = [
+  'authorization',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+  'content-type',
+];
+
 export class OrcaApi extends Construct {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
@@ -238,6 +247,21 @@ export class OrcaApi extends Construct {
         format: AccessLogFormat.custom(ACCESS_LOG_FORMAT),
       },
     });
+  }
+
+  /**
+   * CORS for the web console: its origin alone, the methods of the routes, and the headers a SigV4
+   * signed request carries ("Amazon API Gateway Developer Guide — Configure CORS for HTTP APIs":
+   * API Gateway answers the preflight OPTIONS itself, before the IAM authorizer, and adds the
+   * headers to the integration's answers). Without a console, no CORS at all.
+   */
+  allowOrigin(origin: string): void {
+    (this.api.node.defaultChild as apigw.CfnApi).corsConfiguration = {
+      allowOrigins: [origin],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowHeaders: CONSOLE_REQUEST_HEADERS,
+      maxAge: 600,
+    };
   }
 
   /** The base URL (https://<id>.execute-api.<region>.amazonaws.com/). */

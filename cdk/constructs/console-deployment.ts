@@ -1,0 +1,146 @@
+/**
+ * The web console in the cloud: the site (bucket, CloudFront), sign-in (Cognito), the built files
+ * (dist/console, `npm run build:console`) and, next to index.html, the `config.json` that tells the
+ * console where its API and its sign-in are. The API's CORS then allows the console's origin alone.
+ *
+ * Files go under ui/ (the app's base path): ui/assets/* (hashed names, cached for a year, old ones
+ * kept for pages still open), ui/index.html and ui/config.json (no-cache: a deployment shows at once).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CfnElement, CfnOutput, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { ORCA_ROOT } from './functions.js';
+import type { OrcaApi } from './api.js';
+import { ConsoleAuth } from './console-auth.js';
+import { ConsoleSite } from './console-site.js';
+
+export interface OrcaConsoleProps {
+  api: OrcaApi;
+  /** The built console (default: the package's dist/console). */
+  files?: string | undefined;
+  /** The hosted UI's domain prefix (default orca-<account>-<id>). */
+  domainPrefix?: string | undefined;
+  /** Cognito's Plus plan with threat protection (charged per active user). */
+  threatProtection?: boolean | undefined;
+  removalPolicy?: RemovalPolicy | undefined;
+}
+
+/** What the console reads from config.json (console/src/auth/config.ts reads the same keys). */
+export interface ConsoleConfig {
+  apiUrl: string;
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  identityPoolId: string;
+  /** The hosted UI: https://<prefix>.auth.<region>.amazoncognito.com. */
+  cognitoDomain: string;
+  /** Where the hosted UI sends the user back (the app client's callback URL). */
+  redirectUri: string;
+}
+
+export class ConsoleUnavailable extends Error {}
+
+/**
+ * The findings on the function CDK's BucketDeployment runs (one per stack, with its role), each
+ * named: the copy from CDK's asset bucket into the console's bucket is CDK's own code and grants.
+ */
+function acknowledgeDeploymentHandler(scope: Construct, bucket: s3.IBucket): void {
+  const stack = Stack.of(scope);
+  const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!handler) throw new Error('no BucketDeployment handler in the stack');
+  const cdkGrant = 'CDK’s BucketDeployment grants (read the asset, sync it into the console bucket)';
+  Validations.of(handler).acknowledge(
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'CDK’s BucketDeployment function writes its own logs with the basic execution role.',
+    },
+    ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `${cdkGrant}: ${action} on that asset and that bucket only.`,
+    })),
+    {
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+      reason: `${cdkGrant}: the objects of CDK’s asset bucket, where the console’s files are staged.`,
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+      reason: `${cdkGrant}: the console bucket’s objects (its files are all the deployment’s).`,
+    },
+    {
+      id: 'AwsSolutions-L1',
+      reason: 'CDK’s BucketDeployment function: its runtime is the one the aws-cdk-lib version pins.',
+    },
+  );
+}
+
+export class OrcaConsole extends Construct {
+  readonly site: ConsoleSite;
+  readonly auth: ConsoleAuth;
+  readonly config: ConsoleConfig;
+
+  constructor(scope: Construct, id: string, props: OrcaConsoleProps) {
+    super(scope, id);
+    const files = props.files ?? join(ORCA_ROOT, 'dist', 'console');
+    if (!existsSync(join(files, 'index.html')) || !existsSync(join(files, 'assets')))
+      throw new ConsoleUnavailable(
+        `the web console is not built (no index.html and assets/ in ${files}): run \`npm run build:console\`, or deploy without it (console: false, or -c orca:console=false)`,
+      );
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const stack = Stack.of(this);
+    // The hosted UI's origin is known before the distribution (its prefix is ours), so the CSP can name it.
+    const domainPrefix = props.domainPrefix ?? `orca-${stack.account}-${this.node.addr.slice(0, 8)}`;
+    const cognitoOrigin = `https://${domainPrefix}.auth.${stack.region}.amazoncognito.com`;
+    this.site = new ConsoleSite(this, 'Site', { cognitoOrigin, removalPolicy });
+    this.auth = new ConsoleAuth(this, 'Auth', {
+      url: this.site.url,
+      api: props.api.api,
+      domainPrefix,
+      threatProtection: props.threatProtection,
+      removalPolicy,
+    });
+    props.api.allowOrigin(this.site.origin);
+
+    this.config = {
+      apiUrl: props.api.url,
+      region: stack.region,
+      userPoolId: this.auth.userPool.userPoolId,
+      clientId: this.auth.client.userPoolClientId,
+      identityPoolId: this.auth.identityPool.ref,
+      cognitoDomain: this.auth.domain.baseUrl(),
+      redirectUri: this.site.url,
+    };
+    const assets = new s3deploy.BucketDeployment(this, 'Assets', {
+      sources: [s3deploy.Source.asset(files, { exclude: ['index.html', 'config.json'] })],
+      destinationBucket: this.site.bucket,
+      destinationKeyPrefix: 'ui/',
+      exclude: ['index.html', 'config.json'],
+      prune: false,
+      cacheControl: [s3deploy.CacheControl.fromString('public, max-age=31536000, immutable')],
+      memoryLimit: 256,
+    });
+    const pages = new s3deploy.BucketDeployment(this, 'Pages', {
+      sources: [
+        s3deploy.Source.asset(files, { exclude: ['assets', 'assets/*'] }),
+        s3deploy.Source.jsonData('config.json', this.config),
+      ],
+      destinationBucket: this.site.bucket,
+      destinationKeyPrefix: 'ui/',
+      // assets/ is the other deployment's: excluded here, so never pruned by this one.
+      exclude: ['assets/*'],
+      cacheControl: [s3deploy.CacheControl.noCache()],
+      memoryLimit: 256,
+    });
+    // index.html names the assets: they are there first.
+    pages.node.addDependency(assets);
+    acknowledgeDeploymentHandler(this, this.site.bucket);
+
+    new CfnOutput(this, 'Url', { value: this.site.url, description: 'the orca web console (sign in with Cognito)' });
+    new CfnOutput(this, 'UserPool', {
+      value: this.auth.userPool.userPoolId,
+      description: 'console users: add them here, in the group viewers, operators or editors',
+    });
+  }
+}
