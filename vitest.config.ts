@@ -157,7 +157,17 @@ export default defineConfig({
       // The integration files start and stop what they use (servers, runtimes, mocks, environment)
       // around their tests: they share a worker's loaded modules too (see LEAVE_STATE).
       { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: EXCLUDE, isolate: false } },
-      { extends: true, test: { name: 'process-rules', include: RULES, exclude: EXCLUDE, isolate: false } },
+      // The stack deploys the web console's build (dist/console): built first when missing or stale.
+      {
+        extends: true,
+        test: {
+          name: 'process-rules',
+          include: RULES,
+          exclude: EXCLUDE,
+          isolate: false,
+          globalSetup: ['./test/helpers/global-console.ts'],
+        },
+      },
       {
         extends: true,
         test: {

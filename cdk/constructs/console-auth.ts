@@ -126,7 +126,8 @@ export class ConsoleAuth extends Construct {
     const apiId = `<${stack.getLogicalId(props.api.node.defaultChild as CfnElement)}>`;
     this.roles = Object.fromEntries(
       CONSOLE_ROLES.map((role) => {
-        const r = new iam.Role(this, `${role[0]!.toUpperCase()}${role.slice(1)}Role`, {
+        const name = `${role[0]!.toUpperCase()}${role.slice(1)}`;
+        const r = new iam.Role(this, `${name}Role`, {
           description: DESCRIPTION[role],
           maxSessionDuration: Duration.hours(1),
           assumedBy: new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com', {
@@ -148,7 +149,7 @@ export class ConsoleAuth extends Construct {
             reason: `The route ${route.method} ${route.path} on the API's one stage ($default)${route.path.includes('{') ? ', a path parameter standing for any campaign, run, activity or transition' : ''}.`,
           })),
         );
-        new cognito.CfnUserPoolGroup(this, `${role}Group`, {
+        new cognito.CfnUserPoolGroup(this, `${name}Group`, {
           userPoolId: this.userPool.userPoolId,
           groupName: role,
           description: DESCRIPTION[role],

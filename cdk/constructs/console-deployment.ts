@@ -9,9 +9,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CfnElement, CfnOutput, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { acknowledgeWildcards } from '../nag.js';
 import { ORCA_ROOT } from './functions.js';
 import type { OrcaApi } from './api.js';
 import { ConsoleAuth } from './console-auth.js';
@@ -44,36 +47,38 @@ export interface ConsoleConfig {
 export class ConsoleUnavailable extends Error {}
 
 /**
- * The findings on the function CDK's BucketDeployment runs (one per stack, with its role), each
- * named: the copy from CDK's asset bucket into the console's bucket is CDK's own code and grants.
+ * The findings on the copy (CDK's BucketDeployment: its grants on its role, its function), each
+ * named: copying from CDK's asset bucket into the console's bucket is CDK's own code and grants.
  */
-function acknowledgeDeploymentHandler(scope: Construct, bucket: s3.IBucket): void {
-  const stack = Stack.of(scope);
+function acknowledgeCopy(role: iam.Role, logGroup: logs.LogGroup, bucket: s3.IBucket): void {
+  const stack = Stack.of(role);
   const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
-  if (!handler) throw new Error('no BucketDeployment handler in the stack');
-  const cdkGrant = 'CDK’s BucketDeployment grants (read the asset, sync it into the console bucket)';
-  Validations.of(handler).acknowledge(
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'CDK’s BucketDeployment function writes its own logs with the basic execution role.',
-    },
+  if (!handler) throw new Error('no BucketDeployment function in the stack');
+  const cdkGrant = 'CDK’s BucketDeployment grants (read the staged files, sync them into the console bucket)';
+  Validations.of(role).acknowledge(
     ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
       id: `AwsSolutions-IAM5[Action::${action}]`,
-      reason: `${cdkGrant}: ${action} on that asset and that bucket only.`,
+      reason: `${cdkGrant}: ${action} on that asset bucket and the console bucket only.`,
     })),
+  );
+  acknowledgeWildcards(role, [
     {
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+      resource: 'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
       reason: `${cdkGrant}: the objects of CDK’s asset bucket, where the console’s files are staged.`,
     },
     {
-      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+      resource: `<${stack.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/*`,
       reason: `${cdkGrant}: the console bucket’s objects (its files are all the deployment’s).`,
     },
     {
-      id: 'AwsSolutions-L1',
-      reason: 'CDK’s BucketDeployment function: its runtime is the one the aws-cdk-lib version pins.',
+      resource: `<${stack.getLogicalId(logGroup.node.defaultChild as CfnElement)}.Arn>`,
+      reason: 'The log streams of the copy’s own log group (a log group’s ARN ends in :*).',
     },
-  );
+  ]);
+  Validations.of(handler).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: 'CDK’s BucketDeployment function: its runtime is the one the aws-cdk-lib version pins.',
+  });
 }
 
 export class OrcaConsole extends Construct {
@@ -112,16 +117,30 @@ export class OrcaConsole extends Construct {
       cognitoDomain: this.auth.domain.baseUrl(),
       redirectUri: this.site.url,
     };
+    // The copy's function (CDK's, one per stack): a role of its own (no managed policy) and its log group.
+    const copyLogs = new logs.LogGroup(this, 'CopyLogs', { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy });
+    const copyRole = new iam.Role(this, 'CopyRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'orca console: copies the built console into its bucket (CDK BucketDeployment)',
+    });
+    copyRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [copyLogs.logGroupArn],
+      }),
+    );
+    const copy = { role: copyRole, logGroup: copyLogs, memoryLimit: 256 };
     const assets = new s3deploy.BucketDeployment(this, 'Assets', {
+      ...copy,
       sources: [s3deploy.Source.asset(files, { exclude: ['index.html', 'config.json'] })],
       destinationBucket: this.site.bucket,
       destinationKeyPrefix: 'ui/',
       exclude: ['index.html', 'config.json'],
       prune: false,
       cacheControl: [s3deploy.CacheControl.fromString('public, max-age=31536000, immutable')],
-      memoryLimit: 256,
     });
     const pages = new s3deploy.BucketDeployment(this, 'Pages', {
+      ...copy,
       sources: [
         s3deploy.Source.asset(files, { exclude: ['assets', 'assets/*'] }),
         s3deploy.Source.jsonData('config.json', this.config),
@@ -131,11 +150,10 @@ export class OrcaConsole extends Construct {
       // assets/ is the other deployment's: excluded here, so never pruned by this one.
       exclude: ['assets/*'],
       cacheControl: [s3deploy.CacheControl.noCache()],
-      memoryLimit: 256,
     });
     // index.html names the assets: they are there first.
     pages.node.addDependency(assets);
-    acknowledgeDeploymentHandler(this, this.site.bucket);
+    acknowledgeCopy(copyRole, copyLogs, this.site.bucket);
 
     new CfnOutput(this, 'Url', { value: this.site.url, description: 'the orca web console (sign in with Cognito)' });
     new CfnOutput(this, 'UserPool', {

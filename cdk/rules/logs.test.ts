@@ -9,6 +9,8 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::DynamoDB::GlobalTable': 'TableName',
   'AWS::SecretsManager::Secret': 'Name',
+  // The web console's users.
+  'AWS::Cognito::UserPool': 'UserPoolName',
   // Keys have no name (aliases do; orca makes none).
   'AWS::KMS::Key': '',
 };

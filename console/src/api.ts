@@ -59,7 +59,9 @@ export async function api<T>(method: string, path: string, options: CallOptions 
     throw new ApiFailure(
       0,
       'unreachable',
-      `the orca API does not answer (${config.base || location.origin}): is \`orca serve\` running?`,
+      config.base
+        ? `the orca API does not answer (${config.base})`
+        : `the orca API does not answer (${location.origin}): is \`orca serve\` running?`,
     );
   }
   const text = await response.text();
@@ -75,6 +77,13 @@ export async function api<T>(method: string, path: string, options: CallOptions 
   }
   if (!response.ok) {
     const e = (parsed ?? {}) as { error?: string; message?: string; details?: unknown };
+    // API Gateway's own refusal of a signed request (IAM): the user's console role does not allow it.
+    if (response.status === 403 && config.sign && !e.error)
+      throw new ApiFailure(
+        403,
+        'forbidden',
+        `your console role does not allow ${method} ${path} (viewers view, operators also run, editors also change campaigns)`,
+      );
     throw new ApiFailure(
       response.status,
       e.error ?? 'error',
