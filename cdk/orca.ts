@@ -180,7 +180,8 @@ export class OrcaCampaigns extends Construct {
           api: this.api,
           removalPolicy,
         });
-    } else if (props.console) throw new ConsoleUnavailable('the web console needs the API: set api to true, or console to false');
+    } else if (props.console)
+      throw new ConsoleUnavailable('the web console needs the API: set api to true, or console to false');
     this.purge = new OrcaPurge(this, 'Purge', {
       table: this.status.table,
       bucket: this.data.bucket,

@@ -81,7 +81,8 @@ export class ConsoleSite extends Construct {
     });
     Validations.of(this.logs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'The access log bucket of the console (its bucket and its distribution); logging it into itself would loop.',
+      reason:
+        'The access log bucket of the console (its bucket and its distribution); logging it into itself would loop.',
     });
     this.bucket = new s3.Bucket(this, 'Files', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -101,7 +102,10 @@ export class ConsoleSite extends Construct {
           includeSubdomains: true,
           override: true,
         },
-        contentSecurityPolicy: { contentSecurityPolicy: consoleCsp(Stack.of(this), props.cognitoOrigin), override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: consoleCsp(Stack.of(this), props.cognitoOrigin),
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
@@ -131,7 +135,8 @@ export class ConsoleSite extends Construct {
     Validations.of(this.distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',
-        reason: 'The console is for the team that runs the campaigns, wherever it works: sign-in (Cognito, MFA) decides who uses it, not the country.',
+        reason:
+          'The console is for the team that runs the campaigns, wherever it works: sign-in (Cognito, MFA) decides who uses it, not the country.',
       },
       {
         id: 'AwsSolutions-CFR2',

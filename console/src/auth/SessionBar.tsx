@@ -1,8 +1,7 @@
 /** The signed-in user and a sign-out button (the cloud console only), or why signing in failed. */
 export function SessionBar({ user, onSignOut }: { user: string; onSignOut: () => void }) {
   return (
-    <div
-      role="region"
+    <section
       aria-label="session"
       style={{ position: 'fixed', top: 6, right: 12, display: 'flex', gap: 8, alignItems: 'center', zIndex: 10 }}
     >
@@ -10,7 +9,7 @@ export function SessionBar({ user, onSignOut }: { user: string; onSignOut: () =>
       <button type="button" onClick={onSignOut}>
         Sign out
       </button>
-    </div>
+    </section>
   );
 }
 

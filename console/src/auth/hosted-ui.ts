@@ -89,11 +89,6 @@ export async function refreshTokens(
   fetcher: typeof fetch = fetch,
   now: () => number = Date.now,
 ): Promise<Tokens> {
-  const tokens = await tokenRequest(
-    config,
-    { grant_type: 'refresh_token', refresh_token: refreshToken },
-    fetcher,
-    now,
-  );
+  const tokens = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: refreshToken }, fetcher, now);
   return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
 }

@@ -50,16 +50,20 @@ async function call(
   return parsed;
 }
 
-export async function credentialsFor(config: Pool, idToken: string, fetcher: typeof fetch = fetch): Promise<Credentials> {
+export async function credentialsFor(
+  config: Pool,
+  idToken: string,
+  fetcher: typeof fetch = fetch,
+): Promise<Credentials> {
   const logins = { [`cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}`]: idToken };
-  const { IdentityId } = await call(config, 'GetId', { IdentityPoolId: config.identityPoolId, Logins: logins }, fetcher);
-  if (typeof IdentityId !== 'string') throw new CredentialsRefused('the identity pool gave no identity');
-  const { Credentials: c } = await call(
+  const { IdentityId } = await call(
     config,
-    'GetCredentialsForIdentity',
-    { IdentityId, Logins: logins },
+    'GetId',
+    { IdentityPoolId: config.identityPoolId, Logins: logins },
     fetcher,
   );
+  if (typeof IdentityId !== 'string') throw new CredentialsRefused('the identity pool gave no identity');
+  const { Credentials: c } = await call(config, 'GetCredentialsForIdentity', { IdentityId, Logins: logins }, fetcher);
   const creds = c as { AccessKeyId?: string; SecretKey?: string; SessionToken?: string; Expiration?: number };
   if (!creds?.AccessKeyId || !creds.SecretKey || !creds.SessionToken)
     throw new CredentialsRefused('the identity pool gave no credentials');

@@ -60,7 +60,10 @@ async function signIn(config: CloudConfig, env: SessionEnv): Promise<never> {
   const verifier = codeVerifier();
   const state = randomState();
   const url = new URL(env.href());
-  env.storage.setItem(KEY.pending, JSON.stringify({ state, verifier, back: `${url.pathname}${url.search}${url.hash}` }));
+  env.storage.setItem(
+    KEY.pending,
+    JSON.stringify({ state, verifier, back: `${url.pathname}${url.search}${url.hash}` }),
+  );
   env.navigate(authorizeUrl(config, state, await codeChallenge(verifier)));
   return new Promise<never>(() => undefined);
 }
@@ -87,7 +90,8 @@ async function returnFromSignIn(config: CloudConfig, env: SessionEnv): Promise<T
 
 /** Starts the session: back from the hosted UI, or with the tab's tokens, or off to sign in. */
 export async function startSession(config: CloudConfig, env: SessionEnv = browserEnv()): Promise<CloudSession> {
-  let tokens = (await returnFromSignIn(config, env)) ?? (JSON.parse(env.storage.getItem(KEY.tokens) ?? 'null') as Tokens | null);
+  let tokens =
+    (await returnFromSignIn(config, env)) ?? (JSON.parse(env.storage.getItem(KEY.tokens) ?? 'null') as Tokens | null);
   if (!tokens) return signIn(config, env);
   env.storage.setItem(KEY.tokens, JSON.stringify(tokens));
 

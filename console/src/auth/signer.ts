@@ -10,7 +10,8 @@ import type { Credentials } from './identity-pool.js';
 
 export interface SignerOptions {
   region: string;
-  credentials: () => Promise<Credentials>;
+  /** Temporary credentials (their session token is signed as x-amz-security-token). */
+  credentials: () => Promise<Pick<Credentials, 'accessKeyId' | 'secretAccessKey'> & Partial<Credentials>>;
   service?: string;
   /** Adds x-amz-content-sha256 (default true; AWS's test suite vectors go without). */
   applyChecksum?: boolean;
@@ -29,8 +30,8 @@ export function requestSigner(options: SignerOptions): (request: Request) => Pro
       return {
         accessKeyId: c.accessKeyId,
         secretAccessKey: c.secretAccessKey,
-        sessionToken: c.sessionToken,
-        expiration: new Date(c.expiresAt),
+        ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+        ...(c.expiresAt ? { expiration: new Date(c.expiresAt) } : {}),
       };
     },
   });
