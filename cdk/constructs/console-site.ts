@@ -6,7 +6,7 @@
  * with index.html by a CloudFront Function. Access logs of the bucket and of the distribution go to
  * a log bucket of their own.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -94,7 +94,10 @@ export class ConsoleSite extends Construct {
       removalPolicy,
     });
 
+    // CloudFront's names are the account's (global): the region in them, for a stack deployed in several.
+    const named = (c: Construct) => `${Names.uniqueResourceName(c, { maxLength: 96 })}-${Stack.of(this).region}`;
     this.headers = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
+      responseHeadersPolicyName: named(this),
       comment: 'orca console: HSTS, CSP, no sniffing, no framing, no referrer',
       securityHeadersBehavior: {
         strictTransportSecurity: {
@@ -116,10 +119,15 @@ export class ConsoleSite extends Construct {
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       code: cloudfront.FunctionCode.fromInline(SPA_ROUTING_FUNCTION),
     });
+    const access = new cloudfront.S3OriginAccessControl(this, 'Access', {
+      originAccessControlName: named(this.bucket),
+      description: 'orca console: CloudFront reads the console bucket (SigV4)',
+      signing: cloudfront.Signing.SIGV4_ALWAYS,
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'orca web console',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket, { originAccessControl: access }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,

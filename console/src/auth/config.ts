@@ -41,7 +41,7 @@ export function parseConfig(value: unknown): CloudConfig | undefined {
 export async function loadConfig(base: string, fetcher: typeof fetch = fetch): Promise<CloudConfig | undefined> {
   let response: Response;
   try {
-    response = await fetcher(`${base}config.json`, { cache: 'no-store', headers: { accept: 'application/json' } });
+    response = await fetcher(`${base}config.json`, { headers: { accept: 'application/json' } });
   } catch {
     return undefined;
   }
