@@ -61,6 +61,7 @@ import { tinyCatalogDoc } from './fixtures/tiny.js';
 import { type CfnTemplate, DEPLOYMENT, type Json, ResolvedTemplate } from './helpers/iam/template.js';
 import { type Deployment, glueCalls, type IamCall, sdkCalls } from './helpers/iam/calls.js';
 import { RoleSimulator, type Verdict } from './helpers/iam/simulate.js';
+import { apiRoutes, CONSOLE_ROLES, type ConsoleRole, roleOf } from '../cdk/constructs/console-roles.js';
 
 /**
  * Calls denied today because of findings of issue 9 that others are fixing: the key is
@@ -876,5 +877,63 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
     const unique = [...byGrant].map(([g, roles]) => `${[...roles].sort().join(',')}: ${g}`).sort();
     if (unique.length) console.log(`grants no call uses:\n${unique.map((g) => `  ${g}`).join('\n')}`);
     expect(unique).toEqual(Object.keys(UNUSED_GRANTS).sort());
+  });
+});
+
+describe('the web console’s roles, route by route (Amazon Cognito Developer Guide — Role-based access control; Amazon API Gateway Developer Guide — Control access for invoking an API)', () => {
+  /** A route called with concrete parameters, as the IAM authorizer sees it: …/<api-id>/$default/<METHOD>/<path>. */
+  const concrete = (path: string) =>
+    path
+      .replace('{id}', 'winback')
+      .replace('{runId}', 'r1')
+      .replace(/\{activity(Id)?\}/, 'mail')
+      .replace('{transitionId}', 'lapsed-reachable');
+  const invoke = (apiId: string, method: string, path: string) =>
+    `arn:aws:execute-api:${DEPLOYMENT.region}:${DEPLOYMENT.account}:${apiId}/$default/${method}${path}`;
+  const roleSimulator = (role: ConsoleRole) => {
+    const roleId = t.id('AWS::IAM::Role', `OrcaConsoleAuth${role[0]!.toUpperCase()}${role.slice(1)}Role`);
+    return new RoleSimulator(t.getAtt(roleId, 'Arn'), t.rolePolicies(roleId));
+  };
+
+  it('each role may call its routes and none other; every grant of each role is used by a route', async () => {
+    const apiId = t.ref(t.id('AWS::ApiGatewayV2::Api', 'OrcaApi'));
+    const wrong: string[] = [];
+    for (const role of CONSOLE_ROLES) {
+      const sim = roleSimulator(role);
+      for (const route of apiRoutes()) {
+        const v = await sim.evaluate({
+          action: 'execute-api:Invoke',
+          resource: invoke(apiId, route.method, concrete(route.path)),
+          source: `${role} ${route.method} ${route.path}`,
+        });
+        const expected = CONSOLE_ROLES.indexOf(role) >= CONSOLE_ROLES.indexOf(roleOf(route));
+        if (v.allowed !== expected) wrong.push(`${role} ${route.method} ${route.path}: ${v.reason}`);
+      }
+      expect(sim.grants().filter((g) => !sim.used.has(g))).toEqual([]);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('a viewer cannot start a run; an operator can, but cannot change a campaign; an editor can; no role reaches another API', async () => {
+    const apiId = t.ref(t.id('AWS::ApiGatewayV2::Api', 'OrcaApi'));
+    const allowed = async (role: ConsoleRole, method: string, path: string, api = apiId) =>
+      (
+        await roleSimulator(role).evaluate({
+          action: 'execute-api:Invoke',
+          resource: invoke(api, method, path),
+          source: `${role} ${method} ${path}`,
+        })
+      ).allowed;
+    expect(await allowed('viewers', 'GET', '/runs/r1/transitions/lapsed-reachable/rows')).toBe(true);
+    expect(await allowed('viewers', 'POST', '/campaigns/winback/runs')).toBe(false);
+    expect(await allowed('viewers', 'POST', '/runs/r1/stop')).toBe(false);
+    expect(await allowed('operators', 'POST', '/campaigns/winback/runs')).toBe(true);
+    expect(await allowed('operators', 'POST', '/runs/r1/activities/mail/confirm')).toBe(true);
+    expect(await allowed('operators', 'PUT', '/campaigns/winback')).toBe(false);
+    expect(await allowed('operators', 'POST', '/campaigns/winback/publish')).toBe(false);
+    expect(await allowed('operators', 'DELETE', '/campaigns/winback')).toBe(false);
+    expect(await allowed('editors', 'PUT', '/campaigns/winback')).toBe(true);
+    expect(await allowed('editors', 'DELETE', '/campaigns/winback')).toBe(true);
+    expect(await allowed('editors', 'GET', '/campaigns', 'otherapi01')).toBe(false);
   });
 });
