@@ -462,6 +462,8 @@ describe('an existing data lake', () => {
         ],
         campaigns: undefined,
         dataLakeBuckets: ['acme-lake'],
+        // The web console's files and CDK's copy function are not this test's (cdk/rules/console-site.test.ts).
+        console: false,
       },
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
