@@ -6,7 +6,7 @@
  * code are recorded in the status table by a custom resource each, so the API lists, starts and
  * watches them; it never changes them.
  */
-import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -251,9 +251,11 @@ export class OrcaApi extends Construct {
 
   /**
    * CORS for the web console: its origin alone, the methods of the routes, and the headers a SigV4
-   * signed request carries ("Amazon API Gateway Developer Guide — Configure CORS for HTTP APIs":
-   * API Gateway answers the preflight OPTIONS itself, before the IAM authorizer, and adds the
-   * headers to the integration's answers). Without a console, no CORS at all.
+   * signed request carries; API Gateway adds them to the integration's answers ("Amazon API Gateway
+   * Developer Guide — Configure CORS for HTTP APIs"). The $default route (IAM) would also catch the
+   * preflight, which a browser sends without credentials: as that guide says for a $default route
+   * with authorization, an `OPTIONS /{proxy+}` route without it answers the preflight (the function
+   * answers 204). Without a console, no CORS at all.
    */
   allowOrigin(origin: string): void {
     (this.api.node.defaultChild as apigw.CfnApi).corsConfiguration = {
@@ -262,6 +264,17 @@ export class OrcaApi extends Construct {
       allowHeaders: CONSOLE_REQUEST_HEADERS,
       maxAge: 600,
     };
+    const [preflight] = this.api.addRoutes({
+      path: '/{proxy+}',
+      methods: [apigw.HttpMethod.OPTIONS],
+      integration: new HttpLambdaIntegration('Preflight', this.handler),
+      authorizer: new apigw.HttpNoneAuthorizer(),
+    });
+    Validations.of(preflight!).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The CORS preflight of the web console: a browser sends it without credentials (Fetch Standard: a CORS-preflight request never includes them); it answers 204 with no data.',
+    });
   }
 
   /** The base URL (https://<id>.execute-api.<region>.amazonaws.com/). */

@@ -236,11 +236,21 @@ describe('the API’s CORS', () => {
     expect(CONSOLE_REQUEST_HEADERS).not.toContain('*');
   });
 
+  it('the preflight: a route OPTIONS /{proxy+} without authorization (the $default route takes IAM), to the API function', () => {
+    const routes = resourcesOf(orcaTemplate().template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    expect(routes.filter((r) => r.RouteKey.startsWith('OPTIONS'))).toEqual([
+      expect.objectContaining({ RouteKey: 'OPTIONS /{proxy+}', AuthorizationType: 'NONE' }),
+    ]);
+  });
+
   it('console: false leaves out the site, the sign-in and the CORS', () => {
     const { template } = templateOf({ ...ORCA_TEST_PROPS, console: false });
     for (const type of ['AWS::CloudFront::Distribution', 'AWS::Cognito::UserPool', 'AWS::Cognito::IdentityPool'])
       expect(resourcesOf(template, type), type).toEqual([]);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+    expect(resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey)).not.toContain(
+      'OPTIONS /{proxy+}',
+    );
     expect(resourcesOf(template, 'AWS::S3::Bucket')).toHaveLength(2);
   });
 });

@@ -14,7 +14,8 @@ describe('public routes', () => {
   it('exactly the four public route keys have no authorization; the default route takes AWS_IAM', () => {
     const routes = resourcesOf(orcaTemplate().template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     const open = routes.filter((r) => r.AuthorizationType === 'NONE').map((r) => r.RouteKey);
-    expect(open.sort()).toEqual([...PUBLIC].sort());
+    // And the web console's CORS preflight (cdk/rules/console-site.test.ts).
+    expect(open.sort()).toEqual([...PUBLIC, 'OPTIONS /{proxy+}'].sort());
     expect(routes.filter((r) => r.AuthorizationType !== 'NONE')).toEqual([
       expect.objectContaining({ RouteKey: '$default', AuthorizationType: 'AWS_IAM' }),
     ]);

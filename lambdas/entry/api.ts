@@ -73,6 +73,8 @@ const service = new CampaignService({
 export const handler = middy<APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2>(
   async (event: APIGatewayProxyEventV2WithIAMAuthorizer) => {
     const request = requestOf(event);
+    // The web console's CORS preflight (route OPTIONS /{proxy+}, no authorization): API Gateway adds the CORS headers.
+    if (request.method === 'OPTIONS') return resultOf({ status: 204, headers: {}, body: '' });
     const response =
       (await handlePublic(request, publicDeps)) ??
       (await handle(service, request, (e) =>

@@ -146,6 +146,19 @@ describe('api entry', () => {
       { functionName: 'api', awsRequestId: 'y' } as never,
     )) as { statusCode: number };
     expect(refused.statusCode).toBe(409);
+    // The web console's CORS preflight (route OPTIONS /{proxy+}, without authorization): 204, nothing else;
+    // API Gateway adds the CORS headers ("Amazon API Gateway Developer Guide — Configure CORS for HTTP APIs").
+    const preflight = await handler(
+      {
+        ...event,
+        rawPath: '/campaigns/deployed/runs',
+        rawQueryString: '',
+        headers: { origin: 'https://d111111abcdef8.cloudfront.net', 'access-control-request-method': 'POST' },
+        requestContext: { http: { method: 'OPTIONS', path: '/campaigns/deployed/runs' } },
+      } as never,
+      { functionName: 'api', awsRequestId: 'o' } as never,
+    );
+    expect(preflight).toEqual({ statusCode: 204, headers: {}, body: '', isBase64Encoded: false });
     // Run commands are logged with the IAM caller.
     const store = new DynamoDbStore(dynamo.client, TABLE);
     await store.createRun({
