@@ -3,7 +3,7 @@
  * orca:catalog, orca:campaigns, orca:alarmEmail, orca:retentionDays, orca:databaseName, and the sending
  * identities (channelSettings): orca:emailIdentity, orca:emailConfigurationSet, orca:smsOriginationIdentity,
  * orca:smsConfigurationSet, orca:smsPrice, orca:pushPlatformApplication; the web console: orca:console
- * (false leaves it out), orca:consoleDomainPrefix (the hosted UI's prefix).
+ * (false leaves it out), orca:consoleDomainPrefix (the hosted UI's prefix), orca:consoleThreatProtection.
  * cdk-nag's AwsSolutions checks run at synth; every accepted finding is acknowledged with a reason.
  */
 import '../lambdas/util/polyfills.js';

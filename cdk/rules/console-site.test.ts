@@ -214,6 +214,12 @@ describe('the files and config.json', () => {
     );
   });
 
+  it('the console without the API is refused, with what to do', () => {
+    expect(() => new OrcaStack(testApp(), 'Orca', { orca: { ...ORCA_TEST_PROPS, api: false, console: true } })).toThrow(
+      'the web console needs the API: set api to true, or console to false',
+    );
+  });
+
   it('without a build of the console, the synth stops and says how to build it or leave it out', () => {
     const empty = mkdtempSync(join(tmpdir(), 'orca-no-console-'));
     const synth = () => new OrcaStack(testApp(), 'Orca', { orca: { ...ORCA_TEST_PROPS, console: { files: empty } } });
