@@ -24,8 +24,9 @@ async function start(): Promise<void> {
         <SignInProblem
           message={e instanceof Error ? e.message : String(e)}
           onRetry={() => {
+            // Out of the hosted UI's session too (it would sign the same user in again), then back to sign in.
             sessionStorage.clear();
-            location.assign(config.redirectUri);
+            void import('./auth/hosted-ui.js').then(({ logoutUrl }) => location.assign(logoutUrl(config)));
           }}
         />,
       );
