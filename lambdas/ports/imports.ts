@@ -91,8 +91,11 @@ export interface JournalEntry {
 export interface TableVersion {
   version: number;
   location: string;
+  /** The import job that wrote it, or `<run>-<activity>` for an update data activity. */
   jobId: string;
   at: string;
+  /** Removed when the version is dropped, when more than its location (update data: the activity's whole output folder). */
+  folder?: string;
 }
 
 export interface TableVersions {
