@@ -14,7 +14,7 @@ export const versionLocation = (table: string, jobId: string): string => `versio
 
 /** The table's current version and its location. */
 export async function currentVersion(
-  store: ImportStore,
+  store: Pick<ImportStore, 'getVersions'>,
   table: CatalogTable,
 ): Promise<{ version?: number; location: string }> {
   const v = await store.getVersions(table.name);
