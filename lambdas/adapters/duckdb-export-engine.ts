@@ -26,7 +26,9 @@ export class DuckDbExportEngine extends DuckDbImportEngine implements ExportEngi
     const root = realpathSync(this.dataRoot);
     const rel = relative(root, realpathSync(dirname(target)));
     if (rel.startsWith('..') || isAbsolute(rel))
-      throw new ActivityError(`out: ${out} leads outside the data folder ${this.dataRoot}; exports are written only inside it`);
+      throw new ActivityError(
+        `out: ${out} leads outside the data folder ${this.dataRoot}; exports are written only inside it`,
+      );
     renameSync(join(this.url(work), files[0]!), target);
     return statSync(target).size;
   }

@@ -63,11 +63,19 @@ export function parseExportJob(doc: unknown, catalog: Catalog): ExportJob {
   if (d.table !== undefined && !table)
     findings.error(null, ['table'], `unknown table '${d.table}'.${didYouMean(d.table, catalog.tableNames)}`);
   if (table?.lake || table?.glue)
-    findings.error(null, ['table'], `${d.table} is not one of the catalog's Parquet tables (glue or lake): export it where it lives`);
+    findings.error(
+      null,
+      ['table'],
+      `${d.table} is not one of the catalog's Parquet tables (glue or lake): export it where it lives`,
+    );
   if (table && d.columns)
     d.columns.forEach((c, i) => {
       if (!table.columns.has(c))
-        findings.error(null, ['columns', i], `'${c}' is not a column of ${table.name}.${didYouMean(c, table.columns.keys())}`);
+        findings.error(
+          null,
+          ['columns', i],
+          `'${c}' is not a column of ${table.name}.${didYouMean(c, table.columns.keys())}`,
+        );
     });
   if (d.columns && new Set(d.columns).size !== d.columns.length)
     findings.error(null, ['columns'], 'a column is listed twice');

@@ -7,7 +7,14 @@
  * the last step.
  */
 import type { Catalog } from '../catalog/catalog.js';
-import { type ExportStage, exportCountSelect, exportSelect, exportStatement, exportTarget, headerLine } from '../imports/export-plan.js';
+import {
+  type ExportStage,
+  exportCountSelect,
+  exportSelect,
+  exportStatement,
+  exportTarget,
+  headerLine,
+} from '../imports/export-plan.js';
 import { checkedLocation } from '../layout.js';
 import type { Population, SavedAudience } from '../sql/population.js';
 import type { ExportEngine, ExportRecord, ExportStore, ImportStore } from '../ports/imports.js';
@@ -75,7 +82,10 @@ function relation(deps: ExportDeps, job: ExportRecord): string {
   const source = job.source!;
   if (source.population) return deps.engine.dialect.workTable(source.population);
   const table = deps.catalog.table(job.definition.table!)!;
-  return deps.engine.dialect.catalogTable({ ...table, location: checkedLocation(source.location, 'the table version') });
+  return deps.engine.dialect.catalogTable({
+    ...table,
+    location: checkedLocation(source.location, 'the table version'),
+  });
 }
 
 const STAGES: Record<ExportStage, (deps: ExportDeps, job: ExportRecord) => Promise<Patch>> = {
