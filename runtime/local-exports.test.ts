@@ -13,6 +13,7 @@ import { stringLiteral } from '../lambdas/sql/literal.js';
 import { LocalRuntime } from './local-runtime.js';
 import { LocalImports } from './local-imports.js';
 import { LocalExports } from './local-exports.js';
+import { waitFor } from '../test/helpers/wait.js';
 
 const catalog = buildCatalog({
   tables: {
@@ -161,6 +162,22 @@ describe('export jobs', () => {
     expect(existsSync(join(root, job.work))).toBe(false);
     const journal = await imports.store.listJournal(job.id);
     expect(journal.map((e) => e.message)).toContain('cancelled before finish: no file written');
+  });
+
+  it('pause holds the job between stages, resume goes on to the file', async () => {
+    let resumed: Promise<unknown> | undefined;
+    const job = await runExport({ table: 'people', out: 'out/paused.csv' }, async (j, stage) => {
+      if (stage !== 'read') return;
+      await imports.pause(j.id, 'test');
+      resumed = waitFor(async () => (await exports.store.getJob(j.id))?.status === 'paused', {
+        what: 'the export paused',
+      }).then(() => imports.resume(j.id, 'test'));
+    });
+    await resumed;
+    expect(job.status, job.error).toBe('finished');
+    expect(readFileSync(join(root, 'out/paused.csv'), 'utf8')).toMatch(/^id,email,age,city\n1,a@x/);
+    const journal = (await imports.store.listJournal(job.id)).map((e) => e.message);
+    expect(journal).toEqual(expect.arrayContaining(['paused by test', 'paused before write', 'resumed by test']));
   });
 
   it('never writes outside the data folder', () => {
