@@ -180,6 +180,16 @@ describe('export jobs', () => {
     expect(journal).toEqual(expect.arrayContaining(['paused by test', 'paused before write', 'resumed by test']));
   });
 
+  it('an export left running by a process that ended is interrupted at the next start, its folder removed', async () => {
+    const rec = await exports.create(parseExportJob({ table: 'people', out: 'out/killed.csv' }, catalog));
+    await exports.store.updateJob(rec.id, { status: 'running', stage: 'write' });
+    mkdirSync(join(root, rec.work), { recursive: true });
+    await LocalExports.open(runtime, await LocalImports.open(runtime));
+    expect((await exports.store.getJob(rec.id))!.status).toBe('interrupted');
+    expect(existsSync(join(root, rec.work))).toBe(false);
+    expect(existsSync(join(root, 'out/killed.csv'))).toBe(false);
+  });
+
   it('never writes outside the data folder', () => {
     expect(() => parseExportJob({ table: 'people', out: '../x.csv' }, catalog)).toThrow(
       /export people is not valid:\n {2}out: a path relative to the data folder, without \.\./,
