@@ -39,6 +39,12 @@ const INTEGRATION = [
   'runtime/channels-local.test.ts',
   // Import jobs end to end: dynalite, DuckDB and the local Step Functions runner.
   'runtime/local-imports.test.ts',
+  // Update data activities in campaigns on the embedded stack: dynalite, DuckDB, the local runner.
+  'runtime/update-data-run.test.ts',
+  // Export jobs end to end: dynalite, DuckDB and the local Step Functions runner.
+  'runtime/local-exports.test.ts',
+  // orca export in-process: the embedded runtime opened by each command.
+  'cli/export.test.ts',
   'runtime/server.test.ts',
   'runtime/console-serving.test.ts',
   'runtime/dynalite.test.ts',

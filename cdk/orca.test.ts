@@ -187,12 +187,22 @@ describe('the orca stack', () => {
       'orca-birthday',
       'orca-crosssell',
       'orca-leads',
+      'orca-loyalty-upgrade',
       'orca-newsletter',
       'orca-sms-reminder',
       'orca-spring-newsletter',
       'orca-winback',
     ]);
-    for (const id of ['winback', 'birthday', 'crosssell', 'newsletter', 'leads', 'sms-reminder', 'spring-newsletter']) {
+    for (const id of [
+      'winback',
+      'birthday',
+      'crosssell',
+      'newsletter',
+      'leads',
+      'loyalty-upgrade',
+      'sms-reminder',
+      'spring-newsletter',
+    ]) {
       const v = validateCampaign(readDocument(join(root, `examples/${id}.yaml`)), catalog, {
         dialect: new AthenaDialect({ database: 'orca' }),
       });
@@ -276,8 +286,9 @@ describe('the orca stack', () => {
 
   it('alarms on failed and timed-out runs and failing or throttled functions, to an encrypted topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(7);
-    expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(7);
+    // One per campaign machine: the 8 examples.
+    expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(8);
+    expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(8);
     expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(8);
     expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(8);
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
@@ -358,7 +369,7 @@ describe('the API', () => {
 
   it('each campaign deployed as code is recorded by a custom resource with its document and machine', () => {
     const records = Object.values(template.findResources('Custom::OrcaCampaign')).map((r) => r.Properties);
-    expect(records).toHaveLength(7);
+    expect(records).toHaveLength(8);
     const machineIds = Object.fromEntries(
       Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).map(([logicalId, m]) => [
         m.Properties.StateMachineName,

@@ -20,6 +20,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { reportCommand } from './commands/report.js';
 import { outboxCommand } from './commands/outbox.js';
 import { importCommands } from './commands/import.js';
+import { exportCommand } from './commands/export.js';
 
 /** `output` replaces where commander writes help and usage errors (tests capture them in-process). */
 export function buildProgram(output: OutputConfiguration = {}): Command {
@@ -49,6 +50,7 @@ export function buildProgram(output: OutputConfiguration = {}): Command {
     outboxCommand,
     schemaCommand,
     importCommands,
+    exportCommand,
   ])
     add(program);
   for (const c of program.commands) c.exitOverride();

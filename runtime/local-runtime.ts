@@ -201,6 +201,7 @@ export class LocalRuntime {
       control: this.control,
       ...(this.signal ? { signal: this.signal } : {}),
       channels: this.channels,
+      versions: { store: new DynamoDbImportStore(this.dynamo.client, TABLE) },
     };
   }
 

@@ -168,6 +168,19 @@ function target(
           def: { id, type, audience: 'pairs-save' },
         };
       return { def: { id, type, audience: 'pairs-save' }, outputs: ['main'] };
+    case 'updateData': {
+      // The population's columns of the same name fill the table's: its key, or a file's email.
+      const def = {
+        id,
+        type,
+        operation: 'update',
+        table: p.dimension ?? 'recipients',
+        key: p.dimension ? key(p) : 'email',
+      };
+      if (!p.dimension && !p.columns.some((c) => c.name === 'email'))
+        return { refused: 'no column of the population is a column of recipients', def };
+      return { def, outputs: ['main'] };
+    }
     case 'fork':
       return { def: { id, type }, outputs: ['main'] };
     case 'andJoin':
@@ -198,7 +211,10 @@ beforeAll(async () => {
   const run = async (def: Def, options: Parameters<ActivityHarness['run']>[1] = {}) => {
     // Each source writes under its own folder (work/test/RUN/<id>).
     const r = await h.run({ ...def, id: `s${sources.length}` }, options);
-    for (const o of Object.keys(r.plan.outputs))
+    // The outputs transitions may leave from (Update data's query also writes its counts and the table's next version).
+    const module = ACTIVITIES.get(String(def.type))!;
+    const outputs = module.outputs(module.schema.parse({ ...def, id: 's' }));
+    for (const o of Object.keys(r.plan.outputs).filter((x) => outputs.includes(x)))
       sources.push({ name: `${String(def.type)}.${o}`, population: r.population(o) });
   };
   const fr = { attribute: 'country', operator: 'equal', value: 'FR' };
@@ -234,6 +250,7 @@ beforeAll(async () => {
     { inputs: [people] },
   );
   await run({ id: 's', type: 'saveAudience', audience: 'src' }, { inputs: [people] });
+  await run({ id: 's', type: 'updateData', table: 'recipients', operation: 'update', key: 'id' }, { inputs: [people] });
   // The flow-control types forward what they receive, through the real gate.
   const flow: Array<[Def, string[]]> = [
     [{ id: 'f', type: 'fork' }, ['main']],

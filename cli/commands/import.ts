@@ -26,14 +26,14 @@ export function importCommands(program: Command): void {
   common(
     program
       .command('jobs')
-      .description('list import jobs, newest first')
+      .description('list import and export jobs, newest first')
       .option('--status <status>', 'only the jobs in this status'),
   ).action(lazy(async () => (await import('./actions/import.js')).listJobs));
   const job = common(
-    program.command('job').description("an import job's status, counts and journal").argument('<id>'),
+    program.command('job').description("an import or export job's status, counts and journal").argument('<id>'),
   ).action(lazy(async () => (await import('./actions/import.js')).showJob));
   for (const action of ['pause', 'resume', 'cancel'] as const)
-    common(job.command(action).description(`${action} an import job`).argument('<id>')).action(
+    common(job.command(action).description(`${action} an import or export job`).argument('<id>')).action(
       lazy(async () => (await import('./actions/import.js'))[action]),
     );
   common(

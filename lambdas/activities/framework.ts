@@ -144,7 +144,12 @@ export interface PlanContext {
  */
 export type Execution = 'query' | 'wait' | 'atOnce' | 'send';
 
-export type Saves = { audience: string } | { history: true } | { watermark: true };
+export type Saves =
+  | { audience: string }
+  | { history: true }
+  | { watermark: true }
+  /** Update data: the output `version` becomes the table's current version (keeping `keep` versions). */
+  | { table: string; keep: number };
 
 export type Action =
   /** One SELECT whose last column, orca_output, names the output each row belongs to. */

@@ -22,6 +22,7 @@ import { reconciliation } from './reconciliation.js';
 import { saveAudience } from './save-audience.js';
 import { split } from './split.js';
 import { test } from './test.js';
+import { updateData } from './update-data.js';
 import { wait } from './wait.js';
 
 export const ACTIVITY_MODULES = [
@@ -36,6 +37,7 @@ export const ACTIVITY_MODULES = [
   split,
   saveAudience,
   loadFile,
+  updateData,
   fork,
   andJoin,
   wait,

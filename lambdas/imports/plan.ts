@@ -398,3 +398,16 @@ export function workRef(work: string, stage: string, output: string, columns: Co
 }
 
 export { nullOf };
+
+/**
+ * The lines of a population (the update data activity, lambdas/activities/update-data.ts): each
+ * mapped column (`field`: the population's column) cast to its table column's type, numbered in the
+ * order of their values (a population has no order of its own: first and last doubles go by it).
+ * The doubles, match and apply stages read it as they read a file's typed lines.
+ */
+export function populationLines(job: ImportJob, table: CatalogTable, population: string): string {
+  const cols = mappedColumns(job, table);
+  const values = cols.map((c) => `CAST(w.${q(c.field)} AS ${sqlType(c.type)}) AS ${q(c.column)}`);
+  const order = cols.map((c) => `w.${q(c.field)} ASC NULLS LAST`).join(', ');
+  return `(SELECT ${values.join(', ')}, row_number() OVER (ORDER BY ${order}) AS ${q(LINE_COLUMN)} FROM ${population} AS w)`;
+}

@@ -14,7 +14,7 @@ export const versionLocation = (table: string, jobId: string): string => `versio
 
 /** The table's current version and its location. */
 export async function currentVersion(
-  store: ImportStore,
+  store: Pick<ImportStore, 'getVersions'>,
   table: CatalogTable,
 ): Promise<{ version?: number; location: string }> {
   const v = await store.getVersions(table.name);
@@ -43,16 +43,18 @@ export class VersionConflict extends ActivityError {}
 
 /**
  * Makes `location` the table's current version if the current one is still `base`; keeps the last
- * `keep` versions (and version 0, the catalog's location), removes the files of those dropped.
+ * `keep` versions (and version 0, the catalog's location), removes the files of those dropped
+ * (`folder`: what to remove with the version when its location is a part of it).
  */
 export async function swapVersion(
-  deps: { store: ImportStore; engine: ImportEngine; tables?: TableSwitch | undefined },
+  deps: { store: ImportStore; engine: Pick<ImportEngine, 'remove'>; tables?: TableSwitch | undefined },
   table: CatalogTable,
   base: number | undefined,
   location: string,
   jobId: string,
   keep: number,
   at: string,
+  folder?: string,
 ): Promise<number> {
   const before = (await deps.store.getVersions(table.name)) ?? { table: table.name, versions: [] };
   if (before.current !== base)
@@ -63,7 +65,7 @@ export async function swapVersion(
     ? before.versions
     : [{ version: CATALOG_VERSION, location: table.location, jobId: 'catalog', at }];
   const version = Math.max(...known.map((v) => v.version)) + 1;
-  const all = [...known, { version, location, jobId, at }];
+  const all = [...known, { version, location, jobId, at, ...(folder ? { folder } : {}) }];
   const others = all.filter((v) => v.version !== CATALOG_VERSION);
   const kept = others.slice(-keep);
   const next: TableVersions = {
@@ -79,7 +81,7 @@ export async function swapVersion(
     await deps.store.putVersions(before, version);
     throw e;
   }
-  for (const v of others.slice(0, others.length - kept.length)) await deps.engine.remove(v.location);
+  for (const v of others.slice(0, others.length - kept.length)) await deps.engine.remove(v.folder ?? v.location);
   return version;
 }
 

@@ -11,6 +11,7 @@ import { ActivityError } from './errors.js';
 import { complete } from './gate.js';
 import { finishActivity, inactiveTransition, iso } from './activity-records.js';
 import type { Deps, RecordEvent } from './types.js';
+import { applyTableVersion } from './update-table.js';
 
 export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> {
   const g = e.gate;
@@ -83,11 +84,23 @@ export async function recordActivity(e: RecordEvent, deps: Deps): Promise<void> 
   } else if (saves && 'watermark' in saves) {
     await deps.store.addHistory(run.campaign.id, activityId, undefined, run.startedAt);
   }
+  const applied =
+    saves && 'table' in saves
+      ? `; ${await applyTableVersion(
+          deps,
+          saves,
+          g.target,
+          rows,
+          `${run.runId}-${activityId}`,
+          at,
+          g.outbound.some((t) => t.output === 'main'),
+        )}`
+      : '';
 
   await deps.engine.registerTransitions(records.filter((r) => r.active));
   const main = rows.main ?? Object.values(rows).reduce((a, b) => a + b, 0);
   const stopped = [...inactive].filter((o) => g.outbound.some((t) => t.output === o));
-  const saved = saves && 'audience' in saves ? `; audience '${saves.audience}' saved` : '';
+  const saved = saves && 'audience' in saves ? `; audience '${saves.audience}' saved` : applied;
   await finishActivity(deps, run.runId, {
     activityId,
     startedAt: g.startedAt,

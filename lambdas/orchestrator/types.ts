@@ -10,6 +10,7 @@ import type { CampaignContext } from '../planner.js';
 import type { Channel, Providers } from '../ports/channel.js';
 import type { MessageLedger, RateLimiter, ReportStore } from '../ports/ledger.js';
 import type { ObjectStore } from '../ports/objects.js';
+import type { ImportStore, TableSwitch } from '../ports/imports.js';
 
 /**
  * The signed links of messages (lambdas/channels/links.ts, H-providers, declares the same
@@ -48,6 +49,11 @@ export interface Deps {
   clock?: () => Date;
   /** Channel activities' dependencies; absent where nothing can be sent (a deployment without channels). */
   channels?: ChannelDeps;
+  /**
+   * Where catalog tables' versions are (update data activities swap them, as import jobs do), and
+   * how a table is switched to one (a Glue UpdateTable in the cloud; none locally: the pointer is read).
+   */
+  versions?: { store: ImportStore; tables?: TableSwitch };
 }
 
 export interface RunCampaign extends CampaignContext {

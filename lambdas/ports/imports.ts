@@ -6,9 +6,12 @@
  */
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { Dialect } from '../sql/dialect.js';
+import type { Population } from '../sql/population.js';
 import type { Stage } from '../imports/plan.js';
 import type { ImportJob } from '../imports/job.js';
 import type { CsvLayout } from '../imports/read-source.js';
+import type { ExportJob } from '../imports/export.js';
+import type { ExportStage } from '../imports/export-plan.js';
 
 /**
  * editing (defined, not started), running, pausing → paused (between stages), cancelling →
@@ -44,10 +47,18 @@ export interface JobCounts {
   unchanged?: number;
   notFound?: number;
   matched?: number;
+  /** Export jobs: rows and bytes written. */
+  rows?: number;
+  bytes?: number;
 }
+
+/** Imports load a file into a table; exports write a table or an audience to a file. */
+export type JobKind = 'import' | 'export';
 
 export interface JobRecord {
   id: string;
+  /** Absent on import jobs (recorded before exports existed): import. */
+  kind?: JobKind;
   name: string;
   table: string;
   status: JobStatus;
@@ -82,7 +93,7 @@ export interface JournalEntry {
   at: string;
   kind: 'stage' | 'action' | 'error' | 'info';
   message: string;
-  stage?: Stage;
+  stage?: Stage | ExportStage;
   durationMs?: number;
   counts?: JobCounts;
   actor?: string;
@@ -91,8 +102,11 @@ export interface JournalEntry {
 export interface TableVersion {
   version: number;
   location: string;
+  /** The import job that wrote it, or `<run>-<activity>` for an update data activity. */
   jobId: string;
   at: string;
+  /** Removed when the version is dropped, when more than its location (update data: the activity's whole output folder). */
+  folder?: string;
 }
 
 export interface TableVersions {
@@ -146,5 +160,57 @@ export interface ImportEngine {
   /** An empty folder (prefix) at a location, for a plain write. */
   prepareFolder(location: string): Promise<void>;
   /** Cancels the running statements that name this text (the job's work folder). */
+  cancelMatching(text: string): void;
+}
+
+/**
+ * An export job, kept with the import jobs (the same statuses, journal and list): `table` names
+ * what it exports (the table, or `audience <name>`).
+ */
+export interface ExportRecord {
+  id: string;
+  kind: 'export';
+  name: string;
+  table: string;
+  status: JobStatus;
+  definition: ExportJob;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  stage?: ExportStage;
+  counts?: Pick<JobCounts, 'rows' | 'bytes'>;
+  error?: string;
+  /** Where the write stage writes, relative to the data root (removed unless the job finishes). */
+  work: string;
+  /** The file written (locally; in the cloud the prefix), relative to the data root. */
+  out: string;
+  /** What the read stage found: the table version (or the audience's rows), the columns written and the key they are ordered by. */
+  source?: { location: string; columns: string[]; key?: string; population?: Population };
+}
+
+/** The part of the job store exports use. */
+export interface ExportStore {
+  createJob(job: ExportRecord): Promise<void>;
+  getJob(id: string): Promise<ExportRecord | undefined>;
+  updateJob(id: string, patch: Partial<ExportRecord>, onlyIf?: readonly JobStatus[]): Promise<boolean>;
+  journal(id: string, entry: JournalEntry): Promise<void>;
+  listJournal(id: string): Promise<JournalEntry[]>;
+}
+
+export interface ExportEngine {
+  readonly dialect: Dialect;
+  execute(sql: string): Promise<{ queryId: string; rows: Record<string, number> }>;
+  rows(sql: string): Promise<Record<string, unknown>[]>;
+  /** Where a location is for a write: an absolute path locally, an s3:// URL in the cloud. */
+  url(location: string): string;
+  /** An empty folder (prefix) at a location. */
+  prepareFolder(location: string): Promise<void>;
+  remove(location: string): Promise<void>;
+  /**
+   * Makes what the write stage wrote under `work` the export's `out` in one step (locally a rename
+   * of the file, checked to stay inside the data folder); `header`, when the engine's write had
+   * none (UNLOAD), goes first. Answers its size in bytes.
+   */
+  publish(work: string, out: string, header?: string): Promise<number>;
   cancelMatching(text: string): void;
 }

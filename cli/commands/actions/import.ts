@@ -91,8 +91,8 @@ export async function listJobs(opts: Opts): Promise<void> {
   if (opts.json) return void console.log(jsonText(shown));
   console.log(
     table(
-      ['id', 'name', 'table', 'status', 'created'],
-      shown.map((j) => [j.id, j.name, j.table, j.status, j.createdAt]),
+      ['id', 'kind', 'name', 'table', 'status', 'created'],
+      shown.map((j) => [j.id, j.kind ?? 'import', j.name, j.table, j.status, j.createdAt]),
     ),
   );
 }

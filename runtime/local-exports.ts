@@ -1,0 +1,106 @@
+/**
+ * Export jobs in the embedded runtime: the compiled export machine (statemachines/export-job.ts)
+ * run by the local Step Functions runner, each stage served in-process by the same stage function
+ * as in the cloud, against DuckDB and the runtime's store (the import jobs' items: `orca jobs`,
+ * `orca job ID` and pause, resume, cancel act on both kinds).
+ */
+import { DynamoDbExportStore } from '../lambdas/adapters/dynamodb-export-store.js';
+import { DynamoDbImportStore } from '../lambdas/adapters/dynamodb-import-store.js';
+import { DuckDbExportEngine } from '../lambdas/adapters/duckdb-export-engine.js';
+import { type ExportJob, exportFile } from '../lambdas/imports/export.js';
+import type { ExportStage } from '../lambdas/imports/export-plan.js';
+import { type ExportDeps, runExportStage } from '../lambdas/orchestrator/export-stages.js';
+import { newRunId } from '../lambdas/orchestrator/run-id.js';
+import { ENDED, type ExportRecord } from '../lambdas/ports/imports.js';
+import { allStates } from '../statemachines/asl.js';
+import { compileExportJob } from '../statemachines/export-job.js';
+import { TABLE } from './dynalite.js';
+import type { LocalImports } from './local-imports.js';
+import { type LocalHandlers, type LocalRuntime, startLocalExecution } from './local-runtime.js';
+
+/** How often a paused job looks at its status again, locally (ms). */
+const LOCAL_PAUSE_POLL_MS = 200;
+
+const now = () => new Date().toISOString();
+
+export class LocalExports {
+  readonly store: DynamoDbExportStore;
+  readonly engine: DuckDbExportEngine;
+  private readonly jobs: DynamoDbImportStore;
+
+  private constructor(readonly runtime: LocalRuntime) {
+    this.jobs = new DynamoDbImportStore(runtime.dynamo.client, TABLE);
+    this.store = new DynamoDbExportStore(this.jobs);
+    this.engine = new DuckDbExportEngine(runtime.engine, runtime.options.dataRoot);
+  }
+
+  /**
+   * Export jobs left in progress by a process that ended are marked interrupted (LocalImports.open
+   * marks every kind) and their folders removed: they wrote no file.
+   */
+  static async open(runtime: LocalRuntime, imports: LocalImports): Promise<LocalExports> {
+    const exports = new LocalExports(runtime);
+    for (const job of await imports.store.listJobs(1000)) {
+      if (job.kind !== 'export' || (ENDED.includes(job.status) && job.status !== 'interrupted')) continue;
+      await exports.engine.remove(job.work);
+    }
+    return exports;
+  }
+
+  get deps(): ExportDeps {
+    return {
+      store: this.store,
+      engine: this.engine,
+      catalog: this.runtime.options.catalog,
+      versions: this.jobs,
+      audiences: this.runtime.store,
+    };
+  }
+
+  /** Records a job (status editing) from a checked definition. */
+  async create(definition: ExportJob, actor = 'user'): Promise<ExportRecord> {
+    const id = `exp-${newRunId().toLowerCase()}`;
+    const job: ExportRecord = {
+      id,
+      kind: 'export',
+      name: definition.name,
+      table: definition.table ?? `audience ${definition.audience}`,
+      status: 'editing',
+      definition,
+      createdAt: now(),
+      work: `exports/.work/${id}`,
+      out: exportFile(definition, id),
+    };
+    await Promise.all([
+      this.store.createJob(job),
+      this.store.journal(id, { at: now(), kind: 'action', actor, message: `created by ${actor}` }),
+    ]);
+    return job;
+  }
+
+  /** Runs a job to its end through its state machine; `onStage` hears each stage as it ends. */
+  async run(
+    id: string,
+    actor = 'user',
+    onStage?: (job: ExportRecord, stage: ExportStage) => void | Promise<void>,
+  ): Promise<ExportRecord> {
+    if (!(await this.store.updateJob(id, { status: 'running', startedAt: now() }, ['editing'])))
+      throw new Error(`export ${id} cannot start: it is not being edited`);
+    await this.store.journal(id, { at: now(), kind: 'action', actor, message: `started by ${actor}` });
+    const definition = compileExportJob();
+    const handlers: LocalHandlers = {};
+    const waits: Record<string, number> = {};
+    for (const [name, state] of allStates(definition)) {
+      if (state.Type === 'Wait') waits[name] = LOCAL_PAUSE_POLL_MS;
+      if (state.Type !== 'Task') continue;
+      const stage = (state.Parameters as { Payload: { stage: ExportStage } }).Payload.stage;
+      handlers[name] = async () => {
+        const r = await runExportStage(this.deps, id, stage);
+        if (onStage && r.next !== 'wait') await onStage((await this.store.getJob(id))!, stage);
+        return { StatusCode: 200, Payload: r };
+      };
+    }
+    await startLocalExecution(definition, id, { jobId: id }, handlers, waits).result;
+    return (await this.store.getJob(id))!;
+  }
+}
