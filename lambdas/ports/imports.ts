@@ -148,3 +148,8 @@ export interface ImportEngine {
   /** Cancels the running statements that name this text (the job's work folder). */
   cancelMatching(text: string): void;
 }
+
+/** Runs a job's state machine once its status is running (cloud: a Step Functions execution named after the job). */
+export interface JobLauncher {
+  start(jobId: string): Promise<{ execution?: string }>;
+}
