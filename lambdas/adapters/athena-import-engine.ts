@@ -48,7 +48,8 @@ export interface AthenaImportEngineOptions extends AthenaEngineOptions {
 }
 
 /** A plain write's CTAS (lambdas/imports/plan.ts writeStatement): its table is dropped before and after. */
-const PLAIN_WRITE = /^CREATE TABLE "([^"]+)"\."([^"]+)"\nWITH \(format = 'PARQUET', write_compression = 'SNAPPY', external_location = '[^']*'\)\nAS\n/;
+const PLAIN_WRITE =
+  /^CREATE TABLE "([^"]+)"\."([^"]+)"\nWITH \(format = 'PARQUET', write_compression = 'SNAPPY', external_location = '[^']*'\)\nAS\n/;
 
 /** Query states still running ("Amazon Athena API Reference — QueryExecutionStatus"). */
 const LIVE = new Set(['QUEUED', 'RUNNING']);
@@ -64,7 +65,9 @@ export function parquetGlueType(e: SchemaElement): string | undefined {
     case 'INT32':
       return logical === 'DATE' || e.converted_type === 'DATE' ? 'date' : 'int';
     case 'INT64':
-      return logical === 'TIMESTAMP' || e.converted_type === 'TIMESTAMP_MILLIS' || e.converted_type === 'TIMESTAMP_MICROS'
+      return logical === 'TIMESTAMP' ||
+        e.converted_type === 'TIMESTAMP_MILLIS' ||
+        e.converted_type === 'TIMESTAMP_MICROS'
         ? 'timestamp'
         : 'bigint';
     case 'INT96':
@@ -152,8 +155,7 @@ export class AthenaImportEngine implements ImportEngine {
         names = (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => c.Name!);
         rows.shift();
       }
-      for (const r of rows)
-        out.push(Object.fromEntries(names.map((n, i) => [n, r.Data?.[i]?.VarCharValue ?? null])));
+      for (const r of rows) out.push(Object.fromEntries(names.map((n, i) => [n, r.Data?.[i]?.VarCharValue ?? null])));
       token = page.NextToken;
     } while (token);
     return out;
@@ -227,7 +229,13 @@ export class AthenaImportEngine implements ImportEngine {
         CopySource: `${this.o.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
       }),
     );
-    await this.createTable(src.table, `the Parquet file ${key} of import job ${job.name}`, src.copy, 'parquet', columns);
+    await this.createTable(
+      src.table,
+      `the Parquet file ${key} of import job ${job.name}`,
+      src.copy,
+      'parquet',
+      columns,
+    );
     return { records };
   }
 
@@ -269,7 +277,9 @@ export class AthenaImportEngine implements ImportEngine {
    * pass the job id, which every CTAS of a job names in its location).
    */
   async cancelMatching(text: string): Promise<void> {
-    const list = await this.o.athena.send(new ListQueryExecutionsCommand({ WorkGroup: this.o.workGroup, MaxResults: 50 }));
+    const list = await this.o.athena.send(
+      new ListQueryExecutionsCommand({ WorkGroup: this.o.workGroup, MaxResults: 50 }),
+    );
     const ids = list.QueryExecutionIds ?? [];
     if (!ids.length) return;
     const r = await this.o.athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: ids }));
