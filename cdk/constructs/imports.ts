@@ -146,7 +146,8 @@ export class OrcaImports extends Construct {
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [...readOnly, ...written].map((p) => `${p}*`) } },
+        // The written prefixes' listing comes with their delete grant (grantDeleteUnder).
+        conditions: { StringLike: { 's3:prefix': readOnly.map((p) => `${p}*`) } },
       }),
     );
     role.addToPrincipalPolicy(
