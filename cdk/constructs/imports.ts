@@ -159,7 +159,13 @@ export class OrcaImports extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        resources: [...written, ATHENA_RESULTS].map((p) => bucket.arnForObjects(`${p}*`)),
+        resources: written.map((p) => bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [bucket.arnForObjects(`${ATHENA_RESULTS}*`)],
       }),
     );
     grantDeleteUnder(role, bucket, written, (p) =>

@@ -72,8 +72,9 @@ describe('the import function: the catalog’s tables, the uploads, the job’s 
       `s3:ListBucket on arn:aws:s3:::<bucket> if ${JSON.stringify({ StringLike: { 's3:prefix': written.map((p) => `${p}*`) } })}`,
       ...read.map((p) => `s3:GetObject on ${object(`${p}*`)}`),
       ...['GetObject', 'PutObject', 'AbortMultipartUpload', 'ListMultipartUploadParts'].flatMap((a) =>
-        [...written, 'athena-results/'].map((p) => `s3:${a} on ${object(`${p}*`)}`),
+        written.map((p) => `s3:${a} on ${object(`${p}*`)}`),
       ),
+      ...['GetObject', 'PutObject', 'AbortMultipartUpload'].map((a) => `s3:${a} on ${object('athena-results/*')}`),
       ...written.map((p) => `s3:DeleteObject on ${object(`${p}*`)}`),
     ].sort();
     expect(own).toEqual(expected);

@@ -1,8 +1,8 @@
-/** The cloud import engine's exact requests, with aws-sdk-client-mock; a real Parquet file (DuckDB) for its footer. */
+/** The cloud import engine's exact requests, with aws-sdk-client-mock; a real Parquet file (written by DuckDB: test/fixtures/people.parquet) for its footer. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   AthenaClient,
@@ -27,7 +27,6 @@ import { buildCatalog } from '../catalog/catalog.js';
 import { parseImportJob, type ImportJobInput } from '../imports/job.js';
 import { sourceCopy, workTarget, writeStatement } from '../imports/plan.js';
 import type { ObjectStore } from '../ports/objects.js';
-import { openTestDb, type TestDb } from '../../test/helpers/duckdb.js';
 import { AthenaImportEngine } from './athena-import-engine.js';
 
 const athena = mockClient(AthenaClient);
@@ -90,16 +89,8 @@ function engine() {
 const names = (client: typeof athena | typeof glue | typeof s3) =>
   client.calls().map((c) => c.args[0].constructor.name.replace(/Command$/, ''));
 
-let duck: TestDb;
-beforeAll(async () => {
-  duck = await openTestDb('orca-athena-import-');
-  const file = join(duck.dir, 'people.parquet');
-  await duck.rows(
-    `COPY (SELECT 1::BIGINT AS id, 'ann@x.com' AS email, DATE '1990-02-03' AS born, 1.5::DOUBLE AS score, 2::INTEGER AS visits UNION ALL SELECT 2, 'bob@x.com', DATE '1991-04-05', 2.5, 3) TO '${file}' (FORMAT PARQUET)`,
-  );
-  files.set('uploads/u2/people.parquet', readFileSync(file));
-});
-afterAll(() => duck.close());
+// id BIGINT, email VARCHAR, born DATE, score DOUBLE, visits INTEGER: two rows (DuckDB's COPY ... (FORMAT PARQUET)).
+files.set('uploads/u2/people.parquet', readFileSync(join(import.meta.dirname, '../../test/fixtures/people.parquet')));
 
 beforeEach(() => {
   athena.reset();
