@@ -100,7 +100,7 @@ describe('the job machine orca_imports', () => {
       .resourcesOfType('AWS::StepFunctions::StateMachine')
       .find(([, r]) => r.Properties!.StateMachineName === 'orca_imports')!;
 
-  it('is statemachines/import-job.ts byte for byte, its ${ImportFunction} the import function', () => {
+  it('is statemachines/import-job.ts byte for byte, its ImportFunction placeholder the import function', () => {
     const [, m] = machine();
     expect(JSON.parse(t.resolve(m.Properties!.DefinitionString!) as string)).toEqual(compileImportJob());
     expect(t.resolve(m.Properties!.DefinitionSubstitutions!)).toEqual({
