@@ -30,7 +30,6 @@ import type { JobRecord } from '../../../lambdas/ports/imports.js';
 import { buildCatalog } from '../../../lambdas/catalog/catalog.js';
 import { tinyCatalogDoc } from '../../fixtures/tiny.js';
 import { type Deployment, glueCalls, type IamCall, tablesIn } from './calls.js';
-import { DEPLOYMENT } from './template.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the mocks of several clients
 type Stub = AwsStub<any, any, any>;
@@ -197,8 +196,7 @@ export async function apiImportCalls(
   });
   const { execution } = await new SfnImportLauncher({
     sfn: new SFNClient({}),
-    region: DEPLOYMENT.region,
-    account: env.ORCA_ACCOUNT!,
+    machineArn: env.ORCA_IMPORT_MACHINE!,
   }).start(JOB_ID);
   if (!execution) throw new Error('no execution started');
   await new AthenaImportEngine({
