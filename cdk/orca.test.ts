@@ -114,12 +114,12 @@ describe('the orca stack', () => {
     });
   });
 
-  it('eight functions (control, gate, record, purge, API, registry, send, events): current Node runtime, tracing, their settings, no managed policies', () => {
+  it('nine functions (control, gate, record, purge, API, registry, send, events, import): current Node runtime, tracing, their settings, no managed policies', () => {
     // CDK's BucketDeployment function (it copies the web console into its bucket) aside: cdk/rules/console-site.test.ts.
     const fns = Object.entries(template.findResources('AWS::Lambda::Function'))
       .filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'))
       .map(([, f]) => f);
-    expect(fns).toHaveLength(8);
+    expect(fns).toHaveLength(9);
     for (const f of fns) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -144,6 +144,14 @@ describe('the orca stack', () => {
       Object.keys(fns.find((f) => description.test(f.Properties.Description))!.Properties.Environment.Variables)
         .filter((k) => k.startsWith('ORCA_'))
         .sort();
+    expect(envOf(/one stage of an import job/)).toEqual([
+      'ORCA_ACCOUNT',
+      'ORCA_BUCKET',
+      'ORCA_DATABASE',
+      'ORCA_PARTITION',
+      'ORCA_TABLE',
+      'ORCA_WORKGROUP',
+    ]);
     expect(envOf(/records campaigns deployed as code/)).toEqual(['ORCA_ACCOUNT', 'ORCA_PARTITION', 'ORCA_TABLE']);
     expect(envOf(/purges the work tables/)).toEqual([
       'ORCA_ACCOUNT',
@@ -160,6 +168,8 @@ describe('the orca stack', () => {
       'ORCA_CONTROL_FUNCTION',
       'ORCA_DATABASE',
       'ORCA_GATE_FUNCTION',
+      // The import job machine, whose executions the API starts (cdk/constructs/imports.ts).
+      'ORCA_IMPORT_MACHINE',
       'ORCA_LINK_SECRET_ARN',
       'ORCA_MACHINE_LOGS',
       'ORCA_MACHINE_ROLE',
@@ -181,7 +191,10 @@ describe('the orca stack', () => {
     const catalog = loadCatalog(join(root, 'examples/catalog.yaml'));
     const machines = template.findResources('AWS::StepFunctions::StateMachine');
     const byName = Object.fromEntries(
-      Object.values(machines).map((m) => [m.Properties.StateMachineName, m.Properties]),
+      Object.values(machines)
+        // The import job machine (cdk/rules/imports.test.ts) is no campaign's.
+        .filter((m) => m.Properties.StateMachineName !== 'orca_imports')
+        .map((m) => [m.Properties.StateMachineName, m.Properties]),
     );
     expect(Object.keys(byName).sort()).toEqual([
       'orca-birthday',
@@ -286,11 +299,11 @@ describe('the orca stack', () => {
 
   it('alarms on failed and timed-out runs and failing or throttled functions, to an encrypted topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    // One per campaign machine: the 8 examples.
+    // One per campaign machine (the 8 examples), one per function.
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(8);
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(8);
-    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(8);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(8);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(9);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(9);
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Subscription', {
@@ -339,18 +352,21 @@ describe('the API', () => {
     for (const r of resources(machines[0]!.s)) expect(JSON.stringify(r)).toMatch(/:stateMachine:orca-\*(:\*)?"/);
     const schedules = api.filter(({ s }) => actions(s).includes('scheduler:CreateSchedule'));
     expect(JSON.stringify(schedules[0]!.s.Resource)).toContain(':schedule/default/orca-*');
-    // It reads work tables (previews) but never deletes or creates them; it writes query results
-    // and opt-outs (unsubscribes) only.
+    // It reads work tables (previews) but never deletes or creates them; it writes query results,
+    // opt-outs (unsubscribes) and uploads (the presigned PUTs of import files) only.
     const all = api.flatMap(({ s }) => actions(s));
     for (const a of ['s3:DeleteObject', 'glue:CreateTable', 'glue:DeleteTable']) expect(all).not.toContain(a);
     const writes = api.filter(({ s }) => actions(s).includes('s3:PutObject'));
-    expect(writes).toHaveLength(2);
+    expect(writes).toHaveLength(3);
     expect(writes.map(({ s }) => JSON.stringify(s.Resource)).sort()).toEqual([
       expect.stringMatching(
         /^\[?\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OrcaDataBucket\w+","Arn"\]\},"\/athena-results\/\*"\]\]\}\]?$/,
       ),
       expect.stringMatching(
         /^\[?\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OrcaDataBucket\w+","Arn"\]\},"\/channels\/optouts\/\*"\]\]\}\]?$/,
+      ),
+      expect.stringMatching(
+        /^\[?\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OrcaDataBucket\w+","Arn"\]\},"\/uploads\/\*"\]\]\}\]?$/,
       ),
     ]);
   });
@@ -388,8 +404,8 @@ describe('the API', () => {
     const app = testApp();
     const t = Template.fromStack(new OrcaStack(app, 'NoApi', { orca: { api: false } }));
     expect(Object.keys(t.findResources('AWS::ApiGatewayV2::Api'))).toHaveLength(0);
-    // control, gate, record, purge, send, events.
-    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(6);
+    // control, gate, record, purge, send, events, import.
+    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(7);
   });
 });
 
@@ -499,9 +515,9 @@ describe('an existing data lake', () => {
     const bundles = readdirSync(out)
       .filter((d) => d.startsWith('asset.') && existsSync(join(out, d, 'index.mjs')))
       .map((d) => readFileSync(join(out, d, 'index.mjs'), 'utf8'));
-    expect(bundles).toHaveLength(8);
+    expect(bundles).toHaveLength(9);
     for (const b of bundles) expect(b).toMatch(/^import \{ createRequire as orcaCreateRequire \} from/);
     expect(bundles.filter((b) => b.includes('crm_customers')).length).toBeGreaterThanOrEqual(3);
-    // The one test that bundles (esbuild, eight functions): about 55 s alone on the 2-core machine, more beside the other worker.
-  }, 120_000);
+    // esbuild bundles the nine functions one after the other: about a minute on the 2-core machine, more beside the other worker.
+  }, 180_000);
 });

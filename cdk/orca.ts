@@ -23,6 +23,7 @@ import { OrcaApi } from './constructs/api.js';
 import { ConsoleUnavailable, OrcaConsole, type OrcaConsoleProps } from './constructs/console-deployment.js';
 import { OrcaPurge } from './constructs/purge.js';
 import { type ChannelSettings, OrcaChannels } from './constructs/channels.js';
+import { OrcaImports } from './constructs/imports.js';
 import { campaignFiles, compileCampaigns, type CompiledCampaign } from './campaigns.js';
 
 export interface OrcaCampaignsProps {
@@ -81,6 +82,8 @@ export class OrcaCampaigns extends Construct {
   readonly console?: OrcaConsole;
   readonly purge: OrcaPurge;
   readonly channels: OrcaChannels;
+  /** Import jobs: the import function and the job machine. */
+  readonly imports: OrcaImports;
 
   constructor(scope: Construct, id: string, props: OrcaCampaignsProps) {
     super(scope, id);
@@ -153,6 +156,17 @@ export class OrcaCampaigns extends Construct {
       removalPolicy,
     });
     for (const m of this.machines.machines.values()) m.node.addDependency(this.workGroup.workGroup);
+    this.imports = new OrcaImports(this, 'Imports', {
+      catalog: this.catalog,
+      catalogJson,
+      table: this.status.table,
+      bucket: this.data.bucket,
+      databaseName,
+      workGroupName: this.workGroup.name,
+      dataLakeBuckets: props.dataLakeBuckets ?? [],
+      logRetention,
+      removalPolicy,
+    });
     this.executionEvents = new ExecutionEvents(this, 'ExecutionEvents', { control: this.functions.control });
     this.schedules = new CampaignSchedules(this, 'Schedules', {
       campaigns: this.campaigns,
@@ -174,6 +188,7 @@ export class OrcaCampaigns extends Construct {
         removalPolicy,
       });
       this.channels.connectApi(this.api);
+      this.imports.grantApi(this.api.handler);
       if (props.console !== false)
         this.console = new OrcaConsole(this, 'Console', {
           ...(typeof props.console === 'object' ? props.console : {}),
@@ -201,6 +216,7 @@ export class OrcaCampaigns extends Construct {
         this.purge.function,
         this.channels.send,
         this.channels.events,
+        this.imports.function,
         ...(this.api ? [this.api.handler, this.api.register] : []),
       ],
       key: this.topicKey.key,

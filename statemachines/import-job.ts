@@ -11,6 +11,9 @@ import { LAMBDA_INVOKE, LAMBDA_RETRY, type State, type StateMachineDefinition } 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation ${Name} substitution, not a JS template
 export const IMPORT_FUNCTION = '${ImportFunction}';
 
+/** The deployed job machine (`_` cannot appear in a campaign id: no campaign machine has this name). */
+export const IMPORT_MACHINE = 'orca_imports';
+
 /** Seconds a paused job waits before its stage looks at its status again. */
 export const PAUSE_POLL_SECONDS = 10;
 

@@ -15,6 +15,9 @@
  *   CREATE EXTERNAL TABLE it stands for and parsed with dt-sql-parser's Hive grammar, which checks
  *   the column names and types Glue is given.
  *
+ * - import jobs run whole on the Athena import engine (test/helpers/import-job-statements.ts): each
+ *   stage's CTAS, its counts, the rejects and the next version, and the Glue tables over the file.
+ *
  * No purge statement exists yet (the purge removes S3 objects only); when one does, add it here.
  */
 import { join } from 'node:path';
@@ -56,6 +59,7 @@ import { readDocument } from '../lambdas/util/files.js';
 import { Findings } from '../lambdas/util/issues.js';
 import { type Analysis, validateCampaign } from '../statemachines/validate.js';
 import { EXAMPLES, EXAMPLES_DIR } from './fixtures/examples.js';
+import { IMPORT_JOBS, importJobStatements, type SentByJobs } from './helpers/import-job-statements.js';
 
 const catalog = loadCatalog(join(EXAMPLES_DIR, 'catalog.yaml'));
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -321,5 +325,54 @@ describe('every statement Athena can receive parses with a Trino grammar', () =>
   it('each Glue table (CSV sources, transitions) is a valid Hive CREATE EXTERNAL TABLE', () => {
     const found = problems(new HiveSQL(), hive);
     expect(found.join('\n'), `${found.length} of ${hive.length} tables do not parse`).toBe('');
+  });
+});
+
+describe('import jobs: every statement and Glue table a job sends in the cloud (lambdas/adapters/athena-import-engine.ts)', () => {
+  let sent: SentByJobs;
+  beforeAll(async () => {
+    sent = await importJobStatements({ athena, glue, s3 });
+  });
+
+  it('runs each job to its end, every stage on Athena', () => {
+    expect(Object.values(sent.ended)).toEqual(Object.keys(IMPORT_JOBS).map(() => 'finished'));
+    const stages = new Set(sent.statements.map((s) => s.origin.replace(/^.* /, '')));
+    // load sends no query (the file is copied by the function), swap none (Glue UpdateTable).
+    expect(stages).toEqual(new Set(['type', 'doubles', 'match', 'apply']));
+    expect(sent.statements.length).toBeGreaterThan(40);
+  });
+
+  it('each statement parses as one Trino statement', () => {
+    const found = problems(new TrinoSQL(), sent.statements);
+    expect(found.join('\n'), `${found.length} of ${sent.statements.length} statements do not parse`).toBe('');
+  });
+
+  it('each Glue table over a file is a valid Hive CREATE EXTERNAL TABLE', () => {
+    expect(sent.tables.length).toBe(Object.keys(IMPORT_JOBS).length);
+    const found = problems(
+      new HiveSQL(),
+      sent.tables.map((t) => ({ origin: t.origin, sql: hiveDdl(t.table) })),
+    );
+    expect(found.join('\n')).toBe('');
+  });
+
+  let widest = 0;
+  it('writes are CTAS only, within the partition limit ("Amazon Athena User Guide — MERGE INTO": Iceberg tables only; "— CTAS and INSERT INTO: 100 partitions")', () => {
+    for (const { origin, sql } of sent.statements) {
+      expect(sql, origin).toMatch(/^(CREATE TABLE "orca"\."imp_[a-z0-9_]+"\nWITH \(|SELECT )/);
+      expect(sql, origin).not.toMatch(/^\s*(MERGE|UPDATE|DELETE|INSERT)\b/im);
+      if (!sql.startsWith('CREATE TABLE')) continue;
+      // The partitions a CTAS writes: the values its orca_output takes (main, rejects, doubles), or none.
+      const outputs = new Set(
+        [...sql.matchAll(/([^\n,]*) AS "orca_output"/g)].flatMap((m) =>
+          [...m[1]!.matchAll(/'([a-z]+)'/g)].map((l) => l[1]),
+        ),
+      );
+      expect(sql.includes("partitioned_by = ARRAY['orca_output']"), origin).toBe(outputs.size > 0);
+      expect(outputs.size, origin).toBeLessThanOrEqual(3);
+      widest = Math.max(widest, outputs.size);
+    }
+    // The check can fail: the type and doubles stages write two partitions each.
+    expect(widest).toBe(2);
   });
 });

@@ -62,6 +62,7 @@ import { type CfnTemplate, DEPLOYMENT, type Json, ResolvedTemplate } from './hel
 import { type Deployment, glueCalls, type IamCall, sdkCalls } from './helpers/iam/calls.js';
 import { RoleSimulator, type Verdict } from './helpers/iam/simulate.js';
 import { apiRoutes, CONSOLE_ROLES, type ConsoleRole, roleOf } from '../cdk/constructs/console-roles.js';
+import { apiImportCalls, importFunctionCalls } from './helpers/iam/import-calls.js';
 
 /**
  * Calls denied today because of findings of issue 9 that others are fixing: the key is
@@ -75,37 +76,37 @@ const EXPECTED_DENIED_UNTIL_FIXED: Record<string, string> = {};
  * it is used, removed, or listed here with its reason.
  */
 const UNUSED_GRANTS: Record<string, string> = {
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:BatchGetItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:BatchGetItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:BatchWriteItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:BatchWriteItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DeleteItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:DeleteItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:GetItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:PutItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:PutItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,PurgePurge,Record,Register: dynamodb:UpdateItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:UpdateItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
   'ChannelsSend,Handler: secretsmanager:DescribeSecret on secretsmanager:secret:OrcaChannelsLinkSecretEF812F4D-AbCdEf':
     'grantRead grants DescribeSecret with GetSecretValue; the link secret is read with GetSecretValue only',
@@ -123,6 +124,8 @@ const UNUSED_GRANTS: Record<string, string> = {
     'a shared statement grants each action on catalog, database and tables',
   'Control,Gate,Handler,Record: glue:GetTable on glue:table/orca/h_*':
     'a shared statement grants each action on catalog, database and tables',
+  'Control,Handler,ImportsImport,Record: s3:AbortMultipartUpload on s3:::<bucket>/athena-results/*':
+    'granted for a path the recorded calls do not exercise (review)',
   'Control,Handler,Record,machines: s3:GetObject on s3:::<bucket>/state/*':
     'granted for a path the recorded calls do not exercise (review)',
   'Control,Handler,Record: glue:GetDatabase on glue:table/orca/t_*':
@@ -141,13 +144,11 @@ const UNUSED_GRANTS: Record<string, string> = {
     'a shared statement grants each action on catalog, database and tables',
   'Control,Handler,Record: glue:GetTable on glue:table/orca/t_*':
     'a shared statement grants each action on catalog, database and tables',
-  'Control,Handler,Record: s3:AbortMultipartUpload on s3:::<bucket>/athena-results/*':
-    'granted for a path the recorded calls do not exercise (review)',
   'Control,Handler,Record: s3:GetObject on s3:::<bucket>/audiences/*':
     'granted for a path the recorded calls do not exercise (review)',
   'Control,Handler,Record: s3:GetObject on s3:::<bucket>/work/*':
     'granted for a path the recorded calls do not exercise (review)',
-  'Control,Record: athena:StopQueryExecution on athena:workgroup/orca':
+  'Control,ImportsImport,Record: athena:StopQueryExecution on athena:workgroup/orca':
     'granted for a path the recorded calls do not exercise (review)',
   'Gate,Record: glue:CreateTable on glue:table/orca/a_*':
     'a shared statement grants each action on catalog, database and tables',
@@ -199,22 +200,79 @@ const UNUSED_GRANTS: Record<string, string> = {
     'granted for a path the recorded calls do not exercise (review)',
   'Handler: states:UpdateStateMachine on states:stateMachine:orca-*:*':
     'granted for a path the recorded calls do not exercise (review)',
+  'ImportsImport,PurgePurge: dynamodb:BatchGetItem on dynamodb:table/<table>':
+    "CDK's grantReadWriteData set (the store uses fewer actions)",
+  'ImportsImport,PurgePurge: dynamodb:BatchWriteItem on dynamodb:table/<table>':
+    "CDK's grantReadWriteData set (the store uses fewer actions)",
+  'ImportsImport,PurgePurge: dynamodb:DeleteItem on dynamodb:table/<table>':
+    "CDK's grantReadWriteData set (the store uses fewer actions)",
+  'ImportsImport,PurgePurge: dynamodb:Query on dynamodb:table/<table>':
+    "CDK's grantReadWriteData set (the store uses fewer actions)",
+  'ImportsImport,PurgePurge: dynamodb:Query on dynamodb:table/<table>/index/*':
+    "CDK's grantReadWriteData set (the store uses fewer actions)",
+  'ImportsImport: glue:GetPartitions on glue:table/orca/products':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: glue:GetPartitions on glue:table/orca/purchases':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: glue:GetPartitions on glue:table/orca/subscriptions':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: glue:GetTable on glue:table/orca/products':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: glue:GetTable on glue:table/orca/purchases':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: glue:GetTable on glue:table/orca/subscriptions':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: glue:UpdateTable on glue:table/orca/products':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: glue:UpdateTable on glue:table/orca/purchases':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: glue:UpdateTable on glue:table/orca/subscriptions':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:AbortMultipartUpload on s3:::<bucket>/versions/products/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:AbortMultipartUpload on s3:::<bucket>/versions/purchases/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:AbortMultipartUpload on s3:::<bucket>/versions/subscriptions/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:DeleteObject on s3:::<bucket>/versions/products/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:DeleteObject on s3:::<bucket>/versions/purchases/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:DeleteObject on s3:::<bucket>/versions/subscriptions/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:GetObject on s3:::<bucket>/catalog/products/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:GetObject on s3:::<bucket>/catalog/purchases/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:GetObject on s3:::<bucket>/catalog/recipients/*':
+    'a table no job swapped yet is read from its catalog folder; the simulated job reads its current version under versions/',
+  'ImportsImport: s3:GetObject on s3:::<bucket>/catalog/subscriptions/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:GetObject on s3:::<bucket>/versions/products/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:GetObject on s3:::<bucket>/versions/purchases/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:GetObject on s3:::<bucket>/versions/subscriptions/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:ListMultipartUploadParts on s3:::<bucket>/versions/products/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:ListMultipartUploadParts on s3:::<bucket>/versions/purchases/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:ListMultipartUploadParts on s3:::<bucket>/versions/subscriptions/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:PutObject on s3:::<bucket>/versions/products/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:PutObject on s3:::<bucket>/versions/purchases/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
+  'ImportsImport: s3:PutObject on s3:::<bucket>/versions/subscriptions/*':
+    'one statement per grant names every catalog table: the simulated job imports into recipients only',
   'PurgePurge,Record: glue:DeleteTable on glue:table/orca/a_*':
     'a shared statement grants each action on catalog, database and tables',
   'PurgePurge,machines: glue:GetTables on glue:table/orca/*':
     'a shared statement grants each action on catalog, database and tables',
-  'PurgePurge: dynamodb:BatchGetItem on dynamodb:table/<table>':
-    "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'PurgePurge: dynamodb:BatchWriteItem on dynamodb:table/<table>':
-    "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'PurgePurge: dynamodb:DeleteItem on dynamodb:table/<table>':
-    "CDK's grantReadWriteData set (the store uses fewer actions)",
   'PurgePurge: dynamodb:GetItem on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
   'PurgePurge: dynamodb:PutItem on dynamodb:table/<table>':
-    "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'PurgePurge: dynamodb:Query on dynamodb:table/<table>': "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'PurgePurge: dynamodb:Query on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
   'PurgePurge: dynamodb:UpdateItem on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
@@ -747,6 +805,27 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id)]);
     }
     expect(verdicts.length).toBeGreaterThan(50);
+  });
+
+  it('import jobs: every call of the import function’s stages (and of Athena for it), and of the API for jobs', async () => {
+    const f = fn('OrcaImportsImport');
+    lambdaEnvironment(f.env);
+    const calls = await importFunctionCalls(mocks, deployment, resetMocks, recorded);
+    expect(calls.some((c) => c.action === 'glue:UpdateTable' && c.resource.endsWith(':table/orca/recipients'))).toBe(
+      true,
+    );
+    expect(calls.some((c) => c.action === 's3:GetObject' && c.resource.includes('/uploads/u2/'))).toBe(true);
+    await check(roleLabel(f.role), f.role, [...calls, ...runtimeCalls(f.id)]);
+    const api = fn('OrcaApiHandler');
+    lambdaEnvironment(api.env);
+    resetMocks();
+    const apiCalls = await apiImportCalls(mocks, api.env, deployment, recorded);
+    // The launcher starts the machine the API's environment names.
+    expect(apiCalls.filter((c) => c.action === 'states:StartExecution').map((c) => c.resource)).toEqual([
+      api.env.ORCA_IMPORT_MACHINE,
+    ]);
+    expect(apiCalls.some((c) => c.action === 'athena:StopQueryExecution')).toBe(true);
+    await check(roleLabel(api.role), api.role, apiCalls);
   });
 
   it('the state machines: every service integration of the compiled ASL is allowed by their role', async () => {

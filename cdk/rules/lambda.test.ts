@@ -19,6 +19,7 @@ function timeoutOf(description: RegExp): number {
 const FUNCTIONS = [
   { name: 'record', description: /records an activity/, limits: QUERY_LIMITS.record },
   { name: 'api', description: /the HTTP API/, limits: QUERY_LIMITS.api },
+  { name: 'import', description: /one stage of an import job/, limits: QUERY_LIMITS.import },
 ];
 
 afterEach(() => vi.useRealTimers());

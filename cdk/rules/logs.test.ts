@@ -37,7 +37,8 @@ describe('AWS CloudFormation User Guide — DeletionPolicy attribute (Retain) an
     const groups = Object.values(orcaTemplate().template.findResources('AWS::Logs::LogGroup'))
       .map((g) => g.Properties.LogGroupName)
       .filter(Boolean);
-    expect(groups.length).toBe(8);
-    for (const g of groups) expect(JSON.stringify(g)).toContain('/aws/vendedlogs/states/orca-');
+    // The campaign machines', the API's, and the import job machine's (orca_imports).
+    expect(groups.length).toBe(9);
+    for (const g of groups) expect(JSON.stringify(g)).toMatch(/\/aws\/vendedlogs\/states\/orca[-_]/);
   });
 });

@@ -6,13 +6,18 @@ export function costCommand(program: Command): void {
   program
     .command('cost')
     .description(
-      'estimate what one run of a campaign costs on AWS (Step Functions, Lambda, Athena, DynamoDB, S3, logs, messages sent)',
+      'estimate what one run of a campaign, or one import job, costs on AWS (Step Functions, Lambda, Athena, DynamoDB, S3, logs, messages sent)',
     )
-    .argument('<file>', 'campaign file')
+    .argument('<file>', 'campaign file, or import job file')
     .requiredOption(
       '--profiles <n>',
-      'rows of the targeting dimension (table sizes scale with it)',
+      'rows of the targeting dimension (table sizes scale with it); for an import job, rows of its table',
       positiveInt('--profiles'),
+    )
+    .option(
+      '--lines <n>',
+      'import job: lines of its file (default: counted in the data folder)',
+      positiveInt('--lines'),
     )
     .option('--catalog <file>', 'data catalog')
     .option(

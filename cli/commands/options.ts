@@ -7,6 +7,8 @@ export interface CompileCommandOptions {
 
 export interface CostCommandOptions {
   profiles: number;
+  /** An import job: lines of its file (when the file is not in the data folder). */
+  lines?: number;
   catalog?: string;
   data?: string;
   smsPrice?: number;

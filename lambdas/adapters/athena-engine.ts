@@ -86,7 +86,8 @@ export class AthenaEngine implements QueryEngine {
     await this.dropTable(target.table);
   }
 
-  private async dropTable(name: string): Promise<void> {
+  /** Drops one of orca's Glue tables (gone already: nothing to do). */
+  async dropTable(name: string): Promise<void> {
     try {
       await this.o.glue.send(new DeleteTableCommand({ DatabaseName: this.o.database, Name: name }));
     } catch (e) {
@@ -136,7 +137,7 @@ export class AthenaEngine implements QueryEngine {
    * (Amazon S3 User Guide — multipart upload: parts of 5 MiB at least, but the last), or one
    * PutObject when it is smaller than a part.
    */
-  private async upload(key: string, text: AsyncIterable<string>): Promise<void> {
+  async upload(key: string, text: AsyncIterable<string>): Promise<void> {
     const target = { Bucket: this.o.bucket, Key: key };
     const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
     let chunks: Buffer[] = [];

@@ -21,4 +21,9 @@ export const QUERY_LIMITS = {
   record: { queryDeadlineMs: 5 * 60_000, pollMs: [250, 2000], timeoutSeconds: 6 * 60, marginMs: 30_000 },
   /** Previews behind API Gateway, whose integration timeout is 30 s. */
   api: { queryDeadlineMs: 20_000, pollMs: [250, 1000], timeoutSeconds: 29, marginMs: 5_000 },
+  /**
+   * One stage of an import job (a CTAS, then small counts): each query's deadline is also bounded by
+   * what is left of the invocation (lambdas/entry/import.ts), so the stage's last query ends in time.
+   */
+  import: { queryDeadlineMs: 13 * 60_000, pollMs: [500, 5000], timeoutSeconds: 15 * 60, marginMs: 60_000 },
 } satisfies Record<string, QueryLimits>;

@@ -61,7 +61,7 @@ export async function* chunkRows(
 }
 
 /** How many schema elements the element at `i` and its descendants take. */
-function skipSubtree(schema: Array<{ num_children?: number }>, i: number): number {
+export function skipSubtree(schema: Array<{ num_children?: number }>, i: number): number {
   let count = 1;
   for (let c = 0, n = schema[i]?.num_children ?? 0; c < n; c++) count += skipSubtree(schema, i + count);
   return count;

@@ -214,3 +214,8 @@ export interface ExportEngine {
   publish(work: string, out: string, header?: string): Promise<number>;
   cancelMatching(text: string): void;
 }
+
+/** Runs a job's state machine once its status is running (cloud: a Step Functions execution named after the job). */
+export interface JobLauncher {
+  start(jobId: string): Promise<{ execution?: string }>;
+}

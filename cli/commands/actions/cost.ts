@@ -8,6 +8,8 @@ import { color, jsonText, styled, table, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { estimateCost, SAMPLE_SHAPE, type TableSize } from '../../cost.js';
 import type { CostCommandOptions } from '../options.js';
+import { readDocument } from '../../../lambdas/util/files.js';
+import { isImportJob, jobCost } from './cost-job.js';
 
 /** Bytes and rows per table from the local data, per row of the dimension. */
 async function measure(
@@ -47,6 +49,14 @@ async function measure(
 
 export async function cost(file: string, opts: CostCommandOptions): Promise<void> {
   const catalog = loadCatalogFor(opts.catalog);
+  // An import job (cost-job.ts) rather than a campaign.
+  let doc: unknown;
+  try {
+    doc = readDocument(file);
+  } catch {
+    // Not readable: the campaign's compilation says why.
+  }
+  if (isImportJob(doc)) return jobCost(file, doc, catalog, dataPath(opts.data), opts);
   const c = compileFile(file, catalog, { dialect: new AthenaDialect({ database: 'orca' }) });
   if (!c) {
     process.exitCode = 1;

@@ -123,8 +123,14 @@ export function sdkCalls(command: string, input: Input, d: Deployment): IamCall[
       );
     case 'DeleteTable':
     case 'GetTable':
-    case 'UpdateTable':
       return glueCalls(`glue:${name}`, String(input.DatabaseName), String(input.Name), source);
+    case 'UpdateTable':
+      return glueCalls(
+        'glue:UpdateTable',
+        String(input.DatabaseName),
+        String((input.TableInput as Input).Name),
+        source,
+      );
     case 'BatchDeleteTable':
       // "AWS Glue Developer Guide — Specifying AWS Glue resource ARNs": each table deleted.
       return ((input.TablesToDelete as string[] | undefined) ?? []).flatMap((table) =>
@@ -148,6 +154,14 @@ export function sdkCalls(command: string, input: Input, d: Deployment): IamCall[
     case 'PutObject':
     case 'DeleteObject':
       return [call(`s3:${name}`, s3Object(String(input.Bucket), String(input.Key)))];
+    // "Amazon S3 API Reference — CopyObject": s3:GetObject on the source, s3:PutObject on the copy.
+    case 'CopyObject': {
+      const [bucket, ...key] = String(input.CopySource).split('/');
+      return [
+        call('s3:GetObject', s3Object(bucket!, key.map(decodeURIComponent).join('/'))),
+        call('s3:PutObject', s3Object(String(input.Bucket), String(input.Key))),
+      ];
+    }
     // "Amazon S3 User Guide — Multipart upload and permissions": creating, uploading and completing
     // parts need s3:PutObject on the object; aborting needs s3:AbortMultipartUpload.
     case 'CreateMultipartUpload':

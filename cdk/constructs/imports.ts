@@ -1,0 +1,276 @@
+/**
+ * Import jobs in the cloud: the import function (one stage of a job per invocation, on Athena, the
+ * status table, Glue and the data bucket) and the job machine `orca_imports` (statemachines/import-job.ts,
+ * its `${ImportFunction}` substituted at deploy), whose executions the API starts, one per job.
+ *
+ * The function's grants are the catalog's tables only: Glue GetTable and UpdateTable (the swap) on
+ * those tables, S3 read of their folders and read/write of their version folders
+ * (versions/<table>/), the job's work prefix (imports/: its work tables, the file's copy, the
+ * rejects) and its Glue tables (imp_…), read of the uploads (uploads/). Athena runs each CTAS as the
+ * caller ("Amazon Athena User Guide — Access to Amazon S3", "— Fine-grained access to databases and
+ * tables"), so these are what the queries touch too. `grantApi` lets the API start jobs, cancel their
+ * queries and presign uploads (s3:PutObject on uploads/).
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { Catalog, CatalogTable } from '../../lambdas/catalog/catalog.js';
+import { QUERY_LIMITS } from '../../lambdas/entry/deadlines.js';
+import { compileImportJob, IMPORT_MACHINE } from '../../statemachines/import-job.js';
+import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
+import {
+  accountArn,
+  ATHENA_RESULTS,
+  deploymentLogGroupName,
+  glueArns,
+  grantDeleteUnder,
+  orcaFunction,
+  QUERY_ACTIONS,
+  queryEnvironment,
+} from './functions.js';
+
+/** The job's work prefix (imports/<id>/…), the uploads and the version folders of the catalog's tables. */
+export const IMPORTS_PREFIX = 'imports/';
+export const UPLOADS_PREFIX = 'uploads/';
+export const versionsPrefix = (table: string) => `versions/${table}/`;
+/** The Glue tables of jobs (work tables, the file's table): imp_<work>_<stage>_<hash>. */
+export const IMPORT_TABLES = 'imp_*';
+
+/** The catalog tables an import job may write: orca's own Parquet tables and existing Glue tables (not orca's lake). */
+export function importableTables(catalog: Catalog): CatalogTable[] {
+  return [...catalog.tables.values()].filter((t) => !t.lake);
+}
+
+export interface OrcaImportsProps {
+  catalog: Catalog;
+  catalogJson: string;
+  table: dynamodb.ITable;
+  bucket: s3.IBucket;
+  databaseName: string;
+  workGroupName: string;
+  /** Buckets of an existing data lake whose Glue tables the catalog names (read as a job's current version). */
+  dataLakeBuckets: string[];
+  logRetention: logs.RetentionDays;
+  removalPolicy?: RemovalPolicy | undefined;
+}
+
+export class OrcaImports extends Construct {
+  readonly function: NodejsFunction;
+  readonly machine: sfn.StateMachine;
+  readonly machineRole: iam.Role;
+  private readonly bucket: s3.IBucket;
+  private readonly workGroupName: string;
+
+  constructor(scope: Construct, id: string, props: OrcaImportsProps) {
+    super(scope, id);
+    this.bucket = props.bucket;
+    this.workGroupName = props.workGroupName;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const tables = importableTables(props.catalog);
+    const own = tables.filter((t) => !t.glue);
+
+    this.function = orcaFunction(this, 'Import', {
+      entry: 'import',
+      description: 'orca: runs one stage of an import job',
+      timeout: Duration.seconds(QUERY_LIMITS.import.timeoutSeconds),
+      memorySize: 1024,
+      table: props.table,
+      catalogJson: props.catalogJson,
+      environment: queryEnvironment(props),
+      logRetention: props.logRetention,
+      removalPolicy,
+    });
+    const role = this.function.role!;
+    const bucket = props.bucket;
+
+    // Athena: the job's statements in orca's workgroup (and cancelled at the invocation's deadline).
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: QUERY_ACTIONS,
+        resources: [accountArn(this, 'athena', `workgroup/${props.workGroupName}`)],
+      }),
+    );
+    // Glue: the catalog's tables, read by the queries and switched by the swap (UpdateTable), named one by one.
+    const catalogTableArns = tables.map((t) =>
+      accountArn(this, 'glue', `table/${t.glue?.database ?? props.databaseName}/${t.glue?.table ?? t.name}`),
+    );
+    const databases = [...new Set([props.databaseName, ...tables.flatMap((t) => (t.glue ? [t.glue.database] : []))])];
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase'],
+        resources: [
+          accountArn(this, 'glue', 'catalog'),
+          ...databases.map((d) => accountArn(this, 'glue', `database/${d}`)),
+        ],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetTable', 'glue:GetPartitions', 'glue:UpdateTable'],
+        resources: [
+          accountArn(this, 'glue', 'catalog'),
+          ...databases.map((d) => accountArn(this, 'glue', `database/${d}`)),
+          ...catalogTableArns,
+        ],
+      }),
+    );
+    // The job's own Glue tables: the file's table and the work tables its CTAS create (with their
+    // partitions), dropped again before a stage writes anew.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'glue:GetTable',
+          'glue:GetPartitions',
+          'glue:CreateTable',
+          'glue:DeleteTable',
+          'glue:BatchCreatePartition',
+        ],
+        resources: glueArns(this, props.databaseName, [IMPORT_TABLES]),
+      }),
+    );
+    // S3: the uploads (read), the catalog tables' folders (read), their version folders and the work prefix (read, write, delete).
+    const readOnly = [UPLOADS_PREFIX, ...own.map((t) => `${t.location.replace(/^\/+|\/+$/g, '')}/`)];
+    const written = [IMPORTS_PREFIX, ...tables.map((t) => versionsPrefix(t.name))];
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+        resources: [bucket.bucketArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        // The written prefixes' listing comes with their delete grant (grantDeleteUnder).
+        conditions: { StringLike: { 's3:prefix': readOnly.map((p) => `${p}*`) } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: readOnly.map((p) => bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: written.map((p) => bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [bucket.arnForObjects(`${ATHENA_RESULTS}*`)],
+      }),
+    );
+    grantDeleteUnder(role, bucket, written, (p) =>
+      p === IMPORTS_PREFIX
+        ? 'A job’s work prefix (imports/<job>/…): its work tables and the file’s copy, cleared before a stage writes again.'
+        : `The versions of ${p.split('/')[1]} written by jobs (versions/<table>/<job>/): a version not swapped, or past the kept ones, is removed.`,
+    );
+    const partition = Stack.of(this).partition;
+    for (const name of props.dataLakeBuckets) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${name}/*`] }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${partition}:s3:::${name}`] }),
+      );
+    }
+    const bucketRef = arnRef(bucket);
+    acknowledgeWildcards(role, [
+      {
+        resource: `${glueTables(props.databaseName)}${IMPORT_TABLES}`,
+        reason:
+          'Glue tables of import jobs (imp_…): the file’s table and the work tables of each stage, named per job.',
+      },
+      ...readOnly.map((p) => ({
+        resource: `${bucketRef}/${p}*`,
+        reason:
+          p === UPLOADS_PREFIX
+            ? 'Uploaded files of import jobs (uploads/<upload>/<name>), read by the load stage.'
+            : `The files of the catalog table under ${p}, read by the queries as a job’s current version.`,
+      })),
+      ...[...written, ATHENA_RESULTS].map((p) => ({
+        resource: `${bucketRef}/${p}*`,
+        reason:
+          p === ATHENA_RESULTS
+            ? 'Query results of the job’s statements (athena-results/).'
+            : p === IMPORTS_PREFIX
+              ? 'A job’s work prefix (imports/<job>/…): its work tables, the file’s copy and the rejects.'
+              : `The version folders of ${p.split('/')[1]} (versions/<table>/<job>/), written by the apply stage.`,
+      })),
+      ...props.dataLakeBuckets.map((b) => ({
+        resource: `arn:<AWS::Partition>:s3:::${b}/*`,
+        reason: `Reading the existing data lake bucket ${b} that catalog tables point at (a job’s current version).`,
+      })),
+    ]);
+
+    // The job machine: invokes the import function, nothing else (its queries run in the function).
+    this.machineRole = new iam.Role(this, 'MachineRole', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      description: 'orca import job state machine',
+    });
+    this.machineRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
+    );
+    const logGroup = new logs.LogGroup(this, 'MachineLogs', {
+      logGroupName: deploymentLogGroupName(this, IMPORT_MACHINE),
+      retention: props.logRetention,
+      removalPolicy,
+    });
+    this.machine = new sfn.StateMachine(this, 'Machine', {
+      stateMachineName: IMPORT_MACHINE,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(compileImportJob())),
+      definitionSubstitutions: { ImportFunction: this.function.functionArn },
+      role: this.machineRole,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+      comment: 'orca import job: load, type, doubles, match, apply, swap',
+    });
+    // CDK adds the logging and X-Ray grants of the machine (no resource-level permissions).
+    acknowledgeWildcards(this.machineRole, [
+      {
+        resource: '*',
+        reason:
+          'X-Ray tracing and CloudWatch Logs delivery actions that Step Functions needs have no resource-level permissions.',
+      },
+    ]);
+  }
+
+  /**
+   * What the API needs for jobs: start an execution of the job machine (ORCA_IMPORT_MACHINE), stop a
+   * cancelled job's running queries (ListQueryExecutions, BatchGetQueryExecution, StopQueryExecution
+   * in orca's workgroup) and presign uploads (s3:PutObject on uploads/).
+   */
+  grantApi(api: NodejsFunction): void {
+    api.addEnvironment('ORCA_IMPORT_MACHINE', this.machine.stateMachineArn);
+    this.machine.grantStartExecution(api);
+    const role = api.role!;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['athena:ListQueryExecutions', 'athena:BatchGetQueryExecution', 'athena:StopQueryExecution'],
+        resources: [accountArn(this, 'athena', `workgroup/${this.workGroupName}`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${UPLOADS_PREFIX}*`)],
+      }),
+    );
+    acknowledgeWildcards(role, [
+      {
+        resource: `${arnRef(this.bucket)}/${UPLOADS_PREFIX}*`,
+        reason:
+          'Presigned PUTs of import files: one object per upload (uploads/<upload>/<name>), named when the upload starts.',
+      },
+    ]);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Lambda: one stage of an import job per invocation ({ jobId, stage } from the job machine,
+ * statemachines/import-job.ts), answering what the machine does next ({ next: go | wait | end }).
+ * The stage runs on the cloud's ports: the import store in the status table, Athena for the
+ * statements, Glue UpdateTable for the swap, the data bucket for the file. Pause and cancel are
+ * statuses in the store, read by the stage before it runs (lambdas/orchestrator/import-stages.ts).
+ * Each query's deadline is what is left of the invocation less a margin, so that a stage ends (its
+ * query cancelled, the job finished with errors and the table unchanged) before Lambda's timeout.
+ */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { buildCatalog } from '../catalog/catalog.js';
+import { AthenaImportEngine } from '../adapters/athena-import-engine.js';
+import { DynamoDbImportStore } from '../adapters/dynamodb-import-store.js';
+import { GlueTableSwitch } from '../adapters/glue-table-switch.js';
+import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { STAGES, type Stage } from '../imports/plan.js';
+import { runStage, type Next } from '../orchestrator/import-stages.js';
+import { env, middlewares } from './aws.js';
+import { QUERY_LIMITS } from './deadlines.js';
+
+declare const ORCA_CATALOG: string | undefined;
+
+export interface ImportStageEvent {
+  jobId: string;
+  stage: Stage;
+}
+
+const limits = QUERY_LIMITS.import;
+const athena = new AthenaClient({});
+const glue = new GlueClient({});
+const s3 = new S3Client({});
+const dynamodb = new DynamoDBClient({});
+let catalog: ReturnType<typeof buildCatalog> | undefined;
+
+/** Runs the event's stage of its job. */
+export async function importStage(event: ImportStageEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) {
+  if (typeof event?.jobId !== 'string' || !STAGES.includes(event.stage))
+    throw new Error(`the import function takes { jobId, stage } with a stage among ${STAGES.join(', ')}`);
+  const bucket = env('ORCA_BUCKET');
+  const end = Date.now() + context.getRemainingTimeInMillis() - limits.marginMs - limits.pollMs[1];
+  const engine = new AthenaImportEngine({
+    athena,
+    glue,
+    s3,
+    objects: new S3ObjectStore(s3, bucket),
+    bucket,
+    database: env('ORCA_DATABASE'),
+    workGroup: env('ORCA_WORKGROUP'),
+    poll: limits.pollMs,
+    // Read by each wait: the query's own deadline, or the invocation's end when sooner.
+    get timeoutMs() {
+      return Math.max(0, Math.min(limits.queryDeadlineMs, end - Date.now()));
+    },
+  });
+  catalog ??= buildCatalog(JSON.parse(typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON')));
+  return runStage(
+    {
+      store: new DynamoDbImportStore(dynamodb, env('ORCA_TABLE')),
+      engine,
+      catalog,
+      tables: new GlueTableSwitch({ glue, database: env('ORCA_DATABASE'), bucket }),
+    },
+    event.jobId,
+    event.stage,
+  );
+}
+
+export const handler = middy<ImportStageEvent, { next: Next }>(importStage);
+for (const m of middlewares) handler.use(m as MiddlewareObj<ImportStageEvent, { next: Next }>);
