@@ -100,7 +100,7 @@ export async function listJobs(opts: Opts): Promise<void> {
 export async function showJob(id: string, opts: Opts): Promise<void> {
   const { job, journal } = await withImports(opts, 'orca job', async (i) => {
     const job = await i.store.getJob(id);
-    if (!job) throw new JobActionRefused(`no import job ${id}`);
+    if (!job) throw new JobActionRefused(`no import job ${id}`, 'not_found');
     return { job, journal: await i.store.listJournal(id) };
   });
   if (opts.json) return void console.log(jsonText({ job, journal }));
