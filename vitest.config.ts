@@ -39,6 +39,8 @@ const INTEGRATION = [
   'runtime/channels-local.test.ts',
   // Import jobs end to end: dynalite, DuckDB and the local Step Functions runner.
   'runtime/local-imports.test.ts',
+  // Import jobs through the API on the local server (dynalite, DuckDB, uploads, FIFO-held stages).
+  'test/jobs-api.test.ts',
   'runtime/server.test.ts',
   'runtime/console-serving.test.ts',
   'runtime/dynalite.test.ts',
