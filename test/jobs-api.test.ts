@@ -248,7 +248,7 @@ describe('uploads on the local server', () => {
     const id = r.body.file.split('/')[1];
     const res = await put(r.body.url, 'abc');
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toBe('the ticket is for 10 bytes, the request says 3');
+    expect(((await res.json()) as { message: string }).message).toBe('the ticket is for 10 bytes, the request says 3');
     expect(existsSync(join(t.db.dir, 'uploads', id))).toBe(false);
   });
 
