@@ -59,6 +59,8 @@ const PROCESS = [
   // The built CLI spawned (one process per behaviour that is about a process), `orca serve`.
   'test/cli.test.ts',
   'test/cli-api.test.ts',
+  // The job commands spawned against a local server: pause and resume from another process.
+  'test/cli-jobs.test.ts',
   'test/e2e.test.ts',
   'test/crash-recovery.test.ts',
   // The web console in headless Chromium, against the local server (in-process).
@@ -87,6 +89,8 @@ const SLOWEST = [
   'test/run-control.test.ts',
   'test/activities.test.ts',
   'test/cli-api.test.ts',
+  // The job commands spawned against a local server: pause and resume from another process.
+  'test/cli-jobs.test.ts',
   'test/e2e.test.ts',
   'test/console.test.ts',
   'lambdas/sql/literal.test.ts',
