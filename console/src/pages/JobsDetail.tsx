@@ -31,6 +31,7 @@ export default function JobsDetail({ id }: { id: string }) {
   const journal = useQuery({
     queryKey: ['job-journal', id],
     queryFn: () => api<JournalEntry[]>('GET', `${path}/journal`),
+    enabled: Boolean(job.data),
     refetchInterval: running ? 1000 : false,
   });
   const [offset, setOffset] = useState(0);
