@@ -9,7 +9,7 @@ import type { ImportJob } from '../lambdas/imports/job.js';
 import type { Stage } from '../lambdas/imports/plan.js';
 import { runStage, type ImportDeps } from '../lambdas/orchestrator/import-stages.js';
 import { rollback } from '../lambdas/orchestrator/import-versions.js';
-import { actOnJob, JobRefused, recordJob, rollbackRefusal } from '../lambdas/orchestrator/import-actions.js';
+import { actOnJob, beginJob, JobRefused, recordJob, rollbackRefusal } from '../lambdas/orchestrator/import-actions.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { ENDED, type JobRecord } from '../lambdas/ports/imports.js';
 import { allStates } from '../statemachines/asl.js';
@@ -100,10 +100,8 @@ export class LocalImports {
   onError: (message: string) => void = () => {};
   private readonly background = new Set<Promise<void>>();
 
-  private async begin(id: string, actor: string): Promise<void> {
-    if (!(await this.store.updateJob(id, { status: 'running', startedAt: now() }, ['editing'])))
-      throw new JobRefused(`job ${id} cannot start: it is not being edited`, 'conflict');
-    await this.store.journal(id, { at: now(), kind: 'action', actor, message: `started by ${actor}` });
+  private begin(id: string, actor: string): Promise<void> {
+    return beginJob(this.store, id, actor, now());
   }
 
   private async execute(

@@ -1,6 +1,6 @@
 /**
  * What users do to import jobs, the same from the CLI and the API in both deployments: record a
- * job from a checked definition, pause, resume and cancel it (status changes in the store, which
+ * job from a checked definition, start it, pause, resume and cancel it (status changes in the store, which
  * the stages read before each stage: import-stages.ts, so they act between stages whichever
  * process runs the job), and refuse a rollback while a job works on the table.
  */
@@ -53,6 +53,13 @@ export async function recordJob(
     store.journal(id, { at, kind: 'action', actor, message: `created by ${actor}` }),
   ]);
   return job;
+}
+
+/** Marks a recorded job running (before its state machine starts), refused unless it is being edited. */
+export async function beginJob(store: ImportStore, id: string, actor: string, at: string): Promise<void> {
+  if (!(await store.updateJob(id, { status: 'running', startedAt: at }, ['editing'])))
+    throw new JobRefused(`job ${id} cannot start: it is not being edited`, 'conflict');
+  await store.journal(id, { at, kind: 'action', actor, message: `started by ${actor}` });
 }
 
 /** Applies an action when the job's status allows it; the job after it. */
