@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedCatalog } from '../lambdas/orchestrator/import-versions.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { OrcaServer } from '../runtime/server.js';
+import { tinyCatalog, writeTinyData } from './fixtures/tiny.js';
+import { openTestDb } from './helpers/duckdb.js';
 
 const LIMIT = 4096;
 let t: TestServer;
@@ -255,5 +258,39 @@ describe('uploads on the local server', () => {
   it('a PUT from another site is refused (the local API has no authentication)', async () => {
     const r = await ticket('x.csv', 3);
     expect((await put(r.body.url, 'abc', { origin: 'http://evil.example' })).status).toBe(403);
+  });
+});
+
+describe('a server shutting down with a job in progress', () => {
+  it('the next start marks the job interrupted, the table unchanged', async () => {
+    const db = await openTestDb('orca-jobs-stop-');
+    try {
+      await writeTinyData(db);
+      const start = () => OrcaServer.start({ dataRoot: db.dir, catalog: tinyCatalog(), port: 0, guardProcess: false });
+      const first = await start();
+      mkdirSync(join(db.dir, 'uploads'), { recursive: true });
+      execFileSync('mkfifo', [join(db.dir, 'uploads', 'stop.jsonl')]);
+      const file = 'uploads/stop.jsonl';
+      const { id, status } = await first.service.imports.start(
+        job(file, { source: { file, format: 'jsonl' } }),
+        'test',
+      );
+      expect(status).toBe('running');
+      await first.close();
+      // The pipe is written only now, to let the stage blocked on it end.
+      await writeFile(join(db.dir, file), JSONL);
+      const second = await start();
+      try {
+        expect((await second.imports.store.getJob(id))?.status).toBe('interrupted');
+        expect((await second.imports.store.listJournal(id)).at(-1)?.message).toMatch(
+          /^interrupted: the process running it ended during load; the table is unchanged/,
+        );
+        expect(await second.imports.store.getVersions('products')).toBeUndefined();
+      } finally {
+        await second.close();
+      }
+    } finally {
+      db.close();
+    }
   });
 });
