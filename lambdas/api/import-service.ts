@@ -53,7 +53,7 @@ export function jobView(j: JobRecord) {
 }
 
 /** One CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
-function csvField(v: unknown): string {
+export function csvField(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }

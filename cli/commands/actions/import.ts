@@ -9,7 +9,7 @@ import { loadCatalogFor } from '../../load.js';
 import { CliError, jsonText, table, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { openRuntime } from '../../runs.js';
-import { jobView } from '../../../lambdas/api/import-service.js';
+import { csvField, jobView } from '../../../lambdas/api/import-service.js';
 import type { RejectRow } from '../../../lambdas/api/import-platform.js';
 import type { ApiClient } from '../../api-client.js';
 import { viaApiOrLocal } from './status.js';
@@ -157,12 +157,6 @@ async function allRejects(api: ApiClient, id: string): Promise<RejectRow[]> {
     if (!page.more) return rows;
   }
 }
-
-/** One CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
-const csvField = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
 
 export async function showRejects(id: string, opts: Opts): Promise<void> {
   if (opts.csv && (opts.endpoint || !opts.data)) {
