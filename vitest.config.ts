@@ -45,6 +45,8 @@ const INTEGRATION = [
   'runtime/local-exports.test.ts',
   // orca export in-process: the embedded runtime opened by each command.
   'cli/export.test.ts',
+  // Import jobs through the API on the local server (dynalite, DuckDB, uploads, FIFO-held stages).
+  'test/jobs-api.test.ts',
   'runtime/server.test.ts',
   'runtime/console-serving.test.ts',
   'runtime/dynalite.test.ts',
@@ -63,6 +65,8 @@ const PROCESS = [
   // The built CLI spawned (one process per behaviour that is about a process), `orca serve`.
   'test/cli.test.ts',
   'test/cli-api.test.ts',
+  // The job commands spawned against a local server: pause and resume from another process.
+  'test/cli-jobs.test.ts',
   'test/e2e.test.ts',
   'test/crash-recovery.test.ts',
   // The web console in headless Chromium, against the local server (in-process).
@@ -91,6 +95,8 @@ const SLOWEST = [
   'test/run-control.test.ts',
   'test/activities.test.ts',
   'test/cli-api.test.ts',
+  // The job commands spawned against a local server: pause and resume from another process.
+  'test/cli-jobs.test.ts',
   'test/e2e.test.ts',
   'test/console.test.ts',
   'lambdas/sql/literal.test.ts',

@@ -9,9 +9,11 @@ import type { ImportJob } from '../lambdas/imports/job.js';
 import type { Stage } from '../lambdas/imports/plan.js';
 import { runStage, type ImportDeps } from '../lambdas/orchestrator/import-stages.js';
 import { rollback } from '../lambdas/orchestrator/import-versions.js';
+import { actOnJob, beginJob, JobRefused, recordJob, rollbackRefusal } from '../lambdas/orchestrator/import-actions.js';
 import { newRunId } from '../lambdas/orchestrator/run-id.js';
-import { ENDED, type JobRecord, type JobStatus } from '../lambdas/ports/imports.js';
+import { ENDED, type JobRecord } from '../lambdas/ports/imports.js';
 import { allStates } from '../statemachines/asl.js';
+import type { ImportPlatform, RejectRow } from '../lambdas/api/import-platform.js';
 import { compileImportJob } from '../statemachines/import-job.js';
 import { stringLiteral } from '../lambdas/sql/literal.js';
 import { TABLE } from './dynalite.js';
@@ -22,7 +24,11 @@ const LOCAL_PAUSE_POLL_MS = 200;
 
 const now = () => new Date().toISOString();
 
-export class JobActionRefused extends Error {}
+/** A new job id: imp- and a run id (sortable by time). */
+export const newJobId = () => `imp-${newRunId().toLowerCase()}`;
+
+/** A refused action (an unknown job, a status that refuses it). */
+export { JobRefused as JobActionRefused };
 
 export class LocalImports {
   readonly store: DynamoDbImportStore;
@@ -50,27 +56,22 @@ export class LocalImports {
     return imports;
   }
 
+  /** What the API's import service asks of this runtime. */
+  get platform(): ImportPlatform {
+    return {
+      start: (id, actor) => this.start(id, actor),
+      cancelled: (job) => this.cancelled(job),
+      rejects: (job, limit, offset) => this.rejectsOf(job, limit, offset),
+    };
+  }
+
   get deps(): ImportDeps {
     return { store: this.store, engine: this.engine, catalog: this.runtime.options.catalog };
   }
 
   /** Records a job (status editing) from a checked definition. */
   async create(definition: ImportJob, actor = 'user'): Promise<JobRecord> {
-    const id = `imp-${newRunId().toLowerCase()}`;
-    const job: JobRecord = {
-      id,
-      name: definition.name,
-      table: definition.table,
-      status: 'editing',
-      definition,
-      createdAt: now(),
-      work: `imports/${id}`,
-    };
-    await Promise.all([
-      this.store.createJob(job),
-      this.store.journal(id, { at: now(), kind: 'action', actor, message: `created by ${actor}` }),
-    ]);
-    return job;
+    return recordJob(this.store, definition, newJobId(), actor, now());
   }
 
   /** Runs a job to its end through its state machine; `onStage` hears each stage as it ends. */
@@ -79,9 +80,34 @@ export class LocalImports {
     actor = 'user',
     onStage?: (job: JobRecord, stage: Stage) => void | Promise<void>,
   ): Promise<JobRecord> {
-    if (!(await this.store.updateJob(id, { status: 'running', startedAt: now() }, ['editing'])))
-      throw new JobActionRefused(`job ${id} cannot start: it is not being edited`);
-    await this.store.journal(id, { at: now(), kind: 'action', actor, message: `started by ${actor}` });
+    await this.begin(id, actor);
+    return this.execute(id, onStage);
+  }
+
+  /** Starts a recorded job in this process and returns once it is running; it goes on in the background. */
+  async start(id: string, actor: string): Promise<void> {
+    await this.begin(id, actor);
+    const done = this.execute(id).then(
+      () => {},
+      (e: unknown) =>
+        this.onError(`import job ${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    );
+    this.background.add(done);
+    void done.finally(() => this.background.delete(done));
+  }
+
+  /** Hears what went wrong in a job run in the background (the server's log). */
+  onError: (message: string) => void = () => {};
+  private readonly background = new Set<Promise<void>>();
+
+  private begin(id: string, actor: string): Promise<void> {
+    return beginJob(this.store, id, actor, now());
+  }
+
+  private async execute(
+    id: string,
+    onStage?: (job: JobRecord, stage: Stage) => void | Promise<void>,
+  ): Promise<JobRecord> {
     const definition = compileImportJob();
     const handlers: LocalHandlers = {};
     const waits: Record<string, number> = {};
@@ -105,51 +131,54 @@ export class LocalImports {
     return (await this.store.getJob(id))!;
   }
 
-  private async act(id: string, to: JobStatus, from: JobStatus[], actor: string, what: string): Promise<JobRecord> {
-    const job = await this.store.getJob(id);
-    if (!job) throw new JobActionRefused(`no import job ${id}`);
-    if (!(await this.store.updateJob(id, { status: to }, from)))
-      throw new JobActionRefused(`job ${id} is ${job.status}: it cannot be ${what}`);
-    await this.store.journal(id, { at: now(), kind: 'action', actor, message: `${what} by ${actor}` });
-    return (await this.store.getJob(id))!;
-  }
-
   pause(id: string, actor = 'user') {
-    return this.act(id, 'pausing', ['running'], actor, 'paused');
+    return actOnJob(this.store, id, 'pause', actor, now());
   }
 
   resume(id: string, actor = 'user') {
-    return this.act(id, 'running', ['paused', 'pausing'], actor, 'resumed');
+    return actOnJob(this.store, id, 'resume', actor, now());
   }
 
   /** Cancel: between stages the job ends with the table untouched; a running query is interrupted. */
   async cancel(id: string, actor = 'user') {
-    const job = await this.act(id, 'cancelling', ['running', 'pausing', 'paused'], actor, 'cancelled');
-    this.engine.cancelMatching(job.work);
+    const job = await actOnJob(this.store, id, 'cancel', actor, now());
+    await this.cancelled(job);
     return job;
+  }
+
+  /** Interrupts the job's running statement (in this process) once it is being cancelled. */
+  async cancelled(job: JobRecord): Promise<void> {
+    this.engine.cancelMatching(job.work);
   }
 
   async rollback(table: string, version: number) {
     const t = this.runtime.options.catalog.table(table);
-    if (!t) throw new JobActionRefused(`unknown table '${table}'`);
+    if (!t) throw new JobRefused(`unknown table '${table}'`, 'not_found');
+    const refusal = await rollbackRefusal(this.store, table);
+    if (refusal) throw new JobRefused(refusal, 'conflict');
     return rollback(this.deps, t, version);
   }
 
   /** A page of a job's rejected lines (line, column, value, reason), in file order. */
-  async rejects(id: string, limit = 100, offset = 0): Promise<Record<string, unknown>[]> {
+  async rejects(id: string, limit = 100, offset = 0): Promise<RejectRow[]> {
     const job = await this.store.getJob(id);
-    if (!job) throw new JobActionRefused(`no import job ${id}`);
+    if (!job) throw new JobRefused(`no import job ${id}`, 'not_found');
+    return this.rejectsOf(job, limit, offset);
+  }
+
+  /** A page of a job's rejected lines, in file order (none when it rejected none). */
+  async rejectsOf(job: JobRecord, limit: number, offset: number): Promise<RejectRow[]> {
     if (!job.rejects) return [];
     const rows = await this.engine.rows(
       `SELECT * FROM read_parquet(${stringLiteral(`${this.engine.url(job.rejects)}/*.parquet`)}) ORDER BY line LIMIT ${Math.floor(limit)} OFFSET ${Math.floor(offset)}`,
     );
-    return rows.map((r) => ({ ...r, line: Number(r.line) }));
+    return rows.map((r) => ({ ...r, line: Number(r.line) }) as RejectRow);
   }
 
   /** Writes a job's rejects as CSV (header line, comma-separated) to an absolute file path. */
   async rejectsCsv(id: string, file: string): Promise<void> {
     const job = await this.store.getJob(id);
-    if (!job?.rejects) throw new JobActionRefused(`job ${id} has no rejects`);
+    if (!job?.rejects) throw new JobRefused(`job ${id} has no rejects`, 'not_found');
     await this.engine.execute(
       `COPY (SELECT * FROM read_parquet(${stringLiteral(`${this.engine.url(job.rejects)}/*.parquet`)}) ORDER BY line) TO ${stringLiteral(file)} (FORMAT CSV, HEADER true)`,
     );
@@ -158,5 +187,16 @@ export class LocalImports {
   /** Ends the executions of this process (the runtime is closing). */
   abortAll(): void {
     for (const e of this.executions.values()) e.abort();
+  }
+
+  /**
+   * The server is shutting down: its jobs in progress are marked stopping (interrupted at the next
+   * start, their table unchanged unless they had swapped it), then their executions end.
+   */
+  async stopAll(): Promise<void> {
+    for (const id of this.executions.keys())
+      await this.store.updateJob(id, { status: 'stopping' }, ['running', 'pausing', 'paused', 'cancelling']);
+    this.abortAll();
+    await Promise.allSettled([...this.background]);
   }
 }

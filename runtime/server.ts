@@ -19,6 +19,10 @@ import type { PublicDeps } from '../lambdas/orchestrator/unsubscribe.js';
 import type { ReportStore } from '../lambdas/ports/ledger.js';
 import { ClientThrottle } from './client-throttle.js';
 import { consoleFile, findConsole, ownOrigins } from './console-files.js';
+import { LocalImports, newJobId } from './local-imports.js';
+import { ImportService } from '../lambdas/api/import-service.js';
+import { LOCAL_UPLOAD_PATH, LocalUploads, UploadRefused } from '../lambdas/adapters/local-uploads.js';
+import { DEFAULT_UPLOAD_LIMIT } from '../lambdas/ports/uploads.js';
 
 export interface ServeOptions {
   dataRoot: string;
@@ -39,12 +43,15 @@ export interface ServeOptions {
   publicUrl?: string;
   /** The built web console served at `/` (default: dist/console when built). */
   consoleDir?: string;
+  /** The largest file `PUT /uploads/...` takes, in bytes (default 1 GB). */
+  uploadLimit?: number;
 }
 
 /** What the server answers besides the API: the console's files, and the origin its pages send. */
 interface Site {
   consoleDir: string | undefined;
   port(): number;
+  uploads: LocalUploads;
 }
 
 export class OrcaServer {
@@ -56,6 +63,7 @@ export class OrcaServer {
     readonly platform: LocalPlatform,
     readonly service: CampaignService,
     readonly http: Server,
+    readonly imports: LocalImports,
   ) {}
 
   get url(): string {
@@ -75,7 +83,18 @@ export class OrcaServer {
     const platform = new LocalPlatform(runtime);
     platform.onError = (m) => log(m);
     const reports = runtime.channels.reports;
+    // Jobs left in progress by a process that ended are marked interrupted.
+    const imports = await LocalImports.open(runtime);
+    imports.onError = log;
+    const uploads = new LocalUploads(o.dataRoot, o.uploadLimit ?? DEFAULT_UPLOAD_LIMIT);
     const service = new CampaignService({
+      imports: new ImportService({
+        store: imports.store,
+        catalog: o.catalog,
+        platform: imports.platform,
+        uploads,
+        newJobId,
+      }),
       reports,
       channels: runtime.channels,
       store: runtime.store,
@@ -112,6 +131,7 @@ export class OrcaServer {
     const site: Site = {
       consoleDir: o.consoleDir ?? findConsole(),
       port: () => (http.address() as AddressInfo).port,
+      uploads,
     };
     const http = createServer((req, res) => {
       // The last resort: whatever a request does, the service answers and goes on.
@@ -126,7 +146,7 @@ export class OrcaServer {
       await runtime.close();
       throw e;
     });
-    const server = new OrcaServer(runtime, platform, service, http);
+    const server = new OrcaServer(runtime, platform, service, http, imports);
     if (o.guardProcess !== false) server.guard(log);
     const purge = () =>
       void service
@@ -164,6 +184,7 @@ export class OrcaServer {
     for (const runId of this.platform.running.keys())
       await this.service.stop(runId, 'the service shutting down').catch(() => {});
     await Promise.allSettled([...this.platform.running.values()]);
+    await this.imports.stopAll();
     await this.runtime.close();
   }
 }
@@ -237,6 +258,31 @@ function foreign(req: IncomingMessage, loopback: boolean, port: number): string 
   return undefined;
 }
 
+/** Streams an upload's body to its file (lambdas/adapters/local-uploads.ts); the answer to send. */
+async function receiveUpload(uploads: LocalUploads, req: IncomingMessage, id: string, encodedName: string) {
+  let name: string;
+  try {
+    name = decodeURIComponent(encodedName);
+  } catch {
+    return errorResponse(new ApiError(400, 'bad_request', 'the file name has a malformed escape'));
+  }
+  const header = req.headers['content-length'];
+  const length = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+  try {
+    const done = await uploads.receive(id, name, req, length);
+    return {
+      status: 201,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(done),
+    };
+  } catch (e) {
+    if (!(e instanceof UploadRefused)) throw e;
+    const error = { 400: 'bad_request', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large' }[e.status];
+    // The rest of the body is not read: the connection is closed after the answer.
+    return errorResponse(new ApiError(e.status, error, e.message), { connection: 'close' });
+  }
+}
+
 async function serve(
   service: CampaignService,
   req: IncomingMessage,
@@ -247,6 +293,18 @@ async function serve(
   site: Site,
 ): Promise<void> {
   const started = Date.now();
+  const upload = req.method === 'PUT' ? LOCAL_UPLOAD_PATH.exec(targetOf(req.url)?.pathname ?? '') : null;
+  if (upload) {
+    const refusal = foreign(req, loopback, site.port());
+    const r = refusal
+      ? errorResponse(new ApiError(403, 'forbidden', refusal), { connection: 'close' })
+      : await receiveUpload(site.uploads, req, upload[1]!, upload[2]!);
+    res.writeHead(r.status, r.headers).end(r.body, () => {
+      if (r.status >= 400 && !req.readableEnded) req.destroy();
+    });
+    log(`PUT /uploads/… ${r.status} ${Date.now() - started} ms`);
+    return;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;

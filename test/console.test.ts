@@ -2,10 +2,11 @@
  * The web console in a real browser: headless Chromium (Debian's, driven by playwright-core)
  * against the local server, in-process, on the tiny data set. One browser, one walk through: the
  * list, a campaign's canvas, a test run whose counts appear live, a transition's rows, logs filtered
- * by activity, keyboard selection, a validation error on the activity it names. A failure leaves
+ * by activity, keyboard selection, a validation error on the activity it names; an import job
+ * seen finished on the Jobs page, its journal, rejects and their CSV download. A failure leaves
  * a screenshot in test-results/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -164,5 +165,49 @@ it('list, canvas, a live test run, a transition preview, logs by activity, keybo
       .waitFor();
     expect(await node('dedup').locator('.node-issues').count()).toBe(0);
     await expect(page.getByRole('button', { name: 'Publish' }).isEnabled()).resolves.toBe(true);
+  });
+});
+
+it('the Jobs page: a job seen finished, its journal, its rejects and their CSV; an unknown job says so', async () => {
+  mkdirSync(join(t.db.dir, 'uploads'), { recursive: true });
+  // Line 3 (after the header) has no integer id.
+  writeFileSync(join(t.db.dir, 'uploads', 'console.csv'), 'id,price\n10,99.50\nxx,1\n');
+  const started = await t.call('POST', '/jobs', {
+    name: 'console_prices',
+    table: 'products',
+    key: 'id',
+    source: { file: 'uploads/console.csv' },
+    columns: [
+      { field: 'id', column: 'id' },
+      { field: 'price', column: 'price' },
+    ],
+  });
+  expect(started.status).toBe(202);
+  const id = started.body.id as string;
+  await step('jobs', async () => {
+    await page.goto(`${t.server.url}/ui/jobs`);
+    const row = page.locator('table[aria-label="jobs"] tbody tr', { hasText: 'console_prices' });
+    await row.locator('.badge', { hasText: 'finished' }).waitFor();
+    await expect(row.textContent()).resolves.toContain('read 2 · updated 1 · rejected 1');
+    await row.getByRole('link').click();
+    await page.locator('.job-status', { hasText: 'finished' }).waitFor();
+    expect(page.url()).toBe(`${t.server.url}/ui/jobs/${id}`);
+    await page.locator('table[aria-label="journal"] tr', { hasText: 'products is now at version' }).waitFor();
+    const reject = page.locator('table[aria-label="rejects"] tbody tr');
+    await reject.first().waitFor();
+    await expect(reject.allTextContents()).resolves.toEqual(['3idxxnot a valid integer']);
+    expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${id}-rejects.csv`);
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(
+      'line,column,value,reason\n3,id,xx,not a valid integer\n',
+    );
+  });
+  await step('unknown-job', async () => {
+    await page.goto(`${t.server.url}/ui/jobs/imp-nope`);
+    await page.getByRole('alert').filter({ hasText: "no import job 'imp-nope'" }).waitFor();
   });
 });

@@ -264,7 +264,7 @@ describe('fuzz: every API route', () => {
       { weight: 5, arbitrary: fc.constant(undefined) },
       fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
     ),
-    ids: fc.array(fc.oneof(fc.constantFrom('fuzz', 'run-1', 'people-vip'), hostileString), {
+    ids: fc.array(fc.oneof(fc.constantFrom('fuzz', 'run-1', 'people-vip', 'imp-1', 'recipients'), hostileString), {
       minLength: 1,
       maxLength: 2,
     }),
@@ -279,6 +279,10 @@ describe('fuzz: every API route', () => {
       fc.constant(undefined),
       hostileString.map((s) => ({ raw: s })),
       fc.record({ variables: fc.dictionary(key, fc.oneof(hugeNumber, hostileString)), testMode: fc.boolean() }),
+      // The job routes' bodies: a version, an upload request, a job with a hostile part.
+      fc.record({ version: fc.oneof(hugeNumber, hostileString) }),
+      fc.record({ name: hostileString, size: fc.oneof(hugeNumber, fc.nat()) }),
+      fc.record({ table: hostileString, source: fc.record({ file: hostileString }), columns: hostileValue }),
     ),
     type: fc.constantFrom('application/json', 'application/yaml', 'text/plain', 'application/merge-patch+json', ''),
   });
@@ -287,6 +291,14 @@ describe('fuzz: every API route', () => {
     await api.call('POST', '/campaigns', campaign());
     await api.call('POST', '/campaigns/fuzz/publish');
     await api.call('POST', '/campaigns/fuzz/runs', {});
+    // An import job (imp-1, running on the null platform) for the /jobs routes.
+    const job = await api.call('POST', '/jobs', {
+      table: 'recipients',
+      key: 'id',
+      source: { file: 'uploads/r.csv' },
+      columns: [{ field: 'id', column: 'id' }],
+    });
+    expect(job.status).toBe(202);
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         thrown++;

@@ -1,10 +1,19 @@
 import type { Command } from 'commander';
+import { API_OR_DATA_OPTIONS } from '../options.js';
 import { lazy } from './lazy.js';
 
 const common = (c: Command) =>
   c
     .option('--catalog <file>', 'data catalog')
     .option('--data <dir>', 'data folder (default: $ORCA_DATA or ./.orca)')
+    .option('--json', 'print JSON');
+
+/** The commands that read or act on jobs: over an orca server's API (--endpoint), or else the data folder. */
+const viaApi = (c: Command) =>
+  c
+    .option('--catalog <file>', 'data catalog (with the data folder)')
+    .option(...API_OR_DATA_OPTIONS[0])
+    .option(...API_OR_DATA_OPTIONS[1])
     .option('--json', 'print JSON');
 
 /** orca import JOB, orca import rollback TABLE VERSION, orca jobs, orca job ID, orca job pause|resume|cancel ID, orca rejects ID. */
@@ -23,20 +32,20 @@ export function importCommands(program: Command): void {
       .argument('<table>')
       .argument('<version>'),
   ).action(lazy(async () => (await import('./actions/import.js')).rollbackTable));
-  common(
+  viaApi(
     program
       .command('jobs')
       .description('list import and export jobs, newest first')
       .option('--status <status>', 'only the jobs in this status'),
   ).action(lazy(async () => (await import('./actions/import.js')).listJobs));
-  const job = common(
+  const job = viaApi(
     program.command('job').description("an import or export job's status, counts and journal").argument('<id>'),
   ).action(lazy(async () => (await import('./actions/import.js')).showJob));
   for (const action of ['pause', 'resume', 'cancel'] as const)
-    common(job.command(action).description(`${action} an import or export job`).argument('<id>')).action(
+    viaApi(job.command(action).description(`${action} an import or export job`).argument('<id>')).action(
       lazy(async () => (await import('./actions/import.js'))[action]),
     );
-  common(
+  viaApi(
     program
       .command('rejects')
       .description("an import job's rejected lines (line, column, value, reason)")

@@ -95,6 +95,8 @@ export interface ServeCommandOptions {
   catalog?: string;
   quiet?: boolean;
   smtp?: string;
+  /** MB. */
+  uploadLimit?: number;
 }
 
 export interface SqlCommandOptions {

@@ -24,6 +24,11 @@ export function serveCommand(program: Command): void {
       '--smtp <url>',
       'send email over this SMTP server, e.g. smtp://127.0.0.1:1025 (default: $ORCA_SMTP_URL, else the outbox folder <data>/outbox/<run>/)',
     )
+    .option('--upload-limit <MB>', 'the largest file uploaded for an import job, in MB (default 1024)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new CliError(`--upload-limit takes a size in MB, got '${v}'`, 2);
+      return n;
+    })
     .option('--quiet', 'do not log requests')
     .action(lazy(async () => (await import('./actions/serve.js')).serve));
 }

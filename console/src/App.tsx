@@ -3,6 +3,8 @@ import { CampaignList } from './pages/CampaignList.js';
 import { Link, useRoute } from './router.js';
 
 const CampaignPage = lazy(() => import('./pages/CampaignPage.js'));
+const JobsList = lazy(() => import('./pages/JobsList.js'));
+const JobsDetail = lazy(() => import('./pages/JobsDetail.js'));
 
 export function App() {
   const route = useRoute();
@@ -14,6 +16,7 @@ export function App() {
         </Link>
         <nav aria-label="main">
           <Link to={{ page: 'list' }}>Campaigns</Link>
+          <Link to={{ page: 'jobs' }}>Jobs</Link>
         </nav>
       </header>
       <main>
@@ -21,6 +24,11 @@ export function App() {
         {route.page === 'campaign' && (
           <Suspense fallback={<p role="status">Loading…</p>}>
             <CampaignPage key={route.id} route={route} />
+          </Suspense>
+        )}
+        {(route.page === 'jobs' || route.page === 'job') && (
+          <Suspense fallback={<p role="status">Loading…</p>}>
+            {route.page === 'jobs' ? <JobsList /> : <JobsDetail key={route.id} id={route.id} />}
           </Suspense>
         )}
         {route.page === 'missing' && (

@@ -32,6 +32,8 @@ export interface CallOptions {
   /** The body as YAML text (a working copy from the editor). */
   yaml?: string;
   signal?: AbortSignal;
+  /** The answer is text, returned as it is (a CSV download). */
+  text?: boolean;
 }
 
 export async function api<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
@@ -65,6 +67,7 @@ export async function api<T>(method: string, path: string, options: CallOptions 
     );
   }
   const text = await response.text();
+  if (options.text && response.ok) return text as T;
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;

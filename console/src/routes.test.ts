@@ -32,4 +32,10 @@ describe('console URLs', () => {
     expect(parseRoute('/ui/nope')).toEqual({ page: 'missing', path: '/ui/nope' });
     expect(routePath({ page: 'campaign', id: 'c', transition: 't' })).toBe('/ui/campaigns/c');
   });
+
+  it('the import jobs and one job: parsed and written back the same', () => {
+    expect(parseRoute('/ui/jobs')).toEqual({ page: 'jobs' });
+    expect(parseRoute('/ui/jobs/imp-1')).toEqual({ page: 'job', id: 'imp-1' });
+    for (const c of ['/ui/jobs', '/ui/jobs/imp-20261201t1-a%2Fb']) expect(routePath(parseRoute(c))).toBe(c);
+  });
 });

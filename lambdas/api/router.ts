@@ -11,6 +11,8 @@ import * as S from './schemas.js';
 import { type DocumentedRoute, openApiDocument } from './openapi.js';
 import { REPORT_ROUTES } from './report-routes.js';
 import { SEND_ROUTES } from './send-routes.js';
+import { JOB_ROUTES } from './import-routes.js';
+import { RawBody } from './raw-body.js';
 import { nestingExceeds, nestingMessage, TooDeepError, unsafeNumberMessage, unsafeNumberPath } from '../util/depth.js';
 
 export interface ApiRequest {
@@ -314,6 +316,7 @@ export const ROUTES: Route[] = [
       ),
   },
   ...REPORT_ROUTES,
+  ...JOB_ROUTES,
 ];
 
 const compiled = ROUTES.map((r) => ({
@@ -441,6 +444,12 @@ export async function handle(
       body,
       actor: req.actor ?? 'api',
     });
+    if (result instanceof RawBody)
+      return {
+        status: route.status,
+        headers: { 'content-type': result.contentType, ...result.headers },
+        body: result.body,
+      };
     return json(route.status, result);
   } catch (e) {
     if (e instanceof ApiError) return errorResponse(e);

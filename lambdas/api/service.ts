@@ -38,6 +38,7 @@ import { quotaWarnings } from './quota-warnings.js';
 import { campaignReport, NO_COUNTERS, runReport } from '../orchestrator/report.js';
 import { type ProofRequest, ProofRefused, type ProofSample, proofSamples } from '../orchestrator/proof.js';
 import type { ChannelDeps } from '../orchestrator/types.js';
+import type { ImportService } from './import-service.js';
 
 export interface ServiceDeps {
   store: StatusStore;
@@ -54,6 +55,8 @@ export interface ServiceDeps {
   providers?: Providers;
   /** What proofs render and send with (the deployment's channels); without them, no proofs. */
   channels?: ChannelDeps;
+  /** Import jobs (the /jobs, /tables and /uploads routes); without them, those routes answer 404. */
+  imports?: ImportService;
 }
 
 /** What `cdk deploy` owns for campaigns deployed as code; starting and duplicating them is fine. */
@@ -61,6 +64,12 @@ const CODE_OWNED = new Set<CampaignCommand>(['update', 'publish', 'archive', 'de
 
 export class CampaignService {
   constructor(private readonly d: ServiceDeps) {}
+
+  /** The import jobs' service, or a 404 where the deployment has none. */
+  get imports(): ImportService {
+    if (!this.d.imports) throw notFound('import jobs are not available in this deployment');
+    return this.d.imports;
+  }
 
   private now(): Date {
     return (this.d.clock ?? (() => new Date()))();

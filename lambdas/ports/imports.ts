@@ -188,6 +188,11 @@ export interface ExportRecord {
   source?: { location: string; columns: string[]; key?: string; population?: Population };
 }
 
+/** An export job read from the list both kinds share. */
+export function isExport(j: JobRecord | ExportRecord): j is ExportRecord {
+  return j.kind === 'export';
+}
+
 /** The part of the job store exports use. */
 export interface ExportStore {
   createJob(job: ExportRecord): Promise<void>;

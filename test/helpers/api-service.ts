@@ -5,6 +5,9 @@ import { type ApiResponse, handle } from '../../lambdas/api/router.js';
 import { DuckDbDialect } from '../../lambdas/sql/dialect.js';
 import { tinyCatalog } from '../fixtures/tiny.js';
 import { DATA_ROOT, MemoryStore, RecordingEngine } from './fakes/index.js';
+import { MemoryImportStore, nullImportPlatform } from './fakes/imports.js';
+import { ImportService } from '../../lambdas/api/import-service.js';
+import { LocalUploads } from '../../lambdas/adapters/local-uploads.js';
 
 /** A platform that deploys nothing and starts nothing (runs stay as the service recorded them). */
 export class NullPlatform implements Platform {
@@ -30,6 +33,8 @@ export interface InProcessApi {
   service: CampaignService;
   store: MemoryStore;
   platform: NullPlatform;
+  /** The import jobs' store (jobs get ids imp-1, imp-2...). */
+  importStore: MemoryImportStore;
   /** Sends a request through the router; `errors` collects what the router reported as orca's own failures. */
   call(
     method: string,
@@ -44,7 +49,18 @@ export function inProcessApi(): InProcessApi {
   const store = new MemoryStore();
   let n = 0;
   const platform = new NullPlatform();
+  const importStore = new MemoryImportStore();
+  let jobs = 0;
   const service = new CampaignService({
+    imports: new ImportService({
+      store: importStore,
+      catalog: tinyCatalog(),
+      platform: nullImportPlatform(importStore),
+      // Tickets only: nothing is received in-process.
+      uploads: new LocalUploads(DATA_ROOT, 1024 * 1024),
+      newJobId: () => `imp-${++jobs}`,
+      clock: () => new Date('2026-11-22T12:00:00Z'),
+    }),
     store,
     engine: new RecordingEngine(),
     catalog: tinyCatalog(),
@@ -58,6 +74,7 @@ export function inProcessApi(): InProcessApi {
     service,
     store,
     platform,
+    importStore,
     errors,
     call: (method, path, body, options = {}) =>
       handle(

@@ -21,7 +21,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { waitMs?: number; consoleDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { waitMs?: number; consoleDir?: string; uploadLimit?: number } = {},
+): Promise<TestServer> {
   const db = await openTestDb('orca-api-');
   await writeTinyData(db);
   const server = await OrcaServer.start({ dataRoot: db.dir, catalog: tinyCatalog(), port: 0, ...options });

@@ -2,15 +2,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImportJobError, jobNameOf, parseImportJob } from '../../../lambdas/imports/job.js';
-import { JOB_STATUSES, type JobRecord } from '../../../lambdas/ports/imports.js';
+import { JOB_STATUSES, type JobRecord, type JournalEntry } from '../../../lambdas/ports/imports.js';
 import { readDocument } from '../../../lambdas/util/files.js';
 import { JobActionRefused, LocalImports } from '../../../runtime/local-imports.js';
 import { loadCatalogFor } from '../../load.js';
 import { CliError, jsonText, table, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { openRuntime } from '../../runs.js';
+import { csvField, jobView } from '../../../lambdas/api/import-service.js';
+import type { RejectRow } from '../../../lambdas/api/import-platform.js';
+import type { ApiClient } from '../../api-client.js';
+import { viaApiOrLocal } from './status.js';
 
 interface Opts {
+  endpoint?: string;
   catalog?: string;
   data?: string;
   json?: boolean;
@@ -33,7 +38,7 @@ async function withImports<T>(opts: Opts, command: string, f: (i: LocalImports) 
   }
 }
 
-const counts = (j: JobRecord) =>
+const counts = (j: Pick<JobRecord, 'counts'>) =>
   Object.entries(j.counts ?? {})
     .filter(([, v]) => typeof v === 'number')
     .map(([k, v]) => `${k} ${v}`)
@@ -86,8 +91,14 @@ export async function rollbackTable(
 export async function listJobs(opts: Opts): Promise<void> {
   if (opts.status && !(JOB_STATUSES as readonly string[]).includes(opts.status))
     throw new CliError(`unknown status '${opts.status}': use one of ${JOB_STATUSES.join(', ')}`, 2);
-  const jobs = await withImports(opts, 'orca jobs', (i) => i.store.listJobs());
-  const shown = jobs.filter((j) => !opts.status || j.status === opts.status);
+  const shown = await viaApiOrLocal<Array<Pick<JobRecord, 'id' | 'kind' | 'name' | 'table' | 'status' | 'createdAt'>>>(
+    opts,
+    (api) => api.ok('GET', `/jobs?limit=1000${opts.status ? `&status=${opts.status}` : ''}`),
+    async () =>
+      (await withImports(opts, 'orca jobs', (i) => i.store.listJobs())).filter(
+        (j) => !opts.status || j.status === opts.status,
+      ),
+  );
   if (opts.json) return void console.log(jsonText(shown));
   console.log(
     table(
@@ -97,12 +108,20 @@ export async function listJobs(opts: Opts): Promise<void> {
   );
 }
 
+const path = (id: string, more = '') => `/jobs/${encodeURIComponent(id)}${more}`;
+
 export async function showJob(id: string, opts: Opts): Promise<void> {
-  const { job, journal } = await withImports(opts, 'orca job', async (i) => {
-    const job = await i.store.getJob(id);
-    if (!job) throw new JobActionRefused(`no import job ${id}`);
-    return { job, journal: await i.store.listJournal(id) };
-  });
+  type Shown = { job: Pick<JobRecord, 'id' | 'name' | 'status' | 'error' | 'counts'>; journal: JournalEntry[] };
+  const { job, journal } = await viaApiOrLocal<Shown>(
+    opts,
+    async (api) => ({ job: await api.ok('GET', path(id)), journal: await api.ok('GET', path(id, '/journal')) }),
+    () =>
+      withImports(opts, 'orca job', async (i) => {
+        const job = await i.store.getJob(id);
+        if (!job) throw new JobActionRefused(`no import job ${id}`, 'not_found');
+        return { job, journal: await i.store.listJournal(id) };
+      }),
+  );
   if (opts.json) return void console.log(jsonText({ job, journal }));
   console.log(`${job.id} ${job.name}: ${job.status}${job.error ? ` (${terminalText(job.error)})` : ''}`);
   if (job.counts) console.log(`  ${counts(job)}`);
@@ -115,14 +134,44 @@ export async function showJob(id: string, opts: Opts): Promise<void> {
 const act =
   (what: 'pause' | 'resume' | 'cancel') => async (id: string, own: Opts, cmd?: { optsWithGlobals(): Opts }) => {
     const opts = withParent(own, cmd);
-    const job = await withImports(opts, `orca job ${what}`, (i) => i[what](id, 'cli'));
+    const job = await viaApiOrLocal<Pick<JobRecord, 'id' | 'status'>>(
+      opts,
+      (api) => api.ok('POST', path(id, `/${what}`)),
+      async () => jobView(await withImports(opts, `orca job ${what}`, (i) => i[what](id, 'cli'))),
+    );
     console.log(opts.json ? jsonText(job) : `${job.id}: ${job.status}`);
   };
 export const pause = act('pause');
 export const resume = act('resume');
 export const cancel = act('cancel');
 
+/** Every reject over the API, in pages. */
+async function allRejects(api: ApiClient, id: string): Promise<RejectRow[]> {
+  const rows: RejectRow[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await api.ok<{ rows: RejectRow[]; more: boolean }>(
+      'GET',
+      path(id, `/rejects?limit=1000&offset=${offset}`),
+    );
+    rows.push(...page.rows);
+    if (!page.more) return rows;
+  }
+}
+
 export async function showRejects(id: string, opts: Opts): Promise<void> {
+  if (opts.csv && (opts.endpoint || !opts.data)) {
+    const remote = await viaApiOrLocal<RejectRow[] | undefined>(
+      opts,
+      (api) => allRejects(api, id),
+      async () => undefined,
+    );
+    if (remote) {
+      process.stdout.write(
+        `line,column,value,reason\n${remote.map((r) => `${[r.line, r.column, r.value, r.reason].map(csvField).join(',')}\n`).join('')}`,
+      );
+      return;
+    }
+  }
   if (opts.csv) {
     const dir = mkdtempSync(join(tmpdir(), 'orca-rejects-'));
     try {
@@ -134,7 +183,13 @@ export async function showRejects(id: string, opts: Opts): Promise<void> {
     return;
   }
   const limit = Number(opts.limit ?? 100);
-  const rows = await withImports(opts, 'orca rejects', (i) => i.rejects(id, limit));
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new CliError(`--limit takes 1 to 1000, got '${opts.limit}'`, 2);
+  const rows = await viaApiOrLocal<RejectRow[]>(
+    opts,
+    async (api) => (await api.ok<{ rows: RejectRow[] }>('GET', path(id, `/rejects?limit=${limit}`))).rows,
+    () => withImports(opts, 'orca rejects', (i) => i.rejects(id, limit)),
+  );
   if (opts.json) return void console.log(jsonText(rows));
   console.log(
     table(

@@ -39,6 +39,7 @@ export async function serve(opts: ServeCommandOptions): Promise<void> {
       catalog,
       port: opts.port,
       host: opts.host,
+      ...(opts.uploadLimit ? { uploadLimit: Math.round(opts.uploadLimit * 1024 * 1024) } : {}),
       ...((opts.smtp ?? smtpUrlFromEnv()) ? { smtpUrl: opts.smtp ?? smtpUrlFromEnv() } : {}),
       // The links its runs sign lead to it (its public routes verify them).
       ...(opts.port
