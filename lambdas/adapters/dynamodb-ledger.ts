@@ -154,6 +154,7 @@ export class DynamoDbLedger implements MessageLedger {
             at: String(item.at),
             ...(item.providerId ? { providerId: String(item.providerId) } : {}),
             ...(item.reason ? { reason: String(item.reason) } : {}),
+            ...(item.deliveredAt ? { deliveredAt: String(item.deliveredAt) } : {}),
           });
         }
         keys = r.UnprocessedKeys?.[this.table]?.Keys ?? [];
@@ -233,6 +234,7 @@ export class DynamoDbLedger implements MessageLedger {
         };
         if (e.providerId) item.providerId = { S: e.providerId };
         if (e.reason) item.reason = { S: e.reason };
+        if (e.deliveredAt) item.deliveredAt = { S: e.deliveredAt };
         return { PutRequest: { Item: item } };
       });
       for (let attempt = 0; requests.length; attempt++) {
