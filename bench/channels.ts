@@ -3,24 +3,25 @@
  * the message table as Parquet written by DuckDB (PARTITION_BY orca_chunk, as prepare writes it),
  * the data folder as the object store, the ledger and the rate limiter on dynalite (in process, as
  * in `orca serve`).
- * - send: N emails rendered (liquidjs) and handed to a real SMTP server (smtp-server, its own
- *   process) over nodemailer's pooled transport, several chunks at once: messages per second.
+ * - send: N emails rendered by the activity's templates (liquidjs; the unsubscribe link and
+ *   headers, orca's click and open tracking) and handed by the SMTP provider (nodemailer's pool) to
+ *   a real SMTP server (smtp-server, its own process), several chunks at once: messages per second,
+ *   and the CPU time per message of the sender's process (dynalite in it) and of the server's.
  * - throttle: several chunks at once sharing one activity's rate for a time: the measured rate.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Liquid } from 'liquidjs';
 import { DynamoDbLedger, DynamoDbRateLimiter } from '../lambdas/adapters/dynamodb-ledger.js';
 import { FsObjectStore } from '../lambdas/adapters/fs-objects.js';
 import { emailSchema } from '../lambdas/activities/channels.js';
 import { DynamoDbReportStore } from '../lambdas/adapters/dynamodb-report.js';
-import { type ChunkJob, type ChunkRenderer, sendChunk } from '../lambdas/orchestrator/chunk.js';
+import { type ChunkJob, sendChunk } from '../lambdas/orchestrator/chunk.js';
+import { SmtpProvider } from '../lambdas/adapters/smtp-provider.js';
 import type { ChannelDeps } from '../lambdas/orchestrator/types.js';
 import type { MessageProvider, OutgoingMessage, SendOutcome } from '../lambdas/ports/channel.js';
 import { startDynalite, TABLE } from '../runtime/dynalite.js';
 import { startSmtpSink } from './smtp-sink.js';
-import { smtpProvider } from './smtp-provider.js';
 
 export interface ChannelBenchOptions {
   root: string;
@@ -33,7 +34,8 @@ const activity = emailSchema.parse({
   type: 'email',
   from: 'news@example.com',
   subject: 'Hello {{ first }}, {{ points }} points',
-  html: '<p>Dear {{ first }},</p><p>You joined on {{ since }} and have {{ points }} points.</p>',
+  html: '<p>Dear {{ first }},</p><p>You joined on {{ since }} and have {{ points }} points.</p><p><a href="https://shop.example/offer">See the offer</a></p>',
+  text: 'Dear {{ first }},\n\nYou joined on {{ since }} and have {{ points }} points.\nSee the offer: https://shop.example/offer',
 });
 
 /** The message table of `rows` recipients in `chunks` chunks; the files of each chunk. */
@@ -54,32 +56,6 @@ async function messageTable(dataRoot: string, runId: string, rows: number, chunk
     (o) => o.key,
   );
   return Array.from({ length: chunks }, (_, c) => keys.filter((k) => k.includes(`/orca_chunk=${c}/`)));
-}
-
-/** liquidjs over the row, templates parsed once (as templates.ts prepareTemplates does). */
-function liquidRenderer(): ChunkRenderer {
-  const liquid = new Liquid({ strictVariables: true });
-  const subject = liquid.parse(activity.subject);
-  const html = liquid.parse(activity.html!);
-  return async (row, ctx) => {
-    try {
-      return {
-        ok: true,
-        message: {
-          ...ctx,
-          channel: 'email',
-          email: {
-            from: activity.from,
-            subject: await liquid.render(subject, row),
-            html: await liquid.render(html, row),
-            headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-          },
-        },
-      };
-    } catch (e) {
-      return { ok: false, reason: (e as Error).message };
-    }
-  };
 }
 
 /** `n` at a time over the jobs. */
@@ -121,7 +97,7 @@ export async function benchSend(
   const files = await messageTable(o.dataRoot, runId, o.messages, o.chunks);
   const dynamo = await startDynalite();
   const sink = await startSmtpSink(o.root);
-  const provider = smtpProvider(sink.port, o.connections);
+  const provider = new SmtpProvider({ url: `smtp://127.0.0.1:${sink.port}`, maxConnections: o.connections });
   try {
     const deps: ChannelDeps = {
       providers: { email: provider },
@@ -131,7 +107,6 @@ export async function benchSend(
       objects: new FsObjectStore(o.dataRoot),
       links: { baseUrl: 'http://127.0.0.1:7777', secret: 'a-bench-secret-of-at-least-32-chars', tracking: 'orca' },
     };
-    const render = liquidRenderer();
     const started = performance.now();
     const cpu = process.cpuUsage();
     const serverBefore = (await sink.received()).cpuMs;
@@ -140,7 +115,7 @@ export async function benchSend(
       files.map((f, c) => [c, f] as const),
       o.parallel,
       async ([c, f]) => {
-        const r = await sendChunk(job(runId, c, f), deps, { render, concurrency: o.connections * 2 });
+        const r = await sendChunk(job(runId, c, f), deps, { concurrency: o.connections * 2 });
         if (!r.done) throw new Error(`chunk ${c} did not finish`);
         sent += r.counts.sent ?? 0;
       },
@@ -203,14 +178,13 @@ export async function benchThrottle(
       objects: new FsObjectStore(o.dataRoot),
       links: { baseUrl: 'http://127.0.0.1:7777', secret: 'a-bench-secret-of-at-least-32-chars', tracking: 'orca' },
     };
-    const render = liquidRenderer();
     // From a whole second, for `seconds` (the chunks stop at their deadline: done false).
     await new Promise((res) => setTimeout(res, 1000 - (Date.now() % 1000)));
     const start = Date.now();
     const deadline = start + o.seconds * 1000;
     await Promise.all(
       files.map(async (f, c) => {
-        const r = await sendChunk(job(runId, c, f, { perSecond: o.perSecond, deadline }), deps, { render });
+        const r = await sendChunk(job(runId, c, f, { perSecond: o.perSecond, deadline }), deps);
         if (r.done) throw new Error(`chunk ${c} ran out of messages before the end: make the table larger`);
       }),
     );

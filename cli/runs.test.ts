@@ -27,6 +27,7 @@ describe('orca run: a paused run', () => {
         resumed++;
         await store.updateRun('r1', { status: 'running', pausedReason: undefined }, ['paused']);
       },
+      stop: async () => expect.unreachable('the run is not stopped'),
       write: (l) => lines.push(stripAnsi(l)),
       input,
       intervalMs: 5,
@@ -47,6 +48,48 @@ describe('orca run: a paused run', () => {
       await store.updateRun('r1', { status: 'paused', pausedReason: 'activity load failed: suspended' });
       await waitFor(() => lines.length === 3, { what: 'the second announcement' });
       expect(lines[2]).toContain('is paused: activity load failed: suspended.');
+    } finally {
+      await stop();
+    }
+  });
+
+  it('stops a paused run once its standard input has ended: nothing could resume it', async () => {
+    const store = new MemoryStore();
+    await store.createRun({
+      runId: 'r1',
+      campaignId: 'c',
+      status: 'running',
+      startedAt: '2026-11-20T17:00:00.000Z',
+      testMode: false,
+      variables: {},
+    });
+    const lines: string[] = [];
+    const stopped: string[] = [];
+    const input = new PassThrough();
+    const stop = watchPauses({
+      store,
+      runId: 'r1',
+      resume: async () => expect.unreachable('nothing resumes it'),
+      stop: async (reason) => {
+        stopped.push(reason);
+      },
+      write: (l) => lines.push(stripAnsi(l)),
+      input,
+      intervalMs: 5,
+    });
+    try {
+      input.end();
+      await new Promise((r) => input.once('end', r));
+      await new Promise((r) => setTimeout(r, 20));
+      // Running: the ended input changes nothing.
+      expect(stopped).toEqual([]);
+      await store.updateRun('r1', { status: 'paused', pausedReason: 'breakpoint before dedup' });
+      await waitFor(() => stopped.length === 1, { what: 'the stop' });
+      expect(lines).toEqual([
+        '‖ run r1 is paused: breakpoint before dedup. Press Enter to resume it (or send a line on standard input); Ctrl-C stops it.',
+        'standard input ended, so nothing can resume run r1 any more (the run lives in this process): stopping it.',
+      ]);
+      expect(stopped).toEqual(['standard input ended while the run was paused']);
     } finally {
       await stop();
     }

@@ -146,11 +146,6 @@ export function jsonSummary(s: RunSummary): object {
 }
 
 /**
- * While `orca run` runs: when the run pauses (a breakpoint, the suspend error policy), says why and
- * how to go on; a line on standard input (Enter) resumes it. The run lives in this process, so no
- * other command can resume it. Returns what stops watching.
- */
-/**
  * Runs `check` every `ms` (one at a time, errors ignored: the next one tries again). The stop
  * function waits for a check in flight, since the store it reads may close right after.
  */
@@ -171,16 +166,27 @@ export function pollEvery(check: () => Promise<void>, ms: number): () => Promise
   };
 }
 
+/**
+ * While `orca run` runs: when the run pauses (a breakpoint, the suspend error policy), says why and
+ * how to go on; a line on standard input (Enter) resumes it. The run lives in this process, so no
+ * other command can resume it: when standard input has ended (a pipe or file read to its end,
+ * Ctrl-D), a pause can never be resumed, so the watcher says so and stops the run instead of
+ * waiting forever. Returns what stops watching.
+ */
 export function watchPauses(o: {
   store: Pick<StatusStore, 'getRun'>;
   runId: string;
   resume: () => Promise<unknown>;
+  /** Stops the run (paused after standard input ended). */
+  stop: (reason: string) => Promise<unknown>;
   write: (line: string) => void;
   input: NodeJS.ReadableStream & { unref?: () => void; ref?: () => void };
   intervalMs?: number;
 }): () => Promise<void> {
   let announced = false;
   let resuming = false;
+  let inputEnded = false;
+  let stopping = false;
   const onLine = () => {
     if (!announced || resuming) return;
     resuming = true;
@@ -200,19 +206,36 @@ export function watchPauses(o: {
       announced = false;
       return;
     }
-    if (announced) return;
-    announced = true;
-    o.write(
-      color.yellow(
-        `‖ run ${o.runId} is paused${run.pausedReason ? `: ${run.pausedReason}` : ''}. Press Enter to resume it (or send a line on standard input); Ctrl-C stops it.`,
-      ),
-    );
+    if (!announced) {
+      announced = true;
+      o.write(
+        color.yellow(
+          `‖ run ${o.runId} is paused${run.pausedReason ? `: ${run.pausedReason}` : ''}. Press Enter to resume it (or send a line on standard input); Ctrl-C stops it.`,
+        ),
+      );
+    }
+    if (inputEnded && !resuming && !stopping) {
+      stopping = true;
+      o.write(
+        color.red(
+          `standard input ended, so nothing can resume run ${o.runId} any more (the run lives in this process): stopping it.`,
+        ),
+      );
+      await o
+        .stop('standard input ended while the run was paused')
+        .catch((e) => o.write(color.red(`could not stop the run: ${(e as Error).message}`)));
+    }
+  };
+  const onEnd = () => {
+    inputEnded = true;
   };
   o.input.on('data', onLine);
+  o.input.once('end', onEnd);
   o.input.unref?.();
   const stop = pollEvery(check, o.intervalMs ?? 200);
   return async () => {
     o.input.off('data', onLine);
+    o.input.off('end', onEnd);
     await stop();
   };
 }

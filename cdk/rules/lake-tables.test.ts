@@ -24,7 +24,18 @@ describe('lake tables', () => {
     [
       'orca_messages',
       'channels/messages/',
-      ['message_id', 'campaign_id', 'run_id', 'activity_id', 'address', 'recipient_key', 'outcome', 'reason', 'at'],
+      [
+        'message_id',
+        'campaign_id',
+        'run_id',
+        'activity_id',
+        'address',
+        'recipient_key',
+        'outcome',
+        'reason',
+        'at',
+        'delivered_at',
+      ],
     ],
     ['orca_optouts', 'channels/optouts/', ['address', 'reason', 'at', 'campaign_id', 'run_id', 'message_id']],
   ] as const) {

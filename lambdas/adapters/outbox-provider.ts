@@ -1,21 +1,20 @@
 /**
  * The default local provider: each message becomes a file in `<data>/outbox/<runId>/` (an RFC 822
- * `.eml` built by nodemailer's stream transport, or the SMS or push as JSON) and a line of the run's
+ * `.eml`, the message an SMTP server would receive, composed by mail-message.ts; or the SMS or push as JSON) and a line of the run's
  * `index.jsonl`. Handing it to the folder is its delivery.
  */
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
 import type { Channel } from '../channels/columns.js';
 import type { MessageProvider, OutgoingMessage, SendOutcome } from '../ports/channel.js';
-import { mailOptions } from './mail-message.js';
+import { MailComposer } from './mail-message.js';
 import { OUTBOX_INDEX, type OutboxEntry, outboxFileName, outboxFolder } from './outbox-files.js';
 
 export class OutboxProvider implements MessageProvider {
   readonly handOffIsDelivery = true;
   readonly description: string;
   private readonly created = new Set<string>();
-  private mailer: Transporter | undefined;
+  private readonly composer = new MailComposer();
 
   constructor(
     readonly channel: Channel,
@@ -34,11 +33,9 @@ export class OutboxProvider implements MessageProvider {
     return folder;
   }
 
-  private async content(m: OutgoingMessage): Promise<{ body: string | Buffer; summary: string }> {
+  private content(m: OutgoingMessage): { body: string | Buffer; summary: string } {
     if (m.channel === 'email') {
-      this.mailer ??= nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-      const info = await this.mailer.sendMail({ ...mailOptions(m), date: this.now() });
-      return { body: info.message as Buffer, summary: m.email.subject };
+      return { body: this.composer.compose(m, this.now()).raw, summary: m.email.subject };
     }
     const { channel, ...rest } = m;
     const json = `${JSON.stringify({ channel, ...rest }, null, 2)}\n`;
@@ -50,7 +47,7 @@ export class OutboxProvider implements MessageProvider {
       return { status: 'failed', reason: `this outbox takes ${this.channel} messages, not ${m.channel}` };
     const folder = await this.folder(m.runId);
     const file = outboxFileName(m.messageId, m.channel);
-    const { body, summary } = await this.content(m);
+    const { body, summary } = this.content(m);
     await writeFile(join(folder, file), body);
     const entry: OutboxEntry = {
       messageId: m.messageId,
@@ -68,7 +65,5 @@ export class OutboxProvider implements MessageProvider {
     return { status: 'sent', providerId: file, delivered: true };
   }
 
-  async close(): Promise<void> {
-    this.mailer?.close();
-  }
+  async close(): Promise<void> {}
 }

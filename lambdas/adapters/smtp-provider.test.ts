@@ -108,6 +108,34 @@ describe('SmtpProvider', () => {
     }
   });
 
+  it('keeps bodies intact through SMTP: lines starting with a dot, long lines, non-ASCII text; multipart/alternative', async () => {
+    const p = new SmtpProvider({ url, maxConnections: 2 });
+    const text = `.a line that starts with a dot\n..and two\n.\nThe end — ${'long words '.repeat(30)}\n`;
+    const html = `<p>${'Zoë &amp; Ann, '.repeat(40)}</p>\n.<p>after a dot</p>`;
+    try {
+      const before = received.length;
+      await Promise.all(
+        ['dot1@example.com', 'dot2@example.com', 'dot3@example.com'].map((to) =>
+          p.send(message(to, { text, html, subject: `Dots for ${to}` })),
+        ),
+      );
+      const got = received.slice(before);
+      expect(got.map((r) => r.envelope.to[0]).sort()).toEqual([
+        'dot1@example.com',
+        'dot2@example.com',
+        'dot3@example.com',
+      ]);
+      for (const { envelope, mail } of got) {
+        expect(mail.subject).toBe(`Dots for ${envelope.to[0]}`);
+        expect(mail.text).toBe(text);
+        expect(mail.html).toBe(html);
+        expect(mail.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
   it('maps a 4xx reply to throttled and a 5xx reply to failed, and goes on with the next message', async () => {
     const p = new SmtpProvider({ url });
     try {

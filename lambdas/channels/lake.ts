@@ -28,6 +28,12 @@ export interface MessageLogRecord {
   reason: string | null;
   /** ISO-8601 UTC (Date.toISOString()): compared as text, which sorts in time order. */
   at: string;
+  /**
+   * When it was delivered, where the sender knows it: the hand-off's time when the hand-off is the
+   * delivery (local SMTP, the outbox); null otherwise (the providers' delivery events record it
+   * per message in the ledger, later). Absent from older files: read as null.
+   */
+  delivered_at: string | null;
 }
 
 export const OPTOUT_REASONS = ['unsubscribed', 'bounced', 'complained'] as const;
@@ -63,6 +69,7 @@ export const LAKE_COLUMNS: Record<LakeTable, readonly string[]> = {
     'outcome',
     'reason',
     'at',
+    'delivered_at',
   ],
   optouts: ['address', 'reason', 'at', 'campaign_id', 'run_id', 'message_id'],
 };

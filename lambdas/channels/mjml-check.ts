@@ -1,7 +1,7 @@
 /**
  * Whether an MJML document is valid, synchronously like validation: mjml2html is asynchronous, but
  * its parser and validator are not (they register the same components once `mjml` is loaded).
- * Rendering compiles the document (templates.ts compileMjml).
+ * The prepared step of each run compiles the document once (templates.ts compileMjml; lambdas/orchestrator/send.ts).
  */
 import { createRequire } from 'node:module';
 

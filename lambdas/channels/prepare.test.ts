@@ -92,6 +92,7 @@ function logged(address: string, outcome: string, at: string, run = 'R0', activi
     outcome,
     reason: null,
     at,
+    delivered_at: outcome === 'sent' ? at : null,
   };
 }
 

@@ -161,13 +161,15 @@ describe('renderMessage: email', () => {
     });
   });
 
-  it('renders an MJML body, compiled once', async () => {
-    const t = prepareTemplates(
-      email({
-        mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>',
-        unsubscribe: false,
-      }),
+  it('renders an MJML body from its HTML compiled once (per run, before the chunks), and refuses it uncompiled', async () => {
+    const mjml =
+      '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>';
+    const compiled = await compileMjml(mjml);
+    if (!('html' in compiled)) throw new Error(compiled.error);
+    expect(() => prepareTemplates(email({ mjml, unsubscribe: false }))).toThrow(
+      "activity 'mail': its MJML is compiled once per run",
     );
+    const t = prepareTemplates(email({ html: compiled.html, unsubscribe: false }));
     const m = await rendered(t, { first_name: 'A&B' });
     if (m.channel !== 'email') throw new Error('email expected');
     expect(m.email.html).toMatch(/^<!doctype html>/);

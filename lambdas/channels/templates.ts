@@ -3,7 +3,9 @@
  * message table's row; `{{column}}` is Liquid too. Sandboxed: no file access (include, render and
  * layout are removed), own properties only, limits on render time and memory; an unknown filter is
  * an error when the template is parsed (validation), an unknown or null column renders empty.
- * Parsed once per activity (prepareTemplates), rendered once per message (renderMessage).
+ * Parsed once per activity (prepareTemplates), rendered once per message (renderMessage). An MJML
+ * body is compiled once per run, before (lambdas/orchestrator/send.ts's prepared step, compileMjml
+ * here): the templates take its HTML.
  *
  * HTML parts escape every output (`outputEscape: 'escape'`: a first name `<b>` shows as text, `| raw`
  * opts out); subjects, text parts, SMS and push are plain text and are not escaped.
@@ -49,7 +51,7 @@ type Prepared =
       replyTo?: string;
       marketing: boolean;
       subject: Parsed;
-      html?: Parsed | Promise<Parsed | { error: string }>;
+      html?: Parsed;
       text?: Parsed;
     }
   | { channel: 'sms'; from?: string; text: Parsed }
@@ -60,15 +62,16 @@ function parse(e: Liquid, source: string): Parsed {
   return { source, template, usesUnsubscribe: e.globalVariablesSync(template).includes('unsubscribe_url') };
 }
 
-/** The HTML of an email: its `html`, or its MJML compiled (`mjml`). */
-function emailHtml(a: EmailActivity): Parsed | Promise<Parsed | { error: string }> | undefined {
-  if (a.mjml === undefined) return a.html === undefined ? undefined : parse(HTML, a.html);
-  return compileMjml(a.mjml).then((r) => ('html' in r ? parse(HTML, r.html) : r));
+/** The HTML of an email; an MJML body must have been compiled into `html` already (once per run). */
+function emailHtml(a: EmailActivity): Parsed | undefined {
+  if (a.mjml !== undefined)
+    throw new Error(`activity '${a.id}': its MJML is compiled once per run (compileMjml) and rendered as its html`);
+  return a.html === undefined ? undefined : parse(HTML, a.html);
 }
 
 /**
  * Parses an activity's templates once (they were validated at publication: a parse error here is a
- * bug, thrown). An MJML body is compiled once too, on the first render.
+ * bug, thrown).
  */
 export function prepareTemplates(activity: EmailActivity | SmsActivity | PushActivity): MessageTemplates {
   const prepared: Prepared =
@@ -120,8 +123,7 @@ async function renderEmail(
   ctx: RenderContext,
 ) {
   const { links, ...message } = ctx;
-  const html = await p.html;
-  if (html && 'error' in html) throw new Error(`the MJML does not compile: ${html.error}`);
+  const html = p.html;
   const headers: Record<string, string> = {};
   const extra: Record<string, string> = {};
   let unsubscribe: string | undefined;

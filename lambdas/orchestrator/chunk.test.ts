@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbLedger, DynamoDbRateLimiter } from '../adapters/dynamodb-ledger.js';
 import { FsObjectStore } from '../adapters/fs-objects.js';
@@ -155,13 +155,49 @@ describe('sendChunk', () => {
       outcome: 'renderError',
       reason: "subject: unknown filter 'oops'",
       at: '2026-12-01T10:00:00.000Z',
+      delivered_at: null,
     });
+    // The test provider's hand-off is not a delivery: no message has a delivery time.
+    expect(log.filter((l) => l.delivered_at !== null)).toEqual([]);
     expect((await ledger.chunkCounts('r-all', 'mail')).get(0)).toEqual({ sent: 593, renderError: 7 });
     // Run again (a re-run of a finished chunk): nothing is sent twice, the counts are the same.
     const again = await sendChunk(job('r-all', files!), { ...deps, providers: { email: provider } }, { render });
     expect(again.counts).toEqual({ sent: 593, renderError: 7 });
     expect(provider.calls).toHaveLength(593);
     expect(readLog('r-all')).toHaveLength(600);
+  });
+
+  it('a hand-off that is the delivery (local SMTP, the outbox): the outcome time is the delivery time, in the log and the ledger', async () => {
+    const [files] = await messageTable('r-dlv', 30);
+    // Messages 0..9 delivered by their hand-off, the others only accepted (13 cannot be rendered).
+    const provider = new TestProvider((m) =>
+      Number(m.key) < 10 ? { status: 'sent', delivered: true } : { status: 'sent' },
+    );
+    const r = await sendChunk(job('r-dlv', files!), { ...deps, providers: { email: provider } }, { render });
+    expect(r.counts).toEqual({ sent: 29, renderError: 1 });
+    const log = readLog('r-dlv');
+    const delivered = log.filter((l) => l.delivered_at !== null);
+    expect(delivered.map((l) => Number(l.recipient_key)).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const l of delivered) expect(l.delivered_at).toBe(l.at);
+    const item = async (key: number) =>
+      (
+        await DynamoDBDocumentClient.from(dynamo.client).send(
+          new GetCommand({
+            TableName: TABLE,
+            Key: { pk: `MSG#${log.find((l) => l.recipient_key === String(key))!.message_id}`, sk: 'MSG' },
+          }),
+        )
+      ).Item;
+    const three = log.find((l) => l.recipient_key === '3')!;
+    expect(await item(3)).toMatchObject({ status: 'sent', at: three.at, deliveredAt: three.at });
+    expect(await item(14)).toMatchObject({ status: 'sent' });
+    expect((await item(14))?.deliveredAt).toBeUndefined();
+    // A re-run reads the outcomes back from the ledger: the delivery times stay, nothing is sent again.
+    clock += 5_000;
+    await sendChunk(job('r-dlv', files!), { ...deps, providers: { email: provider } }, { render });
+    expect(provider.calls).toHaveLength(29);
+    expect(readLog('r-dlv').find((l) => l.recipient_key === '3')).toMatchObject({ delivered_at: three.at });
+    expect(readLog('r-dlv').filter((l) => l.delivered_at !== null)).toHaveLength(10);
   });
 
   it('a chunk killed mid-way and retried: 0 duplicates, 0 lost, every recipient exactly one outcome', async () => {

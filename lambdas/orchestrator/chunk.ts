@@ -88,6 +88,14 @@ interface Pending {
 
 type LogLine = MessageLogRecord;
 
+/** A message's outcome as settled; `delivered`: the provider's hand-off was its delivery. */
+interface Settlement {
+  outcome: Outcome;
+  reason?: string;
+  providerId?: string;
+  delivered?: boolean;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 const text = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
 const INTERNAL = new Set<string>([...Object.values(MESSAGE_COLUMNS), 'orca_output']);
@@ -234,7 +242,7 @@ class ChunkSender {
       }
       this.firstAt = Math.min(this.firstAt, Date.parse(entry.at));
       if (entry.status === 'sending') crashed.push(p);
-      else this.record(p, entry.status, entry.reason, entry.at);
+      else this.record(p, entry.status, entry.reason, entry.at, entry.deliveredAt);
     }
     await this.settle(crashed, () => ({
       outcome: 'unknown',
@@ -311,7 +319,7 @@ class ChunkSender {
       this.now() < tokensEnd ? this.provider.send(p.message!) : undefined,
     );
     const done: Pending[] = [];
-    const outcomes = new Map<Pending, { outcome: Outcome; reason?: string; providerId?: string }>();
+    const outcomes = new Map<Pending, Settlement>();
     let crash: unknown;
     go.forEach((p, i) => {
       const r = results[i]!;
@@ -330,7 +338,12 @@ class ChunkSender {
         }
         outcomes.set(p, { outcome: 'throttled', reason: `${outcome.reason} (${p.tries} tries)` });
       } else if (outcome.status === 'failed') outcomes.set(p, { outcome: 'failed', reason: outcome.reason });
-      else outcomes.set(p, { outcome: 'sent', ...(outcome.providerId ? { providerId: outcome.providerId } : {}) });
+      else
+        outcomes.set(p, {
+          outcome: 'sent',
+          ...(outcome.providerId ? { providerId: outcome.providerId } : {}),
+          ...(outcome.delivered ? { delivered: true } : {}),
+        });
       done.push(p);
     });
     await this.settle(done, (p) => outcomes.get(p)!);
@@ -371,21 +384,21 @@ class ChunkSender {
   }
 
   /** Records outcomes in the ledger and the log, and takes the messages out of the queue. */
-  private async settle(
-    messages: Pending[],
-    outcomeOf: (p: Pending) => { outcome: Outcome; reason?: string; providerId?: string },
-  ): Promise<void> {
+  private async settle(messages: Pending[], outcomeOf: (p: Pending) => Settlement): Promise<void> {
     if (!messages.length) return;
     const at = iso(this.now());
     const entries: LedgerEntry[] = messages.map((p) => {
       const o = outcomeOf(p);
-      this.record(p, o.outcome, o.reason, at);
+      // Where the hand-off is the delivery (local SMTP, the outbox), its time is the delivery's.
+      const deliveredAt = o.delivered ? at : undefined;
+      this.record(p, o.outcome, o.reason, at, deliveredAt);
       return {
         messageId: p.messageId,
         status: o.outcome,
         at,
         ...(o.reason ? { reason: o.reason } : {}),
         ...(o.providerId ? { providerId: o.providerId } : {}),
+        ...(deliveredAt ? { deliveredAt } : {}),
       };
     });
     await this.deps.ledger.settle(this.ref, entries);
@@ -398,6 +411,7 @@ class ChunkSender {
     outcome: Outcome,
     reason: string | undefined,
     at: string,
+    deliveredAt?: string,
   ) {
     this.counts[outcome] = (this.counts[outcome] ?? 0) + 1;
     this.log.set(p.messageId, {
@@ -411,6 +425,7 @@ class ChunkSender {
       outcome,
       reason: reason ?? null,
       at,
+      delivered_at: deliveredAt ?? null,
     });
   }
 

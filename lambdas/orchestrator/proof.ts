@@ -15,7 +15,7 @@ import type { StatusStore } from '../ports/store.js';
 import { ActivityError } from '../util/errors.js';
 import { chunkRows, type Row } from './chunk-rows.js';
 import type { ChannelActivity } from './send.js';
-import { type Manifest, manifestKey } from './send.js';
+import { type Manifest, manifestKey, withCompiledHtml } from './send.js';
 import { planEntry } from './plan.js';
 import type { ChannelDeps } from './types.js';
 
@@ -125,7 +125,7 @@ export async function proofSamples(
     if (rows.length >= count) break;
   }
 
-  const templates = prepareTemplates(activity);
+  const templates = prepareTemplates(await withCompiledHtml(channels, activity, location));
   const samples: ProofSample[] = [];
   const sends: Array<{ to: string; ok: boolean; reason?: string }> = [];
   for (const row of rows) {

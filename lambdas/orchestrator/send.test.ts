@@ -1,12 +1,15 @@
-/** The chunk step: its files from the manifest, its window and time budget, and ChunkContinue when not done. */
+/**
+ * The chunk step: its files from the manifest, its window and time budget, and ChunkContinue when
+ * not done; an MJML email compiled once by the prepared step, rendered from that HTML by every chunk.
+ */
 import { describe, expect, it } from 'vitest';
 import { encodePlan } from '../../statemachines/asl.js';
 import { sendConcurrency } from '../../statemachines/compile.js';
 import { MemoryStore } from '../../test/helpers/fakes/index.js';
 import { ChunkContinue } from '../util/errors.js';
 import type { ChunkJob } from './chunk.js';
-import { chunkFiles, chunkStep, sumCounts } from './send.js';
-import type { ChannelDeps, Deps, RunContext } from './types.js';
+import { chunkFiles, chunkStep, compiledHtmlKey, preparedStep, sumCounts } from './send.js';
+import type { ChannelDeps, Deps, PreparedEvent, RunContext } from './types.js';
 
 describe('chunkFiles', () => {
   it('groups DuckDB partition folders and Athena bucket files by chunk; others are ignored', () => {
@@ -57,9 +60,13 @@ describe('chunkStep', () => {
     throttle: { perSecond: 50, windowMinutes: 30 },
   };
 
-  async function setup(providerMax?: number) {
+  async function setup(
+    providerMax?: number,
+    activity: Record<string, unknown> = mail,
+    files: Record<string, string> = {},
+  ) {
     const store = new MemoryStore();
-    await store.putPlan('r1', encodePlan({ mail: { activity: mail as never, inbound: [], outbound: [] } }));
+    await store.putPlan('r1', encodePlan({ mail: { activity: activity as never, inbound: [], outbound: [] } }));
     await store.putActivities('r1', [
       { activityId: 'mail', type: 'email', status: 'running', sendingSince: '2026-11-22T11:50:00.000Z' },
     ]);
@@ -69,8 +76,9 @@ describe('chunkStep', () => {
       providers: { email: { maxPerSecond: async () => providerMax } },
       objects: {
         open: async (key: string) => {
-          expect(key).toBe('work/news/r1/mail/manifest.json');
-          const b = Buffer.from(manifest);
+          const body = key === 'work/news/r1/mail/manifest.json' ? manifest : files[key];
+          if (body === undefined) throw new Error(`no object ${key}`);
+          const b = Buffer.from(body);
           return { byteLength: b.length, slice: async () => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) };
         },
       },
@@ -138,6 +146,72 @@ describe('chunkStep', () => {
     await expect(step).rejects.toMatchObject({
       name: 'Orca.ChunkContinue',
       message: "activity 'mail' chunk 0: 1,203 messages done before the time budget ended; going on",
+    });
+  });
+
+  it('renders an MJML email from the HTML the prepared step compiled, never its MJML', async () => {
+    const mjml = { ...mail, text: undefined, mjml: '<mjml><mj-body><mj-text>Hi</mj-text></mj-body></mjml>' };
+    const compiled = '<!doctype html><p>compiled once</p>';
+    const { deps } = await setup(undefined, mjml, { [compiledHtmlKey('work/news/r1/mail')]: compiled });
+    const jobs: ChunkJob[] = [];
+    await chunkStep(
+      { step: 'chunk', run, activity: 'mail', chunk: 0, location: 'work/news/r1/mail' },
+      deps,
+      async (job) => {
+        jobs.push(job);
+        return { counts: {}, done: true };
+      },
+      { attempt: 'req-4', remainingMs: 900_000 },
+    );
+    expect(jobs[0]!.activity).toMatchObject({ html: compiled, mjml: undefined });
+    // Without the compiled HTML (a prepared step that never ran), the chunk fails, naming the file.
+    const { deps: bare } = await setup(undefined, mjml);
+    await expect(
+      chunkStep(
+        { step: 'chunk', run, activity: 'mail', chunk: 0, location: 'work/news/r1/mail' },
+        bare,
+        async () => ({ counts: {}, done: true }),
+        { attempt: 'req-5', remainingMs: 900_000 },
+      ),
+    ).rejects.toThrow("activity 'mail': cannot read its compiled MJML work/news/r1/mail/compiled.html: no object");
+  });
+});
+
+describe('preparedStep', () => {
+  it("compiles an MJML email's body once for the run, beside the manifest", async () => {
+    const store = new MemoryStore();
+    await store.putActivities('r1', [{ activityId: 'mail', type: 'email', status: 'running' }]);
+    const written = new Map<string, string>();
+    const channels = {
+      objects: {
+        list: async () => [{ key: 'work/news/r1/mail/orca_output=messages/orca_chunk=0/data_0.parquet' }],
+        put: async (key: string, body: string) => {
+          written.set(key, body);
+        },
+      },
+      reports: { setCounters: async () => undefined },
+    } as unknown as ChannelDeps;
+    const engine = { outputRows: async () => ({ messages: 3 }) };
+    const activity = {
+      id: 'mail',
+      type: 'email',
+      from: 'a@b.co',
+      subject: 'Hi',
+      mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>',
+    };
+    const e = {
+      step: 'prepared',
+      run: { runId: 'r1', campaign: { id: 'news' }, startedAt: '2026-11-22T10:00:00.000Z', testMode: false },
+      gate: { activity, target: { location: 'work/news/r1/mail', table: 't' }, chunks: 1, select: 'SELECT 1' },
+    } as unknown as PreparedEvent;
+    const r = await preparedStep(e, { store, engine, channels } as unknown as Deps);
+    expect(r).toEqual({ chunks: [0], confirm: false, rows: { messages: 3, excluded: 0 } });
+    const html = written.get('work/news/r1/mail/compiled.html');
+    // mjml's output: a whole document, the Liquid expression kept for the chunks to render.
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('Hi {{ first_name }}');
+    expect(JSON.parse(written.get('work/news/r1/mail/manifest.json')!)).toEqual({
+      chunks: [['work/news/r1/mail/orca_output=messages/orca_chunk=0/data_0.parquet']],
     });
   });
 });

@@ -2,8 +2,10 @@
  * The steps of a channel activity after its gate planned the message table (see statemachines/compile.ts):
  *
  * - prepared (control fn): counts the messages and the exclusions by reason (one GROUP BY), writes
- *   the chunk manifest (`<location>/manifest.json`), sets the report's targeted / excluded.* counters,
- *   logs them; answers the chunks to send (none in test mode) and whether to wait for a confirmation;
+ *   the chunk manifest (`<location>/manifest.json`) and, for an MJML email, the HTML compiled once
+ *   for the run (`<location>/compiled.html`, which every chunk and proof renders), sets the report's
+ *   targeted / excluded.* counters, logs them; answers the chunks to send (none in test mode) and
+ *   whether to wait for a confirmation;
  * - confirm (gate fn, a callback): the activity needs attention and waits, parked, until
  *   `orca confirm RUN ACTIVITY` (or the API) confirms exactly it;
  * - chunk (send fn, one per chunk, inside the Map): hands the chunk to the sender with its time budget;
@@ -19,6 +21,7 @@ import { glueTableName } from '../layout.js';
 import type { ChunkCounts, ReportCounters } from '../ports/ledger.js';
 import type { Dialect } from '../sql/dialect.js';
 import { lakeSource } from '../channels/lake.js';
+import { compileMjml } from '../channels/templates.js';
 import type { ChunkJob, SendChunk } from './chunk.js';
 import { quoteIdent, stringLiteral } from '../sql/literal.js';
 import { population, type WorkSchema } from '../sql/population.js';
@@ -49,6 +52,38 @@ export interface Manifest {
 }
 
 export const manifestKey = (location: string): string => `${location}/manifest.json`;
+
+/**
+ * An MJML email's HTML, compiled once per run by the prepared step (mjml is asynchronous and takes
+ * tens of milliseconds a document: not a chunk's work, and the same for every chunk), beside the manifest.
+ */
+export const compiledHtmlKey = (location: string): string => `${location}/compiled.html`;
+
+/** Compiles an MJML email's body and keeps it for the chunks (validation checked that it compiles). */
+async function writeCompiledHtml(channels: ChannelDeps, activity: ChannelActivity, location: string): Promise<void> {
+  if (activity.type !== 'email' || activity.mjml === undefined) return;
+  const r = await compileMjml(activity.mjml);
+  if ('error' in r) throw new ActivityError(`activity '${activity.id}': mjml: the MJML does not compile: ${r.error}`);
+  await channels.objects.put(compiledHtmlKey(location), r.html, 'text/html; charset=utf-8');
+}
+
+/** The activity as chunks and proofs render it: an MJML body replaced by the HTML the prepared step compiled. */
+export async function withCompiledHtml(
+  channels: ChannelDeps,
+  activity: ChannelActivity,
+  location: string,
+): Promise<ChannelActivity> {
+  if (activity.type !== 'email' || activity.mjml === undefined) return activity;
+  const key = compiledHtmlKey(location);
+  let html: string;
+  try {
+    const file = await channels.objects.open(key);
+    html = Buffer.from(await file.slice(0)).toString('utf8');
+  } catch (e) {
+    throw new ActivityError(`activity '${activity.id}': cannot read its compiled MJML ${key}: ${(e as Error).message}`);
+  }
+  return { ...activity, html, mjml: undefined };
+}
 
 /** How long before the end of its invocation a chunk sender stops (it then continues in a new one). */
 export const CHUNK_MARGIN_MS = 60_000;
@@ -111,6 +146,7 @@ export async function preparedStep(e: PreparedEvent & { confirm?: boolean }, dep
     const keys = (await channels.objects.list(`${g.target.location}/${PREPARE_OUTPUTS_DIR}`)).map((o) => o.key);
     const manifest: Manifest = { chunks: chunkFiles(keys, g.chunks) };
     await channels.objects.put(manifestKey(g.target.location), JSON.stringify(manifest), 'application/json');
+    await writeCompiledHtml(channels, asChannelActivity(g.activity), g.target.location);
     await channels.reports.setCounters(run.campaign.id, run.runId, activityId, counters);
   } else if (!run.testMode) channelsOf(deps, activityId);
 
@@ -192,7 +228,7 @@ export async function chunkStep(
   const channels = channelsOf(deps, e.activity);
   const now = channels.now?.() ?? Date.now();
   const { activity: def } = await planEntry(deps.store, runId, e.activity);
-  const activity = asChannelActivity(def);
+  const activity = await withCompiledHtml(channels, asChannelActivity(def), e.location);
   const [manifest, record] = await Promise.all([
     readManifest(channels, e.location, e.activity),
     deps.store.listActivities(runId).then((all) => all.find((a) => a.activityId === e.activity)),

@@ -22,6 +22,8 @@ export interface LedgerEntry {
   providerId?: string;
   reason?: string;
   at: string;
+  /** When the message was delivered, when its hand-off was the delivery (local SMTP, the outbox): `deliveredAt` of its item. */
+  deliveredAt?: string;
 }
 
 export interface ChunkRef {

@@ -56,6 +56,7 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
     store: runtime.store,
     runId,
     resume: () => runtime.resume(runId, 'the terminal'),
+    stop: (reason) => runtime.stop(runId, reason),
     write: (line) => (progress ? progress.note(line) : process.stderr.write(`${line}\n`)),
     input: process.stdin,
   });
@@ -64,6 +65,7 @@ export async function runCampaignFile(file: string, opts: RunCommandOptions): Pr
     store: runtime.store,
     runId,
     confirm: (activityId) => runtime.confirm(runId, activityId, 'the terminal'),
+    stop: (reason) => runtime.stop(runId, reason),
     write: (line) => (progress ? progress.note(line) : process.stderr.write(`${line}\n`)),
     input: process.stdin,
   });

@@ -13,7 +13,7 @@ WITH orca_in AS (
   GROUP BY o.address
 ), orca_capped AS (
   SELECT m.address, count(*) AS orca_sent
-  FROM (SELECT "message_id", "campaign_id", "run_id", "activity_id", "address", "recipient_key", "outcome", "reason", "at", "channel", "day" FROM read_json('<data>/channels/messages/channel=*/day=*/*.jsonl', format = 'newline_delimited', columns = {'message_id': 'VARCHAR', 'campaign_id': 'VARCHAR', 'run_id': 'VARCHAR', 'activity_id': 'VARCHAR', 'address': 'VARCHAR', 'recipient_key': 'VARCHAR', 'outcome': 'VARCHAR', 'reason': 'VARCHAR', 'at': 'VARCHAR'}, hive_partitioning = true, hive_types = {'channel': 'VARCHAR', 'day': 'VARCHAR'})) AS m
+  FROM (SELECT "message_id", "campaign_id", "run_id", "activity_id", "address", "recipient_key", "outcome", "reason", "at", "delivered_at", "channel", "day" FROM read_json('<data>/channels/messages/channel=*/day=*/*.jsonl', format = 'newline_delimited', columns = {'message_id': 'VARCHAR', 'campaign_id': 'VARCHAR', 'run_id': 'VARCHAR', 'activity_id': 'VARCHAR', 'address': 'VARCHAR', 'recipient_key': 'VARCHAR', 'outcome': 'VARCHAR', 'reason': 'VARCHAR', 'at': 'VARCHAR', 'delivered_at': 'VARCHAR'}, hive_partitioning = true, hive_types = {'channel': 'VARCHAR', 'day': 'VARCHAR'})) AS m
   WHERE m.channel = 'email' AND m.day >= '2026-11-15' AND m.at >= '2026-11-15T12:00:00.000Z'
     AND m.outcome = 'sent' AND NOT (m.run_id = 'RUN' AND m.activity_id = 'mail')
   GROUP BY m.address
