@@ -70,6 +70,9 @@ const campaign = exactly<CampaignRecord>()(
   }),
 );
 
+/** The fields of a campaign record but its definition (what a campaign head reads). */
+export const campaignHeadFields = campaign.omit({ definition: true }).shape;
+
 const version = exactly<VersionRecord>()(
   z.object({
     campaignId: z.string(),

@@ -341,6 +341,62 @@ describe('what the campaign list reads in a few requests', () => {
     expect((await store.listCampaignRuns('list-a')).get('list-a')).toEqual({ running: [], deleting: true });
   });
 
+  it("campaigns' heads: their records without the definitions, but for the trigger type, dimension and zone", async () => {
+    const record = (id: string, definition: unknown) => ({
+      id,
+      label: `Label ${id}`,
+      status: 'draft' as const,
+      definition,
+      version: 0,
+      changed: true,
+      createdAt: at(1),
+      updatedAt: at(2),
+      source: 'api' as const,
+      revision: 1,
+    });
+    expect(
+      await store.putCampaign(
+        record('head-a', {
+          id: 'head-a',
+          trigger: { type: 'cron', expression: '0 8 * * *' },
+          dimension: 'recipients',
+          timezone: 'Europe/Paris',
+          activities: [{ id: 'x', type: 'end' }],
+        }),
+      ),
+    ).toBe(true);
+    // A draft with a trigger that is not an object and a dimension that is not a string.
+    expect(await store.putCampaign(record('head-b', { id: 'head-b', trigger: 'soon', dimension: 3 }))).toBe(true);
+    const heads = (await store.listCampaignHeads()).filter((h) => h.id.startsWith('head-'));
+    expect(heads).toEqual([
+      {
+        id: 'head-a',
+        label: 'Label head-a',
+        status: 'draft',
+        version: 0,
+        changed: true,
+        createdAt: at(1),
+        updatedAt: at(2),
+        source: 'api',
+        revision: 1,
+        trigger: 'cron',
+        dimension: 'recipients',
+        timezone: 'Europe/Paris',
+      },
+      {
+        id: 'head-b',
+        label: 'Label head-b',
+        status: 'draft',
+        version: 0,
+        changed: true,
+        createdAt: at(1),
+        updatedAt: at(2),
+        source: 'api',
+        revision: 1,
+      },
+    ]);
+  });
+
   it("a run keeps its activities' counts and its first failed activity, each change of status counted once", async () => {
     await store.createRun(run('cnt', at(14), 'list-c'));
     await store.putActivities('cnt', [

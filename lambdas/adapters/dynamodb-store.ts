@@ -30,8 +30,10 @@ import type {
   TransitionRecord,
   ParkingStore,
   CampaignRecord,
+  CampaignHead,
   VersionRecord,
 } from '../ports/store.js';
+import { campaignHead, HEAD_FIELDS } from '../ports/store.js';
 import type { Parking } from '../ports/control.js';
 import { isAwsError } from './aws-errors.js';
 import {
@@ -51,7 +53,7 @@ import {
   runPk,
   tableDefinition,
 } from './dynamodb-keys.js';
-import { read } from './dynamodb-records.js';
+import { campaignHeadFields, read } from './dynamodb-records.js';
 
 export { tableDefinition } from './dynamodb-keys.js';
 
@@ -132,22 +134,28 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     return items.slice(0, limit);
   }
 
-  /** Items by key with BatchGetItem: at most 100 keys a request, the unprocessed ones asked again. */
+  /** Items by key with BatchGetItem: at most 100 keys a request (the batches at once), the unprocessed ones asked again. */
   private async getAll(wanted: Key[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
     const unique = [...new Map(wanted.map((k) => [`${k.pk}\n${k.sk}`, k])).values()];
-    for (let i = 0; i < unique.length; i += 100) {
-      let batch: Record<string, unknown>[] = unique.slice(i, i + 100);
-      for (let attempt = 0; batch.length; attempt++) {
-        const r = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch, ConsistentRead: true } } }),
-        );
-        items.push(...(r.Responses?.[this.table] ?? []));
-        batch = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
-        if (batch.length) await backoff(attempt);
-      }
-    }
-    return items;
+    const batches = Array.from({ length: Math.ceil(unique.length / 100) }, (_, i) =>
+      unique.slice(i * 100, i * 100 + 100),
+    );
+    const got = await Promise.all(
+      batches.map(async (keys) => {
+        const items: Record<string, unknown>[] = [];
+        let batch: Record<string, unknown>[] = keys;
+        for (let attempt = 0; batch.length; attempt++) {
+          const r = await this.doc.send(
+            new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch, ConsistentRead: true } } }),
+          );
+          items.push(...(r.Responses?.[this.table] ?? []));
+          batch = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+          if (batch.length) await backoff(attempt);
+        }
+        return items;
+      }),
+    );
+    return got.flat();
   }
 
   private async writeAll(items: Record<string, unknown>[]): Promise<void> {
@@ -197,6 +205,25 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       ExpressionAttributeValues: { ':c': LIST.campaigns },
     });
     return items.map(read.campaign);
+  }
+
+  async listCampaignHeads(): Promise<CampaignHead[]> {
+    // The record's fields and the few of its definition a head keeps (a projection: the definitions stay behind).
+    const fields = Object.keys(campaignHeadFields);
+    const names: Record<string, string> = { '#d': 'definition' };
+    fields.forEach((f, i) => {
+      names[`#f${i}`] = f;
+    });
+    const paths = Object.values(HEAD_FIELDS).map((path) => ['#d', ...path.map((k) => `#${k}`)].join('.'));
+    for (const path of Object.values(HEAD_FIELDS)) for (const k of path) names[`#${k}`] = k;
+    const items = await this.queryAll({
+      IndexName: INDEX.lists,
+      KeyConditionExpression: 'gsi2pk = :c',
+      ExpressionAttributeValues: { ':c': LIST.campaigns },
+      ProjectionExpression: [...fields.map((_, i) => `#f${i}`), ...paths].join(', '),
+      ExpressionAttributeNames: names,
+    });
+    return items.map((i) => campaignHead(read.campaign({ ...i, definition: i.definition ?? {} })));
   }
 
   async deleteCampaign(id: string): Promise<void> {

@@ -6,13 +6,15 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { QueryEngine } from '../ports/engine.js';
-import type {
-  CampaignRecord,
-  CampaignRunsView,
-  LogEntry,
-  RunRecord,
-  StatusStore,
-  VersionRecord,
+import {
+  campaignHead,
+  type CampaignHead,
+  type CampaignRecord,
+  type CampaignRunsView,
+  type LogEntry,
+  type RunRecord,
+  type StatusStore,
+  type VersionRecord,
 } from '../ports/store.js';
 import { validateCampaign, type Analysis, type ValidationResult } from '../../statemachines/validate.js';
 import { Findings, type Issue } from '../util/issues.js';
@@ -120,7 +122,7 @@ export class CampaignService {
       this.d.store.getRuns(pointedRuns(register)),
       c.status === 'scheduled' ? this.d.store.getVersion(c.id, c.version) : undefined,
     ]);
-    return this.viewOf(c, register, runs, published);
+    return this.viewOf(campaignHead(c), register, runs, published);
   }
 
   /**
@@ -129,12 +131,11 @@ export class CampaignService {
    * from its published version. Only runs recorded before runs kept their counts are read further.
    */
   private async viewOf(
-    c: CampaignRecord,
+    c: CampaignHead,
     register: CampaignRunsView,
     runs: Map<string, RunRecord>,
     published: VersionRecord | undefined,
   ) {
-    const doc = c.definition as Partial<Campaign>;
     const last = register.lastRun ? runs.get(register.lastRun) : undefined;
     const failed = register.lastFailed ? runs.get(register.lastFailed) : undefined;
     const spec = scheduleOfVersion(c, published);
@@ -151,9 +152,9 @@ export class CampaignService {
       version: c.version,
       changed: c.changed,
       source: c.source,
-      trigger: (doc.trigger as { type?: string } | undefined)?.type ?? 'manual',
-      ...(typeof doc.dimension === 'string' ? { dimension: doc.dimension } : {}),
-      timezone: typeof doc.timezone === 'string' ? doc.timezone : 'UTC',
+      trigger: c.trigger ?? 'manual',
+      ...(c.dimension !== undefined ? { dimension: c.dimension } : {}),
+      timezone: c.timezone ?? 'UTC',
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
       ...(c.publishedAt ? { publishedAt: c.publishedAt } : {}),
@@ -203,7 +204,7 @@ export class CampaignService {
    */
   async list(filter: { status?: string; q?: string }) {
     const q = filter.q?.toLowerCase();
-    const [all, registers] = await Promise.all([this.d.store.listCampaigns(), this.d.store.listCampaignRuns()]);
+    const [all, registers] = await Promise.all([this.d.store.listCampaignHeads(), this.d.store.listCampaignRuns()]);
     const records = all
       .filter((c) => !filter.status || filter.status === 'running' || c.status === filter.status)
       .filter((c) => !q || c.id.includes(q) || c.label.toLowerCase().includes(q));
@@ -773,7 +774,10 @@ export async function publishedSchedule(
 }
 
 /** The schedule of a scheduled campaign in its published version (read by the caller). */
-function scheduleOfVersion(c: CampaignRecord, published: VersionRecord | undefined): ScheduleSpec | undefined {
+function scheduleOfVersion(
+  c: Pick<CampaignRecord, 'status'>,
+  published: VersionRecord | undefined,
+): ScheduleSpec | undefined {
   if (c.status !== 'scheduled') return undefined;
   const definition = published?.definition as Partial<Campaign> | undefined;
   const trigger = triggerSchema.safeParse(definition?.trigger);

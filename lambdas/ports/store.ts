@@ -123,6 +123,31 @@ export interface CampaignRecord {
   revision: number;
 }
 
+/** A campaign as lists show it: its record without its definition, with the few fields of it they show. */
+export interface CampaignHead extends Omit<CampaignRecord, 'definition'> {
+  /** The working copy's trigger type, dimension and time zone (when they are strings). */
+  trigger?: string;
+  dimension?: string;
+  timezone?: string;
+}
+
+/** The fields of a definition a campaign's head keeps. */
+export const HEAD_FIELDS = { trigger: ['trigger', 'type'], dimension: ['dimension'], timezone: ['timezone'] } as const;
+
+/** A campaign's head, from its record (or from the fields of its definition a store read). */
+export function campaignHead(c: CampaignRecord): CampaignHead {
+  const { definition, ...head } = c;
+  const out: CampaignHead = head;
+  for (const [field, path] of Object.entries(HEAD_FIELDS) as Array<[keyof typeof HEAD_FIELDS, readonly string[]]>) {
+    const value = path.reduce<unknown>(
+      (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+      definition,
+    );
+    if (typeof value === 'string') out[field] = value;
+  }
+  return out;
+}
+
 export interface VersionRecord {
   campaignId: string;
   version: number;
@@ -161,6 +186,8 @@ export interface StatusStore {
   putCampaign(record: CampaignRecord, expectRevision?: number): Promise<boolean>;
   getCampaign(id: string): Promise<CampaignRecord | undefined>;
   listCampaigns(): Promise<CampaignRecord[]>;
+  /** Every campaign's head: what a list shows, without reading their definitions. */
+  listCampaignHeads(): Promise<CampaignHead[]>;
   deleteCampaign(id: string): Promise<void>;
   /** Records a version (replacing what a failed publication of the same number left). */
   putVersion(record: VersionRecord): Promise<void>;

@@ -11,6 +11,7 @@ import { read } from '../../../lambdas/adapters/dynamodb-records.js';
 import type {
   ActivityRecord,
   AudienceRecord,
+  CampaignHead,
   CampaignRecord,
   CampaignRuns,
   CampaignRunsView,
@@ -24,6 +25,7 @@ import type {
   TransitionRecord,
   VersionRecord,
 } from '../../../lambdas/ports/store.js';
+import { campaignHead } from '../../../lambdas/ports/store.js';
 
 /** What DynamoDB keeps of a record: its defined fields (the marshaller removes undefined values). */
 function defined<T extends object>(record: T): T {
@@ -76,6 +78,10 @@ export class MemoryStore implements StatusStore {
 
   async listCampaigns(): Promise<CampaignRecord[]> {
     return sortedValues(this.campaigns);
+  }
+
+  async listCampaignHeads(): Promise<CampaignHead[]> {
+    return sortedValues(this.campaigns).map(campaignHead);
   }
 
   async deleteCampaign(id: string): Promise<void> {
