@@ -1,5 +1,5 @@
 /**
- * The campaign's canvas (@xyflow/react): dagre positions, read-only (nothing is dragged or
+ * The campaign's canvas (@xyflow/react): positions from layout.ts, read-only (nothing is dragged or
  * connected), each transition labelled with its live row count. Click, or Tab to an activity or a
  * transition and press Enter, to select it; Escape clears the selection.
  */
