@@ -180,3 +180,43 @@ export interface CountResult {
   rows: number;
   notRun: Array<{ activity: string; reason: string }>;
 }
+
+/** One line of a channel report (lambdas/api/report-routes.ts, ReportLine). */
+export interface ReportLine {
+  targeted: number;
+  excluded: Record<string, number> & { total: number };
+  sent: number;
+  failed: number;
+  throttled: number;
+  renderError: number;
+  windowClosed: number;
+  unknown: number;
+  delivered: number;
+  bounced: number;
+  complained: number;
+  opened: number;
+  clicked: number;
+  unsubscribed: number;
+  rates: Record<
+    'deliveryRate' | 'bounceRate' | 'complaintRate' | 'openRate' | 'clickRate' | 'clickToOpenRate' | 'unsubscribeRate',
+    number | null
+  >;
+}
+
+export interface RunReport {
+  campaignId: string;
+  runId: string;
+  activities: Array<ReportLine & { activityId: string }>;
+  total: ReportLine;
+}
+
+/** A rendered proof sample (POST /runs/{runId}/activities/{activityId}/proof). */
+export interface ProofSample {
+  to: string;
+  subject?: string;
+  html?: string;
+  text?: string;
+  title?: string;
+  body?: string;
+  error?: string;
+}

@@ -2,7 +2,7 @@
  * The status table's key schema, in one place: the table and its indexes, every partition and sort
  * key prefix, and the builders and parsers of keys. A run and everything about it share one
  * partition (RUN#<run>); a campaign and its versions another (CAMPAIGN#<id>); GSI1 lists a
- * campaign's runs by start time, GSI2 lists campaigns and recent runs.
+ * campaign's runs by start time, GSI2 lists campaigns, recent runs and the run registers.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -31,7 +31,7 @@ const SINGLE = {
 } as const;
 
 /** GSI partition keys of the lists that span partitions. */
-export const LIST = { campaigns: 'CAMPAIGNS', runs: 'RUNS' } as const;
+export const LIST = { campaigns: 'CAMPAIGNS', runs: 'RUNS', registers: 'REGISTERS' } as const;
 
 /** Secondary indexes: a campaign's runs (gsi1), campaigns and recent runs (gsi2). */
 export const INDEX = { byCampaign: 'gsi1', lists: 'gsi2' } as const;
@@ -88,6 +88,9 @@ export const keys = {
 
 /** Index keys of a campaign: listed in GSI2. */
 export const campaignIndexKeys = (id: string) => ({ gsi2pk: LIST.campaigns, gsi2sk: id });
+
+/** Index keys of a campaign's run register once it has runs: listed in GSI2 (the campaign list reads them all at once). */
+export const registerIndexKeys = (campaignId: string) => ({ gsi2pk: LIST.registers, gsi2sk: campaignId });
 
 /** Index keys of a run: a campaign's runs (GSI1) and recent runs (GSI2) sort by start time (scheduled executions have random names). */
 export const runIndexKeys = (run: { runId: string; campaignId: string; startedAt: string }) => ({

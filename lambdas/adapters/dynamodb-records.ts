@@ -15,6 +15,7 @@ import {
   type AudienceRecord,
   type CampaignRecord,
   type CampaignRuns,
+  type CampaignRunsView,
   type HistoryEntry,
   type LogEntry,
   type RunRecord,
@@ -69,6 +70,9 @@ const campaign = exactly<CampaignRecord>()(
   }),
 );
 
+/** The fields of a campaign record but its definition (what a campaign head reads). */
+export const campaignHeadFields = campaign.omit({ definition: true }).shape;
+
 const version = exactly<VersionRecord>()(
   z.object({
     campaignId: z.string(),
@@ -97,6 +101,10 @@ const run = exactly<RunRecord>()(
     aborting: z.boolean().optional(),
     purged: z.boolean().optional(),
     execution: z.string().optional(),
+    activityCount: z.number().optional(),
+    doneCount: z.number().optional(),
+    failedCount: z.number().optional(),
+    failedActivity: z.string().optional(),
   }),
 );
 
@@ -188,6 +196,11 @@ const campaignRuns = exactly<CampaignRuns>()(
   }),
 );
 
+/** A run register with the runs it points at. */
+const campaignRunsView = exactly<CampaignRunsView>()(
+  campaignRuns.extend({ lastRun: z.string().optional(), lastFailed: z.string().optional() }),
+);
+
 /** The population of an item written with flat population fields (before populations had one type). */
 function flatPopulation(item: Record<string, unknown>, output: unknown, dimension: unknown): Record<string, unknown> {
   return {
@@ -250,4 +263,5 @@ export const read = {
   historyMeta: reader('a history watermark', historyMeta),
   parking: reader('a parked task', parking),
   campaignRuns: reader('a run register', campaignRuns),
+  campaignRunsView: reader('a run register', campaignRunsView),
 };

@@ -315,3 +315,132 @@ describe("a campaign's run register (conditional writes only)", () => {
     }
   });
 });
+
+describe('what the campaign list reads in a few requests', () => {
+  const at = (h: number) => `2026-11-25T${String(h).padStart(2, '0')}:00:00.000Z`;
+
+  it("each register points at its campaign's newest run and newest failed run; all registers in one read", async () => {
+    await store.createRun(run('l-2', at(12), 'list-a'));
+    // Created after, started before: the register keeps pointing at the newest by start time.
+    await store.createRun(run('l-1', at(10), 'list-a'));
+    await store.createRun(run('l-3', at(11), 'list-b'));
+    expect(await store.updateRun('l-1', { status: 'failed', endedAt: at(13), error: 'boom' })).toBe(true);
+    await store.createRun({ ...run('l-0', at(9), 'list-a'), status: 'failed' });
+    expect(await store.updateRun('l-3', { status: 'completed', endedAt: at(12) })).toBe(true);
+    const all = await store.listCampaignRuns();
+    expect(all.get('list-a')).toEqual({ running: [], lastRun: 'l-2', lastFailed: 'l-1' });
+    expect(all.get('list-b')).toEqual({ running: [], lastRun: 'l-3' });
+    // One campaign's alone (a GetItem), with the runs it holds.
+    expect(await store.claimRun('list-b', 'l-3', false)).toEqual({ ok: true });
+    expect((await store.listCampaignRuns('list-b')).get('list-b')).toEqual({ running: ['l-3'], lastRun: 'l-3' });
+    await store.releaseRun('list-b', 'l-3');
+    // A deletion: the register stays (closed), no longer listed, pointing at nothing.
+    expect(await store.closeForDeletion('list-a')).toEqual({ ok: true });
+    await store.deleteCampaign('list-a');
+    expect((await store.listCampaignRuns()).has('list-a')).toBe(false);
+    expect((await store.listCampaignRuns('list-a')).get('list-a')).toEqual({ running: [], deleting: true });
+  });
+
+  it("campaigns' heads: their records without the definitions, but for the trigger type, dimension and zone", async () => {
+    const record = (id: string, definition: unknown) => ({
+      id,
+      label: `Label ${id}`,
+      status: 'draft' as const,
+      definition,
+      version: 0,
+      changed: true,
+      createdAt: at(1),
+      updatedAt: at(2),
+      source: 'api' as const,
+      revision: 1,
+    });
+    expect(
+      await store.putCampaign(
+        record('head-a', {
+          id: 'head-a',
+          trigger: { type: 'cron', expression: '0 8 * * *' },
+          dimension: 'recipients',
+          timezone: 'Europe/Paris',
+          activities: [{ id: 'x', type: 'end' }],
+        }),
+      ),
+    ).toBe(true);
+    // A draft with a trigger that is not an object and a dimension that is not a string.
+    expect(await store.putCampaign(record('head-b', { id: 'head-b', trigger: 'soon', dimension: 3 }))).toBe(true);
+    const heads = (await store.listCampaignHeads()).filter((h) => h.id.startsWith('head-'));
+    expect(heads).toEqual([
+      {
+        id: 'head-a',
+        label: 'Label head-a',
+        status: 'draft',
+        version: 0,
+        changed: true,
+        createdAt: at(1),
+        updatedAt: at(2),
+        source: 'api',
+        revision: 1,
+        trigger: 'cron',
+        dimension: 'recipients',
+        timezone: 'Europe/Paris',
+      },
+      {
+        id: 'head-b',
+        label: 'Label head-b',
+        status: 'draft',
+        version: 0,
+        changed: true,
+        createdAt: at(1),
+        updatedAt: at(2),
+        source: 'api',
+        revision: 1,
+      },
+    ]);
+  });
+
+  it("a run keeps its activities' counts and its first failed activity, each change of status counted once", async () => {
+    await store.createRun(run('cnt', at(14), 'list-c'));
+    await store.putActivities('cnt', [
+      { activityId: 'a', type: 'buildAudience', status: 'pending', tasks: 0 },
+      { activityId: 'b', type: 'split', status: 'pending', tasks: 0 },
+      { activityId: 'c', type: 'end', status: 'skipped', tasks: 0 },
+    ]);
+    expect(await store.getRun('cnt')).toMatchObject({ activityCount: 3, doneCount: 0, failedCount: 0 });
+    await store.updateActivity('cnt', 'a', { status: 'running', addTasks: 1 });
+    // The same change twice (a retried step) counts once; a done activity failing moves it over.
+    await Promise.all([
+      store.updateActivity('cnt', 'a', { status: 'done' }),
+      store.updateActivity('cnt', 'a', { status: 'done' }),
+    ]);
+    await store.updateActivity('cnt', 'b', { status: 'failed', error: 'x' });
+    await store.updateActivity('cnt', 'a', { status: 'failed', error: 'stopped' });
+    const r = await store.getRun('cnt');
+    expect(r).toMatchObject({ activityCount: 3, doneCount: 0, failedCount: 2, failedActivity: 'b' });
+    // What updateActivity answers is the item after the update (its counters added).
+    expect(await store.updateActivity('cnt', 'a', { addTasks: 2, error: undefined })).toEqual({
+      activityId: 'a',
+      type: 'buildAudience',
+      status: 'failed',
+      tasks: 3,
+    });
+    // An activity of a run never created: no run item is made up for it.
+    await store.putActivities('nobody', [{ activityId: 'a', type: 'end', status: 'done' }]);
+    expect(await store.getRun('nobody')).toBeUndefined();
+  });
+
+  it('runs and versions by key beyond the 100 keys of one BatchGetItem (DynamoDB API Reference, BatchGetItem)', async () => {
+    const ids = Array.from({ length: 110 }, (_, i) => `bg-${String(i).padStart(3, '0')}`);
+    await Promise.all(ids.map((id, i) => store.createRun(run(id, at(i % 24), `bg-${i % 7}`))));
+    const runs = await store.getRuns([...ids, 'bg-none', ids[0]!]);
+    expect([...runs.keys()].sort()).toEqual(ids);
+    expect(runs.get('bg-109')).toMatchObject({ campaignId: 'bg-4', startedAt: at(109 % 24) });
+    await Promise.all(
+      ids.map((_, i) => store.putVersion({ campaignId: `v${i}`, version: 2, definition: { i }, publishedAt: at(1) })),
+    );
+    const versions = await store.getVersions([
+      ...ids.map((_, i) => ({ campaignId: `v${i}`, version: 2 })),
+      { campaignId: 'v0', version: 1 },
+    ]);
+    expect(versions.size).toBe(110);
+    expect(versions.get('v77#2')?.definition).toEqual({ i: 77 });
+  });
+});

@@ -19,6 +19,7 @@ import type {
   ActivityRecord,
   AudienceRecord,
   CampaignRuns,
+  CampaignRunsView,
   HistoryEntry,
   RunClaim,
   LogEntry,
@@ -29,8 +30,10 @@ import type {
   TransitionRecord,
   ParkingStore,
   CampaignRecord,
+  CampaignHead,
   VersionRecord,
 } from '../ports/store.js';
+import { campaignHead, HEAD_FIELDS } from '../ports/store.js';
 import type { Parking } from '../ports/control.js';
 import { isAwsError } from './aws-errors.js';
 import {
@@ -40,15 +43,17 @@ import {
   INDEX,
   isHistoryEntry,
   keys,
+  type Key,
   LIST,
   logIdOf,
   logRange,
   PREFIX,
+  registerIndexKeys,
   runIndexKeys,
   runPk,
   tableDefinition,
 } from './dynamodb-keys.js';
-import { read } from './dynamodb-records.js';
+import { campaignHeadFields, read } from './dynamodb-records.js';
 
 export { tableDefinition } from './dynamodb-keys.js';
 
@@ -129,6 +134,30 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     return items.slice(0, limit);
   }
 
+  /** Items by key with BatchGetItem: at most 100 keys a request (the batches at once), the unprocessed ones asked again. */
+  private async getAll(wanted: Key[]): Promise<Record<string, unknown>[]> {
+    const unique = [...new Map(wanted.map((k) => [`${k.pk}\n${k.sk}`, k])).values()];
+    const batches = Array.from({ length: Math.ceil(unique.length / 100) }, (_, i) =>
+      unique.slice(i * 100, i * 100 + 100),
+    );
+    const got = await Promise.all(
+      batches.map(async (keys) => {
+        const items: Record<string, unknown>[] = [];
+        let batch: Record<string, unknown>[] = keys;
+        for (let attempt = 0; batch.length; attempt++) {
+          const r = await this.doc.send(
+            new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch, ConsistentRead: true } } }),
+          );
+          items.push(...(r.Responses?.[this.table] ?? []));
+          batch = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+          if (batch.length) await backoff(attempt);
+        }
+        return items;
+      }),
+    );
+    return got.flat();
+  }
+
   private async writeAll(items: Record<string, unknown>[]): Promise<void> {
     for (let i = 0; i < items.length; i += 25) {
       let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
@@ -178,16 +207,75 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     return items.map(read.campaign);
   }
 
+  async listCampaignHeads(): Promise<CampaignHead[]> {
+    // The record's fields and the few of its definition a head keeps (a projection: the definitions stay behind).
+    const fields = Object.keys(campaignHeadFields);
+    const names: Record<string, string> = { '#d': 'definition' };
+    fields.forEach((f, i) => {
+      names[`#f${i}`] = f;
+    });
+    const paths = Object.values(HEAD_FIELDS).map((path) => ['#d', ...path.map((k) => `#${k}`)].join('.'));
+    for (const path of Object.values(HEAD_FIELDS)) for (const k of path) names[`#${k}`] = k;
+    const items = await this.queryAll({
+      IndexName: INDEX.lists,
+      KeyConditionExpression: 'gsi2pk = :c',
+      ExpressionAttributeValues: { ':c': LIST.campaigns },
+      ProjectionExpression: [...fields.map((_, i) => `#f${i}`), ...paths].join(', '),
+      ExpressionAttributeNames: names,
+    });
+    return items.map((i) => campaignHead(read.campaign({ ...i, definition: i.definition ?? {} })));
+  }
+
   async deleteCampaign(id: string): Promise<void> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :p',
       ExpressionAttributeValues: { ':p': campaignPk(id) },
     });
-    // The run register stays, closed: the tombstone that refuses the starts still on their way.
+    // The run register stays, closed: the tombstone that refuses the starts still on their way; it
+    // no longer points at the runs of the campaign deleted, nor is it listed.
     const register = keys.campaignRuns(id).sk;
     for (const i of items)
       if (i.sk !== register)
         await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: i.pk, sk: i.sk } }));
+    await this.ifExists(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.campaignRuns(id),
+        UpdateExpression: 'REMOVE lastRun, lastRunKey, lastFailed, lastFailedKey, gsi2pk, gsi2sk',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  /** Sends a conditional write whose failed condition means there is nothing to do. */
+  private async ifExists(command: UpdateCommand): Promise<void> {
+    try {
+      await this.doc.send(command);
+    } catch (e) {
+      if (!isAwsError(e, 'ConditionalCheckFailedException')) throw e;
+    }
+  }
+
+  /**
+   * Points a campaign's run register at a run (its newest run, or its newest failed run) unless it
+   * points at a newer one already (runs order by start time, then id); lists the register in GSI2.
+   */
+  private async pointAt(field: 'lastRun' | 'lastFailed', run: Pick<RunRecord, 'campaignId' | 'runId' | 'startedAt'>) {
+    await this.ifExists(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.campaignRuns(run.campaignId),
+        UpdateExpression: 'SET #run = :run, #key = :key, gsi2pk = :list, gsi2sk = :campaign',
+        ConditionExpression: 'attribute_not_exists(#key) OR #key <= :key',
+        ExpressionAttributeNames: { '#run': field, '#key': `${field}Key` },
+        ExpressionAttributeValues: {
+          ':run': run.runId,
+          ':key': `${run.startedAt}#${run.runId}`,
+          ':list': registerIndexKeys(run.campaignId).gsi2pk,
+          ':campaign': registerIndexKeys(run.campaignId).gsi2sk,
+        },
+      }),
+    );
   }
 
   /** An update of a campaign's run register; false when its condition does not hold. */
@@ -269,6 +357,21 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     await this.register(campaignId, 'REMOVE #deleting', 'attribute_exists(#deleting)', {});
   }
 
+  async listCampaignRuns(campaignId?: string): Promise<Map<string, CampaignRunsView>> {
+    if (campaignId !== undefined) {
+      const r = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: keys.campaignRuns(campaignId), ConsistentRead: true }),
+      );
+      return new Map(r.Item ? [[campaignId, read.campaignRunsView(r.Item)]] : []);
+    }
+    const items = await this.queryAll({
+      IndexName: INDEX.lists,
+      KeyConditionExpression: 'gsi2pk = :r',
+      ExpressionAttributeValues: { ':r': LIST.registers },
+    });
+    return new Map(items.map((i) => [String(i.gsi2sk), read.campaignRunsView(i)]));
+  }
+
   async putVersion(record: VersionRecord): Promise<void> {
     await this.doc.send(
       new PutCommand({
@@ -283,6 +386,11 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       new GetCommand({ TableName: this.table, Key: keys.version(campaignId, version), ConsistentRead: true }),
     );
     return r.Item && read.version(r.Item);
+  }
+
+  async getVersions(refs: Array<{ campaignId: string; version: number }>): Promise<Map<string, VersionRecord>> {
+    const items = await this.getAll(refs.map((r) => keys.version(r.campaignId, r.version)));
+    return new Map(items.map(read.version).map((v) => [`${v.campaignId}#${v.version}`, v]));
   }
 
   async putPlan(runId: string, plan: string): Promise<void> {
@@ -304,6 +412,13 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    await this.pointAt('lastRun', run);
+    if (run.status === 'failed') await this.pointAt('lastFailed', run);
+  }
+
+  async getRuns(runIds: string[]): Promise<Map<string, RunRecord>> {
+    const items = await this.getAll(runIds.map(keys.run));
+    return new Map(items.map(read.run).map((r) => [r.runId, r]));
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -325,7 +440,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
       condition += ` AND #status IN (${onlyIf.map((_, i) => `:s${i}`).join(', ')})`;
     }
     try {
-      await this.doc.send(
+      const r = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.run(runId),
@@ -333,8 +448,10 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      if (fields.status === 'failed' && r.Attributes) await this.pointAt('lastFailed', read.run(r.Attributes));
       return true;
     } catch (e) {
       if (isAwsError(e, 'ConditionalCheckFailedException')) return false;
@@ -394,6 +511,41 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
 
   async putActivities(runId: string, records: ActivityRecord[]): Promise<void> {
     await this.writeAll(records.map((r) => ({ ...keys.activity(runId, r.activityId), ...r })));
+    const failed = records.find((r) => r.status === 'failed');
+    await this.ifExists(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.run(runId),
+        UpdateExpression: `SET activityCount = :n, doneCount = :done, failedCount = :failed${failed ? ', failedActivity = :activity' : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ':n': records.length,
+          ':done': records.filter((r) => r.status === 'done').length,
+          ':failed': records.filter((r) => r.status === 'failed').length,
+          ...(failed ? { ':activity': failed.activityId } : {}),
+        },
+      }),
+    );
+  }
+
+  /** Keeps the run's counts of done and failed activities, and its first failed one, as an activity's status changes. */
+  private async countActivity(runId: string, before: unknown, after: ActivityRecord): Promise<void> {
+    const delta = (s: string) => (after.status === s ? 1 : 0) - (before === s ? 1 : 0);
+    const [done, failed] = [delta('done'), delta('failed')];
+    if (!done && !failed) return;
+    await this.ifExists(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.run(runId),
+        UpdateExpression: `ADD doneCount :done, failedCount :failed${failed > 0 ? ' SET failedActivity = if_not_exists(failedActivity, :activity)' : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ':done': done,
+          ':failed': failed,
+          ...(failed > 0 ? { ':activity': after.activityId } : {}),
+        },
+      }),
+    );
   }
 
   async updateActivity(
@@ -404,6 +556,7 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
     const { addTasks, addAttempts, ...fields } = patch;
     const { expression, names, values } = updateOf(fields, { tasks: addTasks, attempts: addAttempts });
     const key = keys.activity(runId, activityId);
+    // The item before the update (atomically), so that each change of status is counted once.
     const r = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
@@ -411,10 +564,21 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
         UpdateExpression: expression,
         ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
         ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-        ReturnValues: 'ALL_NEW',
+        ReturnValues: 'ALL_OLD',
       }),
     );
-    return read.activity({ ...r.Attributes, ...key });
+    const old = r.Attributes ?? {};
+    // The item after it: what the update expression did (SET, REMOVE, ADD).
+    const next: Record<string, unknown> = { ...old, ...key };
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined) delete next[k];
+      else next[k] = v;
+    }
+    if (addTasks) next.tasks = Number(old.tasks ?? 0) + addTasks;
+    if (addAttempts) next.attempts = Number(old.attempts ?? 0) + addAttempts;
+    const record = read.activity(next);
+    await this.countActivity(runId, old.status, record);
+    return record;
   }
 
   async listActivities(runId: string): Promise<ActivityRecord[]> {
@@ -426,23 +590,8 @@ export class DynamoDbStore implements StatusStore, ParkingStore {
   }
 
   async getTransitions(runId: string, ids: string[]): Promise<Map<string, TransitionRecord>> {
-    const out = new Map<string, TransitionRecord>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let batch: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => keys.transition(runId, id));
-      for (let attempt = 0; batch.length; attempt++) {
-        const r = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch, ConsistentRead: true } } }),
-        );
-        for (const item of r.Responses?.[this.table] ?? []) {
-          const t = read.transition(item);
-          out.set(t.transitionId, t);
-        }
-        batch = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
-        if (batch.length) await backoff(attempt);
-      }
-    }
-    return out;
+    const items = await this.getAll(ids.map((id) => keys.transition(runId, id)));
+    return new Map(items.map(read.transition).map((t) => [t.transitionId, t]));
   }
 
   async listTransitions(runId: string): Promise<TransitionRecord[]> {

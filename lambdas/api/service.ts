@@ -6,7 +6,16 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { QueryEngine } from '../ports/engine.js';
-import type { CampaignRecord, LogEntry, RunRecord, StatusStore } from '../ports/store.js';
+import {
+  campaignHead,
+  type CampaignHead,
+  type CampaignRecord,
+  type CampaignRunsView,
+  type LogEntry,
+  type RunRecord,
+  type StatusStore,
+  type VersionRecord,
+} from '../ports/store.js';
 import { validateCampaign, type Analysis, type ValidationResult } from '../../statemachines/validate.js';
 import { Findings, type Issue } from '../util/issues.js';
 import { compileCampaign, CompileError } from '../../statemachines/compile.js';
@@ -115,23 +124,36 @@ export class CampaignService {
     return next;
   }
 
-  /** The next launch of a scheduled campaign. */
-  private async nextLaunch(c: CampaignRecord): Promise<Date | undefined> {
-    const spec = await publishedSchedule(this.d.store, c);
-    return spec ? nextLaunches(spec, this.now(), 1)[0] : undefined;
+  /** A campaign as one reads it alone: its register, the runs it points at, its published version. */
+  private async view(c: CampaignRecord) {
+    const register = (await this.d.store.listCampaignRuns(c.id)).get(c.id) ?? { running: [] };
+    const [runs, published] = await Promise.all([
+      this.d.store.getRuns(pointedRuns(register)),
+      c.status === 'scheduled' ? this.d.store.getVersion(c.id, c.version) : undefined,
+    ]);
+    return this.viewOf(campaignHead(c), register, runs, published);
   }
 
-  private async view(c: CampaignRecord) {
-    const runs = await this.d.store.listRuns(c.id, 100);
-    const last = runs[0];
-    const doc = c.definition as Partial<Campaign>;
-    const next = await this.nextLaunch(c);
-    const failed = runs.find((r) => r.status === 'failed');
-    const [lastOutcome, failedOutcome] = await Promise.all([
-      last && runOutcome(this.d.store, last.runId),
-      failed && (failed === last ? undefined : runOutcome(this.d.store, failed.runId)),
+  /**
+   * A campaign as the API shows it: its last run (with its activities' counts) and last failure
+   * from the runs its register points at, a run in progress from those it holds, its next launch
+   * from its published version. Only runs recorded before runs kept their counts are read further.
+   */
+  private async viewOf(
+    c: CampaignHead,
+    register: CampaignRunsView,
+    runs: Map<string, RunRecord>,
+    published: VersionRecord | undefined,
+  ) {
+    const last = register.lastRun ? runs.get(register.lastRun) : undefined;
+    const failed = register.lastFailed ? runs.get(register.lastFailed) : undefined;
+    const spec = scheduleOfVersion(c, published);
+    const next = spec ? nextLaunches(spec, this.now(), 1)[0] : undefined;
+    const [lastOutcome, failure] = await Promise.all([
+      last && outcomeOf(this.d.store, last),
+      failed && outcomeOf(this.d.store, failed),
     ]);
-    const failure = failed && (failed === last ? lastOutcome : failedOutcome);
+    const inProgress = [last, ...register.running.map((id) => runs.get(id))].some((r) => r && isInProgress(r.status));
     return {
       id: c.id,
       label: c.label,
@@ -139,13 +161,13 @@ export class CampaignService {
       version: c.version,
       changed: c.changed,
       source: c.source,
-      trigger: (doc.trigger as { type?: string } | undefined)?.type ?? 'manual',
-      ...(typeof doc.dimension === 'string' ? { dimension: doc.dimension } : {}),
-      timezone: typeof doc.timezone === 'string' ? doc.timezone : 'UTC',
+      trigger: c.trigger ?? 'manual',
+      ...(c.dimension !== undefined ? { dimension: c.dimension } : {}),
+      timezone: c.timezone ?? 'UTC',
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
       ...(c.publishedAt ? { publishedAt: c.publishedAt } : {}),
-      runInProgress: runs.some((r) => isInProgress(r.status)),
+      runInProgress: inProgress,
       ...(last ? { lastRun: { ...runSummary(last), counts: lastOutcome!.counts } } : {}),
       ...(failed
         ? {
@@ -184,13 +206,26 @@ export class CampaignService {
     return { ...(await this.view(record)), validation: { valid: v.valid, errors: v.errors, warnings: v.warnings } };
   }
 
+  /**
+   * The campaigns, in a few reads whatever their number: the campaigns and their run registers (a
+   * query each), then the runs the registers point at and the versions of scheduled campaigns (in
+   * batches of 100).
+   */
   async list(filter: { status?: string; q?: string }) {
-    // Filter on the records first: each view reads the campaign's runs.
     const q = filter.q?.toLowerCase();
-    const records = (await this.d.store.listCampaigns())
+    const [all, registers] = await Promise.all([this.d.store.listCampaignHeads(), this.d.store.listCampaignRuns()]);
+    const records = all
       .filter((c) => !filter.status || filter.status === 'running' || c.status === filter.status)
       .filter((c) => !q || c.id.includes(q) || c.label.toLowerCase().includes(q));
-    const views = await Promise.all(records.map((c) => this.view(c)));
+    const registerOf = (id: string): CampaignRunsView => registers.get(id) ?? { running: [] };
+    const scheduled = records.filter((c) => c.status === 'scheduled');
+    const [runs, versions] = await Promise.all([
+      this.d.store.getRuns(records.flatMap((c) => pointedRuns(registerOf(c.id)))),
+      this.d.store.getVersions(scheduled.map((c) => ({ campaignId: c.id, version: c.version }))),
+    ]);
+    const views = await Promise.all(
+      records.map((c) => this.viewOf(c, registerOf(c.id), runs, versions.get(`${c.id}#${c.version}`))),
+    );
     return views.filter((c) => filter.status !== 'running' || c.runInProgress).sort((a, b) => a.id.localeCompare(b.id));
   }
 
@@ -744,9 +779,35 @@ export async function publishedSchedule(
   c: CampaignRecord | undefined,
 ): Promise<ScheduleSpec | undefined> {
   if (c?.status !== 'scheduled') return undefined;
-  const published = (await store.getVersion(c.id, c.version))?.definition as Partial<Campaign> | undefined;
-  const trigger = triggerSchema.safeParse(published?.trigger);
-  return trigger.success ? scheduleOf(trigger.data, published?.timezone ?? 'UTC') : undefined;
+  return scheduleOfVersion(c, await store.getVersion(c.id, c.version));
+}
+
+/** The schedule of a scheduled campaign in its published version (read by the caller). */
+function scheduleOfVersion(
+  c: Pick<CampaignRecord, 'status'>,
+  published: VersionRecord | undefined,
+): ScheduleSpec | undefined {
+  if (c.status !== 'scheduled') return undefined;
+  const definition = published?.definition as Partial<Campaign> | undefined;
+  const trigger = triggerSchema.safeParse(definition?.trigger);
+  return trigger.success ? scheduleOf(trigger.data, definition?.timezone ?? 'UTC') : undefined;
+}
+
+/** The runs a campaign's register names: its last run, its last failed one, those in progress. */
+function pointedRuns(r: CampaignRunsView): string[] {
+  return [...(r.lastRun ? [r.lastRun] : []), ...(r.lastFailed ? [r.lastFailed] : []), ...r.running];
+}
+
+/**
+ * How a run's activities stand, from the counts the store keeps on the run; a run recorded before
+ * it kept them is read activity by activity.
+ */
+async function outcomeOf(store: Pick<StatusStore, 'listActivities'>, r: RunRecord) {
+  if (r.activityCount === undefined) return runOutcome(store, r.runId);
+  return {
+    counts: { activities: r.activityCount, done: r.doneCount ?? 0, failed: r.failedCount ?? 0 },
+    ...(r.failedActivity ? { failedActivity: r.failedActivity } : {}),
+  };
 }
 
 function labelOf(definition: object): string | undefined {

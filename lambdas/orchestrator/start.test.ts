@@ -33,6 +33,10 @@ describe('startRun', () => {
       variables: {},
       trigger: 'manual',
       execution: 'arn:aws:states:eu-west-1:123456789012:execution:camp:exec-1',
+      // Its three activities, none done or failed yet (what the campaign list shows).
+      activityCount: 3,
+      doneCount: 0,
+      failedCount: 0,
     });
     expect(await store.listActivities('exec-1')).toEqual([
       { activityId: 'build', type: 'buildAudience', label: 'Everyone', status: 'pending', tasks: 0 },

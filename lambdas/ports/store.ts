@@ -42,6 +42,12 @@ export interface RunRecord {
   purged?: boolean;
   /** Execution handle (ARN in the cloud). */
   execution?: string;
+  /** How many activities the run has (set when they are recorded), and how many are done and failed (kept by updateActivity). */
+  activityCount?: number;
+  doneCount?: number;
+  failedCount?: number;
+  /** The first of its activities that failed (kept by updateActivity). */
+  failedActivity?: string;
 }
 
 export interface ActivityRecord {
@@ -117,6 +123,31 @@ export interface CampaignRecord {
   revision: number;
 }
 
+/** A campaign as lists show it: its record without its definition, with the few fields of it they show. */
+export interface CampaignHead extends Omit<CampaignRecord, 'definition'> {
+  /** The working copy's trigger type, dimension and time zone (when they are strings). */
+  trigger?: string;
+  dimension?: string;
+  timezone?: string;
+}
+
+/** The fields of a definition a campaign's head keeps. */
+export const HEAD_FIELDS = { trigger: ['trigger', 'type'], dimension: ['dimension'], timezone: ['timezone'] } as const;
+
+/** A campaign's head, from its record (or from the fields of its definition a store read). */
+export function campaignHead(c: CampaignRecord): CampaignHead {
+  const { definition, ...head } = c;
+  const out: CampaignHead = head;
+  for (const [field, path] of Object.entries(HEAD_FIELDS) as Array<[keyof typeof HEAD_FIELDS, readonly string[]]>) {
+    const value = path.reduce<unknown>(
+      (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+      definition,
+    );
+    if (typeof value === 'string') out[field] = value;
+  }
+  return out;
+}
+
 export interface VersionRecord {
   campaignId: string;
   version: number;
@@ -138,6 +169,12 @@ export interface CampaignRuns {
   deleting?: boolean;
 }
 
+/** A register with the runs it points at: the campaign's newest run (by start time) and its newest failed run, kept by createRun and updateRun. */
+export interface CampaignRunsView extends CampaignRuns {
+  lastRun?: string;
+  lastFailed?: string;
+}
+
 /** What claiming a place in the register gave: refused when closed by a deletion, or busy. */
 export type RunClaim =
   | { ok: true }
@@ -149,10 +186,14 @@ export interface StatusStore {
   putCampaign(record: CampaignRecord, expectRevision?: number): Promise<boolean>;
   getCampaign(id: string): Promise<CampaignRecord | undefined>;
   listCampaigns(): Promise<CampaignRecord[]>;
+  /** Every campaign's head: what a list shows, without reading their definitions. */
+  listCampaignHeads(): Promise<CampaignHead[]>;
   deleteCampaign(id: string): Promise<void>;
   /** Records a version (replacing what a failed publication of the same number left). */
   putVersion(record: VersionRecord): Promise<void>;
   getVersion(campaignId: string, version: number): Promise<VersionRecord | undefined>;
+  /** Several versions at once (those that exist), keyed `campaignId#version`. */
+  getVersions(refs: Array<{ campaignId: string; version: number }>): Promise<Map<string, VersionRecord>>;
 
   /** Records the compiled settings of a run's activities (the campaign plan, encoded: a string under 256 KB). */
   putPlan(runId: string, plan: string): Promise<void>;
@@ -171,9 +212,13 @@ export interface StatusStore {
   closeForDeletion(campaignId: string): Promise<{ ok: true } | { ok: false; running: string[] }>;
   /** Opens the register of a campaign created again under the id of a deleted one. */
   reopenRuns(campaignId: string): Promise<void>;
+  /** The registers of every campaign that has runs (or of one), with the runs they point at, by campaign id, in one read. */
+  listCampaignRuns(campaignId?: string): Promise<Map<string, CampaignRunsView>>;
 
   createRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Several runs at once, by id (those that exist). */
+  getRuns(runIds: string[]): Promise<Map<string, RunRecord>>;
   /** Updates fields of a run; with `onlyIf`, only when its status is one of those (false otherwise). */
   updateRun(runId: string, patch: Partial<RunRecord>, onlyIf?: RunStatus[]): Promise<boolean>;
   /** Adds n to the run's consecutive error count and returns the new count; n = 0 resets it. */

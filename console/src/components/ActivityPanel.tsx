@@ -5,7 +5,9 @@ import { api } from '../api.js';
 import type { GraphNode } from '../graph.js';
 import { activityLight } from '../status.js';
 import type { ActivityDef, ActivitySql, CountResult } from '../types.js';
+import { isChannel } from '../sends.js';
 import { Problem } from './Problem.js';
+import { SendPanel } from './SendPanel.js';
 
 type Tab = 'settings' | 'sql';
 
@@ -13,6 +15,9 @@ export function ActivityPanel(p: {
   campaignId: string;
   node: GraphNode;
   def: ActivityDef | undefined;
+  /** The run shown on the canvas, and whether it is in progress (a channel activity's send). */
+  runId?: string | undefined;
+  live?: boolean;
   onClose: () => void;
 }) {
   const [tab, setTab] = useState<Tab>('settings');
@@ -54,6 +59,7 @@ export function ActivityPanel(p: {
           ⚠ warning: {m}
         </p>
       ))}
+      {p.runId && isChannel(p.node.type) && <SendPanel runId={p.runId} node={p.node} live={p.live ?? false} />}
       <div role="tablist" aria-label="activity details">
         {(['settings', 'sql'] as const).map((t) => (
           <button key={t} type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>

@@ -1,5 +1,5 @@
 /**
- * The campaign's canvas (@xyflow/react): dagre positions, read-only (nothing is dragged or
+ * The campaign's canvas (@xyflow/react): positions from layout.ts, read-only (nothing is dragged or
  * connected), each transition labelled with its live row count. Click, or Tab to an activity or a
  * transition and press Enter, to select it; Escape clears the selection.
  */
@@ -14,13 +14,14 @@ import {
   ReactFlowProvider,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Graph } from '../graph.js';
-import { layoutGraph, shapeKey } from '../layout.js';
+import { fitViewport, layoutGraph, NODE_HEIGHT, NODE_WIDTH, shapeKey } from '../layout.js';
 import { activityLight } from '../status.js';
 import { ActivityNode, type ActivityFlowNode } from './ActivityNode.js';
 
 const nodeTypes = { activity: ActivityNode };
+const ZOOM = { padding: 0.1, minZoom: 0.1, maxZoom: 1.5 };
 
 interface Props {
   graph: Graph;
@@ -41,6 +42,9 @@ export function Canvas(p: Props) {
         id: n.id,
         type: 'activity',
         position: positions.get(n.id) ?? { x: 0, y: 0 },
+        // Its size is known: drawn at once, not hidden until measured.
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
         data: n as ActivityFlowNode['data'],
         selected: n.id === p.selectedActivity,
         ariaLabel: `activity ${n.label}, ${n.type}, ${activityLight(n.status).text}, ${n.tasks} tasks${n.errors.length ? `, ${n.errors.length} errors` : ''}`,
@@ -77,28 +81,41 @@ export function Canvas(p: Props) {
   const onEdgesChange = (changes: EdgeChange[]) => {
     for (const c of changes) if (c.type === 'select' && c.selected) p.onSelectTransition(c.id);
   };
+  // The box the canvas has, read before React Flow is drawn in it: the view is fitted from the
+  // layout's own sizes, without waiting for the nodes to be measured.
+  const box = useRef<HTMLElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number }>();
+  useLayoutEffect(() => {
+    const r = box.current?.getBoundingClientRect();
+    if (r) setSize({ width: r.width, height: r.height });
+  }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the first view is fitted once, as fitView would
+  const viewport = useMemo(() => size && fitViewport(positions.values(), size, ZOOM), [size]);
   return (
-    <section className="canvas" aria-label="campaign canvas">
+    <section className="canvas" aria-label="campaign canvas" ref={box}>
       <ReactFlowProvider>
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable
-          nodesFocusable
-          edgesFocusable
-          onlyRenderVisibleElements={nodes.length > 60}
-          fitView
-          minZoom={0.1}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background />
-          <Controls showInteractive={false} />
-        </ReactFlow>
+        {viewport && (
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            elementsSelectable
+            nodesFocusable
+            edgesFocusable
+            onlyRenderVisibleElements={nodes.length > 60}
+            defaultViewport={viewport}
+            minZoom={ZOOM.minZoom}
+            maxZoom={ZOOM.maxZoom}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            <Controls showInteractive={false} fitViewOptions={{ padding: ZOOM.padding }} />
+          </ReactFlow>
+        )}
       </ReactFlowProvider>
     </section>
   );

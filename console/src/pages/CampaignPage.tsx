@@ -178,6 +178,8 @@ export default function CampaignPage({ route }: { route: CampaignRoute }) {
               campaignId={id}
               node={selectedNode}
               def={activityDef}
+              runId={editing ? undefined : runId}
+              live={isActive(run.data?.status)}
               onClose={() => select({ activity: undefined })}
             />
           )}

@@ -11,8 +11,10 @@ import { read } from '../../../lambdas/adapters/dynamodb-records.js';
 import type {
   ActivityRecord,
   AudienceRecord,
+  CampaignHead,
   CampaignRecord,
   CampaignRuns,
+  CampaignRunsView,
   HistoryEntry,
   RunClaim,
   LogEntry,
@@ -23,6 +25,7 @@ import type {
   TransitionRecord,
   VersionRecord,
 } from '../../../lambdas/ports/store.js';
+import { campaignHead } from '../../../lambdas/ports/store.js';
 
 /** What DynamoDB keeps of a record: its defined fields (the marshaller removes undefined values). */
 function defined<T extends object>(record: T): T {
@@ -77,13 +80,51 @@ export class MemoryStore implements StatusStore {
     return sortedValues(this.campaigns);
   }
 
+  async listCampaignHeads(): Promise<CampaignHead[]> {
+    return sortedValues(this.campaigns).map(campaignHead);
+  }
+
   async deleteCampaign(id: string): Promise<void> {
     this.campaigns.delete(id);
     for (const [k, v] of this.versions) if (v.campaignId === id) this.versions.delete(k);
+    const r = this.registers.get(id);
+    if (r) for (const f of ['lastRun', 'lastFailed', 'listed'] as const) delete r[f];
   }
 
   /** The run registers, as the table's conditional writes keep them (see DynamoDbStore.claimRun). */
-  readonly registers = new Map<string, { running: Set<string>; exclusive?: string; deleting?: boolean }>();
+  readonly registers = new Map<
+    string,
+    {
+      running: Set<string>;
+      exclusive?: string;
+      deleting?: boolean;
+      lastRun?: string;
+      lastFailed?: string;
+      listed?: true;
+    }
+  >();
+
+  /** Points the register at a run unless it points at a newer one (see DynamoDbStore.pointAt). */
+  private pointAt(field: 'lastRun' | 'lastFailed', run: RunRecord): void {
+    const r = this.registerOf(run.campaignId);
+    const current = r[field] ? this.runs.get(r[field]) : undefined;
+    const key = (x: RunRecord) => `${x.startedAt}#${x.runId}`;
+    if (current && key(current) > key(run)) return;
+    r[field] = run.runId;
+    r.listed = true;
+  }
+
+  async listCampaignRuns(campaignId?: string): Promise<Map<string, CampaignRunsView>> {
+    const out = new Map<string, CampaignRunsView>();
+    for (const [id, r] of this.registers)
+      if (campaignId === undefined ? r.listed : id === campaignId)
+        out.set(id, {
+          ...(await this.campaignRuns(id)),
+          ...(r.lastRun ? { lastRun: r.lastRun } : {}),
+          ...(r.lastFailed ? { lastFailed: r.lastFailed } : {}),
+        });
+    return out;
+  }
 
   private registerOf(campaignId: string) {
     const r = this.registers.get(campaignId) ?? { running: new Set<string>() };
@@ -141,6 +182,15 @@ export class MemoryStore implements StatusStore {
     return v && copy(v);
   }
 
+  async getVersions(refs: Array<{ campaignId: string; version: number }>): Promise<Map<string, VersionRecord>> {
+    const out = new Map<string, VersionRecord>();
+    for (const r of refs) {
+      const v = await this.getVersion(r.campaignId, r.version);
+      if (v) out.set(`${r.campaignId}#${r.version}`, v);
+    }
+    return out;
+  }
+
   async putPlan(runId: string, plan: string): Promise<void> {
     this.plans.set(runId, plan);
   }
@@ -152,6 +202,17 @@ export class MemoryStore implements StatusStore {
   async createRun(run: RunRecord): Promise<void> {
     if (this.runs.has(run.runId)) throw new Error(`ConditionalCheckFailedException: run ${run.runId} exists`);
     this.runs.set(run.runId, checked(read.run, keys.run(run.runId), run));
+    this.pointAt('lastRun', run);
+    if (run.status === 'failed') this.pointAt('lastFailed', run);
+  }
+
+  async getRuns(runIds: string[]): Promise<Map<string, RunRecord>> {
+    const out = new Map<string, RunRecord>();
+    for (const id of runIds) {
+      const r = this.runs.get(id);
+      if (r) out.set(id, copy(r));
+    }
+    return out;
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -164,7 +225,9 @@ export class MemoryStore implements StatusStore {
     if (!Object.keys(fields).length) return true;
     const run = this.runs.get(runId);
     if (!run || (onlyIf && !onlyIf.includes(run.status))) return false;
-    this.runs.set(runId, checked(read.run, keys.run(runId), { ...run, ...fields }));
+    const next = checked(read.run, keys.run(runId), { ...run, ...fields });
+    this.runs.set(runId, next);
+    if (fields.status === 'failed') this.pointAt('lastFailed', next);
     return true;
   }
 
@@ -198,6 +261,14 @@ export class MemoryStore implements StatusStore {
   async putActivities(runId: string, records: ActivityRecord[]): Promise<void> {
     const m = partition(this.activities, runId);
     for (const r of records) m.set(r.activityId, checked(read.activity, keys.activity(runId, r.activityId), r));
+    const run = this.runs.get(runId);
+    if (run) {
+      run.activityCount = records.length;
+      run.doneCount = records.filter((r) => r.status === 'done').length;
+      run.failedCount = records.filter((r) => r.status === 'failed').length;
+      const failed = records.find((r) => r.status === 'failed');
+      if (failed) run.failedActivity = failed.activityId;
+    }
   }
 
   /** An upsert, as DynamoDB's UpdateItem: an activity never put fails the record check (no type, no status). */
@@ -218,6 +289,14 @@ export class MemoryStore implements StatusStore {
     if (addAttempts) next.attempts = (current.attempts ?? 0) + addAttempts;
     const record = checked(read.activity, keys.activity(runId, activityId), next);
     m.set(activityId, record);
+    // The run's counts, as DynamoDbStore.countActivity keeps them.
+    const run = this.runs.get(runId);
+    const delta = (s: string) => (record.status === s ? 1 : 0) - (current.status === s ? 1 : 0);
+    if (run && (delta('done') || delta('failed'))) {
+      run.doneCount = (run.doneCount ?? 0) + delta('done');
+      run.failedCount = (run.failedCount ?? 0) + delta('failed');
+      if (delta('failed') > 0) run.failedActivity ??= activityId;
+    }
     return copy(record);
   }
 
