@@ -10,7 +10,7 @@ import type { Stage } from '../lambdas/imports/plan.js';
 import { runStage, type ImportDeps } from '../lambdas/orchestrator/import-stages.js';
 import { rollback } from '../lambdas/orchestrator/import-versions.js';
 import { actOnJob, beginJob, JobRefused, recordJob, rollbackRefusal } from '../lambdas/orchestrator/import-actions.js';
-import { newRunId } from '../lambdas/orchestrator/run-id.js';
+import { newJobId } from '../lambdas/orchestrator/run-id.js';
 import { ENDED, type JobRecord } from '../lambdas/ports/imports.js';
 import { allStates } from '../statemachines/asl.js';
 import type { ImportPlatform, RejectRow } from '../lambdas/api/import-platform.js';
@@ -24,8 +24,7 @@ const LOCAL_PAUSE_POLL_MS = 200;
 
 const now = () => new Date().toISOString();
 
-/** A new job id: imp- and a run id (sortable by time). */
-export const newJobId = () => `imp-${newRunId().toLowerCase()}`;
+export { newJobId };
 
 /** A refused action (an unknown job, a status that refuses it). */
 export { JobRefused as JobActionRefused };

@@ -181,7 +181,6 @@ const UNUSED_GRANTS: Record<string, string> = {
   'Handler: logs:DeleteLogDelivery on *': 'granted for a path the recorded calls do not exercise (review)',
   'Handler: s3:AbortMultipartUpload on s3:::<bucket>/channels/optouts/*':
     'an opt-out file is one PutObject (no multipart upload to abort)',
-  'Handler: s3:ListBucket on s3:::<bucket>': 'granted for a path the recorded calls do not exercise (review)',
   'Handler: scheduler:UpdateSchedule on scheduler:schedule/default/orca-*':
     'granted for a path the recorded calls do not exercise (review)',
   'Handler: states:CreateStateMachine on states:stateMachine:orca-*:*':
@@ -216,17 +215,17 @@ const UNUSED_GRANTS: Record<string, string> = {
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
   'ImportsImport: glue:GetPartitions on glue:table/orca/subscriptions':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: glue:GetTable on glue:table/orca/products':
+  'Handler,ImportsImport: glue:GetTable on glue:table/orca/products':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: glue:GetTable on glue:table/orca/purchases':
+  'Handler,ImportsImport: glue:GetTable on glue:table/orca/purchases':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: glue:GetTable on glue:table/orca/subscriptions':
+  'Handler,ImportsImport: glue:GetTable on glue:table/orca/subscriptions':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: glue:UpdateTable on glue:table/orca/products':
+  'Handler,ImportsImport: glue:UpdateTable on glue:table/orca/products':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: glue:UpdateTable on glue:table/orca/purchases':
+  'Handler,ImportsImport: glue:UpdateTable on glue:table/orca/purchases':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: glue:UpdateTable on glue:table/orca/subscriptions':
+  'Handler,ImportsImport: glue:UpdateTable on glue:table/orca/subscriptions':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
   'ImportsImport: s3:AbortMultipartUpload on s3:::<bucket>/versions/products/*':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
@@ -825,6 +824,8 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       api.env.ORCA_IMPORT_MACHINE,
     ]);
     expect(apiCalls.some((c) => c.action === 'athena:StopQueryExecution')).toBe(true);
+    expect(apiCalls.some((c) => c.action === 's3:GetObject' && c.resource.includes('/rejects/'))).toBe(true);
+    expect(apiCalls.some((c) => c.action === 'glue:UpdateTable' && c.resource.endsWith('/recipients'))).toBe(true);
     await check(roleLabel(api.role), api.role, apiCalls);
   });
 

@@ -4,8 +4,10 @@
  *
  * - viewers: every GET route (lists, runs, logs, tasks, previews, reports, the OpenAPI document);
  * - operators: plus the run controls (start, pause, resume, stop, restart, confirm a send, its
- *   proofs) and the count before running (queries in scratch tables, nothing saved);
- * - editors: plus everything that changes campaigns (create, edit, duplicate, publish, archive, delete).
+ *   proofs), the count before running (queries in scratch tables, nothing saved), and pausing,
+ *   resuming or cancelling an import job;
+ * - editors: plus everything that changes campaigns (create, edit, duplicate, publish, archive,
+ *   delete) or data (starting an import job, uploading its file, rolling a table back).
  *
  * A route that changes something and is not listed as a run control is an editor's: a new route is
  * never given to viewers or operators by default.
@@ -35,6 +37,9 @@ export const OPERATOR_ROUTES = new Set([
   'POST /runs/{runId}/restart',
   'POST /runs/{runId}/activities/{activityId}/confirm',
   'POST /runs/{runId}/activities/{activityId}/proof',
+  'POST /jobs/{jobId}/pause',
+  'POST /jobs/{jobId}/resume',
+  'POST /jobs/{jobId}/cancel',
 ]);
 
 /** The least role that may call a route. */

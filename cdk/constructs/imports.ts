@@ -65,6 +65,8 @@ export class OrcaImports extends Construct {
   readonly machineRole: iam.Role;
   private readonly bucket: s3.IBucket;
   private readonly workGroupName: string;
+  /** The Glue catalog, databases and catalog tables a job may switch (the API's rollback switches them too). */
+  private readonly switchable: string[];
 
   constructor(scope: Construct, id: string, props: OrcaImportsProps) {
     super(scope, id);
@@ -109,14 +111,15 @@ export class OrcaImports extends Construct {
         ],
       }),
     );
+    this.switchable = [
+      accountArn(this, 'glue', 'catalog'),
+      ...databases.map((d) => accountArn(this, 'glue', `database/${d}`)),
+      ...catalogTableArns,
+    ];
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['glue:GetTable', 'glue:GetPartitions', 'glue:UpdateTable'],
-        resources: [
-          accountArn(this, 'glue', 'catalog'),
-          ...databases.map((d) => accountArn(this, 'glue', `database/${d}`)),
-          ...catalogTableArns,
-        ],
+        resources: this.switchable,
       }),
     );
     // The job's own Glue tables: the file's table and the work tables its CTAS create (with their
@@ -247,7 +250,8 @@ export class OrcaImports extends Construct {
   /**
    * What the API needs for jobs: start an execution of the job machine (ORCA_IMPORT_MACHINE), stop a
    * cancelled job's running queries (ListQueryExecutions, BatchGetQueryExecution, StopQueryExecution
-   * in orca's workgroup) and presign uploads (s3:PutObject on uploads/).
+   * in orca's workgroup), presign uploads (s3:PutObject on uploads/), read a job's rejects
+   * (imports/<job>/rejects/) and roll a table back (Glue GetTable and UpdateTable of its location).
    */
   grantApi(api: NodejsFunction): void {
     api.addEnvironment('ORCA_IMPORT_MACHINE', this.machine.stateMachineArn);
@@ -265,11 +269,31 @@ export class OrcaImports extends Construct {
         resources: [this.bucket.arnForObjects(`${UPLOADS_PREFIX}*`)],
       }),
     );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects(`${IMPORTS_PREFIX}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${IMPORTS_PREFIX}*`] } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['glue:GetTable', 'glue:UpdateTable'], resources: this.switchable }),
+    );
     acknowledgeWildcards(role, [
       {
         resource: `${arnRef(this.bucket)}/${UPLOADS_PREFIX}*`,
         reason:
           'Presigned PUTs of import files: one object per upload (uploads/<upload>/<name>), named when the upload starts.',
+      },
+      {
+        resource: `${arnRef(this.bucket)}/${IMPORTS_PREFIX}*`,
+        reason: 'The rejects of import jobs (imports/<job>/rejects/), read for their pages and CSV.',
       },
     ]);
   }

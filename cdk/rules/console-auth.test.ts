@@ -179,7 +179,7 @@ describe('the identity pool', () => {
 });
 
 describe('which routes each role has', () => {
-  it('viewers: every GET; operators: the run controls; editors: the rest (each route has exactly one least role)', () => {
+  it('viewers: every GET; operators: the run and job controls; editors: the rest (each route has exactly one least role)', () => {
     const routes = apiRoutes();
     const least = (method: string, path: string) => roleOf({ method, path });
     expect(least('GET', '/runs/{runId}/transitions/{transitionId}/rows')).toBe('viewers');
@@ -199,6 +199,10 @@ describe('which routes each role has', () => {
         'POST /campaigns/{id}/duplicate',
         'POST /campaigns/{id}/publish',
         'POST /campaigns/{id}/archive',
+        // Data: an import job started, its file uploaded, a table rolled back.
+        'POST /jobs',
+        'POST /uploads',
+        'POST /tables/{table}/rollback',
       ].sort(),
     );
     expect(routesOf('viewers').every((r) => r.method === 'GET')).toBe(true);

@@ -3,14 +3,9 @@
  * job's state machine (in-process locally, a Step Functions execution in the cloud), interrupting
  * a cancelled job's running statement, and reading a page of its rejected lines.
  */
-import type { JobRecord } from '../ports/imports.js';
+import type { JobRecord, RejectRow } from '../ports/imports.js';
 
-export interface RejectRow {
-  line: number;
-  column: string | null;
-  value: string | null;
-  reason: string;
-}
+export type { RejectRow };
 
 export interface ImportPlatform {
   /** Starts a job recorded as editing: once it returns the job is running (or already ended). */

@@ -5,7 +5,9 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -14,7 +16,7 @@ import { CloudPlatform } from '../adapters/cloud-platform.js';
 import { CampaignService } from '../api/service.js';
 import { handle } from '../api/router.js';
 import { requestOf, resultOf } from '../api/apigateway.js';
-import { newRunId } from '../orchestrator/run-id.js';
+import { newJobId, newRunId } from '../orchestrator/run-id.js';
 import { awsDeps, awsLocation, env, logger, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
 import { DynamoDbReportStore } from '../adapters/dynamodb-report.js';
@@ -23,6 +25,14 @@ import { secretString } from '../adapters/secrets.js';
 import { handlePublic } from '../api/public-routes.js';
 import type { PublicDeps } from '../orchestrator/unsubscribe.js';
 import { awsProviders } from '../adapters/providers.js';
+import { ImportService } from '../api/import-service.js';
+import { AthenaImportEngine } from '../adapters/athena-import-engine.js';
+import { CloudImportPlatform } from '../adapters/cloud-import-platform.js';
+import { DynamoDbImportStore } from '../adapters/dynamodb-import-store.js';
+import { GlueTableSwitch } from '../adapters/glue-table-switch.js';
+import { S3Uploads } from '../adapters/s3-uploads.js';
+import { SfnImportLauncher } from '../adapters/sfn-import-launcher.js';
+import { DEFAULT_UPLOAD_LIMIT } from '../ports/uploads.js';
 
 const deps = awsDeps(QUERY_LIMITS.api);
 const reports = new DynamoDbReportStore(new DynamoDBClient({}), env('ORCA_TABLE'));
@@ -39,7 +49,44 @@ const publicDeps: PublicDeps = {
     })),
   log: (message, fields) => logger.warn(message, fields ?? {}),
 };
+/**
+ * Import jobs: recorded in the status table, run as executions of the job machine (orca_imports),
+ * their files uploaded with presigned PUTs under uploads/ (a client that adds no checksum of an empty
+ * body to the URL), rolled back with a Glue UpdateTable.
+ */
+function importService(): ImportService {
+  const bucket = env('ORCA_BUCKET');
+  const database = env('ORCA_DATABASE');
+  const s3 = new S3Client({});
+  const glue = new GlueClient({});
+  const objects = new S3ObjectStore(s3, bucket);
+  const store = new DynamoDbImportStore(new DynamoDBClient({}), env('ORCA_TABLE'));
+  const athena = new AthenaImportEngine({
+    athena: new AthenaClient({}),
+    glue,
+    s3,
+    objects,
+    bucket,
+    database,
+    workGroup: env('ORCA_WORKGROUP'),
+  });
+  return new ImportService({
+    store,
+    catalog: deps.catalog,
+    platform: new CloudImportPlatform({
+      store,
+      launcher: new SfnImportLauncher({ sfn: new SFNClient({}), machineArn: env('ORCA_IMPORT_MACHINE') }),
+      cancelMatching: (text) => athena.cancelMatching(text),
+      objects,
+    }),
+    uploads: new S3Uploads(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }), bucket, DEFAULT_UPLOAD_LIMIT),
+    tables: new GlueTableSwitch({ glue, database, bucket }),
+    newJobId,
+  });
+}
+
 const service = new CampaignService({
+  imports: importService(),
   reports,
   // Publication checks channel throttles against the providers' rates (SES GetAccount).
   providers: awsProviders(process.env),

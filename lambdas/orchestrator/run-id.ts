@@ -4,3 +4,6 @@ import { randomBytes } from 'node:crypto';
 export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
+
+/** A new import job id: imp- and a run id (sortable by time; a valid execution name). */
+export const newJobId = () => `imp-${newRunId().toLowerCase()}`;

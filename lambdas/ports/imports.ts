@@ -220,6 +220,14 @@ export interface ExportEngine {
   cancelMatching(text: string): void;
 }
 
+/** A rejected line of a job's file: its number, the column and value at fault (none for a whole line), why. */
+export interface RejectRow {
+  line: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
 /** Runs a job's state machine once its status is running (cloud: a Step Functions execution named after the job). */
 export interface JobLauncher {
   start(jobId: string): Promise<{ execution?: string }>;

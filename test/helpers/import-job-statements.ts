@@ -34,7 +34,7 @@ import { parseImportJob, type ImportJobInput } from '../../lambdas/imports/job.j
 import { STAGES } from '../../lambdas/imports/plan.js';
 import { runStage } from '../../lambdas/orchestrator/import-stages.js';
 import type { JobRecord } from '../../lambdas/ports/imports.js';
-import { MemoryImportStore } from './fakes/import-store.js';
+import { MemoryImportStore } from './fakes/imports.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the mocks of three different clients
 type Stub = AwsStub<any, any, any>;

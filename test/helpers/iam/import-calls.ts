@@ -10,20 +10,23 @@
  *   partitions in Glue and writes its files under its external_location (multipart), a query reads
  *   the files and partitions of the tables it names;
  * - the API: starting a job's execution (SfnImportLauncher), stopping a cancelled job's queries
- *   (AthenaImportEngine.cancelMatching) and the presigned PUT of an upload (s3:PutObject on its key).
+ *   (AthenaImportEngine.cancelMatching), reading a page of rejects, rolling a table back
+ *   (GlueTableSwitch) and the presigned PUT of an upload (s3:PutObject on its key).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { AthenaClient, BatchGetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AthenaImportEngine } from '../../../lambdas/adapters/athena-import-engine.js';
 import { SfnImportLauncher } from '../../../lambdas/adapters/sfn-import-launcher.js';
 import { S3ObjectStore } from '../../../lambdas/adapters/s3-object-store.js';
+import { GlueTableSwitch } from '../../../lambdas/adapters/glue-table-switch.js';
+import { rejectsPage } from '../../../lambdas/orchestrator/job-rejects.js';
 import { parseImportJob } from '../../../lambdas/imports/job.js';
 import { STAGES, sourceCopy, workTarget } from '../../../lambdas/imports/plan.js';
 import type { JobRecord } from '../../../lambdas/ports/imports.js';
@@ -180,7 +183,7 @@ export async function importFunctionCalls(
 
 /** The API's calls for jobs: start, cancel (the job's running queries), the presigned PUT of an upload. */
 export async function apiImportCalls(
-  mocks: { athena: Stub },
+  mocks: { athena: Stub; glue: Stub; s3: Stub },
   env: Record<string, string>,
   d: Deployment,
   recorded: () => IamCall[],
@@ -208,6 +211,27 @@ export async function apiImportCalls(
     database: d.database,
     workGroup: d.workGroup,
   }).cancelMatching(JOB_ID);
+  // A page of rejects: the job's rejects folder listed and its Parquet file read by ranges.
+  const parquet = readFileSync(join(import.meta.dirname, '../../fixtures/people.parquet'));
+  mocks.s3
+    .on(ListObjectsV2Command)
+    .resolves({ Contents: [{ Key: `${WORK}/rejects/part-0.parquet`, Size: parquet.length }] });
+  mocks.s3.on(HeadObjectCommand).resolves({ ContentLength: parquet.length });
+  mocks.s3.on(GetObjectCommand).callsFake((input: { Range?: string }) => {
+    const [, a, b] = /bytes=(\d+)-(\d+)/.exec(input.Range!)!;
+    const bytes = new Uint8Array(parquet.subarray(Number(a), Number(b) + 1));
+    return { Body: { transformToByteArray: async () => bytes } };
+  });
+  await rejectsPage(new S3ObjectStore(new S3Client({}), d.bucket), `${WORK}/rejects`, 50, 0);
+  // A rollback: the table's Glue entry read, then its location switched (GlueTableSwitch).
+  mocks.glue.on(GetTableCommand).callsFake((input: { Name: string }) => ({
+    Table: { Name: input.Name, StorageDescriptor: { Location: `s3://${d.bucket}/${NEXT}/`, Columns: [] } },
+  }));
+  const catalog = buildCatalog(tinyCatalogDoc);
+  await new GlueTableSwitch({ glue: new GlueClient({}), database: d.database, bucket: d.bucket }).switchTo(
+    catalog.tables.get('recipients')!,
+    BASE,
+  );
   return [
     ...recorded(),
     // "Amazon S3 User Guide — Uploading objects with presigned URLs": the PUT is authorized as the signer.
