@@ -17,6 +17,7 @@ import type { CampaignRecord } from '../lambdas/ports/store.js';
 import { TABLE } from '../runtime/dynalite.js';
 import { startTestServer, type TestServer, waitingCampaign } from './helpers/server.js';
 import { waitFor } from './helpers/wait.js';
+import { floorBound } from './helpers/floors.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -219,10 +220,11 @@ it('list, canvas, a live test run, a transition preview, logs by activity, keybo
       );
     }
     const times = tries.map((x) => Math.round(x.drawn - x.arrived));
+    const canvasFloor = floorBound(1500);
     console.log(
-      `console: a ${large.activities.length}-activity canvas (${large.transitions.length} transitions) laid out and drawn in ${times.join(' ms, then ')} ms after its campaign arrived (${tries.map((x) => Math.round(x.drawn)).join(', ')} ms from navigation; floor: 1500 ms, on the better of the two: the machine's load varies)`,
+      `console: a ${large.activities.length}-activity canvas (${large.transitions.length} transitions) laid out and drawn in ${times.join(' ms, then ')} ms after its campaign arrived (${tries.map((x) => Math.round(x.drawn)).join(', ')} ms from navigation; floor: 1500 ms, on the better of the two: the machine's load varies; ${canvasFloor.bound} ms at load ${canvasFloor.load.toFixed(1)})`,
     );
-    expect(Math.min(...times)).toBeLessThan(1500);
+    expect(Math.min(...times)).toBeLessThan(canvasFloor.bound);
     await shot('canvas-200');
   });
 
@@ -265,11 +267,12 @@ it('list, canvas, a live test run, a transition preview, logs by activity, keybo
     const shown = Math.min(...tries.map((x) => x.shown));
     // Virtualised: a window of rows, not a thousand.
     const rendered = await page.locator('table[aria-label="campaigns"] tbody tr[data-index]').count();
+    const listFloor = floorBound(1000);
     console.log(
-      `console: a list of ${total} campaigns shown in ${tries.map((x) => Math.round(x.shown)).join(' ms, then ')} ms from navigation (GET /campaigns ${tries.map((x) => Math.round(x.api)).join(', ')} ms; ${rendered} rows rendered; floor: 1000 ms, on the better of the two)`,
+      `console: a list of ${total} campaigns shown in ${tries.map((x) => Math.round(x.shown)).join(' ms, then ')} ms from navigation (GET /campaigns ${tries.map((x) => Math.round(x.api)).join(', ')} ms; ${rendered} rows rendered; floor: 1000 ms, on the better of the two; ${listFloor.bound} ms at load ${listFloor.load.toFixed(1)})`,
     );
     expect(rendered).toBeLessThan(60);
-    expect(shown).toBeLessThan(1000);
+    expect(shown).toBeLessThan(listFloor.bound);
     await shot('list-1000');
   });
 });

@@ -28,7 +28,11 @@ export async function outbox(runId: string | undefined, opts: OutboxCommandOptio
       );
     const content = await readFile(join(outboxFolder(root, runId), entry.file), 'utf8');
     if (opts.json) console.log(jsonText({ ...entry, content }, 0));
-    else process.stdout.write(terminalText(content.replace(/\r\n/g, '\n')));
+    else {
+      // A message need not end with a line break (SMTP's end of data adds one): the terminal's prompt starts on its own line.
+      const shown = terminalText(content.replace(/\r\n/g, '\n'));
+      process.stdout.write(shown.endsWith('\n') ? shown : `${shown}\n`);
+    }
     return;
   }
   if (opts.json) {
