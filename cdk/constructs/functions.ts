@@ -60,6 +60,23 @@ export function queryEnvironment(o: { bucket: s3.IBucket; databaseName: string; 
 }
 
 /**
+ * How every function is bundled by esbuild: ESM for Node 22+ (the SDK v3 from the runtime), with a
+ * `require` for the CommonJS dependencies, the catalog compiled in as ORCA_CATALOG.
+ */
+export function orcaBundling(catalogJson: string) {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node22',
+    minify: true,
+    sourceMap: true,
+    externalModules: ['@aws-sdk/*'],
+    define: { ORCA_CATALOG: JSON.stringify(catalogJson) },
+    banner:
+      "import { createRequire as orcaCreateRequire } from 'node:module'; const require = orcaCreateRequire(import.meta.url);",
+  };
+}
+
+/**
  * One of orca's functions: bundled from its entry point by the local esbuild (ESM, arm64, the
  * catalog compiled in), traced, logging to its own log group, with a role of its own that may
  * read and write the status table. Callers add what else it touches.
@@ -101,16 +118,7 @@ export function orcaFunction(scope: Construct, name: string, o: OrcaFunctionOpti
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ...o.environment,
     },
-    bundling: {
-      format: OutputFormat.ESM,
-      target: 'node22',
-      minify: true,
-      sourceMap: true,
-      externalModules: ['@aws-sdk/*'],
-      define: { ORCA_CATALOG: JSON.stringify(o.catalogJson) },
-      banner:
-        "import { createRequire as orcaCreateRequire } from 'node:module'; const require = orcaCreateRequire(import.meta.url);",
-    },
+    bundling: orcaBundling(o.catalogJson),
   });
   o.table.grantReadWriteData(fn);
   acknowledgeWildcards(role, [

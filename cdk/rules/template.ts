@@ -4,7 +4,8 @@
  * default), synthesized once per worker and shared by the files (their project is not isolated).
  *
  * Test apps skip what the template does not depend on: bundling the functions (CDK's
- * `aws:cdk:bundling-stacks` context; the one test that checks the bundles asks for it) and CDK's
+ * `aws:cdk:bundling-stacks` context; cdk/orca.test.ts bundles one function with the construct's
+ * esbuild options, and `cdk synth` in CI bundles them all) and CDK's
  * built-in CloudFormation validation, whose findings are only warnings in an app that does not set
  * `@aws-cdk/core:validateAgainstDefaultRules` (orca's does not) and which costs seconds of start-up
  * per worker.
@@ -14,13 +15,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { OrcaStack } from '../stack.js';
 import type { OrcaCampaignsProps } from '../orca.js';
 
-/** An app as cdk.json configures it, without bundling (unless asked) and without the built-in validation. */
-export function testApp(options: { bundle?: boolean } = {}): App {
+/** An app as cdk.json configures it, without bundling and without the built-in validation. */
+export function testApp(): App {
   return new App({
     builtinCloudFormationValidation: false,
     context: {
       '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
-      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      'aws:cdk:bundling-stacks': [],
     },
   });
 }
