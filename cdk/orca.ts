@@ -167,6 +167,7 @@ export class OrcaCampaigns extends Construct {
       logRetention,
       removalPolicy,
     });
+    this.imports.grantTableVersions(this.functions.record, this.machines.role);
     this.executionEvents = new ExecutionEvents(this, 'ExecutionEvents', { control: this.functions.control });
     this.schedules = new CampaignSchedules(this, 'Schedules', {
       campaigns: this.campaigns,

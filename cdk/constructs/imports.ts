@@ -65,6 +65,9 @@ export class OrcaImports extends Construct {
   readonly machineRole: iam.Role;
   private readonly bucket: s3.IBucket;
   private readonly workGroupName: string;
+  /** The catalog's tables jobs may write, and their Glue ARNs (with the catalog and their databases). */
+  private readonly tables: CatalogTable[];
+  private readonly catalogTableArns: string[];
 
   constructor(scope: Construct, id: string, props: OrcaImportsProps) {
     super(scope, id);
@@ -72,6 +75,7 @@ export class OrcaImports extends Construct {
     this.workGroupName = props.workGroupName;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const tables = importableTables(props.catalog);
+    this.tables = tables;
     const own = tables.filter((t) => !t.glue);
 
     this.function = orcaFunction(this, 'Import', {
@@ -109,14 +113,15 @@ export class OrcaImports extends Construct {
         ],
       }),
     );
+    this.catalogTableArns = [
+      accountArn(this, 'glue', 'catalog'),
+      ...databases.map((d) => accountArn(this, 'glue', `database/${d}`)),
+      ...catalogTableArns,
+    ];
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['glue:GetTable', 'glue:GetPartitions', 'glue:UpdateTable'],
-        resources: [
-          accountArn(this, 'glue', 'catalog'),
-          ...databases.map((d) => accountArn(this, 'glue', `database/${d}`)),
-          ...catalogTableArns,
-        ],
+        resources: this.catalogTableArns,
       }),
     );
     // The job's own Glue tables: the file's table and the work tables its CTAS create (with their
@@ -242,6 +247,43 @@ export class OrcaImports extends Construct {
           'X-Ray tracing and CloudWatch Logs delivery actions that Step Functions needs have no resource-level permissions.',
       },
     ]);
+  }
+
+  /**
+   * Update data activities (lambdas/activities/update-data.ts) write a table's next version from a
+   * campaign and swap it as an import job does: the campaign machines' CTAS writes (and queries
+   * read) versions/<table>/…; the record function switches the table (Glue GetTable, UpdateTable on
+   * the catalog's tables only) and removes a version not swapped, or past the kept ones.
+   */
+  grantTableVersions(record: NodejsFunction, machineRole: iam.IRole): void {
+    const versions = this.tables.map((t) => versionsPrefix(t.name));
+    const role = record.role!;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetTable', 'glue:UpdateTable'],
+        resources: this.catalogTableArns,
+      }),
+    );
+    grantDeleteUnder(
+      role,
+      this.bucket,
+      versions,
+      (p) =>
+        `The versions of ${p.split('/')[1]} written by update data activities (versions/<table>/<run>-<activity>/): one not swapped, or past the kept ones, is removed.`,
+    );
+    machineRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: versions.map((p) => this.bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    acknowledgeWildcards(
+      machineRole,
+      versions.map((p) => ({
+        resource: `${arnRef(this.bucket)}/${p}*`,
+        reason: `The versions of ${p.split('/')[1]} (versions/<table>/<job or run>/): written by update data activities, read by the queries once swapped.`,
+      })),
+    );
   }
 
   /**

@@ -131,3 +131,29 @@ describe('the API and jobs', () => {
       expect(api).toContain(`athena:${a} on arn:aws:athena:${HERE}:workgroup/orca`);
   });
 });
+
+describe('update data activities: the record function swaps, the campaign machines write the versions', () => {
+  it('the record function may switch the catalog’s tables (GetTable, UpdateTable) and remove their versions, nothing more of Glue', () => {
+    const record = grants(t.roleOf(t.id('AWS::Lambda::Function', 'OrcaFunctionsRecord')));
+    const versions = TABLES.map((x) => `versions/${x}/`);
+    for (const g of onGlue(['glue:GetTable', 'glue:UpdateTable'], TABLES)) expect(record).toContain(g);
+    for (const p of versions) expect(record).toContain(`s3:DeleteObject on ${object(`${p}*`)}`);
+    expect(record).toContain(
+      `s3:ListBucket on arn:aws:s3:::<bucket> if ${JSON.stringify({ StringLike: { 's3:prefix': versions.map((p) => `${p}*`) } })}`,
+    );
+    // UpdateTable only on the catalog's tables: never the work tables (w_*, t_*) nor the database's other tables.
+    expect(record.filter((g) => g.startsWith('glue:UpdateTable')).sort()).toEqual(
+      onGlue(['glue:UpdateTable'], TABLES).sort(),
+    );
+    // It writes no version itself (the CTAS does): no PutObject under versions/.
+    expect(record.filter((g) => g.startsWith('s3:PutObject') && g.includes('versions/'))).toEqual([]);
+  });
+
+  it('the campaign machines’ CTAS writes (and their queries read) versions/<table>/ of the catalog’s tables only', () => {
+    const machines = grants(t.id('AWS::IAM::Role', 'OrcaCampaignsRole'));
+    for (const p of TABLES.map((x) => `versions/${x}/`))
+      for (const a of ['GetObject', 'PutObject', 'AbortMultipartUpload', 'ListMultipartUploadParts'])
+        expect(machines).toContain(`s3:${a} on ${object(`${p}*`)}`);
+    expect(machines.filter((g) => g.includes('versions/')).length).toBe(4 * TABLES.length);
+  });
+});
