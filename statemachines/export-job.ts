@@ -11,6 +11,9 @@ import { PAUSE_POLL_SECONDS } from './import-job.js';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation ${Name} substitution, not a JS template
 export const EXPORT_FUNCTION = '${ExportFunction}';
 
+/** The deployed export machine (`_` cannot appear in a campaign id: no campaign machine has this name). */
+export const EXPORT_MACHINE = 'orca_exports';
+
 export const exportStageState = (s: ExportStage) => `Stage ${s}`;
 
 export function compileExportJob(): StateMachineDefinition {
