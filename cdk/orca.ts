@@ -218,6 +218,7 @@ export class OrcaCampaigns extends Construct {
         this.channels.send,
         this.channels.events,
         this.imports.function,
+        this.imports.exportFunction,
         ...(this.api ? [this.api.handler, this.api.register] : []),
       ],
       key: this.topicKey.key,

@@ -21,6 +21,8 @@ import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { EXPORT_STAGES, type ExportStage } from '../imports/export-plan.js';
 import { runExportStage } from '../orchestrator/export-stages.js';
 import type { Next } from '../orchestrator/import-stages.js';
+import { interruptJob, type JobFailure } from '../orchestrator/job-interrupted.js';
+import { FAIL_STAGE } from '../../statemachines/import-job.js';
 import { env, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
 
@@ -28,7 +30,9 @@ declare const ORCA_CATALOG: string | undefined;
 
 export interface ExportStageEvent {
   jobId: string;
-  stage: ExportStage;
+  /** A stage, or `fail`: the machine's Catch after this function failed (the job marked interrupted). */
+  stage: ExportStage | typeof FAIL_STAGE;
+  failure?: JobFailure;
 }
 
 const limits = QUERY_LIMITS.import;
@@ -40,8 +44,13 @@ let catalog: ReturnType<typeof buildCatalog> | undefined;
 
 /** Runs the event's stage of its export job. */
 export async function exportStage(event: ExportStageEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) {
-  if (typeof event?.jobId !== 'string' || !EXPORT_STAGES.includes(event.stage))
-    throw new Error(`the export function takes { jobId, stage } with a stage among ${EXPORT_STAGES.join(', ')}`);
+  if (
+    typeof event?.jobId !== 'string' ||
+    !(EXPORT_STAGES.includes(event.stage as ExportStage) || event.stage === FAIL_STAGE)
+  )
+    throw new Error(
+      `the export function takes { jobId, stage } with a stage among ${EXPORT_STAGES.join(', ')}, ${FAIL_STAGE}`,
+    );
   const bucket = env('ORCA_BUCKET');
   const table = env('ORCA_TABLE');
   const end = Date.now() + context.getRemainingTimeInMillis() - limits.marginMs - limits.pollMs[1];
@@ -61,16 +70,18 @@ export async function exportStage(event: ExportStageEvent, context: Pick<Context
   });
   catalog ??= buildCatalog(JSON.parse(typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON')));
   const jobs = new DynamoDbImportStore(dynamodb, table);
+  const store = new DynamoDbExportStore(jobs);
+  if (event.stage === FAIL_STAGE) return interruptJob({ store, engine }, event.jobId, event.failure);
   return runExportStage(
     {
-      store: new DynamoDbExportStore(jobs),
+      store,
       engine,
       catalog,
       versions: jobs,
       audiences: new DynamoDbStore(dynamodb, table),
     },
     event.jobId,
-    event.stage,
+    event.stage as ExportStage,
   );
 }
 
