@@ -114,12 +114,12 @@ describe('the orca stack', () => {
     });
   });
 
-  it('nine functions (control, gate, record, purge, API, registry, send, events, import): current Node runtime, tracing, their settings, no managed policies', () => {
+  it('ten functions (control, gate, record, purge, API, registry, send, events, import, export): current Node runtime, tracing, their settings, no managed policies', () => {
     // CDK's BucketDeployment function (it copies the web console into its bucket) aside: cdk/rules/console-site.test.ts.
     const fns = Object.entries(template.findResources('AWS::Lambda::Function'))
       .filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'))
       .map(([, f]) => f);
-    expect(fns).toHaveLength(9);
+    expect(fns).toHaveLength(10);
     for (const f of fns) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -167,6 +167,7 @@ describe('the orca stack', () => {
       'ORCA_BUCKET',
       'ORCA_CONTROL_FUNCTION',
       'ORCA_DATABASE',
+      'ORCA_EXPORT_MACHINE',
       'ORCA_GATE_FUNCTION',
       // The import job machine, whose executions the API starts (cdk/constructs/imports.ts).
       'ORCA_IMPORT_MACHINE',
@@ -192,8 +193,8 @@ describe('the orca stack', () => {
     const machines = template.findResources('AWS::StepFunctions::StateMachine');
     const byName = Object.fromEntries(
       Object.values(machines)
-        // The import job machine (cdk/rules/imports.test.ts) is no campaign's.
-        .filter((m) => m.Properties.StateMachineName !== 'orca_imports')
+        // The job machines (cdk/rules/imports.test.ts) are no campaign's.
+        .filter((m) => !['orca_imports', 'orca_exports'].includes(m.Properties.StateMachineName))
         .map((m) => [m.Properties.StateMachineName, m.Properties]),
     );
     expect(Object.keys(byName).sort()).toEqual([
@@ -302,8 +303,8 @@ describe('the orca stack', () => {
     // One per campaign machine (the 8 examples), one per function.
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(8);
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsTimedOut')).toHaveLength(8);
-    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(9);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(9);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(10);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(10);
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Subscription', {
@@ -404,8 +405,8 @@ describe('the API', () => {
     const app = testApp();
     const t = Template.fromStack(new OrcaStack(app, 'NoApi', { orca: { api: false } }));
     expect(Object.keys(t.findResources('AWS::ApiGatewayV2::Api'))).toHaveLength(0);
-    // control, gate, record, purge, send, events, import.
-    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(7);
+    // control, gate, record, purge, send, events, import, export.
+    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(8);
   });
 });
 

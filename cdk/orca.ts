@@ -167,6 +167,7 @@ export class OrcaCampaigns extends Construct {
       logRetention,
       removalPolicy,
     });
+    this.imports.grantTableVersions(this.functions.record, this.machines.role);
     this.executionEvents = new ExecutionEvents(this, 'ExecutionEvents', { control: this.functions.control });
     this.schedules = new CampaignSchedules(this, 'Schedules', {
       campaigns: this.campaigns,
@@ -217,6 +218,7 @@ export class OrcaCampaigns extends Construct {
         this.channels.send,
         this.channels.events,
         this.imports.function,
+        this.imports.exportFunction,
         ...(this.api ? [this.api.handler, this.api.register] : []),
       ],
       key: this.topicKey.key,

@@ -14,6 +14,8 @@ import { newRunId } from '../lambdas/orchestrator/run-id.js';
 import { ENDED, type ExportRecord } from '../lambdas/ports/imports.js';
 import { allStates } from '../statemachines/asl.js';
 import { compileExportJob } from '../statemachines/export-job.js';
+import { FAIL_STAGE } from '../statemachines/import-job.js';
+import { interruptJob, type JobFailure } from '../lambdas/orchestrator/job-interrupted.js';
 import { TABLE } from './dynalite.js';
 import type { LocalImports } from './local-imports.js';
 import { type LocalHandlers, type LocalRuntime, startLocalExecution } from './local-runtime.js';
@@ -93,7 +95,15 @@ export class LocalExports {
     for (const [name, state] of allStates(definition)) {
       if (state.Type === 'Wait') waits[name] = LOCAL_PAUSE_POLL_MS;
       if (state.Type !== 'Task') continue;
-      const stage = (state.Parameters as { Payload: { stage: ExportStage } }).Payload.stage;
+      const stage = (state.Parameters as { Payload: { stage: ExportStage | typeof FAIL_STAGE } }).Payload.stage;
+      if (stage === FAIL_STAGE) {
+        // The machine's Catch: a stage threw past its own handling.
+        handlers[name] = async (input) => {
+          const failure = (input as { Payload?: { failure?: JobFailure } }).Payload?.failure;
+          return { StatusCode: 200, Payload: await interruptJob(this.deps, id, failure) };
+        };
+        continue;
+      }
       handlers[name] = async () => {
         const r = await runExportStage(this.deps, id, stage);
         if (onStage && r.next !== 'wait') await onStage((await this.store.getJob(id))!, stage);

@@ -14,7 +14,8 @@ import { newJobId } from '../lambdas/orchestrator/run-id.js';
 import { ENDED, type JobRecord } from '../lambdas/ports/imports.js';
 import { allStates } from '../statemachines/asl.js';
 import type { ImportPlatform, RejectRow } from '../lambdas/api/import-platform.js';
-import { compileImportJob } from '../statemachines/import-job.js';
+import { compileImportJob, FAIL_STAGE } from '../statemachines/import-job.js';
+import { interruptJob, type JobFailure } from '../lambdas/orchestrator/job-interrupted.js';
 import { stringLiteral } from '../lambdas/sql/literal.js';
 import { TABLE } from './dynalite.js';
 import { type LocalHandlers, type LocalRuntime, startLocalExecution } from './local-runtime.js';
@@ -113,7 +114,16 @@ export class LocalImports {
     for (const [name, state] of allStates(definition)) {
       if (state.Type === 'Wait') waits[name] = LOCAL_PAUSE_POLL_MS;
       if (state.Type !== 'Task') continue;
-      const stage = (state.Parameters as { Payload: { stage: Stage } }).Payload.stage;
+      const stage = (state.Parameters as { Payload: { stage: Stage | typeof FAIL_STAGE } }).Payload.stage;
+      if (stage === FAIL_STAGE) {
+        // The machine's Catch: a stage threw past its own handling.
+        handlers[name] = async (input) => {
+          const failure = (input as { Payload?: { failure?: JobFailure } }).Payload?.failure;
+          const deps = this.deps;
+          return { StatusCode: 200, Payload: await interruptJob({ ...deps, versions: deps.store }, id, failure) };
+        };
+        continue;
+      }
       handlers[name] = async () => {
         const r = await runStage(this.deps, id, stage);
         if (onStage && r.next !== 'wait') await onStage((await this.store.getJob(id))!, stage);

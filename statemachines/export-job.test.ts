@@ -15,7 +15,8 @@ describe('export job machine', () => {
   it('read, write, finish: go goes on, wait waits and asks the same stage, anything else ends', () => {
     expect(def.StartAt).toBe('Stage read');
     const tasks = Object.entries(def.States).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.map(([n]) => n)).toEqual(['Stage read', 'Stage write', 'Stage finish']);
+    // The stages, then the Catch's Interrupted step (statemachines/job-failure.test.ts).
+    expect(tasks.map(([n]) => n)).toEqual(['Stage read', 'Stage write', 'Stage finish', 'Interrupted']);
     expect(tasks[0]![1]).toMatchObject({ Parameters: { FunctionName: EXPORT_FUNCTION, Payload: { stage: 'read' } } });
     expect(def.States['After write']).toMatchObject({
       Choices: [

@@ -6,10 +6,13 @@
  */
 import { EXPORT_STAGES, type ExportStage } from '../lambdas/imports/export-plan.js';
 import { LAMBDA_INVOKE, LAMBDA_RETRY, type State, type StateMachineDefinition } from './asl.js';
-import { PAUSE_POLL_SECONDS } from './import-job.js';
+import { JOB_CATCH, jobFailureStates, PAUSE_POLL_SECONDS } from './import-job.js';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation ${Name} substitution, not a JS template
 export const EXPORT_FUNCTION = '${ExportFunction}';
+
+/** The deployed export machine (`_` cannot appear in a campaign id: no campaign machine has this name). */
+export const EXPORT_MACHINE = 'orca_exports';
 
 export const exportStageState = (s: ExportStage) => `Stage ${s}`;
 
@@ -24,6 +27,7 @@ export function compileExportJob(): StateMachineDefinition {
       ResultSelector: { 'next.$': '$.Payload.next' },
       ResultPath: '$.result',
       Retry: [LAMBDA_RETRY],
+      Catch: JOB_CATCH,
       Next: `After ${stage}`,
     };
     States[`After ${stage}`] = {
@@ -37,5 +41,6 @@ export function compileExportJob(): StateMachineDefinition {
     States[`Paused before ${stage}`] = { Type: 'Wait', Seconds: PAUSE_POLL_SECONDS, Next: exportStageState(stage) };
   });
   States.Ended = { Type: 'Succeed' };
+  Object.assign(States, jobFailureStates(EXPORT_FUNCTION));
   return { Comment: 'orca export job', StartAt: exportStageState(EXPORT_STAGES[0]), States };
 }

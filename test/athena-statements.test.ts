@@ -54,7 +54,8 @@ import { loadCatalog } from '../lambdas/catalog/catalog.js';
 import { glueTableName, workLocation, workTableName } from '../lambdas/layout.js';
 import { planActivity } from '../lambdas/planner.js';
 import { AthenaDialect } from '../lambdas/sql/dialect.js';
-import { population, type WorkSchema } from '../lambdas/sql/population.js';
+import { type Population, population, type WorkSchema } from '../lambdas/sql/population.js';
+import { exportCountSelect, exportSelect, exportStatement } from '../lambdas/imports/export-plan.js';
 import { readDocument } from '../lambdas/util/files.js';
 import { Findings } from '../lambdas/util/issues.js';
 import { type Analysis, validateCampaign } from '../statemachines/validate.js';
@@ -374,5 +375,64 @@ describe('import jobs: every statement and Glue table a job sends in the cloud (
     }
     // The check can fail: the type and doubles stages write two partitions each.
     expect(widest).toBe(2);
+  });
+});
+
+describe('export jobs: the UNLOAD of a table and of a saved audience ("Amazon Athena User Guide — UNLOAD")', () => {
+  const dialect = new AthenaDialect({ database: 'orca' });
+  const audience: Population = {
+    dimension: null,
+    columns: [
+      { name: 'id', type: 'integer' },
+      { name: 'email', type: 'string' },
+    ],
+    location: 'audiences/vip/r1-save',
+    table: 'a_vip_r1_save',
+    output: 'main',
+    rows: 2,
+  } as Population;
+  const sources = [
+    { origin: 'table recipients', relation: dialect.ownTable('recipients'), columns: ['id', 'email'], key: 'id' },
+    { origin: 'audience vip', relation: dialect.workTable(audience), columns: ['id', 'email'], key: 'id' },
+  ];
+  const statements = sources.flatMap((s) => {
+    const select = exportSelect(s.relation, s.columns, s.key);
+    return [
+      { origin: `${s.origin}: count`, sql: exportCountSelect(s.relation), select },
+      ...(['csv', 'parquet'] as const).map((format) => ({
+        origin: `${s.origin}: UNLOAD ${format}`,
+        sql: exportStatement(dialect, select, 's3://orca-data/exports/.work/exp-1', {
+          format,
+          delimiter: ';',
+          header: true,
+        }),
+        select,
+      })),
+    ];
+  });
+
+  it('the counts and each UNLOAD’s SELECT parse as one Trino statement (Trino has no UNLOAD: its query is what Athena plans)', () => {
+    const found = problems(new TrinoSQL(), [
+      ...statements.filter((s) => !s.sql.startsWith('UNLOAD')),
+      ...statements.filter((s) => s.sql.startsWith('UNLOAD')).map((s) => ({ origin: s.origin, sql: s.select })),
+    ]);
+    expect(found.join('\n')).toBe('');
+  });
+
+  it("each UNLOAD is the documented form: UNLOAD (SELECT …) TO 's3://…/' WITH (format = …), TEXTFILE with its field_delimiter", () => {
+    const unloads = statements.filter((s) => s.sql.startsWith('UNLOAD'));
+    expect(unloads).toHaveLength(4);
+    for (const { origin, sql, select } of unloads) {
+      const m = /^UNLOAD \(\n([\s\S]*)\n\) TO '(s3:\/\/[^']+\/)' WITH \((.*)\)$/.exec(sql);
+      expect(m, origin).not.toBeNull();
+      expect(m![1], origin).toBe(select);
+      // The TO location is a prefix (the work folder, emptied before: it must hold no data).
+      expect(m![2]).toBe('s3://orca-data/exports/.work/exp-1/');
+      expect(m![3], origin).toBe(
+        origin.endsWith('csv')
+          ? "format = 'TEXTFILE', field_delimiter = ';'"
+          : "format = 'PARQUET', compression = 'SNAPPY'",
+      );
+    }
   });
 });

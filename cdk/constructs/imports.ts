@@ -22,6 +22,7 @@ import { Construct } from 'constructs';
 import type { Catalog, CatalogTable } from '../../lambdas/catalog/catalog.js';
 import { QUERY_LIMITS } from '../../lambdas/entry/deadlines.js';
 import { compileImportJob, IMPORT_MACHINE } from '../../statemachines/import-job.js';
+import { compileExportJob, EXPORT_MACHINE } from '../../statemachines/export-job.js';
 import { acknowledgeWildcards, arnRef, glueTables } from '../nag.js';
 import {
   accountArn,
@@ -37,6 +38,11 @@ import {
 /** The job's work prefix (imports/<id>/…), the uploads and the version folders of the catalog's tables. */
 export const IMPORTS_PREFIX = 'imports/';
 export const UPLOADS_PREFIX = 'uploads/';
+/** Export jobs write under exports/: their work prefix (exports/.work/<job>/, UNLOAD's TO) and their files. */
+export const EXPORTS_PREFIX = 'exports/';
+/** Saved audiences: their files (audiences/<name>/…) and Glue tables (a_…), read by an audience's export. */
+export const AUDIENCES_PREFIX = 'audiences/';
+export const AUDIENCE_TABLES = 'a_*';
 export const versionsPrefix = (table: string) => `versions/${table}/`;
 /** The Glue tables of jobs (work tables, the file's table): imp_<work>_<stage>_<hash>. */
 export const IMPORT_TABLES = 'imp_*';
@@ -63,10 +69,13 @@ export class OrcaImports extends Construct {
   readonly function: NodejsFunction;
   readonly machine: sfn.StateMachine;
   readonly machineRole: iam.Role;
+  readonly exportFunction: NodejsFunction;
+  readonly exportMachine: sfn.StateMachine;
   private readonly bucket: s3.IBucket;
   private readonly workGroupName: string;
-  /** The Glue catalog, databases and catalog tables a job may switch (the API's rollback switches them too). */
-  private readonly switchable: string[];
+  /** The catalog's tables jobs may write, and their Glue ARNs (with the catalog and their databases). */
+  private readonly tables: CatalogTable[];
+  private readonly catalogTableArns: string[];
 
   constructor(scope: Construct, id: string, props: OrcaImportsProps) {
     super(scope, id);
@@ -74,6 +83,7 @@ export class OrcaImports extends Construct {
     this.workGroupName = props.workGroupName;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const tables = importableTables(props.catalog);
+    this.tables = tables;
     const own = tables.filter((t) => !t.glue);
 
     this.function = orcaFunction(this, 'Import', {
@@ -111,7 +121,7 @@ export class OrcaImports extends Construct {
         ],
       }),
     );
-    this.switchable = [
+    this.catalogTableArns = [
       accountArn(this, 'glue', 'catalog'),
       ...databases.map((d) => accountArn(this, 'glue', `database/${d}`)),
       ...catalogTableArns,
@@ -119,7 +129,7 @@ export class OrcaImports extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['glue:GetTable', 'glue:GetPartitions', 'glue:UpdateTable'],
-        resources: this.switchable,
+        resources: this.catalogTableArns,
       }),
     );
     // The job's own Glue tables: the file's table and the work tables its CTAS create (with their
@@ -215,40 +225,236 @@ export class OrcaImports extends Construct {
     ]);
 
     // The job machine: invokes the import function, nothing else (its queries run in the function).
-    this.machineRole = new iam.Role(this, 'MachineRole', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+    const importMachine = this.jobMachine('', {
+      name: IMPORT_MACHINE,
+      fn: this.function,
+      definition: compileImportJob(),
+      placeholder: 'ImportFunction',
       description: 'orca import job state machine',
-    });
-    this.machineRole.addToPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
-    );
-    const logGroup = new logs.LogGroup(this, 'MachineLogs', {
-      logGroupName: deploymentLogGroupName(this, IMPORT_MACHINE),
-      retention: props.logRetention,
+      comment: 'orca import job: load, type, doubles, match, apply, swap',
+      logRetention: props.logRetention,
       removalPolicy,
     });
-    this.machine = new sfn.StateMachine(this, 'Machine', {
-      stateMachineName: IMPORT_MACHINE,
+    this.machine = importMachine.machine;
+    this.machineRole = importMachine.role;
+
+    this.exportFunction = orcaFunction(this, 'Export', {
+      entry: 'export',
+      description: 'orca: runs one stage of an export job',
+      timeout: Duration.seconds(QUERY_LIMITS.import.timeoutSeconds),
+      memorySize: 512,
+      table: props.table,
+      catalogJson: props.catalogJson,
+      environment: queryEnvironment(props),
+      logRetention: props.logRetention,
+      removalPolicy,
+    });
+    this.grantExports(this.exportFunction.role!, props, databases, catalogTableArns, own);
+    const exportMachine = this.jobMachine('Export', {
+      name: EXPORT_MACHINE,
+      fn: this.exportFunction,
+      definition: compileExportJob(),
+      placeholder: 'ExportFunction',
+      description: 'orca export job state machine',
+      comment: 'orca export job: read, write, finish',
+      logRetention: props.logRetention,
+      removalPolicy,
+    });
+    this.exportMachine = exportMachine.machine;
+  }
+
+  /**
+   * The export function: UNLOAD runs as the caller, so what its query reads and writes is granted
+   * here ("Amazon Athena User Guide — UNLOAD", "— Access to Amazon S3"): the catalog's tables (Glue
+   * and their folders, their versions) and the saved audiences (a_… tables, audiences/) read; the
+   * exports prefix written (the work prefix emptied first, the file published next to it).
+   */
+  private grantExports(
+    role: iam.IRole,
+    props: OrcaImportsProps,
+    databases: string[],
+    catalogTableArns: string[],
+    own: CatalogTable[],
+  ): void {
+    const bucket = props.bucket;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: QUERY_ACTIONS,
+        resources: [accountArn(this, 'athena', `workgroup/${props.workGroupName}`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+        resources: [
+          accountArn(this, 'glue', 'catalog'),
+          ...databases.map((d) => accountArn(this, 'glue', `database/${d}`)),
+          ...catalogTableArns,
+          accountArn(this, 'glue', `table/${props.databaseName}/${AUDIENCE_TABLES}`),
+        ],
+      }),
+    );
+    const read = [
+      ...own.map((t) => `${t.location.replace(/^\/+|\/+$/g, '')}/`),
+      ...this.tables.map((t) => versionsPrefix(t.name)),
+      AUDIENCES_PREFIX,
+    ];
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+        resources: [bucket.bucketArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': read.map((p) => `${p}*`) } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: read.map((p) => bucket.arnForObjects(`${p}*`)) }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [bucket.arnForObjects(`${EXPORTS_PREFIX}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [bucket.arnForObjects(`${ATHENA_RESULTS}*`)],
+      }),
+    );
+    grantDeleteUnder(
+      role,
+      bucket,
+      [EXPORTS_PREFIX],
+      () => 'An export job’s work prefix (exports/.work/<job>/): emptied before its UNLOAD, removed once published.',
+    );
+    const partition = Stack.of(this).partition;
+    for (const name of props.dataLakeBuckets) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${name}/*`] }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${partition}:s3:::${name}`] }),
+      );
+    }
+    const bucketRef = arnRef(bucket);
+    acknowledgeWildcards(role, [
+      {
+        resource: `${glueTables(props.databaseName)}${AUDIENCE_TABLES}`,
+        reason:
+          'The Glue tables of saved audiences (a_…), named by the campaigns that save them: an audience’s export reads one.',
+      },
+      ...read.map((p) => ({
+        resource: `${bucketRef}/${p}*`,
+        reason:
+          p === AUDIENCES_PREFIX
+            ? 'The files of saved audiences (audiences/<name>/<run>/), read by an audience’s export.'
+            : `The files of the catalog table under ${p}, read by an export of its current version.`,
+      })),
+      ...[EXPORTS_PREFIX, ATHENA_RESULTS].map((p) => ({
+        resource: `${bucketRef}/${p}*`,
+        reason:
+          p === ATHENA_RESULTS
+            ? 'Query results of the export’s statements (athena-results/).'
+            : 'Export jobs’ files (exports/<name>-<job>.<csv|parquet>) and work prefixes (exports/.work/<job>/), named per job.',
+      })),
+      ...props.dataLakeBuckets.map((b) => ({
+        resource: `arn:<AWS::Partition>:s3:::${b}/*`,
+        reason: `Reading the existing data lake bucket ${b} that catalog tables point at (an export’s source).`,
+      })),
+    ]);
+  }
+
+  /** A job machine (its resources' ids prefixed by `id`): invokes its function, nothing else (its queries run in the function). */
+  private jobMachine(
+    id: string,
+    o: {
+      name: string;
+      fn: NodejsFunction;
+      definition: ReturnType<typeof compileExportJob>;
+      placeholder: string;
+      description: string;
+      comment: string;
+      logRetention: logs.RetentionDays;
+      removalPolicy: RemovalPolicy;
+    },
+  ): { machine: sfn.StateMachine; role: iam.Role } {
+    const role = new iam.Role(this, `${id}MachineRole`, {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      description: o.description,
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [o.fn.functionArn] }));
+    const logGroup = new logs.LogGroup(this, `${id}MachineLogs`, {
+      logGroupName: deploymentLogGroupName(this, o.name),
+      retention: o.logRetention,
+      removalPolicy: o.removalPolicy,
+    });
+    const machine = new sfn.StateMachine(this, `${id}Machine`, {
+      stateMachineName: o.name,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(compileImportJob())),
-      definitionSubstitutions: { ImportFunction: this.function.functionArn },
-      role: this.machineRole,
+      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(o.definition)),
+      definitionSubstitutions: { [o.placeholder]: o.fn.functionArn },
+      role,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
-      comment: 'orca import job: load, type, doubles, match, apply, swap',
+      comment: o.comment,
     });
     // CDK adds the logging and X-Ray grants of the machine (no resource-level permissions).
-    acknowledgeWildcards(this.machineRole, [
+    acknowledgeWildcards(role, [
       {
         resource: '*',
         reason:
           'X-Ray tracing and CloudWatch Logs delivery actions that Step Functions needs have no resource-level permissions.',
       },
     ]);
+    return { machine, role };
   }
 
   /**
-   * What the API needs for jobs: start an execution of the job machine (ORCA_IMPORT_MACHINE), stop a
+   * Update data activities (lambdas/activities/update-data.ts) write a table's next version from a
+   * campaign and swap it as an import job does: the campaign machines' CTAS writes (and queries
+   * read) versions/<table>/…; the record function switches the table (Glue GetTable, UpdateTable on
+   * the catalog's tables only) and removes a version not swapped, or past the kept ones.
+   */
+  grantTableVersions(record: NodejsFunction, machineRole: iam.IRole): void {
+    const versions = this.tables.map((t) => versionsPrefix(t.name));
+    const role = record.role!;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetTable', 'glue:UpdateTable'],
+        resources: this.catalogTableArns,
+      }),
+    );
+    grantDeleteUnder(
+      role,
+      this.bucket,
+      versions,
+      (p) =>
+        `The versions of ${p.split('/')[1]} written by update data activities (versions/<table>/<run>-<activity>/): one not swapped, or past the kept ones, is removed.`,
+    );
+    machineRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: versions.map((p) => this.bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    acknowledgeWildcards(
+      machineRole,
+      versions.map((p) => ({
+        resource: `${arnRef(this.bucket)}/${p}*`,
+        reason: `The versions of ${p.split('/')[1]} (versions/<table>/<job or run>/): written by update data activities, read by the queries once swapped.`,
+      })),
+    );
+  }
+
+  /**
+   * What the API needs for jobs: start an execution of the job machines (ORCA_IMPORT_MACHINE,
+   * ORCA_EXPORT_MACHINE), stop a
    * cancelled job's running queries (ListQueryExecutions, BatchGetQueryExecution, StopQueryExecution
    * in orca's workgroup), presign uploads (s3:PutObject on uploads/), read a job's rejects
    * (imports/<job>/rejects/) and roll a table back (Glue GetTable and UpdateTable of its location).
@@ -256,6 +462,8 @@ export class OrcaImports extends Construct {
   grantApi(api: NodejsFunction): void {
     api.addEnvironment('ORCA_IMPORT_MACHINE', this.machine.stateMachineArn);
     this.machine.grantStartExecution(api);
+    api.addEnvironment('ORCA_EXPORT_MACHINE', this.exportMachine.stateMachineArn);
+    this.exportMachine.grantStartExecution(api);
     const role = api.role!;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -283,7 +491,7 @@ export class OrcaImports extends Construct {
       }),
     );
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['glue:GetTable', 'glue:UpdateTable'], resources: this.switchable }),
+      new iam.PolicyStatement({ actions: ['glue:GetTable', 'glue:UpdateTable'], resources: this.catalogTableArns }),
     );
     acknowledgeWildcards(role, [
       {

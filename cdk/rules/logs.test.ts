@@ -37,8 +37,8 @@ describe('AWS CloudFormation User Guide — DeletionPolicy attribute (Retain) an
     const groups = Object.values(orcaTemplate().template.findResources('AWS::Logs::LogGroup'))
       .map((g) => g.Properties.LogGroupName)
       .filter(Boolean);
-    // The campaign machines' (8 examples), the API's, and the import job machine's (orca_imports).
-    expect(groups.length).toBe(10);
+    // The campaign machines' (8 examples), the API's, and the job machines' (orca_imports, orca_exports).
+    expect(groups.length).toBe(11);
     for (const g of groups) expect(JSON.stringify(g)).toMatch(/\/aws\/vendedlogs\/states\/orca[-_]/);
   });
 });

@@ -48,7 +48,7 @@ describe('Amazon EventBridge Scheduler API Reference — CreateSchedule (a sched
     const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).map(
       (m) => m.Properties.StateMachineName,
     );
-    expect(machines.sort()).toEqual(['orca-past', 'orca-payday', 'orca-soon', 'orca_imports']);
+    expect(machines.sort()).toEqual(['orca-past', 'orca-payday', 'orca-soon', 'orca_exports', 'orca_imports']);
     Annotations.fromStack(stack).hasWarning(
       '*',
       Match.stringLikeRegexp('campaign past \\(past\\.yaml\\) is deployed without a schedule: .*change the trigger'),

@@ -137,16 +137,15 @@ export class AthenaEngine implements QueryEngine {
    * (Amazon S3 User Guide — multipart upload: parts of 5 MiB at least, but the last), or one
    * PutObject when it is smaller than a part.
    */
-  async upload(key: string, text: AsyncIterable<string>): Promise<void> {
+  async upload(key: string, text: AsyncIterable<string>, contentType = 'application/x-ndjson'): Promise<void> {
     const target = { Bucket: this.o.bucket, Key: key };
     const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
     let chunks: Buffer[] = [];
     let size = 0;
     let uploadId: string | undefined;
     const flush = async () => {
-      uploadId ??= (
-        await this.o.s3.send(new CreateMultipartUploadCommand({ ...target, ContentType: 'application/x-ndjson' }))
-      ).UploadId!;
+      uploadId ??= (await this.o.s3.send(new CreateMultipartUploadCommand({ ...target, ContentType: contentType })))
+        .UploadId!;
       const PartNumber = parts.length + 1;
       const r = await this.o.s3.send(
         new UploadPartCommand({ ...target, UploadId: uploadId, PartNumber, Body: Buffer.concat(chunks) }),
@@ -164,7 +163,7 @@ export class AthenaEngine implements QueryEngine {
       }
       if (!uploadId) {
         await this.o.s3.send(
-          new PutObjectCommand({ ...target, Body: Buffer.concat(chunks), ContentType: 'application/x-ndjson' }),
+          new PutObjectCommand({ ...target, Body: Buffer.concat(chunks), ContentType: contentType }),
         );
         return;
       }

@@ -94,7 +94,7 @@ export function parquetGlueType(e: SchemaElement): string | undefined {
 export class AthenaImportEngine implements ImportEngine {
   readonly engine: AthenaEngine;
 
-  constructor(private readonly o: AthenaImportEngineOptions) {
+  constructor(protected readonly o: AthenaImportEngineOptions) {
     this.engine = new AthenaEngine(o);
   }
 

@@ -20,6 +20,8 @@ import { GlueTableSwitch } from '../adapters/glue-table-switch.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { STAGES, type Stage } from '../imports/plan.js';
 import { runStage, type Next } from '../orchestrator/import-stages.js';
+import { interruptJob, type JobFailure } from '../orchestrator/job-interrupted.js';
+import { FAIL_STAGE } from '../../statemachines/import-job.js';
 import { env, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
 
@@ -27,7 +29,9 @@ declare const ORCA_CATALOG: string | undefined;
 
 export interface ImportStageEvent {
   jobId: string;
-  stage: Stage;
+  /** A stage, or `fail`: the machine's Catch after this function failed (the job marked interrupted). */
+  stage: Stage | typeof FAIL_STAGE;
+  failure?: JobFailure;
 }
 
 const limits = QUERY_LIMITS.import;
@@ -39,8 +43,10 @@ let catalog: ReturnType<typeof buildCatalog> | undefined;
 
 /** Runs the event's stage of its job. */
 export async function importStage(event: ImportStageEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) {
-  if (typeof event?.jobId !== 'string' || !STAGES.includes(event.stage))
-    throw new Error(`the import function takes { jobId, stage } with a stage among ${STAGES.join(', ')}`);
+  if (typeof event?.jobId !== 'string' || !(STAGES.includes(event.stage as Stage) || event.stage === FAIL_STAGE))
+    throw new Error(
+      `the import function takes { jobId, stage } with a stage among ${STAGES.join(', ')}, ${FAIL_STAGE}`,
+    );
   const bucket = env('ORCA_BUCKET');
   const end = Date.now() + context.getRemainingTimeInMillis() - limits.marginMs - limits.pollMs[1];
   const engine = new AthenaImportEngine({
@@ -58,15 +64,17 @@ export async function importStage(event: ImportStageEvent, context: Pick<Context
     },
   });
   catalog ??= buildCatalog(JSON.parse(typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON')));
+  const store = new DynamoDbImportStore(dynamodb, env('ORCA_TABLE'));
+  if (event.stage === FAIL_STAGE) return interruptJob({ store, engine, versions: store }, event.jobId, event.failure);
   return runStage(
     {
-      store: new DynamoDbImportStore(dynamodb, env('ORCA_TABLE')),
+      store,
       engine,
       catalog,
       tables: new GlueTableSwitch({ glue, database: env('ORCA_DATABASE'), bucket }),
     },
     event.jobId,
-    event.stage,
+    event.stage as Stage,
   );
 }
 
