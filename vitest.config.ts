@@ -14,6 +14,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const INTEGRATION = [
+  'runtime/send-workers.test.ts',
   'lambdas/adapters/dynamodb-store.test.ts',
   'lambdas/adapters/dynamodb-report.test.ts',
   'lambdas/adapters/secrets.test.ts',

@@ -118,7 +118,8 @@ export async function benchSend(
     // Started before the clock (the runtime keeps its workers): the time and CPU of sending only.
     const warming = performance.now();
     await workers?.warm();
-    if (workers) o.log(`${workers.size} send workers started in ${((performance.now() - warming) / 1000).toFixed(1)} s`);
+    if (workers)
+      o.log(`${workers.size} send workers started in ${((performance.now() - warming) / 1000).toFixed(1)} s`);
     const started = performance.now();
     const cpu = process.cpuUsage();
     const serverBefore = (await sink.received()).cpuMs;
