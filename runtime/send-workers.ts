@@ -9,8 +9,9 @@
  * as the orca error it was (Orca.ChunkBusy stays retryable; Orca.ChunkContinue is the handler's).
  *
  * Every chunk the Map starts runs at once (as in process), on the worker with the fewest chunks.
- * A worker that dies fails its chunks (the Map's Retry tries them again; the ledger marks what was
- * `sending` unknown, never re-sent) and is replaced on the next chunk.
+ * A worker that dies fails its chunks with Runtime.ExitError, as a Lambda function whose runtime
+ * exits (what it left `sending` a later attempt marks unknown, never re-sent); the next chunk
+ * starts a new worker.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -155,7 +156,8 @@ export class SendWorkers {
     const fail = (why: string) => {
       loaded();
       if (this.slots[i] === slot) this.slots[i] = undefined;
-      for (const w of slot.running.values()) w.reject(new Error(`the send worker ${why}`));
+      for (const w of slot.running.values())
+        w.reject(workerError({ name: 'Runtime.ExitError', message: `the send worker ${why}` }));
       slot.running.clear();
     };
     worker.on('error', (e) => fail(`failed: ${e.message}`));
