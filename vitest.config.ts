@@ -14,6 +14,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const INTEGRATION = [
+  'runtime/send-workers.test.ts',
   'lambdas/adapters/dynamodb-store.test.ts',
   'lambdas/adapters/dynamodb-report.test.ts',
   'lambdas/adapters/secrets.test.ts',
@@ -144,6 +145,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     setupFiles: ['./test/setup.ts'],
+    // The tests' runtimes send in process: a send worker under tsx compiles the sender's modules
+    // (seconds); runtime/send-workers.test.ts runs the worker path.
+    env: { ORCA_SEND_WORKERS: '0' },
     sequence: { sequencer: SlowestFirst },
     coverage: {
       provider: 'v8',

@@ -5,8 +5,9 @@
  * in `orca serve`).
  * - send: N emails rendered by the activity's templates (liquidjs; the unsubscribe link and
  *   headers, orca's click and open tracking) and handed by the SMTP provider (nodemailer's pool) to
- *   a real SMTP server (smtp-server, its own process), several chunks at once: messages per second,
- *   and the CPU time per message of the sender's process (dynalite in it) and of the server's.
+ *   a real SMTP server (smtp-server, its own process), several chunks at once, each in one of the
+ *   local send workers (runtime/send-workers.ts, as `orca run` sends): messages per second, and the
+ *   CPU time per message of the sender's process (all its threads, dynalite's too) and of the server's.
  * - throttle: several chunks at once sharing one activity's rate for a time: the measured rate.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -16,11 +17,12 @@ import { DynamoDbLedger, DynamoDbRateLimiter } from '../lambdas/adapters/dynamod
 import { FsObjectStore } from '../lambdas/adapters/fs-objects.js';
 import { emailSchema } from '../lambdas/activities/channels.js';
 import { DynamoDbReportStore } from '../lambdas/adapters/dynamodb-report.js';
-import { type ChunkJob, sendChunk } from '../lambdas/orchestrator/chunk.js';
-import { SmtpProvider } from '../lambdas/adapters/smtp-provider.js';
+import { type ChunkJob, type SendChunk, sendChunk } from '../lambdas/orchestrator/chunk.js';
 import type { ChannelDeps } from '../lambdas/orchestrator/types.js';
 import type { MessageProvider, OutgoingMessage, SendOutcome } from '../lambdas/ports/channel.js';
 import { startDynalite, TABLE } from '../runtime/dynalite.js';
+import { localChannels } from '../runtime/local-channels.js';
+import { SendWorkers } from '../runtime/send-workers.js';
 import { startSmtpSink } from './smtp-sink.js';
 
 export interface ChannelBenchOptions {
@@ -91,22 +93,33 @@ export interface SendBenchResult {
 }
 
 export async function benchSend(
-  o: ChannelBenchOptions & { messages: number; chunks: number; parallel: number; connections: number },
+  o: ChannelBenchOptions & { messages: number; chunks: number; parallel: number; workers: number },
 ): Promise<SendBenchResult> {
   const runId = `send-${Date.now()}`;
   const files = await messageTable(o.dataRoot, runId, o.messages, o.chunks);
   const dynamo = await startDynalite();
   const sink = await startSmtpSink(o.root);
-  const provider = new SmtpProvider({ url: `smtp://127.0.0.1:${sink.port}`, maxConnections: o.connections });
+  // The local send function's parts (runtime/local-runtime.ts): the local channel deps, and the
+  // chunk sender in `workers` worker threads (0: in this thread).
+  const channels = { dataRoot: o.dataRoot, smtpUrl: `smtp://127.0.0.1:${sink.port}` };
+  const deps = localChannels(channels, dynamo.client, TABLE);
+  const workers =
+    o.workers > 0
+      ? new SendWorkers({
+          size: o.workers,
+          channels,
+          endpoint: dynamo.endpoint,
+          credentials: dynamo.credentials,
+          table: TABLE,
+        })
+      : undefined;
+  const send: SendChunk = workers?.sendChunk ?? sendChunk;
   try {
-    const deps: ChannelDeps = {
-      providers: { email: provider },
-      ledger: new DynamoDbLedger(dynamo.client, TABLE),
-      rate: new DynamoDbRateLimiter(dynamo.client, TABLE),
-      reports: new DynamoDbReportStore(dynamo.client, TABLE),
-      objects: new FsObjectStore(o.dataRoot),
-      links: { baseUrl: 'http://127.0.0.1:7777', secret: 'a-bench-secret-of-at-least-32-chars', tracking: 'orca' },
-    };
+    // Started before the clock (the runtime keeps its workers): the time and CPU of sending only.
+    const warming = performance.now();
+    await workers?.warm();
+    if (workers)
+      o.log(`${workers.size} send workers started in ${((performance.now() - warming) / 1000).toFixed(1)} s`);
     const started = performance.now();
     const cpu = process.cpuUsage();
     const serverBefore = (await sink.received()).cpuMs;
@@ -115,12 +128,13 @@ export async function benchSend(
       files.map((f, c) => [c, f] as const),
       o.parallel,
       async ([c, f]) => {
-        const r = await sendChunk(job(runId, c, f), deps, { concurrency: o.connections * 2 });
+        const r = await send(job(runId, c, f), deps);
         if (!r.done) throw new Error(`chunk ${c} did not finish`);
         sent += r.counts.sent ?? 0;
       },
     );
     const seconds = (performance.now() - started) / 1000;
+    // The process's CPU time: every thread's (the workers', dynalite's, the main thread's).
     const used = process.cpuUsage(cpu);
     const { received, cpuMs } = await sink.received();
     if (sent !== o.messages || received !== o.messages)
@@ -134,7 +148,8 @@ export async function benchSend(
       serverCpuMs: (cpuMs - serverBefore) / o.messages,
     };
   } finally {
-    await provider.close?.();
+    await workers?.close();
+    await Promise.all(Object.values(deps.providers).map((p) => p?.close?.()));
     await sink.close();
     await dynamo.close();
   }

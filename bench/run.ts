@@ -6,12 +6,14 @@
 import '../lambdas/util/polyfills.js';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { Command } from 'commander';
 import { packageRoot } from '../cli/paths.js';
 import { positiveInt } from '../cli/options.js';
 import { benchValidation } from './validation.js';
 import { benchCampaign, benchOverhead } from './campaign.js';
 import { benchSend, benchThrottle } from './channels.js';
+import { defaultSendWorkers } from '../runtime/send-workers.js';
 import { definitionSizeOf } from './large-campaign.js';
 import { benchPrepare } from './prepare.js';
 import { benchImport } from './import.js';
@@ -31,6 +33,7 @@ const program = new Command()
     'one benchmark: cli, validation, asl, synth, overhead, prepare, send, throttle, import or campaign',
   )
   .option('--emails <n>', 'emails for the send benchmark', positiveInt('--emails'), 100_000)
+  .option('--send-workers <n>', 'send worker threads (0: in the main thread)', (v) => Number(v), defaultSendWorkers())
   .parse(process.argv);
 const opts = program.opts<{
   profiles: number;
@@ -39,6 +42,7 @@ const opts = program.opts<{
   memoryLimit: string;
   only?: string;
   emails: number;
+  sendWorkers: number;
 }>();
 const root = packageRoot();
 const dataBase = resolve(opts.data ?? join(root, 'bench-data'));
@@ -122,7 +126,7 @@ if (want('prepare')) {
 }
 if (want('send')) {
   // Rendered and handed to a real SMTP server through the chunk sender: 20 chunks, 4 at a time
-  // (the Map's concurrency), 8 pooled SMTP connections.
+  // (the Map's concurrency), in the send workers (one per core), 8 pooled SMTP connections each.
   const r = await benchSend({
     root,
     dataRoot: join(dataBase, 'channels'),
@@ -130,13 +134,13 @@ if (want('send')) {
     messages: opts.emails,
     chunks: 20,
     parallel: 4,
-    connections: 8,
+    workers: opts.sendWorkers,
   });
   log(
     `${r.messages.toLocaleString('en')} emails rendered and handed to a local SMTP server: ${r.seconds.toFixed(1)} s, ${r.perSecond.toFixed(0)} messages/s (floor: 1,000/s)`,
   );
   log(
-    `bench send messages=${r.messages} s=${r.seconds.toFixed(1)} per_second=${r.perSecond.toFixed(0)} sender_cpu_ms_per_message=${r.senderCpuMs.toFixed(3)} smtp_server_cpu_ms_per_message=${r.serverCpuMs.toFixed(3)}`,
+    `bench send messages=${r.messages} workers=${opts.sendWorkers} load=${loadavg()[0]!.toFixed(2)} s=${r.seconds.toFixed(1)} per_second=${r.perSecond.toFixed(0)} sender_cpu_ms_per_message=${r.senderCpuMs.toFixed(3)} smtp_server_cpu_ms_per_message=${r.serverCpuMs.toFixed(3)}`,
   );
 }
 if (want('throttle')) {

@@ -23,6 +23,7 @@ import type { ControlEvent, GateFnEvent, RecordFnEvent } from '../lambdas/handle
 import type { ChannelDeps, ChunkEvent, Deps } from '../lambdas/orchestrator/types.js';
 import { type SendChunk, sendChunk } from '../lambdas/orchestrator/chunk.js';
 import { localChannels } from './local-channels.js';
+import { defaultSendWorkers, SendWorkers, sendWorkersFromEnv } from './send-workers.js';
 import type { RunRecord } from '../lambdas/ports/store.js';
 import type { Alert, Notifier } from '../lambdas/ports/notifier.js';
 import {
@@ -60,6 +61,11 @@ export interface LocalRuntimeOptions extends DuckDbOptions {
   publicUrl?: string;
   /** Another chunk sender than the real one (tests of the steps around it). */
   sendChunk?: SendChunk;
+  /**
+   * Worker threads the chunk senders run in (runtime/send-workers.ts; ORCA_SEND_WORKERS; default
+   * one per core, at most 4); 0 sends in this thread. Only with the local channels (no `channels`).
+   */
+  sendWorkers?: number;
 }
 
 export interface RunOptions {
@@ -164,6 +170,7 @@ export class LocalRuntime {
     readonly store: DynamoDbStore,
     readonly engine: DuckDbEngine,
     readonly channels: ChannelDeps,
+    private readonly workers?: SendWorkers,
   ) {}
 
   static async open(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -178,18 +185,25 @@ export class LocalRuntime {
     // This process holds the data folder now: a run still in progress in its store was left by a
     // process that ended without ending it (kill -9, a crash).
     if (!options.memoryStore) await recordInterrupted(store, new Date().toISOString());
-    const channels =
-      options.channels ??
-      localChannels(
-        {
-          dataRoot,
-          ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
-          ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
-        },
-        dynamo.client,
-        TABLE,
-      );
-    return new LocalRuntime({ ...options, dataRoot }, dynamo, store, engine, channels);
+    const local = {
+      dataRoot,
+      ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    };
+    const channels = options.channels ?? localChannels(local, dynamo.client, TABLE);
+    const size = options.sendWorkers ?? sendWorkersFromEnv() ?? defaultSendWorkers();
+    // Started on the first chunk sent, kept until close.
+    const workers =
+      options.channels || options.sendChunk || size === 0
+        ? undefined
+        : new SendWorkers({
+            size,
+            channels: local,
+            endpoint: dynamo.endpoint,
+            credentials: dynamo.credentials,
+            table: TABLE,
+          });
+    return new LocalRuntime({ ...options, dataRoot }, dynamo, store, engine, channels, workers);
   }
 
   get deps(): Deps {
@@ -207,6 +221,7 @@ export class LocalRuntime {
 
   async close(): Promise<void> {
     for (const e of this.executions.values()) e.abort();
+    await this.workers?.close();
     await Promise.all(Object.values(this.channels.providers).map((p) => p?.close?.().catch(() => undefined)));
     this.engine.close();
     await this.dynamo.close();
@@ -223,7 +238,7 @@ export class LocalRuntime {
     const control = makeControlHandler(deps);
     const gate = makeGateHandler(deps, this.control);
     const record = makeRecordHandler(deps);
-    const send = makeSendHandler(deps, this.options.sendChunk ?? sendChunk);
+    const send = makeSendHandler(deps, this.options.sendChunk ?? this.workers?.sendChunk ?? sendChunk);
     const lambdas: Record<string, (payload: unknown) => Promise<unknown>> = {
       [PLACEHOLDERS.control]: (p) => control(p as ControlEvent, LOCAL_CONTEXT),
       [PLACEHOLDERS.record]: (p) => record(p as RecordFnEvent, LOCAL_CONTEXT),
