@@ -97,6 +97,20 @@ describe('CLI commands for what the API does', () => {
     expect(text.out).toMatch(/1 \(current\) +2026-11-22 \d\d:\d\d \S+/);
   });
 
+  it('one version with its definition (a run drawn as it ran); an unknown or malformed version is refused', async () => {
+    const get = (version: string) =>
+      handle(service, { method: 'GET', path: `/campaigns/weekly/versions/${version}`, query: {}, headers: {} });
+    const one = await get('1');
+    expect(one.status).toBe(200);
+    const body = JSON.parse(one.body) as { version: number; definition: { id: string; activities: unknown[] } };
+    expect(body.version).toBe(1);
+    expect(body.definition.id).toBe('weekly');
+    expect(body.definition.activities).toHaveLength(weekly.activities.length);
+    expect((await get('2')).status).toBe(404);
+    expect(JSON.parse((await get('2')).body).message).toBe('campaign weekly has no version 2');
+    expect((await get('x')).status).toBe(400);
+  });
+
   it('duplicate, then delete the copy', async () => {
     const dup = await orca('duplicate', 'weekly', '--as', 'weekly-two');
     expect(dup.code, dup.err).toBe(0);

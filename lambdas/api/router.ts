@@ -154,6 +154,18 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    path: '/campaigns/{id}/versions/{version}',
+    summary: 'One published version of a campaign, with its definition (what a run of that version ran)',
+    status: 200,
+    params: S.versionParams,
+    response: z.object({ version: z.number(), publishedAt: z.string(), definition: z.unknown() }),
+    handle: (s, c) => {
+      const { id, version } = p<{ id: string; version: number }>(c);
+      return s.version(id, version);
+    },
+  },
+  {
+    method: 'GET',
     path: '/campaigns/{id}/schedule/preview',
     errors: [422],
     summary: "The next 10 launches of the campaign's schedule",

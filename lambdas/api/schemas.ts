@@ -25,6 +25,7 @@ export const errorBody = z
 
 export const campaignParams = z.object({ id });
 export const runParams = z.object({ runId });
+export const versionParams = z.object({ id, version: z.coerce.number().int().min(1).max(1_000_000) });
 export const activityParams = z.object({ id, activity: z.string().regex(ID_PATTERN) });
 export const transitionParams = z.object({ runId, transitionId });
 

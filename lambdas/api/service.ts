@@ -390,6 +390,14 @@ export class CampaignService {
     return out;
   }
 
+  /** One published version with its definition: the canvas of a run as it ran. */
+  async version(id: string, version: number) {
+    await this.campaign(id);
+    const r = await this.d.store.getVersion(id, version);
+    if (!r) throw notFound(`campaign ${id} has no version ${version}`);
+    return { version: r.version, publishedAt: r.publishedAt, definition: r.definition };
+  }
+
   async preview(id: string, count = 10) {
     const c = await this.campaign(id);
     const v = this.validate(c.definition);

@@ -84,7 +84,16 @@ export default function CampaignPage({ route }: { route: CampaignRoute }) {
     },
   });
   const c = campaign.data;
-  const definition = (editing ? edited : undefined) ?? c?.definition;
+  // A run of an earlier version (or of a working copy changed since) is drawn as it ran: its version's definition.
+  const ranVersion = run.data?.version;
+  const older = !editing && ranVersion !== undefined && c !== undefined && (ranVersion !== c.version || c.changed);
+  const ran = useQuery({
+    queryKey: ['version', id, ranVersion],
+    queryFn: () => api<{ definition: Definition }>('GET', `${path}/versions/${ranVersion}`),
+    enabled: older,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const definition = (editing ? edited : undefined) ?? (older ? ran.data?.definition : undefined) ?? c?.definition;
   const issues = publishIssues ?? c?.validation;
   const graph = useMemo(
     () => buildGraph(definition, editing ? undefined : run.data, issues),
