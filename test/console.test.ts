@@ -145,7 +145,9 @@ it('list, canvas, a live test run, a transition preview, logs by activity, keybo
     expect(recorded.status).toBe('running');
     const seen = Date.now();
     await edgeLabel('people-pause_here').filter({ hasText: '3' }).waitFor({ timeout: 2000 });
-    expect(Date.now() - seen).toBeLessThan(2000);
+    const shownAfter = Date.now() - seen;
+    console.log(`console: a transition's new count shown ${shownAfter} ms after the API had it (floor: 2000 ms)`);
+    expect(shownAfter).toBeLessThan(2000);
     // Its activity's status is written right after its transition: shown within 2 s as well.
     await node('people').locator('.light', { hasText: 'done' }).waitFor({ timeout: 2000 });
   });
