@@ -156,7 +156,7 @@ export default defineConfig({
       reporter: ['text-summary'],
       // A ratchet: just below the figures reached (in-process code only; spawned CLIs are not
       // measured). Raise them with coverage, never lower them.
-      thresholds: { statements: 89, branches: 78, functions: 90, lines: 91 },
+      thresholds: { statements: 90, branches: 80, functions: 91, lines: 92 },
     },
     projects: [
       {
