@@ -211,6 +211,29 @@ export function grantDeleteUnder(
   );
 }
 
+/**
+ * Read access to a team's existing data lake buckets (catalog tables in their own Glue database
+ * point at them): their objects and their listing, the objects' wildcard acknowledged with `why`.
+ */
+export function grantDataLakeRead(role: iam.IRole, buckets: readonly string[], why: string): void {
+  const partition = Stack.of(role).partition;
+  for (const name of buckets) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${name}/*`] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${partition}:s3:::${name}`] }),
+    );
+  }
+  acknowledgeWildcards(
+    role,
+    buckets.map((b) => ({
+      resource: `arn:<AWS::Partition>:s3:::${b}/*`,
+      reason: `Reading the existing data lake bucket ${b} that catalog tables point at (${why}).`,
+    })),
+  );
+}
+
 /** Grants actions on Glue tables of runs, acknowledging exactly those wildcards. */
 export function grantRunTables(role: iam.IRole, databaseName: string, actions: string[], tables: string[]): void {
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: glueArns(role, databaseName, tables) }));

@@ -11,7 +11,7 @@
  * tables"), so these are what the queries touch too. `grantApi` lets the API start jobs, cancel their
  * queries and presign uploads (s3:PutObject on uploads/).
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -29,6 +29,7 @@ import {
   ATHENA_RESULTS,
   deploymentLogGroupName,
   glueArns,
+  grantDataLakeRead,
   grantDeleteUnder,
   orcaFunction,
   QUERY_ACTIONS,
@@ -186,15 +187,6 @@ export class OrcaImports extends Construct {
         ? 'A job’s work prefix (imports/<job>/…): its work tables and the file’s copy, cleared before a stage writes again.'
         : `The versions of ${p.split('/')[1]} written by jobs (versions/<table>/<job>/): a version not swapped, or past the kept ones, is removed.`,
     );
-    const partition = Stack.of(this).partition;
-    for (const name of props.dataLakeBuckets) {
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${name}/*`] }),
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${partition}:s3:::${name}`] }),
-      );
-    }
     const bucketRef = arnRef(bucket);
     acknowledgeWildcards(role, [
       {
@@ -218,11 +210,8 @@ export class OrcaImports extends Construct {
               ? 'A job’s work prefix (imports/<job>/…): its work tables, the file’s copy and the rejects.'
               : `The version folders of ${p.split('/')[1]} (versions/<table>/<job>/), written by the apply stage.`,
       })),
-      ...props.dataLakeBuckets.map((b) => ({
-        resource: `arn:<AWS::Partition>:s3:::${b}/*`,
-        reason: `Reading the existing data lake bucket ${b} that catalog tables point at (a job’s current version).`,
-      })),
     ]);
+    grantDataLakeRead(role, props.dataLakeBuckets, 'a job’s current version');
 
     // The job machine: invokes the import function, nothing else (its queries run in the function).
     const importMachine = this.jobMachine('', {
@@ -333,15 +322,6 @@ export class OrcaImports extends Construct {
       [EXPORTS_PREFIX],
       () => 'An export job’s work prefix (exports/.work/<job>/): emptied before its UNLOAD, removed once published.',
     );
-    const partition = Stack.of(this).partition;
-    for (const name of props.dataLakeBuckets) {
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${name}/*`] }),
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${partition}:s3:::${name}`] }),
-      );
-    }
     const bucketRef = arnRef(bucket);
     acknowledgeWildcards(role, [
       {
@@ -363,11 +343,8 @@ export class OrcaImports extends Construct {
             ? 'Query results of the export’s statements (athena-results/).'
             : 'Export jobs’ files (exports/<name>-<job>.<csv|parquet>) and work prefixes (exports/.work/<job>/), named per job.',
       })),
-      ...props.dataLakeBuckets.map((b) => ({
-        resource: `arn:<AWS::Partition>:s3:::${b}/*`,
-        reason: `Reading the existing data lake bucket ${b} that catalog tables point at (an export’s source).`,
-      })),
     ]);
+    grantDataLakeRead(role, props.dataLakeBuckets, 'an export’s source');
   }
 
   /** A job machine (its resources' ids prefixed by `id`): invokes its function, nothing else (its queries run in the function). */
