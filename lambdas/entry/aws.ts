@@ -46,11 +46,37 @@ export function awsStore(): DynamoDbStore {
   return new DynamoDbStore(new DynamoDBClient({}), env('ORCA_TABLE'));
 }
 
+/** The catalog compiled into the bundle (ORCA_CATALOG), or the environment's outside a bundle. */
+export function awsCatalog(): ReturnType<typeof buildCatalog> {
+  return buildCatalog(JSON.parse(typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON')));
+}
+
+/**
+ * A job function's engine options (import, export) with orca's workgroup and database: each
+ * query's deadline is its own, or the invocation's end less a margin when sooner, read by each
+ * wait (a getter: a spread would fix it at the invocation's start).
+ */
+export function withJobDeadline<T extends object>(
+  options: T,
+  limits: Pick<QueryLimits, 'queryDeadlineMs' | 'pollMs' | 'marginMs'>,
+  remainingMs: number,
+): T & { database: string; workGroup: string; poll: QueryLimits['pollMs']; readonly timeoutMs: number } {
+  const end = Date.now() + remainingMs - limits.marginMs - limits.pollMs[1];
+  return {
+    ...options,
+    database: env('ORCA_DATABASE'),
+    workGroup: env('ORCA_WORKGROUP'),
+    poll: limits.pollMs,
+    get timeoutMs() {
+      return Math.max(0, Math.min(limits.queryDeadlineMs, end - Date.now()));
+    },
+  };
+}
+
 /** The adapters; `limits` for the functions that wait on queries (their deadline fits their timeout). */
 export function awsDeps(
   limits?: Pick<QueryLimits, 'queryDeadlineMs' | 'pollMs'>,
 ): Deps & { sfn: SFNClient; store: DynamoDbStore; engine: AthenaEngine } {
-  const catalogJson = typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON');
   const store = awsStore();
   const sfn = new SFNClient({});
   const notifier: Notifier = process.env.ORCA_ALERT_TOPIC
@@ -59,7 +85,7 @@ export function awsDeps(
   return {
     store,
     sfn,
-    catalog: buildCatalog(JSON.parse(catalogJson)),
+    catalog: awsCatalog(),
     engine: new AthenaEngine({
       athena: new AthenaClient({}),
       glue: new GlueClient({}),

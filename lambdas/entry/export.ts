@@ -12,7 +12,7 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { buildCatalog } from '../catalog/catalog.js';
+import type { buildCatalog } from '../catalog/catalog.js';
 import { AthenaExportEngine } from '../adapters/athena-export-engine.js';
 import { DynamoDbExportStore } from '../adapters/dynamodb-export-store.js';
 import { DynamoDbImportStore } from '../adapters/dynamodb-import-store.js';
@@ -23,10 +23,8 @@ import { runExportStage } from '../orchestrator/export-stages.js';
 import type { Next } from '../orchestrator/import-stages.js';
 import { interruptJob, type JobFailure } from '../orchestrator/job-interrupted.js';
 import { FAIL_STAGE } from '../../statemachines/import-job.js';
-import { env, middlewares } from './aws.js';
+import { awsCatalog, env, withJobDeadline, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
-
-declare const ORCA_CATALOG: string | undefined;
 
 export interface ExportStageEvent {
   jobId: string;
@@ -53,22 +51,14 @@ export async function exportStage(event: ExportStageEvent, context: Pick<Context
     );
   const bucket = env('ORCA_BUCKET');
   const table = env('ORCA_TABLE');
-  const end = Date.now() + context.getRemainingTimeInMillis() - limits.marginMs - limits.pollMs[1];
-  const engine = new AthenaExportEngine({
-    athena,
-    glue,
-    s3,
-    objects: new S3ObjectStore(s3, bucket),
-    bucket,
-    database: env('ORCA_DATABASE'),
-    workGroup: env('ORCA_WORKGROUP'),
-    poll: limits.pollMs,
-    // Read by each wait: the query's own deadline, or the invocation's end when sooner.
-    get timeoutMs() {
-      return Math.max(0, Math.min(limits.queryDeadlineMs, end - Date.now()));
-    },
-  });
-  catalog ??= buildCatalog(JSON.parse(typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON')));
+  const engine = new AthenaExportEngine(
+    withJobDeadline(
+      { athena, glue, s3, objects: new S3ObjectStore(s3, bucket), bucket },
+      limits,
+      context.getRemainingTimeInMillis(),
+    ),
+  );
+  catalog ??= awsCatalog();
   const jobs = new DynamoDbImportStore(dynamodb, table);
   const store = new DynamoDbExportStore(jobs);
   if (event.stage === FAIL_STAGE) return interruptJob({ store, engine }, event.jobId, event.failure);

@@ -13,7 +13,7 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { buildCatalog } from '../catalog/catalog.js';
+import type { buildCatalog } from '../catalog/catalog.js';
 import { AthenaImportEngine } from '../adapters/athena-import-engine.js';
 import { DynamoDbImportStore } from '../adapters/dynamodb-import-store.js';
 import { GlueTableSwitch } from '../adapters/glue-table-switch.js';
@@ -22,10 +22,8 @@ import { STAGES, type Stage } from '../imports/plan.js';
 import { runStage, type Next } from '../orchestrator/import-stages.js';
 import { interruptJob, type JobFailure } from '../orchestrator/job-interrupted.js';
 import { FAIL_STAGE } from '../../statemachines/import-job.js';
-import { env, middlewares } from './aws.js';
+import { awsCatalog, env, withJobDeadline, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
-
-declare const ORCA_CATALOG: string | undefined;
 
 export interface ImportStageEvent {
   jobId: string;
@@ -48,22 +46,14 @@ export async function importStage(event: ImportStageEvent, context: Pick<Context
       `the import function takes { jobId, stage } with a stage among ${STAGES.join(', ')}, ${FAIL_STAGE}`,
     );
   const bucket = env('ORCA_BUCKET');
-  const end = Date.now() + context.getRemainingTimeInMillis() - limits.marginMs - limits.pollMs[1];
-  const engine = new AthenaImportEngine({
-    athena,
-    glue,
-    s3,
-    objects: new S3ObjectStore(s3, bucket),
-    bucket,
-    database: env('ORCA_DATABASE'),
-    workGroup: env('ORCA_WORKGROUP'),
-    poll: limits.pollMs,
-    // Read by each wait: the query's own deadline, or the invocation's end when sooner.
-    get timeoutMs() {
-      return Math.max(0, Math.min(limits.queryDeadlineMs, end - Date.now()));
-    },
-  });
-  catalog ??= buildCatalog(JSON.parse(typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON')));
+  const engine = new AthenaImportEngine(
+    withJobDeadline(
+      { athena, glue, s3, objects: new S3ObjectStore(s3, bucket), bucket },
+      limits,
+      context.getRemainingTimeInMillis(),
+    ),
+  );
+  catalog ??= awsCatalog();
   const store = new DynamoDbImportStore(dynamodb, env('ORCA_TABLE'));
   if (event.stage === FAIL_STAGE) return interruptJob({ store, engine, versions: store }, event.jobId, event.failure);
   return runStage(
