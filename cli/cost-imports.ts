@@ -15,7 +15,7 @@
  */
 import type { ImportJob } from '../lambdas/imports/job.js';
 import type { CostLine, Prices } from './cost.js';
-import { PRICES } from './cost.js';
+import { executionLines, PRICES } from './cost.js';
 
 export interface JobSizes {
   /** Bytes of the job's file. */
@@ -36,7 +36,6 @@ export interface JobCostEstimate {
   scans: Array<{ stage: string; queries: number; bytes: number }>;
 }
 
-const GB = 1024 ** 3;
 /** The JSON-lines copy of a text file: each record's line number and field names ({"orca_line":n,"orca_raw_0":"..."}). */
 const COPY_LINE_BYTES = 20;
 const COPY_FIELD_BYTES = 16;
@@ -89,25 +88,16 @@ export function estimateJobCost(job: ImportJob, s: JobSizes, prices: Prices = PR
   const s3Puts = Math.ceil(copy / UPLOAD_PART) + 5 * 4 + queries * 2;
   const s3Gets = Math.ceil(s.fileBytes / UPLOAD_PART) + queries * 4;
 
-  const lines: CostLine[] = [
-    { item: 'Step Functions state transitions', quantity: `${transitions}`, usd: transitions * prices.stateTransition },
-    { item: 'Lambda requests', quantity: `${invocations}`, usd: invocations * prices.lambdaRequest },
-    { item: 'Lambda compute', quantity: `${gbSeconds.toFixed(1)} GB-s`, usd: gbSeconds * prices.lambdaGbSecond },
-    {
-      item: 'Athena data scanned (upper bound)',
-      quantity: `${(athenaBytes / GB).toFixed(2)} GB in ${queries} queries`,
-      usd: (athenaBytes / 1024 ** 4) * prices.athenaPerTb,
-    },
-    {
-      item: 'DynamoDB writes / reads',
-      quantity: `${dynamoWrites} / ${dynamoReads}`,
-      usd: dynamoWrites * prices.dynamoWrite + dynamoReads * prices.dynamoRead,
-    },
-    {
-      item: 'S3 requests (PUT / GET)',
-      quantity: `${s3Puts} / ${s3Gets}`,
-      usd: s3Puts * prices.s3Put + s3Gets * prices.s3Get,
-    },
-  ];
+  const lines: CostLine[] = executionLines(prices, {
+    transitions,
+    invocations,
+    gbSeconds,
+    athenaBytes,
+    queries,
+    dynamoWrites,
+    dynamoReads,
+    s3Puts,
+    s3Gets,
+  });
   return { lines, total: lines.reduce((a, l) => a + l.usd, 0), scans };
 }

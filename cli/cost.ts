@@ -105,24 +105,17 @@ export function estimateCost(
   const logBytes = transitions * 2 * 600;
 
   const lines: CostLine[] = [
-    { item: 'Step Functions state transitions', quantity: `${transitions}`, usd: transitions * prices.stateTransition },
-    { item: 'Lambda requests', quantity: `${invocations}`, usd: invocations * prices.lambdaRequest },
-    { item: 'Lambda compute', quantity: `${gbSeconds.toFixed(1)} GB-s`, usd: gbSeconds * prices.lambdaGbSecond },
-    {
-      item: 'Athena data scanned (upper bound)',
-      quantity: `${(athenaBytes / GB).toFixed(2)} GB in ${queries.length * 2} queries`,
-      usd: (athenaBytes / 1024 ** 4) * prices.athenaPerTb,
-    },
-    {
-      item: 'DynamoDB writes / reads',
-      quantity: `${dynamoWrites} / ${dynamoReads}`,
-      usd: dynamoWrites * prices.dynamoWrite + dynamoReads * prices.dynamoRead,
-    },
-    {
-      item: 'S3 requests (PUT / GET)',
-      quantity: `${s3Puts} / ${s3Gets}`,
-      usd: s3Puts * prices.s3Put + s3Gets * prices.s3Get,
-    },
+    ...executionLines(prices, {
+      transitions,
+      invocations,
+      gbSeconds,
+      athenaBytes,
+      queries: queries.length * 2,
+      dynamoWrites,
+      dynamoReads,
+      s3Puts,
+      s3Gets,
+    }),
     {
       item: 'CloudWatch Logs (execution history)',
       quantity: `${(logBytes / 1024).toFixed(0)} KB`,
@@ -138,4 +131,45 @@ export function estimateCost(
     }));
   lines.push(...estimateSends(channelActivities, profiles, { ...prices, smsPrice: options.smsPrice }));
   return { profiles, lines, total: lines.reduce((a, l) => a + l.usd, 0), scans };
+}
+
+/** What one execution uses, as cost lines: transitions, Lambda, Athena (an upper bound), DynamoDB, S3. */
+export function executionLines(
+  prices: Prices,
+  u: {
+    transitions: number;
+    invocations: number;
+    gbSeconds: number;
+    athenaBytes: number;
+    queries: number;
+    dynamoWrites: number;
+    dynamoReads: number;
+    s3Puts: number;
+    s3Gets: number;
+  },
+): CostLine[] {
+  return [
+    {
+      item: 'Step Functions state transitions',
+      quantity: `${u.transitions}`,
+      usd: u.transitions * prices.stateTransition,
+    },
+    { item: 'Lambda requests', quantity: `${u.invocations}`, usd: u.invocations * prices.lambdaRequest },
+    { item: 'Lambda compute', quantity: `${u.gbSeconds.toFixed(1)} GB-s`, usd: u.gbSeconds * prices.lambdaGbSecond },
+    {
+      item: 'Athena data scanned (upper bound)',
+      quantity: `${(u.athenaBytes / GB).toFixed(2)} GB in ${u.queries} queries`,
+      usd: (u.athenaBytes / 1024 ** 4) * prices.athenaPerTb,
+    },
+    {
+      item: 'DynamoDB writes / reads',
+      quantity: `${u.dynamoWrites} / ${u.dynamoReads}`,
+      usd: u.dynamoWrites * prices.dynamoWrite + u.dynamoReads * prices.dynamoRead,
+    },
+    {
+      item: 'S3 requests (PUT / GET)',
+      quantity: `${u.s3Puts} / ${u.s3Gets}`,
+      usd: u.s3Puts * prices.s3Put + u.s3Gets * prices.s3Get,
+    },
+  ];
 }
