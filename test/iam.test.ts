@@ -63,6 +63,7 @@ import { type Deployment, glueCalls, type IamCall, sdkCalls } from './helpers/ia
 import { RoleSimulator, type Verdict } from './helpers/iam/simulate.js';
 import { apiRoutes, CONSOLE_ROLES, type ConsoleRole, roleOf } from '../cdk/constructs/console-roles.js';
 import { apiImportCalls, importFunctionCalls } from './helpers/iam/import-calls.js';
+import { exportFunctionCalls } from './helpers/iam/export-calls.js';
 
 /**
  * Calls denied today because of findings of issue 9 that others are fixing: the key is
@@ -76,37 +77,37 @@ const EXPECTED_DENIED_UNTIL_FIXED: Record<string, string> = {};
  * it is used, removed, or listed here with its reason.
  */
 const UNUSED_GRANTS: Record<string, string> = {
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:BatchGetItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:BatchGetItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:BatchWriteItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:BatchWriteItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:ConditionCheckItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:DeleteItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:DeleteItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:DescribeTable on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:GetItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:GetItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:GetRecords on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:GetShardIterator on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:PutItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:PutItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:Scan on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ChannelsSend,Control,Gate,Handler,ImportsImport,PurgePurge,Record,Register: dynamodb:UpdateItem on dynamodb:table/<table>/index/*':
+  'ChannelsSend,Control,Gate,Handler,ImportsExport,ImportsImport,PurgePurge,Record,Register: dynamodb:UpdateItem on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
   'ChannelsSend,Handler: secretsmanager:DescribeSecret on secretsmanager:secret:OrcaChannelsLinkSecretEF812F4D-AbCdEf':
     'grantRead grants DescribeSecret with GetSecretValue; the link secret is read with GetSecretValue only',
@@ -114,7 +115,7 @@ const UNUSED_GRANTS: Record<string, string> = {
     'the message log is written with one PutObject per chunk (no multipart upload to abort)',
   'ChannelsSend: sns:Publish on sns:endpoint/GCM/orca-app/*':
     'push: the simulator has no resource type for platform endpoints (the Service Authorization Reference lists SNS topics only), so the Publish call is not simulated here',
-  'Control,Gate,Handler,Record: glue:GetDatabase on glue:table/orca/a_*':
+  'Control,Gate,Handler,ImportsExport,Record: glue:GetDatabase on glue:table/orca/a_*':
     'a shared statement grants each action on catalog, database and tables',
   'Control,Gate,Handler,Record: glue:GetDatabase on glue:table/orca/h_*':
     'a shared statement grants each action on catalog, database and tables',
@@ -124,7 +125,7 @@ const UNUSED_GRANTS: Record<string, string> = {
     'a shared statement grants each action on catalog, database and tables',
   'Control,Gate,Handler,Record: glue:GetTable on glue:table/orca/h_*':
     'a shared statement grants each action on catalog, database and tables',
-  'Control,Handler,ImportsImport,Record: s3:AbortMultipartUpload on s3:::<bucket>/athena-results/*':
+  'Control,Handler,ImportsExport,ImportsImport,Record: s3:AbortMultipartUpload on s3:::<bucket>/athena-results/*':
     'granted for a path the recorded calls do not exercise (review)',
   'Control,Handler,Record,machines: s3:GetObject on s3:::<bucket>/state/*':
     'granted for a path the recorded calls do not exercise (review)',
@@ -148,7 +149,7 @@ const UNUSED_GRANTS: Record<string, string> = {
     'granted for a path the recorded calls do not exercise (review)',
   'Control,Handler,Record: s3:GetObject on s3:::<bucket>/work/*':
     'granted for a path the recorded calls do not exercise (review)',
-  'Control,ImportsImport,Record: athena:StopQueryExecution on athena:workgroup/orca':
+  'Control,ImportsExport,ImportsImport,Record: athena:StopQueryExecution on athena:workgroup/orca':
     'granted for a path the recorded calls do not exercise (review)',
   'Gate,Record: glue:CreateTable on glue:table/orca/a_*':
     'a shared statement grants each action on catalog, database and tables',
@@ -199,27 +200,27 @@ const UNUSED_GRANTS: Record<string, string> = {
     'granted for a path the recorded calls do not exercise (review)',
   'Handler: states:UpdateStateMachine on states:stateMachine:orca-*:*':
     'granted for a path the recorded calls do not exercise (review)',
-  'ImportsImport,PurgePurge: dynamodb:BatchGetItem on dynamodb:table/<table>':
+  'ImportsExport,ImportsImport,PurgePurge: dynamodb:BatchGetItem on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ImportsImport,PurgePurge: dynamodb:BatchWriteItem on dynamodb:table/<table>':
+  'ImportsExport,ImportsImport,PurgePurge: dynamodb:BatchWriteItem on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ImportsImport,PurgePurge: dynamodb:DeleteItem on dynamodb:table/<table>':
+  'ImportsExport,ImportsImport,PurgePurge: dynamodb:DeleteItem on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ImportsImport,PurgePurge: dynamodb:Query on dynamodb:table/<table>':
+  'ImportsExport,ImportsImport,PurgePurge: dynamodb:Query on dynamodb:table/<table>':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ImportsImport,PurgePurge: dynamodb:Query on dynamodb:table/<table>/index/*':
+  'ImportsExport,ImportsImport,PurgePurge: dynamodb:Query on dynamodb:table/<table>/index/*':
     "CDK's grantReadWriteData set (the store uses fewer actions)",
-  'ImportsImport: glue:GetPartitions on glue:table/orca/products':
+  'ImportsExport,ImportsImport: glue:GetPartitions on glue:table/orca/products':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: glue:GetPartitions on glue:table/orca/purchases':
+  'ImportsExport,ImportsImport: glue:GetPartitions on glue:table/orca/purchases':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: glue:GetPartitions on glue:table/orca/subscriptions':
+  'ImportsExport,ImportsImport: glue:GetPartitions on glue:table/orca/subscriptions':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'Handler,ImportsImport,Record: glue:GetTable on glue:table/orca/products':
+  'Handler,ImportsExport,ImportsImport,Record: glue:GetTable on glue:table/orca/products':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'Handler,ImportsImport,Record: glue:GetTable on glue:table/orca/purchases':
+  'Handler,ImportsExport,ImportsImport,Record: glue:GetTable on glue:table/orca/purchases':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'Handler,ImportsImport,Record: glue:GetTable on glue:table/orca/subscriptions':
+  'Handler,ImportsExport,ImportsImport,Record: glue:GetTable on glue:table/orca/subscriptions':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
   'Handler,ImportsImport,Record: glue:UpdateTable on glue:table/orca/products':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
@@ -239,19 +240,19 @@ const UNUSED_GRANTS: Record<string, string> = {
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
   'ImportsImport,Record: s3:DeleteObject on s3:::<bucket>/versions/subscriptions/*':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: s3:GetObject on s3:::<bucket>/catalog/products/*':
+  'ImportsExport,ImportsImport: s3:GetObject on s3:::<bucket>/catalog/products/*':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: s3:GetObject on s3:::<bucket>/catalog/purchases/*':
+  'ImportsExport,ImportsImport: s3:GetObject on s3:::<bucket>/catalog/purchases/*':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport: s3:GetObject on s3:::<bucket>/catalog/recipients/*':
+  'ImportsExport,ImportsImport: s3:GetObject on s3:::<bucket>/catalog/recipients/*':
     'a table no job swapped yet is read from its catalog folder; the simulated job reads its current version under versions/',
-  'ImportsImport: s3:GetObject on s3:::<bucket>/catalog/subscriptions/*':
+  'ImportsExport,ImportsImport: s3:GetObject on s3:::<bucket>/catalog/subscriptions/*':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport,machines: s3:GetObject on s3:::<bucket>/versions/products/*':
+  'ImportsExport,ImportsImport,machines: s3:GetObject on s3:::<bucket>/versions/products/*':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport,machines: s3:GetObject on s3:::<bucket>/versions/purchases/*':
+  'ImportsExport,ImportsImport,machines: s3:GetObject on s3:::<bucket>/versions/purchases/*':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
-  'ImportsImport,machines: s3:GetObject on s3:::<bucket>/versions/subscriptions/*':
+  'ImportsExport,ImportsImport,machines: s3:GetObject on s3:::<bucket>/versions/subscriptions/*':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
   'ImportsImport,machines: s3:ListMultipartUploadParts on s3:::<bucket>/versions/products/*':
     'one statement per grant names every catalog table: the simulated job imports into recipients only',
@@ -345,6 +346,14 @@ const UNUSED_GRANTS: Record<string, string> = {
     'update data: the campaign machines’ CTAS into versions/<table>/ is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
   'machines: s3:PutObject on s3:::<bucket>/versions/recipients/*':
     'update data: the campaign machines’ CTAS into versions/<table>/ is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
+  'ImportsExport: glue:GetDatabase on glue:table/orca/products':
+    'a shared statement grants each action on catalog, database and tables',
+  'ImportsExport: glue:GetDatabase on glue:table/orca/purchases':
+    'a shared statement grants each action on catalog, database and tables',
+  'ImportsExport: glue:GetDatabase on glue:table/orca/recipients':
+    'a shared statement grants each action on catalog, database and tables',
+  'ImportsExport: glue:GetDatabase on glue:table/orca/subscriptions':
+    'a shared statement grants each action on catalog, database and tables',
 };
 
 /** A grant with the deployment's names replaced by what they are. */
@@ -846,6 +855,28 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
     expect(apiCalls.some((c) => c.action === 's3:GetObject' && c.resource.includes('/rejects/'))).toBe(true);
     expect(apiCalls.some((c) => c.action === 'glue:UpdateTable' && c.resource.endsWith('/recipients'))).toBe(true);
     await check(roleLabel(api.role), api.role, apiCalls);
+  });
+
+  it('export jobs: every call of the export function’s stages (and of Athena for it), a table’s CSV and an audience’s Parquet', async () => {
+    const f = fn('OrcaImportsExport');
+    lambdaEnvironment(f.env);
+    const calls = await exportFunctionCalls(mocks, deployment, resetMocks, recorded);
+    // The table read at its current version, the audience's files, the UNLOAD's writes, the published files.
+    const objects = (action: string) => calls.filter((c) => c.action === action).map((c) => c.resource.split(':::')[1]);
+    expect(objects('s3:GetObject')).toEqual(
+      expect.arrayContaining([
+        `${deployment.bucket}/versions/recipients/imp-20261120t080000z-0000/part-0.parquet`,
+        `${deployment.bucket}/audiences/vip/r1-save/part-0.parquet`,
+      ]),
+    );
+    expect(objects('s3:PutObject')).toEqual(
+      expect.arrayContaining([
+        `${deployment.bucket}/exports/.work/exp-20261122t120000z-aaaa/20261122_000000_00001`,
+        `${deployment.bucket}/exports/recipients-exp-20261122t120000z-aaaa.csv`,
+        `${deployment.bucket}/exports/vip-exp-20261122t120000z-bbbb.parquet`,
+      ]),
+    );
+    await check(roleLabel(f.role), f.role, [...calls, ...runtimeCalls(f.id)]);
   });
 
   it('the state machines: every service integration of the compiled ASL is allowed by their role', async () => {
