@@ -21,9 +21,15 @@ import {
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BatchDeleteTableCommand, GetTableCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { readDocument } from '../lambdas/util/files.js';
+import { stateMachineName } from '../lambdas/util/names.js';
+
+const EXAMPLES = join(import.meta.dirname, '../examples');
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -328,24 +334,6 @@ const UNUSED_GRANTS: Record<string, string> = {
   'machines: s3:ListMultipartUploadParts on s3:::<bucket>/state/*':
     'granted for a path the recorded calls do not exercise (review)',
   'machines: s3:PutObject on s3:::<bucket>/state/*': 'granted for a path the recorded calls do not exercise (review)',
-  'Record: glue:GetTable on glue:table/orca/recipients':
-    'update data: the record function’s swap (lambdas/orchestrator/update-table.ts) is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
-  'Record: glue:UpdateTable on glue:catalog':
-    'update data: the record function’s swap (lambdas/orchestrator/update-table.ts) is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
-  'Record: glue:UpdateTable on glue:database/orca':
-    'update data: the record function’s swap (lambdas/orchestrator/update-table.ts) is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
-  'Record: glue:UpdateTable on glue:table/orca/recipients':
-    'update data: the record function’s swap (lambdas/orchestrator/update-table.ts) is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
-  'Record: s3:DeleteObject on s3:::<bucket>/versions/recipients/*':
-    'update data: the record function’s swap (lambdas/orchestrator/update-table.ts) is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
-  'machines: s3:AbortMultipartUpload on s3:::<bucket>/versions/recipients/*':
-    'update data: the campaign machines’ CTAS into versions/<table>/ is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
-  'machines: s3:GetObject on s3:::<bucket>/versions/recipients/*':
-    'update data: the campaign machines’ CTAS into versions/<table>/ is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
-  'machines: s3:ListMultipartUploadParts on s3:::<bucket>/versions/recipients/*':
-    'update data: the campaign machines’ CTAS into versions/<table>/ is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
-  'machines: s3:PutObject on s3:::<bucket>/versions/recipients/*':
-    'update data: the campaign machines’ CTAS into versions/<table>/ is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
   'ImportsExport: glue:GetDatabase on glue:table/orca/products':
     'a shared statement grants each action on catalog, database and tables',
   'ImportsExport: glue:GetDatabase on glue:table/orca/purchases':
@@ -662,6 +650,43 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       await channels.ledger.chunkCounts('r1', 'mail').catch(() => undefined);
       await channels.reports.setCounters('winback', 'r1', 'mail', { sent: 3 }).catch(() => undefined);
       await deps.engine.prepareTarget({ location: `${target.location}/outputs`, table: 'w_winback_r1_mail_0001' });
+      // update data: the next version's swap (the pointer in the status table, then Glue GetTable
+      // and UpdateTable of the table's location), and an activity that changed nothing removing its version.
+      const { recordDeps } = await import('../lambdas/entry/record.js');
+      const { applyTableVersion } = await import('../lambdas/orchestrator/update-table.js');
+      // No version yet: the table is at the catalog's own location.
+      mocks.document.on(GetCommand).resolves({});
+      mocks.document.on(PutCommand).resolves({});
+      mocks.glue.on(GetTableCommand).callsFake((input: { Name: string }) => ({
+        Table: {
+          Name: input.Name,
+          StorageDescriptor: { Location: `s3://${deployment.bucket}/catalog/recipients/`, Columns: [] },
+        },
+      }));
+      mocks.s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'versions/recipients/r2-upgrade/x.parquet' }] });
+      const versionTarget = (run: string) => ({
+        location: `versions/recipients/${run}-upgrade`,
+        table: `w_loyalty_${run}_upgrade`,
+      });
+      const swapped = await applyTableVersion(
+        recordDeps() as never,
+        { table: 'recipients', keep: 3 },
+        versionTarget('r1'),
+        { version: 2, updated: 2 },
+        'r1-upgrade',
+        '2026-11-22T12:00:00.000Z',
+        false,
+      );
+      expect(swapped).toBe('recipients is now at version 1');
+      await applyTableVersion(
+        recordDeps() as never,
+        { table: 'recipients', keep: 3 },
+        versionTarget('r2'),
+        { version: 2 },
+        'r2-upgrade',
+        '2026-11-22T12:00:00.000Z',
+        false,
+      );
       await check(roleLabel(f.role), f.role, [...recorded(), ...runtimeCalls(f.id)]);
     }
 
@@ -885,6 +910,19 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       const input = t.resolve(r.Properties!.TableInput!) as { Name: string; StorageDescriptor: { Location: string } };
       return { name: input.Name, prefix: input.StorageDescriptor.Location.replace(`s3://${deployment.bucket}/`, '') };
     });
+    // The campaigns' update data activities, by machine (the stack deploys the examples).
+    const updates = new Map<string, Array<{ table: string; activity: string }>>();
+    for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml') && f !== 'catalog.yaml')) {
+      const doc = readDocument(join(EXAMPLES, file)) as {
+        id: string;
+        activities?: Array<{ id: string; type: string; table?: string }>;
+      };
+      const found = (doc.activities ?? [])
+        .filter((a) => a.type === 'updateData')
+        .map((a) => ({ table: a.table!, activity: a.id }));
+      if (found.length) updates.set(stateMachineName(doc.id), found);
+    }
+    expect([...updates.keys()]).toContain('orca-loyalty-upgrade');
     for (const [id, r] of t.resourcesOfType('AWS::StepFunctions::StateMachine')) {
       const subs = t.resolve(r.Properties!.DefinitionSubstitutions ?? {}) as Record<string, string>;
       let text = t.resolve(r.Properties!.DefinitionString!) as string;
@@ -946,6 +984,10 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
             `${target.location}/orca_output=main/part-0.parquet`,
             'audiences/winback/2/part-0.parquet',
             'athena-results/q1.csv',
+            // An update data activity's query writes its table's next version (update-data.ts).
+            ...(updates.get(machine) ?? []).map(
+              (u) => `versions/${u.table}/r1-${u.activity}/orca_output=version/part-0.parquet`,
+            ),
           ])
             for (const a of ['GetObject', 'PutObject', 'AbortMultipartUpload', 'ListMultipartUploadParts'])
               calls.push({ action: `s3:${a}`, resource: `${bucket}/${key}`, source });
