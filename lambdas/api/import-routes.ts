@@ -133,7 +133,7 @@ export const JOB_ROUTES: JobRoute[] = [
     method: 'POST',
     path: '/exports',
     summary:
-      'Start an export job of a catalog table or a saved audience to CSV or Parquet under exports/ (JSON or YAML: table or audience, columns, format, delimiter, header, out); 422 names each field in error',
+      'Start an export job of a catalog table or a saved audience to CSV or Parquet under exports/ (JSON or YAML, see schemas/export-job.schema.json); 422 names each field in error',
     status: 202,
     errors: [422],
     body: z.looseObject({}).describe('an export job definition'),

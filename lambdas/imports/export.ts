@@ -89,3 +89,11 @@ export function parseExportJob(doc: unknown, catalog: Catalog): ExportJob {
 export function exportFile(job: ExportJob, jobId: string): string {
   return job.out ?? `exports/${job.name}-${jobId}.${job.format}`;
 }
+
+/** The JSON Schema of an export job file, for editors (schemas/export-job.schema.json). */
+export function exportJobJsonSchema(): unknown {
+  return {
+    ...z.toJSONSchema(exportJobSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
+    title: 'orca export job',
+  };
+}
