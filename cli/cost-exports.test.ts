@@ -20,7 +20,7 @@ describe('estimateExportCost', () => {
     expect(e.fileBytes).toBe(60_000_000);
     const line = (start: string) => e.lines.find((l) => l.item.startsWith(start))!;
     expect(line('Athena').quantity).toBe('0.06 GB in 2 queries');
-    expect(line('Athena').usd).toBeCloseTo(0.000286102294921875, 15);
+    expect(line('Athena').usd).toBeCloseTo((62_914_560 / 1024 ** 4) * 5, 15);
     expect(line('Step Functions').quantity).toBe('8');
     expect(line('Lambda requests').quantity).toBe('3');
     // 3 s + 2 queries × 3 s + 60 MiB / 500 MiB/s + 60,000,000 B / 40 MiB/s = 10.5505 s at 1 GB.

@@ -14,27 +14,24 @@ import type { ExportStage } from '../lambdas/imports/export-plan.js';
 import { type ExportDeps, runExportStage } from '../lambdas/orchestrator/export-stages.js';
 import { newExportId } from '../lambdas/orchestrator/run-id.js';
 import { ENDED, type ExportRecord } from '../lambdas/ports/imports.js';
-import { allStates } from '../statemachines/asl.js';
 import { compileExportJob } from '../statemachines/export-job.js';
-import { FAIL_STAGE } from '../statemachines/import-job.js';
-import { interruptJob, type JobFailure } from '../lambdas/orchestrator/job-interrupted.js';
+import { interruptJob } from '../lambdas/orchestrator/job-interrupted.js';
 import { TABLE } from './dynalite.js';
 import type { LocalImports } from './local-imports.js';
-import { type LocalHandlers, type LocalRuntime, startLocalExecution } from './local-runtime.js';
-
-/** How often a paused job looks at its status again, locally (ms). */
-const LOCAL_PAUSE_POLL_MS = 200;
+import { LocalJobs } from './local-jobs.js';
+import type { LocalRuntime } from './local-runtime.js';
 
 const now = () => new Date().toISOString();
 
 export class LocalExports {
   readonly store: DynamoDbExportStore;
   readonly engine: DuckDbExportEngine;
-  private readonly jobs: DynamoDbImportStore;
+  private readonly jobStore: DynamoDbImportStore;
+  private readonly jobs = new LocalJobs();
 
   private constructor(readonly runtime: LocalRuntime) {
-    this.jobs = new DynamoDbImportStore(runtime.dynamo.client, TABLE);
-    this.store = new DynamoDbExportStore(this.jobs);
+    this.jobStore = new DynamoDbImportStore(runtime.dynamo.client, TABLE);
+    this.store = new DynamoDbExportStore(this.jobStore);
     this.engine = new DuckDbExportEngine(runtime.engine, runtime.options.dataRoot);
   }
 
@@ -56,7 +53,7 @@ export class LocalExports {
       store: this.store,
       engine: this.engine,
       catalog: this.runtime.options.catalog,
-      versions: this.jobs,
+      versions: this.jobStore,
       audiences: this.runtime.store,
     };
   }
@@ -79,52 +76,24 @@ export class LocalExports {
   /** Starts a recorded job in this process (the API's) and returns once it is running; it goes on in the background. */
   async start(id: string, actor: string): Promise<void> {
     await beginJob(this.store, id, actor, now());
-    const done = this.execute(id).then(
-      () => {},
-      (e: unknown) =>
-        this.onError(`export job ${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
-    );
-    this.background.add(done);
-    void done.finally(() => this.background.delete(done));
+    this.jobs.inBackground('export', id, () => this.execute(id));
   }
 
   /** Hears what went wrong in a job run in the background (the server's log). */
-  onError: (message: string) => void = () => {};
-  private readonly background = new Set<Promise<void>>();
-  private readonly executions = new Map<string, { abort: () => void }>();
+  set onError(hear: (message: string) => void) {
+    this.jobs.onError = hear;
+  }
 
   private async execute(
     id: string,
     onStage?: (job: ExportRecord, stage: ExportStage) => void | Promise<void>,
   ): Promise<ExportRecord> {
-    const definition = compileExportJob();
-    const handlers: LocalHandlers = {};
-    const waits: Record<string, number> = {};
-    for (const [name, state] of allStates(definition)) {
-      if (state.Type === 'Wait') waits[name] = LOCAL_PAUSE_POLL_MS;
-      if (state.Type !== 'Task') continue;
-      const stage = (state.Parameters as { Payload: { stage: ExportStage | typeof FAIL_STAGE } }).Payload.stage;
-      if (stage === FAIL_STAGE) {
-        // The machine's Catch: a stage threw past its own handling.
-        handlers[name] = async (input) => {
-          const failure = (input as { Payload?: { failure?: JobFailure } }).Payload?.failure;
-          return { StatusCode: 200, Payload: await interruptJob(this.deps, id, failure) };
-        };
-        continue;
-      }
-      handlers[name] = async () => {
-        const r = await runExportStage(this.deps, id, stage);
-        if (onStage && r.next !== 'wait') await onStage((await this.store.getJob(id))!, stage);
-        return { StatusCode: 200, Payload: r };
-      };
-    }
-    const execution = startLocalExecution(definition, id, { jobId: id }, handlers, waits);
-    this.executions.set(id, execution);
-    try {
-      await execution.result;
-    } finally {
-      this.executions.delete(id);
-    }
+    await this.jobs.execute<ExportStage>(id, {
+      definition: compileExportJob(),
+      stage: (stage) => runExportStage(this.deps, id, stage),
+      fail: (failure) => interruptJob(this.deps, id, failure),
+      ...(onStage ? { onStage: async (stage: ExportStage) => onStage((await this.store.getJob(id))!, stage) } : {}),
+    });
     return (await this.store.getJob(id))!;
   }
 
@@ -133,10 +102,8 @@ export class LocalExports {
    * next start: they wrote no file), then their executions end.
    */
   async stopAll(): Promise<void> {
-    for (const [id, e] of this.executions) {
+    for (const id of this.jobs.running())
       await this.store.updateJob(id, { status: 'stopping' }, ['running', 'pausing', 'paused', 'cancelling']);
-      e.abort();
-    }
-    await Promise.allSettled([...this.background]);
+    await this.jobs.stopAll();
   }
 }

@@ -12,16 +12,13 @@ import { rollback } from '../lambdas/orchestrator/import-versions.js';
 import { actOnJob, beginJob, JobRefused, recordJob, rollbackRefusal } from '../lambdas/orchestrator/import-actions.js';
 import { newJobId } from '../lambdas/orchestrator/run-id.js';
 import { ENDED, type JobRecord } from '../lambdas/ports/imports.js';
-import { allStates } from '../statemachines/asl.js';
 import type { ImportPlatform, RejectRow } from '../lambdas/api/import-platform.js';
-import { compileImportJob, FAIL_STAGE } from '../statemachines/import-job.js';
-import { interruptJob, type JobFailure } from '../lambdas/orchestrator/job-interrupted.js';
+import { compileImportJob } from '../statemachines/import-job.js';
+import { interruptJob } from '../lambdas/orchestrator/job-interrupted.js';
 import { stringLiteral } from '../lambdas/sql/literal.js';
 import { TABLE } from './dynalite.js';
-import { type LocalHandlers, type LocalRuntime, startLocalExecution } from './local-runtime.js';
-
-/** How often a paused job looks at its status again, locally (ms). */
-const LOCAL_PAUSE_POLL_MS = 200;
+import { LocalJobs } from './local-jobs.js';
+import type { LocalRuntime } from './local-runtime.js';
 
 const now = () => new Date().toISOString();
 
@@ -33,7 +30,7 @@ export { JobRefused as JobActionRefused };
 export class LocalImports {
   readonly store: DynamoDbImportStore;
   readonly engine: DuckDbImportEngine;
-  private readonly executions = new Map<string, { abort: () => void }>();
+  private readonly jobs = new LocalJobs();
 
   private constructor(readonly runtime: LocalRuntime) {
     this.store = new DynamoDbImportStore(runtime.dynamo.client, TABLE);
@@ -87,18 +84,13 @@ export class LocalImports {
   /** Starts a recorded job in this process and returns once it is running; it goes on in the background. */
   async start(id: string, actor: string): Promise<void> {
     await this.begin(id, actor);
-    const done = this.execute(id).then(
-      () => {},
-      (e: unknown) =>
-        this.onError(`import job ${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
-    );
-    this.background.add(done);
-    void done.finally(() => this.background.delete(done));
+    this.jobs.inBackground('import', id, () => this.execute(id));
   }
 
   /** Hears what went wrong in a job run in the background (the server's log). */
-  onError: (message: string) => void = () => {};
-  private readonly background = new Set<Promise<void>>();
+  set onError(hear: (message: string) => void) {
+    this.jobs.onError = hear;
+  }
 
   private begin(id: string, actor: string): Promise<void> {
     return beginJob(this.store, id, actor, now());
@@ -108,35 +100,12 @@ export class LocalImports {
     id: string,
     onStage?: (job: JobRecord, stage: Stage) => void | Promise<void>,
   ): Promise<JobRecord> {
-    const definition = compileImportJob();
-    const handlers: LocalHandlers = {};
-    const waits: Record<string, number> = {};
-    for (const [name, state] of allStates(definition)) {
-      if (state.Type === 'Wait') waits[name] = LOCAL_PAUSE_POLL_MS;
-      if (state.Type !== 'Task') continue;
-      const stage = (state.Parameters as { Payload: { stage: Stage | typeof FAIL_STAGE } }).Payload.stage;
-      if (stage === FAIL_STAGE) {
-        // The machine's Catch: a stage threw past its own handling.
-        handlers[name] = async (input) => {
-          const failure = (input as { Payload?: { failure?: JobFailure } }).Payload?.failure;
-          const deps = this.deps;
-          return { StatusCode: 200, Payload: await interruptJob({ ...deps, versions: deps.store }, id, failure) };
-        };
-        continue;
-      }
-      handlers[name] = async () => {
-        const r = await runStage(this.deps, id, stage);
-        if (onStage && r.next !== 'wait') await onStage((await this.store.getJob(id))!, stage);
-        return { StatusCode: 200, Payload: r };
-      };
-    }
-    const execution = startLocalExecution(definition, id, { jobId: id }, handlers, waits);
-    this.executions.set(id, execution);
-    try {
-      await execution.result;
-    } finally {
-      this.executions.delete(id);
-    }
+    await this.jobs.execute<Stage>(id, {
+      definition: compileImportJob(),
+      stage: (stage) => runStage(this.deps, id, stage),
+      fail: (failure) => interruptJob({ ...this.deps, versions: this.store }, id, failure),
+      ...(onStage ? { onStage: async (stage: Stage) => onStage((await this.store.getJob(id))!, stage) } : {}),
+    });
     return (await this.store.getJob(id))!;
   }
 
@@ -193,19 +162,13 @@ export class LocalImports {
     );
   }
 
-  /** Ends the executions of this process (the runtime is closing). */
-  abortAll(): void {
-    for (const e of this.executions.values()) e.abort();
-  }
-
   /**
    * The server is shutting down: its jobs in progress are marked stopping (interrupted at the next
    * start, their table unchanged unless they had swapped it), then their executions end.
    */
   async stopAll(): Promise<void> {
-    for (const id of this.executions.keys())
+    for (const id of this.jobs.running())
       await this.store.updateJob(id, { status: 'stopping' }, ['running', 'pausing', 'paused', 'cancelling']);
-    this.abortAll();
-    await Promise.allSettled([...this.background]);
+    await this.jobs.stopAll();
   }
 }
