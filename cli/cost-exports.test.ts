@@ -25,7 +25,10 @@ describe('estimateExportCost', () => {
     expect(line('Lambda requests').quantity).toBe('3');
     // 3 s + 2 queries × 3 s + 60 MiB / 500 MiB/s + 60,000,000 B / 40 MiB/s = 10.5505 s at 1 GB.
     expect(line('Lambda compute').quantity).toBe('10.6 GB-s');
-    expect(line('Lambda compute').usd).toBeCloseTo(10.550511474609375 * PRICES.lambdaGbSecond, 12);
+    expect(line('Lambda compute').usd).toBeCloseTo(
+      (3 + 6 + 62_914_560 / (500 * MiB) + 60_000_000 / (40 * MiB)) * PRICES.lambdaGbSecond,
+      12,
+    );
     // PUT: 1 UNLOAD file, 4 result files, 8 parts + create and complete, the removal's 2; GET: 8 + 1 + 1.
     expect(line('S3').quantity).toBe('17 / 10');
     expect(e.total).toBeCloseTo(
