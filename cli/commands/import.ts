@@ -21,9 +21,37 @@ export function importCommands(program: Command): void {
   const imp = common(
     program
       .command('import')
-      .description('run an import job (a YAML or JSON job file) locally: load a file into a catalog table')
+      .description(
+        'run an import job (a YAML or JSON job file): load a file into a catalog table, locally or on an orca API (--endpoint)',
+      )
       .argument('<job>', 'job file')
-      .option('--file <path>', "the file to load, relative to the data folder (instead of the job's source.file)"),
+      .option(
+        '--file <path>',
+        "the file to load instead of the job's source.file: relative to the data folder; with --endpoint, a file on this machine, uploaded",
+      )
+      .option(
+        '--endpoint <url>',
+        'run the job on this orca API (a deployed stack, or `orca serve`; default: $ORCA_ENDPOINT when set, unless --data or --catalog)',
+      )
+      .option(
+        '--remote-file <path>',
+        "with --endpoint: the file to load is already in the API's data folder or bucket (uploads/…): not uploaded",
+      )
+      .option(
+        '--wait',
+        'with --endpoint: follow the job until it ends; exit 0 when finished, 1 otherwise (Ctrl-C stops following, not the job)',
+      )
+      .addHelpText(
+        'after',
+        `
+With --endpoint the job runs on the API; the file it loads is uploaded first when it is on this
+machine: --file is always a local file (uploaded), --remote-file never is; otherwise the job's
+source.file is uploaded when it names a file here (from the current directory), else it is sent
+as it is, a path in the API's data folder or bucket (uploads/<id>/<name> from an earlier upload).
+The upload is a ticket from POST /uploads (the server's upload limit applies), then the bytes
+streamed to it; the job starts with source.file naming the upload. Without --wait the command
+prints the job id and returns; \`orca job ID --endpoint URL\` follows it.`,
+      ),
   ).action(lazy(async () => (await import('./actions/import.js')).runImport));
   common(
     imp
