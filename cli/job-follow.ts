@@ -1,6 +1,6 @@
 /**
  * Follows an import or export job over the API until it ends: its journal printed as it grows
- * (each stage with its message and time, pauses, errors), polled more slowly the longer it runs.
+ * (each stage with its message and time, pauses, errors), polled less often the longer it runs.
  */
 import { ENDED, type JobStatus, type JournalEntry } from '../lambdas/ports/imports.js';
 import type { ApiClient } from './api-client.js';
@@ -24,9 +24,9 @@ export interface JobView {
 
 export const jobPath = (id: string, more = '') => `/jobs/${encodeURIComponent(id)}${more}`;
 
-/** A journal entry as one line: `  load: read 3 record(s) of uploads/… (12 ms)`. */
+/** A journal entry as one line: `  load: read 3 record(s) of uploads/… (12 ms)`, `  type done (8 ms)`. */
 export function journalLine(e: JournalEntry): string {
-  const where = e.stage ? `${e.stage}: ` : '';
+  const where = e.stage && !e.message.startsWith(`${e.stage} `) ? `${e.stage}: ` : '';
   const ms = e.durationMs !== undefined ? ` (${e.durationMs} ms)` : '';
   return `  ${e.kind === 'error' ? 'error: ' : ''}${where}${terminalText(e.message, true)}${ms}`;
 }
@@ -41,7 +41,7 @@ export interface FollowOptions {
 }
 
 export async function followJob(api: ApiClient, id: string, o: FollowOptions = {}): Promise<JobView> {
-  let delay = o.firstDelayMs ?? 100;
+  const started = Date.now();
   let seen = 0;
   for (;;) {
     const job = await api.ok<JobView>('GET', jobPath(id));
@@ -51,7 +51,9 @@ export async function followJob(api: ApiClient, id: string, o: FollowOptions = {
       seen = Math.max(seen, journal.length);
     }
     if (hasEnded(job)) return job;
+    // Polled at a fifth of the time it has run so far: a short job is seen ending soon after, a long
+    // one costs few requests.
+    const delay = Math.min(o.maxDelayMs ?? 2000, Math.max(o.firstDelayMs ?? 150, (Date.now() - started) / 5));
     await new Promise((res) => setTimeout(res, delay));
-    delay = Math.min(o.maxDelayMs ?? 2000, Math.round(delay * 1.5));
   }
 }
