@@ -65,11 +65,11 @@ describe('orca import --endpoint', () => {
     expect(r.code, r.stderr).toBe(0);
     const id = /^job (imp-\S+): finished, products at version 1\n$/.exec(r.stdout)?.[1];
     expect(id, r.stdout).toBeDefined();
-    const lines = r.stderr.split('\n');
-    uploaded = /^uploaded prices\.csv to (uploads\/[a-f0-9]{32}\/prices\.csv): 48 bytes in \d+\.\d s$/.exec(
-      lines[0]!,
-    )?.[1]!;
-    expect(uploaded, r.stderr).toBeDefined();
+    const file = /^uploaded prices\.csv to (uploads\/[a-f0-9]{32}\/prices\.csv): 48 bytes in \d+\.\d s\n/.exec(
+      r.stderr,
+    );
+    expect(file, r.stderr).not.toBeNull();
+    uploaded = file![1]!;
     // The journal as it grew: each stage with its message (times vary).
     expect(r.stderr.replace(/\(\d+ ms\)/g, '(… ms)').replace(/in \d+\.\d s/, 'in … s')).toBe(
       [
