@@ -16,7 +16,10 @@ const viaApi = (c: Command) =>
     .option(...API_OR_DATA_OPTIONS[1])
     .option('--json', 'print JSON');
 
-/** orca import JOB, orca import rollback TABLE VERSION, orca jobs, orca job ID, orca job pause|resume|cancel ID, orca rejects ID. */
+/**
+ * orca import JOB, orca import rollback TABLE VERSION, orca jobs, orca job ID, orca job
+ * pause|resume|cancel ID, orca job download ID, orca rejects ID.
+ */
 export function importCommands(program: Command): void {
   const imp = common(
     program
@@ -73,6 +76,15 @@ prints the job id and returns; \`orca job ID --endpoint URL\` follows it.`,
     viaApi(job.command(action).description(`${action} an import or export job`).argument('<id>')).action(
       lazy(async () => (await import('./actions/import.js'))[action]),
     );
+  job
+    .command('download')
+    .description("download an export job's file once it has finished, from an orca API")
+    .argument('<id>')
+    .option('--out <path>', "the file to write (default: the export's file name, in the current directory)")
+    .option('--force', 'replace that file if it exists')
+    // --endpoint and --json are the parent's (`orca job`), which takes them anywhere on the line.
+    .configureHelp({ showGlobalOptions: true })
+    .action(lazy(async () => (await import('./actions/export-remote.js')).downloadJob));
   viaApi(
     program
       .command('rejects')
