@@ -50,6 +50,7 @@ const INTEGRATION = [
   'test/jobs-api.test.ts',
   // orca import and export --endpoint in-process against a local server (and a fake API for S3's refusals).
   'test/cli-remote-jobs.test.ts',
+  'test/cli-remote-export.test.ts',
   'runtime/server.test.ts',
   'runtime/console-serving.test.ts',
   'runtime/dynalite.test.ts',

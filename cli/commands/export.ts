@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { lazy } from './lazy.js';
+import { remoteEndpoint } from '../remote-endpoint.js';
+import type { RemoteExportOptions } from './actions/export-remote.js';
 
 /** orca export TABLE | --audience NAME --format csv|parquet [--out PATH], locally or on an orca API (--endpoint). */
 export function exportCommand(program: Command): void {
@@ -38,5 +39,9 @@ Without --wait or --out the command prints the job id and returns: \`orca job ID
 follows it, \`orca job download ID --endpoint URL\` fetches its file once it has finished. A local
 file is never overwritten without --force.`,
     )
-    .action(lazy(async () => (await import('./actions/export.js')).runExport));
+    .action(async (table: string | undefined, opts: RemoteExportOptions & { data?: string; catalog?: string }) => {
+      const endpoint = remoteEndpoint(opts);
+      if (endpoint === undefined) return (await import('./actions/export.js')).runExport(table, opts);
+      return (await import('./actions/export-remote.js')).runRemoteExport(table, { ...opts, endpoint });
+    });
 }

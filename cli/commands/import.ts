@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { API_OR_DATA_OPTIONS } from '../options.js';
 import { lazy } from './lazy.js';
+import { remoteEndpoint } from '../remote-endpoint.js';
+import type { RemoteImportOptions } from './actions/import-remote.js';
 
 const common = (c: Command) =>
   c
@@ -55,7 +57,11 @@ The upload is a ticket from POST /uploads (the server's upload limit applies), t
 streamed to it; the job starts with source.file naming the upload. Without --wait the command
 prints the job id and returns; \`orca job ID --endpoint URL\` follows it.`,
       ),
-  ).action(lazy(async () => (await import('./actions/import.js')).runImport));
+  ).action(async (file: string, opts: RemoteImportOptions & { data?: string; catalog?: string }) => {
+    const endpoint = remoteEndpoint(opts);
+    if (endpoint === undefined) return (await import('./actions/import.js')).runImport(file, opts);
+    return (await import('./actions/import-remote.js')).runRemoteImport(file, { ...opts, endpoint });
+  });
   common(
     imp
       .command('rollback')

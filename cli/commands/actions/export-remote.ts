@@ -82,6 +82,8 @@ function printEnded(job: JobView, out: string | undefined, json: boolean | undef
 }
 
 export async function runRemoteExport(table: string | undefined, opts: RemoteExportOptions): Promise<void> {
+  if ((table === undefined) === (opts.audience === undefined))
+    throw new CliError('name a table, or an audience with --audience (one of them)', 2);
   const { url: endpoint } = endpointOf(opts.endpoint);
   const api = new ApiClient(endpoint);
   // An explicit --out is checked before the job starts; the default name is known once it has.

@@ -6,7 +6,6 @@ import { loadCatalogFor } from '../../load.js';
 import { CliError, jsonText, terminalText } from '../../output.js';
 import { dataPath } from '../../paths.js';
 import { openRuntime } from '../../runs.js';
-import { remoteEndpoint } from './import.js';
 
 interface Opts {
   audience?: string;
@@ -18,8 +17,6 @@ interface Opts {
   catalog?: string;
   data?: string;
   json?: boolean;
-  endpoint?: string;
-  wait?: boolean;
   force?: boolean;
 }
 
@@ -35,8 +32,6 @@ function outPath(out: string | undefined, data: string): string | undefined {
 export async function runExport(table: string | undefined, opts: Opts): Promise<void> {
   if ((table === undefined) === (opts.audience === undefined))
     throw new CliError('name a table, or an audience with --audience (one of them)', 2);
-  const endpoint = remoteEndpoint(opts);
-  if (endpoint !== undefined) return (await import('./export-remote.js')).runRemoteExport(table, { ...opts, endpoint });
   if (opts.force) throw new CliError('--force replaces a file --out names on this machine: use it with --endpoint', 2);
   const catalog = loadCatalogFor(opts.catalog);
   const data = dataPath(opts.data);

@@ -24,22 +24,6 @@ interface Opts {
   csv?: boolean;
   limit?: string;
   remoteFile?: string;
-  wait?: boolean;
-}
-
-/**
- * The API an import or export runs on: --endpoint, or $ORCA_ENDPOINT unless --data or --catalog is
- * given; undefined to run it locally. --data and --catalog are the local run's: refused with --endpoint.
- */
-export function remoteEndpoint(opts: { endpoint?: string; data?: string; catalog?: string }): string | undefined {
-  if (opts.endpoint === undefined)
-    return opts.data || opts.catalog ? undefined : process.env.ORCA_ENDPOINT || undefined;
-  if (opts.data !== undefined || opts.catalog !== undefined)
-    throw new CliError(
-      `--endpoint runs the job on that API, with its own data and catalog: drop --${opts.data !== undefined ? 'data' : 'catalog'}`,
-      2,
-    );
-  return opts.endpoint;
 }
 
 async function withImports<T>(opts: Opts, command: string, f: (i: LocalImports) => Promise<T>): Promise<T> {
@@ -62,8 +46,6 @@ const counts = (j: Pick<JobRecord, 'counts'>) =>
     .join(', ');
 
 export async function runImport(file: string, opts: Opts): Promise<void> {
-  const endpoint = remoteEndpoint(opts);
-  if (endpoint !== undefined) return (await import('./import-remote.js')).runRemoteImport(file, { ...opts, endpoint });
   if (opts.remoteFile !== undefined)
     throw new CliError('--remote-file names a file on an orca API: use it with --endpoint', 2);
   const catalog = loadCatalogFor(opts.catalog);
