@@ -7,10 +7,12 @@
 import { DynamoDbExportStore } from '../lambdas/adapters/dynamodb-export-store.js';
 import { DynamoDbImportStore } from '../lambdas/adapters/dynamodb-import-store.js';
 import { DuckDbExportEngine } from '../lambdas/adapters/duckdb-export-engine.js';
-import { type ExportJob, exportFile } from '../lambdas/imports/export.js';
+import type { ExportJob } from '../lambdas/imports/export.js';
+import { recordExport } from '../lambdas/orchestrator/export-actions.js';
+import { beginJob } from '../lambdas/orchestrator/import-actions.js';
 import type { ExportStage } from '../lambdas/imports/export-plan.js';
 import { type ExportDeps, runExportStage } from '../lambdas/orchestrator/export-stages.js';
-import { newRunId } from '../lambdas/orchestrator/run-id.js';
+import { newExportId } from '../lambdas/orchestrator/run-id.js';
 import { ENDED, type ExportRecord } from '../lambdas/ports/imports.js';
 import { allStates } from '../statemachines/asl.js';
 import { compileExportJob } from '../statemachines/export-job.js';
@@ -60,24 +62,8 @@ export class LocalExports {
   }
 
   /** Records a job (status editing) from a checked definition. */
-  async create(definition: ExportJob, actor = 'user'): Promise<ExportRecord> {
-    const id = `exp-${newRunId().toLowerCase()}`;
-    const job: ExportRecord = {
-      id,
-      kind: 'export',
-      name: definition.name,
-      table: definition.table ?? `audience ${definition.audience}`,
-      status: 'editing',
-      definition,
-      createdAt: now(),
-      work: `exports/.work/${id}`,
-      out: exportFile(definition, id),
-    };
-    await Promise.all([
-      this.store.createJob(job),
-      this.store.journal(id, { at: now(), kind: 'action', actor, message: `created by ${actor}` }),
-    ]);
-    return job;
+  create(definition: ExportJob, actor = 'user'): Promise<ExportRecord> {
+    return recordExport(this.store, definition, newExportId(), actor, now());
   }
 
   /** Runs a job to its end through its state machine; `onStage` hears each stage as it ends. */
@@ -86,9 +72,31 @@ export class LocalExports {
     actor = 'user',
     onStage?: (job: ExportRecord, stage: ExportStage) => void | Promise<void>,
   ): Promise<ExportRecord> {
-    if (!(await this.store.updateJob(id, { status: 'running', startedAt: now() }, ['editing'])))
-      throw new Error(`export ${id} cannot start: it is not being edited`);
-    await this.store.journal(id, { at: now(), kind: 'action', actor, message: `started by ${actor}` });
+    await beginJob(this.store, id, actor, now());
+    return this.execute(id, onStage);
+  }
+
+  /** Starts a recorded job in this process (the API's) and returns once it is running; it goes on in the background. */
+  async start(id: string, actor: string): Promise<void> {
+    await beginJob(this.store, id, actor, now());
+    const done = this.execute(id).then(
+      () => {},
+      (e: unknown) =>
+        this.onError(`export job ${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    );
+    this.background.add(done);
+    void done.finally(() => this.background.delete(done));
+  }
+
+  /** Hears what went wrong in a job run in the background (the server's log). */
+  onError: (message: string) => void = () => {};
+  private readonly background = new Set<Promise<void>>();
+  private readonly executions = new Map<string, { abort: () => void }>();
+
+  private async execute(
+    id: string,
+    onStage?: (job: ExportRecord, stage: ExportStage) => void | Promise<void>,
+  ): Promise<ExportRecord> {
     const definition = compileExportJob();
     const handlers: LocalHandlers = {};
     const waits: Record<string, number> = {};
@@ -110,7 +118,25 @@ export class LocalExports {
         return { StatusCode: 200, Payload: r };
       };
     }
-    await startLocalExecution(definition, id, { jobId: id }, handlers, waits).result;
+    const execution = startLocalExecution(definition, id, { jobId: id }, handlers, waits);
+    this.executions.set(id, execution);
+    try {
+      await execution.result;
+    } finally {
+      this.executions.delete(id);
+    }
     return (await this.store.getJob(id))!;
+  }
+
+  /**
+   * The server is shutting down: its exports in progress are marked stopping (interrupted at the
+   * next start: they wrote no file), then their executions end.
+   */
+  async stopAll(): Promise<void> {
+    for (const [id, e] of this.executions) {
+      await this.store.updateJob(id, { status: 'stopping' }, ['running', 'pausing', 'paused', 'cancelling']);
+      e.abort();
+    }
+    await Promise.allSettled([...this.background]);
   }
 }

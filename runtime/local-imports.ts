@@ -56,8 +56,8 @@ export class LocalImports {
     return imports;
   }
 
-  /** What the API's import service asks of this runtime. */
-  get platform(): ImportPlatform {
+  /** What the API's import service asks of this runtime for import jobs (the server adds exports'). */
+  get platform(): Omit<ImportPlatform, 'startExport'> {
     return {
       start: (id, actor) => this.start(id, actor),
       cancelled: (job) => this.cancelled(job),

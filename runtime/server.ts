@@ -3,6 +3,8 @@
  * API Lambda; runs execute in this process; scheduled campaigns start on time; old work tables are
  * purged every hour (a campaign's last run is kept).
  */
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Catalog } from '../lambdas/catalog/catalog.js';
@@ -23,6 +25,9 @@ import { LocalImports, newJobId } from './local-imports.js';
 import { ImportService } from '../lambdas/api/import-service.js';
 import { LOCAL_UPLOAD_PATH, LocalUploads, UploadRefused } from '../lambdas/adapters/local-uploads.js';
 import { DEFAULT_UPLOAD_LIMIT } from '../lambdas/ports/uploads.js';
+import { LOCAL_DOWNLOAD_PATH, LocalDownloads } from '../lambdas/adapters/local-downloads.js';
+import { newExportId } from '../lambdas/orchestrator/run-id.js';
+import { LocalExports } from './local-exports.js';
 
 export interface ServeOptions {
   dataRoot: string;
@@ -52,6 +57,7 @@ interface Site {
   consoleDir: string | undefined;
   port(): number;
   uploads: LocalUploads;
+  downloads: LocalDownloads;
 }
 
 export class OrcaServer {
@@ -64,6 +70,7 @@ export class OrcaServer {
     readonly service: CampaignService,
     readonly http: Server,
     readonly imports: LocalImports,
+    readonly exports: LocalExports,
   ) {}
 
   get url(): string {
@@ -86,14 +93,27 @@ export class OrcaServer {
     // Jobs left in progress by a process that ended are marked interrupted.
     const imports = await LocalImports.open(runtime);
     imports.onError = log;
+    const exports = await LocalExports.open(runtime, imports);
+    exports.onError = log;
     const uploads = new LocalUploads(o.dataRoot, o.uploadLimit ?? DEFAULT_UPLOAD_LIMIT);
+    const downloads = new LocalDownloads(o.dataRoot);
     const service = new CampaignService({
       imports: new ImportService({
         store: imports.store,
         catalog: o.catalog,
-        platform: imports.platform,
+        platform: {
+          ...imports.platform,
+          startExport: (id, actor) => exports.start(id, actor),
+          cancelled: async (job) => {
+            await imports.cancelled(job);
+            exports.engine.cancelMatching(job.work);
+          },
+        },
         uploads,
+        exports: exports.store,
+        downloads,
         newJobId,
+        newExportId,
       }),
       reports,
       channels: runtime.channels,
@@ -132,6 +152,7 @@ export class OrcaServer {
       consoleDir: o.consoleDir ?? findConsole(),
       port: () => (http.address() as AddressInfo).port,
       uploads,
+      downloads,
     };
     const http = createServer((req, res) => {
       // The last resort: whatever a request does, the service answers and goes on.
@@ -146,7 +167,7 @@ export class OrcaServer {
       await runtime.close();
       throw e;
     });
-    const server = new OrcaServer(runtime, platform, service, http, imports);
+    const server = new OrcaServer(runtime, platform, service, http, imports, exports);
     if (o.guardProcess !== false) server.guard(log);
     const purge = () =>
       void service
@@ -184,7 +205,7 @@ export class OrcaServer {
     for (const runId of this.platform.running.keys())
       await this.service.stop(runId, 'the service shutting down').catch(() => {});
     await Promise.allSettled([...this.platform.running.values()]);
-    await this.imports.stopAll();
+    await Promise.all([this.imports.stopAll(), this.exports.stopAll()]);
     await this.runtime.close();
   }
 }
@@ -283,6 +304,34 @@ async function receiveUpload(uploads: LocalUploads, req: IncomingMessage, id: st
   }
 }
 
+/** Streams a download ticket's file (lambdas/adapters/local-downloads.ts), or answers why not. */
+async function sendDownload(
+  site: Site,
+  loopback: boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  name: string,
+) {
+  const refusal = foreign(req, loopback, site.port());
+  const file = refusal ? undefined : await site.downloads.open(id, name);
+  if (!file) {
+    const r = refusal
+      ? errorResponse(new ApiError(403, 'forbidden', refusal))
+      : errorResponse(
+          new ApiError(
+            404,
+            'not_found',
+            'no download ticket for this file (or it expired): ask GET /jobs/{id}/download',
+          ),
+        );
+    res.writeHead(r.status, r.headers).end(r.body);
+    return;
+  }
+  res.writeHead(200, file.headers);
+  await pipeline(createReadStream(file.path), res).catch(() => res.destroy());
+}
+
 async function serve(
   service: CampaignService,
   req: IncomingMessage,
@@ -293,6 +342,12 @@ async function serve(
   site: Site,
 ): Promise<void> {
   const started = Date.now();
+  const download = req.method === 'GET' ? LOCAL_DOWNLOAD_PATH.exec(targetOf(req.url)?.pathname ?? '') : null;
+  if (download) {
+    await sendDownload(site, loopback, req, res, download[1]!, download[2]!);
+    log(`GET /downloads/… ${res.statusCode} ${Date.now() - started} ms`);
+    return;
+  }
   const upload = req.method === 'PUT' ? LOCAL_UPLOAD_PATH.exec(targetOf(req.url)?.pathname ?? '') : null;
   if (upload) {
     const refusal = foreign(req, loopback, site.port());

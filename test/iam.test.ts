@@ -327,8 +327,6 @@ const UNUSED_GRANTS: Record<string, string> = {
   'machines: s3:ListMultipartUploadParts on s3:::<bucket>/state/*':
     'granted for a path the recorded calls do not exercise (review)',
   'machines: s3:PutObject on s3:::<bucket>/state/*': 'granted for a path the recorded calls do not exercise (review)',
-  'Handler: states:StartExecution on states:stateMachine:orca_exports':
-    'the API’s export routes (lambdas/api, another branch) start export jobs; no recorded call yet',
   'Record: glue:GetTable on glue:table/orca/recipients':
     'update data: the record function’s swap (lambdas/orchestrator/update-table.ts) is not among the simulated calls yet; proved by cdk/rules/imports.test.ts',
   'Record: glue:UpdateTable on glue:catalog':
@@ -842,6 +840,7 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
     // The launcher starts the machine the API's environment names.
     expect(apiCalls.filter((c) => c.action === 'states:StartExecution').map((c) => c.resource)).toEqual([
       api.env.ORCA_IMPORT_MACHINE,
+      api.env.ORCA_EXPORT_MACHINE,
     ]);
     expect(apiCalls.some((c) => c.action === 'athena:StopQueryExecution')).toBe(true);
     expect(apiCalls.some((c) => c.action === 's3:GetObject' && c.resource.includes('/rejects/'))).toBe(true);

@@ -70,6 +70,61 @@ function fifo(name: string): string {
 }
 const JSONL = '{"id":12,"name":"Headphones","price":"70.00"}\n{"id":14,"name":"Mug","price":"8.00"}\n';
 
+describe('export jobs through the API', () => {
+  it('a table exported as CSV: the job finishes, and its download ticket streams the file as written', async () => {
+    const started = await t.call('POST', '/exports', { table: 'products', columns: ['id', 'name', 'price'] });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ kind: 'export', table: 'products', format: 'csv', status: 'running' });
+    const done = await t.until(`/jobs/${started.body.id}`, ended);
+    expect(done).toMatchObject({ status: 'finished', counts: { rows: 3 } });
+    const ticket = await t.call('GET', `/jobs/${started.body.id}/download`);
+    expect(ticket.status).toBe(200);
+    expect(ticket.body).toMatchObject({ method: 'GET', file: done.file, bytes: done.counts.bytes });
+    const got = await fetch(new URL(ticket.body.url, t.server.url));
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(got.headers.get('content-disposition')).toBe(`attachment; filename="${done.file.split('/').pop()}"`);
+    // The tiny catalog's products, in key order (test/fixtures/tiny.ts).
+    expect(await got.text()).toBe('id,name,price\n10,Trail shoe,120.00\n11,Novel,15.00\n12,Headphones,80.00\n');
+    // A ticket is good for more than one GET until it expires; another one is not.
+    expect((await fetch(new URL(ticket.body.url, t.server.url))).status).toBe(200);
+    expect((await fetch(new URL(ticket.body.url.replace(/[a-f0-9]{32}/, '0'.repeat(32)), t.server.url))).status).toBe(
+      404,
+    );
+    const foreign = await fetch(new URL(ticket.body.url, t.server.url), {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+  });
+
+  it('refusals: 422 naming the field, out outside exports/, 409 before the file exists, 404 for an import job', async () => {
+    const bad = await t.call('POST', '/exports', { table: 'nope', format: 'xls' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.details.errors.map((e: { path: string }) => e.path)).toEqual(['format']);
+    const unknown = await t.call('POST', '/exports', { table: 'nope' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.details.errors).toMatchObject([
+      { path: 'table', message: expect.stringMatching(/unknown table 'nope'/) },
+    ]);
+    const outside = await t.call('POST', '/exports', { table: 'products', out: 'catalog/products/x.csv' });
+    expect(outside.status).toBe(422);
+    expect(outside.body.details.errors).toMatchObject([
+      { path: 'out', message: expect.stringMatching(/under exports\//) },
+    ]);
+    // An audience never saved: the job ends with errors and has no file.
+    const missing = await t.call('POST', '/exports', { audience: 'never_saved' });
+    expect(missing.status).toBe(202);
+    const failed = await t.until(`/jobs/${missing.body.id}`, ended);
+    expect(failed).toMatchObject({ status: 'finishedWithErrors', error: expect.stringMatching(/does not exist yet/) });
+    const early = await t.call('GET', `/jobs/${missing.body.id}/download`);
+    expect(early.status).toBe(409);
+    expect(early.body.message).toMatch(/finishedWithErrors: its file can be downloaded once the job has finished/);
+    const imported = await t.call('POST', '/jobs', job('uploads/none.csv'));
+    expect((await t.call('GET', `/jobs/${imported.body.id}/download`)).status).toBe(404);
+    await t.until(`/jobs/${imported.body.id}`, ended);
+  });
+});
+
 describe('import jobs through the API', () => {
   let jobId: string;
 

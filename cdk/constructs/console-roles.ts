@@ -7,7 +7,9 @@
  *   proofs), the count before running (queries in scratch tables, nothing saved), and pausing,
  *   resuming or cancelling an import job;
  * - editors: plus everything that changes campaigns (create, edit, duplicate, publish, archive,
- *   delete) or data (starting an import job, uploading its file, rolling a table back).
+ *   delete) or data (starting an import job, uploading its file, rolling a table back), and
+ *   starting an export (a file of a whole table or audience). A finished export's download ticket
+ *   is a GET, as the transitions' previews and the rejects' CSV are: viewers may fetch it.
  *
  * A route that changes something and is not listed as a run control is an editor's: a new route is
  * never given to viewers or operators by default.

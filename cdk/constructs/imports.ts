@@ -431,10 +431,10 @@ export class OrcaImports extends Construct {
 
   /**
    * What the API needs for jobs: start an execution of the job machines (ORCA_IMPORT_MACHINE,
-   * ORCA_EXPORT_MACHINE), stop a
-   * cancelled job's running queries (ListQueryExecutions, BatchGetQueryExecution, StopQueryExecution
-   * in orca's workgroup), presign uploads (s3:PutObject on uploads/), read a job's rejects
-   * (imports/<job>/rejects/) and roll a table back (Glue GetTable and UpdateTable of its location).
+   * ORCA_EXPORT_MACHINE), stop a cancelled job's running queries (ListQueryExecutions,
+   * BatchGetQueryExecution, StopQueryExecution in orca's workgroup), presign uploads (s3:PutObject on uploads/) and downloads of export files
+   * (s3:GetObject on exports/), read a job's rejects (imports/<job>/rejects/) and roll a table back
+   * (Glue GetTable and UpdateTable of its location).
    */
   grantApi(api: NodejsFunction): void {
     api.addEnvironment('ORCA_IMPORT_MACHINE', this.machine.stateMachineArn);
@@ -457,7 +457,7 @@ export class OrcaImports extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [this.bucket.arnForObjects(`${IMPORTS_PREFIX}*`)],
+        resources: [this.bucket.arnForObjects(`${IMPORTS_PREFIX}*`), this.bucket.arnForObjects(`${EXPORTS_PREFIX}*`)],
       }),
     );
     role.addToPrincipalPolicy(
@@ -479,6 +479,11 @@ export class OrcaImports extends Construct {
       {
         resource: `${arnRef(this.bucket)}/${IMPORTS_PREFIX}*`,
         reason: 'The rejects of import jobs (imports/<job>/rejects/), read for their pages and CSV.',
+      },
+      {
+        resource: `${arnRef(this.bucket)}/${EXPORTS_PREFIX}*`,
+        reason:
+          "Presigned GETs of export jobs' files (exports/<name>-<job>.<csv|parquet>), named per job: the API signs them, the client fetches them.",
       },
     ]);
   }

@@ -199,8 +199,9 @@ describe('which routes each role has', () => {
         'POST /campaigns/{id}/duplicate',
         'POST /campaigns/{id}/publish',
         'POST /campaigns/{id}/archive',
-        // Data: an import job started, its file uploaded, a table rolled back.
+        // Data: an import job started, its file uploaded, a table rolled back, an export of a table or audience.
         'POST /jobs',
+        'POST /exports',
         'POST /uploads',
         'POST /tables/{table}/rollback',
       ].sort(),

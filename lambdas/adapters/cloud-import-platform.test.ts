@@ -14,12 +14,18 @@ const job = (id: string): JobRecord =>
     work: `imports/${id}`,
   }) as JobRecord;
 
-function platform(launch: (id: string) => Promise<{ execution?: string }>) {
+function platform(
+  launch: (id: string) => Promise<{ execution?: string }>,
+  launchExport: (id: string) => Promise<{ execution?: string }> = async () => {
+    throw new Error('not the export machine');
+  },
+) {
   const store = new MemoryImportStore();
   const cancelled: string[] = [];
   const p = new CloudImportPlatform({
     store,
     launcher: { start: launch },
+    exportLauncher: { start: launchExport },
     cancelMatching: (text) => cancelled.push(text),
     objects: new FsObjectStore('/nonexistent'),
     clock: () => new Date('2026-12-01T10:00:05Z'),
@@ -59,5 +65,22 @@ describe('CloudImportPlatform: import jobs as executions of the job machine', ()
     await p.cancelled(job('imp-3'));
     expect(cancelled).toEqual(['imp-3']);
     expect(await p.rejects(job('imp-3'), 10, 0)).toEqual([]);
+  });
+
+  it('startExport: an export job starts as an execution of the export machine, not the import machine', async () => {
+    const exports: string[] = [];
+    const { store, p } = platform(
+      async () => {
+        throw new Error('not the import machine');
+      },
+      async (id) => {
+        exports.push(`${id} ${(await store.getJob(id))?.status}`);
+        return { execution: 'arn:exec' };
+      },
+    );
+    await store.createJob({ ...job('exp-1'), kind: 'export' } as unknown as JobRecord);
+    await p.startExport('exp-1', 'ann');
+    expect(exports).toEqual(['exp-1 running']);
+    expect((await store.listJournal('exp-1')).map((e) => e.message)).toEqual(['started by ann']);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Import jobs in the cloud API: a job starts as an execution of the job machine (orca_imports)
+ * Jobs in the cloud API: a job starts as an execution of its machine (orca_imports, orca_exports)
  * named after it, a cancelled job's running Athena statement is stopped (every CTAS of a job names
  * the job in its location), and its rejects are read from their Parquet files in the data bucket.
  */
@@ -12,6 +12,8 @@ import type { ObjectStore } from '../ports/objects.js';
 export interface CloudImportPlatformDeps {
   store: ImportStore;
   launcher: JobLauncher;
+  /** Starts export jobs (the export machine, orca_exports). */
+  exportLauncher: JobLauncher;
   /** Stops the workgroup's running statements whose text holds `text` (AthenaImportEngine). */
   cancelMatching(text: string): unknown;
   objects: ObjectStore;
@@ -25,10 +27,18 @@ export class CloudImportPlatform implements ImportPlatform {
     return (this.d.clock?.() ?? new Date()).toISOString();
   }
 
-  async start(jobId: string, actor: string): Promise<void> {
+  start(jobId: string, actor: string): Promise<void> {
+    return this.launch(this.d.launcher, jobId, actor);
+  }
+
+  startExport(jobId: string, actor: string): Promise<void> {
+    return this.launch(this.d.exportLauncher, jobId, actor);
+  }
+
+  private async launch(launcher: JobLauncher, jobId: string, actor: string): Promise<void> {
     await beginJob(this.d.store, jobId, actor, this.now());
     try {
-      await this.d.launcher.start(jobId);
+      await launcher.start(jobId);
     } catch (e) {
       // Nothing ran: the job ends with the reason instead of staying running with no execution.
       const error = `the job's state machine could not be started: ${(e as Error).message}`;

@@ -2,11 +2,10 @@
  * Export jobs in the import jobs' items (lambdas/adapters/dynamodb-import-store.ts): the same key
  * layout, list and journal, so that `orca jobs` and the API list both kinds; records of kind export only.
  */
-import type { DynamoDbImportStore } from './dynamodb-import-store.js';
-import type { ExportRecord, ExportStore, JobRecord, JobStatus, JournalEntry } from '../ports/imports.js';
+import type { ExportRecord, ExportStore, ImportStore, JobRecord, JobStatus, JournalEntry } from '../ports/imports.js';
 
 export class DynamoDbExportStore implements ExportStore {
-  constructor(private readonly jobs: DynamoDbImportStore) {}
+  constructor(private readonly jobs: ImportStore) {}
 
   createJob(job: ExportRecord): Promise<void> {
     // The item layout is the record's own: the import store writes any job record as it is.

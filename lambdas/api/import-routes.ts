@@ -1,11 +1,14 @@
 /**
  * The import jobs' routes (lambdas/api/import-service.ts): jobs (list, one, journal, rejects as
- * pages or CSV, start, pause, resume, cancel), table versions and rollback, upload tickets. Jobs
- * are under /jobs, not /imports: other kinds of jobs (exports) share the store, statuses and journal.
+ * pages or CSV, start, pause, resume, cancel), exports (start, a download ticket for the file),
+ * table versions and rollback, upload tickets. Jobs are under /jobs, not /imports: both kinds share
+ * the store, statuses, journal and actions.
  */
 import { z } from 'zod';
 import { OPERATIONS } from '../imports/job.js';
 import { STAGES } from '../imports/plan.js';
+import { EXPORT_FORMATS } from '../imports/export.js';
+import { EXPORT_STAGES } from '../imports/export-plan.js';
 import { JOB_STATUSES } from '../ports/imports.js';
 import type { DocumentedRoute } from './openapi.js';
 import type { CampaignService } from './service.js';
@@ -38,6 +41,8 @@ export const jobCounts = z
     unchanged: count,
     notFound: count,
     matched: count,
+    rows: count.describe('an export job: the rows written'),
+    bytes: count.describe("an export job: its file's size"),
   })
   .partial()
   .meta({ id: 'JobCounts' });
@@ -48,12 +53,17 @@ export const jobView = z
     name: z.string(),
     table: z.string(),
     status: z.enum(JOB_STATUSES),
-    operation: z.enum(OPERATIONS),
-    file: z.string().describe('the file read, relative to the data folder (bucket)'),
+    kind: z.enum(['import', 'export']),
+    operation: z.enum(OPERATIONS).optional().describe('an import job: what it does to the table'),
+    format: z.enum(EXPORT_FORMATS).optional().describe('an export job: the file format'),
+    file: z.string().describe('the file an import reads or an export writes, relative to the data folder (bucket)'),
     createdAt: z.string(),
     startedAt: z.string().optional(),
     endedAt: z.string().optional(),
-    stage: z.enum(STAGES).optional().describe('the last stage done'),
+    stage: z
+      .enum([...STAGES, ...EXPORT_STAGES])
+      .optional()
+      .describe('the last stage done'),
     counts: jobCounts,
     error: z.string().optional(),
     versionBefore: z.number().optional().describe("the table's version the job read"),
@@ -99,7 +109,7 @@ export const JOB_ROUTES: JobRoute[] = [
   {
     method: 'GET',
     path: '/jobs',
-    summary: 'Import jobs, newest first',
+    summary: 'Jobs (imports and exports), newest first',
     status: 200,
     query: z.object({
       status: z.enum(JOB_STATUSES).optional().describe('only the jobs in this status'),
@@ -118,6 +128,34 @@ export const JOB_ROUTES: JobRoute[] = [
     body: z.looseObject({}).describe('an import job definition'),
     response: jobView,
     handle: (s, c) => s.imports.start(c.body, c.actor),
+  },
+  {
+    method: 'POST',
+    path: '/exports',
+    summary:
+      'Start an export job of a catalog table or a saved audience to CSV or Parquet under exports/ (JSON or YAML: table or audience, columns, format, delimiter, header, out); 422 names each field in error',
+    status: 202,
+    errors: [422],
+    body: z.looseObject({}).describe('an export job definition'),
+    response: jobView,
+    handle: (s, c) => s.imports.startExport(c.body, c.actor),
+  },
+  {
+    method: 'GET',
+    path: '/jobs/{jobId}/download',
+    summary:
+      "A ticket to fetch a finished export job's file: GET its url before expiresAt (409 until the job has finished, 404 for an import job)",
+    status: 200,
+    params: jobParams,
+    errors: [409],
+    response: z.object({
+      file: z.string(),
+      method: z.literal('GET'),
+      url: z.string().describe("absolute (a presigned S3 GET), or relative to the API's base URL (the local server)"),
+      expiresAt: z.string(),
+      bytes: z.number().optional(),
+    }),
+    handle: (s, c) => s.imports.download(c.params.jobId!),
   },
   {
     method: 'GET',

@@ -5,10 +5,15 @@
  * process running the job reads it between stages, so these act wherever the job runs.
  */
 import type { Catalog } from '../catalog/catalog.js';
+import { ExportJobError, parseExportJob } from '../imports/export.js';
 import { ImportJobError, parseImportJob } from '../imports/job.js';
+import { recordExport } from '../orchestrator/export-actions.js';
 import { actOnJob, type JobAction, JobRefused, recordJob, rollbackRefusal } from '../orchestrator/import-actions.js';
 import { CATALOG_VERSION, rollback, VersionConflict } from '../orchestrator/import-versions.js';
+import { EXPORT_PREFIX, type Downloads, type DownloadTicket } from '../ports/downloads.js';
 import {
+  type ExportRecord,
+  type ExportStore,
   type ImportStore,
   isExport,
   type JobRecord,
@@ -29,9 +34,14 @@ export interface ImportServiceDeps {
   catalog: Catalog;
   platform: ImportPlatform;
   uploads: Uploads;
+  /** The export jobs' view of the same store. */
+  exports: ExportStore;
+  /** Tickets to fetch a finished export's file. */
+  downloads: Downloads;
   /** Switches a table's location on rollback (Glue in the cloud; locally the store's pointer is enough). */
   tables?: TableSwitch;
   newJobId: () => string;
+  newExportId: () => string;
   clock?: () => Date;
 }
 
@@ -40,7 +50,7 @@ export const REJECTS_CSV_MAX_BYTES = 5 * 1024 * 1024;
 const CSV_PAGE = 10_000;
 
 /** A job as the API shows it: no work folders or intermediate row counts. */
-export function jobView(j: JobRecord) {
+export function jobView(j: JobRecord | ExportRecord) {
   return {
     id: j.id,
     name: j.name,
@@ -55,9 +65,9 @@ export function jobView(j: JobRecord) {
     ...(j.stage ? { stage: j.stage } : {}),
     counts: j.counts ?? {},
     ...(j.error ? { error: j.error } : {}),
-    ...(j.versionBefore !== undefined ? { versionBefore: j.versionBefore } : {}),
-    ...(j.versionAfter !== undefined ? { versionAfter: j.versionAfter } : {}),
-    hasRejects: Boolean(j.rejects),
+    ...('versionBefore' in j && j.versionBefore !== undefined ? { versionBefore: j.versionBefore } : {}),
+    ...('versionAfter' in j && j.versionAfter !== undefined ? { versionAfter: j.versionAfter } : {}),
+    hasRejects: 'rejects' in j && Boolean(j.rejects),
   };
 }
 
@@ -152,6 +162,39 @@ export class ImportService {
     const job = await recordJob(this.d.store, definition, this.d.newJobId(), actor, this.now());
     await this.d.platform.start(job.id, actor).catch(refused);
     return jobView((await this.d.store.getJob(job.id)) ?? job);
+  }
+
+  /**
+   * Checks an export against the catalog, records it and starts it. Its file is written under
+   * exports/ (the only place the cloud's export function may write).
+   */
+  async startExport(doc: unknown, actor: string) {
+    let definition: ReturnType<typeof parseExportJob>;
+    try {
+      definition = parseExportJob(doc, this.d.catalog);
+    } catch (e) {
+      if (e instanceof ExportJobError) throw new ApiError(422, 'invalid_job', e.message, { errors: e.issues });
+      throw e;
+    }
+    if (definition.out !== undefined && !definition.out.startsWith(EXPORT_PREFIX)) {
+      const message = `out: the API writes exports under ${EXPORT_PREFIX} ('${definition.out.slice(0, 100)}' is not)`;
+      throw new ApiError(422, 'invalid_job', `export ${definition.name} is not valid:\n  ${message}`, {
+        errors: [{ activity: null, path: 'out', message }],
+      });
+    }
+    const job = await recordExport(this.d.exports, definition, this.d.newExportId(), actor, this.now());
+    await this.d.platform.startExport(job.id, actor).catch(refused);
+    return jobView((await this.d.exports.getJob(job.id)) ?? job);
+  }
+
+  /** A ticket to fetch a finished export's file (409 before it has finished, 404 for an import job). */
+  async download(id: string): Promise<DownloadTicket & { bytes?: number }> {
+    const job = await this.job(id);
+    if (!isExport(job)) throw notFound(`job '${id}' is an import job: only an export job has a file to download`);
+    if (job.status !== 'finished')
+      throw conflict(`export ${id} is ${job.status}: its file can be downloaded once the job has finished`);
+    const ticket = await this.d.downloads.prepare(job.out, job.out.split('/').pop()!);
+    return { ...ticket, ...(job.counts?.bytes !== undefined ? { bytes: job.counts.bytes } : {}) };
   }
 
   async act(id: string, action: JobAction, actor: string) {

@@ -16,7 +16,7 @@ import { CloudPlatform } from '../adapters/cloud-platform.js';
 import { CampaignService } from '../api/service.js';
 import { handle } from '../api/router.js';
 import { requestOf, resultOf } from '../api/apigateway.js';
-import { newJobId, newRunId } from '../orchestrator/run-id.js';
+import { newExportId, newJobId, newRunId } from '../orchestrator/run-id.js';
 import { awsDeps, awsLocation, env, logger, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
 import { DynamoDbReportStore } from '../adapters/dynamodb-report.js';
@@ -31,6 +31,8 @@ import { CloudImportPlatform } from '../adapters/cloud-import-platform.js';
 import { DynamoDbImportStore } from '../adapters/dynamodb-import-store.js';
 import { GlueTableSwitch } from '../adapters/glue-table-switch.js';
 import { S3Uploads } from '../adapters/s3-uploads.js';
+import { S3Downloads } from '../adapters/s3-downloads.js';
+import { DynamoDbExportStore } from '../adapters/dynamodb-export-store.js';
 import { SfnImportLauncher } from '../adapters/sfn-import-launcher.js';
 import { DEFAULT_UPLOAD_LIMIT } from '../ports/uploads.js';
 
@@ -50,15 +52,22 @@ const publicDeps: PublicDeps = {
   log: (message, fields) => logger.warn(message, fields ?? {}),
 };
 /**
- * Import jobs: recorded in the status table, run as executions of the job machine (orca_imports),
- * their files uploaded with presigned PUTs under uploads/ (a client that adds no checksum of an empty
- * body to the URL), rolled back with a Glue UpdateTable.
+ * Import and export jobs: recorded in the status table, run as executions of their machines
+ * (orca_imports, orca_exports), import files uploaded with presigned PUTs under uploads/ and export
+ * files fetched with presigned GETs under exports/ (a client that adds no checksum of an empty body
+ * to the URL), tables rolled back with a Glue UpdateTable.
  */
 function importService(): ImportService {
   const bucket = env('ORCA_BUCKET');
   const database = env('ORCA_DATABASE');
   const s3 = new S3Client({});
   const glue = new GlueClient({});
+  const sfn = new SFNClient({});
+  // Presigned URLs carry no checksum of an empty body, and no checksum mode on a GET.
+  const presigner = new S3Client({
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   const objects = new S3ObjectStore(s3, bucket);
   const store = new DynamoDbImportStore(new DynamoDBClient({}), env('ORCA_TABLE'));
   const athena = new AthenaImportEngine({
@@ -75,13 +84,17 @@ function importService(): ImportService {
     catalog: deps.catalog,
     platform: new CloudImportPlatform({
       store,
-      launcher: new SfnImportLauncher({ sfn: new SFNClient({}), machineArn: env('ORCA_IMPORT_MACHINE') }),
+      launcher: new SfnImportLauncher({ sfn, machineArn: env('ORCA_IMPORT_MACHINE') }),
+      exportLauncher: new SfnImportLauncher({ sfn, machineArn: env('ORCA_EXPORT_MACHINE') }),
       cancelMatching: (text) => athena.cancelMatching(text),
       objects,
     }),
-    uploads: new S3Uploads(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }), bucket, DEFAULT_UPLOAD_LIMIT),
+    uploads: new S3Uploads(presigner, bucket, DEFAULT_UPLOAD_LIMIT),
+    exports: new DynamoDbExportStore(store),
+    downloads: new S3Downloads(presigner, bucket),
     tables: new GlueTableSwitch({ glue, database, bucket }),
     newJobId,
+    newExportId,
   });
 }
 

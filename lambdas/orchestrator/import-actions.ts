@@ -5,7 +5,7 @@
  * process runs the job), and refuse a rollback while a job works on the table.
  */
 import type { ImportJob } from '../imports/job.js';
-import { ENDED, type ImportStore, type JobRecord, type JobStatus } from '../ports/imports.js';
+import { ENDED, type ExportStore, type ImportStore, type JobRecord, type JobStatus } from '../ports/imports.js';
 import { OrcaError } from '../util/errors.js';
 
 /** A refused action: `kind` says whether the job is unknown or in a status that refuses it. */
@@ -55,8 +55,13 @@ export async function recordJob(
   return job;
 }
 
-/** Marks a recorded job running (before its state machine starts), refused unless it is being edited. */
-export async function beginJob(store: ImportStore, id: string, actor: string, at: string): Promise<void> {
+/** Marks a recorded job (of either kind) running before its state machine starts, refused unless it is being edited. */
+export async function beginJob(
+  store: Pick<ImportStore, 'updateJob' | 'journal'> | Pick<ExportStore, 'updateJob' | 'journal'>,
+  id: string,
+  actor: string,
+  at: string,
+): Promise<void> {
   if (!(await store.updateJob(id, { status: 'running', startedAt: at }, ['editing'])))
     throw new JobRefused(`job ${id} cannot start: it is not being edited`, 'conflict');
   await store.journal(id, { at, kind: 'action', actor, message: `started by ${actor}` });

@@ -7,3 +7,6 @@ export function newRunId(now = new Date()): string {
 
 /** A new import job id: imp- and a run id (sortable by time; a valid execution name). */
 export const newJobId = () => `imp-${newRunId().toLowerCase()}`;
+
+/** A new export job id: exp- and a run id. */
+export const newExportId = () => `exp-${newRunId().toLowerCase()}`;

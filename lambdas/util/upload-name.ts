@@ -14,3 +14,11 @@ export function safeUploadName(given: string): string | undefined {
     .slice(0, 100);
   return UPLOAD_NAME.test(clean) ? clean : undefined;
 }
+
+/**
+ * A Content-Disposition that saves a download as `name` made safe as above (RFC 6266: the quoted
+ * filename parameter; the safe name needs no escape).
+ */
+export function attachment(name: string): string {
+  return `attachment; filename="${safeUploadName(name) ?? 'download'}"`;
+}

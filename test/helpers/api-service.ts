@@ -8,6 +8,8 @@ import { DATA_ROOT, MemoryStore, RecordingEngine } from './fakes/index.js';
 import { MemoryImportStore, nullImportPlatform } from './fakes/imports.js';
 import { ImportService } from '../../lambdas/api/import-service.js';
 import { LocalUploads } from '../../lambdas/adapters/local-uploads.js';
+import { LocalDownloads } from '../../lambdas/adapters/local-downloads.js';
+import { DynamoDbExportStore } from '../../lambdas/adapters/dynamodb-export-store.js';
 
 /** A platform that deploys nothing and starts nothing (runs stay as the service recorded them). */
 export class NullPlatform implements Platform {
@@ -58,7 +60,10 @@ export function inProcessApi(): InProcessApi {
       platform: nullImportPlatform(importStore),
       // Tickets only: nothing is received in-process.
       uploads: new LocalUploads(DATA_ROOT, 1024 * 1024),
+      exports: new DynamoDbExportStore(importStore),
+      downloads: new LocalDownloads(DATA_ROOT),
       newJobId: () => `imp-${++jobs}`,
+      newExportId: () => `exp-${++jobs}`,
       clock: () => new Date('2026-11-22T12:00:00Z'),
     }),
     store,

@@ -52,6 +52,10 @@ export function nullImportPlatform(store: ImportStore): ImportPlatform & { start
       started.push(id);
       await store.updateJob(id, { status: 'running' }, ['editing']);
     },
+    async startExport(id) {
+      started.push(id);
+      await store.updateJob(id, { status: 'running' }, ['editing']);
+    },
     async cancelled() {},
     async rejects() {
       return [];

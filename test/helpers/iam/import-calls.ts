@@ -9,9 +9,10 @@
  *   S3", "— Fine-grained access to databases and tables"): a CTAS creates its table with its
  *   partitions in Glue and writes its files under its external_location (multipart), a query reads
  *   the files and partitions of the tables it names;
- * - the API: starting a job's execution (SfnImportLauncher), stopping a cancelled job's queries
+ * - the API: starting an import's and an export's execution (SfnImportLauncher), stopping a cancelled job's queries
  *   (AthenaImportEngine.cancelMatching), reading a page of rejects, rolling a table back
- *   (GlueTableSwitch) and the presigned PUT of an upload (s3:PutObject on its key).
+ *   (GlueTableSwitch), the presigned PUT of an upload (s3:PutObject on its key) and the presigned
+ *   GET of an export's file (s3:GetObject on its key).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -181,7 +182,7 @@ export async function importFunctionCalls(
   return calls;
 }
 
-/** The API's calls for jobs: start, cancel (the job's running queries), the presigned PUT of an upload. */
+/** The API's calls for jobs: start, cancel (the job's running queries), the presigned PUT of an upload and GET of an export. */
 export async function apiImportCalls(
   mocks: { athena: Stub; glue: Stub; s3: Stub },
   env: Record<string, string>,
@@ -202,6 +203,9 @@ export async function apiImportCalls(
     machineArn: env.ORCA_IMPORT_MACHINE!,
   }).start(JOB_ID);
   if (!execution) throw new Error('no execution started');
+  await new SfnImportLauncher({ sfn: new SFNClient({}), machineArn: env.ORCA_EXPORT_MACHINE! }).start(
+    'exp-20261122t120000z-abcd',
+  );
   await new AthenaImportEngine({
     athena: new AthenaClient({}),
     glue: new GlueClient({}),
@@ -239,6 +243,12 @@ export async function apiImportCalls(
       action: 's3:PutObject',
       resource: `arn:aws:s3:::${d.bucket}/uploads/u1/recipients.csv`,
       source: 'the presigned PUT of an upload',
+    },
+    // The same rule for the presigned GET of an export's file (S3Downloads).
+    {
+      action: 's3:GetObject',
+      resource: `arn:aws:s3:::${d.bucket}/exports/recipients-exp-20261122t120000z-abcd.csv`,
+      source: "the presigned GET of an export's file",
     },
   ];
 }
