@@ -1,6 +1,8 @@
 /**
  * `orca export --endpoint URL` and `orca job download ID` in-process (main()) against a fake orca
- * API on a loopback HTTP server that answers as the API's contract says: POST /exports 202 with
+ * API on a loopback HTTP server, for what the local server does not show at will (a job seen
+ * running, then finished; a presigned S3 GET past its expiry); the export end to end on the local
+ * server is in test/cli-remote-jobs.test.ts. The fake answers as lambdas/api/import-routes.ts says: POST /exports 202 with
  * the job view (kind export), 422 naming the field; GET /jobs/{id} running then finished, its
  * journal; GET /jobs/{id}/download 200 with a ticket {file, method, url, expiresAt, bytes} whose
  * url is relative to the API's base (the local server streams the file) or absolute (a presigned
@@ -54,7 +56,7 @@ beforeAll(async () => {
       const d = JSON.parse(text) as { table?: string };
       if (d.table !== 'people')
         return json(422, {
-          error: 'invalid_export',
+          error: 'invalid_job',
           message: `export ${d.table} is not valid:\n  table: unknown table '${d.table}'. Did you mean 'people'?`,
         });
       return json(202, view('exp-1', 'running'));

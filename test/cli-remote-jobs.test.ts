@@ -2,7 +2,7 @@
  * `orca import JOB --endpoint URL` in-process (main()) against a local server in the test's
  * process (dynalite, DuckDB, the local Step Functions runner, the upload route), with a 4 KB upload
  * limit: a local file uploaded and the job followed to its end (the table as expected), an earlier
- * upload reused with --remote-file, the refusals (422 naming the field, 413 naming the limit). A
+ * upload reused with --remote-file, the table exported and downloaded (orca export --endpoint), the refusals (422 naming the field, 413 naming the limit). A
  * small fake API stands for S3's answers: a ticket expired before its PUT, and S3's 403 "Request
  * has expired".
  */
@@ -118,6 +118,28 @@ describe('orca import --endpoint', () => {
     // The same two lines again: both unchanged, the table keeps its version.
     expect(done.counts).toMatchObject({ read: 2, unchanged: 2, inserted: 0, updated: 0 });
     expect(uploads()).toEqual(before);
+  });
+
+  it('orca export --endpoint --out: the table as the import left it, downloaded to a local file', async () => {
+    const out = join(dir, 'products.csv');
+    const r = await orcaInProcess([
+      'export',
+      'products',
+      '--columns',
+      'id,name,price',
+      '--out',
+      out,
+      '--endpoint',
+      t.server.url,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    // The rows of the first test's import (10 updated, 13 inserted), DECIMAL(18,2) prices, by key.
+    const csv = 'id,name,price\n10,Trail shoe,99.50\n11,Novel,15.00\n12,Headphones,80.00\n13,Lamp,25.00\n';
+    expect(readFileSync(out, 'utf8')).toBe(csv);
+    expect(r.stdout).toMatch(new RegExp(`^job exp-\\S+: finished, 4 rows, ${csv.length} bytes: ${out}\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(`\\ndownloaded products-exp-\\S+\\.csv to ${out}: ${csv.length} bytes in \\d+\\.\\d s\\n$`),
+    );
   });
 
   it('a job the API refuses (422): the field errors, exit 1', async () => {
