@@ -252,7 +252,7 @@ describe('orca import --endpoint, the transfer refused', () => {
     const r = await orcaInProcess(['import', jobFile('p', 'x.csv'), '--endpoint', `http://127.0.0.1:${port}`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `x.csv is no file here: the server reads it from its data folder (bucket)\norca: no orca server answers at http://127.0.0.1:${port} (ECONNREFUSED); start one with \`npx orca serve\`, or pass --endpoint\n`,
+      `x.csv is not a file here: the server reads it from its data folder (bucket)\norca: no orca server answers at http://127.0.0.1:${port} (ECONNREFUSED); start one with \`npx orca serve\`, or pass --endpoint\n`,
     );
   });
 });

@@ -119,7 +119,7 @@ export async function runRemoteImport(jobFile: string, opts: RemoteImportOptions
   } else {
     file = what.remote;
     if (file !== undefined && opts.remoteFile === undefined)
-      say(`${file} is no file here: the server reads it from its data folder (bucket)\n`);
+      say(`${file} is not a file here: the server reads it from its data folder (bucket)\n`);
   }
   const body = file === undefined ? job : { ...job, source: { ...source, file } };
 
