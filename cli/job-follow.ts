@@ -36,11 +36,29 @@ export const hasEnded = (j: Pick<JobView, 'status'>) => ENDED.includes(j.status)
 export interface FollowOptions {
   /** Where the journal's lines go (nothing printed without). */
   print?: (line: string) => void;
+  /** Ctrl-C meanwhile ends the command (exit 130), saying the job goes on and how to reach it. */
+  endpoint?: string;
   firstDelayMs?: number;
   maxDelayMs?: number;
 }
 
 export async function followJob(api: ApiClient, id: string, o: FollowOptions = {}): Promise<JobView> {
+  const onSignal = () => {
+    const e = o.endpoint ? ` --endpoint ${o.endpoint}` : '';
+    process.stderr.write(
+      `\nstopped following job ${id}; it goes on: \`orca job ${id}${e}\` shows it, \`orca job cancel ${id}${e}\` cancels it\n`,
+    );
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  try {
+    return await poll(api, id, o);
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+async function poll(api: ApiClient, id: string, o: FollowOptions): Promise<JobView> {
   const started = Date.now();
   let seen = 0;
   for (;;) {

@@ -105,7 +105,10 @@ export async function runRemoteExport(table: string | undefined, opts: RemoteExp
   if (opts.out === undefined) checkOut(basename(started.file), opts.force);
   const print = say(opts.json);
   print(`job ${started.id}: ${started.table} to ${started.file} (${opts.format.toUpperCase()})\n`);
-  const done = await followJob(api, started.id, opts.json ? {} : { print: (l) => print(`${l}\n`) });
+  const done = await followJob(api, started.id, {
+    endpoint,
+    ...(opts.json ? {} : { print: (l: string) => print(`${l}\n`) }),
+  });
   printEnded(done, done.status === 'finished' ? await fetchExport(api, done, opts, endpoint) : undefined, opts.json);
 }
 

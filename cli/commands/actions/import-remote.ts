@@ -132,7 +132,10 @@ export async function runRemoteImport(jobFile: string, opts: RemoteImportOptions
     return;
   }
   say(`job ${started.id}: ${started.operation} ${started.file} into ${started.table}\n`);
-  const done = await followJob(api, started.id, opts.json ? {} : { print: (l) => say(`${l}\n`) });
+  const done = await followJob(api, started.id, {
+    endpoint,
+    ...(opts.json ? {} : { print: (l: string) => say(`${l}\n`) }),
+  });
   if (opts.json) console.log(jsonText(done));
   else {
     console.log(
