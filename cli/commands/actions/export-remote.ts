@@ -32,9 +32,11 @@ export interface DownloadOptions {
   json?: boolean;
 }
 
-const say = (json: boolean | undefined) => (s: string) => {
+/** stderr, but with --json; what the server answers is printed through terminalText (not the progress line's escapes). */
+const raw = (json: boolean | undefined) => (s: string) => {
   if (!json) process.stderr.write(s);
 };
+const say = (json: boolean | undefined) => (s: string) => raw(json)(terminalText(s));
 
 /** A local file to write: its folder exists, and it does not unless --force. */
 function checkOut(out: string, force: boolean | undefined): string {
@@ -60,11 +62,11 @@ async function fetchExport(api: ApiClient, job: JobView, opts: DownloadOptions, 
     out,
     Boolean(opts.force),
     new ByteProgress({
-      label: `downloading ${name}`,
-      done: `downloaded ${name} to ${out}`,
+      label: terminalText(`downloading ${name}`, true),
+      done: terminalText(`downloaded ${name} to ${out}`, true),
       total: ticket.bytes,
       tty: Boolean(process.stderr.isTTY) && !opts.json,
-      write: say(opts.json),
+      write: raw(opts.json),
     }),
     `run \`orca job download ${job.id} --endpoint ${endpoint}\` for a new one`,
   );
@@ -75,9 +77,11 @@ function printEnded(job: JobView, out: string | undefined, json: boolean | undef
   if (json) console.log(jsonText(out === undefined ? job : { ...job, downloadedTo: out }));
   else if (job.status === 'finished')
     console.log(
-      `job ${job.id}: finished, ${job.counts.rows ?? 0} rows, ${job.counts.bytes ?? 0} bytes${out ? `: ${out}` : ''}`,
+      terminalText(
+        `job ${job.id}: finished, ${job.counts.rows ?? 0} rows, ${job.counts.bytes ?? 0} bytes${out ? `: ${out}` : ''}`,
+      ),
     );
-  else console.log(`job ${job.id}: ${job.status}${job.error ? `\n  ${terminalText(job.error)}` : ''}`);
+  else console.log(terminalText(`job ${job.id}: ${job.status}${job.error ? `\n  ${job.error}` : ''}`));
   if (job.status !== 'finished') process.exitCode = 1;
 }
 
@@ -98,8 +102,12 @@ export async function runRemoteExport(table: string | undefined, opts: RemoteExp
   const follow = `orca job ${started.id} --endpoint ${endpoint}`;
   if (!opts.wait && opts.out === undefined) {
     if (opts.json) return void console.log(jsonText(started));
-    console.log(`job ${started.id}: ${started.status}, ${started.table} to ${started.file}`);
-    console.log(`  follow it: ${follow}; then fetch the file: orca job download ${started.id} --endpoint ${endpoint}`);
+    console.log(terminalText(`job ${started.id}: ${started.status}, ${started.table} to ${started.file}`, true));
+    console.log(
+      terminalText(
+        `  follow it: ${follow}; then fetch the file: orca job download ${started.id} --endpoint ${endpoint}`,
+      ),
+    );
     return;
   }
   if (opts.out === undefined) checkOut(basename(started.file), opts.force);

@@ -83,9 +83,11 @@ export async function runRemoteImport(jobFile: string, opts: RemoteImportOptions
   const what = sourceOf(source?.file, opts);
   const { url: endpoint } = endpointOf(opts.endpoint);
   const api = new ApiClient(endpoint);
-  const say = (s: string) => {
+  // What the server answers is printed through terminalText; the progress line's own escapes are not.
+  const raw = (s: string) => {
     if (!opts.json) process.stderr.write(s);
   };
+  const say = (s: string) => raw(terminalText(s));
 
   let file: string | undefined;
   if ('upload' in what) {
@@ -108,11 +110,11 @@ export async function runRemoteImport(jobFile: string, opts: RemoteImportOptions
       what.upload,
       what.size,
       new ByteProgress({
-        label: `uploading ${name}`,
-        done: `uploaded ${name} to ${ticket.file}`,
+        label: terminalText(`uploading ${name}`, true),
+        done: terminalText(`uploaded ${name} to ${ticket.file}`, true),
         total: what.size,
         tty: Boolean(process.stderr.isTTY) && !opts.json,
-        write: say,
+        write: raw,
       }),
     );
     file = ticket.file;
@@ -127,8 +129,10 @@ export async function runRemoteImport(jobFile: string, opts: RemoteImportOptions
   const follow = `orca job ${started.id} --endpoint ${endpoint}`;
   if (!opts.wait) {
     if (opts.json) return void console.log(jsonText(started));
-    console.log(`job ${started.id}: ${started.status}, ${started.operation} ${started.file} into ${started.table}`);
-    console.log(`  follow it: ${follow} (or run this with --wait)`);
+    console.log(
+      terminalText(`job ${started.id}: ${started.status}, ${started.operation} ${started.file} into ${started.table}`),
+    );
+    console.log(terminalText(`  follow it: ${follow} (or run this with --wait)`));
     return;
   }
   say(`job ${started.id}: ${started.operation} ${started.file} into ${started.table}\n`);
@@ -139,10 +143,12 @@ export async function runRemoteImport(jobFile: string, opts: RemoteImportOptions
   if (opts.json) console.log(jsonText(done));
   else {
     console.log(
-      `job ${done.id}: ${done.status}${done.versionAfter !== undefined ? `, ${done.table} at version ${done.versionAfter}` : ''}`,
+      terminalText(
+        `job ${done.id}: ${done.status}${done.versionAfter !== undefined ? `, ${done.table} at version ${done.versionAfter}` : ''}`,
+      ),
     );
     if (done.error) console.log(`  ${terminalText(done.error)}`);
-    if (done.counts.rejected) console.log(`  rejects: orca rejects ${done.id} --endpoint ${endpoint}`);
+    if (done.counts.rejected) console.log(terminalText(`  rejects: orca rejects ${done.id} --endpoint ${endpoint}`));
   }
   if (done.status !== 'finished') process.exitCode = 1;
 }
