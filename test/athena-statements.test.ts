@@ -55,7 +55,7 @@ import { glueTableName, workLocation, workTableName } from '../lambdas/layout.js
 import { planActivity } from '../lambdas/planner.js';
 import { AthenaDialect } from '../lambdas/sql/dialect.js';
 import { type Population, population, type WorkSchema } from '../lambdas/sql/population.js';
-import { exportCountSelect, exportSelect, exportStatement } from '../lambdas/imports/export-plan.js';
+import { csvLineSelect, exportCountSelect, exportSelect, exportStatement } from '../lambdas/imports/export-plan.js';
 import { readDocument } from '../lambdas/util/files.js';
 import { Findings } from '../lambdas/util/issues.js';
 import { type Analysis, validateCampaign } from '../statemachines/validate.js';
@@ -391,23 +391,36 @@ describe('export jobs: the UNLOAD of a table and of a saved audience ("Amazon At
     output: 'main',
     rows: 2,
   } as Population;
+  const recipients = catalog.table('recipients')!;
   const sources = [
-    { origin: 'table recipients', relation: dialect.ownTable('recipients'), columns: ['id', 'email'], key: 'id' },
-    { origin: 'audience vip', relation: dialect.workTable(audience), columns: ['id', 'email'], key: 'id' },
+    {
+      origin: 'table recipients',
+      relation: dialect.ownTable('recipients'),
+      columns: [...recipients.columns.values()].map((c) => ({ name: c.name, type: c.type })),
+      key: 'id',
+    },
+    { origin: 'audience vip', relation: dialect.workTable(audience), columns: audience.columns, key: 'id' },
   ];
   const statements = sources.flatMap((s) => {
-    const select = exportSelect(s.relation, s.columns, s.key);
+    const names = s.columns.map((c) => c.name);
     return [
-      { origin: `${s.origin}: count`, sql: exportCountSelect(s.relation), select },
-      ...(['csv', 'parquet'] as const).map((format) => ({
-        origin: `${s.origin}: UNLOAD ${format}`,
-        sql: exportStatement(dialect, select, 's3://orca-data/exports/.work/exp-1', {
-          format,
-          delimiter: ';',
-          header: true,
-        }),
-        select,
-      })),
+      { origin: `${s.origin}: count`, sql: exportCountSelect(s.relation), select: '' },
+      ...(['csv', 'parquet'] as const).map((format) => {
+        // A CSV export UNLOADs whole lines (csvLineSelect: TEXTFILE does not quote).
+        const select =
+          format === 'csv'
+            ? csvLineSelect(dialect, s.relation, s.columns, s.key, ';')
+            : exportSelect(s.relation, names, s.key);
+        return {
+          origin: `${s.origin}: UNLOAD ${format}`,
+          sql: exportStatement(dialect, select, 's3://orca-data/exports/.work/exp-1', {
+            format,
+            delimiter: ';',
+            header: true,
+          }),
+          select,
+        };
+      }),
     ];
   });
 
@@ -419,7 +432,7 @@ describe('export jobs: the UNLOAD of a table and of a saved audience ("Amazon At
     expect(found.join('\n')).toBe('');
   });
 
-  it("each UNLOAD is the documented form: UNLOAD (SELECT …) TO 's3://…/' WITH (format = …), TEXTFILE with its field_delimiter", () => {
+  it("each UNLOAD is the documented form: UNLOAD (SELECT …) TO 's3://…/' WITH (format = …), TEXTFILE of one column", () => {
     const unloads = statements.filter((s) => s.sql.startsWith('UNLOAD'));
     expect(unloads).toHaveLength(4);
     for (const { origin, sql, select } of unloads) {
@@ -429,9 +442,7 @@ describe('export jobs: the UNLOAD of a table and of a saved audience ("Amazon At
       // The TO location is a prefix (the work folder, emptied before: it must hold no data).
       expect(m![2]).toBe('s3://orca-data/exports/.work/exp-1/');
       expect(m![3], origin).toBe(
-        origin.endsWith('csv')
-          ? "format = 'TEXTFILE', field_delimiter = ';'"
-          : "format = 'PARQUET', compression = 'SNAPPY'",
+        origin.endsWith('csv') ? "format = 'TEXTFILE'" : "format = 'PARQUET', compression = 'SNAPPY'",
       );
     }
   });

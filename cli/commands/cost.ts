@@ -6,12 +6,12 @@ export function costCommand(program: Command): void {
   program
     .command('cost')
     .description(
-      'estimate what one run of a campaign, or one import job, costs on AWS (Step Functions, Lambda, Athena, DynamoDB, S3, logs, messages sent)',
+      'estimate what one run of a campaign, or one import or export job, costs on AWS (Step Functions, Lambda, Athena, DynamoDB, S3, logs, messages sent)',
     )
-    .argument('<file>', 'campaign file, or import job file')
+    .argument('<file>', 'campaign file, or import or export job file')
     .requiredOption(
       '--profiles <n>',
-      'rows of the targeting dimension (table sizes scale with it); for an import job, rows of its table',
+      'rows of the targeting dimension (table sizes scale with it); for an import job, rows of its table; for an export job, the rows exported',
       positiveInt('--profiles'),
     )
     .option(

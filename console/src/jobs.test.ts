@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsText, jobActions, jobInProgress, jobStatusLabel } from './jobs.js';
+import { countsText, jobActions, jobInProgress, jobStatusLabel, jobSummary, sizeText } from './jobs.js';
 
 describe('jobs in the console', () => {
   it('actions as the API allows them: pause while running, resume while paused, cancel until the end', () => {
@@ -15,6 +15,20 @@ describe('jobs in the console', () => {
     );
     expect(countsText({ read: 1234567, deleted: 2 })).toBe('read 1,234,567 · deleted 2');
     expect(countsText({})).toBe('—');
+    // An export: its rows (even none) and its file's size.
+    expect(countsText({ rows: 0, bytes: 14 })).toBe('rows 0 · 14 B');
+    expect(countsText({ rows: 1200, bytes: 1536 })).toBe('rows 1,200 · 1.5 KB');
+  });
+
+  it('sizes and summaries in words', () => {
+    expect(sizeText(1023)).toBe('1023 B');
+    expect(sizeText(5 * 1024 ** 2 + 104858)).toBe('5.1 MB');
+    expect(jobSummary({ kind: 'export', table: 'recipients', format: 'parquet', file: 'exports/r.parquet' })).toBe(
+      'export of recipients as PARQUET to exports/r.parquet',
+    );
+    expect(jobSummary({ kind: 'import', table: 'products', operation: 'insert', file: 'uploads/a/p.csv' })).toBe(
+      'insert uploads/a/p.csv into products',
+    );
   });
   it('labels and progress', () => {
     expect(jobStatusLabel('finishedWithErrors')).toBe('finished with errors');

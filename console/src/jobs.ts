@@ -1,4 +1,4 @@
-/** Import jobs as the console shows them: their shape from the API, which actions a status allows, counts in words. */
+/** Jobs (imports and exports) as the console shows them: their shape from the API, which actions a status allows, counts in words. */
 export type JobStatus =
   | 'editing'
   | 'running'
@@ -34,6 +34,9 @@ export interface JobCounts {
   unchanged?: number;
   warnings?: number;
   rejectedByReason?: Record<string, number>;
+  /** An export: the rows written and its file's size. */
+  rows?: number;
+  bytes?: number;
 }
 
 export interface JobView {
@@ -41,7 +44,12 @@ export interface JobView {
   name: string;
   table: string;
   status: JobStatus;
-  operation: string;
+  kind?: 'import' | 'export';
+  /** An import's operation. */
+  operation?: string;
+  /** An export's format. */
+  format?: 'csv' | 'parquet';
+  /** The file an import reads or an export writes. */
   file: string;
   createdAt: string;
   startedAt?: string;
@@ -106,10 +114,30 @@ export function jobActions(s: JobStatus): Array<'pause' | 'resume' | 'cancel'> {
 
 /** The counts that say what a job did, in words: "read 3 · inserted 1 · updated 1 · rejected 1". */
 export function countsText(c: JobCounts): string {
-  const parts = (['read', 'inserted', 'updated', 'deleted', 'unchanged', 'doubles', 'rejected'] as const)
-    .filter((k) => typeof c[k] === 'number' && (k === 'read' || c[k]! > 0))
+  const parts = (['read', 'inserted', 'updated', 'deleted', 'unchanged', 'doubles', 'rejected', 'rows'] as const)
+    .filter((k) => typeof c[k] === 'number' && (k === 'read' || k === 'rows' || c[k]! > 0))
     .map((k) => `${k} ${c[k]!.toLocaleString('en-US')}`);
+  if (typeof c.bytes === 'number') parts.push(sizeText(c.bytes));
   return parts.join(' · ') || '—';
+}
+
+/** A file size in words: 512 B, 1.5 KB, 12.3 MB (powers of 1,024). */
+export function sizeText(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let n = bytes;
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} B` : `${n.toFixed(1)} ${units[u]}`;
+}
+
+/** What a job does, in words: an import's operation on its file, an export's file and format. */
+export function jobSummary(j: Pick<JobView, 'kind' | 'operation' | 'format' | 'file' | 'table'>): string {
+  return j.kind === 'export'
+    ? `export of ${j.table} as ${(j.format ?? 'csv').toUpperCase()} to ${j.file}`
+    : `${j.operation} ${j.file} into ${j.table}`;
 }
 
 /** The browser's own zone, in which job times are shown (a job has no zone of its own). */

@@ -22,7 +22,7 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { exportSelect, exportStatement, exportTarget } from '../imports/export-plan.js';
+import { csvLineSelect, exportStatement, exportTarget } from '../imports/export-plan.js';
 import { AthenaExportEngine } from './athena-export-engine.js';
 
 const athena = mockClient(AthenaClient);
@@ -101,14 +101,24 @@ describe('AthenaExportEngine — the write stage’s UNLOAD', () => {
     expect(s3.commandCalls(DeleteObjectsCommand)[0]!.args[0].input.Delete!.Objects).toEqual([{ Key: `${WORK}/old` }]);
     const url = e.url(exportTarget(e.dialect, WORK, 'csv'));
     expect(url).toBe(`s3://orca-data/${WORK}/`);
-    const sql = exportStatement(e.dialect, exportSelect('"orca"."people"', ['id', 'email'], 'id'), url, {
+    const lines = csvLineSelect(
+      e.dialect,
+      '"orca"."people"',
+      [
+        { name: 'id', type: 'integer' },
+        { name: 'email', type: 'string' },
+      ],
+      'id',
+      ';',
+    );
+    const sql = exportStatement(e.dialect, lines, url, {
       format: 'csv',
       delimiter: ';',
       header: true,
     });
     await e.execute(sql);
     expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString)).toEqual([sql]);
-    expect(sql).toContain(`TO 's3://orca-data/${WORK}/' WITH (format = 'TEXTFILE', field_delimiter = ';')`);
+    expect(sql).toContain(`TO 's3://orca-data/${WORK}/' WITH (format = 'TEXTFILE')`);
     expect(glue.calls()).toHaveLength(0);
   });
 });

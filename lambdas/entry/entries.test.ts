@@ -31,6 +31,7 @@ const API_ENV = {
   ORCA_RECORD_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:record',
   ORCA_SEND_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:send',
   ORCA_IMPORT_MACHINE: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca_imports',
+  ORCA_EXPORT_MACHINE: 'arn:aws:states:eu-west-1:123456789012:stateMachine:orca_exports',
   ORCA_LINK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:OrcaLinkSecret-AbCdEf',
 };
 

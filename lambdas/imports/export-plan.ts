@@ -5,9 +5,17 @@
  * User Guide — UNLOAD": `UNLOAD (SELECT ...) TO 's3://.../' WITH (property = 'value', ...)`, the
  * TO location empty, formats PARQUET, ORC, AVRO, JSON and TEXTFILE with its field_delimiter). UNLOAD
  * writes no header line: the cloud's finish stage puts `headerLine` first.
+ *
+ * TEXTFILE neither quotes nor escapes a field (Hive's LazySimpleSerDe writes the text as it is), so
+ * a value holding the delimiter, a quote or a line break would break the file. A cloud CSV export
+ * therefore UNLOADs one text column, each row's whole CSV line built in SQL (`csvLineSelect`) with
+ * the quoting rules of DuckDB's CSV writer, which the local COPY uses (RFC 4180: a field holding
+ * the delimiter, a quote, CR or LF is enclosed in quotes, a quote written twice; an empty string is
+ * written "" and NULL as nothing).
  */
 import { quoteIdent, stringLiteral } from '../sql/literal.js';
 import type { Dialect } from '../sql/dialect.js';
+import type { Column } from '../sql/types.js';
 import type { ExportJob } from './export.js';
 
 export const EXPORT_STAGES = ['read', 'write', 'finish'] as const;
@@ -19,14 +27,35 @@ export function exportSelect(relation: string, columns: readonly string[], key: 
   return `SELECT ${cols} FROM ${relation} AS s${key !== undefined ? ` ORDER BY s.${quoteIdent(key)} ASC NULLS LAST` : ''}`;
 }
 
+/**
+ * The rows to write as CSV lines: one VARCHAR column, `line`, each field the column's text
+ * (dialect.csvText) quoted when it must be, joined by the delimiter; ordered as exportSelect.
+ */
+export function csvLineSelect(
+  dialect: Dialect,
+  relation: string,
+  columns: readonly Column[],
+  key: string | undefined,
+  delimiter: string,
+): string {
+  const needsQuotes = (v: string) =>
+    [stringLiteral(delimiter), `'"'`, 'chr(10)', 'chr(13)'].map((c) => `strpos(${v}, ${c}) > 0`).join(' OR ');
+  const field = (c: Column) => {
+    const v = dialect.csvText(`s.${quoteIdent(c.name)}`, c.type);
+    return `CASE WHEN ${v} IS NULL THEN '' WHEN ${v} = '' OR ${needsQuotes(v)} THEN '"' || replace(${v}, '"', '""') || '"' ELSE ${v} END`;
+  };
+  const line = columns.map(field).join(` || ${stringLiteral(delimiter)} || `);
+  return `SELECT ${line} AS line FROM ${relation} AS s${key !== undefined ? ` ORDER BY s.${quoteIdent(key)} ASC NULLS LAST` : ''}`;
+}
+
 /** How many rows the export writes. */
 export function exportCountSelect(relation: string): string {
   return `SELECT count(*) AS n FROM ${relation} AS s`;
 }
 
 /**
- * Writes the rows: locally to the file `url`, in the cloud under the empty prefix `url`. CSV values
- * are quoted by DuckDB when they hold the delimiter, a quote or a line break.
+ * Writes the rows: locally to the file `url` (DuckDB's COPY quotes CSV fields itself), in the cloud
+ * under the empty prefix `url` (a CSV export's select is csvLineSelect's).
  */
 export function exportStatement(
   dialect: Dialect,
@@ -42,10 +71,8 @@ export function exportStatement(
     return `COPY (\n${select}\n) TO ${stringLiteral(url)} (${options})`;
   }
   const prefix = url.endsWith('/') ? url : `${url}/`;
-  const options =
-    job.format === 'csv'
-      ? `format = 'TEXTFILE', field_delimiter = ${stringLiteral(job.delimiter)}`
-      : `format = 'PARQUET', compression = 'SNAPPY'`;
+  // CSV: the select is csvLineSelect's, one column holding each whole line.
+  const options = job.format === 'csv' ? `format = 'TEXTFILE'` : `format = 'PARQUET', compression = 'SNAPPY'`;
   return `UNLOAD (\n${select}\n) TO ${stringLiteral(prefix)} WITH (${options})`;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import {
+  csvLineSelect,
   type ExportStage,
   exportCountSelect,
   exportSelect,
@@ -17,6 +18,7 @@ import {
 } from '../imports/export-plan.js';
 import { checkedLocation } from '../layout.js';
 import type { Population, SavedAudience } from '../sql/population.js';
+import type { Column } from '../sql/types.js';
 import type { ExportEngine, ExportRecord, ExportStore, ImportStore } from '../ports/imports.js';
 import { ActivityError } from './errors.js';
 import { currentVersion } from './import-versions.js';
@@ -77,6 +79,17 @@ export async function runExportStage(deps: ExportDeps, jobId: string, stage: Exp
 
 type Patch = Partial<ExportRecord> & { message: string; counts?: ExportRecord['counts'] };
 
+/** The exported columns with their types: the catalog table's, or the saved audience's. */
+function columnsOf(deps: ExportDeps, job: ExportRecord): Column[] {
+  const source = job.source!;
+  const types = new Map<string, Column['type']>(
+    source.population
+      ? source.population.columns.map((c) => [c.name, c.type])
+      : [...deps.catalog.table(job.definition.table!)!.columns.values()].map((c) => [c.name, c.type]),
+  );
+  return source.columns.map((name) => ({ name, type: types.get(name) ?? 'string' }));
+}
+
 /** The FROM item of what the read stage found. */
 function relation(deps: ExportDeps, job: ExportRecord): string {
   const source = job.source!;
@@ -122,7 +135,12 @@ const STAGES: Record<ExportStage, (deps: ExportDeps, job: ExportRecord) => Promi
     const def = job.definition;
     const source = job.source!;
     await deps.engine.prepareFolder(job.work);
-    const select = exportSelect(relation(deps, job), source.columns, source.key);
+    const from = relation(deps, job);
+    // UNLOAD's TEXTFILE does not quote: the cloud writes whole CSV lines (export-plan.ts).
+    const select =
+      def.format === 'csv' && deps.engine.dialect.name !== 'duckdb'
+        ? csvLineSelect(deps.engine.dialect, from, columnsOf(deps, job), source.key, def.delimiter)
+        : exportSelect(from, source.columns, source.key);
     const target = deps.engine.url(exportTarget(deps.engine.dialect, job.work, def.format));
     await deps.engine.execute(exportStatement(deps.engine.dialect, select, target, def));
     return { message: `wrote ${job.counts?.rows ?? 0} row(s) as ${def.format.toUpperCase()}` };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { checkedLocation } from '../layout.js';
 import { literal, quoteIdent, stringLiteral } from './literal.js';
 import type { Population } from './population.js';
-import { sqlType, type Column } from './types.js';
+import { sqlType, type Column, type ColumnType } from './types.js';
 import { LINE_COLUMN } from './csv.js';
 
 export type DialectName = 'duckdb' | 'athena';
@@ -119,6 +119,8 @@ export interface Dialect {
   regexpReplace(x: string, pattern: string, replacement: string): string;
   /** A FROM item for one of orca's lake tables, its columns and partition keys all VARCHAR; no rows when it has no files. */
   lakeTable(source: LakeSource): string;
+  /** A value of a type as the text of a CSV field (NULL stays NULL), written as DuckDB's CSV writer writes it where the engines allow. */
+  csvText(x: string, type: ColumnType): string;
 }
 
 function emptyRelation(columns: Column[]): string {
@@ -218,6 +220,11 @@ export class DuckDbDialect implements Dialect {
     const columns = source.columns.map((c) => `${stringLiteral(c)}: 'VARCHAR'`).join(', ');
     const hive = source.partitions.map((p) => `${stringLiteral(p)}: 'VARCHAR'`).join(', ');
     return `(SELECT ${names.map((n) => quoteIdent(n)).join(', ')} FROM read_json(${stringLiteral(glob)}, format = 'newline_delimited', columns = {${columns}}, hive_partitioning = true, hive_types = {${hive}}))`;
+  }
+
+  csvText(x: string, _type: ColumnType): string {
+    // The text DuckDB's own COPY ... (FORMAT CSV) writes: 1.5, 1e+21, 2026-01-02 03:04:05.
+    return `CAST(${x} AS VARCHAR)`;
   }
 }
 
@@ -321,6 +328,14 @@ export class AthenaDialect implements Dialect {
     // The Glue table (JSON SerDe, partition projection on its keys) the deployment creates in orca's database.
     const names = [...source.columns, ...source.partitions].map((n) => quoteIdent(n)).join(', ');
     return `(SELECT ${names} FROM ${this.ownTable(source.table)})`;
+  }
+
+  csvText(x: string, type: ColumnType): string {
+    // "Trino — Conversion functions": format() takes a Java format string (java.util.Formatter: %s
+    // of a Double is Double.toString, 1.5, 1.0E21), where CAST(double AS VARCHAR) writes
+    // scientific notation for every double (1.5E0). Other types cast as they are (10.50, true,
+    // 2026-01-02, 2026-01-02 03:04:05.000).
+    return type === 'double' ? `CASE WHEN ${x} IS NULL THEN NULL ELSE format('%s', ${x}) END` : `CAST(${x} AS VARCHAR)`;
   }
 }
 

@@ -11,6 +11,8 @@ import { ImportJobError, jobNameOf, parseImportJob, type ImportJob } from '../..
 import type { Catalog } from '../../../lambdas/catalog/catalog.js';
 import { stringLiteral } from '../../../lambdas/sql/literal.js';
 import { estimateJobCost, type JobSizes } from '../../cost-imports.js';
+import { estimateExportCost, type ExportSizes } from '../../cost-exports.js';
+import { ExportJobError, type ExportJob, parseExportJob } from '../../../lambdas/imports/export.js';
 import { SAMPLE_SHAPE } from '../../cost.js';
 import { CliError, color, jsonText, styled, table, terminalText } from '../../output.js';
 import type { CostCommandOptions } from '../options.js';
@@ -18,6 +20,17 @@ import type { CostCommandOptions } from '../options.js';
 /** Whether a document is an import job (a table and a source, no activities). */
 export function isImportJob(doc: unknown): boolean {
   return !!doc && typeof doc === 'object' && 'source' in doc && 'table' in doc && !('activities' in doc);
+}
+
+/** Whether a document is an export job (a table or an audience, no source, no activities). */
+export function isExportJob(doc: unknown): boolean {
+  return (
+    !!doc &&
+    typeof doc === 'object' &&
+    ('table' in doc || 'audience' in doc) &&
+    !('source' in doc) &&
+    !('activities' in doc)
+  );
 }
 
 async function countLines(file: string): Promise<number> {
@@ -114,4 +127,40 @@ export async function jobCost(
       '\nAthena is an upper bound (whole work tables and the whole current version). Idle costs are not per job: the kept versions in S3, Glue.',
     ),
   );
+}
+
+/** `orca cost EXPORT.yaml`: one export job (cli/cost-exports.ts); --profiles is the rows exported. */
+export async function exportCost(doc: unknown, catalog: Catalog, dataRoot: string, opts: CostCommandOptions) {
+  let job: ExportJob;
+  try {
+    job = parseExportJob(doc, catalog);
+  } catch (e) {
+    if (e instanceof ExportJobError) throw new CliError(e.message, 1);
+    throw e;
+  }
+  const t = job.table !== undefined ? catalog.table(job.table)! : undefined;
+  // An audience's columns are known once its campaign has run: a few, of the sample data's row size.
+  const columns = t?.columns.size ?? job.columns?.length ?? 3;
+  const perRow = t ? ((await rowBytes(catalog, t.name, dataRoot)) ?? SAMPLE_SHAPE[t.name]?.bytesPerRow ?? 50) : 50;
+  const sizes: ExportSizes = {
+    rows: opts.profiles,
+    bytes: opts.profiles * perRow,
+    columns,
+    exported: job.columns?.length ?? columns,
+  };
+  const estimate = estimateExportCost(job, sizes);
+  if (opts.json) return void console.log(jsonText({ ...estimate, sizes }));
+  console.log(
+    `${color.bold(terminalText(`export job ${job.name}`, true))}: ${opts.profiles.toLocaleString('en-US')} row(s) of ${job.table ?? `audience ${job.audience}`} as ${job.format.toUpperCase()} (about ${(estimate.fileBytes / 1024 ** 2).toFixed(1)} MB)\n`,
+  );
+  console.log(
+    table(
+      ['', 'quantity', 'USD'],
+      [
+        ...estimate.lines.map((l) => [l.item, l.quantity, `$${l.usd.toFixed(5)}`]),
+        [styled(color.bold('total per job')), '', styled(color.bold(`$${estimate.total.toFixed(4)}`))],
+      ],
+    ),
+  );
+  console.log(color.dim('\nAthena is an upper bound (the whole current version of the exported columns).'));
 }

@@ -9,7 +9,7 @@ import { dataPath } from '../../paths.js';
 import { estimateCost, SAMPLE_SHAPE, type TableSize } from '../../cost.js';
 import type { CostCommandOptions } from '../options.js';
 import { readDocument } from '../../../lambdas/util/files.js';
-import { isImportJob, jobCost } from './cost-job.js';
+import { exportCost, isExportJob, isImportJob, jobCost } from './cost-job.js';
 
 /** Bytes and rows per table from the local data, per row of the dimension. */
 async function measure(
@@ -49,7 +49,7 @@ async function measure(
 
 export async function cost(file: string, opts: CostCommandOptions): Promise<void> {
   const catalog = loadCatalogFor(opts.catalog);
-  // An import job (cost-job.ts) rather than a campaign.
+  // An import or export job (cost-job.ts) rather than a campaign.
   let doc: unknown;
   try {
     doc = readDocument(file);
@@ -57,6 +57,7 @@ export async function cost(file: string, opts: CostCommandOptions): Promise<void
     // Not readable: the campaign's compilation says why.
   }
   if (isImportJob(doc)) return jobCost(file, doc, catalog, dataPath(opts.data), opts);
+  if (isExportJob(doc)) return exportCost(doc, catalog, dataPath(opts.data), opts);
   const c = compileFile(file, catalog, { dialect: new AthenaDialect({ database: 'orca' }) });
   if (!c) {
     process.exitCode = 1;

@@ -1,4 +1,4 @@
-/** An import job: status and counts (live while it runs), pause/resume/cancel, its journal, its rejects (paged, CSV). */
+/** A job (an import or an export): status and counts (live while it runs), pause/resume/cancel, its journal, its rejects (paged, CSV). */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api.js';
@@ -10,6 +10,7 @@ import {
   jobActions,
   jobInProgress,
   jobStatusLabel,
+  jobSummary,
   localZone,
   type RejectsPage,
 } from '../jobs.js';
@@ -63,11 +64,23 @@ export default function JobsDetail({ id }: { id: string }) {
       URL.revokeObjectURL(url);
     },
   });
+  const file = useMutation({
+    mutationFn: () => api<{ url: string }>('GET', `${path}/download`),
+    onMutate: () => setActionError(undefined),
+    onError: (e) => setActionError(e),
+    onSuccess: (ticket) => {
+      // A presigned S3 GET in the cloud, the local server's own route locally: either answers
+      // Content-Disposition: attachment, so the page stays.
+      const a = document.createElement('a');
+      a.href = ticket.url;
+      a.click();
+    },
+  });
   const j = job.data;
   return (
-    <section aria-label="import job">
+    <section aria-label="job">
       <p>
-        <Link to={{ page: 'jobs' }}>← Import jobs</Link>
+        <Link to={{ page: 'jobs' }}>← Jobs</Link>
       </p>
       <Problem error={job.error} what="the job" />
       {j && (
@@ -78,9 +91,14 @@ export default function JobsDetail({ id }: { id: string }) {
           <div className="toolbar">
             <span className={`badge job-status j-${j.status}`}>{jobStatusLabel(j.status)}</span>
             <span>
-              {j.operation} {j.file} into {j.table}
+              {jobSummary(j)}
               {j.versionAfter !== undefined ? ` · version ${j.versionAfter}` : ''}
             </span>
+            {j.kind === 'export' && j.status === 'finished' && (
+              <button type="button" disabled={file.isPending} onClick={() => file.mutate()}>
+                Download file
+              </button>
+            )}
             {jobActions(j.status).map((a) => (
               <button key={a} type="button" disabled={act.isPending} onClick={() => act.mutate(a)}>
                 {a[0]!.toUpperCase() + a.slice(1)}

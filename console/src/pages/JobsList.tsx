@@ -1,4 +1,4 @@
-/** The import jobs: status, table, operation, counts, times (in the browser's zone); filtered by status. */
+/** The jobs (imports and exports): status, table, operation (an export's format), counts, times (in the browser's zone); filtered by status. */
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api } from '../api.js';
@@ -48,7 +48,12 @@ export default function JobsList() {
         ),
       },
       { id: 'table', header: 'Table', accessorFn: (j) => j.table, cell: (i) => String(i.getValue()) },
-      { id: 'operation', header: 'Operation', accessorFn: (j) => j.operation, cell: (i) => String(i.getValue()) },
+      {
+        id: 'operation',
+        header: 'Operation',
+        accessorFn: (j) => (j.kind === 'export' ? `export (${j.format ?? 'csv'})` : j.operation),
+        cell: (i) => String(i.getValue()),
+      },
       {
         id: 'counts',
         header: 'Counts',
@@ -79,7 +84,7 @@ export default function JobsList() {
   );
   return (
     <section aria-label="import jobs">
-      <h1>Import jobs</h1>
+      <h1>Jobs</h1>
       <div className="toolbar">
         <label>
           Status{' '}
