@@ -48,6 +48,9 @@ const INTEGRATION = [
   'cli/export.test.ts',
   // Import jobs through the API on the local server (dynalite, DuckDB, uploads, FIFO-held stages).
   'test/jobs-api.test.ts',
+  // orca import and export --endpoint in-process against a local server (and a fake API for S3's refusals).
+  'test/cli-remote-jobs.test.ts',
+  'test/cli-remote-export.test.ts',
   'runtime/server.test.ts',
   'runtime/console-serving.test.ts',
   'runtime/dynalite.test.ts',

@@ -55,6 +55,42 @@ export class ApiClient {
     }
   }
 
+  /**
+   * Where a ticket's url points: an absolute URL as it is (a presigned S3 URL), a path relative to
+   * the API's base URL (the local server's upload and download routes).
+   */
+  resolve(url: string): URL {
+    return /^[a-z][a-z0-9+.-]*:/i.test(url)
+      ? new URL(url)
+      : new URL(`${this.endpoint}${url.startsWith('/') ? '' : '/'}${url}`);
+  }
+
+  /**
+   * The headers of a request, signed (SigV4) when it goes to a signed API: the payload's hash is
+   * signed, or for a streamed body (`streamed`) the payload is declared unsigned. A request to
+   * another origin (a presigned S3 URL, signed in its query) keeps its headers.
+   */
+  async headersFor(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    payload?: string,
+    streamed = false,
+  ): Promise<Record<string, string>> {
+    const all: Record<string, string> = { host: url.host, ...headers };
+    if (!this.signer || url.origin !== new URL(this.endpoint).origin) return all;
+    const signed = await this.signer.sign({
+      method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: streamed ? { ...all, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } : all,
+      ...(payload !== undefined ? { body: payload } : {}),
+    });
+    return signed.headers as Record<string, string>;
+  }
+
   async call<T = unknown>(
     method: string,
     path: string,
@@ -63,23 +99,12 @@ export class ApiClient {
   ): Promise<{ status: number; body: T }> {
     const url = new URL(`${this.endpoint}${path}`);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    let headers: Record<string, string> = {
-      host: url.host,
-      accept: 'application/json',
-      ...(payload !== undefined ? { 'content-type': contentType } : {}),
-    };
-    if (this.signer) {
-      const signed = await this.signer.sign({
-        method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers,
-        ...(payload !== undefined ? { body: payload } : {}),
-      });
-      headers = signed.headers as Record<string, string>;
-    }
+    const headers = await this.headersFor(
+      method,
+      url,
+      { accept: 'application/json', ...(payload !== undefined ? { 'content-type': contentType } : {}) },
+      payload,
+    );
     let response: Response;
     try {
       response = await fetch(url, {

@@ -17,6 +17,7 @@ interface Opts {
   catalog?: string;
   data?: string;
   json?: boolean;
+  force?: boolean;
 }
 
 /** --out: relative to the data folder, or an absolute path inside it. */
@@ -29,10 +30,11 @@ function outPath(out: string | undefined, data: string): string | undefined {
 }
 
 export async function runExport(table: string | undefined, opts: Opts): Promise<void> {
-  const catalog = loadCatalogFor(opts.catalog);
-  const data = dataPath(opts.data);
   if ((table === undefined) === (opts.audience === undefined))
     throw new CliError('name a table, or an audience with --audience (one of them)', 2);
+  if (opts.force) throw new CliError('--force replaces a file --out names on this machine: use it with --endpoint', 2);
+  const catalog = loadCatalogFor(opts.catalog);
+  const data = dataPath(opts.data);
   const out = outPath(opts.out, data);
   let job: ReturnType<typeof parseExportJob>;
   try {

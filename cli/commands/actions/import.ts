@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImportJobError, jobNameOf, parseImportJob } from '../../../lambdas/imports/job.js';
 import { JOB_STATUSES, type JobRecord, type JournalEntry } from '../../../lambdas/ports/imports.js';
-import { readDocument } from '../../../lambdas/util/files.js';
+import { readDocument, UnreadableFileError } from '../../../lambdas/util/files.js';
 import { JobActionRefused, LocalImports } from '../../../runtime/local-imports.js';
 import { loadCatalogFor } from '../../load.js';
 import { CliError, jsonText, table, terminalText } from '../../output.js';
@@ -23,6 +23,7 @@ interface Opts {
   status?: string;
   csv?: boolean;
   limit?: string;
+  remoteFile?: string;
 }
 
 async function withImports<T>(opts: Opts, command: string, f: (i: LocalImports) => Promise<T>): Promise<T> {
@@ -45,6 +46,8 @@ const counts = (j: Pick<JobRecord, 'counts'>) =>
     .join(', ');
 
 export async function runImport(file: string, opts: Opts): Promise<void> {
+  if (opts.remoteFile !== undefined)
+    throw new CliError('--remote-file names a file on an orca API: use it with --endpoint', 2);
   const catalog = loadCatalogFor(opts.catalog);
   let job: ReturnType<typeof parseImportJob>;
   try {
@@ -54,6 +57,7 @@ export async function runImport(file: string, opts: Opts): Promise<void> {
     job = parseImportJob(doc, jobNameOf(file), catalog);
   } catch (e) {
     if (e instanceof ImportJobError) throw new CliError(e.message, 1);
+    if (e instanceof UnreadableFileError) throw new CliError(e.message, 2);
     throw e;
   }
   const done = await withImports(opts, `orca import ${file}`, async (imports) => {
