@@ -142,7 +142,11 @@ export class ApiClient {
 
   /** Calls and returns the body, turning an API error into a CLI error (exit 1). */
   async ok<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
-    const r = await this.call<T | ApiErrorBody | undefined>(method, path, body, contentType);
+    return this.answer<T>(await this.call<T | ApiErrorBody | undefined>(method, path, body, contentType));
+  }
+
+  /** A call's body, or its error as a CliError (exit 1; 2 for the server's own failure). */
+  answer<T>(r: { status: number; body: unknown }): T {
     if (r.status >= 400) {
       const e = r.body as ApiErrorBody | undefined;
       const details = Array.isArray(e?.details)

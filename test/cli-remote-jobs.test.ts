@@ -158,6 +158,16 @@ describe('orca import --endpoint', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a job the API refuses, with a file to upload: refused by POST /jobs/check before anything is sent', async () => {
+    const file = local('never-sent.csv', 'id,name,price\n10,x,1\n');
+    const uploads = readdirSync(join(t.db.dir, 'uploads')).length;
+    const r = await orcaInProcess(['import', jobFile('bad2', file, ['id', 'cost']), '--endpoint', t.server.url]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^orca: import job bad2 is not valid:\n {2}columns\[1\]\.column: 'cost' is not a column/);
+    expect(r.stderr).not.toMatch(/uploaded/);
+    expect(readdirSync(join(t.db.dir, 'uploads')).length).toBe(uploads);
+  });
+
   it('a file over the server’s upload limit (413): the limit named, nothing started', async () => {
     const big = local('big.csv', `id,name,price\n${'10,x,1\n'.repeat(700)}`);
     const jobs = (await t.call('GET', '/jobs')).body.length;
@@ -215,6 +225,12 @@ describe('orca import --endpoint, the transfer refused', () => {
             expiresAt,
           }),
         );
+        return;
+      }
+      // A server older than POST /jobs/check: the definition is checked when the job starts.
+      if (req.method === 'POST' && req.url === '/jobs/check') {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'not_found', message: 'no route POST /jobs/check' }));
         return;
       }
       puts.push(`${req.method} ${req.url} ${req.headers['content-length']}`);

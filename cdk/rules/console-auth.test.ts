@@ -201,6 +201,7 @@ describe('which routes each role has', () => {
         'POST /campaigns/{id}/archive',
         // Data: an import job started, its file uploaded, a table rolled back, an export of a table or audience.
         'POST /jobs',
+        'POST /jobs/check',
         'POST /exports',
         'POST /uploads',
         'POST /tables/{table}/rollback',

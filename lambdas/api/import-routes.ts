@@ -131,6 +131,17 @@ export const JOB_ROUTES: JobRoute[] = [
   },
   {
     method: 'POST',
+    path: '/jobs/check',
+    summary:
+      'Check an import job definition against the catalog without starting it (before uploading its file): the definition with its defaults; 422 names the job and each field in error',
+    status: 200,
+    errors: [422],
+    body: z.looseObject({}).describe('an import job definition'),
+    response: z.object({ valid: z.literal(true), definition: z.record(z.string(), z.unknown()) }),
+    handle: (s, c) => Promise.resolve(s.imports.check(c.body)),
+  },
+  {
+    method: 'POST',
     path: '/exports',
     summary:
       'Start an export job of a catalog table or a saved audience to CSV or Parquet under exports/ (JSON or YAML, see schemas/export-job.schema.json); 422 names each field in error',

@@ -150,15 +150,24 @@ export class ImportService {
     });
   }
 
-  /** Checks a definition against the catalog, records the job and starts it. */
-  async start(doc: unknown, actor: string) {
-    let definition: ReturnType<typeof parseImportJob>;
+  /** A definition checked against the catalog (422 naming the job and each field in error). */
+  private definition(doc: unknown): ReturnType<typeof parseImportJob> {
     try {
-      definition = parseImportJob(doc, 'import', this.d.catalog);
+      return parseImportJob(doc, 'import', this.d.catalog);
     } catch (e) {
       if (e instanceof ImportJobError) throw new ApiError(422, 'invalid_job', e.message, { errors: e.issues });
       throw e;
     }
+  }
+
+  /** Checks a definition without recording anything: the definition with its defaults. */
+  check(doc: unknown) {
+    return { valid: true, definition: this.definition(doc) };
+  }
+
+  /** Checks a definition against the catalog, records the job and starts it. */
+  async start(doc: unknown, actor: string) {
+    const definition = this.definition(doc);
     const job = await recordJob(this.d.store, definition, this.d.newJobId(), actor, this.now());
     await this.d.platform.start(job.id, actor).catch(refused);
     return jobView((await this.d.store.getJob(job.id)) ?? job);

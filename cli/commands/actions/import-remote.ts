@@ -93,6 +93,10 @@ export async function runRemoteImport(jobFile: string, opts: RemoteImportOptions
   if ('upload' in what) {
     const name = basename(what.upload);
     if (what.size === 0) throw new CliError(`${what.upload} is empty: there is nothing to import`, 1);
+    // The definition is checked before the file is sent (by a server without the route: at the start).
+    const check = { ...job, source: { ...source, file: `uploads/${name}` } };
+    const checked = await api.call('POST', '/jobs/check', check);
+    if (checked.status !== 404) api.answer(checked);
     let ticket: UploadTicket;
     try {
       ticket = await api.ok<UploadTicket>('POST', '/uploads', {
