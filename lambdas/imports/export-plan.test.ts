@@ -5,7 +5,7 @@
  * its compression. Trino has no UNLOAD: the wrapper is checked against that syntax and the query in it
  * parsed with the Trino grammar (Athena engine v3); the checks are shown to fail on what is not so.
  */
-import { TrinoSQL } from 'dt-sql-parser';
+import { TrinoSQL } from '../../test/helpers/sql-grammars.js';
 import { describe, expect, it } from 'vitest';
 import { AthenaDialect, DuckDbDialect } from '../sql/dialect.js';
 import { exportSelect, exportStatement, exportTarget, headerLine } from './export-plan.js';
