@@ -75,7 +75,7 @@ const PROCESS = [
 ];
 /**
  * The CDK app: the stack's tests, AWS's documented rules and IAM, the integ snapshot, on one
- * synthesized stack shared by the files of its one worker (no isolation: aws-cdk-lib is loaded once).
+ * synthesized stack per worker shared by the files (no isolation: aws-cdk-lib is loaded once).
  */
 const RULES = [
   'cdk/orca.test.ts',
@@ -179,9 +179,6 @@ export default defineConfig({
         test: {
           name: 'process-rules',
           include: RULES,
-          // One worker: a second would load aws-cdk-lib and synthesize the stack again (about 11 s of
-          // CPU) for no time saved, the other worker running the other projects' files meanwhile.
-          maxWorkers: 1,
           exclude: EXCLUDE,
           isolate: false,
           globalSetup: ['./test/helpers/global-console.ts'],

@@ -1,7 +1,7 @@
 /**
  * The stack the CDK tests read (cdk/orca.test.ts, cdk/rules, test/iam.test.ts): the repository's
  * OrcaStack (sample catalog, example campaigns, an alarm address and a retention other than the
- * default), synthesized once and shared by the files (their project runs in one worker, not isolated).
+ * default), synthesized once per worker and shared by the files (their project is not isolated).
  *
  * Test apps skip what the template does not depend on: bundling the functions (CDK's
  * `aws:cdk:bundling-stacks` context; cdk/orca.test.ts bundles one function with the construct's
