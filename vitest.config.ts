@@ -8,7 +8,7 @@
  *   builds the CLI once and generates the shared sample data. With it (`npm run test:process`),
  *   process-rules: the CDK app synthesized (esbuild bundling), AWS's rules and the IAM simulation.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -119,23 +119,38 @@ const SLOWEST = [
 const LEAVE_STATE = ['cli/doctor.test.ts'];
 
 /**
+ * The process file that starts alongside the first CDK file, on the other worker, so that one worker
+ * takes all the CDK files one after the other: a second CDK worker would load aws-cdk-lib and
+ * synthesize the stack again (about 11 s of CPU). The longest process file: the CDK files are done
+ * about when it is (if it ends first, its worker takes CDK files too, as without it).
+ */
+const ALONGSIDE_CDK = 'test/console.test.ts';
+
+/**
  * The same order on every machine (vitest's default order reads its results cache, which CI lacks):
  * one project after the other (a non-isolated worker, which keeps its loaded modules, aws-cdk-lib
  * and the synthesized stack..., is reused only for the next file of its project): the CDK project,
  * the processes, the integration files, the unit files last; within each, SLOWEST first, then the
- * larger files.
+ * larger files, the files in another environment than node last; ALONGSIDE_CDK second.
  */
 class SlowestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const block = (f: TestSpecification) => ['process-rules', 'process', 'integration', 'unit'].indexOf(f.project.name);
     const rank = (f: TestSpecification) => {
       const file = relative(this.ctx.config.root, f.moduleId);
+      // A file in another environment (jsdom) runs in a worker of its own: before it, a worker's
+      // node files would end there, and the files after it load their modules again in a new worker.
+      if (/@vitest-environment /.test(readFileSync(f.moduleId, 'utf8').slice(0, 500))) return SLOWEST.length + 2;
       if (LEAVE_STATE.includes(file)) return SLOWEST.length + 1;
       const i = SLOWEST.indexOf(file);
       return i === -1 ? SLOWEST.length : i;
     };
     const size = (f: TestSpecification) => statSync(f.moduleId).size;
-    return [...files].sort((a, b) => block(a) - block(b) || rank(a) - rank(b) || size(b) - size(a));
+    const sorted = [...files].sort((a, b) => block(a) - block(b) || rank(a) - rank(b) || size(b) - size(a));
+    const alongside = sorted.findIndex((f) => relative(this.ctx.config.root, f.moduleId) === ALONGSIDE_CDK);
+    if (alongside > 1 && sorted[0]?.project.name === 'process-rules')
+      sorted.splice(1, 0, ...sorted.splice(alongside, 1));
+    return sorted;
   }
 }
 

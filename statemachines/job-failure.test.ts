@@ -4,7 +4,7 @@
  * States.ALL, the error as { Error, Cause } at its ResultPath) runs the same function's fail step
  * with the job and the error, then the execution fails with orca.JobInterrupted.
  */
-import aslValidator from 'asl-validator';
+import { validateAsl } from '../test/helpers/asl-validator.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { compileExportJob, EXPORT_FUNCTION } from './export-job.js';
@@ -44,7 +44,7 @@ describe('job machines: a crashed stage marks the job interrupted', () => {
   ] as const) {
     it(`${kind}: valid ASL; every stage's Task has the Catch, the Interrupted state calls the same function`, () => {
       const def = compile();
-      const result = aslValidator(JSON.parse(JSON.stringify(def)), { checkArn: true, checkPaths: true });
+      const result = validateAsl(def);
       expect(result.errors).toEqual([]);
       for (const s of stages)
         expect(def.States[`Stage ${s}`]!.Catch).toEqual([

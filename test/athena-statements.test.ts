@@ -21,7 +21,7 @@
  * No purge statement exists yet (the purge removes S3 objects only); when one does, add it here.
  */
 import { join } from 'node:path';
-import { HiveSQL, TrinoSQL } from 'dt-sql-parser';
+import { HiveSQL, TrinoSQL } from './helpers/sql-grammars.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   AthenaClient,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrinoSQL } from 'dt-sql-parser';
+import { TrinoSQL } from '../../test/helpers/sql-grammars.js';
 import type { Population } from '../sql/population.js';
 import { AthenaDialect } from '../sql/dialect.js';
 import { openActivityHarness, RUN, toInput, type ActivityHarness } from '../../test/helpers/activity-harness.js';

@@ -8,9 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../test/helpers/duckdb.js';
+import { TrinoSQL } from '../../test/helpers/sql-grammars.js';
 import { AthenaDialect, DuckDbDialect } from '../sql/dialect.js';
 import type { Column } from '../sql/types.js';
 import { csvLineSelect, exportSelect, exportStatement, exportTarget, headerLine } from './export-plan.js';

@@ -4,7 +4,7 @@
  * "Amazon Athena User Guide — Athena engine version 3"), as test/athena-statements.test.ts does.
  */
 import { describe, expect, it } from 'vitest';
-import { TrinoSQL } from 'dt-sql-parser';
+import { TrinoSQL } from '../../test/helpers/sql-grammars.js';
 import { buildCatalog } from '../catalog/catalog.js';
 import { AthenaDialect, DuckDbDialect, type Dialect } from '../sql/dialect.js';
 import { parseImportJob, type ImportJobInput } from './job.js';

@@ -42,11 +42,13 @@ export async function startTestServer(
     call,
     async until(path, predicate, timeoutMs = 15_000) {
       const end = Date.now() + timeoutMs;
-      for (;;) {
+      // Each poll is a request to the server and several to its store (a run's detail: the run, its
+      // activities and transitions): soon at first, then less often while a wait goes on.
+      for (let pause = 25; ; pause = Math.min(pause * 1.5, 200)) {
         const r = await call('GET', path);
         if (predicate(r.body)) return r.body;
         if (Date.now() > end) throw new Error(`timed out waiting on ${path}: ${JSON.stringify(r.body).slice(0, 500)}`);
-        await new Promise((res) => setTimeout(res, 50));
+        await new Promise((res) => setTimeout(res, pause));
       }
     },
     async close() {
