@@ -71,6 +71,13 @@ describe('orca cost EXPORT.yaml', () => {
     expect(j.lines.find((l: { item: string }) => l.item.startsWith('Lambda requests')).quantity).toBe('3');
     const bad = await capture(['cost', file.replace('recipients-export', 'none'), '--profiles', '10']);
     expect(bad.code).not.toBe(0);
+    // As text; and an audience (its columns are known once its campaign has run: a few).
+    const text = await capture(['cost', file, '--profiles', '1000000', '--data', '/nonexistent']);
+    expect(text.out).toMatch(/^export job recipients: 1,000,000 row\(s\) of recipients as PARQUET/);
+    expect(text.out).toMatch(/total per job\s+\$0\.\d{4}/);
+    writeFileSync(file, 'audience: vip\n');
+    const audience = JSON.parse((await capture(['cost', file, '--profiles', '1000', '--json'])).out);
+    expect(audience.sizes).toEqual({ rows: 1000, bytes: 50_000, columns: 3, exported: 3 });
     writeFileSync(file, 'table: recipients\ncolumns: [nope]\n');
     const unknown = await capture(['cost', file, '--profiles', '10']);
     expect(unknown.code).toBe(1);
