@@ -64,6 +64,8 @@ const INTEGRATION = [
   // The CLI against the router on a loopback HTTP server (fake ports).
   'test/cli-commands.test.ts',
   'test/cli-report.test.ts',
+  // Tickets' uploads and downloads against a loopback HTTP server.
+  'cli/transfer.test.ts',
 ];
 const PROCESS = [
   // The built CLI spawned (one process per behaviour that is about a process), `orca serve`.
