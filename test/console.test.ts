@@ -3,8 +3,8 @@
  * against the local server, in-process, on the tiny data set. One browser, one walk through: the
  * list, a campaign's canvas, a test run whose counts appear live, a transition's rows, logs filtered
  * by activity, keyboard selection, a validation error on the activity it names; an import job
- * seen finished on the Jobs page, its journal, rejects and their CSV download. A failure leaves
- * a screenshot in test-results/.
+ * seen finished on the Jobs page, its journal, rejects and their CSV download, an export's file
+ * downloaded from its page. A failure leaves a screenshot in test-results/.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -282,7 +282,7 @@ it('list, canvas, a live test run, a transition preview, logs by activity, keybo
   });
 });
 
-it('the Jobs page: a job seen finished, its journal, its rejects and their CSV; an unknown job says so', async () => {
+it('the Jobs page: a job seen finished, its journal, its rejects and their CSV; an export downloaded; an unknown job says so', async () => {
   mkdirSync(join(t.db.dir, 'uploads'), { recursive: true });
   // Line 3 (after the header) has no integer id.
   writeFileSync(join(t.db.dir, 'uploads', 'console.csv'), 'id,price\n10,99.50\nxx,1\n');
@@ -319,6 +319,25 @@ it('the Jobs page: a job seen finished, its journal, its rejects and their CSV; 
     expect(readFileSync((await download.path())!, 'utf8')).toBe(
       'line,column,value,reason\n3,id,xx,not a valid integer\n',
     );
+  });
+  await step('export', async () => {
+    // An export of the table the job changed: its file downloaded from the job's page.
+    const exported = await t.call('POST', '/exports', { table: 'products', columns: ['id', 'price'] });
+    expect(exported.status).toBe(202);
+    const exportId = exported.body.id as string;
+    await page.goto(`${t.server.url}/ui/jobs/${exportId}`);
+    await page.locator('.job-status', { hasText: 'finished' }).waitFor();
+    await expect(page.locator('.toolbar').first().textContent()).resolves.toContain(
+      `export of products as CSV to exports/products-${exportId}.csv`,
+    );
+    await expect(page.locator('.job-counts').textContent()).resolves.toMatch(/^rows 3 · \d+ B$/);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download file' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toBe(`products-${exportId}.csv`);
+    // The tiny catalog's products after the job above (10 at 99.50).
+    expect(readFileSync((await file.path())!, 'utf8')).toBe('id,price\n10,99.50\n11,15.00\n12,80.00\n');
   });
   await step('unknown-job', async () => {
     await page.goto(`${t.server.url}/ui/jobs/imp-nope`);
