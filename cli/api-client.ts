@@ -2,9 +2,7 @@
  * The CLI's client of the HTTP API: the local server by default, or a deployed endpoint, whose
  * requests are signed with AWS Signature V4 (IAM authorisation) from the usual credential chain.
  */
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { CliError } from './output.js';
 import { isLoopbackHost } from '../lambdas/util/net.js';
 
@@ -36,8 +34,22 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 export class ServerUnreachable extends CliError {}
 
+/**
+ * The signer of a deployed API's requests, loaded when first needed: the SDK's credential chain
+ * and SigV4 cost a local command (the local server, loopback) a tenth of a second to load for nothing.
+ */
+async function signerFor(region: string): Promise<SignatureV4> {
+  const [{ SignatureV4 }, { Sha256 }, { defaultProvider }] = await Promise.all([
+    import('@smithy/signature-v4'),
+    import('@aws-crypto/sha256-js'),
+    import('@aws-sdk/credential-provider-node'),
+  ]);
+  return new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
+}
+
 export class ApiClient {
-  private signer?: SignatureV4;
+  private readonly region?: string;
+  private signer?: Promise<SignatureV4>;
 
   constructor(
     readonly endpoint: string,
@@ -51,7 +63,7 @@ export class ApiClient {
         process.env.AWS_REGION ??
         process.env.AWS_DEFAULT_REGION;
       if (!region) throw new CliError(`cannot tell the AWS region of ${endpoint}; set AWS_REGION`, 2);
-      this.signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
+      this.region = region;
     }
   }
 
@@ -78,8 +90,9 @@ export class ApiClient {
     streamed = false,
   ): Promise<Record<string, string>> {
     const all: Record<string, string> = { host: url.host, ...headers };
-    if (!this.signer || url.origin !== new URL(this.endpoint).origin) return all;
-    const signed = await this.signer.sign({
+    if (!this.region || url.origin !== new URL(this.endpoint).origin) return all;
+    this.signer ??= signerFor(this.region);
+    const signed = await (await this.signer).sign({
       method,
       protocol: url.protocol,
       hostname: url.hostname,

@@ -1,6 +1,7 @@
 /** Loading a campaign file and the catalog for a command, with errors worded for the CLI. */
 import { CatalogError, loadCatalog, type Catalog } from '../lambdas/catalog/catalog.js';
-import { readDocument, UnreadableFileError } from '../lambdas/util/files.js';
+import { UnreadableFileError } from '../lambdas/util/files.js';
+import { readCampaign } from './documents.js';
 import {
   validateCampaign,
   type Analysis,
@@ -22,15 +23,6 @@ export function loadCatalogFor(option?: string): Catalog {
         `catalog ${file} is not valid:\n${e.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
         2,
       );
-    throw e;
-  }
-}
-
-export function readCampaign(file: string): unknown {
-  try {
-    return readDocument(file);
-  } catch (e) {
-    if (e instanceof UnreadableFileError) throw new CliError(e.message, 2);
     throw e;
   }
 }

@@ -114,7 +114,7 @@ describe('orca sql', () => {
 describe('orca', () => {
   // --help on every command and usage errors: in-process, in cli/main.test.ts.
 
-  it('--help, <command> --help and validate load neither DuckDB, dynalite, the AWS SDK nor the local Step Functions runner', () => {
+  it('--help, <command> --help, validate and a command for the local server load neither DuckDB, dynalite, the AWS SDK nor the local Step Functions runner', () => {
     // An ESM resolve hook records every module resolved while main() runs these commands in one process.
     const dir = mkdtempSync(join(tmpdir(), 'orca-loads-'));
     const log = join(dir, 'resolved.txt');
@@ -137,15 +137,18 @@ export async function resolve(specifier, context, next) {
       const codes = { help: await main(['--help'], quiet) };
       for (const c of buildProgram().commands.map((c) => c.name())) codes[c] = await main([c, '--help'], quiet);
       codes.validate = await main(['validate', 'examples/winback.yaml', '--json'], quiet);
-      process.stderr.write(JSON.stringify(codes));`;
+      // A command for an API on loopback (none listens: exit 2) needs no SigV4 signer.
+      codes.remote = await main(['campaigns', '--endpoint', 'http://127.0.0.1:9'], quiet);
+      (await import('node:fs')).writeFileSync(${JSON.stringify(join(dir, 'codes.json'))}, JSON.stringify(codes));`;
     const r = spawnSync(
       process.execPath,
       ['--import', pathToFileURL(join(dir, 'register.mjs')).href, '--input-type=module', '-e', script],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
     );
-    const codes = JSON.parse(r.stderr) as Record<string, number>;
+    const { remote, ...codes } = JSON.parse(readFileSync(join(dir, 'codes.json'), 'utf8')) as Record<string, number>;
     expect(Object.keys(codes).length).toBeGreaterThanOrEqual(15);
     expect(new Set(Object.values(codes))).toEqual(new Set([0]));
+    expect(remote).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ valid: true });
     const packages = new Set(
       [...readFileSync(log, 'utf8').matchAll(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]!),

@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ApiClient, endpointOf } from '../../api-client.js';
 import { CliError, color, formatTime, jsonText, printFindings, styled, table, terminalText } from '../../output.js';
-import { readCampaign } from '../../load.js';
+import { readCampaign } from '../../documents.js';
 import { statusIcon } from '../../progress.js';
 import { statusLabel } from '../../../statemachines/lifecycle.js';
 import { checkCampaignId, checkRunId, parseVariables } from '../../options.js';
