@@ -13,25 +13,15 @@ import https from 'node:https';
 import { basename, dirname, join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { DownloadTicket as PortDownloadTicket } from '../lambdas/ports/downloads.js';
+import type { UploadTicket } from '../lambdas/ports/uploads.js';
 import type { ApiClient } from './api-client.js';
 import type { ByteProgress } from './byte-progress.js';
 import { CliError, formatTime } from './output.js';
 
-export interface UploadTicket {
-  file: string;
-  method: 'PUT';
-  url: string;
-  headers: Record<string, string>;
-  expiresAt: string;
-}
-
-export interface DownloadTicket {
-  file: string;
-  method: 'GET';
-  url: string;
-  expiresAt: string;
-  bytes?: number;
-}
+export type { UploadTicket };
+/** A download ticket as GET /jobs/{id}/download answers it: the port's, and the file's size. */
+export type DownloadTicket = PortDownloadTicket & { bytes?: number };
 
 /** How long a transfer may go without a byte moving before it is given up. */
 const IDLE_MS = 60_000;
