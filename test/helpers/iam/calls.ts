@@ -32,6 +32,44 @@ type Input = Record<string, unknown>;
 const { account, region, partition } = DEPLOYMENT;
 const regional = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
 
+/**
+ * What Athena does in S3 as the caller to write a statement's files under a prefix (a CTAS, an
+ * UNLOAD: "Amazon Athena User Guide — Access to Amazon S3"): the prefix listed, a multipart upload
+ * of `file` under it.
+ */
+export function athenaWriteCalls(d: Deployment, prefix: string, file: string, source: string): IamCall[] {
+  return [
+    { action: 's3:ListBucket', resource: `arn:aws:s3:::${d.bucket}`, context: { 's3:prefix': prefix }, source },
+    { action: 's3:ListBucketMultipartUploads', resource: `arn:aws:s3:::${d.bucket}`, source },
+    ...['PutObject', 'GetObject', 'AbortMultipartUpload', 'ListMultipartUploadParts'].map((a) => ({
+      action: `s3:${a}`,
+      resource: `arn:aws:s3:::${d.bucket}/${prefix}${file}`,
+      source,
+    })),
+  ];
+}
+
+/**
+ * What Athena does as the caller to read the tables a statement names, each at its location: its
+ * partitions in Glue, its prefix listed and its files read. A table of no known location is an error.
+ */
+export function athenaReadCalls(
+  d: Deployment,
+  tables: Array<{ table: string }>,
+  locations: Map<string, string>,
+  source: string,
+): IamCall[] {
+  return tables.flatMap(({ table }) => {
+    const prefix = locations.get(table);
+    if (!prefix) throw new Error(`no location known for the table ${table} read by ${source}`);
+    return [
+      ...glueCalls('glue:GetPartitions', d.database, table, source),
+      { action: 's3:ListBucket', resource: `arn:aws:s3:::${d.bucket}`, context: { 's3:prefix': `${prefix}/` }, source },
+      { action: 's3:GetObject', resource: `arn:aws:s3:::${d.bucket}/${prefix}/part-0.parquet`, source },
+    ];
+  });
+}
+
 /** Glue: an operation on a table needs the catalog, the database and the table ("AWS Glue Developer Guide — Specifying AWS Glue resource ARNs"). */
 export function glueCalls(action: string, database: string, table: string | undefined, source: string): IamCall[] {
   return [

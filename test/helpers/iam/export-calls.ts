@@ -24,7 +24,7 @@ import { exportWork } from '../../../lambdas/orchestrator/export-actions.js';
 import type { ExportRecord } from '../../../lambdas/ports/imports.js';
 import type { Population } from '../../../lambdas/sql/population.js';
 import { tinyCatalogDoc } from '../../fixtures/tiny.js';
-import { type Deployment, glueCalls, type IamCall, tablesIn } from './calls.js';
+import { athenaReadCalls, athenaWriteCalls, type Deployment, type IamCall, tablesIn } from './calls.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the mocks of several clients
 type Stub = AwsStub<any, any, any>;
@@ -86,34 +86,11 @@ function jobAt(c: Case, stage: (typeof EXPORT_STAGES)[number]): ExportRecord {
 /** What Athena does as the caller for a statement: the tables it reads, and an UNLOAD's files. */
 function athenaCalls(sql: string, d: Deployment, locations: Map<string, string>): IamCall[] {
   const source = `Athena running ${sql.slice(0, 80).replace(/\n/g, ' ')}`;
-  const object = (key: string) => `arn:aws:s3:::${d.bucket}/${key}`;
-  const calls: IamCall[] = [];
   const unload = /\) TO 's3:\/\/[^/]+\/([^']+)' WITH/.exec(sql);
-  if (unload) {
-    const prefix = unload[1]!;
-    calls.push({
-      action: 's3:ListBucket',
-      resource: `arn:aws:s3:::${d.bucket}`,
-      context: { 's3:prefix': prefix },
-      source,
-    });
-    calls.push({ action: 's3:ListBucketMultipartUploads', resource: `arn:aws:s3:::${d.bucket}`, source });
-    for (const a of ['PutObject', 'GetObject', 'AbortMultipartUpload', 'ListMultipartUploadParts'])
-      calls.push({ action: `s3:${a}`, resource: object(`${prefix}20261122_000000_00001`), source });
-  }
-  for (const { table } of tablesIn(sql)) {
-    const prefix = locations.get(table);
-    if (!prefix) throw new Error(`no location known for the table ${table} read by ${source}`);
-    calls.push(...glueCalls('glue:GetPartitions', d.database, table, source));
-    calls.push({
-      action: 's3:ListBucket',
-      resource: `arn:aws:s3:::${d.bucket}`,
-      context: { 's3:prefix': `${prefix}/` },
-      source,
-    });
-    calls.push({ action: 's3:GetObject', resource: object(`${prefix}/part-0.parquet`), source });
-  }
-  return calls;
+  return [
+    ...(unload ? athenaWriteCalls(d, unload[1]!, '20261122_000000_00001', source) : []),
+    ...athenaReadCalls(d, tablesIn(sql), locations, source),
+  ];
 }
 
 /** The export function's calls: every stage of a table's CSV export and of an audience's Parquet export. */

@@ -33,7 +33,7 @@ import { STAGES, sourceCopy, workTarget } from '../../../lambdas/imports/plan.js
 import type { JobRecord } from '../../../lambdas/ports/imports.js';
 import { buildCatalog } from '../../../lambdas/catalog/catalog.js';
 import { tinyCatalogDoc } from '../../fixtures/tiny.js';
-import { type Deployment, glueCalls, type IamCall, tablesIn } from './calls.js';
+import { athenaReadCalls, athenaWriteCalls, type Deployment, glueCalls, type IamCall, tablesIn } from './calls.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the mocks of several clients
 type Stub = AwsStub<any, any, any>;
@@ -81,7 +81,6 @@ function jobAt(stage: (typeof STAGES)[number], format: 'csv' | 'parquet'): JobRe
 /** What Athena does as the caller for a statement (beyond sdkCalls' StartQueryExecution). */
 function athenaCalls(sql: string, d: Deployment, locations: Map<string, string>): IamCall[] {
   const source = `Athena running ${sql.slice(0, 80).replace(/\n/g, ' ')}`;
-  const object = (key: string) => `arn:aws:s3:::${d.bucket}/${key}`;
   const calls: IamCall[] = [];
   const ctas = /^CREATE TABLE "[^"]+"\."([^"]+)"\nWITH \(.*external_location = 's3:\/\/[^/]+\/([^']+)'(.*)\)/.exec(sql);
   if (ctas) {
@@ -93,28 +92,9 @@ function athenaCalls(sql: string, d: Deployment, locations: Map<string, string>)
       ...(rest!.includes('partitioned_by') ? ['BatchCreatePartition'] : []),
     ])
       calls.push(...glueCalls(`glue:${a}`, d.database, table, source));
-    calls.push({
-      action: 's3:ListBucket',
-      resource: `arn:aws:s3:::${d.bucket}`,
-      context: { 's3:prefix': prefix! },
-      source,
-    });
-    calls.push({ action: 's3:ListBucketMultipartUploads', resource: `arn:aws:s3:::${d.bucket}`, source });
-    for (const a of ['PutObject', 'GetObject', 'AbortMultipartUpload', 'ListMultipartUploadParts'])
-      calls.push({ action: `s3:${a}`, resource: object(`${prefix}part-0.parquet`), source });
+    calls.push(...athenaWriteCalls(d, prefix!, 'part-0.parquet', source));
   }
-  for (const { table } of tablesIn(sql).slice(ctas ? 1 : 0)) {
-    const prefix = locations.get(table);
-    if (!prefix) throw new Error(`no location known for the table ${table} read by ${source}`);
-    calls.push(...glueCalls('glue:GetPartitions', d.database, table, source));
-    calls.push({
-      action: 's3:ListBucket',
-      resource: `arn:aws:s3:::${d.bucket}`,
-      context: { 's3:prefix': `${prefix}/` },
-      source,
-    });
-    calls.push({ action: 's3:GetObject', resource: object(`${prefix}/part-0.parquet`), source });
-  }
+  calls.push(...athenaReadCalls(d, tablesIn(sql).slice(ctas ? 1 : 0), locations, source));
   return calls;
 }
 
