@@ -21,6 +21,7 @@ import type { Population, SavedAudience } from '../sql/population.js';
 import type { Column } from '../sql/types.js';
 import type { ExportEngine, ExportRecord, ExportStore, ImportStore } from '../ports/imports.js';
 import { ActivityError } from './errors.js';
+import { betweenStages } from './import-actions.js';
 import { currentVersion } from './import-versions.js';
 import type { Next } from './import-stages.js';
 
@@ -45,13 +46,8 @@ export async function runExportStage(deps: ExportDeps, jobId: string, stage: Exp
     return { next: 'end' as const };
   };
   if (job.status === 'cancelling') return end('cancelled', `cancelled before ${stage}: no file written`);
-  if (job.status === 'pausing') {
-    await deps.store.updateJob(jobId, { status: 'paused' }, ['pausing']);
-    await deps.store.journal(jobId, { at: now(), kind: 'info', stage, message: `paused before ${stage}` });
-    return { next: 'wait' };
-  }
-  if (job.status === 'paused') return { next: 'wait' };
-  if (job.status !== 'running') return { next: 'end' };
+  const held = await betweenStages(deps.store, job, stage, now());
+  if (held) return { next: held };
   const started = performance.now();
   try {
     const patch = await STAGES[stage](deps, job);

@@ -5,7 +5,14 @@
  * process runs the job), and refuse a rollback while a job works on the table.
  */
 import type { ImportJob } from '../imports/job.js';
-import { ENDED, type ExportStore, type ImportStore, type JobRecord, type JobStatus } from '../ports/imports.js';
+import {
+  ENDED,
+  type ExportStore,
+  type ImportStore,
+  type JournalEntry,
+  type JobRecord,
+  type JobStatus,
+} from '../ports/imports.js';
 import { OrcaError } from '../util/errors.js';
 
 /** A refused action: `kind` says whether the job is unknown or in a status that refuses it. */
@@ -92,4 +99,24 @@ export async function rollbackRefusal(store: ImportStore, table: string): Promis
   return busy.length
     ? `job ${busy.map((j) => `${j.id} (${j.status})`).join(', ')} is in progress on ${table}: cancel it or wait for it to end before a rollback`
     : undefined;
+}
+
+/**
+ * What a job's status says before its next stage, for a job that is not being cancelled (each kind
+ * ends a cancelled job its own way): pausing becomes paused (journalled) and waits, paused waits,
+ * any status but running ends the machine; undefined: running, the stage goes on.
+ */
+export async function betweenStages(
+  store: Pick<ImportStore, 'updateJob' | 'journal'> | Pick<ExportStore, 'updateJob' | 'journal'>,
+  job: { id: string; status: JobStatus },
+  stage: NonNullable<JournalEntry['stage']>,
+  at: string,
+): Promise<'wait' | 'end' | undefined> {
+  if (job.status === 'pausing') {
+    await store.updateJob(job.id, { status: 'paused' }, ['pausing']);
+    await store.journal(job.id, { at, kind: 'info', stage, message: `paused before ${stage}` });
+    return 'wait';
+  }
+  if (job.status === 'paused') return 'wait';
+  return job.status === 'running' ? undefined : 'end';
 }

@@ -29,6 +29,7 @@ import {
 } from '../imports/plan.js';
 import type { Population } from '../sql/population.js';
 import type { ImportEngine, ImportStore, JobCounts, JobRecord, TableSwitch } from '../ports/imports.js';
+import { betweenStages } from './import-actions.js';
 import { currentVersion, swapVersion, versionLocation } from './import-versions.js';
 
 export interface ImportDeps {
@@ -64,13 +65,8 @@ export async function runStage(deps: ImportDeps, jobId: string, stage: Stage): P
     });
     return { next: 'end' };
   }
-  if (job.status === 'pausing') {
-    await deps.store.updateJob(jobId, { status: 'paused' }, ['pausing']);
-    await deps.store.journal(jobId, { at: now(), kind: 'info', stage, message: `paused before ${stage}` });
-    return { next: 'wait' };
-  }
-  if (job.status === 'paused') return { next: 'wait' };
-  if (job.status !== 'running') return { next: 'end' };
+  const held = await betweenStages(deps.store, job, stage, now());
+  if (held) return { next: held };
   const table = deps.catalog.table(job.table);
   const started = performance.now();
   try {
