@@ -24,8 +24,11 @@ export type ExportStage = (typeof EXPORT_STAGES)[number];
 /** The rows to write: the columns in order from a FROM item, ordered by `key` (a table's primary key, an audience's first column). */
 export function exportSelect(relation: string, columns: readonly string[], key: string | undefined): string {
   const cols = columns.map((c) => `s.${quoteIdent(c)}`).join(', ');
-  return `SELECT ${cols} FROM ${relation} AS s${key !== undefined ? ` ORDER BY s.${quoteIdent(key)} ASC NULLS LAST` : ''}`;
+  return `SELECT ${cols} FROM ${relation} AS s${orderBy(key)}`;
 }
+
+/** The order of an export's rows: its key's, NULL keys last; none without a key. */
+const orderBy = (key: string | undefined) => (key !== undefined ? ` ORDER BY s.${quoteIdent(key)} ASC NULLS LAST` : '');
 
 /**
  * The rows to write as CSV lines: one VARCHAR column, `line`, each field the column's text
@@ -45,7 +48,7 @@ export function csvLineSelect(
     return `CASE WHEN ${v} IS NULL THEN '' WHEN ${v} = '' OR ${needsQuotes(v)} THEN '"' || replace(${v}, '"', '""') || '"' ELSE ${v} END`;
   };
   const line = columns.map(field).join(` || ${stringLiteral(delimiter)} || `);
-  return `SELECT ${line} AS line FROM ${relation} AS s${key !== undefined ? ` ORDER BY s.${quoteIdent(key)} ASC NULLS LAST` : ''}`;
+  return `SELECT ${line} AS line FROM ${relation} AS s${orderBy(key)}`;
 }
 
 /** How many rows the export writes. */
