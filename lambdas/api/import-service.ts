@@ -180,16 +180,10 @@ export class ImportService {
   async startExport(doc: unknown, actor: string) {
     let definition: ReturnType<typeof parseExportJob>;
     try {
-      definition = parseExportJob(doc, this.d.catalog);
+      definition = parseExportJob(doc, this.d.catalog, { outUnder: EXPORT_PREFIX });
     } catch (e) {
       if (e instanceof ExportJobError) throw new ApiError(422, 'invalid_job', e.message, { errors: e.issues });
       throw e;
-    }
-    if (definition.out !== undefined && !definition.out.startsWith(EXPORT_PREFIX)) {
-      const message = `out: the API writes exports under ${EXPORT_PREFIX} ('${definition.out.slice(0, 100)}' is not)`;
-      throw new ApiError(422, 'invalid_job', `export ${definition.name} is not valid:\n  ${message}`, {
-        errors: [{ activity: null, path: 'out', message }],
-      });
     }
     const job = await recordExport(this.d.exports, definition, this.d.newExportId(), actor, this.now());
     await this.d.platform.startExport(job.id, actor).catch(refused);

@@ -46,8 +46,11 @@ export class ExportJobError extends OrcaError {
   }
 }
 
-/** Checks an export against the schema and the catalog; throws ExportJobError naming every field in error. */
-export function parseExportJob(doc: unknown, catalog: Catalog): ExportJob {
+/**
+ * Checks an export against the schema and the catalog; throws ExportJobError naming every field in
+ * error. `outUnder`: the folder its file must be written under (the API's exports/).
+ */
+export function parseExportJob(doc: unknown, catalog: Catalog, options: { outUnder?: string } = {}): ExportJob {
   const findings = new Findings();
   const parsed = exportJobSchema.safeParse(doc);
   const label = (doc as { table?: unknown; audience?: unknown } | undefined)?.table ?? 'export';
@@ -79,6 +82,12 @@ export function parseExportJob(doc: unknown, catalog: Catalog): ExportJob {
     });
   if (d.columns && new Set(d.columns).size !== d.columns.length)
     findings.error(null, ['columns'], 'a column is listed twice');
+  if (options.outUnder !== undefined && d.out !== undefined && !d.out.startsWith(options.outUnder))
+    findings.error(
+      null,
+      ['out'],
+      `the file must be written under ${options.outUnder} ('${d.out.slice(0, 100)}' is not)`,
+    );
   if (d.format === 'parquet' && (d.delimiter !== ',' || !d.header))
     findings.warn(null, ['format'], 'delimiter and header apply to CSV only');
   if (findings.errors.length) throw new ExportJobError(name, findings.errors);
