@@ -12,7 +12,7 @@
  */
 import type { ExportJob } from '../lambdas/imports/export.js';
 import type { CostLine, Prices } from './cost.js';
-import { executionLines, PRICES } from './cost.js';
+import { executionLines, JOB_FUNCTION, PRICES } from './cost.js';
 
 export interface ExportSizes {
   /** Rows and bytes of what is exported (the table's current version, the audience's files). */
@@ -33,15 +33,10 @@ export interface ExportCostEstimate {
 
 /** A CSV field's text, with its delimiter, on average (as `orca cost JOB.yaml` assumes for import files). */
 const CSV_FIELD_BYTES = 12;
-/** The export function's memory (GB), and its throughput streaming CSV from S3 to S3 (bytes per second). */
-const FUNCTION_GB = 1;
-const STREAM_BYTES_PER_SECOND = 40 * 1024 ** 2;
-/** How long the function waits for one query: a few seconds, plus the bytes Athena reads at this rate. */
-const QUERY_SECONDS = 3;
-const ATHENA_BYTES_PER_SECOND = 500 * 1024 ** 2;
-/** UNLOAD writes files of about this size; the publication's multipart parts (athena-engine.ts). */
+const { gb: FUNCTION_GB, querySeconds: QUERY_SECONDS, athenaBytesPerSecond: ATHENA_BYTES_PER_SECOND } = JOB_FUNCTION;
+const { streamBytesPerSecond: STREAM_BYTES_PER_SECOND, uploadPartBytes: UPLOAD_PART } = JOB_FUNCTION;
+/** UNLOAD writes files of about this size. */
 const UNLOAD_FILE_BYTES = 128 * 1024 ** 2;
-const UPLOAD_PART = 8 * 1024 * 1024;
 
 export function estimateExportCost(
   job: Pick<ExportJob, 'format'>,

@@ -15,7 +15,7 @@
  */
 import type { ImportJob } from '../lambdas/imports/job.js';
 import type { CostLine, Prices } from './cost.js';
-import { executionLines, PRICES } from './cost.js';
+import { executionLines, JOB_FUNCTION, PRICES } from './cost.js';
 
 export interface JobSizes {
   /** Bytes of the job's file. */
@@ -39,14 +39,8 @@ export interface JobCostEstimate {
 /** The JSON-lines copy of a text file: each record's line number and field names ({"orca_line":n,"orca_raw_0":"..."}). */
 const COPY_LINE_BYTES = 20;
 const COPY_FIELD_BYTES = 16;
-/** The import function's memory (GB), and its throughput copying a file (bytes per second). */
-const FUNCTION_GB = 1;
-const COPY_BYTES_PER_SECOND = 40 * 1024 ** 2;
-/** How long the function waits for one query: a few seconds, plus the bytes Athena reads at this rate. */
-const QUERY_SECONDS = 3;
-const ATHENA_BYTES_PER_SECOND = 500 * 1024 ** 2;
-/** Size of the parts of the copy's multipart upload (athena-engine.ts). */
-const UPLOAD_PART = 8 * 1024 * 1024;
+const { gb: FUNCTION_GB, querySeconds: QUERY_SECONDS, athenaBytesPerSecond: ATHENA_BYTES_PER_SECOND } = JOB_FUNCTION;
+const { streamBytesPerSecond: COPY_BYTES_PER_SECOND, uploadPartBytes: UPLOAD_PART } = JOB_FUNCTION;
 
 export function estimateJobCost(job: ImportJob, s: JobSizes, prices: Prices = PRICES): JobCostEstimate {
   const text = job.source.format !== 'parquet';

@@ -35,6 +35,21 @@ export interface TableSize {
   measured: boolean;
 }
 
+/**
+ * What a job's function (lambdas/entry/import.ts, export.ts) is assumed to do, for the job
+ * estimates (cost-imports.ts, cost-exports.ts): its memory (GB); how fast it moves a file through
+ * itself (a copy, a CSV streamed from S3 to S3); how long it waits for one query, a few seconds
+ * plus the bytes Athena reads at its rate; the parts of its multipart uploads (athena-engine.ts).
+ */
+export const JOB_FUNCTION = {
+  gb: 1,
+  streamBytesPerSecond: 40 * 1024 ** 2,
+  querySeconds: 3,
+  athenaBytesPerSecond: 500 * 1024 ** 2,
+  // athena-engine.ts's UPLOAD_PART (not imported: that module loads the Athena client).
+  uploadPartBytes: 8 * 1024 ** 2,
+};
+
 /** The sample data's shape (orca generate): used when no data is at hand. */
 export const SAMPLE_SHAPE: Record<string, TableSize> = {
   recipients: { rowsPerProfile: 1, bytesPerRow: 38, measured: false },

@@ -669,7 +669,7 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
         table: `w_loyalty_${run}_upgrade`,
       });
       const swapped = await applyTableVersion(
-        recordDeps() as never,
+        recordDeps(),
         { table: 'recipients', keep: 3 },
         versionTarget('r1'),
         { version: 2, updated: 2 },
@@ -679,7 +679,7 @@ describe('IAM, call by call (@cloud-copilot/iam-simulate on the synthesized role
       );
       expect(swapped).toBe('recipients is now at version 1');
       await applyTableVersion(
-        recordDeps() as never,
+        recordDeps(),
         { table: 'recipients', keep: 3 },
         versionTarget('r2'),
         { version: 2 },
