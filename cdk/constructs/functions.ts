@@ -183,6 +183,33 @@ const RUN_TABLES: Record<string, string> = {
 };
 
 /**
+ * Lets a query-running role read the objects under some prefixes of the data bucket, as Athena
+ * does as the caller: the bucket's location and multipart uploads, the prefixes' listing and their
+ * objects (wildcards acknowledged by the caller, with the reason of each prefix).
+ */
+export function grantReadUnder(role: iam.IRole, bucket: s3.IBucket, prefixes: readonly string[]): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+      resources: [bucket.bucketArn],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: prefixes.map((p) => bucket.arnForObjects(`${p}*`)),
+    }),
+  );
+}
+
+/**
  * Lets a role list and delete the objects under some prefixes of the data bucket (each wildcard
  * acknowledged for cdk-nag with the reason given for its prefix).
  */

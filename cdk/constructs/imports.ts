@@ -31,6 +31,7 @@ import {
   glueArns,
   grantDataLakeRead,
   grantDeleteUnder,
+  grantReadUnder,
   orcaFunction,
   QUERY_ACTIONS,
   queryEnvironment,
@@ -150,26 +151,8 @@ export class OrcaImports extends Construct {
     // S3: the uploads (read), the catalog tables' folders (read), their version folders and the work prefix (read, write, delete).
     const readOnly = [UPLOADS_PREFIX, ...own.map((t) => `${t.location.replace(/^\/+|\/+$/g, '')}/`)];
     const written = [IMPORTS_PREFIX, ...tables.map((t) => versionsPrefix(t.name))];
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
-        resources: [bucket.bucketArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-        // The written prefixes' listing comes with their delete grant (grantDeleteUnder).
-        conditions: { StringLike: { 's3:prefix': readOnly.map((p) => `${p}*`) } },
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: readOnly.map((p) => bucket.arnForObjects(`${p}*`)),
-      }),
-    );
+    // The written prefixes' listing comes with their delete grant (grantDeleteUnder).
+    grantReadUnder(role, bucket, readOnly);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
@@ -288,22 +271,7 @@ export class OrcaImports extends Construct {
       ...this.tables.map((t) => versionsPrefix(t.name)),
       AUDIENCES_PREFIX,
     ];
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
-        resources: [bucket.bucketArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': read.map((p) => `${p}*`) } },
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: read.map((p) => bucket.arnForObjects(`${p}*`)) }),
-    );
+    grantReadUnder(role, bucket, read);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
