@@ -25,6 +25,7 @@ import type { ChannelDeps, Deps, LinkSettings } from '../orchestrator/types.js';
 import type { Notifier } from '../ports/notifier.js';
 import { stateMachineArn, stateMachineName, type AwsLocation } from '../util/names.js';
 import type { QueryLimits } from './deadlines.js';
+import { FAIL_STAGE } from '../../statemachines/import-job.js';
 
 declare const ORCA_CATALOG: string | undefined;
 
@@ -49,6 +50,21 @@ export function awsStore(): DynamoDbStore {
 /** The catalog compiled into the bundle (ORCA_CATALOG), or the environment's outside a bundle. */
 export function awsCatalog(): ReturnType<typeof buildCatalog> {
   return buildCatalog(JSON.parse(typeof ORCA_CATALOG === 'string' ? ORCA_CATALOG : env('ORCA_CATALOG_JSON')));
+}
+
+/**
+ * A job function's event (import, export), checked: a job id and one of its `stages`, or `fail`,
+ * the machine's Catch after the function failed.
+ */
+export function checkJobEvent<S extends string>(
+  kind: 'import' | 'export',
+  event: { jobId?: unknown; stage?: unknown } | undefined,
+  stages: readonly S[],
+): asserts event is { jobId: string; stage: S | typeof FAIL_STAGE } {
+  if (typeof event?.jobId !== 'string' || !(stages.includes(event.stage as S) || event.stage === FAIL_STAGE))
+    throw new Error(
+      `the ${kind} function takes { jobId, stage } with a stage among ${stages.join(', ')}, ${FAIL_STAGE}`,
+    );
 }
 
 /**

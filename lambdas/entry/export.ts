@@ -23,7 +23,7 @@ import { runExportStage } from '../orchestrator/export-stages.js';
 import type { Next } from '../orchestrator/import-stages.js';
 import { interruptJob, type JobFailure } from '../orchestrator/job-interrupted.js';
 import { FAIL_STAGE } from '../../statemachines/import-job.js';
-import { awsCatalog, env, withJobDeadline, middlewares } from './aws.js';
+import { awsCatalog, checkJobEvent, env, withJobDeadline, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
 
 export interface ExportStageEvent {
@@ -42,13 +42,7 @@ let catalog: ReturnType<typeof buildCatalog> | undefined;
 
 /** Runs the event's stage of its export job. */
 export async function exportStage(event: ExportStageEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) {
-  if (
-    typeof event?.jobId !== 'string' ||
-    !(EXPORT_STAGES.includes(event.stage as ExportStage) || event.stage === FAIL_STAGE)
-  )
-    throw new Error(
-      `the export function takes { jobId, stage } with a stage among ${EXPORT_STAGES.join(', ')}, ${FAIL_STAGE}`,
-    );
+  checkJobEvent('export', event, EXPORT_STAGES);
   const bucket = env('ORCA_BUCKET');
   const table = env('ORCA_TABLE');
   const engine = new AthenaExportEngine(

@@ -22,7 +22,7 @@ import { STAGES, type Stage } from '../imports/plan.js';
 import { runStage, type Next } from '../orchestrator/import-stages.js';
 import { interruptJob, type JobFailure } from '../orchestrator/job-interrupted.js';
 import { FAIL_STAGE } from '../../statemachines/import-job.js';
-import { awsCatalog, env, withJobDeadline, middlewares } from './aws.js';
+import { awsCatalog, checkJobEvent, env, withJobDeadline, middlewares } from './aws.js';
 import { QUERY_LIMITS } from './deadlines.js';
 
 export interface ImportStageEvent {
@@ -41,10 +41,7 @@ let catalog: ReturnType<typeof buildCatalog> | undefined;
 
 /** Runs the event's stage of its job. */
 export async function importStage(event: ImportStageEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) {
-  if (typeof event?.jobId !== 'string' || !(STAGES.includes(event.stage as Stage) || event.stage === FAIL_STAGE))
-    throw new Error(
-      `the import function takes { jobId, stage } with a stage among ${STAGES.join(', ')}, ${FAIL_STAGE}`,
-    );
+  checkJobEvent('import', event, STAGES);
   const bucket = env('ORCA_BUCKET');
   const engine = new AthenaImportEngine(
     withJobDeadline(
